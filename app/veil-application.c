@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "veil-application.h"
+#include "veil-ui.h"
+
+struct _VeilApplication
+{
+  AdwApplication  parent_instance;
+
+  /* Owned */
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (VeilApplication, veil_application, ADW_TYPE_APPLICATION)
+
+static GtkWindow *
+get_main_window (VeilApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (VEIL_IS_WINDOW (l->data))
+        return GTK_WINDOW (l->data);
+    }
+
+  return NULL;
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  VeilApplication *self = VEIL_APPLICATION (user_data);
+  VeilPreferencesWindow *prefs;
+
+  prefs = veil_preferences_window_new (get_main_window (self), self->settings);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  VeilApplication *self = VEIL_APPLICATION (user_data);
+  static const char *developers[] = { "The Veil developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", get_main_window (self),
+                        "application-icon", APPLICATION_ID,
+                        "application-name", _("Veil"),
+                        "developer-name", _("The Veil developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Veil blurs pictures that may show nudity before a child sees them. "
+                                      "Every check happens on this computer, and nothing is ever sent anywhere."),
+                        "website", "https://github.com/veilapp/veil",
+                        "issue-url", "https://github.com/veilapp/veil/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: put your names here, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
+  { "about", about_activated, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+veil_application_startup (GApplication *app)
+{
+  VeilApplication *self = VEIL_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+
+  G_APPLICATION_CLASS (veil_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+}
+
+static void
+veil_application_activate (GApplication *app)
+{
+  VeilApplication *self = VEIL_APPLICATION (app);
+  GtkWindow *window = get_main_window (self);
+
+  if (window == NULL)
+    window = GTK_WINDOW (veil_window_new (GTK_APPLICATION (self), self->settings));
+
+  gtk_window_present (window);
+}
+
+static void
+veil_application_dispose (GObject *object)
+{
+  VeilApplication *self = VEIL_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (veil_application_parent_class)->dispose (object);
+}
+
+static void
+veil_application_class_init (VeilApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = veil_application_dispose;
+  app_class->startup = veil_application_startup;
+  app_class->activate = veil_application_activate;
+}
+
+static void
+veil_application_init (VeilApplication *self)
+{
+}
+
+/**
+ * veil_application_new:
+ *
+ * Returns: (transfer full): the Veil application
+ */
+VeilApplication *
+veil_application_new (void)
+{
+  return g_object_new (VEIL_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", RESOURCE_BASE_PATH,
+                       NULL);
+}
+
+/**
+ * veil_application_get_settings:
+ * @self: a #VeilApplication
+ *
+ * Returns: (transfer none) (nullable): the application's settings, once it has started
+ */
+GSettings *
+veil_application_get_settings (VeilApplication *self)
+{
+  g_return_val_if_fail (VEIL_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}

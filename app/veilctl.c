@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "veilctl.h"
+
+/* veilctl: Veil's command-line surface for guardians' scripts, the tests and the benchmarks.
+ * Each command lives in its own veilctl-<command>.c and is listed in the table below. */
+
+typedef struct {
+  const char     *name;
+  VeilctlCommand  run;
+  const char     *summary; /* translatable, marked with N_() */
+} VeilctlEntry;
+
+static const VeilctlEntry commands[] = {
+  { "version", veilctl_version, N_("Print Veil's version") },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n  veilctl [--version] [--help] COMMAND [ARGS…]\n\n%s\n",
+           _("Usage:"), _("Commands:"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("Run “veilctl COMMAND --help” for the options of a command."));
+}
+
+int
+veilctl_version (int    argc,
+                 char **argv)
+{
+  printf ("veilctl %s\n", PACKAGE_VERSION);
+  return VEILCTL_EXIT_OK;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("VEIL_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return VEILCTL_EXIT_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return VEILCTL_EXIT_OK;
+    }
+
+  if (g_str_equal (argv[1], "--version"))
+    return veilctl_version (argc - 1, argv + 1);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (argv[1], commands[i].name))
+        return commands[i].run (argc - 1, argv + 1);
+    }
+
+  fprintf (stderr, _("veilctl: unknown command “%s”\n"), argv[1]);
+  print_usage (stderr);
+  return VEILCTL_EXIT_USAGE;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes scripts can rely on. */
+typedef enum {
+  VEILCTL_EXIT_OK = 0,          /* everything done */
+  VEILCTL_EXIT_FAILURE = 1,     /* the command could not do its job at all */
+  VEILCTL_EXIT_USAGE = 2,       /* bad command line */
+  VEILCTL_EXIT_PARTIAL = 3,     /* some inputs failed; the others were handled */
+  VEILCTL_EXIT_DENIED = 4,      /* wrong guardian PIN or locked out */
+} VeilctlExit;
+
+/* Each command gets argv with argv[0] = the command's name. */
+typedef int (*VeilctlCommand) (int argc, char **argv);
+
+int veilctl_version (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Umbrella header of libveil, the GTK-free core. */
+
+#include "veil-types.h"
+#include "veil-paths.h"

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Shared test helpers. Each test binary calls veil_test_init() instead of g_test_init(). */
+
+void         veil_test_init              (int          *argc,
+                                          char       ***argv);
+void         veil_test_init_ui           (int          *argc,
+                                          char       ***argv);
+const char  *veil_test_get_testdata_dir  (void);
+char        *veil_test_build_testdata    (const char   *first_element,
+                                          ...) G_GNUC_NULL_TERMINATED;
+gboolean     veil_test_require_testdata  (const char   *relative_path);
+char        *veil_test_make_tmpdir       (void);
+void         veil_test_rm_rf             (const char   *path);
+void         veil_test_wait_for          (gboolean     *flag,
+                                          guint         timeout_seconds);
+
+G_END_DECLS

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Runs Veil's whole test suite from a clean checkout: installs what is missing, fetches and
+# converts the classifier model, builds with -Werror and runs every suite (core, data, ui,
+# slow) inside a private D-Bus session with an unlocked keyring and Xvfb.
+#
+#   tools/run-tests.sh              the normal configuration
+#   tools/run-tests.sh --sanitize   again, built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   extra arguments after -- go to `meson test` (e.g. -- --suite core)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+sanitize=0
+builddir=build
+test_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sanitize) sanitize=1; builddir=build-sanitize ;;
+    --) shift; test_args=("$@"); break ;;
+    *) echo "usage: $0 [--sanitize] [-- MESON-TEST-ARGS...]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+tools/setup-deps.sh
+[ -x tools/fetch-model.sh ] && tools/fetch-model.sh
+
+setup_args=(--werror -Dbuildtype=debugoptimized)
+if [ "$sanitize" = 1 ]; then
+  setup_args+=(-Db_sanitize=address,undefined -Db_lundef=false)
+  # Sanitizer findings must fail the run, not scroll past.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+  export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}"
+fi
+
+if [ -f "$builddir/build.ninja" ]; then
+  meson setup --reconfigure "$builddir" "${setup_args[@]}"
+else
+  meson setup "$builddir" "${setup_args[@]}"
+fi
+meson compile -C "$builddir"
+
+dbus-run-session -- tools/test-session.sh \
+  meson test -C "$builddir" --print-errorlogs --num-processes 2 "${test_args[@]}"
