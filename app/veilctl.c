@@ -18,6 +18,9 @@ typedef struct {
 
 static const VeilctlEntry commands[] = {
   { "version", veilctl_version, N_("Print Veil's version") },
+  /* issue 3: hash, match, list */
+  /* issue 4: classify */
+  /* issue 5: guardian, profile, consent, audit, export, erase */
 };
 
 static void

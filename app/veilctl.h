@@ -18,5 +18,8 @@ typedef enum {
 typedef int (*VeilctlCommand) (int argc, char **argv);
 
 int veilctl_version (int argc, char **argv);
+/* issue 3 */
+/* issue 4 */
+/* issue 5 */
 
 G_END_DECLS
