@@ -36,9 +36,11 @@ veil_preferences_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (veil_preferences_window_parent_class)->constructed (object);
 
-  g_settings_bind (self->settings, "show-notifications",
-                   self->notifications_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
+  /* NULL only when built without settings (e.g. by the .ui validator). */
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "show-notifications",
+                     self->notifications_switch, "active",
+                     G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -101,6 +103,11 @@ veil_preferences_window_class_init (VeilPreferencesWindowClass *klass)
   object_class->get_property = veil_preferences_window_get_property;
   object_class->set_property = veil_preferences_window_set_property;
 
+  /**
+   * VeilPreferencesWindow:settings:
+   *
+   * The application's settings that this window edits.
+   */
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
                          G_TYPE_SETTINGS,
