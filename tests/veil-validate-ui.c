@@ -44,8 +44,9 @@ validate_file (const char *path)
   if (class_name != NULL)
     {
       g_autofree char *get_type_name = NULL;
-      g_autoptr(GModule) self = g_module_open (NULL, 0);
+      GModule *self = g_module_open (NULL, 0);
       GType (*get_type) (void) = NULL;
+      gboolean found;
       GObject *object;
       GString *symbol = g_string_new ("");
 
@@ -59,7 +60,9 @@ validate_file (const char *path)
       g_string_append (symbol, "_get_type");
       get_type_name = g_string_free (symbol, FALSE);
 
-      if (!g_module_symbol (self, get_type_name, (gpointer *) &get_type) || get_type == NULL)
+      found = g_module_symbol (self, get_type_name, (gpointer *) &get_type) && get_type != NULL;
+      g_module_close (self);
+      if (!found)
         {
           g_printerr ("%s: template class %s is not a type of libveil-ui (%s not found)\n",
                       path, class_name, get_type_name);
