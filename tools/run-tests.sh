@@ -30,8 +30,10 @@ tools/setup-deps.sh
 setup_args=(--werror -Dbuildtype=debugoptimized)
 if [ "$sanitize" = 1 ]; then
   setup_args+=(-Db_sanitize=address,undefined -Db_lundef=false)
-  # Sanitizer findings must fail the run, not scroll past.
-  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}"
+  # Sanitizer findings must fail the run, not scroll past. Full (slow) unwinding on malloc,
+  # because system libraries lack frame pointers and truncated stacks would defeat the
+  # suppressions of their one-time allocations.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:fast_unwind_on_malloc=0}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
   export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}"
 fi
