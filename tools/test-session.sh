@@ -21,15 +21,24 @@ export XDG_RUNTIME_DIR="$scratch/runtime"
 mkdir -m 0700 -p "$XDG_RUNTIME_DIR" "$scratch/home"
 keyring_env=$(HOME="$scratch/home" gnome-keyring-daemon --unlock --components=secrets --daemonize <<< "veil-test-keyring")
 eval "$(printf '%s\n' "$keyring_env" | sed -n 's/^\(GNOME_KEYRING_[A-Z_]*\)=\(.*\)$/export \1="\2"/p')"
-keyring_pid=${GNOME_KEYRING_PID:-}
 
-# Wait until the Secret Service answers on the bus, so the first keyring test cannot race it.
-for _ in $(seq 50); do
-  if gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
-       --method org.freedesktop.DBus.Peer.Ping >/dev/null 2>&1; then
+# Wait until our daemon owns the Secret Service name. Only ask the bus *whether* the name has
+# an owner: calling the service itself would D-Bus-activate a second, locked keyring.
+owner_pid=
+for _ in $(seq 100); do
+  if gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+       --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null | grep -q true; then
+    owner_pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+                  --method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets |
+                tr -dc '0-9 ' | awk '{print $NF}')
     break
   fi
   sleep 0.1
 done
+[ -n "$owner_pid" ] || { echo "test-session: gnome-keyring did not start" >&2; exit 1; }
+keyring_pid=$owner_pid
 
-exec xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" "$@"
+# Not exec: the trap above must still stop the keyring and remove the scratch folder.
+status=0
+xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" "$@" || status=$?
+exit "$status"
