@@ -19,6 +19,9 @@ typedef struct {
 static const VeilctlEntry commands[] = {
   { "version", veilctl_version, N_("Print Veil's version") },
   /* issue 3: hash, match, list */
+  { "hash", veilctl_hash, N_("Print the PDQ hashes of image files") },
+  { "match", veilctl_match, N_("Look image files up in PDQ hash lists") },
+  { "list", veilctl_list, N_("Import, export or describe PDQ hash lists") },
   /* issue 4: classify */
   /* issue 5: guardian, profile, consent, audit, export, erase */
 };

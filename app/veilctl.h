@@ -19,6 +19,9 @@ typedef int (*VeilctlCommand) (int argc, char **argv);
 
 int veilctl_version (int argc, char **argv);
 /* issue 3 */
+int veilctl_hash (int argc, char **argv);
+int veilctl_match (int argc, char **argv);
+int veilctl_list (int argc, char **argv);
 /* issue 4 */
 /* issue 5 */
 

@@ -7,4 +7,9 @@ G_BEGIN_DECLS
 
 /* Forward declarations of the core types, so headers need not include each other. */
 
+/* issue 3: images, PDQ, hash lists and index */
+typedef struct _VeilImage VeilImage;
+typedef struct _VeilPdq VeilPdq;
+typedef struct _VeilHashList VeilHashList;
+typedef struct _VeilHashIndex VeilHashIndex;
 G_END_DECLS

@@ -5,3 +5,7 @@
 
 #include "veil-types.h"
 #include "veil-paths.h"
+#include "veil-image.h"
+#include "veil-pdq.h"
+#include "veil-hash-list.h"
+#include "veil-hash-index.h"

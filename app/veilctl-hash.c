@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "veil.h"
+#include "veilctl.h"
+
+/* veilctl hash, match and list: PDQ hashes of files, lookups in hash lists, and list
+ * conversion. Output goes to stdout in a stable format; every problem goes to stderr as
+ * "veilctl COMMAND: FILE: reason". One bad file never stops the others; the exit code says
+ * whether all, some or none were handled (VeilctlExit). */
+
+/* libvips reports damaged files with warnings of its own on top of the error Veil prints;
+ * one clear line per file is enough for a script's log. They stay visible with
+ * G_MESSAGES_DEBUG=VIPS. */
+static void
+vips_warning_cb (const char     *log_domain,
+                 GLogLevelFlags  log_level,
+                 const char     *message,
+                 gpointer        user_data)
+{
+  g_debug ("libvips: %s", message);
+}
+
+static void
+quiet_libvips (void)
+{
+  g_log_set_handler ("VIPS", G_LOG_LEVEL_WARNING, vips_warning_cb, NULL);
+}
+
+static int
+usage_error (GOptionContext *context,
+             const char     *command,
+             const char     *message)
+{
+  fprintf (stderr, "veilctl %s: %s\n\n", command, message);
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+  fputs (help, stderr);
+  return VEILCTL_EXIT_USAGE;
+}
+
+static int
+exit_for (guint n_ok,
+          guint n_failed)
+{
+  if (n_failed == 0)
+    return VEILCTL_EXIT_OK;
+  return n_ok > 0 ? VEILCTL_EXIT_PARTIAL : VEILCTL_EXIT_FAILURE;
+}
+
+/* File names from the command line, or one a line from stdin (like the reference's -i). */
+static GPtrArray *
+collect_files (int        argc,
+               char     **argv,
+               gboolean   from_stdin)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (files, g_strdup (argv[i]));
+
+  if (from_stdin)
+    {
+      char line[8192];
+
+      while (fgets (line, sizeof line, stdin) != NULL)
+        {
+          g_strchomp (line);
+          if (*line != '\0')
+            g_ptr_array_add (files, g_strdup (line));
+        }
+    }
+  return files;
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+}
+
+static void
+add_error_member (JsonBuilder  *builder,
+                  const GError *error)
+{
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "domain");
+  json_builder_add_string_value (builder, g_quark_to_string (error->domain));
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, error->code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, error->message);
+  json_builder_end_object (builder);
+}
+
+/* ---- hash ------------------------------------------------------------------------------- */
+
+int
+veilctl_hash (int    argc,
+              char **argv)
+{
+  g_autofree char *mode_name = NULL;
+  gboolean dihedral = FALSE;
+  gboolean json = FALSE;
+  gboolean from_stdin = FALSE;
+  const GOptionEntry entries[] = {
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode_name,
+      N_("exact (full resolution, the default), cli (as pdq-photo-hasher) or fast (JPEGs shrunk on load)"), N_("MODE") },
+    { "dihedral", 'd', 0, G_OPTION_ARG_NONE, &dihedral,
+      N_("Print the eight dihedral hashes (orig, rot90, rot180, rot270, flipx, flipy, flipplus1, flipminus1)"), NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "stdin", 'i', 0, G_OPTION_ARG_NONE, &from_stdin, N_("Also read file names from standard input, one a line"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE… — print PDQ hashes"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  VeilPdqMode mode = VEIL_PDQ_MODE_EXACT;
+  guint n_ok = 0, n_failed = 0;
+
+  quiet_libvips ();
+  g_option_context_set_summary (context,
+    _("Prints “hash,quality,file” for each file, as the reference pdq-photo-hasher does; with "
+      "--dihedral the eight hashes, then quality and file, as its --pdqdih-across."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, "hash", error->message);
+  if (mode_name != NULL && !veil_pdq_mode_from_string (mode_name, &mode))
+    return usage_error (context, "hash", _("--mode must be exact, cli or fast."));
+
+  files = collect_files (argc, argv, from_stdin);
+  if (files->len == 0)
+    return usage_error (context, "hash", _("Name at least one image file."));
+
+  if (json)
+    {
+      builder = json_builder_new ();
+      json_builder_begin_array (builder);
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *file = g_ptr_array_index (files, i);
+      g_autoptr(GError) file_error = NULL;
+      g_autoptr(VeilPdq) pdq = veil_pdq_hash_file (file, mode, dihedral, NULL, NULL, &file_error);
+      char hex[VEIL_PDQ_HEX_LENGTH + 1];
+
+      if (pdq == NULL)
+        {
+          n_failed++;
+          fprintf (stderr, "veilctl hash: %s\n", file_error->message);
+          if (json)
+            {
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "file");
+              json_builder_add_string_value (builder, file);
+              add_error_member (builder, file_error);
+              json_builder_end_object (builder);
+            }
+          continue;
+        }
+      n_ok++;
+
+      if (json)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "file");
+          json_builder_add_string_value (builder, file);
+          json_builder_set_member_name (builder, "mode");
+          json_builder_add_string_value (builder, veil_pdq_mode_to_string (mode));
+          json_builder_set_member_name (builder, "hash");
+          veil_pdq_hash_to_hex (veil_pdq_get_hash (pdq), hex);
+          json_builder_add_string_value (builder, hex);
+          json_builder_set_member_name (builder, "quality");
+          json_builder_add_int_value (builder, veil_pdq_get_quality (pdq));
+          if (dihedral)
+            {
+              json_builder_set_member_name (builder, "dihedral");
+              json_builder_begin_object (builder);
+              for (int k = 0; k < VEIL_PDQ_N_DIHEDRAL; k++)
+                {
+                  veil_pdq_hash_to_hex (veil_pdq_get_dihedral (pdq, k), hex);
+                  json_builder_set_member_name (builder, veil_pdq_dihedral_to_string (k));
+                  json_builder_add_string_value (builder, hex);
+                }
+              json_builder_end_object (builder);
+            }
+          json_builder_end_object (builder);
+          continue;
+        }
+
+      if (dihedral)
+        {
+          for (int k = 0; k < VEIL_PDQ_N_DIHEDRAL; k++)
+            {
+              veil_pdq_hash_to_hex (veil_pdq_get_dihedral (pdq, k), hex);
+              printf ("%s,", hex);
+            }
+        }
+      else
+        {
+          veil_pdq_hash_to_hex (veil_pdq_get_hash (pdq), hex);
+          printf ("%s,", hex);
+        }
+      /* With --dihedral, the quality of the dihedral entry point, as --pdqdih-across. */
+      printf ("%u,%s\n", dihedral ? veil_pdq_get_dihedral_quality (pdq) : veil_pdq_get_quality (pdq), file);
+      fflush (stdout);
+    }
+
+  if (json)
+    {
+      json_builder_end_array (builder);
+      print_json (builder);
+    }
+  return exit_for (n_ok, n_failed);
+}
+
+/* ---- match ------------------------------------------------------------------------------ */
+
+int
+veilctl_match (int    argc,
+               char **argv)
+{
+  g_auto(GStrv) list_paths = NULL;
+  g_autofree char *mode_name = NULL;
+  int distance = VEIL_PDQ_MATCH_DISTANCE;
+  gboolean json = FALSE;
+  gboolean from_stdin = FALSE;
+  const GOptionEntry entries[] = {
+    { "list", 'l', 0, G_OPTION_ARG_FILENAME_ARRAY, &list_paths, N_("A hash list to search (repeat for several)"), N_("LIST") },
+    { "distance", 'd', 0, G_OPTION_ARG_INT, &distance, N_("Largest Hamming distance that counts as a match (default 31)"), N_("N") },
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode_name, N_("Hashing mode: exact (default), cli or fast"), N_("MODE") },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "stdin", 'i', 0, G_OPTION_ARG_NONE, &from_stdin, N_("Also read file names from standard input, one a line"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE… — look images up in hash lists"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(VeilHashIndex) index = veil_hash_index_new ();
+  g_autoptr(JsonBuilder) builder = NULL;
+  VeilPdqMode mode = VEIL_PDQ_MODE_EXACT;
+  guint n_ok = 0, n_failed = 0;
+
+  quiet_libvips ();
+  g_option_context_set_summary (context,
+    _("Hashes each file with its eight dihedral variants and prints every list entry within the "
+      "distance, one a line: file, distance, variant, list, entry number, label (tab-separated)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, "match", error->message);
+  if (list_paths == NULL)
+    return usage_error (context, "match", _("Name a hash list with --list."));
+  if (distance < 0 || distance > 256)
+    return usage_error (context, "match", _("--distance must be between 0 and 256."));
+  if (mode_name != NULL && !veil_pdq_mode_from_string (mode_name, &mode))
+    return usage_error (context, "match", _("--mode must be exact, cli or fast."));
+
+  files = collect_files (argc, argv, from_stdin);
+  if (files->len == 0)
+    return usage_error (context, "match", _("Name at least one image file."));
+
+  for (guint l = 0; list_paths[l] != NULL; l++)
+    {
+      g_autoptr(GError) list_error = NULL;
+      g_autoptr(VeilHashList) list = veil_hash_list_load_file (list_paths[l], VEIL_HASH_LIST_FORMAT_AUTO,
+                                                               NULL, &list_error);
+
+      /* Matching against part of the lists would look like "no match": stop instead. */
+      if (list == NULL)
+        {
+          fprintf (stderr, "veilctl match: %s\n", list_error->message);
+          return VEILCTL_EXIT_FAILURE;
+        }
+      veil_hash_index_add_list (index, list);
+    }
+
+  if (json)
+    {
+      builder = json_builder_new ();
+      json_builder_begin_array (builder);
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *file = g_ptr_array_index (files, i);
+      g_autoptr(GError) file_error = NULL;
+      g_autoptr(VeilPdq) pdq = veil_pdq_hash_file (file, mode, TRUE, NULL, NULL, &file_error);
+      g_autoptr(GArray) matches = NULL;
+      VeilPdqHash needles[VEIL_PDQ_N_DIHEDRAL];
+      gboolean low_quality;
+
+      if (pdq == NULL)
+        {
+          n_failed++;
+          fprintf (stderr, "veilctl match: %s\n", file_error->message);
+          if (json)
+            {
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "file");
+              json_builder_add_string_value (builder, file);
+              add_error_member (builder, file_error);
+              json_builder_end_object (builder);
+            }
+          continue;
+        }
+      n_ok++;
+
+      /* PDQ.md §3: hashes of quality under 50 describe flat images and match noise. */
+      low_quality = veil_pdq_get_quality (pdq) < VEIL_PDQ_MIN_QUALITY;
+      if (low_quality)
+        fprintf (stderr, _("veilctl match: %s: quality %u is below %d, too flat to match reliably; not looked up\n"),
+                 file, veil_pdq_get_quality (pdq), VEIL_PDQ_MIN_QUALITY);
+      else
+        {
+          for (int k = 0; k < VEIL_PDQ_N_DIHEDRAL; k++)
+            needles[k] = *veil_pdq_get_dihedral (pdq, k);
+          matches = veil_hash_index_query (index, needles, VEIL_PDQ_N_DIHEDRAL, distance);
+        }
+
+      if (json)
+        {
+          char hex[VEIL_PDQ_HEX_LENGTH + 1];
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "file");
+          json_builder_add_string_value (builder, file);
+          json_builder_set_member_name (builder, "hash");
+          veil_pdq_hash_to_hex (veil_pdq_get_hash (pdq), hex);
+          json_builder_add_string_value (builder, hex);
+          json_builder_set_member_name (builder, "quality");
+          json_builder_add_int_value (builder, veil_pdq_get_quality (pdq));
+          json_builder_set_member_name (builder, "looked_up");
+          json_builder_add_boolean_value (builder, !low_quality);
+          json_builder_set_member_name (builder, "matches");
+          json_builder_begin_array (builder);
+          for (guint m = 0; matches != NULL && m < matches->len; m++)
+            {
+              const VeilHashMatch *match = &g_array_index (matches, VeilHashMatch, m);
+              const char *label = veil_hash_list_get_label (match->list, match->entry);
+
+              veil_pdq_hash_to_hex (veil_hash_list_get_hash (match->list, match->entry), hex);
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "distance");
+              json_builder_add_int_value (builder, match->distance);
+              json_builder_set_member_name (builder, "variant");
+              json_builder_add_string_value (builder, veil_pdq_dihedral_to_string (match->needle));
+              json_builder_set_member_name (builder, "list");
+              json_builder_add_string_value (builder, veil_hash_list_get_name (match->list));
+              json_builder_set_member_name (builder, "entry");
+              json_builder_add_int_value (builder, match->entry);
+              json_builder_set_member_name (builder, "entry_hash");
+              json_builder_add_string_value (builder, hex);
+              json_builder_set_member_name (builder, "label");
+              if (label != NULL)
+                json_builder_add_string_value (builder, label);
+              else
+                json_builder_add_null_value (builder);
+              json_builder_end_object (builder);
+            }
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+          continue;
+        }
+
+      for (guint m = 0; matches != NULL && m < matches->len; m++)
+        {
+          const VeilHashMatch *match = &g_array_index (matches, VeilHashMatch, m);
+          const char *label = veil_hash_list_get_label (match->list, match->entry);
+
+          printf ("%s\t%u\t%s\t%s\t%u\t%s\n", file, match->distance,
+                  veil_pdq_dihedral_to_string (match->needle),
+                  veil_hash_list_get_name (match->list), match->entry,
+                  label != NULL ? label : "");
+        }
+      fflush (stdout);
+    }
+
+  if (json)
+    {
+      json_builder_end_array (builder);
+      print_json (builder);
+    }
+  return exit_for (n_ok, n_failed);
+}
+
+/* ---- list ------------------------------------------------------------------------------- */
+
+static int
+list_info (int    argc,
+           char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("LIST — describe a hash list"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilHashList) list = NULL;
+  g_autofree char *created = NULL;
+  g_autofree char *sha = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, "list info", error->message);
+  if (argc != 2)
+    return usage_error (context, "list info", _("Name exactly one list."));
+
+  list = veil_hash_list_load_file (argv[1], VEIL_HASH_LIST_FORMAT_AUTO, NULL, &error);
+  if (list == NULL)
+    {
+      fprintf (stderr, "veilctl list info: %s\n", error->message);
+      return VEILCTL_EXIT_FAILURE;
+    }
+  created = g_date_time_format_iso8601 (veil_hash_list_get_created (list));
+  sha = veil_hash_list_compute_checksum (list);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, veil_hash_list_get_name (list));
+      json_builder_set_member_name (builder, "source");
+      if (veil_hash_list_get_source (list) != NULL)
+        json_builder_add_string_value (builder, veil_hash_list_get_source (list));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_int_value (builder, veil_hash_list_get_version (list));
+      json_builder_set_member_name (builder, "created");
+      json_builder_add_string_value (builder, created);
+      json_builder_set_member_name (builder, "format");
+      json_builder_add_string_value (builder, veil_hash_list_format_to_string (veil_hash_list_get_format (list)));
+      json_builder_set_member_name (builder, "entries");
+      json_builder_add_int_value (builder, veil_hash_list_get_n_entries (list));
+      json_builder_set_member_name (builder, "skipped");
+      json_builder_add_int_value (builder, veil_hash_list_get_n_skipped (list));
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, sha);
+      json_builder_end_object (builder);
+      print_json (builder);
+      return VEILCTL_EXIT_OK;
+    }
+
+  printf ("%s: %s\n", _("Name"), veil_hash_list_get_name (list));
+  printf ("%s: %s\n", _("Source"), veil_hash_list_get_source (list) != NULL ? veil_hash_list_get_source (list) : "-");
+  printf ("%s: %u\n", _("Version"), veil_hash_list_get_version (list));
+  printf ("%s: %s\n", _("Created"), created);
+  printf ("%s: %s\n", _("Format"), veil_hash_list_format_to_string (veil_hash_list_get_format (list)));
+  printf ("%s: %u\n", _("Entries"), veil_hash_list_get_n_entries (list));
+  if (veil_hash_list_get_n_skipped (list) > 0)
+    printf ("%s: %u\n", _("Skipped rows of other signal types"), veil_hash_list_get_n_skipped (list));
+  printf ("%s: %s\n", _("SHA-256 of entries"), sha);
+  return VEILCTL_EXIT_OK;
+}
+
+/* import: any format in, a Veil list out; export: a list out in any format. */
+static int
+list_convert (int         argc,
+              char      **argv,
+              gboolean    import)
+{
+  const char *command = import ? "list import" : "list export";
+  g_autofree char *format_name = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *source = NULL;
+  int version = -1;
+  const GOptionEntry import_entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, N_("Input format: auto (default), plain, pytx, csv or veil"), N_("FORMAT") },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("The list’s name (default: the input file name)"), N_("NAME") },
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source, N_("Who made or shared the list"), N_("SOURCE") },
+    { "version", 'v', 0, G_OPTION_ARG_INT, &version, N_("The list’s version number"), N_("N") },
+    { NULL }
+  };
+  const GOptionEntry export_entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, N_("Output format: plain, pytx, csv or veil (default)"), N_("FORMAT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (import ? _("INPUT OUTPUT — make a Veil hash list from another list")
+                                                                   : _("LIST OUTPUT — write a hash list in another format"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilHashList) list = NULL;
+  VeilHashListFormat format = import ? VEIL_HASH_LIST_FORMAT_AUTO : VEIL_HASH_LIST_FORMAT_VEIL;
+
+  g_option_context_add_main_entries (context, import ? import_entries : export_entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, command, error->message);
+  if (argc != 3)
+    return usage_error (context, command, _("Name an input and an output file."));
+  if (format_name != NULL &&
+      (!veil_hash_list_format_from_string (format_name, &format) ||
+       (!import && format == VEIL_HASH_LIST_FORMAT_AUTO)))
+    return usage_error (context, command, _("Unknown --format."));
+  if (version == 0 || version < -1)
+    return usage_error (context, command, _("--version must be a positive number."));
+
+  list = veil_hash_list_load_file (argv[1], import ? format : VEIL_HASH_LIST_FORMAT_AUTO, NULL, &error);
+  if (list == NULL)
+    {
+      fprintf (stderr, "veilctl %s: %s\n", command, error->message);
+      return VEILCTL_EXIT_FAILURE;
+    }
+  if (name != NULL)
+    veil_hash_list_set_name (list, name);
+  if (source != NULL)
+    veil_hash_list_set_source (list, source);
+  if (version > 0)
+    veil_hash_list_set_version (list, version);
+  if (import && veil_hash_list_get_format (list) != VEIL_HASH_LIST_FORMAT_VEIL)
+    {
+      /* A new Veil list: made now. */
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      veil_hash_list_set_created (list, now);
+    }
+
+  if (!veil_hash_list_save_file (list, argv[2], import ? VEIL_HASH_LIST_FORMAT_VEIL : format, NULL, &error))
+    {
+      fprintf (stderr, "veilctl %s: %s\n", command, error->message);
+      return VEILCTL_EXIT_FAILURE;
+    }
+  if (veil_hash_list_get_n_skipped (list) > 0)
+    fprintf (stderr, _("veilctl %s: skipped %u rows of signal types other than PDQ\n"),
+             command, veil_hash_list_get_n_skipped (list));
+  fprintf (stderr, _("veilctl %s: wrote %u entries to %s\n"), command,
+           veil_hash_list_get_n_entries (list), argv[2]);
+  return VEILCTL_EXIT_OK;
+}
+
+int
+veilctl_list (int    argc,
+              char **argv)
+{
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      FILE *stream = argc < 2 ? stderr : stdout;
+
+      fprintf (stream, "%s\n  veilctl list import [--format F] [--name N] [--source S] [--version V] INPUT OUTPUT\n"
+                       "  veilctl list export [--format plain|pytx|csv|veil] LIST OUTPUT\n"
+                       "  veilctl list info [--json] LIST\n", _("Usage:"));
+      return argc < 2 ? VEILCTL_EXIT_USAGE : VEILCTL_EXIT_OK;
+    }
+
+  if (g_str_equal (argv[1], "import"))
+    return list_convert (argc - 1, argv + 1, TRUE);
+  if (g_str_equal (argv[1], "export"))
+    return list_convert (argc - 1, argv + 1, FALSE);
+  if (g_str_equal (argv[1], "info"))
+    return list_info (argc - 1, argv + 1);
+
+  fprintf (stderr, _("veilctl list: unknown subcommand “%s” (import, export or info)\n"), argv[1]);
+  return VEILCTL_EXIT_USAGE;
+}

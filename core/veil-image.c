@@ -1,0 +1,1075 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-image"
+
+#include "config.h"
+
+#include "veil-image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vips/vips.h>
+
+/* libvips does not declare these for its GObject types. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsSource, g_object_unref)
+
+static void
+array_double_unref (VipsArrayDouble *array)
+{
+  vips_area_unref (VIPS_AREA (array));
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsArrayDouble, array_double_unref)
+
+/* One bounded decode per file. libvips reads the header, the limits are checked before any
+ * pixel is decoded, then the pixels are decoded once and every buffer a consumer asked for is
+ * made from that single decode. */
+
+struct _VeilImage
+{
+  GObject         parent_instance;
+
+  VeilImageNeeds  needs;
+  char           *format;          /* owned; short name such as "jpeg" */
+  guint           width;           /* stored size, EXIF orientation not applied */
+  guint           height;
+  guint           orientation;     /* EXIF orientation 1..8 */
+  guint           shrink;          /* JPEG shrink-on-load factor used for the pixels, 1 = none */
+
+  /* PDQ input: 8-bit, alpha dropped, 1 channel when every pixel has R = G = B. */
+  guint8         *pixels;          /* owned */
+  guint           pixels_width;
+  guint           pixels_height;
+  guint           pixels_channels;
+
+  guint8         *classifier_rgb;  /* owned; 224 x 224 x 3 */
+
+  guint8         *thumbnail;       /* owned; RGB, rowstride = width * 3 */
+  guint           thumbnail_width;
+  guint           thumbnail_height;
+};
+
+G_DEFINE_FINAL_TYPE (VeilImage, veil_image, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (veil-image-error-quark, veil_image_error)
+
+/* Loaders Veil lets near untrusted files: the common photo formats. libvips also reads PDF,
+ * SVG, FITS, CSV matrices and more, through large parsers that a picture from a chat has no
+ * business reaching, so those are refused as unsupported. */
+static const struct {
+  const char *loader;   /* libvips type name */
+  const char *format;
+} allowed_loaders[] = {
+  { "VipsForeignLoadJpegSource", "jpeg" },
+  { "VipsForeignLoadPngSource", "png" },
+  { "VipsForeignLoadWebpSource", "webp" },
+  { "VipsForeignLoadNsgifSource", "gif" },
+  { "VipsForeignLoadTiffSource", "tiff" },
+  { "VipsForeignLoadHeifSource", "heif" },
+  { "VipsForeignLoadJxlSource", "jxl" },
+};
+
+/* Tracks the time budget and cancellation while libvips decodes. */
+typedef struct {
+  gint64        deadline;        /* monotonic µs, 0 = none */
+  GCancellable *cancellable;
+  gboolean      timed_out;
+  gboolean      cancelled;
+} DecodeWatch;
+
+static gpointer
+init_vips_once (gpointer data)
+{
+  if (VIPS_INIT ("veil") != 0)
+    g_error ("libvips could not start: %s", vips_error_buffer ());
+
+  /* Each file is decoded once; caching operations would only keep decoded pixels (and open
+   * files) alive after Veil is done with them. */
+  vips_cache_set_max (0);
+  /* Defence in depth next to the allow-list: loaders libvips marks as unsafe for untrusted
+   * input are switched off entirely. */
+  vips_block_untrusted_set (TRUE);
+  return NULL;
+}
+
+static void
+ensure_vips (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, init_vips_once, NULL);
+}
+
+/* libvips keeps one error buffer per process: take its text and empty it, so a later
+ * failure does not report this one's message. */
+static char *
+take_vips_error (void)
+{
+  char *message = g_strstrip (vips_error_buffer_copy ());
+
+  if (*message == '\0')
+    {
+      g_free (message);
+      message = g_strdup (_("unknown decoder error"));
+    }
+  return message;
+}
+
+static void
+eval_cb (VipsImage    *image,
+         VipsProgress *progress,
+         DecodeWatch  *watch)
+{
+  if (watch->cancellable != NULL && g_cancellable_is_cancelled (watch->cancellable))
+    {
+      watch->cancelled = TRUE;
+      vips_image_set_kill (image, TRUE);
+    }
+  else if (watch->deadline != 0 && g_get_monotonic_time () > watch->deadline)
+    {
+      watch->timed_out = TRUE;
+      vips_image_set_kill (image, TRUE);
+    }
+}
+
+static gboolean
+check_watch (DecodeWatch  *watch,
+             const char   *name,
+             guint         timeout_ms,
+             GError      **error)
+{
+  if (watch->cancelled || (watch->cancellable != NULL && g_cancellable_is_cancelled (watch->cancellable)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                   _("Reading “%s” was cancelled."), name);
+      return FALSE;
+    }
+  if (watch->timed_out || (watch->deadline != 0 && g_get_monotonic_time () > watch->deadline))
+    {
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_TIMEOUT,
+                   _("Decoding “%s” took longer than %u ms and was stopped. The file may be "
+                     "built to stall image decoders."), name, timeout_ms);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Decodes @image into a fresh g_malloc()ed buffer, watched by @watch. */
+static guint8 *
+decode_to_memory (VipsImage    *image,
+                  DecodeWatch  *watch,
+                  const char   *name,
+                  guint         timeout_ms,
+                  GError      **error)
+{
+  g_autofree char *vips_message = NULL;
+  gulong handler;
+  size_t size = 0;
+  guint8 *data;
+
+  vips_image_set_progress (image, TRUE);
+  handler = g_signal_connect (image, "eval", G_CALLBACK (eval_cb), watch);
+  data = vips_image_write_to_memory (image, &size);
+  g_signal_handler_disconnect (image, handler);
+  vips_image_set_progress (image, FALSE);
+
+  if (data != NULL)
+    {
+      vips_error_clear ();
+      if (!check_watch (watch, name, timeout_ms, error))
+        {
+          g_free (data);
+          return NULL;
+        }
+      return data;
+    }
+
+  vips_message = take_vips_error ();
+  if (!check_watch (watch, name, timeout_ms, error))
+    return NULL;
+
+  g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT,
+               _("“%s” is damaged or cut short and cannot be read completely (%s)."),
+               name, vips_message);
+  return NULL;
+}
+
+static guint
+read_orientation (VipsImage *image)
+{
+  int orientation = 1;
+
+  if (vips_image_get_typeof (image, VIPS_META_ORIENTATION) != 0 &&
+      vips_image_get_int (image, VIPS_META_ORIENTATION, &orientation) == 0 &&
+      orientation >= 1 && orientation <= 8)
+    return orientation;
+
+  vips_error_clear ();
+  return 1;
+}
+
+/* Any decoded image becomes 8-bit: R,G,B or grey, with its alpha band (if any) last.
+ * 16-bit samples are scaled (v * 255 / 65535, rounded), not cut to their low byte as the
+ * reference CLI does by accident. */
+static gboolean
+to_8bit (VipsImage   *in,
+         VipsImage  **out,
+         const char  *name,
+         GError     **error)
+{
+  g_autoptr(VipsImage) current = g_object_ref (in);
+  VipsInterpretation interpretation = vips_image_guess_interpretation (in);
+
+  if (interpretation == VIPS_INTERPRETATION_CMYK ||
+      interpretation == VIPS_INTERPRETATION_LAB ||
+      interpretation == VIPS_INTERPRETATION_LABS ||
+      interpretation == VIPS_INTERPRETATION_LCH ||
+      interpretation == VIPS_INTERPRETATION_XYZ ||
+      interpretation == VIPS_INTERPRETATION_scRGB ||
+      interpretation == VIPS_INTERPRETATION_HSV)
+    {
+      VipsImage *converted = NULL;
+
+      if (vips_colourspace (current, &converted, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+        goto fail;
+      g_clear_object (&current);
+      current = converted;
+    }
+
+  if (current->BandFmt == VIPS_FORMAT_USHORT)
+    {
+      g_autoptr(VipsImage) scaled = NULL;
+      VipsImage *cast = NULL;
+
+      if (vips_linear1 (current, &scaled, 255.0 / 65535.0, 0.5, NULL) != 0 ||
+          vips_cast_uchar (scaled, &cast, NULL) != 0)
+        goto fail;
+      g_clear_object (&current);
+      current = cast;
+    }
+  else if (current->BandFmt != VIPS_FORMAT_UCHAR)
+    {
+      VipsImage *cast = NULL;
+
+      if (vips_cast_uchar (current, &cast, NULL) != 0)
+        goto fail;
+      g_clear_object (&current);
+      current = cast;
+    }
+
+  /* Bands: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. Anything else keeps its first three
+   * (or first one) bands. */
+  if (current->Bands > 4)
+    {
+      VipsImage *extracted = NULL;
+
+      if (vips_extract_band (current, &extracted, 0, "n", 3, NULL) != 0)
+        goto fail;
+      g_clear_object (&current);
+      current = extracted;
+    }
+
+  *out = g_steal_pointer (&current);
+  return TRUE;
+
+fail:
+  {
+    g_autofree char *message = take_vips_error ();
+
+    g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                 _("The colours of “%s” cannot be converted for analysis (%s)."),
+                 name, message);
+    return FALSE;
+  }
+}
+
+static gboolean
+has_alpha (VipsImage *image)
+{
+  return image->Bands == 2 || image->Bands == 4;
+}
+
+/* Drops alpha without compositing, as PDQ.md §1 requires: the stored colour of every pixel
+ * is hashed, even under full transparency. */
+static VipsImage *
+drop_alpha (VipsImage *image)
+{
+  VipsImage *out = NULL;
+
+  if (!has_alpha (image))
+    return g_object_ref (image);
+  if (vips_extract_band (image, &out, 0, "n", image->Bands - 1, NULL) != 0)
+    return NULL;
+  return out;
+}
+
+/* Luma is taken from the grey value itself when every pixel has R = G = B (PDQ.md §2.1):
+ * fold such buffers to one channel in place. */
+static guint
+fold_grey (guint8 *pixels,
+           gsize   n_pixels)
+{
+  for (gsize i = 0; i < n_pixels; i++)
+    {
+      const guint8 *p = pixels + 3 * i;
+
+      if (p[0] != p[1] || p[0] != p[2])
+        return 3;
+    }
+  for (gsize i = 0; i < n_pixels; i++)
+    pixels[i] = pixels[3 * i];
+  return 1;
+}
+
+/* For people and the classifier: EXIF orientation applied, alpha composited on @background,
+ * always three bands. */
+static VipsImage *
+to_display (VipsImage *image,
+            double     background)
+{
+  g_autoptr(VipsImage) rotated = NULL;
+  g_autoptr(VipsImage) flat = NULL;
+  VipsImage *rgb = NULL;
+
+  if (vips_autorot (image, &rotated, NULL) != 0)
+    return NULL;
+
+  if (has_alpha (rotated))
+    {
+      g_autoptr(VipsArrayDouble) bg = vips_array_double_newv (3, background, background, background);
+
+      if (vips_flatten (rotated, &flat, "background", bg, NULL) != 0)
+        return NULL;
+    }
+  else
+    flat = g_object_ref (rotated);
+
+  if (flat->Bands == 1)
+    {
+      VipsImage *bands[3] = { flat, flat, flat };
+
+      if (vips_bandjoin (bands, &rgb, 3, NULL) != 0)
+        return NULL;
+    }
+  else
+    rgb = g_object_ref (flat);
+
+  return rgb;
+}
+
+static VipsImage *
+resize_to (VipsImage *image,
+           int        width,
+           int        height)
+{
+  VipsImage *out = NULL;
+
+  if (image->Xsize == width && image->Ysize == height)
+    return g_object_ref (image);
+
+  if (vips_resize (image, &out,
+                   (double) width / image->Xsize,
+                   "vscale", (double) height / image->Ysize,
+                   "kernel", VIPS_KERNEL_LANCZOS3,
+                   NULL) != 0)
+    return NULL;
+
+  /* libvips rounds the output size; make sure it is exact. */
+  if (out->Xsize != width || out->Ysize != height)
+    {
+      VipsImage *cropped = NULL;
+      g_autoptr(VipsImage) resized = out;
+
+      if (vips_gravity (resized, &cropped, VIPS_COMPASS_DIRECTION_NORTH_WEST,
+                        width, height, "extend", VIPS_EXTEND_COPY, NULL) != 0)
+        return NULL;
+      out = cropped;
+    }
+  return out;
+}
+
+static guint8 *
+write_display (VipsImage    *source,
+               int           width,
+               int           height,
+               double        background,
+               DecodeWatch  *watch,
+               const char   *name,
+               guint         timeout_ms,
+               GError      **error)
+{
+  g_autoptr(VipsImage) display = to_display (source, background);
+  g_autoptr(VipsImage) sized = NULL;
+
+  if (display != NULL)
+    sized = resize_to (display, width, height);
+  if (sized == NULL)
+    {
+      g_autofree char *message = take_vips_error ();
+
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                   _("A preview of “%s” could not be made (%s)."), name, message);
+      return NULL;
+    }
+  return decode_to_memory (sized, watch, name, timeout_ms, error);
+}
+
+/* Sniffs formats libvips knows about in general but that this system's libvips cannot read,
+ * so that the error says "unsupported" rather than "not an image". */
+static gboolean
+looks_like_unsupported_image (int fd)
+{
+  guint8 head[16] = { 0 };
+  ssize_t n = pread (fd, head, sizeof head, 0);
+
+  if (n < 12)
+    return FALSE;
+  /* ISO base media (HEIF, AVIF), BMP, JPEG XL, JPEG 2000. */
+  if (memcmp (head + 4, "ftyp", 4) == 0)
+    return TRUE;
+  if (head[0] == 'B' && head[1] == 'M')
+    return TRUE;
+  if (head[0] == 0xff && head[1] == 0x0a)
+    return TRUE;
+  if (memcmp (head, "\0\0\0\x0cjP  ", 8) == 0)
+    return TRUE;
+  return FALSE;
+}
+
+/* Largest 1/2^k JPEG shrink-on-load that keeps the long side at 1000 px or more
+ * (PDQ.md §9: about 1-3 bits from the exact hash, 4-16x less to decode and blur). */
+static int
+choose_fast_shrink (int width,
+                    int height)
+{
+  int long_side = MAX (width, height);
+  int shrink = 1;
+
+  while (shrink < 8 && long_side / (shrink * 2) >= 1000)
+    shrink *= 2;
+  return shrink;
+}
+
+static VeilImage *
+load_source (int                     fd,
+             const char             *name,
+             VeilImageNeeds          needs,
+             const VeilImageLimits  *limits,
+             GCancellable           *cancellable,
+             GError                **error)
+{
+  g_autoptr(VeilImage) self = NULL;
+  g_autoptr(VipsSource) source = NULL;
+  g_autoptr(VipsImage) header = NULL;
+  g_autoptr(VipsImage) loaded = NULL;
+  g_autoptr(VipsImage) base = NULL;
+  g_autoptr(VipsImage) memory = NULL;
+  DecodeWatch watch = { 0, cancellable, FALSE, FALSE };
+  const char *loader;
+  const char *format = NULL;
+  GStatBuf st;
+  guint64 n_pixels;
+  int shrink = 1;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
+                   _("“%s” cannot be read: %s"), name, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_A_FILE,
+                   S_ISDIR (st.st_mode) ? _("“%s” is a folder, not an image file.")
+                                        : _("“%s” is not a regular file (it may be a device or a pipe), so it is not read as an image."),
+                   name);
+      return NULL;
+    }
+  if (st.st_size == 0)
+    {
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_EMPTY,
+                   _("“%s” is empty (0 bytes), so there is no image in it."), name);
+      return NULL;
+    }
+  if (limits->max_file_size != 0 && (guint64) st.st_size > limits->max_file_size)
+    {
+      g_autofree char *size = g_format_size ((guint64) st.st_size);
+      g_autofree char *limit = g_format_size (limits->max_file_size);
+
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_FILE_TOO_LARGE,
+                   _("“%s” is %s, more than the %s Veil reads for one image. It was skipped."),
+                   name, size, limit);
+      return NULL;
+    }
+
+  ensure_vips ();
+
+  source = vips_source_new_from_descriptor (fd);
+  if (source == NULL)
+    {
+      g_autofree char *message = take_vips_error ();
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
+                   _("“%s” cannot be read (%s)."), name, message);
+      return NULL;
+    }
+
+  loader = vips_foreign_find_load_source (source);
+  if (loader == NULL)
+    {
+      vips_error_clear ();
+      if (looks_like_unsupported_image (fd))
+        g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                     _("“%s” is in an image format this computer cannot read."), name);
+      else
+        g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_AN_IMAGE,
+                     _("“%s” is not an image, or not one in a format Veil knows."), name);
+      return NULL;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (allowed_loaders); i++)
+    if (g_str_equal (loader, allowed_loaders[i].loader))
+      format = allowed_loaders[i].format;
+  if (format == NULL)
+    {
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                   _("“%s” is a kind of file Veil does not analyse (%s). Only photos and "
+                     "pictures (JPEG, PNG, WebP, GIF, TIFF, HEIF) are read."),
+                   name, loader);
+      return NULL;
+    }
+
+  /* The header alone: nothing is decoded yet. fail_on=error makes libvips report
+   * truncated or damaged data instead of returning a grey-padded image. */
+  header = vips_image_new_from_source (source, "",
+                                       "access", VIPS_ACCESS_SEQUENTIAL,
+                                       "fail_on", VIPS_FAIL_ON_ERROR,
+                                       NULL);
+  if (header == NULL)
+    {
+      g_autofree char *message = take_vips_error ();
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT,
+                   _("“%s” looks like a %s image but its header is damaged (%s)."),
+                   name, format, message);
+      return NULL;
+    }
+
+  n_pixels = (guint64) header->Xsize * (guint64) header->Ysize;
+  if (limits->max_pixels != 0 && n_pixels > limits->max_pixels)
+    {
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_TOO_MANY_PIXELS,
+                   _("“%s” is %d × %d pixels, more than the %llu pixels Veil decodes for one "
+                     "image. It was skipped."),
+                   name, header->Xsize, header->Ysize, (unsigned long long) limits->max_pixels);
+      return NULL;
+    }
+
+  if ((needs & VEIL_IMAGE_NEED_PDQ_FAST) && g_str_equal (format, "jpeg"))
+    shrink = choose_fast_shrink (header->Xsize, header->Ysize);
+
+  if (shrink > 1)
+    {
+      loaded = vips_image_new_from_source (source, "",
+                                           "access", VIPS_ACCESS_SEQUENTIAL,
+                                           "fail_on", VIPS_FAIL_ON_ERROR,
+                                           "shrink", shrink,
+                                           NULL);
+      if (loaded == NULL)
+        {
+          g_autofree char *message = take_vips_error ();
+          g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT,
+                       _("“%s” looks like a %s image but its header is damaged (%s)."),
+                       name, format, message);
+          return NULL;
+        }
+    }
+  else
+    loaded = g_object_ref (header);
+
+  self = g_object_new (VEIL_TYPE_IMAGE, NULL);
+  self->needs = needs;
+  self->format = g_strdup (format);
+  self->width = header->Xsize;
+  self->height = header->Ysize;
+  self->orientation = read_orientation (header);
+  self->shrink = shrink;
+
+  if (!to_8bit (loaded, &base, name, error))
+    return NULL;
+
+  if (limits->timeout_ms != 0)
+    watch.deadline = g_get_monotonic_time () + (gint64) limits->timeout_ms * 1000;
+
+  if ((needs & (VEIL_IMAGE_NEED_CLASSIFIER | VEIL_IMAGE_NEED_THUMBNAIL)) == 0)
+    {
+      /* Hashing only: decode straight into the hash's buffer, alpha dropped on the way. */
+      g_autoptr(VipsImage) opaque = drop_alpha (base);
+
+      if (opaque == NULL)
+        {
+          g_autofree char *message = take_vips_error ();
+          g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                       _("The colours of “%s” cannot be converted for analysis (%s)."),
+                       name, message);
+          return NULL;
+        }
+      self->pixels = decode_to_memory (opaque, &watch, name, limits->timeout_ms, error);
+      if (self->pixels == NULL)
+        return NULL;
+      self->pixels_width = opaque->Xsize;
+      self->pixels_height = opaque->Ysize;
+      self->pixels_channels = opaque->Bands;
+    }
+  else
+    {
+      /* Several consumers: decode once into memory, alpha kept, and derive each buffer. */
+      guint8 *data = decode_to_memory (base, &watch, name, limits->timeout_ms, error);
+
+      if (data == NULL)
+        return NULL;
+      memory = vips_image_new_from_memory_copy (data, VIPS_IMAGE_SIZEOF_IMAGE (base),
+                                                base->Xsize, base->Ysize, base->Bands,
+                                                VIPS_FORMAT_UCHAR);
+      g_free (data);
+      if (memory == NULL)
+        {
+          g_autofree char *message = take_vips_error ();
+          g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                       _("“%s” could not be held in memory (%s)."), name, message);
+          return NULL;
+        }
+      memory->Type = base->Bands <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
+      vips_image_set_int (memory, VIPS_META_ORIENTATION, self->orientation);
+
+      if (needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST))
+        {
+          g_autoptr(VipsImage) opaque = drop_alpha (memory);
+
+          if (opaque == NULL)
+            {
+              g_autofree char *message = take_vips_error ();
+              g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                           _("The colours of “%s” cannot be converted for analysis (%s)."),
+                           name, message);
+              return NULL;
+            }
+          self->pixels = decode_to_memory (opaque, &watch, name, limits->timeout_ms, error);
+          if (self->pixels == NULL)
+            return NULL;
+          self->pixels_width = opaque->Xsize;
+          self->pixels_height = opaque->Ysize;
+          self->pixels_channels = opaque->Bands;
+        }
+
+      if (needs & VEIL_IMAGE_NEED_CLASSIFIER)
+        {
+          /* White, as the classifier's training pictures were shown on web pages. */
+          self->classifier_rgb = write_display (memory,
+                                                VEIL_IMAGE_CLASSIFIER_SIZE,
+                                                VEIL_IMAGE_CLASSIFIER_SIZE,
+                                                255.0, &watch, name, limits->timeout_ms, error);
+          if (self->classifier_rgb == NULL)
+            return NULL;
+        }
+
+      if (needs & VEIL_IMAGE_NEED_THUMBNAIL)
+        {
+          gboolean swap = self->orientation >= 5;
+          int shown_width = swap ? memory->Ysize : memory->Xsize;
+          int shown_height = swap ? memory->Xsize : memory->Ysize;
+          int long_side = MAX (shown_width, shown_height);
+          double scale = long_side > VEIL_IMAGE_THUMBNAIL_SIZE
+                         ? (double) VEIL_IMAGE_THUMBNAIL_SIZE / long_side : 1.0;
+
+          self->thumbnail_width = MAX (1, (int) (shown_width * scale + 0.5));
+          self->thumbnail_height = MAX (1, (int) (shown_height * scale + 0.5));
+          /* A neutral mid grey behind transparent areas: neither white nor black hides
+           * what is drawn. */
+          self->thumbnail = write_display (memory, self->thumbnail_width, self->thumbnail_height,
+                                           128.0, &watch, name, limits->timeout_ms, error);
+          if (self->thumbnail == NULL)
+            return NULL;
+        }
+    }
+
+  if (self->pixels != NULL && self->pixels_channels == 3)
+    self->pixels_channels = fold_grey (self->pixels,
+                                       (gsize) self->pixels_width * self->pixels_height);
+
+  return g_steal_pointer (&self);
+}
+
+static void
+veil_image_finalize (GObject *object)
+{
+  VeilImage *self = VEIL_IMAGE (object);
+
+  g_clear_pointer (&self->format, g_free);
+  g_clear_pointer (&self->pixels, g_free);
+  g_clear_pointer (&self->classifier_rgb, g_free);
+  g_clear_pointer (&self->thumbnail, g_free);
+
+  G_OBJECT_CLASS (veil_image_parent_class)->finalize (object);
+}
+
+static void
+veil_image_class_init (VeilImageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = veil_image_finalize;
+}
+
+static void
+veil_image_init (VeilImage *self)
+{
+  self->orientation = 1;
+  self->shrink = 1;
+}
+
+/**
+ * veil_image_limits_init_default:
+ * @limits: limits to fill in
+ *
+ * The defaults: 100 million pixels, 256 MiB per file, 20 s of decoding.
+ */
+void
+veil_image_limits_init_default (VeilImageLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+
+  limits->max_pixels = 100 * 1000 * 1000;
+  limits->max_file_size = 256 * 1024 * 1024;
+  limits->timeout_ms = 20 * 1000;
+}
+
+/**
+ * veil_image_load_file:
+ * @path: the image file
+ * @needs: the buffers to make
+ * @limits: (nullable): limits against hostile files; %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #VeilImageError (or %G_IO_ERROR_CANCELLED)
+ *
+ * Decodes @path once, within @limits, into the buffers @needs asks for. The file is only
+ * read, never changed.
+ *
+ * Returns: (transfer full): the decoded image, or %NULL with @error set
+ */
+VeilImage *
+veil_image_load_file (const char             *path,
+                      VeilImageNeeds          needs,
+                      const VeilImageLimits  *limits,
+                      GCancellable           *cancellable,
+                      GError                **error)
+{
+  g_autofree char *name = NULL;
+  VeilImageLimits defaults;
+  VeilImage *image;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (limits == NULL)
+    {
+      veil_image_limits_init_default (&defaults);
+      limits = &defaults;
+    }
+
+  name = g_filename_display_name (path);
+
+  /* O_NONBLOCK: opening a FIFO planted in a watched folder must not hang; it is refused
+   * right after as not a regular file. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT || saved_errno == ENOTDIR)
+        g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_FOUND,
+                     _("“%s” does not exist. It may have been moved or deleted."), name);
+      else if (saved_errno == EACCES || saved_errno == EPERM)
+        g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
+                     _("Veil is not allowed to read “%s”. Check the file’s permissions."), name);
+      else
+        g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
+                     _("“%s” cannot be opened: %s"), name, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  image = load_source (fd, name, needs, limits, cancellable, error);
+  g_close (fd, NULL);
+  return image;
+}
+
+/**
+ * veil_image_load_fd:
+ * @fd: a readable file descriptor of a regular file; not closed, may be closed right after
+ * @needs: the buffers to make
+ * @limits: (nullable): limits against hostile files; %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #VeilImageError (or %G_IO_ERROR_CANCELLED)
+ *
+ * Like veil_image_load_file() for a file handed over as a descriptor (the D-Bus API). The
+ * whole file is read from its start.
+ *
+ * Returns: (transfer full): the decoded image, or %NULL with @error set
+ */
+VeilImage *
+veil_image_load_fd (int                     fd,
+                    VeilImageNeeds          needs,
+                    const VeilImageLimits  *limits,
+                    GCancellable           *cancellable,
+                    GError                **error)
+{
+  g_autofree char *name = NULL;
+  VeilImageLimits defaults;
+
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (limits == NULL)
+    {
+      veil_image_limits_init_default (&defaults);
+      limits = &defaults;
+    }
+
+  name = g_strdup_printf (_("file descriptor %d"), fd);
+  return load_source (fd, name, needs, limits, cancellable, error);
+}
+
+typedef struct {
+  char            *path;
+  VeilImageNeeds   needs;
+  VeilImageLimits  limits;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  GError *error = NULL;
+  VeilImage *image;
+
+  image = veil_image_load_file (data->path, data->needs, &data->limits, cancellable, &error);
+  if (image == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, image, g_object_unref);
+}
+
+/**
+ * veil_image_load_file_async:
+ * @path: the image file
+ * @needs: the buffers to make
+ * @limits: (nullable): limits; %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * veil_image_load_file() in a worker thread.
+ */
+void
+veil_image_load_file_async (const char             *path,
+                            VeilImageNeeds          needs,
+                            const VeilImageLimits  *limits,
+                            GCancellable           *cancellable,
+                            GAsyncReadyCallback     callback,
+                            gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (LoadData, 1);
+  data->path = g_strdup (path);
+  data->needs = needs;
+  if (limits != NULL)
+    data->limits = *limits;
+  else
+    veil_image_limits_init_default (&data->limits);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, veil_image_load_file_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * veil_image_load_file_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the decoded image, or %NULL with @error set
+ */
+VeilImage *
+veil_image_load_file_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == veil_image_load_file_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * veil_image_get_needs:
+ *
+ * Returns: what the image was loaded for
+ */
+VeilImageNeeds
+veil_image_get_needs (VeilImage *self)
+{
+  g_return_val_if_fail (VEIL_IS_IMAGE (self), 0);
+  return self->needs;
+}
+
+/**
+ * veil_image_get_format:
+ *
+ * Returns: the file's format: "jpeg", "png", "webp", "gif", "tiff", "heif" or "jxl"
+ */
+const char *
+veil_image_get_format (VeilImage *self)
+{
+  g_return_val_if_fail (VEIL_IS_IMAGE (self), NULL);
+  return self->format;
+}
+
+/**
+ * veil_image_get_width:
+ *
+ * Returns: the stored width, EXIF orientation not applied
+ */
+guint
+veil_image_get_width (VeilImage *self)
+{
+  g_return_val_if_fail (VEIL_IS_IMAGE (self), 0);
+  return self->width;
+}
+
+/**
+ * veil_image_get_height:
+ *
+ * Returns: the stored height, EXIF orientation not applied
+ */
+guint
+veil_image_get_height (VeilImage *self)
+{
+  g_return_val_if_fail (VEIL_IS_IMAGE (self), 0);
+  return self->height;
+}
+
+/**
+ * veil_image_get_orientation:
+ *
+ * Returns: the EXIF orientation, 1 (as stored) to 8
+ */
+guint
+veil_image_get_orientation (VeilImage *self)
+{
+  g_return_val_if_fail (VEIL_IS_IMAGE (self), 1);
+  return self->orientation;
+}
+
+/**
+ * veil_image_get_shrink:
+ *
+ * Returns: the JPEG shrink-on-load factor of the PDQ pixels (1, 2, 4 or 8); more than 1
+ *   only with %VEIL_IMAGE_NEED_PDQ_FAST
+ */
+guint
+veil_image_get_shrink (VeilImage *self)
+{
+  g_return_val_if_fail (VEIL_IS_IMAGE (self), 1);
+  return self->shrink;
+}
+
+/**
+ * veil_image_get_pixels:
+ * @width: (out) (optional): width of the buffer
+ * @height: (out) (optional): height of the buffer
+ * @channels: (out) (optional): 3 (R,G,B) or 1 (grey: every pixel had R = G = B)
+ *
+ * The pixels PDQ hashes: 8-bit, as stored (no EXIF rotation), alpha dropped without
+ * compositing, rows of @width × @channels bytes with no padding.
+ *
+ * Returns: (nullable): the pixels, or %NULL unless a PDQ need was given
+ */
+const guint8 *
+veil_image_get_pixels (VeilImage *self,
+                       guint     *width,
+                       guint     *height,
+                       guint     *channels)
+{
+  g_return_val_if_fail (VEIL_IS_IMAGE (self), NULL);
+
+  if (width != NULL)
+    *width = self->pixels_width;
+  if (height != NULL)
+    *height = self->pixels_height;
+  if (channels != NULL)
+    *channels = self->pixels_channels;
+  return self->pixels;
+}
+
+/**
+ * veil_image_get_classifier_rgb:
+ *
+ * 224 × 224 × 3 bytes, row-major R,G,B: EXIF orientation applied, alpha composited on white,
+ * stretched to the square. An image that already is 224 × 224 is passed through unchanged.
+ *
+ * Returns: (nullable): the classifier input, or %NULL unless %VEIL_IMAGE_NEED_CLASSIFIER
+ */
+const guint8 *
+veil_image_get_classifier_rgb (VeilImage *self)
+{
+  g_return_val_if_fail (VEIL_IS_IMAGE (self), NULL);
+  return self->classifier_rgb;
+}
+
+/**
+ * veil_image_get_thumbnail:
+ * @width: (out) (optional): thumbnail width
+ * @height: (out) (optional): thumbnail height
+ *
+ * A small picture for people: EXIF orientation applied, alpha on mid grey, long side at most
+ * %VEIL_IMAGE_THUMBNAIL_SIZE, RGB with rows of @width × 3 bytes.
+ *
+ * Returns: (nullable): the thumbnail, or %NULL unless %VEIL_IMAGE_NEED_THUMBNAIL
+ */
+const guint8 *
+veil_image_get_thumbnail (VeilImage *self,
+                          guint     *width,
+                          guint     *height)
+{
+  g_return_val_if_fail (VEIL_IS_IMAGE (self), NULL);
+
+  if (width != NULL)
+    *width = self->thumbnail_width;
+  if (height != NULL)
+    *height = self->thumbnail_height;
+  return self->thumbnail;
+}
