@@ -23,6 +23,7 @@ static const VeilctlEntry commands[] = {
   { "match", veilctl_match, N_("Look image files up in PDQ hash lists") },
   { "list", veilctl_list, N_("Import, export or describe PDQ hash lists") },
   /* issue 4: classify */
+  { "classify", veilctl_classify, N_("Classify images with the on-device model") },
   /* issue 5: guardian, profile, consent, audit, export, erase */
 };
 

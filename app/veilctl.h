@@ -23,6 +23,7 @@ int veilctl_hash (int argc, char **argv);
 int veilctl_match (int argc, char **argv);
 int veilctl_list (int argc, char **argv);
 /* issue 4 */
+int veilctl_classify (int argc, char **argv);
 /* issue 5 */
 
 G_END_DECLS

@@ -12,4 +12,11 @@ typedef struct _VeilImage VeilImage;
 typedef struct _VeilPdq VeilPdq;
 typedef struct _VeilHashList VeilHashList;
 typedef struct _VeilHashIndex VeilHashIndex;
+/* issue 4: model and classifier */
+typedef struct _VeilModel VeilModel;
+typedef struct _VeilClassifier VeilClassifier;
+typedef struct _VeilNsfwClassifier VeilNsfwClassifier;
+typedef struct _VeilClassifierResult VeilClassifierResult;
+typedef struct _VeilClassifierPolicy VeilClassifierPolicy;
+
 G_END_DECLS

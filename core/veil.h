@@ -9,3 +9,10 @@
 #include "veil-pdq.h"
 #include "veil-hash-list.h"
 #include "veil-hash-index.h"
+/* issue 4 */
+#include "veil-model.h"
+#include "veil-classifier.h"
+#include "veil-classifier-result.h"
+#include "veil-classifier-policy.h"
+#include "veil-nsfw-classifier.h"
+#include "veil-heatmap.h"

@@ -65,11 +65,16 @@ def main():
            "no blanket file system access: folders come through the portal")
 
     modules = manifest.get("modules", [])
+    # The classifier model: the pinned npm tarball that tools/fetch-model.sh verified (the
+    # build checks its hash again while converting it).
+    app_sources = modules[-1].get("sources", []) if modules else []
+    expect(any(s.get("type") == "file" and s.get("path", "").endswith("/.model-cache/nsfwjs-4.4.0.tgz")
+               for s in app_sources), "veil: the model tarball from .model-cache must be a source")
     expect(modules and modules[-1].get("name") == "veil", "the last module must be veil")
     for module in modules:
         name = module.get("name", "?")
         for source in module.get("sources", []):
-            if source.get("type") in ("archive", "file"):
+            if source.get("type") in ("archive", "file") and "url" in source:
                 expect(re.fullmatch(r"[0-9a-f]{64}", source.get("sha256", "")) or
                        re.fullmatch(r"[0-9a-f]{128}", source.get("sha512", "")),
                        "%s: every downloaded source needs a pinned sha256 or sha512" % name)

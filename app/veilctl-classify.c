@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veilctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "veil-classifier-policy.h"
+#include "veil-heatmap.h"
+#include "veil-image.h"
+#include "veil-nsfw-classifier.h"
+#include "veilctl.h"
+
+/* veilctl classify [--json] [--heatmap OUT.png] FILE…
+ *
+ * Prints each file's five class probabilities and whether it is sensitive under the default
+ * policy (see veil-classifier-policy.c and data/models/README.md). Files that cannot be read
+ * are reported and skipped; the exit status says whether all, some or none were handled. */
+
+typedef struct {
+  VeilClassifier       *classifier;
+  VeilClassifierPolicy *policy;
+  VeilModel            *model;
+  gboolean              json;
+  const char           *heatmap;        /* a PNG path (one file) or a folder (several) */
+  gboolean              heatmap_is_dir;
+} ClassifyRun;
+
+static void
+print_json_line (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+}
+
+static void
+report_error (ClassifyRun *run,
+              const char  *file,
+              GError      *error)
+{
+  if (run->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "file");
+      json_builder_add_string_value (builder, file);
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, error->message);
+      json_builder_end_object (builder);
+      print_json_line (builder);
+    }
+  /* Translators: the first %s is a file name, the second an error message */
+  fprintf (stderr, _("veilctl: %s: %s\n"), file, error->message);
+}
+
+static char *
+heatmap_path_for (ClassifyRun *run,
+                  const char  *file)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+
+  if (!run->heatmap_is_dir)
+    return g_strdup (run->heatmap);
+  base = g_path_get_basename (file);
+  name = g_strconcat (base, ".heatmap.png", NULL);
+  return g_build_filename (run->heatmap, name, NULL);
+}
+
+static gboolean
+write_heatmap (ClassifyRun          *run,
+               const char           *file,
+               VeilImage            *image,
+               VeilClassifierResult *result,
+               int                   flagged,
+               GError              **error)
+{
+  g_autofree char *out = heatmap_path_for (run, file);
+  guint cls = flagged >= 0 ? (guint) flagged : veil_classifier_result_get_top_class (result);
+  guint map_w, map_h, w = 0, h = 0;
+  const float *map = veil_classifier_result_get_heatmap (result, cls, &map_w, &map_h);
+  const guint8 *rgb = veil_image_get_thumbnail (image, &w, &h);
+
+  if (rgb == NULL)
+    {
+      rgb = veil_image_get_classifier_rgb (image);
+      w = h = VEIL_IMAGE_CLASSIFIER_SIZE;
+    }
+  return veil_heatmap_save_png (map, map_w, map_h, rgb, w, h, out, error);
+}
+
+static gboolean
+classify_file (ClassifyRun  *run,
+               const char   *file,
+               GError      **error)
+{
+  VeilImageNeeds needs = VEIL_IMAGE_NEED_CLASSIFIER;
+  g_autoptr(VeilImage) image = NULL;
+  g_autoptr(VeilClassifierResult) result = NULL;
+  guint n, top;
+  int flagged = -1;
+  gboolean sensitive;
+
+  if (run->heatmap != NULL)
+    needs |= VEIL_IMAGE_NEED_THUMBNAIL;
+  image = veil_image_load_file (file, needs, NULL, NULL, error);
+  if (image == NULL)
+    return FALSE;
+  result = veil_classifier_classify_image (run->classifier, image,
+                                           run->heatmap != NULL ? VEIL_CLASSIFY_FLAGS_HEATMAP : 0,
+                                           NULL, error);
+  if (result == NULL)
+    return FALSE;
+
+  sensitive = veil_classifier_policy_evaluate (run->policy, result, &flagged);
+  if (run->heatmap != NULL && !write_heatmap (run, file, image, result, flagged, error))
+    return FALSE;
+
+  n = veil_classifier_result_get_n_classes (result);
+  top = veil_classifier_result_get_top_class (result);
+
+  if (run->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "file");
+      json_builder_add_string_value (builder, file);
+      json_builder_set_member_name (builder, "scores");
+      json_builder_begin_object (builder);
+      for (guint i = 0; i < n; i++)
+        {
+          json_builder_set_member_name (builder, veil_classifier_result_get_class_name (result, i));
+          /* json-glib writes doubles with up to 17 significant digits. */
+          json_builder_add_double_value (builder, veil_classifier_result_get_probability (result, i));
+        }
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "top");
+      json_builder_add_string_value (builder, veil_classifier_result_get_class_name (result, top));
+      json_builder_set_member_name (builder, "sensitive");
+      json_builder_add_boolean_value (builder, sensitive);
+      json_builder_set_member_name (builder, "model");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, veil_classifier_result_get_model_name (result));
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_string_value (builder, veil_classifier_result_get_model_version (result));
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, veil_classifier_result_get_model_sha256 (result));
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      print_json_line (builder);
+    }
+  else
+    {
+      printf ("%s\n", file);
+      for (guint i = 0; i < n; i++)
+        printf ("  %-8s %.7f\n", veil_classifier_result_get_class_name (result, i),
+                veil_classifier_result_get_probability (result, i));
+      /* Translators: %s is a class name such as "neutral" or "porn"; kept in English */
+      printf ("  %s %s\n", _("top:"), veil_classifier_result_get_class_name (result, top));
+      printf ("  %s %s\n", _("sensitive:"), sensitive ? _("yes") : _("no"));
+    }
+
+  return TRUE;
+}
+
+int
+veilctl_classify (int    argc,
+                  char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *heatmap = NULL;
+  g_auto(GStrv) files = NULL;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("One JSON object per line"), NULL },
+    { "heatmap", 0, 0, G_OPTION_ARG_FILENAME, &heatmap,
+      N_("Write the class-activation heatmap as a PNG (a folder when there are several files)"), N_("OUT.png") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— classify images with the on-device model"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilModel) model = NULL;
+  g_autoptr(VeilNsfwClassifier) classifier = NULL;
+  g_autoptr(VeilClassifierPolicy) policy = veil_classifier_policy_new_default ();
+  ClassifyRun run = { 0 };
+  guint n_files, failed = 0;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Prints each image’s class probabilities (drawing, hentai, neutral, porn, sexy) "
+                                  "and whether it is sensitive under the default policy: porn ≥ 0.5, hentai ≥ 0.5, "
+                                  "sexy ≥ 0.7, or the three together ≥ 0.7."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "veilctl classify: %s\n", error->message);
+      return VEILCTL_EXIT_USAGE;
+    }
+  n_files = files != NULL ? g_strv_length (files) : 0;
+  if (n_files == 0)
+    {
+      fprintf (stderr, "%s\n", _("veilctl classify: name at least one image file"));
+      return VEILCTL_EXIT_USAGE;
+    }
+
+  run.heatmap = heatmap;
+  if (heatmap != NULL && n_files > 1)
+    {
+      if (!g_file_test (heatmap, G_FILE_TEST_IS_DIR))
+        {
+          fprintf (stderr, _("veilctl classify: with several files, --heatmap must name an existing folder (“%s” is not one)\n"),
+                   heatmap);
+          return VEILCTL_EXIT_USAGE;
+        }
+      run.heatmap_is_dir = TRUE;
+    }
+
+  model = veil_model_load_default (&error);
+  if (model != NULL)
+    classifier = veil_nsfw_classifier_new (model, &error);
+  if (classifier == NULL)
+    {
+      fprintf (stderr, "veilctl classify: %s\n", error->message);
+      return VEILCTL_EXIT_FAILURE;
+    }
+
+  run.classifier = VEIL_CLASSIFIER (classifier);
+  run.policy = policy;
+  run.model = model;
+  run.json = json;
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autoptr(GError) file_error = NULL;
+
+      if (!classify_file (&run, files[i], &file_error))
+        {
+          report_error (&run, files[i], file_error);
+          failed++;
+        }
+    }
+
+  if (failed == 0)
+    return VEILCTL_EXIT_OK;
+  return failed == n_files ? VEILCTL_EXIT_FAILURE : VEILCTL_EXIT_PARTIAL;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "veil-classifier-result.h"
+
+G_BEGIN_DECLS
+
+/* When classifier scores make an image "sensitive": a threshold per class, and optionally one
+ * on the sum of those classes' probabilities. An immutable, reference-counted value; the
+ * analyzer builds one per profile from its sensitivity level. */
+
+typedef struct _VeilClassifierPolicy VeilClassifierPolicy;
+
+typedef struct {
+  const char *class_name;   /* e.g. "porn" */
+  double      threshold;    /* flag when the probability is >= this */
+} VeilClassifierThreshold;
+
+#define VEIL_TYPE_CLASSIFIER_POLICY (veil_classifier_policy_get_type ())
+
+GType                 veil_classifier_policy_get_type          (void) G_GNUC_CONST;
+VeilClassifierPolicy *veil_classifier_policy_new               (const VeilClassifierThreshold *thresholds,
+                                                                gsize                          n_thresholds,
+                                                                double                         combined_threshold);
+VeilClassifierPolicy *veil_classifier_policy_new_default       (void);
+VeilClassifierPolicy *veil_classifier_policy_ref               (VeilClassifierPolicy          *self);
+void                  veil_classifier_policy_unref             (VeilClassifierPolicy          *self);
+
+gsize                 veil_classifier_policy_get_n_thresholds  (VeilClassifierPolicy          *self);
+const VeilClassifierThreshold *
+                      veil_classifier_policy_get_threshold     (VeilClassifierPolicy          *self,
+                                                                gsize                          index);
+double                veil_classifier_policy_get_combined_threshold (VeilClassifierPolicy     *self);
+
+gboolean              veil_classifier_policy_evaluate          (VeilClassifierPolicy          *self,
+                                                                VeilClassifierResult          *result,
+                                                                int                           *flagged_class);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilClassifierPolicy, veil_classifier_policy_unref)
+
+G_END_DECLS
