@@ -14,9 +14,23 @@ struct _VeilApplication
 
   /* Owned */
   GSettings      *settings;
+  VeilContext    *context;    /* handed to every window and widget */
+  GCancellable   *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (VeilApplication, veil_application, ADW_TYPE_APPLICATION)
+
+static void
+context_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A failure is kept in the context; the window explains it to the guardian. */
+  if (!veil_context_load_finish (VEIL_CONTEXT (source), result, &error))
+    g_debug ("Could not open Veil's store: %s", error->message);
+}
 
 static GtkWindow *
 get_main_window (VeilApplication *self)
@@ -94,6 +108,10 @@ veil_application_startup (GApplication *app)
   G_APPLICATION_CLASS (veil_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APPLICATION_ID);
+  self->context = veil_context_new (self->settings);
+  self->cancellable = g_cancellable_new ();
+  /* Opening the store runs SQLite's integrity check: off the main thread. */
+  veil_context_load_async (self->context, NULL, self->cancellable, context_loaded_cb, NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -108,7 +126,7 @@ veil_application_activate (GApplication *app)
   GtkWindow *window = get_main_window (self);
 
   if (window == NULL)
-    window = GTK_WINDOW (veil_window_new (GTK_APPLICATION (self), self->settings));
+    window = GTK_WINDOW (veil_window_new (GTK_APPLICATION (self), self->context));
 
   gtk_window_present (window);
 }
@@ -118,6 +136,9 @@ veil_application_dispose (GObject *object)
 {
   VeilApplication *self = VEIL_APPLICATION (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->context);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (veil_application_parent_class)->dispose (object);
@@ -166,4 +187,19 @@ veil_application_get_settings (VeilApplication *self)
   g_return_val_if_fail (VEIL_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * veil_application_get_context:
+ * @self: a #VeilApplication
+ *
+ * Returns: (transfer none) (nullable): the context (store, guardian, settings), once the
+ *   application has started
+ */
+VeilContext *
+veil_application_get_context (VeilApplication *self)
+{
+  g_return_val_if_fail (VEIL_IS_APPLICATION (self), NULL);
+
+  return self->context;
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "veil.h"
+
 G_BEGIN_DECLS
 
 #define VEIL_TYPE_APPLICATION (veil_application_get_type ())
@@ -11,5 +13,6 @@ G_DECLARE_FINAL_TYPE (VeilApplication, veil_application, VEIL, APPLICATION, AdwA
 
 VeilApplication *veil_application_new          (void);
 GSettings       *veil_application_get_settings (VeilApplication *self);
+VeilContext     *veil_application_get_context  (VeilApplication *self);
 
 G_END_DECLS

@@ -25,6 +25,12 @@ static const VeilctlEntry commands[] = {
   /* issue 4: classify */
   { "classify", veilctl_classify, N_("Classify images with the on-device model") },
   /* issue 5: guardian, profile, consent, audit, export, erase */
+  { "guardian", veilctl_guardian, N_("Set or change the guardian PIN, or show its state") },
+  { "profile", veilctl_profile, N_("Create, change, list, show and delete child profiles") },
+  { "consent", veilctl_consent, N_("Acknowledge a protection as the child, or ask for a review") },
+  { "audit", veilctl_audit, N_("Show what Veil and the guardian did for a profile") },
+  { "export", veilctl_export, N_("Export profiles, consent records and the audit log") },
+  { "erase", veilctl_erase, N_("Erase everything Veil stored, and the guardian PIN") },
 };
 
 static void

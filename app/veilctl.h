@@ -25,5 +25,18 @@ int veilctl_list (int argc, char **argv);
 /* issue 4 */
 int veilctl_classify (int argc, char **argv);
 /* issue 5 */
+int veilctl_guardian (int argc, char **argv);
+int veilctl_profile  (int argc, char **argv);
+int veilctl_consent  (int argc, char **argv);
+int veilctl_audit    (int argc, char **argv);
+int veilctl_export   (int argc, char **argv);
+int veilctl_erase    (int argc, char **argv);
+/* issue 5: helpers shared by the guardian, profile, consent, audit, export and erase
+ * commands (in veilctl-guardian.c) */
+typedef struct _VeilGuardian VeilGuardian;
+VeilGuardian *veilctl_open_guardian     (gboolean       need_keyring,
+                                         GError       **error);
+int           veilctl_unlock_from_stdin (VeilGuardian  *guardian);
+int           veilctl_report_error      (const GError  *error);
 
 G_END_DECLS

@@ -19,4 +19,11 @@ typedef struct _VeilNsfwClassifier VeilNsfwClassifier;
 typedef struct _VeilClassifierResult VeilClassifierResult;
 typedef struct _VeilClassifierPolicy VeilClassifierPolicy;
 
+/* issue 5: store, profiles, guardian */
+typedef struct _VeilStore VeilStore;
+typedef struct _VeilProfile VeilProfile;
+typedef struct _VeilProfileBuilder VeilProfileBuilder;
+typedef struct _VeilGuardian VeilGuardian;
+typedef struct _VeilContext VeilContext;
+
 G_END_DECLS

@@ -16,3 +16,9 @@
 #include "veil-classifier-policy.h"
 #include "veil-nsfw-classifier.h"
 #include "veil-heatmap.h"
+/* issue 5 */
+#include "veil-profile.h"
+#include "veil-consent.h"
+#include "veil-store.h"
+#include "veil-guardian.h"
+#include "veil-context.h"

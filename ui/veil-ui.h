@@ -5,3 +5,9 @@
 
 #include "veil-window.h"
 #include "veil-preferences-window.h"
+#include "veil-onboarding.h"
+#include "veil-guardian-lock.h"
+#include "veil-guardian-area.h"
+#include "veil-profile-page.h"
+#include "veil-acknowledgment.h"
+#include "veil-transparency-page.h"

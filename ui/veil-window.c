@@ -6,6 +6,16 @@
 #include <glib/gi18n.h>
 
 #include "veil-window.h"
+#include "veil-acknowledgment.h"
+#include "veil-guardian-area.h"
+#include "veil-guardian-lock.h"
+#include "veil-onboarding.h"
+#include "veil-transparency-page.h"
+
+/* The main window: a welcome page until Veil is set up, then a home page with the
+ * transparency page (for everyone) and the guardian area (behind the PIN). The guardian is
+ * locked whenever the window leaves the guardian's pages, so handing the computer to a
+ * child never hands over the settings. */
 
 struct _VeilWindow
 {
@@ -13,11 +23,23 @@ struct _VeilWindow
 
   /* Owned */
   GSettings            *settings;
+  VeilContext          *context;
+
+  /* Pages made in code: they need the context */
+  GtkWidget            *onboarding;
+  GtkWidget            *lock;
+  GtkWidget            *guardian_area;
+  GtkWidget            *transparency;
+  GtkWidget            *acknowledgment;
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
   AdwStatusPage        *welcome_page;
+  AdwStatusPage        *error_page;
   GtkMenuButton        *primary_menu_button;
+  GtkButton            *back_button;
+  AdwWindowTitle       *window_title;
+  GtkStack             *stack;
 };
 
 G_DEFINE_FINAL_TYPE (VeilWindow, veil_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -25,10 +47,96 @@ G_DEFINE_FINAL_TYPE (VeilWindow, veil_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_SETTINGS,
+  PROP_CONTEXT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static VeilGuardian *
+get_guardian (VeilWindow *self)
+{
+  return self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
+}
+
+static void
+lock_guardian (VeilWindow *self)
+{
+  if (get_guardian (self) != NULL)
+    veil_guardian_lock (get_guardian (self));
+}
+
+static void
+show_page (VeilWindow *self,
+           const char *name)
+{
+  static const struct { const char *page; const char *subtitle; } subtitles[] = {
+    { "onboarding", N_("Set Up") },
+    { "lock", N_("Guardian Area") },
+    { "guardian", N_("Guardian Area") },
+    { "transparency", N_("What Veil Does Here") },
+    { "acknowledgment", N_("What Is On") },
+  };
+  const char *subtitle = "";
+  gboolean top = g_str_equal (name, "welcome") || g_str_equal (name, "home") || g_str_equal (name, "error");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (subtitles); i++)
+    if (g_str_equal (subtitles[i].page, name))
+      subtitle = _(subtitles[i].subtitle);
+
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), !top);
+  gtk_stack_set_visible_child_name (self->stack, name);
+
+  /* Leaving the guardian's pages locks guardian settings. */
+  if (!g_str_equal (name, "guardian") && !g_str_equal (name, "onboarding"))
+    lock_guardian (self);
+}
+
+static void
+show_error (VeilWindow *self,
+            const char *title,
+            const char *message)
+{
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, message);
+  show_page (self, "error");
+}
+
+/* Home is the welcome page until a profile exists. */
+static void
+go_home (VeilWindow *self)
+{
+  VeilStore *store;
+  g_autoptr(GPtrArray) profiles = NULL;
+
+  if (self->context == NULL || !veil_context_get_ready (self->context))
+    {
+      show_page (self, "welcome");
+      return;
+    }
+
+  store = veil_context_get_store (self->context);
+  if (store == NULL)
+    {
+      const GError *error = veil_context_get_store_error (self->context);
+      show_error (self, _("Veil Cannot Open Its Data"), error != NULL ? error->message : NULL);
+      return;
+    }
+
+  profiles = veil_store_list_profiles (store, NULL);
+  show_page (self, profiles != NULL && profiles->len > 0 ? "home" : "welcome");
+}
+
+static gboolean
+check_ready (VeilWindow *self)
+{
+  if (self->context != NULL && veil_context_get_ready (self->context))
+    return TRUE;
+
+  veil_window_show_toast (self, _("Veil is still starting. Try again in a moment."));
+  return FALSE;
+}
 
 static void
 setup_action (GtkWidget  *widget,
@@ -36,10 +144,180 @@ setup_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   VeilWindow *self = VEIL_WINDOW (widget);
+  VeilGuardian *guardian;
+  g_autoptr(GError) error = NULL;
+  gboolean has_pin = FALSE;
 
-  /* Onboarding (PIN, first profile, consent) is its own piece of work; until it lands the
-   * button says so instead of doing nothing. */
-  veil_window_show_toast (self, _("Guided set-up is coming in the next version of Veil"));
+  if (!check_ready (self))
+    return;
+
+  guardian = get_guardian (self);
+  if (guardian == NULL)
+    {
+      go_home (self);
+      return;
+    }
+
+  /* No keyring, no set-up: the PIN would have nowhere safe to go. */
+  if (!veil_guardian_has_pin (guardian, &has_pin, NULL, &error))
+    {
+      show_error (self, _("Guardian Settings Are Closed"), error->message);
+      return;
+    }
+
+  if (has_pin)
+    {
+      /* Set up before: adding a child happens in the guardian area. */
+      gtk_widget_activate_action (widget, "win.show-guardian", NULL);
+      return;
+    }
+
+  veil_onboarding_restart (VEIL_ONBOARDING (self->onboarding));
+  show_page (self, "onboarding");
+}
+
+static void
+go_home_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  go_home (VEIL_WINDOW (widget));
+}
+
+static void
+show_guardian_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VeilWindow *self = VEIL_WINDOW (widget);
+  VeilGuardian *guardian;
+
+  if (!check_ready (self))
+    return;
+
+  guardian = get_guardian (self);
+  if (guardian != NULL && veil_guardian_get_unlocked (guardian))
+    {
+      veil_guardian_area_reload (VEIL_GUARDIAN_AREA (self->guardian_area));
+      show_page (self, "guardian");
+      return;
+    }
+
+  veil_guardian_lock_refresh (VEIL_GUARDIAN_LOCK (self->lock));
+  show_page (self, "lock");
+}
+
+static void
+show_transparency_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  VeilWindow *self = VEIL_WINDOW (widget);
+
+  if (!check_ready (self))
+    return;
+
+  veil_transparency_page_reload (VEIL_TRANSPARENCY_PAGE (self->transparency));
+  show_page (self, "transparency");
+}
+
+static void
+acknowledge_requested_cb (VeilWindow  *self,
+                          VeilProfile *profile)
+{
+  VeilStore *store = veil_context_get_store (self->context);
+  g_autoptr(VeilProfile) fresh = NULL;
+
+  /* The child takes over: use the stored profile, and lock guardian settings first. */
+  fresh = veil_store_get_profile (store, veil_profile_get_id (profile), NULL);
+  veil_acknowledgment_set_profile (VEIL_ACKNOWLEDGMENT (self->acknowledgment), fresh != NULL ? fresh : profile);
+  show_page (self, "acknowledgment");
+}
+
+static void
+acknowledgment_done_cb (VeilWindow *self)
+{
+  veil_transparency_page_reload (VEIL_TRANSPARENCY_PAGE (self->transparency));
+  show_page (self, "transparency");
+}
+
+static void
+onboarding_finished_cb (VeilWindow *self)
+{
+  go_home (self);
+}
+
+static void
+unlocked_cb (VeilWindow *self)
+{
+  veil_guardian_area_reload (VEIL_GUARDIAN_AREA (self->guardian_area));
+  show_page (self, "guardian");
+}
+
+static void
+guardian_locked_cb (VeilWindow *self)
+{
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "guardian"))
+    {
+      go_home (self);
+      veil_window_show_toast (self, _("Guardian settings are locked"));
+    }
+}
+
+static void
+add_child_cb (VeilWindow *self)
+{
+  veil_onboarding_restart (VEIL_ONBOARDING (self->onboarding));
+  gtk_widget_activate_action (self->onboarding, "onboarding.start", NULL);
+  show_page (self, "onboarding");
+}
+
+static void
+erased_cb (VeilWindow *self)
+{
+  show_page (self, "welcome");
+  veil_window_show_toast (self, _("Everything was erased"));
+}
+
+static void
+show_message_cb (VeilWindow *self,
+                 const char *message)
+{
+  veil_window_show_toast (self, message);
+}
+
+static void
+context_ready_cb (VeilWindow *self)
+{
+  if (veil_context_get_ready (self->context))
+    go_home (self);
+}
+
+static void
+add_pages (VeilWindow *self)
+{
+  self->onboarding = veil_onboarding_new (self->context);
+  self->lock = veil_guardian_lock_new (self->context);
+  self->guardian_area = veil_guardian_area_new (self->context);
+  self->transparency = veil_transparency_page_new (self->context);
+  self->acknowledgment = veil_acknowledgment_new (self->context);
+
+  gtk_stack_add_named (self->stack, self->onboarding, "onboarding");
+  gtk_stack_add_named (self->stack, self->lock, "lock");
+  gtk_stack_add_named (self->stack, self->guardian_area, "guardian");
+  gtk_stack_add_named (self->stack, self->transparency, "transparency");
+  gtk_stack_add_named (self->stack, self->acknowledgment, "acknowledgment");
+
+  g_signal_connect_object (self->onboarding, "finished", G_CALLBACK (onboarding_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->onboarding, "acknowledge-requested", G_CALLBACK (acknowledge_requested_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lock, "unlocked", G_CALLBACK (unlocked_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guardian_area, "locked", G_CALLBACK (guardian_locked_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guardian_area, "add-child", G_CALLBACK (add_child_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guardian_area, "erased", G_CALLBACK (erased_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guardian_area, "show-message", G_CALLBACK (show_message_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->transparency, "acknowledge-requested", G_CALLBACK (acknowledge_requested_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->acknowledgment, "done", G_CALLBACK (acknowledgment_done_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::ready", G_CALLBACK (context_ready_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -60,7 +338,16 @@ veil_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (veil_window_parent_class)->constructed (object);
 
+  if (self->settings == NULL && self->context != NULL && veil_context_get_settings (self->context) != NULL)
+    self->settings = g_object_ref (veil_context_get_settings (self->context));
   bind_window_state (self);
+
+  /* Without a context (e.g. the .ui validator) the window shows the welcome page only. */
+  if (self->context != NULL)
+    {
+      add_pages (self);
+      go_home (self);
+    }
 }
 
 static void
@@ -68,8 +355,11 @@ veil_window_dispose (GObject *object)
 {
   VeilWindow *self = VEIL_WINDOW (object);
 
+  /* Closing the window closes guardian settings too. */
+  lock_guardian (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (veil_window_parent_class)->dispose (object);
 }
@@ -86,6 +376,10 @@ veil_window_get_property (GObject    *object,
     {
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
       break;
 
     default:
@@ -105,6 +399,10 @@ veil_window_set_property (GObject      *object,
     {
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
+      break;
+
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
       break;
 
     default:
@@ -127,20 +425,38 @@ veil_window_class_init (VeilWindowClass *klass)
    * VeilWindow:settings:
    *
    * The application's settings; the window keeps its size and state there. May be %NULL
-   * (then nothing is remembered).
+   * (then the context's settings are used, or nothing is remembered).
    */
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
                          G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * VeilWindow:context:
+   *
+   * The application's #VeilContext: the store and the guardian.
+   */
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         VEIL_TYPE_CONTEXT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, stack);
 
   gtk_widget_class_install_action (widget_class, "win.setup", NULL, setup_action);
+  gtk_widget_class_install_action (widget_class, "win.go-home", NULL, go_home_action);
+  gtk_widget_class_install_action (widget_class, "win.show-guardian", NULL, show_guardian_action);
+  gtk_widget_class_install_action (widget_class, "win.show-transparency", NULL, show_transparency_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.go-home", NULL);
 }
 
 static void
@@ -152,20 +468,20 @@ veil_window_init (VeilWindow *self)
 /**
  * veil_window_new:
  * @application: the #GtkApplication
- * @settings: (nullable): where to keep the window's size
+ * @context: (nullable): the application's context; its settings keep the window's size
  *
  * Returns: (transfer full): a new main window
  */
 VeilWindow *
 veil_window_new (GtkApplication *application,
-                 GSettings      *settings)
+                 VeilContext    *context)
 {
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (context == NULL || VEIL_IS_CONTEXT (context), NULL);
 
   return g_object_new (VEIL_TYPE_WINDOW,
                        "application", application,
-                       "settings", settings,
+                       "context", context,
                        NULL);
 }
 
@@ -184,4 +500,31 @@ veil_window_show_toast (VeilWindow *self,
   g_return_if_fail (message != NULL);
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/**
+ * veil_window_get_visible_page:
+ *
+ * Returns: the name of the page shown: "welcome", "home", "onboarding", "lock", "guardian",
+ *   "transparency", "acknowledgment" or "error"
+ */
+const char *
+veil_window_get_visible_page (VeilWindow *self)
+{
+  g_return_val_if_fail (VEIL_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * veil_window_get_page:
+ * @name: a page name, as for veil_window_get_visible_page()
+ *
+ * Returns: (transfer none) (nullable): the page's widget
+ */
+GtkWidget *
+veil_window_get_page (VeilWindow *self,
+                      const char *name)
+{
+  g_return_val_if_fail (VEIL_IS_WINDOW (self), NULL);
+  return gtk_stack_get_child_by_name (self->stack, name);
 }

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-consent"
+
+#include "config.h"
+
+#include "veil-consent.h"
+
+#include <glib/gi18n-lib.h>
+
+/* Bump a protection's version whenever its words below change in meaning: acknowledgments of
+ * an older version no longer count, so the child reads the new words before it is active. */
+static const guint text_versions[VEIL_N_PROTECTIONS] = {
+  1, /* message-warnings */
+  1, /* library-scan */
+  1, /* guardian-alerts */
+};
+
+guint
+veil_protection_get_text_version (VeilProtection protection)
+{
+  g_return_val_if_fail (protection < VEIL_N_PROTECTIONS, 0);
+  return text_versions[protection];
+}
+
+const char *
+veil_protection_get_title (VeilProtection protection)
+{
+  switch (protection)
+    {
+    case VEIL_PROTECTION_MESSAGE_WARNINGS:
+      return _("Message warnings");
+    case VEIL_PROTECTION_LIBRARY_SCAN:
+      return _("Picture folder checks");
+    case VEIL_PROTECTION_GUARDIAN_ALERTS:
+      return _("Telling the guardian");
+    case VEIL_N_PROTECTIONS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * veil_protection_get_explanation:
+ * @notify: who is told under the profile, so the “who is told” line is true for this child
+ * @out: (out caller-allocates): the explanation
+ */
+void
+veil_protection_get_explanation (VeilProtection   protection,
+                                 VeilNotify       notify,
+                                 VeilExplanation *out)
+{
+  g_return_if_fail (protection < VEIL_N_PROTECTIONS);
+  g_return_if_fail (out != NULL);
+
+  out->text_version = text_versions[protection];
+  out->title = veil_protection_get_title (protection);
+  out->what_it_never_does = _("No picture ever leaves this computer. Nobody reads your messages, and Veil never changes or deletes your files.");
+  out->who_is_told = notify == VEIL_NOTIFY_GUARDIAN
+    ? _("Your guardian is told when Veil blurs a picture. They see that it happened, not the picture itself.")
+    : _("Nobody is told. What Veil finds stays with you.");
+
+  switch (protection)
+    {
+    case VEIL_PROTECTION_MESSAGE_WARNINGS:
+      out->summary = _("Blurs pictures in messages that may show nudity, and says why.");
+      out->what_it_does = _("When a picture in a message may show nudity, Veil blurs it first and tells you why. You choose what to do next, and you can always ask a trusted adult for help.");
+      out->child_preview = _("A blurred picture with the words “This picture may show nudity” and the choices “Don’t show”, “Show anyway” and “Get help”.");
+      break;
+
+    case VEIL_PROTECTION_LIBRARY_SCAN:
+      out->summary = _("Checks the chosen picture folders now and then.");
+      out->what_it_does = _("Now and then Veil looks at the pictures in the folders your guardian chose. It only counts how many may show nudity; one picture alone is never reported.");
+      out->child_preview = _("A short note that a check ran, and how many pictures may need a look. Pictures are never moved or deleted.");
+      break;
+
+    case VEIL_PROTECTION_GUARDIAN_ALERTS:
+      out->summary = _("Tells the guardian when Veil blurs a picture.");
+      out->what_it_does = _("When Veil blurs a picture, your guardian gets a note that it happened and why. They never get the picture itself.");
+      out->who_is_told = _("Your guardian is told. Nobody else is.");
+      out->child_preview = _("A line under each warning: “Your guardian will be told about this.”");
+      break;
+
+    case VEIL_N_PROTECTIONS:
+    default:
+      g_assert_not_reached ();
+    }
+}

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-context"
+
+#include "config.h"
+
+#include "veil-context.h"
+
+/* VeilContext: what the application owns and hands to every widget as a construct-only
+ * property (no singletons): the settings, the store and the guardian. The store is opened
+ * off the main thread, since opening runs SQLite's integrity check. */
+
+struct _VeilContext
+{
+  GObject       parent_instance;
+
+  GSettings    *settings;       /* owned, nullable */
+  VeilStore    *store;          /* owned, NULL until loaded or when it failed */
+  VeilGuardian *guardian;       /* owned, NULL until loaded */
+  GError       *store_error;    /* why the store could not be opened */
+  GError       *keyring_error;  /* why the keyring could not be reached */
+  gboolean      ready;
+};
+
+G_DEFINE_FINAL_TYPE (VeilContext, veil_context, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_READY,
+  N_PROPS
+};
+
+enum {
+  PROFILES_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  char         *path;
+  VeilStore    *store;
+  VeilGuardian *guardian;
+  GError       *store_error;
+  GError       *keyring_error;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_free (data->path);
+  g_clear_object (&data->store);
+  g_clear_object (&data->guardian);
+  g_clear_error (&data->store_error);
+  g_clear_error (&data->keyring_error);
+  g_free (data);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+
+  data->store = veil_store_new (data->path, cancellable, &data->store_error);
+  if (data->store != NULL)
+    {
+      g_autoptr(GError) expire_error = NULL;
+
+      /* Alerts and notes older than each profile's retention period go at every start. */
+      if (!veil_store_expire (data->store, g_get_real_time () / G_USEC_PER_SEC, &expire_error))
+        g_debug ("Could not delete old alerts: %s", expire_error->message);
+
+      data->guardian = veil_guardian_new (data->store);
+      veil_guardian_check_keyring (data->guardian, cancellable, &data->keyring_error);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+veil_context_dispose (GObject *object)
+{
+  VeilContext *self = VEIL_CONTEXT (object);
+
+  g_clear_object (&self->guardian);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (veil_context_parent_class)->dispose (object);
+}
+
+static void
+veil_context_finalize (GObject *object)
+{
+  VeilContext *self = VEIL_CONTEXT (object);
+
+  g_clear_error (&self->store_error);
+  g_clear_error (&self->keyring_error);
+
+  G_OBJECT_CLASS (veil_context_parent_class)->finalize (object);
+}
+
+static void
+veil_context_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  VeilContext *self = VEIL_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_context_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  VeilContext *self = VEIL_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_context_class_init (VeilContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = veil_context_dispose;
+  object_class->finalize = veil_context_finalize;
+  object_class->get_property = veil_context_get_property;
+  object_class->set_property = veil_context_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * VeilContext:ready:
+   *
+   * Whether loading finished, successfully or not (see veil_context_get_store_error()).
+   */
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VeilContext::profiles-changed:
+   *
+   * A profile was created, changed, deleted or acknowledged; views showing profiles reload.
+   */
+  signals[PROFILES_CHANGED] =
+    g_signal_new ("profiles-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+veil_context_init (VeilContext *self)
+{
+}
+
+/**
+ * veil_context_new:
+ * @settings: (nullable): the application's settings
+ *
+ * Returns: (transfer full): a context; call veil_context_load_async() to open the store
+ */
+VeilContext *
+veil_context_new (GSettings *settings)
+{
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (VEIL_TYPE_CONTEXT, "settings", settings, NULL);
+}
+
+/**
+ * veil_context_load_async:
+ * @db_path: (nullable): the database, %NULL for the usual place
+ *
+ * Opens the store and reaches for the keyring in a worker thread. The context becomes
+ * #VeilContext:ready either way; failures are kept for the UI to explain.
+ */
+void
+veil_context_load_async (VeilContext         *self,
+                         const char          *db_path,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (VEIL_IS_CONTEXT (self));
+
+  data = g_new0 (LoadData, 1);
+  data->path = g_strdup (db_path);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, veil_context_load_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * veil_context_load_finish:
+ *
+ * Takes over what the worker opened. Returns %FALSE when the store could not be opened.
+ */
+gboolean
+veil_context_load_finish (VeilContext   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  LoadData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == veil_context_load_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  data = g_task_get_task_data (G_TASK (result));
+  g_clear_object (&self->store);
+  g_clear_object (&self->guardian);
+  g_clear_error (&self->store_error);
+  g_clear_error (&self->keyring_error);
+  self->store = g_steal_pointer (&data->store);
+  self->guardian = g_steal_pointer (&data->guardian);
+  self->store_error = g_steal_pointer (&data->store_error);
+  self->keyring_error = g_steal_pointer (&data->keyring_error);
+  self->ready = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+
+  if (self->store_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->store_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+veil_context_get_ready (VeilContext *self)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), FALSE);
+  return self->ready;
+}
+
+GSettings *
+veil_context_get_settings (VeilContext *self)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), NULL);
+  return self->settings;
+}
+
+/**
+ * veil_context_get_store:
+ *
+ * Returns: (transfer none) (nullable): the store, once loaded
+ */
+VeilStore *
+veil_context_get_store (VeilContext *self)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), NULL);
+  return self->store;
+}
+
+/**
+ * veil_context_get_guardian:
+ *
+ * Returns: (transfer none) (nullable): the guardian, once the store is loaded
+ */
+VeilGuardian *
+veil_context_get_guardian (VeilContext *self)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), NULL);
+  return self->guardian;
+}
+
+const GError *
+veil_context_get_store_error (VeilContext *self)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), NULL);
+  return self->store_error;
+}
+
+/**
+ * veil_context_get_keyring_error:
+ *
+ * Returns: (nullable): why the keyring could not be reached at load time, if it could not
+ */
+const GError *
+veil_context_get_keyring_error (VeilContext *self)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), NULL);
+  return self->keyring_error;
+}
+
+void
+veil_context_notify_profiles_changed (VeilContext *self)
+{
+  g_return_if_fail (VEIL_IS_CONTEXT (self));
+  g_signal_emit (self, signals[PROFILES_CHANGED], 0);
+}

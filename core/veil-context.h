@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "veil-guardian.h"
+#include "veil-store.h"
+
+G_BEGIN_DECLS
+
+#define VEIL_TYPE_CONTEXT (veil_context_get_type ())
+
+G_DECLARE_FINAL_TYPE (VeilContext, veil_context, VEIL, CONTEXT, GObject)
+
+VeilContext  *veil_context_new                  (GSettings            *settings);
+void          veil_context_load_async           (VeilContext          *self,
+                                                 const char           *db_path,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      veil_context_load_finish          (VeilContext          *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+gboolean      veil_context_get_ready            (VeilContext          *self);
+GSettings    *veil_context_get_settings         (VeilContext          *self);
+VeilStore    *veil_context_get_store            (VeilContext          *self);
+VeilGuardian *veil_context_get_guardian         (VeilContext          *self);
+const GError *veil_context_get_store_error      (VeilContext          *self);
+const GError *veil_context_get_keyring_error    (VeilContext          *self);
+void          veil_context_notify_profiles_changed (VeilContext       *self);
+
+G_END_DECLS

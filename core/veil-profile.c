@@ -1,0 +1,1253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-profile"
+
+#include "config.h"
+
+#include "veil-profile-private.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <stdlib.h>
+
+/* A child's profile: an immutable, refcounted value. Changes go through a builder, and the
+ * store keeps every saved version, so what a guardian chose is never edited in place. */
+
+struct _VeilProfile
+{
+  gatomicrefcount       ref_count;
+
+  /* Set by the store */
+  gint64                id;
+  guint                 version;
+  VeilProfileIntegrity  integrity;
+
+  /* Who */
+  char                 *name;
+  VeilAgeBand           age_band;
+  int                   birth_year;      /* 0 when not given */
+  char                 *unix_user;       /* nullable */
+
+  /* What is on */
+  gboolean              protections[VEIL_N_PROTECTIONS];
+  GStrv                 folders;         /* library-scan folders, never NULL */
+  VeilSensitivity       sensitivity;
+  gboolean              view_needs_pin;  /* under 13: viewing a warned image needs the PIN */
+
+  /* Data */
+  guint                 retention_days;
+  guint                 match_threshold;
+
+  /* Trusted adults, parallel arrays */
+  GPtrArray            *trusted_names;
+  GPtrArray            *trusted_contacts;
+};
+
+struct _VeilProfileBuilder
+{
+  gatomicrefcount  ref_count;
+  VeilProfile     *draft;   /* owned, private to the builder */
+};
+
+G_DEFINE_QUARK (veil-profile-error-quark, veil_profile_error)
+G_DEFINE_BOXED_TYPE (VeilProfile, veil_profile, veil_profile_ref, veil_profile_unref)
+G_DEFINE_BOXED_TYPE (VeilProfileBuilder, veil_profile_builder, veil_profile_builder_ref, veil_profile_builder_unref)
+
+#define MAX_NAME_LENGTH 64
+#define MAX_RETENTION_DAYS 3650
+#define MAX_MATCH_THRESHOLD 100
+
+static const char * const protection_names[VEIL_N_PROTECTIONS] = {
+  "message-warnings",
+  "library-scan",
+  "guardian-alerts",
+};
+
+static const char * const age_band_names[] = { "unknown", "under-13", "13-15", "16-17" };
+static const char * const sensitivity_names[] = { "relaxed", "standard", "strict" };
+
+static VeilProfile *
+profile_new_empty (void)
+{
+  VeilProfile *self = g_new0 (VeilProfile, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->folders = g_new0 (char *, 1);
+  self->sensitivity = VEIL_SENSITIVITY_STANDARD;
+  /* As on current phones: a younger child needs the guardian to view a warned image. */
+  self->view_needs_pin = TRUE;
+  self->retention_days = VEIL_PROFILE_DEFAULT_RETENTION_DAYS;
+  self->match_threshold = VEIL_PROFILE_DEFAULT_MATCH_THRESHOLD;
+  self->trusted_names = g_ptr_array_new_with_free_func (g_free);
+  self->trusted_contacts = g_ptr_array_new_with_free_func (g_free);
+
+  return self;
+}
+
+static void
+profile_free (VeilProfile *self)
+{
+  g_free (self->name);
+  g_free (self->unix_user);
+  g_strfreev (self->folders);
+  g_ptr_array_unref (self->trusted_names);
+  g_ptr_array_unref (self->trusted_contacts);
+  g_free (self);
+}
+
+static VeilProfile *
+profile_copy (VeilProfile *src)
+{
+  VeilProfile *self = profile_new_empty ();
+
+  self->id = src->id;
+  self->version = src->version;
+  self->integrity = src->integrity;
+  self->name = g_strdup (src->name);
+  self->age_band = src->age_band;
+  self->birth_year = src->birth_year;
+  self->unix_user = g_strdup (src->unix_user);
+  memcpy (self->protections, src->protections, sizeof self->protections);
+  g_strfreev (self->folders);
+  self->folders = g_strdupv (src->folders);
+  self->sensitivity = src->sensitivity;
+  self->view_needs_pin = src->view_needs_pin;
+  self->retention_days = src->retention_days;
+  self->match_threshold = src->match_threshold;
+  for (guint i = 0; i < src->trusted_names->len; i++)
+    {
+      g_ptr_array_add (self->trusted_names, g_strdup (src->trusted_names->pdata[i]));
+      g_ptr_array_add (self->trusted_contacts, g_strdup (src->trusted_contacts->pdata[i]));
+    }
+
+  return self;
+}
+
+static gboolean
+validate_name (const char  *name,
+               GError     **error)
+{
+  g_autofree char *stripped = NULL;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_NAME,
+                   _("A profile needs a name. Use the child’s first name or a nickname."));
+      return FALSE;
+    }
+
+  stripped = g_strstrip (g_strdup (name));
+  if (*stripped == '\0' || !g_str_equal (stripped, name))
+    {
+      g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_NAME,
+                   _("A profile name cannot be empty or start or end with spaces."));
+      return FALSE;
+    }
+
+  if (g_utf8_strlen (name, -1) > MAX_NAME_LENGTH)
+    {
+      g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_NAME,
+                   _("The profile name is too long. Use at most %d characters."), MAX_NAME_LENGTH);
+      return FALSE;
+    }
+
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* '=' would be ambiguous on the veilctl command line; control characters are never names. */
+      if (g_unichar_iscntrl (c) || c == '=')
+        {
+          g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_NAME,
+                       _("The profile name “%s” contains characters that cannot be used. Use letters, digits and spaces."),
+                       name);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_bool (const char *value,
+            gboolean   *out)
+{
+  if (g_strv_contains ((const char *[]) { "on", "yes", "true", "1", NULL }, value))
+    *out = TRUE;
+  else if (g_strv_contains ((const char *[]) { "off", "no", "false", "0", NULL }, value))
+    *out = FALSE;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+parse_uint (const char *value,
+            guint       min,
+            guint       max,
+            guint      *out)
+{
+  guint64 v;
+
+  if (!g_ascii_string_to_unsigned (value, 10, min, max, &v, NULL))
+    return FALSE;
+
+  *out = (guint) v;
+  return TRUE;
+}
+
+/* --- JSON ------------------------------------------------------------------------------- */
+
+static JsonNode *
+profile_to_node (VeilProfile *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  /* Fixed member order: the text is signed, so it must be the same for the same settings. */
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, self->name);
+  json_builder_set_member_name (b, "age-band");
+  json_builder_add_string_value (b, veil_age_band_to_string (self->age_band));
+  json_builder_set_member_name (b, "birth-year");
+  json_builder_add_int_value (b, self->birth_year);
+  json_builder_set_member_name (b, "unix-user");
+  if (self->unix_user != NULL)
+    json_builder_add_string_value (b, self->unix_user);
+  else
+    json_builder_add_null_value (b);
+  for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
+    {
+      json_builder_set_member_name (b, protection_names[i]);
+      json_builder_add_boolean_value (b, self->protections[i]);
+    }
+  json_builder_set_member_name (b, "folders");
+  json_builder_begin_array (b);
+  for (guint i = 0; self->folders[i] != NULL; i++)
+    json_builder_add_string_value (b, self->folders[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "sensitivity");
+  json_builder_add_string_value (b, veil_sensitivity_to_string (self->sensitivity));
+  json_builder_set_member_name (b, "view-needs-pin");
+  json_builder_add_boolean_value (b, self->view_needs_pin);
+  json_builder_set_member_name (b, "retention-days");
+  json_builder_add_int_value (b, self->retention_days);
+  json_builder_set_member_name (b, "match-threshold");
+  json_builder_add_int_value (b, self->match_threshold);
+  json_builder_set_member_name (b, "trusted-adults");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->trusted_names->len; i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, self->trusted_names->pdata[i]);
+      json_builder_set_member_name (b, "contact");
+      json_builder_add_string_value (b, self->trusted_contacts->pdata[i]);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+static gboolean
+invalid_data (GError     **error,
+              const char  *member)
+{
+  g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_DATA,
+               _("A saved profile is damaged (the setting “%s” cannot be read). Open the guardian area to check and save the profile again."),
+               member);
+  return FALSE;
+}
+
+static gboolean
+read_string_member (JsonObject  *obj,
+                    const char  *member,
+                    gboolean     nullable,
+                    const char **out,
+                    GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node != NULL && nullable && JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = NULL;
+      return TRUE;
+    }
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return invalid_data (error, member);
+
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+read_int_member (JsonObject  *obj,
+                 const char  *member,
+                 gint64       min,
+                 gint64       max,
+                 gint64      *out,
+                 GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return invalid_data (error, member);
+
+  *out = json_node_get_int (node);
+  if (*out < min || *out > max)
+    return invalid_data (error, member);
+
+  return TRUE;
+}
+
+static gboolean
+read_bool_member (JsonObject  *obj,
+                  const char  *member,
+                  gboolean    *out,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return invalid_data (error, member);
+
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static VeilProfile *
+profile_from_json (const char  *json,
+                   GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(VeilProfile) self = profile_new_empty ();
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
+  JsonObject *obj;
+  JsonArray *array;
+  const char *s;
+  gint64 n;
+
+  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_DATA,
+                   _("A saved profile is damaged and cannot be read. Open the guardian area to set it up again."));
+      return NULL;
+    }
+  obj = json_node_get_object (json_parser_get_root (parser));
+
+  if (!read_string_member (obj, "name", FALSE, &s, error))
+    return NULL;
+  if (!validate_name (s, NULL))
+    {
+      invalid_data (error, "name");
+      return NULL;
+    }
+  self->name = g_strdup (s);
+
+  if (!read_string_member (obj, "age-band", FALSE, &s, error))
+    return NULL;
+  if (!veil_age_band_from_string (s, &self->age_band) && !g_str_equal (s, "unknown"))
+    {
+      invalid_data (error, "age-band");
+      return NULL;
+    }
+
+  if (!read_int_member (obj, "birth-year", 0, 9999, &n, error))
+    return NULL;
+  self->birth_year = (int) n;
+
+  if (!read_string_member (obj, "unix-user", TRUE, &s, error))
+    return NULL;
+  self->unix_user = g_strdup (s);
+
+  for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
+    if (!read_bool_member (obj, protection_names[i], &self->protections[i], error))
+      return NULL;
+
+  if (!json_object_has_member (obj, "folders") ||
+      (array = json_object_get_array_member (obj, "folders")) == NULL)
+    {
+      invalid_data (error, "folders");
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          invalid_data (error, "folders");
+          return NULL;
+        }
+      g_ptr_array_add (folders, g_strdup (json_node_get_string (node)));
+    }
+  g_ptr_array_add (folders, NULL);
+  g_strfreev (self->folders);
+  self->folders = (GStrv) g_ptr_array_steal (folders, NULL);
+
+  if (!read_string_member (obj, "sensitivity", FALSE, &s, error))
+    return NULL;
+  if (!veil_sensitivity_from_string (s, &self->sensitivity))
+    {
+      invalid_data (error, "sensitivity");
+      return NULL;
+    }
+
+  if (!read_bool_member (obj, "view-needs-pin", &self->view_needs_pin, error))
+    return NULL;
+  if (!read_int_member (obj, "retention-days", 1, MAX_RETENTION_DAYS, &n, error))
+    return NULL;
+  self->retention_days = (guint) n;
+  if (!read_int_member (obj, "match-threshold", 1, MAX_MATCH_THRESHOLD, &n, error))
+    return NULL;
+  self->match_threshold = (guint) n;
+
+  if (!json_object_has_member (obj, "trusted-adults") ||
+      (array = json_object_get_array_member (obj, "trusted-adults")) == NULL)
+    {
+      invalid_data (error, "trusted-adults");
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      const char *name, *contact;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          !read_string_member (json_node_get_object (node), "name", FALSE, &name, error) ||
+          !read_string_member (json_node_get_object (node), "contact", FALSE, &contact, error))
+        {
+          g_clear_error (error);
+          invalid_data (error, "trusted-adults");
+          return NULL;
+        }
+      g_ptr_array_add (self->trusted_names, g_strdup (name));
+      g_ptr_array_add (self->trusted_contacts, g_strdup (contact));
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/* --- Private API ------------------------------------------------------------------------- */
+
+VeilProfile *
+_veil_profile_new_from_json (gint64                id,
+                             guint                 version,
+                             const char           *json,
+                             VeilProfileIntegrity  integrity,
+                             GError              **error)
+{
+  VeilProfile *self;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  self = profile_from_json (json, error);
+  if (self == NULL)
+    return NULL;
+
+  self->id = id;
+  self->version = version;
+  self->integrity = integrity;
+
+  return self;
+}
+
+VeilProfile *
+_veil_profile_copy_with_id (VeilProfile          *self,
+                            gint64                id,
+                            guint                 version,
+                            VeilProfileIntegrity  integrity)
+{
+  VeilProfile *copy = profile_copy (self);
+
+  copy->id = id;
+  copy->version = version;
+  copy->integrity = integrity;
+
+  return copy;
+}
+
+/* --- Public API: the value ---------------------------------------------------------------- */
+
+VeilProfile *
+veil_profile_ref (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+veil_profile_unref (VeilProfile *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    profile_free (self);
+}
+
+/**
+ * veil_profile_get_id:
+ *
+ * Returns: the store's id of the profile, 0 when it has never been saved
+ */
+gint64
+veil_profile_get_id (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->id;
+}
+
+/**
+ * veil_profile_get_version:
+ *
+ * Returns: how many times the profile was saved (1 for a new one), 0 when never saved
+ */
+guint
+veil_profile_get_version (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->version;
+}
+
+const char *
+veil_profile_get_name (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->name;
+}
+
+VeilAgeBand
+veil_profile_get_age_band (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_AGE_BAND_UNKNOWN);
+  return self->age_band;
+}
+
+int
+veil_profile_get_birth_year (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->birth_year;
+}
+
+/**
+ * veil_profile_get_effective_age_band:
+ *
+ * The age band chosen by the guardian, or the one the birth year gives this year. When the
+ * age is unknown, Veil treats the child as under 13: the careful choice.
+ */
+VeilAgeBand
+veil_profile_get_effective_age_band (VeilProfile *self)
+{
+  g_autoptr(GDateTime) now = NULL;
+  int age;
+
+  g_return_val_if_fail (self != NULL, VEIL_AGE_BAND_UNDER_13);
+
+  if (self->age_band != VEIL_AGE_BAND_UNKNOWN)
+    return self->age_band;
+  if (self->birth_year == 0)
+    return VEIL_AGE_BAND_UNDER_13;
+
+  now = g_date_time_new_now_local ();
+  /* The age reached this year; without the birthday, the lower band is the careful guess. */
+  age = g_date_time_get_year (now) - self->birth_year - 1;
+  if (age < 13)
+    return VEIL_AGE_BAND_UNDER_13;
+  if (age < 16)
+    return VEIL_AGE_BAND_13_15;
+  return VEIL_AGE_BAND_16_17;
+}
+
+const char *
+veil_profile_get_unix_user (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->unix_user;
+}
+
+/**
+ * veil_profile_get_protection_enabled:
+ *
+ * Whether the guardian turned @protection on. Whether it is *active* also depends on the
+ * child's acknowledgment; ask the store (veil_store_get_protection_status()).
+ */
+gboolean
+veil_profile_get_protection_enabled (VeilProfile    *self,
+                                     VeilProtection  protection)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (protection < VEIL_N_PROTECTIONS, FALSE);
+  return self->protections[protection];
+}
+
+const char * const *
+veil_profile_get_folders (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return (const char * const *) self->folders;
+}
+
+VeilSensitivity
+veil_profile_get_sensitivity (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_SENSITIVITY_STANDARD);
+  return self->sensitivity;
+}
+
+/**
+ * veil_profile_get_notify:
+ *
+ * Who the guardian chose to tell about alerts. For a child of 13 or more the guardian is only
+ * told once the child acknowledged it too.
+ */
+VeilNotify
+veil_profile_get_notify (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_NOTIFY_NOBODY);
+  return self->protections[VEIL_PROTECTION_GUARDIAN_ALERTS] ? VEIL_NOTIFY_GUARDIAN : VEIL_NOTIFY_NOBODY;
+}
+
+/**
+ * veil_profile_get_view_needs_pin:
+ *
+ * For a child under 13: whether viewing a warned image needs the guardian PIN (the default).
+ * Older children always decide for themselves.
+ */
+gboolean
+veil_profile_get_view_needs_pin (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, TRUE);
+  return self->view_needs_pin;
+}
+
+guint
+veil_profile_get_retention_days (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_PROFILE_DEFAULT_RETENTION_DAYS);
+  return self->retention_days;
+}
+
+/**
+ * veil_profile_get_match_threshold:
+ *
+ * How many library-scan matches it takes before the guardian is told, so that a single
+ * false positive exposes nothing.
+ */
+guint
+veil_profile_get_match_threshold (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_PROFILE_DEFAULT_MATCH_THRESHOLD);
+  return self->match_threshold;
+}
+
+guint
+veil_profile_get_n_trusted_adults (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->trusted_names->len;
+}
+
+void
+veil_profile_get_trusted_adult (VeilProfile  *self,
+                                guint         index,
+                                const char  **name,
+                                const char  **contact)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (index < self->trusted_names->len);
+
+  if (name != NULL)
+    *name = self->trusted_names->pdata[index];
+  if (contact != NULL)
+    *contact = self->trusted_contacts->pdata[index];
+}
+
+/**
+ * veil_profile_get_integrity:
+ *
+ * Whether the stored row still carries the signature Veil gave it. %VEIL_PROFILE_INTEGRITY_TAMPERED
+ * means it was changed outside Veil; the guardian is shown this.
+ */
+VeilProfileIntegrity
+veil_profile_get_integrity (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_PROFILE_INTEGRITY_UNCHECKED);
+  return self->integrity;
+}
+
+/**
+ * veil_profile_protection_needs_acknowledgment:
+ *
+ * Every warning and scan needs the child's acknowledgment. Telling the guardian needs it too
+ * from 13 on; for a younger child it is the guardian's choice alone.
+ */
+gboolean
+veil_profile_protection_needs_acknowledgment (VeilProfile    *self,
+                                              VeilProtection  protection)
+{
+  g_return_val_if_fail (self != NULL, TRUE);
+  g_return_val_if_fail (protection < VEIL_N_PROTECTIONS, TRUE);
+
+  if (protection == VEIL_PROTECTION_GUARDIAN_ALERTS)
+    return veil_profile_get_effective_age_band (self) != VEIL_AGE_BAND_UNDER_13;
+
+  return TRUE;
+}
+
+/**
+ * veil_profile_to_json:
+ *
+ * Returns: (transfer full): the settings as compact JSON, with members in a fixed order
+ */
+char *
+veil_profile_to_json (VeilProfile *self)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  node = profile_to_node (self);
+  return json_to_string (node, FALSE);
+}
+
+/**
+ * veil_profile_equal_settings:
+ *
+ * Returns: whether @a and @b hold the same settings (ids, versions and integrity aside)
+ */
+gboolean
+veil_profile_equal_settings (VeilProfile *a,
+                             VeilProfile *b)
+{
+  g_autofree char *ja = NULL;
+  g_autofree char *jb = NULL;
+
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  ja = veil_profile_to_json (a);
+  jb = veil_profile_to_json (b);
+  return g_str_equal (ja, jb);
+}
+
+/* --- Public API: the builder -------------------------------------------------------------- */
+
+VeilProfileBuilder *
+veil_profile_builder_new (const char *name)
+{
+  VeilProfileBuilder *self = g_new0 (VeilProfileBuilder, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->draft = profile_new_empty ();
+  self->draft->name = g_strdup (name);
+
+  return self;
+}
+
+/**
+ * veil_profile_builder_new_from_profile:
+ *
+ * Starts from @profile's settings; the built profile keeps its id, so saving it makes a new
+ * version of the same profile.
+ */
+VeilProfileBuilder *
+veil_profile_builder_new_from_profile (VeilProfile *profile)
+{
+  VeilProfileBuilder *self;
+
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  self = g_new0 (VeilProfileBuilder, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  self->draft = profile_copy (profile);
+  self->draft->integrity = VEIL_PROFILE_INTEGRITY_UNCHECKED;
+
+  return self;
+}
+
+VeilProfileBuilder *
+veil_profile_builder_ref (VeilProfileBuilder *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+veil_profile_builder_unref (VeilProfileBuilder *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    {
+      veil_profile_unref (self->draft);
+      g_free (self);
+    }
+}
+
+void
+veil_profile_builder_set_name (VeilProfileBuilder *self,
+                               const char         *name)
+{
+  g_return_if_fail (self != NULL);
+  g_free (self->draft->name);
+  self->draft->name = g_strdup (name);
+}
+
+void
+veil_profile_builder_set_age_band (VeilProfileBuilder *self,
+                                   VeilAgeBand         band)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (band <= VEIL_AGE_BAND_16_17);
+  self->draft->age_band = band;
+}
+
+void
+veil_profile_builder_set_birth_year (VeilProfileBuilder *self,
+                                     int                 year)
+{
+  g_return_if_fail (self != NULL);
+  self->draft->birth_year = year;
+}
+
+void
+veil_profile_builder_set_unix_user (VeilProfileBuilder *self,
+                                    const char         *user)
+{
+  g_return_if_fail (self != NULL);
+  g_free (self->draft->unix_user);
+  self->draft->unix_user = (user != NULL && *user != '\0') ? g_strdup (user) : NULL;
+}
+
+void
+veil_profile_builder_set_protection_enabled (VeilProfileBuilder *self,
+                                             VeilProtection      protection,
+                                             gboolean            enabled)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (protection < VEIL_N_PROTECTIONS);
+  self->draft->protections[protection] = !!enabled;
+}
+
+void
+veil_profile_builder_set_folders (VeilProfileBuilder *self,
+                                  const char * const *folders)
+{
+  g_return_if_fail (self != NULL);
+  g_strfreev (self->draft->folders);
+  self->draft->folders = folders != NULL ? g_strdupv ((char **) folders) : g_new0 (char *, 1);
+}
+
+void
+veil_profile_builder_set_sensitivity (VeilProfileBuilder *self,
+                                      VeilSensitivity     sensitivity)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (sensitivity <= VEIL_SENSITIVITY_STRICT);
+  self->draft->sensitivity = sensitivity;
+}
+
+void
+veil_profile_builder_set_view_needs_pin (VeilProfileBuilder *self,
+                                         gboolean            needs_pin)
+{
+  g_return_if_fail (self != NULL);
+  self->draft->view_needs_pin = !!needs_pin;
+}
+
+void
+veil_profile_builder_set_retention_days (VeilProfileBuilder *self,
+                                         guint               days)
+{
+  g_return_if_fail (self != NULL);
+  self->draft->retention_days = days;
+}
+
+void
+veil_profile_builder_set_match_threshold (VeilProfileBuilder *self,
+                                          guint               matches)
+{
+  g_return_if_fail (self != NULL);
+  self->draft->match_threshold = matches;
+}
+
+void
+veil_profile_builder_add_trusted_adult (VeilProfileBuilder *self,
+                                        const char         *name,
+                                        const char         *contact)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (name != NULL);
+
+  g_ptr_array_add (self->draft->trusted_names, g_strdup (name));
+  g_ptr_array_add (self->draft->trusted_contacts, g_strdup (contact != NULL ? contact : ""));
+}
+
+void
+veil_profile_builder_clear_trusted_adults (VeilProfileBuilder *self)
+{
+  g_return_if_fail (self != NULL);
+  g_ptr_array_set_size (self->draft->trusted_names, 0);
+  g_ptr_array_set_size (self->draft->trusted_contacts, 0);
+}
+
+static gboolean
+bad_value (GError     **error,
+           const char  *key,
+           const char  *value,
+           const char  *expected)
+{
+  g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_VALUE,
+               /* Translators: the last %s lists the accepted values */
+               _("“%s” is not a valid value for %s. Use %s."), value, key, expected);
+  return FALSE;
+}
+
+/**
+ * veil_profile_builder_set_from_string:
+ * @key: a setting name, as veilctl and the age-band proposals spell it
+ * @value: its value as text
+ *
+ * Sets one setting from text: `message-warnings`, `library-scan` and `guardian-alerts`
+ * (on/off), `notify` (nobody/guardian), `folders` (colon-separated paths), `sensitivity`
+ * (relaxed/standard/strict), `view-needs-pin` (on/off), `retention-days`, `match-threshold`,
+ * `age-band` (under-13/13-15/16-17), `birth-year`, `unix-user`, `name`, `trusted-adult`
+ * (“Name:how to reach them”, added) and `trusted-adults` (`none` clears them).
+ */
+gboolean
+veil_profile_builder_set_from_string (VeilProfileBuilder  *self,
+                                      const char          *key,
+                                      const char          *value,
+                                      GError             **error)
+{
+  VeilProtection protection;
+  gboolean b;
+  guint n;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (veil_protection_from_string (key, &protection))
+    {
+      if (!parse_bool (value, &b))
+        return bad_value (error, key, value, "on, off");
+      veil_profile_builder_set_protection_enabled (self, protection, b);
+    }
+  else if (g_str_equal (key, "notify"))
+    {
+      if (g_str_equal (value, "nobody"))
+        b = FALSE;
+      else if (g_str_equal (value, "guardian"))
+        b = TRUE;
+      else
+        return bad_value (error, key, value, "nobody, guardian");
+      veil_profile_builder_set_protection_enabled (self, VEIL_PROTECTION_GUARDIAN_ALERTS, b);
+    }
+  else if (g_str_equal (key, "folders"))
+    {
+      g_auto(GStrv) parts = g_strsplit (value, ":", -1);
+      g_autoptr(GPtrArray) folders = g_ptr_array_new ();
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          if (*parts[i] == '\0')
+            continue;
+          if (!g_path_is_absolute (parts[i]))
+            return bad_value (error, key, value, _("absolute folder paths separated by “:”"));
+          g_ptr_array_add (folders, parts[i]);
+        }
+      g_ptr_array_add (folders, NULL);
+      veil_profile_builder_set_folders (self, (const char * const *) folders->pdata);
+    }
+  else if (g_str_equal (key, "sensitivity"))
+    {
+      VeilSensitivity s;
+      if (!veil_sensitivity_from_string (value, &s))
+        return bad_value (error, key, value, "relaxed, standard, strict");
+      veil_profile_builder_set_sensitivity (self, s);
+    }
+  else if (g_str_equal (key, "view-needs-pin"))
+    {
+      if (!parse_bool (value, &b))
+        return bad_value (error, key, value, "on, off");
+      veil_profile_builder_set_view_needs_pin (self, b);
+    }
+  else if (g_str_equal (key, "retention-days"))
+    {
+      if (!parse_uint (value, 1, MAX_RETENTION_DAYS, &n))
+        return bad_value (error, key, value, _("a number of days from 1 to 3650"));
+      veil_profile_builder_set_retention_days (self, n);
+    }
+  else if (g_str_equal (key, "match-threshold"))
+    {
+      if (!parse_uint (value, 1, MAX_MATCH_THRESHOLD, &n))
+        return bad_value (error, key, value, _("a number from 1 to 100"));
+      veil_profile_builder_set_match_threshold (self, n);
+    }
+  else if (g_str_equal (key, "age-band"))
+    {
+      VeilAgeBand band;
+      if (!veil_age_band_from_string (value, &band))
+        return bad_value (error, key, value, "under-13, 13-15, 16-17");
+      veil_profile_builder_set_age_band (self, band);
+    }
+  else if (g_str_equal (key, "birth-year"))
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      int year = g_date_time_get_year (now);
+
+      if (!parse_uint (value, year - 18, year, &n))
+        return bad_value (error, key, value, _("the year the child was born"));
+      veil_profile_builder_set_birth_year (self, (int) n);
+    }
+  else if (g_str_equal (key, "unix-user"))
+    {
+      veil_profile_builder_set_unix_user (self, value);
+    }
+  else if (g_str_equal (key, "name"))
+    {
+      veil_profile_builder_set_name (self, value);
+    }
+  else if (g_str_equal (key, "trusted-adult"))
+    {
+      const char *colon = strchr (value, ':');
+      g_autofree char *name = NULL;
+
+      if (colon == NULL || colon == value)
+        return bad_value (error, key, value, _("“Name:how to reach them”"));
+      name = g_strndup (value, colon - value);
+      veil_profile_builder_add_trusted_adult (self, name, colon + 1);
+    }
+  else if (g_str_equal (key, "trusted-adults") && g_str_equal (value, "none"))
+    {
+      veil_profile_builder_clear_trusted_adults (self);
+    }
+  else
+    {
+      g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_UNKNOWN_KEY,
+                   _("“%s” is not a profile setting. Run “veilctl profile --help” to see the settings."),
+                   key);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * veil_profile_builder_build:
+ *
+ * Returns: (transfer full) (nullable): a new immutable profile, or %NULL with @error set when
+ *   the settings are not valid. The builder stays usable.
+ */
+VeilProfile *
+veil_profile_builder_build (VeilProfileBuilder  *self,
+                            GError             **error)
+{
+  VeilProfile *d;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  d = self->draft;
+  if (!validate_name (d->name, error))
+    return NULL;
+  if (d->retention_days < 1 || d->retention_days > MAX_RETENTION_DAYS)
+    {
+      g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_VALUE,
+                   _("Keep alerts for 1 to %d days."), MAX_RETENTION_DAYS);
+      return NULL;
+    }
+  if (d->match_threshold < 1 || d->match_threshold > MAX_MATCH_THRESHOLD)
+    {
+      g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_VALUE,
+                   _("The number of matches before the guardian is told must be from 1 to %d."),
+                   MAX_MATCH_THRESHOLD);
+      return NULL;
+    }
+
+  return profile_copy (d);
+}
+
+/* --- Enums as text ------------------------------------------------------------------------ */
+
+const char *
+veil_age_band_to_string (VeilAgeBand band)
+{
+  g_return_val_if_fail (band <= VEIL_AGE_BAND_16_17, "unknown");
+  return age_band_names[band];
+}
+
+gboolean
+veil_age_band_from_string (const char  *str,
+                           VeilAgeBand *out_band)
+{
+  g_return_val_if_fail (out_band != NULL, FALSE);
+
+  for (guint i = VEIL_AGE_BAND_UNDER_13; i < G_N_ELEMENTS (age_band_names); i++)
+    if (str != NULL && g_str_equal (str, age_band_names[i]))
+      {
+        *out_band = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+const char *
+veil_age_band_get_label (VeilAgeBand band)
+{
+  switch (band)
+    {
+    case VEIL_AGE_BAND_UNDER_13:
+      return _("Under 13");
+    case VEIL_AGE_BAND_13_15:
+      return _("13 to 15");
+    case VEIL_AGE_BAND_16_17:
+      return _("16 or 17");
+    case VEIL_AGE_BAND_UNKNOWN:
+    default:
+      return _("Age not given");
+    }
+}
+
+const char *
+veil_sensitivity_to_string (VeilSensitivity sensitivity)
+{
+  g_return_val_if_fail (sensitivity <= VEIL_SENSITIVITY_STRICT, "standard");
+  return sensitivity_names[sensitivity];
+}
+
+gboolean
+veil_sensitivity_from_string (const char      *str,
+                              VeilSensitivity *out_sensitivity)
+{
+  g_return_val_if_fail (out_sensitivity != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sensitivity_names); i++)
+    if (str != NULL && g_str_equal (str, sensitivity_names[i]))
+      {
+        *out_sensitivity = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+const char *
+veil_sensitivity_get_label (VeilSensitivity sensitivity)
+{
+  switch (sensitivity)
+    {
+    case VEIL_SENSITIVITY_RELAXED:
+      return _("Relaxed: only clear cases");
+    case VEIL_SENSITIVITY_STRICT:
+      return _("Strict: also borderline pictures");
+    case VEIL_SENSITIVITY_STANDARD:
+    default:
+      return _("Standard");
+    }
+}
+
+/**
+ * veil_sensitivity_get_threshold:
+ *
+ * Returns: the classifier score from which a picture counts as sensitive at this level
+ */
+double
+veil_sensitivity_get_threshold (VeilSensitivity sensitivity)
+{
+  switch (sensitivity)
+    {
+    case VEIL_SENSITIVITY_RELAXED:
+      return 0.85;
+    case VEIL_SENSITIVITY_STRICT:
+      return 0.5;
+    case VEIL_SENSITIVITY_STANDARD:
+    default:
+      return 0.7;
+    }
+}
+
+const char *
+veil_notify_to_string (VeilNotify notify)
+{
+  return notify == VEIL_NOTIFY_GUARDIAN ? "guardian" : "nobody";
+}
+
+const char *
+veil_protection_to_string (VeilProtection protection)
+{
+  g_return_val_if_fail (protection < VEIL_N_PROTECTIONS, NULL);
+  return protection_names[protection];
+}
+
+gboolean
+veil_protection_from_string (const char     *str,
+                             VeilProtection *out_protection)
+{
+  g_return_val_if_fail (out_protection != NULL, FALSE);
+
+  for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
+    if (str != NULL && g_str_equal (str, protection_names[i]))
+      {
+        *out_protection = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/**
+ * veil_age_band_get_proposals:
+ * @n_proposals: (out): the number of proposals
+ *
+ * The defaults Veil suggests for an age band. They are only proposals: the guardian confirms
+ * each one (the onboarding asks one by one; veilctl prints them as commands to run).
+ *
+ * Returns: (array length=n_proposals) (transfer none): the proposals
+ */
+const VeilProposal *
+veil_age_band_get_proposals (VeilAgeBand  band,
+                             guint       *n_proposals)
+{
+  static const VeilProposal under_13[] = {
+    { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why") },
+    { "library-scan", "on", N_("Check the pictures folder now and then") },
+    { "notify", "guardian", N_("Tell the guardian about alerts") },
+    { "view-needs-pin", "on", N_("Ask for the guardian PIN before a blurred picture is shown") },
+    { "sensitivity", "strict", N_("Also blur borderline pictures") },
+  };
+  static const VeilProposal teen[] = {
+    { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why") },
+    { "notify", "nobody", N_("Alerts stay with the child; the guardian is not told") },
+    { "sensitivity", "standard", N_("Blur clear cases and most borderline pictures") },
+  };
+  static const VeilProposal older_teen[] = {
+    { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why") },
+    { "notify", "nobody", N_("Alerts stay with the child; the guardian is not told") },
+    { "sensitivity", "relaxed", N_("Blur only clear cases") },
+  };
+
+  g_return_val_if_fail (n_proposals != NULL, NULL);
+
+  switch (band)
+    {
+    case VEIL_AGE_BAND_13_15:
+      *n_proposals = G_N_ELEMENTS (teen);
+      return teen;
+    case VEIL_AGE_BAND_16_17:
+      *n_proposals = G_N_ELEMENTS (older_teen);
+      return older_teen;
+    case VEIL_AGE_BAND_UNDER_13:
+    case VEIL_AGE_BAND_UNKNOWN:
+    default:
+      *n_proposals = G_N_ELEMENTS (under_13);
+      return under_13;
+    }
+}

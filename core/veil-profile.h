@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "veil-types.h"
+
+G_BEGIN_DECLS
+
+#define VEIL_PROFILE_ERROR (veil_profile_error_quark ())
+
+typedef enum {
+  VEIL_PROFILE_ERROR_INVALID_NAME = 1,
+  VEIL_PROFILE_ERROR_UNKNOWN_KEY = 2,
+  VEIL_PROFILE_ERROR_INVALID_VALUE = 3,
+  VEIL_PROFILE_ERROR_INVALID_DATA = 4,
+} VeilProfileError;
+
+typedef enum {
+  VEIL_AGE_BAND_UNKNOWN = 0,
+  VEIL_AGE_BAND_UNDER_13 = 1,
+  VEIL_AGE_BAND_13_15 = 2,
+  VEIL_AGE_BAND_16_17 = 3,
+} VeilAgeBand;
+
+typedef enum {
+  VEIL_SENSITIVITY_RELAXED = 0,
+  VEIL_SENSITIVITY_STANDARD = 1,
+  VEIL_SENSITIVITY_STRICT = 2,
+} VeilSensitivity;
+
+typedef enum {
+  VEIL_NOTIFY_NOBODY = 0,
+  VEIL_NOTIFY_GUARDIAN = 1,
+} VeilNotify;
+
+/* The things a guardian turns on and a child acknowledges, one explanation screen each. */
+typedef enum {
+  VEIL_PROTECTION_MESSAGE_WARNINGS = 0,
+  VEIL_PROTECTION_LIBRARY_SCAN = 1,
+  VEIL_PROTECTION_GUARDIAN_ALERTS = 2,
+  VEIL_N_PROTECTIONS
+} VeilProtection;
+
+typedef enum {
+  VEIL_PROFILE_INTEGRITY_UNCHECKED = 0,
+  VEIL_PROFILE_INTEGRITY_OK = 1,
+  VEIL_PROFILE_INTEGRITY_TAMPERED = 2,
+} VeilProfileIntegrity;
+
+/* Defaults of a new profile; see the property documentation in veil-profile.c. */
+#define VEIL_PROFILE_DEFAULT_RETENTION_DAYS 30
+#define VEIL_PROFILE_DEFAULT_MATCH_THRESHOLD 3
+
+#define VEIL_TYPE_PROFILE (veil_profile_get_type ())
+#define VEIL_TYPE_PROFILE_BUILDER (veil_profile_builder_get_type ())
+
+GQuark                veil_profile_error_quark               (void);
+GType                 veil_profile_get_type                  (void) G_GNUC_CONST;
+GType                 veil_profile_builder_get_type          (void) G_GNUC_CONST;
+
+VeilProfile          *veil_profile_ref                       (VeilProfile      *self);
+void                  veil_profile_unref                     (VeilProfile      *self);
+
+gint64                veil_profile_get_id                    (VeilProfile      *self);
+guint                 veil_profile_get_version               (VeilProfile      *self);
+const char           *veil_profile_get_name                  (VeilProfile      *self);
+VeilAgeBand           veil_profile_get_age_band              (VeilProfile      *self);
+int                   veil_profile_get_birth_year            (VeilProfile      *self);
+VeilAgeBand           veil_profile_get_effective_age_band    (VeilProfile      *self);
+const char           *veil_profile_get_unix_user             (VeilProfile      *self);
+gboolean              veil_profile_get_protection_enabled    (VeilProfile      *self,
+                                                              VeilProtection    protection);
+const char * const   *veil_profile_get_folders               (VeilProfile      *self);
+VeilSensitivity       veil_profile_get_sensitivity           (VeilProfile      *self);
+VeilNotify            veil_profile_get_notify                (VeilProfile      *self);
+gboolean              veil_profile_get_view_needs_pin        (VeilProfile      *self);
+guint                 veil_profile_get_retention_days        (VeilProfile      *self);
+guint                 veil_profile_get_match_threshold       (VeilProfile      *self);
+guint                 veil_profile_get_n_trusted_adults      (VeilProfile      *self);
+void                  veil_profile_get_trusted_adult         (VeilProfile      *self,
+                                                              guint             index,
+                                                              const char      **name,
+                                                              const char      **contact);
+VeilProfileIntegrity  veil_profile_get_integrity             (VeilProfile      *self);
+gboolean              veil_profile_protection_needs_acknowledgment (VeilProfile *self,
+                                                                    VeilProtection protection);
+char                 *veil_profile_to_json                   (VeilProfile      *self);
+gboolean              veil_profile_equal_settings            (VeilProfile      *a,
+                                                              VeilProfile      *b);
+
+VeilProfileBuilder   *veil_profile_builder_new               (const char       *name);
+VeilProfileBuilder   *veil_profile_builder_new_from_profile  (VeilProfile      *profile);
+VeilProfileBuilder   *veil_profile_builder_ref               (VeilProfileBuilder *self);
+void                  veil_profile_builder_unref             (VeilProfileBuilder *self);
+void                  veil_profile_builder_set_name          (VeilProfileBuilder *self,
+                                                              const char       *name);
+void                  veil_profile_builder_set_age_band      (VeilProfileBuilder *self,
+                                                              VeilAgeBand       band);
+void                  veil_profile_builder_set_birth_year    (VeilProfileBuilder *self,
+                                                              int               year);
+void                  veil_profile_builder_set_unix_user     (VeilProfileBuilder *self,
+                                                              const char       *user);
+void                  veil_profile_builder_set_protection_enabled (VeilProfileBuilder *self,
+                                                                   VeilProtection  protection,
+                                                                   gboolean        enabled);
+void                  veil_profile_builder_set_folders       (VeilProfileBuilder *self,
+                                                              const char * const *folders);
+void                  veil_profile_builder_set_sensitivity   (VeilProfileBuilder *self,
+                                                              VeilSensitivity   sensitivity);
+void                  veil_profile_builder_set_view_needs_pin (VeilProfileBuilder *self,
+                                                               gboolean          needs_pin);
+void                  veil_profile_builder_set_retention_days (VeilProfileBuilder *self,
+                                                               guint             days);
+void                  veil_profile_builder_set_match_threshold (VeilProfileBuilder *self,
+                                                                guint             matches);
+void                  veil_profile_builder_add_trusted_adult (VeilProfileBuilder *self,
+                                                              const char       *name,
+                                                              const char       *contact);
+void                  veil_profile_builder_clear_trusted_adults (VeilProfileBuilder *self);
+gboolean              veil_profile_builder_set_from_string   (VeilProfileBuilder *self,
+                                                              const char       *key,
+                                                              const char       *value,
+                                                              GError          **error);
+VeilProfile          *veil_profile_builder_build             (VeilProfileBuilder *self,
+                                                              GError          **error);
+
+const char           *veil_age_band_to_string                (VeilAgeBand       band);
+gboolean              veil_age_band_from_string              (const char       *str,
+                                                              VeilAgeBand      *out_band);
+const char           *veil_age_band_get_label                (VeilAgeBand       band);
+const char           *veil_sensitivity_to_string             (VeilSensitivity   sensitivity);
+gboolean              veil_sensitivity_from_string           (const char       *str,
+                                                              VeilSensitivity  *out_sensitivity);
+const char           *veil_sensitivity_get_label             (VeilSensitivity   sensitivity);
+double                veil_sensitivity_get_threshold         (VeilSensitivity   sensitivity);
+const char           *veil_notify_to_string                  (VeilNotify        notify);
+const char           *veil_protection_to_string              (VeilProtection    protection);
+gboolean              veil_protection_from_string            (const char       *str,
+                                                              VeilProtection   *out_protection);
+
+/* One age-band default the guardian is asked to confirm (never applied silently). */
+typedef struct {
+  const char *key;          /* as for veil_profile_builder_set_from_string() */
+  const char *value;
+  const char *description;  /* one line, untranslated (N_): show it with _() */
+} VeilProposal;
+
+const VeilProposal   *veil_age_band_get_proposals            (VeilAgeBand       band,
+                                                              guint            *n_proposals);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilProfile, veil_profile_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilProfileBuilder, veil_profile_builder_unref)
+
+G_END_DECLS

@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <libsecret/secret.h>
+#include <unistd.h>
+
+#include "veil-application.h"
+#include "veil-ui.h"
+#include "veil-test-keyring.h"
+#include "veil-test-utils.h"
+
+/* The first run in the real application window under Xvfb, with a real gnome-keyring on a
+ * private bus: the guardian sets a PIN, creates two children with different settings by
+ * confirming age-band proposals one by one, and a child reads and acknowledges what is on.
+ * Also: without a keyring, set-up refuses to start. */
+
+#define PIN "482916"
+
+typedef struct {
+  VeilApplication *app;
+  VeilWindow      *window;
+  char            *data_dir;
+} UiFixture;
+
+static VeilApplication *shared_app;
+
+static const SecretSchema *
+any_veil_item_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.veilapp.Veil.Guardian", SECRET_SCHEMA_NONE,
+    {
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "data-dir", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+  return &schema;
+}
+
+typedef gboolean (*Predicate) (gpointer data);
+
+/* Spins the main context until @pred holds; a lost callback fails the test, not hangs it. */
+static void
+wait_until (Predicate pred,
+            gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!pred (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for the UI");
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+static gboolean
+context_ready (gpointer data)
+{
+  return veil_context_get_ready (data);
+}
+
+static void
+load_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  veil_context_load_finish (VEIL_CONTEXT (source), result, NULL);
+}
+
+static void
+activate_cb (GApplication *app,
+             gpointer      user_data)
+{
+  UiFixture *fixture = user_data;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (VEIL_IS_WINDOW (l->data))
+      fixture->window = l->data;
+  g_application_hold (app);
+}
+
+/* Each case gets its own data folder: the context is reloaded on it before the window opens. */
+static void
+fixture_setup (UiFixture     *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *tmp = veil_test_make_tmpdir ();
+  g_autofree char *db = NULL;
+  VeilContext *context;
+  gulong id;
+
+  fixture->app = shared_app;
+  fixture->data_dir = g_build_filename (tmp, "veil", NULL);
+  db = g_build_filename (fixture->data_dir, "veil.db", NULL);
+  context = veil_application_get_context (fixture->app);
+
+  /* Let the start-up load finish first, then load this case's store. */
+  wait_until (context_ready, context);
+  veil_context_load_async (context, db, NULL, load_cb, NULL);
+  while (veil_context_get_store (context) == NULL ||
+         g_strcmp0 (veil_store_get_path (veil_context_get_store (context)), db) != 0)
+    {
+      if (veil_context_get_store (context) == NULL && veil_context_get_store_error (context) != NULL)
+        g_error ("%s", veil_context_get_store_error (context)->message);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  id = g_signal_connect_after (fixture->app, "activate", G_CALLBACK (activate_cb), fixture);
+  g_application_activate (G_APPLICATION (fixture->app));
+  g_signal_handler_disconnect (fixture->app, id);
+  g_assert_nonnull (fixture->window);
+}
+
+static void
+fixture_teardown (UiFixture     *fixture,
+                  gconstpointer  data)
+{
+  GList *windows;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_path_get_dirname (fixture->data_dir);
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (windows->data);
+  g_application_release (G_APPLICATION (fixture->app));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  /* The keyring-missing child has no keyring to clean. */
+  if (!g_test_subprocess ())
+    {
+      secret_password_clear_sync (any_veil_item_schema (), NULL, &error, "data-dir", fixture->data_dir, NULL);
+      g_assert_no_error (error);
+    }
+  veil_test_rm_rf (tmp);
+  g_free (fixture->data_dir);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget  *root,
+                 GType       type,
+                 const char *name)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (name == NULL || g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), name) == 0))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+collect_labels (GtkWidget *root,
+                GString   *out)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (root)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+static gboolean
+label_visible (GtkWidget *label)
+{
+  return gtk_widget_get_visible (label) && *gtk_label_get_text (GTK_LABEL (label)) != '\0';
+}
+
+typedef struct {
+  VeilOnboarding *onboarding;
+  const char     *step;
+} StepWait;
+
+static gboolean
+step_reached (gpointer data)
+{
+  StepWait *w = data;
+  return g_strcmp0 (veil_onboarding_get_step (w->onboarding), w->step) == 0;
+}
+
+static void
+wait_for_step (VeilOnboarding *onboarding,
+               const char     *step)
+{
+  StepWait w = { onboarding, step };
+  wait_until (step_reached, &w);
+}
+
+static VeilContext *
+get_context (UiFixture *fixture)
+{
+  return veil_application_get_context (fixture->app);
+}
+
+static VeilProfile *
+lookup (UiFixture  *fixture,
+        const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  VeilProfile *p = veil_store_lookup_profile (veil_context_get_store (get_context (fixture)), name, &error);
+
+  g_assert_no_error (error);
+  return p;
+}
+
+static gboolean
+is_active (UiFixture      *fixture,
+           VeilProfile    *profile,
+           VeilProtection  protection)
+{
+  VeilProtectionStatus status;
+
+  g_assert_true (veil_store_get_protection_status (veil_context_get_store (get_context (fixture)),
+                                                   profile, protection, &status, NULL));
+  return status.active;
+}
+
+/* Turns on the proposal rows for @keys; returns how many proposals were offered. */
+static guint
+confirm_proposals (GtkWidget           *onboarding,
+                   const char * const  *keys)
+{
+  GtkWidget *group = find_descendant (onboarding, ADW_TYPE_PREFERENCES_GROUP, "proposals_group");
+  GtkWidget *list;
+  guint n_rows = 0;
+
+  g_assert_nonnull (group);
+  list = find_descendant (group, GTK_TYPE_LIST_BOX, NULL);
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+      {
+        const VeilProposal *p = g_object_get_data (G_OBJECT (row), "veil-proposal");
+        GtkSwitch *sw = g_object_get_data (G_OBJECT (row), "veil-switch");
+
+        if (p == NULL)
+          continue;
+        n_rows++;
+        /* Every proposal starts unconfirmed. */
+        g_assert_false (gtk_switch_get_active (sw));
+        if (g_strv_contains (keys, p->key))
+          gtk_switch_set_active (sw, TRUE);
+      }
+  return n_rows;
+}
+
+static void
+test_first_run (UiFixture     *fixture,
+                gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *onboarding = veil_window_get_page (fixture->window, "onboarding");
+  GtkWidget *pin_row = find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
+  GtkWidget *confirm_row = find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "confirm_row");
+  GtkWidget *pin_error = find_descendant (onboarding, GTK_TYPE_LABEL, "pin_error");
+  GtkWidget *name_row = find_descendant (onboarding, ADW_TYPE_ENTRY_ROW, "name_row");
+  GtkWidget *age_row = find_descendant (onboarding, ADW_TYPE_COMBO_ROW, "age_row");
+  GtkWidget *ack = veil_window_get_page (fixture->window, "acknowledgment");
+  VeilGuardian *guardian = veil_context_get_guardian (get_context (fixture));
+  g_autoptr(VeilProfile) mia = NULL;
+  g_autoptr(VeilProfile) noah = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  gboolean has_pin = TRUE;
+  VeilProtection protection;
+
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "welcome");
+
+  /* "Set Up Veil" opens the onboarding, which starts by explaining Veil. */
+  g_assert_true (gtk_widget_activate_action (window, "win.setup", NULL));
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "onboarding");
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "intro");
+  g_assert_true (gtk_widget_activate_action (onboarding, "onboarding.start", NULL));
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "pin");
+
+  /* A PIN that is too short, or typed differently twice, is refused with a reason. */
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), "1234");
+  gtk_editable_set_text (GTK_EDITABLE (confirm_row), "1234");
+  gtk_widget_activate_action (onboarding, "onboarding.set-pin", NULL);
+  g_assert_true (label_visible (pin_error));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (pin_error)), "too short"));
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), PIN);
+  gtk_editable_set_text (GTK_EDITABLE (confirm_row), "482917");
+  gtk_widget_activate_action (onboarding, "onboarding.set-pin", NULL);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (pin_error)), "not the same"));
+  g_assert_true (veil_guardian_has_pin (guardian, &has_pin, NULL, NULL));
+  g_assert_false (has_pin);
+
+  gtk_editable_set_text (GTK_EDITABLE (confirm_row), PIN);
+  gtk_widget_activate_action (onboarding, "onboarding.set-pin", NULL);
+  wait_for_step (VEIL_ONBOARDING (onboarding), "profile");
+  g_assert_true (veil_guardian_has_pin (guardian, &has_pin, NULL, NULL));
+  g_assert_true (has_pin);
+
+  /* First child: Mia, under 13. Two of the proposals are confirmed, the rest stay off. */
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Mia");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (age_row), 0);
+  gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "defaults");
+  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "library-scan", NULL }), ==, 5);
+  gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
+
+  /* Second child: Noah, 13 to 15, with different choices. */
+  gtk_widget_activate_action (onboarding, "onboarding.add-another", NULL);
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "profile");
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Noah");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (age_row), 1);
+  gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
+  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "sensitivity", NULL }), ==, 3);
+  gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
+
+  profiles = veil_store_list_profiles (veil_context_get_store (get_context (fixture)), NULL);
+  g_assert_cmpuint (profiles->len, ==, 2);
+  mia = lookup (fixture, "Mia");
+  noah = lookup (fixture, "Noah");
+  g_assert_true (veil_profile_get_protection_enabled (mia, VEIL_PROTECTION_MESSAGE_WARNINGS));
+  g_assert_true (veil_profile_get_protection_enabled (mia, VEIL_PROTECTION_LIBRARY_SCAN));
+  g_assert_false (veil_profile_get_protection_enabled (mia, VEIL_PROTECTION_GUARDIAN_ALERTS)); /* not confirmed */
+  g_assert_cmpint (veil_profile_get_sensitivity (mia), ==, VEIL_SENSITIVITY_STANDARD);            /* not confirmed */
+  g_assert_cmpint (veil_profile_get_age_band (noah), ==, VEIL_AGE_BAND_13_15);
+  g_assert_false (veil_profile_get_protection_enabled (noah, VEIL_PROTECTION_LIBRARY_SCAN));
+  g_assert_cmpint (veil_profile_get_sensitivity (noah), ==, VEIL_SENSITIVITY_STANDARD);
+  g_assert_cmpint (veil_profile_get_integrity (noah), ==, VEIL_PROFILE_INTEGRITY_OK);
+  /* Turned on, but nothing is active before the child has read it. */
+  g_assert_false (is_active (fixture, noah, VEIL_PROTECTION_MESSAGE_WARNINGS));
+
+  /* Hand over to Noah: guardian settings lock, and Noah reads what is on. */
+  g_assert_true (veil_guardian_get_unlocked (guardian));
+  gtk_widget_activate_action (onboarding, "onboarding.show-child", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "acknowledgment");
+  g_assert_false (veil_guardian_get_unlocked (guardian));
+  g_assert_true (veil_acknowledgment_get_protection (VEIL_ACKNOWLEDGMENT (ack), &protection));
+  g_assert_cmpint (protection, ==, VEIL_PROTECTION_MESSAGE_WARNINGS);
+  {
+    g_autoptr(GString) text = g_string_new (NULL);
+    collect_labels (ack, text);
+    g_assert_nonnull (strstr (text->str, "Hi Noah"));
+    g_assert_nonnull (strstr (text->str, "No picture ever leaves this computer"));
+    g_assert_nonnull (strstr (text->str, "Nobody is told"));
+  }
+  /* A teen may ask for a review; that is logged and turns nothing on. */
+  gtk_widget_activate_action (ack, "ack.review", NULL);
+  g_assert_false (is_active (fixture, noah, VEIL_PROTECTION_MESSAGE_WARNINGS));
+
+  gtk_widget_activate_action (ack, "ack.accept", NULL);
+  g_assert_false (veil_acknowledgment_get_protection (VEIL_ACKNOWLEDGMENT (ack), NULL));
+  g_assert_true (is_active (fixture, noah, VEIL_PROTECTION_MESSAGE_WARNINGS));
+  g_assert_false (is_active (fixture, mia, VEIL_PROTECTION_MESSAGE_WARNINGS));
+
+  /* Done: the child lands on the transparency page, which shows the protection as on. */
+  gtk_widget_activate_action (ack, "ack.done", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "transparency");
+}
+
+static void
+test_back_locks (UiFixture     *fixture,
+                 gconstpointer  data)
+{
+  GtkWidget *onboarding = veil_window_get_page (fixture->window, "onboarding");
+  GtkWidget *pin_row = find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
+  GtkWidget *confirm_row = find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "confirm_row");
+  VeilGuardian *guardian = veil_context_get_guardian (get_context (fixture));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.setup", NULL);
+  gtk_widget_activate_action (onboarding, "onboarding.start", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), PIN);
+  gtk_editable_set_text (GTK_EDITABLE (confirm_row), PIN);
+  gtk_widget_activate_action (onboarding, "onboarding.set-pin", NULL);
+  wait_for_step (VEIL_ONBOARDING (onboarding), "profile");
+  g_assert_true (veil_guardian_get_unlocked (guardian));
+
+  /* Leaving set-up half-way locks guardian settings; no profile exists, so home is welcome. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  g_assert_false (veil_guardian_get_unlocked (guardian));
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "welcome");
+
+  /* Set up again: the PIN exists, so Veil asks for it instead of a new one. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.setup", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "lock");
+}
+
+/* Runs in a child process whose session bus has no Secret Service (see main()). */
+static void
+test_keyring_missing_child (UiFixture     *fixture,
+                            gconstpointer  data)
+{
+  GtkWidget *error_page = find_descendant (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE, "error_page");
+
+  g_assert_nonnull (veil_context_get_keyring_error (get_context (fixture)));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.setup", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "error");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (error_page)), ==, "Guardian Settings Are Closed");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (error_page)), "cannot reach the keyring"));
+  g_printerr ("%s\n", adw_status_page_get_description (ADW_STATUS_PAGE (error_page)));
+}
+
+static void
+test_keyring_missing (void)
+{
+  g_test_trap_subprocess ("/veil/onboarding/keyring-missing/subprocess", 120 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*cannot reach the keyring*");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GTestDBus) bus = NULL;
+  int ret;
+
+  veil_test_init_ui (&argc, &argv);
+
+  /* The keyring-missing child gets a session bus of its own, without a Secret Service,
+   * before anything connects to the bus. */
+  if (!g_test_subprocess ())
+    veil_test_keyring_start ();
+  else
+    {
+      g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+
+      bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+      g_test_dbus_up (bus);
+      /* GTestDBus hides the X display (against D-Bus autolaunch); the UI needs it back. */
+      if (display != NULL)
+        g_setenv ("DISPLAY", display, TRUE);
+    }
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display: run the ui suite under Xvfb (tools/run-tests.sh does this)\n");
+      return 1;
+    }
+  adw_init ();
+
+  shared_app = veil_application_new ();
+  g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_true (g_application_register (G_APPLICATION (shared_app), NULL, &error));
+    g_assert_no_error (error);
+  }
+
+#define ADD(path, func) \
+  g_test_add (path, UiFixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/veil/onboarding/first-run", test_first_run);
+  ADD ("/veil/onboarding/back-locks", test_back_locks);
+  ADD ("/veil/onboarding/keyring-missing/subprocess", test_keyring_missing_child);
+#undef ADD
+  g_test_add_func ("/veil/onboarding/keyring-missing", test_keyring_missing);
+
+  ret = g_test_run ();
+  g_clear_object (&shared_app);
+  veil_test_keyring_stop ();
+  if (bus != NULL)
+    {
+      /* Tearing the bus down would wait for libsecret to drop its connection, which it keeps
+       * for the whole process: stop the daemon and leave. */
+      g_test_dbus_stop (bus);
+      _exit (ret);
+    }
+  return ret;
+}

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "veil.h"
+#include "veil-profile-private.h"
+#include "veil-test-utils.h"
+
+static void
+test_profile_defaults (void)
+{
+  g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new ("Mia");
+  g_autoptr(VeilProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+
+  profile = veil_profile_builder_build (builder, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (veil_profile_get_name (profile), ==, "Mia");
+  g_assert_cmpint (veil_profile_get_id (profile), ==, 0);
+  g_assert_cmpuint (veil_profile_get_version (profile), ==, 0);
+  /* Every protection is off until a guardian turns it on. */
+  for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
+    g_assert_false (veil_profile_get_protection_enabled (profile, p));
+  g_assert_cmpint (veil_profile_get_notify (profile), ==, VEIL_NOTIFY_NOBODY);
+  g_assert_true (veil_profile_get_view_needs_pin (profile));
+  g_assert_cmpuint (veil_profile_get_match_threshold (profile), ==, 3);
+  g_assert_cmpuint (veil_profile_get_retention_days (profile), ==, VEIL_PROFILE_DEFAULT_RETENTION_DAYS);
+  g_assert_cmpint (veil_profile_get_sensitivity (profile), ==, VEIL_SENSITIVITY_STANDARD);
+  g_assert_cmpstrv (veil_profile_get_folders (profile), ((const char *[]) { NULL }));
+  g_assert_null (veil_profile_get_unix_user (profile));
+  g_assert_cmpuint (veil_profile_get_n_trusted_adults (profile), ==, 0);
+  /* Unknown age: treated as the youngest band, the careful choice. */
+  g_assert_cmpint (veil_profile_get_effective_age_band (profile), ==, VEIL_AGE_BAND_UNDER_13);
+}
+
+static void
+test_profile_immutable (void)
+{
+  g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new ("Mia");
+  g_autoptr(VeilProfile) first = NULL;
+  g_autoptr(VeilProfile) second = NULL;
+  g_autoptr(VeilProfileBuilder) from = NULL;
+  g_autoptr(VeilProfile) third = NULL;
+
+  veil_profile_builder_set_protection_enabled (builder, VEIL_PROTECTION_MESSAGE_WARNINGS, TRUE);
+  first = veil_profile_builder_build (builder, NULL);
+
+  /* Changing the builder afterwards leaves what it built alone. */
+  veil_profile_builder_set_protection_enabled (builder, VEIL_PROTECTION_MESSAGE_WARNINGS, FALSE);
+  veil_profile_builder_set_name (builder, "Noah");
+  second = veil_profile_builder_build (builder, NULL);
+
+  g_assert_true (veil_profile_get_protection_enabled (first, VEIL_PROTECTION_MESSAGE_WARNINGS));
+  g_assert_cmpstr (veil_profile_get_name (first), ==, "Mia");
+  g_assert_false (veil_profile_get_protection_enabled (second, VEIL_PROTECTION_MESSAGE_WARNINGS));
+  g_assert_cmpstr (veil_profile_get_name (second), ==, "Noah");
+  g_assert_false (veil_profile_equal_settings (first, second));
+
+  from = veil_profile_builder_new_from_profile (first);
+  third = veil_profile_builder_build (from, NULL);
+  g_assert_true (veil_profile_equal_settings (first, third));
+  g_assert_true (third != first);
+}
+
+static void
+test_profile_from_strings (void)
+{
+  g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new ("Sam");
+  g_autoptr(VeilProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name, *contact;
+  static const char *settings[][2] = {
+    { "message-warnings", "on" },
+    { "library-scan", "on" },
+    { "folders", "/home/sam/Pictures:/home/sam/Downloads" },
+    { "notify", "guardian" },
+    { "sensitivity", "strict" },
+    { "view-needs-pin", "off" },
+    { "retention-days", "14" },
+    { "match-threshold", "5" },
+    { "age-band", "13-15" },
+    { "unix-user", "sam" },
+    { "trusted-adult", "Aunt Jo:+49 30 1234" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      g_assert_true (veil_profile_builder_set_from_string (builder, settings[i][0], settings[i][1], &error));
+      g_assert_no_error (error);
+    }
+  profile = veil_profile_builder_build (builder, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (veil_profile_get_protection_enabled (profile, VEIL_PROTECTION_MESSAGE_WARNINGS));
+  g_assert_true (veil_profile_get_protection_enabled (profile, VEIL_PROTECTION_LIBRARY_SCAN));
+  g_assert_cmpint (veil_profile_get_notify (profile), ==, VEIL_NOTIFY_GUARDIAN);
+  g_assert_cmpstrv (veil_profile_get_folders (profile),
+                    ((const char *[]) { "/home/sam/Pictures", "/home/sam/Downloads", NULL }));
+  g_assert_cmpint (veil_profile_get_sensitivity (profile), ==, VEIL_SENSITIVITY_STRICT);
+  g_assert_false (veil_profile_get_view_needs_pin (profile));
+  g_assert_cmpuint (veil_profile_get_retention_days (profile), ==, 14);
+  g_assert_cmpuint (veil_profile_get_match_threshold (profile), ==, 5);
+  g_assert_cmpint (veil_profile_get_age_band (profile), ==, VEIL_AGE_BAND_13_15);
+  g_assert_cmpstr (veil_profile_get_unix_user (profile), ==, "sam");
+  g_assert_cmpuint (veil_profile_get_n_trusted_adults (profile), ==, 1);
+  veil_profile_get_trusted_adult (profile, 0, &name, &contact);
+  g_assert_cmpstr (name, ==, "Aunt Jo");
+  g_assert_cmpstr (contact, ==, "+49 30 1234");
+
+  /* Telling the guardian needs a teen's acknowledgment; for a younger child it does not. */
+  g_assert_true (veil_profile_protection_needs_acknowledgment (profile, VEIL_PROTECTION_GUARDIAN_ALERTS));
+  g_assert_true (veil_profile_protection_needs_acknowledgment (profile, VEIL_PROTECTION_MESSAGE_WARNINGS));
+}
+
+static void
+test_profile_bad_strings (void)
+{
+  g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new ("Sam");
+  static const char *bad[][3] = {
+    /* key, value, which error */
+    { "message-warnings", "maybe", "value" },
+    { "notify", "everyone", "value" },
+    { "folders", "relative/path", "value" },
+    { "sensitivity", "extreme", "value" },
+    { "retention-days", "0", "value" },
+    { "retention-days", "12x", "value" },
+    { "match-threshold", "-1", "value" },
+    { "age-band", "12", "value" },
+    { "birth-year", "1950", "value" },
+    { "trusted-adult", "no colon", "value" },
+    { "colour", "blue", "key" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      int code = g_str_equal (bad[i][2], "key") ? VEIL_PROFILE_ERROR_UNKNOWN_KEY : VEIL_PROFILE_ERROR_INVALID_VALUE;
+
+      g_assert_false (veil_profile_builder_set_from_string (builder, bad[i][0], bad[i][1], &error));
+      g_assert_error (error, VEIL_PROFILE_ERROR, code);
+      /* The message names what was wrong. */
+      g_assert_nonnull (strstr (error->message, bad[i][0]));
+    }
+}
+
+static void
+test_profile_bad_names (void)
+{
+  const char *names[] = { "", " Mia", "Mia ", "a=b", "tab\tname",
+                          "a name that is much too long to be the name of a child in any family at all, really" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new (names[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VeilProfile) profile = veil_profile_builder_build (builder, &error);
+
+      g_assert_null (profile);
+      g_assert_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_NAME);
+    }
+}
+
+static void
+test_profile_json_roundtrip (void)
+{
+  g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new ("Zoë");
+  g_autoptr(VeilProfile) profile = NULL;
+  g_autoptr(VeilProfile) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json2 = NULL;
+
+  veil_profile_builder_set_protection_enabled (builder, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
+  veil_profile_builder_set_folders (builder, (const char *[]) { "/tmp/pics", NULL });
+  veil_profile_builder_set_birth_year (builder, 2012);
+  veil_profile_builder_add_trusted_adult (builder, "Grandpa", "grandpa@example.org");
+  profile = veil_profile_builder_build (builder, NULL);
+
+  json = veil_profile_to_json (profile);
+  back = _veil_profile_new_from_json (7, 2, json, VEIL_PROFILE_INTEGRITY_OK, &error);
+  g_assert_no_error (error);
+  g_assert_true (veil_profile_equal_settings (profile, back));
+  g_assert_cmpint (veil_profile_get_id (back), ==, 7);
+  g_assert_cmpuint (veil_profile_get_version (back), ==, 2);
+  g_assert_cmpint (veil_profile_get_birth_year (back), ==, 2012);
+
+  /* Same settings, same text: the signature depends on it. */
+  json2 = veil_profile_to_json (back);
+  g_assert_cmpstr (json, ==, json2);
+}
+
+static void
+test_profile_json_damaged (void)
+{
+  const char *damaged[] = {
+    "not json",
+    "[]",
+    "{}",
+    "{\"name\": 3}",
+    /* Valid JSON with a value out of range. */
+    "{\"name\":\"A\",\"age-band\":\"unknown\",\"birth-year\":0,\"unix-user\":null,\"message-warnings\":true,"
+    "\"library-scan\":false,\"guardian-alerts\":false,\"folders\":[],\"sensitivity\":\"standard\","
+    "\"view-needs-pin\":true,\"retention-days\":0,\"match-threshold\":3,\"trusted-adults\":[]}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (damaged); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VeilProfile) p = _veil_profile_new_from_json (1, 1, damaged[i], VEIL_PROFILE_INTEGRITY_OK, &error);
+
+      g_assert_null (p);
+      g_assert_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_DATA);
+    }
+}
+
+static void
+test_profile_age_band_from_birth_year (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int year = g_date_time_get_year (now);
+  struct { int born; VeilAgeBand band; } cases[] = {
+    { year - 8, VEIL_AGE_BAND_UNDER_13 },
+    { year - 13, VEIL_AGE_BAND_UNDER_13 },  /* may still be 12 this year */
+    { year - 14, VEIL_AGE_BAND_13_15 },
+    { year - 16, VEIL_AGE_BAND_13_15 },
+    { year - 17, VEIL_AGE_BAND_16_17 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Kid");
+      g_autoptr(VeilProfile) p = NULL;
+
+      veil_profile_builder_set_birth_year (b, cases[i].born);
+      p = veil_profile_builder_build (b, NULL);
+      g_assert_cmpint (veil_profile_get_effective_age_band (p), ==, cases[i].band);
+    }
+}
+
+static void
+test_profile_proposals (void)
+{
+  for (VeilAgeBand band = VEIL_AGE_BAND_UNDER_13; band <= VEIL_AGE_BAND_16_17; band++)
+    {
+      g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Kid");
+      g_autoptr(VeilProfile) p = NULL;
+      const VeilProposal *proposals;
+      guint n = 0;
+
+      proposals = veil_age_band_get_proposals (band, &n);
+      g_assert_cmpuint (n, >, 0);
+      /* Every proposal is something the builder (and veilctl) understands. */
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          g_assert_true (veil_profile_builder_set_from_string (b, proposals[i].key, proposals[i].value, &error));
+          g_assert_no_error (error);
+          g_assert_nonnull (proposals[i].description);
+        }
+      p = veil_profile_builder_build (b, NULL);
+      g_assert_true (veil_profile_get_protection_enabled (p, VEIL_PROTECTION_MESSAGE_WARNINGS));
+      /* Teens' alerts stay with them unless the guardian chooses otherwise. */
+      g_assert_cmpint (veil_profile_get_notify (p), ==,
+                       band == VEIL_AGE_BAND_UNDER_13 ? VEIL_NOTIFY_GUARDIAN : VEIL_NOTIFY_NOBODY);
+    }
+}
+
+static void
+test_profile_sensitivity_thresholds (void)
+{
+  g_assert_cmpfloat (veil_sensitivity_get_threshold (VEIL_SENSITIVITY_STRICT), <,
+                     veil_sensitivity_get_threshold (VEIL_SENSITIVITY_STANDARD));
+  g_assert_cmpfloat (veil_sensitivity_get_threshold (VEIL_SENSITIVITY_STANDARD), <,
+                     veil_sensitivity_get_threshold (VEIL_SENSITIVITY_RELAXED));
+
+  for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
+    {
+      VeilProtection back;
+      VeilExplanation e;
+
+      g_assert_true (veil_protection_from_string (veil_protection_to_string (p), &back));
+      g_assert_cmpint (back, ==, p);
+      veil_protection_get_explanation (p, VEIL_NOTIFY_NOBODY, &e);
+      g_assert_cmpuint (e.text_version, >=, 1);
+      g_assert_nonnull (e.what_it_does);
+      g_assert_nonnull (strstr (e.what_it_never_does, "No picture ever leaves this computer"));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  veil_test_init (&argc, &argv);
+
+  g_test_add_func ("/veil/profile/defaults", test_profile_defaults);
+  g_test_add_func ("/veil/profile/immutable", test_profile_immutable);
+  g_test_add_func ("/veil/profile/from-strings", test_profile_from_strings);
+  g_test_add_func ("/veil/profile/bad-strings", test_profile_bad_strings);
+  g_test_add_func ("/veil/profile/bad-names", test_profile_bad_names);
+  g_test_add_func ("/veil/profile/json-roundtrip", test_profile_json_roundtrip);
+  g_test_add_func ("/veil/profile/json-damaged", test_profile_json_damaged);
+  g_test_add_func ("/veil/profile/age-band-from-birth-year", test_profile_age_band_from_birth_year);
+  g_test_add_func ("/veil/profile/proposals", test_profile_proposals);
+  g_test_add_func ("/veil/profile/sensitivity-and-explanations", test_profile_sensitivity_thresholds);
+
+  return g_test_run ();
+}

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
+#include <sqlite3.h>
+
+#include "veil.h"
+#include "veil-test-keyring.h"
+#include "veil-test-utils.h"
+
+/* Drives the built veilctl as a guardian's script would: real processes, the PIN on standard
+ * input, a private data folder (VEIL_DATA_DIR) and a real gnome-keyring on a private bus. */
+
+#define PIN "482916"
+
+typedef struct {
+  char *dir;
+  char *veilctl;
+  char *bus_address;  /* nullable: run veilctl on another session bus */
+} CtlFixture;
+
+static const SecretSchema *
+any_veil_item_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.veilapp.Veil.Guardian", SECRET_SCHEMA_NONE,
+    {
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "data-dir", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+  return &schema;
+}
+
+static void
+fixture_setup (CtlFixture    *fixture,
+               gconstpointer  data)
+{
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
+
+  fixture->dir = veil_test_make_tmpdir ();
+  fixture->veilctl = g_build_filename (builddir != NULL ? builddir : VEIL_TEST_BUILDDIR, "..", "app", "veilctl", NULL);
+  g_assert_true (g_file_test (fixture->veilctl, G_FILE_TEST_IS_EXECUTABLE));
+}
+
+static void
+fixture_teardown (CtlFixture    *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  secret_password_clear_sync (any_veil_item_schema (), NULL, &error, "data-dir", fixture->dir, NULL);
+  g_assert_no_error (error);
+  veil_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->veilctl);
+  g_free (fixture->bus_address);
+}
+
+/* Runs veilctl with @input on standard input; returns its exit status. */
+static int
+run (CtlFixture  *fixture,
+     const char  *input,
+     char       **out_stdout,
+     char       **out_stderr,
+     ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) in_bytes = g_bytes_new (input != NULL ? input : "", input != NULL ? strlen (input) : 0);
+  g_autoptr(GBytes) out_bytes = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  va_list ap;
+
+  /* Out strings must be empty: a reused one would leak. */
+  g_assert_true (out_stdout == NULL || *out_stdout == NULL);
+  g_assert_true (out_stderr == NULL || *out_stderr == NULL);
+  g_ptr_array_add (argv, fixture->veilctl);
+  va_start (ap, out_stderr);
+  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "VEIL_DATA_DIR", fixture->dir, TRUE);
+  if (fixture->bus_address != NULL)
+    g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", fixture->bus_address, TRUE);
+
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  /* Bytes, not the _utf8 variant: GLib 2.74 leaks a little in that one. */
+  g_assert_true (g_subprocess_communicate (proc, in_bytes, NULL, &out_bytes, &err_bytes, &error));
+  g_assert_no_error (error);
+  out = g_strndup (g_bytes_get_data (out_bytes, NULL), g_bytes_get_size (out_bytes));
+  err = g_strndup (g_bytes_get_data (err_bytes, NULL), g_bytes_get_size (err_bytes));
+
+  /* Shows up in the log when an assertion on the status fails. */
+  if (err != NULL && *err != '\0')
+    g_test_message ("veilctl stderr: %s", err);
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&out);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&err);
+  return g_subprocess_get_exit_status (proc);
+}
+
+#define PIN_IN PIN "\n"
+
+static JsonObject *
+protection_of (JsonNode   *profile,
+               const char *protection)
+{
+  JsonObject *protections = json_object_get_object_member (json_node_get_object (profile), "protections");
+  return json_object_get_object_member (protections, protection);
+}
+
+static JsonNode *
+show_json (CtlFixture *fixture,
+           const char *name)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "profile", "show", name, "--json", NULL), ==, 0);
+  node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  return node;
+}
+
+static void
+test_veilctl_scripted_setup (CtlFixture    *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) mia = NULL;
+  g_autoptr(JsonNode) noah = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  /* A guardian sets the PIN and creates two children with different settings. */
+  g_assert_cmpint (run (fixture, PIN_IN, &out, &err, "guardian", "set-pin", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, PIN_IN, &out, &err, "profile", "create", "Mia", "--age-band", "under-13", "--pin-stdin", NULL), ==, 0);
+  /* Age-band defaults are proposed, not applied. */
+  g_assert_nonnull (strstr (out, "veilctl profile set 'Mia' message-warnings=on"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "create", "Noah", "--age-band", "13-15", "--pin-stdin", NULL), ==, 0);
+
+  mia = show_json (fixture, "Mia");
+  g_assert_false (json_object_get_boolean_member (protection_of (mia, "message-warnings"), "enabled"));
+  g_clear_pointer (&mia, json_node_unref);
+
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "set", "Mia", "message-warnings=on", "library-scan=on",
+                        "folders=/home/mia/Pictures", "notify=guardian", "sensitivity=strict", "--pin-stdin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "set", "Noah", "message-warnings=on", "notify=guardian",
+                        "retention-days=7", "trusted-adult=Aunt Jo:+49 30 1234", "--pin-stdin", NULL), ==, 0);
+
+  /* Enabled, not yet acknowledged: inactive. */
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "profile", "list", "--json", NULL), ==, 0);
+  list = json_from_string (out, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (list);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonNode *p = json_array_get_element (array, i);
+      JsonObject *mw = protection_of (p, "message-warnings");
+
+      g_assert_true (json_object_get_boolean_member (mw, "enabled"));
+      g_assert_false (json_object_get_boolean_member (mw, "acknowledged"));
+      g_assert_false (json_object_get_boolean_member (mw, "active"));
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (p), "integrity"), ==, "ok");
+    }
+  g_clear_pointer (&out, g_free);
+
+  /* The children read and acknowledge; no PIN. */
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "consent", "ack", "Mia", "message-warnings", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "No picture ever leaves this computer"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (fixture, NULL, NULL, NULL, "consent", "ack", "Noah", "message-warnings", NULL), ==, 0);
+
+  mia = show_json (fixture, "Mia");
+  noah = show_json (fixture, "Noah");
+  g_assert_true (json_object_get_boolean_member (protection_of (mia, "message-warnings"), "active"));
+  g_assert_false (json_object_get_boolean_member (protection_of (mia, "library-scan"), "active"));
+  /* Under 13: telling the guardian needs no acknowledgment. 13-15: it does. */
+  g_assert_true (json_object_get_boolean_member (protection_of (mia, "guardian-alerts"), "active"));
+  g_assert_false (json_object_get_boolean_member (protection_of (noah, "guardian-alerts"), "active"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (mia), "settings"),
+                                                  "sensitivity"), ==, "strict");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_node_get_object (noah), "settings"),
+                                               "retention-days"), ==, 7);
+
+  /* The audit log tells the story in plain words. */
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "audit", "Mia", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "The child read and acknowledged: Message warnings."));
+  g_assert_nonnull (strstr (out, "The guardian created the profile “Mia”."));
+  g_clear_pointer (&out, g_free);
+
+  /* The teen asks for a review; that is on record too. */
+  g_assert_cmpint (run (fixture, NULL, NULL, NULL, "consent", "review", "Noah", "guardian-alerts", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "audit", "Noah", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"review-requested\""));
+}
+
+static void
+test_veilctl_pin_required (CtlFixture    *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) mia = NULL;
+
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "guardian", "set-pin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "create", "Mia", "--pin-stdin", NULL), ==, 0);
+
+  /* Without --pin-stdin: a usage error that says what to do. */
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, &err, "profile", "set", "Mia", "message-warnings=on", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--pin-stdin"));
+  g_clear_pointer (&err, g_free);
+
+  /* A wrong PIN: denied, clearly, and nothing changed. */
+  g_assert_cmpint (run (fixture, "999111\n", NULL, &err, "profile", "set", "Mia", "message-warnings=on", "--pin-stdin", NULL), ==, 4);
+  g_assert_nonnull (strstr (err, "not the guardian PIN"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, "999111\n", NULL, &err, "profile", "delete", "Mia", "--pin-stdin", NULL), ==, 4);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, "", NULL, &err, "export", fixture->dir, "--pin-stdin", NULL), ==, 4);
+  g_clear_pointer (&err, g_free);
+  mia = show_json (fixture, "Mia");
+  g_assert_false (json_object_get_boolean_member (protection_of (mia, "message-warnings"), "enabled"));
+
+  /* The third wrong PIN starts the back-off, which holds across processes. */
+  g_assert_cmpint (run (fixture, "999111\n", NULL, &err, "erase", "--pin-stdin", NULL), ==, 4);
+  g_assert_nonnull (strstr (err, "Try again in 30 seconds"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, &err, "profile", "set", "Mia", "message-warnings=on", "--pin-stdin", NULL), ==, 4);
+  g_assert_nonnull (strstr (err, "Too many wrong PINs"));
+  g_clear_pointer (&err, g_free);
+
+  /* Changing the PIN needs the old one. */
+  g_assert_cmpint (run (fixture, "739154\n", NULL, &err, "guardian", "set-pin", NULL), !=, 0);
+  g_clear_pointer (&err, g_free);
+
+  /* Bad settings are refused before any PIN is tried. */
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, &err, "profile", "set", "Mia", "colour=blue", "--pin-stdin", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "colour"));
+}
+
+static void
+test_veilctl_tampered (CtlFixture    *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *db_path = g_build_filename (fixture->dir, "veil.db", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) mia = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "guardian", "set-pin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "create", "Mia", "--pin-stdin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "set", "Mia", "message-warnings=on", "--pin-stdin", NULL), ==, 0);
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE profiles SET data = replace(data, '\"message-warnings\":true', "
+                                     "'\"message-warnings\":false')", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  mia = show_json (fixture, "Mia");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (mia), "integrity"), ==, "changed-outside-veil");
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "profile", "show", "Mia", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "changed outside Veil"));
+}
+
+static void
+test_veilctl_export_erase (CtlFixture    *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *export_dir = g_build_filename (fixture->dir, "export", NULL);
+  g_autofree char *export_file = g_build_filename (export_dir, "veil-export.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (g_mkdir (export_dir, 0700), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "guardian", "set-pin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "create", "Mia", "--pin-stdin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "export", export_dir, "--pin-stdin", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (export_file, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"Mia\""));
+
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "erase", "--pin-stdin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "profile", "list", "--json", NULL), ==, 0);
+  g_assert_cmpstr (g_strstrip (out), ==, "[]");
+  g_clear_pointer (&out, g_free);
+  /* The PIN went too: the next guardian starts afresh. */
+  g_assert_cmpint (run (fixture, NULL, &out, &err, "guardian", "status", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "No guardian PIN is set yet."));
+}
+
+/* In a child process: GTestDBus must not replace a bus this process already uses. */
+static void
+keyring_missing_child (void)
+{
+  g_autoptr(GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  CtlFixture fixture = { 0 };
+  g_autofree char *err = NULL;
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  fixture_setup (&fixture, NULL);
+
+  /* A session bus without a Secret Service, for veilctl only. */
+  g_test_dbus_up (bus);
+  fixture.bus_address = g_strdup (g_test_dbus_get_bus_address (bus));
+
+  g_assert_cmpint (run (&fixture, PIN_IN, NULL, &err, "guardian", "set-pin", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "cannot reach the keyring"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&fixture, PIN_IN, NULL, &err, "profile", "create", "Mia", "--pin-stdin", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "cannot reach the keyring"));
+  g_printerr ("%s", err);
+
+  /* Nothing fell back to a file. */
+  d = g_dir_open (fixture.dir, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_assert_true (g_str_has_prefix (name, "veil.db"));
+
+  g_test_dbus_stop (bus);
+  veil_test_rm_rf (fixture.dir);
+  g_free (fixture.dir);
+  g_free (fixture.veilctl);
+  g_free (fixture.bus_address);
+}
+
+static void
+test_veilctl_keyring_missing (void)
+{
+  g_test_trap_subprocess ("/veil/veilctl/keyring-missing/subprocess", 60 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*cannot reach the keyring*");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  veil_test_init (&argc, &argv);
+  if (!g_test_subprocess ())
+    veil_test_keyring_start ();
+
+#define ADD(path, func) \
+  g_test_add (path, CtlFixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/veil/veilctl/scripted-setup", test_veilctl_scripted_setup);
+  ADD ("/veil/veilctl/pin-required", test_veilctl_pin_required);
+  ADD ("/veil/veilctl/tampered", test_veilctl_tampered);
+  ADD ("/veil/veilctl/export-erase", test_veilctl_export_erase);
+#undef ADD
+  g_test_add_func ("/veil/veilctl/keyring-missing", test_veilctl_keyring_missing);
+  g_test_add_func ("/veil/veilctl/keyring-missing/subprocess", keyring_missing_child);
+
+  ret = g_test_run ();
+  veil_test_keyring_stop ();
+  return ret;
+}

@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-onboarding"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "veil-onboarding.h"
+
+/* First run: what Veil is, the guardian PIN, the first profile, and the age-band defaults as
+ * proposals the guardian turns on one by one. Nothing is active at the end: the child still
+ * reads and acknowledges each protection. */
+
+struct _VeilOnboarding
+{
+  AdwBin               parent_instance;
+
+  /* Owned */
+  VeilContext         *context;
+  GCancellable        *cancellable;
+  VeilProfileBuilder  *draft;         /* the profile being made, before it is saved */
+  VeilProfile         *saved;         /* the last profile saved */
+  GPtrArray           *proposal_rows; /* AdwActionRow, with a GtkSwitch each */
+  gboolean             busy;
+
+  /* Template children */
+  GtkStack            *stack;
+  AdwPasswordEntryRow *pin_row;
+  AdwPasswordEntryRow *confirm_row;
+  GtkLabel            *pin_error;
+  GtkSpinner          *pin_spinner;
+  AdwEntryRow         *name_row;
+  AdwComboRow         *age_row;
+  GtkLabel            *profile_error;
+  AdwPreferencesGroup *proposals_group;
+  GtkLabel            *save_error;
+  AdwStatusPage       *done_page;
+};
+
+G_DEFINE_FINAL_TYPE (VeilOnboarding, veil_onboarding, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  PROP_STEP,
+  N_PROPS
+};
+
+enum {
+  FINISHED,
+  ACKNOWLEDGE_REQUESTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+show_error (GtkLabel   *label,
+            const char *message)
+{
+  gtk_label_set_text (label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+}
+
+static void
+go_to (VeilOnboarding *self,
+       const char     *step)
+{
+  gtk_stack_set_visible_child_name (self->stack, step);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+static VeilGuardian *
+get_guardian (VeilOnboarding  *self,
+              GtkLabel        *error_label)
+{
+  VeilGuardian *guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
+
+  if (guardian == NULL)
+    show_error (error_label, _("Veil could not open its data. Close Veil and open it again."));
+  return guardian;
+}
+
+static void
+set_busy (VeilOnboarding *self,
+          gboolean        busy)
+{
+  self->busy = busy;
+  gtk_widget_set_visible (GTK_WIDGET (self->pin_spinner), busy);
+  gtk_spinner_set_spinning (self->pin_spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "onboarding.set-pin", !busy);
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VeilOnboarding *self = VEIL_ONBOARDING (widget);
+  VeilGuardian *guardian = get_guardian (self, self->pin_error);
+  g_autoptr(GError) error = NULL;
+  gboolean has_pin = FALSE;
+
+  if (guardian == NULL)
+    {
+      go_to (self, "pin");
+      return;
+    }
+
+  /* A guardian who already chose a PIN and unlocked goes straight to the profile. */
+  if (!veil_guardian_has_pin (guardian, &has_pin, NULL, &error))
+    {
+      show_error (self->pin_error, error->message);
+      go_to (self, "pin");
+      return;
+    }
+
+  go_to (self, has_pin && veil_guardian_get_unlocked (guardian) ? "profile" : "pin");
+}
+
+static void
+set_pin_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(VeilOnboarding) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = veil_guardian_set_pin_finish (VEIL_GUARDIAN (source), result, &error);
+
+  /* Cancelled: the widget is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_busy (self, FALSE);
+  if (!ok)
+    {
+      show_error (self->pin_error, error->message);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
+  show_error (self->pin_error, NULL);
+  go_to (self, "profile");
+}
+
+static void
+set_pin_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  VeilOnboarding *self = VEIL_ONBOARDING (widget);
+  const char *pin = gtk_editable_get_text (GTK_EDITABLE (self->pin_row));
+  const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
+  VeilGuardian *guardian = get_guardian (self, self->pin_error);
+  g_autoptr(GError) error = NULL;
+
+  if (guardian == NULL || self->busy)
+    return;
+
+  if (!veil_guardian_check_pin_strength (pin, &error))
+    {
+      show_error (self->pin_error, error->message);
+      return;
+    }
+  if (!g_str_equal (pin, confirm))
+    {
+      show_error (self->pin_error, _("The two PINs are not the same. Type them again."));
+      return;
+    }
+
+  /* Hashing the PIN takes a moment: it runs in a worker thread. */
+  show_error (self->pin_error, NULL);
+  set_busy (self, TRUE);
+  veil_guardian_set_pin_async (guardian, NULL, pin, self->cancellable, set_pin_cb, g_object_ref (self));
+}
+
+static void
+clear_proposals (VeilOnboarding *self)
+{
+  for (guint i = 0; i < self->proposal_rows->len; i++)
+    adw_preferences_group_remove (self->proposals_group, self->proposal_rows->pdata[i]);
+  g_ptr_array_set_size (self->proposal_rows, 0);
+}
+
+static void
+fill_proposals (VeilOnboarding *self,
+                VeilAgeBand     band)
+{
+  const VeilProposal *proposals;
+  guint n;
+
+  clear_proposals (self);
+  proposals = veil_age_band_get_proposals (band, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *sw = gtk_switch_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(proposals[i].description));
+      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _(proposals[i].description), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+      g_object_set_data (G_OBJECT (row), "veil-switch", sw);
+      g_object_set_data (G_OBJECT (row), "veil-proposal", (gpointer) &proposals[i]);
+      adw_preferences_group_add (self->proposals_group, row);
+      g_ptr_array_add (self->proposal_rows, row);
+    }
+}
+
+static void
+create_profile_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VeilOnboarding *self = VEIL_ONBOARDING (widget);
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new (name);
+  g_autoptr(VeilProfile) check = NULL;
+  g_autoptr(GError) error = NULL;
+  VeilAgeBand band = VEIL_AGE_BAND_UNDER_13 + adw_combo_row_get_selected (self->age_row);
+
+  veil_profile_builder_set_age_band (builder, band);
+  check = veil_profile_builder_build (builder, &error);
+  if (check == NULL)
+    {
+      show_error (self->profile_error, error->message);
+      return;
+    }
+  if (self->context != NULL && veil_context_get_store (self->context) != NULL)
+    {
+      g_autoptr(VeilProfile) existing = veil_store_lookup_profile (veil_context_get_store (self->context), name, NULL);
+      if (existing != NULL)
+        {
+          show_error (self->profile_error, _("There is already a profile with this name. Choose another name."));
+          return;
+        }
+    }
+
+  show_error (self->profile_error, NULL);
+  g_clear_pointer (&self->draft, veil_profile_builder_unref);
+  self->draft = g_steal_pointer (&builder);
+  fill_proposals (self, band);
+  go_to (self, "defaults");
+}
+
+static void
+save_profile_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VeilOnboarding *self = VEIL_ONBOARDING (widget);
+  VeilGuardian *guardian = get_guardian (self, self->save_error);
+  g_autoptr(VeilProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
+
+  if (guardian == NULL || self->draft == NULL)
+    return;
+
+  /* Only what the guardian turned on, one by one. */
+  for (guint i = 0; i < self->proposal_rows->len; i++)
+    {
+      GObject *row = self->proposal_rows->pdata[i];
+      GtkSwitch *sw = g_object_get_data (row, "veil-switch");
+      const VeilProposal *p = g_object_get_data (row, "veil-proposal");
+
+      if (gtk_switch_get_active (sw) &&
+          !veil_profile_builder_set_from_string (self->draft, p->key, p->value, &error))
+        {
+          show_error (self->save_error, error->message);
+          return;
+        }
+    }
+
+  profile = veil_profile_builder_build (self->draft, &error);
+  if (profile != NULL)
+    {
+      g_clear_pointer (&self->saved, veil_profile_unref);
+      self->saved = veil_guardian_save_profile (guardian, profile, &error);
+    }
+  if (profile == NULL || self->saved == NULL)
+    {
+      show_error (self->save_error, error->message);
+      return;
+    }
+
+  show_error (self->save_error, NULL);
+  veil_context_notify_profiles_changed (self->context);
+
+  /* Translators: %s is the child's name */
+  title = g_strdup_printf (_("%s Is Ready"), veil_profile_get_name (self->saved));
+  description = g_strdup_printf (_("Nothing starts before %s has read what is on and said “I understand”. "
+                                   "Show it now, or later from the main window."),
+                                 veil_profile_get_name (self->saved));
+  adw_status_page_set_title (self->done_page, title);
+  adw_status_page_set_description (self->done_page, description);
+  go_to (self, "done");
+}
+
+static void
+add_another_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VeilOnboarding *self = VEIL_ONBOARDING (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
+  adw_combo_row_set_selected (self->age_row, 0);
+  g_clear_pointer (&self->draft, veil_profile_builder_unref);
+  clear_proposals (self);
+  go_to (self, "profile");
+}
+
+static void
+show_child_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VeilOnboarding *self = VEIL_ONBOARDING (widget);
+
+  if (self->saved != NULL)
+    g_signal_emit (self, signals[ACKNOWLEDGE_REQUESTED], 0, self->saved);
+}
+
+static void
+finish_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[FINISHED], 0);
+}
+
+/* Enter in the last field does what the page's button does. */
+static void
+confirm_activated_cb (VeilOnboarding *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "onboarding.set-pin", NULL);
+}
+
+static void
+name_activated_cb (VeilOnboarding *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "onboarding.create-profile", NULL);
+}
+
+static void
+veil_onboarding_dispose (GObject *object)
+{
+  VeilOnboarding *self = VEIL_ONBOARDING (object);
+
+  g_cancellable_cancel (self->cancellable);
+  /* The bin unparents its child itself before the template children are cleared. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_ONBOARDING);
+  g_clear_object (&self->context);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->draft, veil_profile_builder_unref);
+  g_clear_pointer (&self->saved, veil_profile_unref);
+  g_clear_pointer (&self->proposal_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (veil_onboarding_parent_class)->dispose (object);
+}
+
+static void
+veil_onboarding_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  VeilOnboarding *self = VEIL_ONBOARDING (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    case PROP_STEP:
+      g_value_set_string (value, veil_onboarding_get_step (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_onboarding_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  VeilOnboarding *self = VEIL_ONBOARDING (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_onboarding_class_init (VeilOnboardingClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = veil_onboarding_dispose;
+  object_class->get_property = veil_onboarding_get_property;
+  object_class->set_property = veil_onboarding_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, VEIL_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * VeilOnboarding:step:
+   *
+   * The step shown: "intro", "pin", "profile", "defaults" or "done".
+   */
+  properties[PROP_STEP] =
+    g_param_spec_string ("step", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[ACKNOWLEDGE_REQUESTED] =
+    g_signal_new ("acknowledge-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, VEIL_TYPE_PROFILE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-onboarding.ui");
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, stack);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, pin_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, confirm_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, pin_error);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, pin_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, name_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, age_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, profile_error);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, proposals_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, save_error);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, done_page);
+  gtk_widget_class_bind_template_callback (widget_class, confirm_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, name_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "onboarding.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "onboarding.set-pin", NULL, set_pin_action);
+  gtk_widget_class_install_action (widget_class, "onboarding.create-profile", NULL, create_profile_action);
+  gtk_widget_class_install_action (widget_class, "onboarding.save-profile", NULL, save_profile_action);
+  gtk_widget_class_install_action (widget_class, "onboarding.add-another", NULL, add_another_action);
+  gtk_widget_class_install_action (widget_class, "onboarding.show-child", NULL, show_child_action);
+  gtk_widget_class_install_action (widget_class, "onboarding.finish", NULL, finish_action);
+}
+
+static void
+veil_onboarding_init (VeilOnboarding *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->proposal_rows = g_ptr_array_new ();
+}
+
+/**
+ * veil_onboarding_new:
+ * @context: the application's context
+ *
+ * Returns: (transfer floating): the first-run set-up
+ */
+GtkWidget *
+veil_onboarding_new (VeilContext *context)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (context), NULL);
+
+  return g_object_new (VEIL_TYPE_ONBOARDING, "context", context, NULL);
+}
+
+/**
+ * veil_onboarding_get_step:
+ *
+ * Returns: the name of the step shown
+ */
+const char *
+veil_onboarding_get_step (VeilOnboarding *self)
+{
+  g_return_val_if_fail (VEIL_IS_ONBOARDING (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * veil_onboarding_restart:
+ *
+ * Goes back to the first step, forgetting anything typed.
+ */
+void
+veil_onboarding_restart (VeilOnboarding *self)
+{
+  g_return_if_fail (VEIL_IS_ONBOARDING (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
+  show_error (self->pin_error, NULL);
+  add_another_action (GTK_WIDGET (self), NULL, NULL);
+  go_to (self, "intro");
+}

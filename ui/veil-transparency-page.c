@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-transparency-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "veil-transparency-page.h"
+
+/* What Veil does on this computer, for everyone and without the PIN: the protections of a
+ * profile and whether they are active, the folders checked, recent checks and alerts (words
+ * only, never a picture) and what the guardian did. */
+
+#define MAX_ENTRIES 20
+
+struct _VeilTransparencyPage
+{
+  AdwBin               parent_instance;
+
+  /* Owned */
+  VeilContext         *context;
+  GPtrArray           *profiles;      /* VeilProfile, in the order of profile_names */
+  GPtrArray           *rows;          /* dynamic rows, each with its "veil-parent" group */
+  gboolean             reloading;
+
+  /* Template children */
+  AdwPreferencesGroup *profile_group;
+  AdwComboRow         *profile_row;
+  GtkStringList       *profile_names;
+  AdwPreferencesGroup *protections_group;
+  AdwPreferencesGroup *folders_group;
+  AdwPreferencesGroup *activity_group;
+  AdwPreferencesGroup *guardian_group;
+};
+
+G_DEFINE_FINAL_TYPE (VeilTransparencyPage, veil_transparency_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+enum {
+  ACKNOWLEDGE_REQUESTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static GtkWidget *
+add_row (VeilTransparencyPage *self,
+         AdwPreferencesGroup  *group,
+         const char           *title,
+         const char           *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  g_object_set_data (G_OBJECT (row), "veil-parent", group);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, row);
+  return row;
+}
+
+static void
+clear_rows (VeilTransparencyPage *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = self->rows->pdata[i];
+      adw_preferences_group_remove (g_object_get_data (G_OBJECT (row), "veil-parent"), row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (unix_time);
+
+  /* Translators: date and time of an entry on the transparency page, see g_date_time_format() */
+  return g_date_time_format (when, _("%e %B, %H:%M"));
+}
+
+static void
+show_profile (VeilTransparencyPage *self)
+{
+  VeilStore *store = veil_context_get_store (self->context);
+  VeilProfile *profile = veil_transparency_page_get_profile (self);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) general = NULL;
+  const char * const *folders;
+  guint n_activity = 0, n_guardian = 0;
+
+  clear_rows (self);
+
+  if (profile == NULL)
+    {
+      add_row (self, self->protections_group, _("Veil is not set up here yet"),
+               _("Nothing is checked and nothing is blurred on this computer."));
+      return;
+    }
+
+  for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
+    {
+      VeilProtectionStatus status;
+      VeilExplanation e;
+
+      if (!veil_store_get_protection_status (store, profile, p, &status, NULL) || !status.enabled)
+        continue;
+
+      veil_protection_get_explanation (p, veil_profile_get_notify (profile), &e);
+      if (status.active)
+        {
+          add_row (self, self->protections_group, e.title, e.summary);
+        }
+      else
+        {
+          GtkWidget *row;
+          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Read"));
+          g_autofree char *subtitle = g_strdup_printf ("%s %s", e.summary,
+                                                       _("Not active yet: it starts once you have read it."));
+
+          row = add_row (self, self->protections_group, e.title, subtitle);
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "transparency.acknowledge");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Read what this protection does"), -1);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+    }
+  if (self->rows->len == 0)
+    add_row (self, self->protections_group, _("Nothing is on"),
+             _("Your guardian has not turned any protection on for this profile."));
+
+  folders = veil_profile_get_folders (profile);
+  if (veil_profile_get_protection_enabled (profile, VEIL_PROTECTION_LIBRARY_SCAN) && folders[0] != NULL)
+    for (guint i = 0; folders[i] != NULL; i++)
+      add_row (self, self->folders_group, folders[i], NULL);
+  else
+    add_row (self, self->folders_group, _("No folders are checked"), NULL);
+
+  entries = veil_store_list_audit (store, veil_profile_get_id (profile), 0, NULL);
+  general = veil_store_list_audit (store, 0, MAX_ENTRIES, NULL);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      VeilAuditEntry *e = entries->pdata[i];
+      g_autofree char *sentence = veil_audit_entry_describe (e);
+      g_autofree char *when = format_time (e->time);
+
+      if ((g_str_equal (e->kind, "scan") || g_str_equal (e->kind, "alert")) && n_activity < MAX_ENTRIES)
+        {
+          add_row (self, self->activity_group, sentence, when);
+          n_activity++;
+        }
+      else if (g_str_equal (e->actor, VEIL_ACTOR_GUARDIAN) && n_guardian < MAX_ENTRIES)
+        {
+          add_row (self, self->guardian_group, sentence, when);
+          n_guardian++;
+        }
+    }
+  for (guint i = 0; general != NULL && i < general->len && n_guardian < MAX_ENTRIES; i++)
+    {
+      VeilAuditEntry *e = general->pdata[i];
+      g_autofree char *sentence = NULL;
+      g_autofree char *when = NULL;
+
+      /* Wrong PINs are for the guardian's eyes in the guardian area, not a public record. */
+      if (!g_str_equal (e->actor, VEIL_ACTOR_GUARDIAN) || g_str_equal (e->kind, "pin-failed"))
+        continue;
+      sentence = veil_audit_entry_describe (e);
+      when = format_time (e->time);
+      add_row (self, self->guardian_group, sentence, when);
+      n_guardian++;
+    }
+  if (n_activity == 0)
+    add_row (self, self->activity_group, _("No checks or alerts yet"), NULL);
+  if (n_guardian == 0)
+    add_row (self, self->guardian_group, _("Nothing yet"), NULL);
+}
+
+static void
+selected_cb (VeilTransparencyPage *self)
+{
+  if (!self->reloading && self->context != NULL && veil_context_get_store (self->context) != NULL)
+    show_profile (self);
+}
+
+static void
+acknowledge_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VeilTransparencyPage *self = VEIL_TRANSPARENCY_PAGE (widget);
+  VeilProfile *profile = veil_transparency_page_get_profile (self);
+
+  if (profile != NULL)
+    g_signal_emit (self, signals[ACKNOWLEDGE_REQUESTED], 0, profile);
+}
+
+static void
+veil_transparency_page_constructed (GObject *object)
+{
+  VeilTransparencyPage *self = VEIL_TRANSPARENCY_PAGE (object);
+
+  G_OBJECT_CLASS (veil_transparency_page_parent_class)->constructed (object);
+
+  if (self->context != NULL)
+    g_signal_connect_object (self->context, "profiles-changed",
+                             G_CALLBACK (veil_transparency_page_reload), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->profile_row, "notify::selected",
+                           G_CALLBACK (selected_cb), self, G_CONNECT_SWAPPED);
+  veil_transparency_page_reload (self);
+}
+
+static void
+veil_transparency_page_dispose (GObject *object)
+{
+  VeilTransparencyPage *self = VEIL_TRANSPARENCY_PAGE (object);
+
+  /* The bin unparents its child itself before the template children are cleared. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_TRANSPARENCY_PAGE);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->profiles, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (veil_transparency_page_parent_class)->dispose (object);
+}
+
+static void
+veil_transparency_page_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  VeilTransparencyPage *self = VEIL_TRANSPARENCY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_transparency_page_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  VeilTransparencyPage *self = VEIL_TRANSPARENCY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_transparency_page_class_init (VeilTransparencyPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = veil_transparency_page_constructed;
+  object_class->dispose = veil_transparency_page_dispose;
+  object_class->get_property = veil_transparency_page_get_property;
+  object_class->set_property = veil_transparency_page_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, VEIL_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ACKNOWLEDGE_REQUESTED] =
+    g_signal_new ("acknowledge-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, VEIL_TYPE_PROFILE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-transparency-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_names);
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, protections_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, folders_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, activity_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, guardian_group);
+
+  gtk_widget_class_install_action (widget_class, "transparency.acknowledge", NULL, acknowledge_action);
+}
+
+static void
+veil_transparency_page_init (VeilTransparencyPage *self)
+{
+  self->profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_profile_unref);
+  self->rows = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+veil_transparency_page_new (VeilContext *context)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (context), NULL);
+
+  return g_object_new (VEIL_TYPE_TRANSPARENCY_PAGE, "context", context, NULL);
+}
+
+/**
+ * veil_transparency_page_reload:
+ *
+ * Reads the profiles again. The profile linked to this computer account is shown first.
+ */
+void
+veil_transparency_page_reload (VeilTransparencyPage *self)
+{
+  VeilStore *store;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autofree char *previous = NULL;
+  guint selected = 0;
+
+  g_return_if_fail (VEIL_IS_TRANSPARENCY_PAGE (self));
+
+  store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
+  if (store == NULL)
+    {
+      clear_rows (self);
+      gtk_widget_set_visible (GTK_WIDGET (self->profile_row), FALSE);
+      return;
+    }
+
+  if (veil_transparency_page_get_profile (self) != NULL)
+    previous = g_strdup (veil_profile_get_name (veil_transparency_page_get_profile (self)));
+
+  profiles = veil_store_list_profiles (store, NULL);
+  self->reloading = TRUE;
+  g_ptr_array_set_size (self->profiles, 0);
+  gtk_string_list_splice (self->profile_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->profile_names)), NULL);
+  for (guint i = 0; profiles != NULL && i < profiles->len; i++)
+    {
+      VeilProfile *p = profiles->pdata[i];
+
+      g_ptr_array_add (self->profiles, veil_profile_ref (p));
+      gtk_string_list_append (self->profile_names, veil_profile_get_name (p));
+      if (previous != NULL ? g_str_equal (previous, veil_profile_get_name (p))
+                           : g_strcmp0 (veil_profile_get_unix_user (p), g_get_user_name ()) == 0)
+        selected = i;
+    }
+  if (self->profiles->len > 0)
+    adw_combo_row_set_selected (self->profile_row, selected);
+  self->reloading = FALSE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->profile_row), self->profiles->len > 1);
+  show_profile (self);
+}
+
+/**
+ * veil_transparency_page_get_profile:
+ *
+ * Returns: (transfer none) (nullable): the profile shown
+ */
+VeilProfile *
+veil_transparency_page_get_profile (VeilTransparencyPage *self)
+{
+  guint selected;
+
+  g_return_val_if_fail (VEIL_IS_TRANSPARENCY_PAGE (self), NULL);
+
+  selected = adw_combo_row_get_selected (self->profile_row);
+  if (selected == GTK_INVALID_LIST_POSITION || selected >= self->profiles->len)
+    return NULL;
+  return self->profiles->pdata[selected];
+}
