@@ -31,6 +31,10 @@ static const VeilctlEntry commands[] = {
   { "audit", veilctl_audit, N_("Show what Veil and the guardian did for a profile") },
   { "export", veilctl_export, N_("Export profiles, consent records and the audit log") },
   { "erase", veilctl_erase, N_("Erase everything Veil stored, and the guardian PIN") },
+  /* issue 6: scan, alerts, scan-list */
+  { "scan", veilctl_scan, N_("Check a child's picture folders for matches and sensitive pictures") },
+  { "alerts", veilctl_alerts, N_("Show a profile's alerts with their reasons, or act on one") },
+  { "scan-list", veilctl_scan_list, N_("Hash lists and protected pictures used by folder checks") },
 };
 
 static void

@@ -31,6 +31,10 @@ int veilctl_consent  (int argc, char **argv);
 int veilctl_audit    (int argc, char **argv);
 int veilctl_export   (int argc, char **argv);
 int veilctl_erase    (int argc, char **argv);
+/* issue 6 */
+int veilctl_scan      (int argc, char **argv);
+int veilctl_alerts    (int argc, char **argv);
+int veilctl_scan_list (int argc, char **argv);
 /* issue 5: helpers shared by the guardian, profile, consent, audit, export and erase
  * commands (in veilctl-guardian.c) */
 typedef struct _VeilGuardian VeilGuardian;

@@ -26,4 +26,9 @@ typedef struct _VeilProfileBuilder VeilProfileBuilder;
 typedef struct _VeilGuardian VeilGuardian;
 typedef struct _VeilContext VeilContext;
 
+/* issue 6: verdicts, analyzer, scanner */
+typedef struct _VeilAnalyzer VeilAnalyzer;
+typedef struct _VeilScanStore VeilScanStore;
+typedef struct _VeilScanner VeilScanner;
+
 G_END_DECLS

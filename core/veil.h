@@ -22,3 +22,8 @@
 #include "veil-store.h"
 #include "veil-guardian.h"
 #include "veil-context.h"
+/* issue 6 */
+#include "veil-verdict.h"
+#include "veil-analyzer.h"
+#include "veil-scan-store.h"
+#include "veil-scanner.h"

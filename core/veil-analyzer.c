@@ -1,0 +1,943 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-analyzer"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <linux/memfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <vips/vips.h>
+
+#include "veil-analyzer-private.h"
+#include "veil-classifier-result-private.h"
+#include "veil-hash-index.h"
+#include "veil-model.h"
+#include "veil-nsfw-classifier.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
+
+/* VeilAnalyzer: one picture in, one verdict out, under a profile's policy. One decode feeds
+ * the PDQ hash and the classifier. Every worker of a scan shares one analyzer (and so one
+ * model); hash lists and exceptions can change while workers run, so they live in immutable
+ * snapshots swapped under a lock and read without holding it. */
+
+/* The lists and exceptions of one profile (0: every profile). Never changed once published. */
+typedef struct {
+  VeilHashIndex *index;       /* owned; NULL when no lists */
+  GHashTable    *signals;     /* VeilHashList* -> VeilSignal, borrowed keys */
+  GPtrArray     *lists;       /* of VeilHashList, owned */
+  GArray        *exceptions;  /* of VeilPdqHash */
+} Snapshot;
+
+struct _VeilAnalyzer
+{
+  GObject parent_instance;
+
+  /* set at construction */
+  VeilClassifier  *classifier;     /* owned, nullable */
+  char            *classifier_id;
+
+  /* under lock */
+  GMutex           lock;
+  GHashTable      *snapshots;      /* gint64* profile id -> Snapshot (GRcBox) */
+  VeilPdqMode      pdq_mode;
+  VeilImageLimits  limits;
+};
+
+G_DEFINE_FINAL_TYPE (VeilAnalyzer, veil_analyzer, G_TYPE_OBJECT)
+G_DEFINE_QUARK (veil-analyzer-error-quark, veil_analyzer_error)
+
+enum {
+  PROP_0,
+  PROP_CLASSIFIER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+snapshot_clear (gpointer data)
+{
+  Snapshot *s = data;
+
+  g_clear_object (&s->index);
+  g_clear_pointer (&s->signals, g_hash_table_unref);
+  g_clear_pointer (&s->lists, g_ptr_array_unref);
+  g_clear_pointer (&s->exceptions, g_array_unref);
+}
+
+static Snapshot *
+snapshot_ref (Snapshot *s)
+{
+  return g_rc_box_acquire (s);
+}
+
+static void
+snapshot_unref (Snapshot *s)
+{
+  g_rc_box_release_full (s, snapshot_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_unref)
+
+/* A new snapshot with @old's lists and exceptions (nullable), to be changed before publishing. */
+static Snapshot *
+snapshot_copy (Snapshot *old)
+{
+  Snapshot *s = g_rc_box_new0 (Snapshot);
+
+  s->signals = g_hash_table_new (NULL, NULL);
+  s->lists = g_ptr_array_new_with_free_func (g_object_unref);
+  s->exceptions = g_array_new (FALSE, FALSE, sizeof (VeilPdqHash));
+  if (old != NULL)
+    {
+      for (guint i = 0; i < old->lists->len; i++)
+        {
+          VeilHashList *list = g_ptr_array_index (old->lists, i);
+
+          g_ptr_array_add (s->lists, g_object_ref (list));
+          g_hash_table_insert (s->signals, list, g_hash_table_lookup (old->signals, list));
+        }
+      g_array_append_vals (s->exceptions, old->exceptions->data, old->exceptions->len);
+    }
+  return s;
+}
+
+static void
+snapshot_build_index (Snapshot *s)
+{
+  g_clear_object (&s->index);
+  if (s->lists->len == 0)
+    return;
+  s->index = veil_hash_index_new ();
+  /* Each scan worker queries on its own thread already. */
+  veil_hash_index_set_n_threads (s->index, 1);
+  for (guint i = 0; i < s->lists->len; i++)
+    veil_hash_index_add_list (s->index, g_ptr_array_index (s->lists, i));
+}
+
+/* Called with the lock held. Takes @s. */
+static void
+publish (VeilAnalyzer *self,
+         gint64        profile_id,
+         Snapshot     *s)
+{
+  g_hash_table_replace (self->snapshots, g_memdup2 (&profile_id, sizeof profile_id), s);
+}
+
+static Snapshot *
+get_snapshot (VeilAnalyzer *self,
+              gint64        profile_id)
+{
+  Snapshot *s;
+
+  g_mutex_lock (&self->lock);
+  s = g_hash_table_lookup (self->snapshots, &profile_id);
+  if (s != NULL)
+    snapshot_ref (s);
+  g_mutex_unlock (&self->lock);
+  return s;
+}
+
+static void
+add_matches (VeilVerdictBuilder *builder,
+             Snapshot           *s,
+             const VeilPdqHash  *hash)
+{
+  g_autoptr(GArray) matches = NULL;
+
+  if (s == NULL || s->index == NULL)
+    return;
+  matches = veil_hash_index_query (s->index, hash, 1, VEIL_PDQ_MATCH_DISTANCE);
+  for (guint i = 0; matches != NULL && i < matches->len; i++)
+    {
+      VeilHashMatch *m = &g_array_index (matches, VeilHashMatch, i);
+      VeilSignal signal = GPOINTER_TO_INT (g_hash_table_lookup (s->signals, m->list));
+      g_autoptr(VeilReason) reason = NULL;
+
+      reason = veil_reason_new_hash_match (signal != 0 ? signal : VEIL_SIGNAL_HASH_LIST,
+                                           m->distance, VEIL_PDQ_MATCH_DISTANCE,
+                                           veil_hash_list_get_name (m->list),
+                                           veil_hash_list_get_version (m->list),
+                                           veil_hash_list_get_label (m->list, m->entry));
+      veil_verdict_builder_add_reason (builder, reason);
+    }
+}
+
+static gboolean
+snapshot_has_exception (Snapshot          *s,
+                        const VeilPdqHash *hash)
+{
+  if (s == NULL)
+    return FALSE;
+  /* A guardian's "this was wrong" covers re-encoded copies too, as a list entry would. */
+  for (guint i = 0; i < s->exceptions->len; i++)
+    if (veil_pdq_hash_distance (&g_array_index (s->exceptions, VeilPdqHash, i), hash) <= VEIL_PDQ_MATCH_DISTANCE)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+add_classifier_reasons (VeilVerdictBuilder   *builder,
+                        VeilProfile          *profile,
+                        VeilClassifierResult *scores)
+{
+  g_autoptr(VeilClassifierPolicy) policy = veil_analyzer_policy_for_profile (profile);
+  gboolean any = FALSE;
+  double sum = 0.0;
+  int best = -1;
+
+  for (gsize i = 0; i < veil_classifier_policy_get_n_thresholds (policy); i++)
+    {
+      const VeilClassifierThreshold *t = veil_classifier_policy_get_threshold (policy, i);
+      int c = veil_classifier_result_find_class (scores, t->class_name);
+      double p;
+
+      if (c < 0)
+        continue;
+      p = veil_classifier_result_get_probability (scores, c);
+      sum += p;
+      if (best < 0 || p > veil_classifier_result_get_probability (scores, best))
+        best = c;
+      if (p >= t->threshold)
+        {
+          g_autoptr(VeilReason) reason = NULL;
+          const float *map = NULL;
+          guint w = 0, h = 0;
+
+          if (veil_classifier_result_has_heatmap (scores))
+            map = veil_classifier_result_get_heatmap (scores, c, &w, &h);
+          reason = veil_reason_new_classifier (t->class_name, p, t->threshold,
+                                               veil_classifier_result_get_model_name (scores),
+                                               veil_classifier_result_get_model_version (scores),
+                                               veil_classifier_result_get_model_sha256 (scores),
+                                               map, w, h);
+          veil_verdict_builder_add_reason (builder, reason);
+          any = TRUE;
+        }
+    }
+
+  /* Several moderate scores together: one reason for their sum, drawn at the top class. */
+  if (!any && best >= 0 && sum >= veil_classifier_policy_get_combined_threshold (policy))
+    {
+      g_autoptr(VeilReason) reason = NULL;
+      g_autofree char *name = g_strdup_printf ("%s+", veil_classifier_result_get_class_name (scores, best));
+      const float *map = NULL;
+      guint w = 0, h = 0;
+
+      if (veil_classifier_result_has_heatmap (scores))
+        map = veil_classifier_result_get_heatmap (scores, best, &w, &h);
+      reason = veil_reason_new_classifier (name, sum, veil_classifier_policy_get_combined_threshold (policy),
+                                           veil_classifier_result_get_model_name (scores),
+                                           veil_classifier_result_get_model_version (scores),
+                                           veil_classifier_result_get_model_sha256 (scores),
+                                           map, w, h);
+      veil_verdict_builder_add_reason (builder, reason);
+    }
+}
+
+static void
+veil_analyzer_finalize (GObject *object)
+{
+  VeilAnalyzer *self = VEIL_ANALYZER (object);
+
+  g_clear_object (&self->classifier);
+  g_clear_pointer (&self->classifier_id, g_free);
+  g_clear_pointer (&self->snapshots, g_hash_table_unref);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (veil_analyzer_parent_class)->finalize (object);
+}
+
+static void
+veil_analyzer_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  VeilAnalyzer *self = VEIL_ANALYZER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLASSIFIER:
+      g_value_set_object (value, self->classifier);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_analyzer_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  VeilAnalyzer *self = VEIL_ANALYZER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLASSIFIER:
+      self->classifier = g_value_dup_object (value);
+      if (self->classifier == NULL)
+        self->classifier_id = g_strdup ("none");
+      else if (VEIL_IS_NSFW_CLASSIFIER (self->classifier))
+        self->classifier_id = g_strdup (veil_model_get_sha256 (veil_nsfw_classifier_get_model (VEIL_NSFW_CLASSIFIER (self->classifier))));
+      else
+        self->classifier_id = g_strdup (G_OBJECT_TYPE_NAME (self->classifier));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_analyzer_class_init (VeilAnalyzerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = veil_analyzer_finalize;
+  object_class->get_property = veil_analyzer_get_property;
+  object_class->set_property = veil_analyzer_set_property;
+
+  /**
+   * VeilAnalyzer:classifier: (nullable)
+   *
+   * The classifier all callers share; %NULL analyzes with hash lists only.
+   */
+  properties[PROP_CLASSIFIER] =
+    g_param_spec_object ("classifier", NULL, NULL, VEIL_TYPE_CLASSIFIER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+veil_analyzer_init (VeilAnalyzer *self)
+{
+  g_mutex_init (&self->lock);
+  self->snapshots = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) snapshot_unref);
+  /* Library scans meet 12 MP photos: shrink-on-load keeps the hash within a few bits of the
+   * exact one at a fraction of the decoding time (PDQ.md). */
+  self->pdq_mode = VEIL_PDQ_MODE_FAST;
+  veil_image_limits_init_default (&self->limits);
+}
+
+/* --- Public API ----------------------------------------------------------------------------- */
+
+/**
+ * veil_analyzer_new:
+ * @classifier: (nullable): the classifier to share, e.g. a #VeilNsfwClassifier
+ */
+VeilAnalyzer *
+veil_analyzer_new (VeilClassifier *classifier)
+{
+  g_return_val_if_fail (classifier == NULL || VEIL_IS_CLASSIFIER (classifier), NULL);
+  return g_object_new (VEIL_TYPE_ANALYZER, "classifier", classifier, NULL);
+}
+
+/* Returns: (transfer none) (nullable): the shared classifier */
+VeilClassifier *
+veil_analyzer_get_classifier (VeilAnalyzer *self)
+{
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), NULL);
+  return self->classifier;
+}
+
+/* Returns: what identifies the classifier's judgement (the model's SHA-256), so that cached
+ *   scores of another model are never reused */
+const char *
+veil_analyzer_get_classifier_id (VeilAnalyzer *self)
+{
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), NULL);
+  return self->classifier_id;
+}
+
+VeilPdqMode
+veil_analyzer_get_pdq_mode (VeilAnalyzer *self)
+{
+  VeilPdqMode mode;
+
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), VEIL_PDQ_MODE_FAST);
+  g_mutex_lock (&self->lock);
+  mode = self->pdq_mode;
+  g_mutex_unlock (&self->lock);
+  return mode;
+}
+
+void
+veil_analyzer_set_pdq_mode (VeilAnalyzer *self,
+                            VeilPdqMode   mode)
+{
+  g_return_if_fail (VEIL_IS_ANALYZER (self));
+  g_mutex_lock (&self->lock);
+  self->pdq_mode = mode;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+veil_analyzer_set_limits (VeilAnalyzer          *self,
+                          const VeilImageLimits *limits)
+{
+  g_return_if_fail (VEIL_IS_ANALYZER (self));
+  g_return_if_fail (limits != NULL);
+  g_mutex_lock (&self->lock);
+  self->limits = *limits;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Returns: what a VeilImage must hold for veil_analyzer_analyze_image() */
+VeilImageNeeds
+veil_analyzer_get_needs (VeilAnalyzer *self)
+{
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), 0);
+  return veil_pdq_mode_get_needs (veil_analyzer_get_pdq_mode (self)) |
+         (self->classifier != NULL ? VEIL_IMAGE_NEED_CLASSIFIER : 0) |
+         VEIL_IMAGE_NEED_THUMBNAIL;
+}
+
+/**
+ * veil_analyzer_add_hash_list:
+ * @profile_id: the profile the list is for, or 0 for every profile
+ * @signal: %VEIL_SIGNAL_HASH_LIST for a guardian's list, %VEIL_SIGNAL_PROTECTED_IMAGE for the
+ *   child's own pictures
+ */
+void
+veil_analyzer_add_hash_list (VeilAnalyzer *self,
+                             gint64        profile_id,
+                             VeilHashList *list,
+                             VeilSignal    signal)
+{
+  Snapshot *s;
+
+  g_return_if_fail (VEIL_IS_ANALYZER (self));
+  g_return_if_fail (VEIL_IS_HASH_LIST (list));
+  g_return_if_fail (signal == VEIL_SIGNAL_HASH_LIST || signal == VEIL_SIGNAL_PROTECTED_IMAGE);
+
+  g_mutex_lock (&self->lock);
+  s = snapshot_copy (g_hash_table_lookup (self->snapshots, &profile_id));
+  g_ptr_array_add (s->lists, g_object_ref (list));
+  g_hash_table_insert (s->signals, list, GINT_TO_POINTER (signal));
+  snapshot_build_index (s);
+  publish (self, profile_id, s);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+veil_analyzer_clear_hash_lists (VeilAnalyzer *self,
+                                gint64        profile_id)
+{
+  Snapshot *s, *old;
+
+  g_return_if_fail (VEIL_IS_ANALYZER (self));
+
+  g_mutex_lock (&self->lock);
+  old = g_hash_table_lookup (self->snapshots, &profile_id);
+  s = snapshot_copy (NULL);
+  if (old != NULL)
+    g_array_append_vals (s->exceptions, old->exceptions->data, old->exceptions->len);
+  publish (self, profile_id, s);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * veil_analyzer_add_exception:
+ * @profile_id: the profile whose guardian said "this was wrong" (0: every profile)
+ *
+ * Pictures within the match distance of @hash are no longer sensitive for that profile.
+ */
+void
+veil_analyzer_add_exception (VeilAnalyzer      *self,
+                             gint64             profile_id,
+                             const VeilPdqHash *hash)
+{
+  Snapshot *s;
+
+  g_return_if_fail (VEIL_IS_ANALYZER (self));
+  g_return_if_fail (hash != NULL);
+
+  g_mutex_lock (&self->lock);
+  s = snapshot_copy (g_hash_table_lookup (self->snapshots, &profile_id));
+  g_array_append_val (s->exceptions, *hash);
+  snapshot_build_index (s);
+  publish (self, profile_id, s);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+veil_analyzer_clear_exceptions (VeilAnalyzer *self,
+                                gint64        profile_id)
+{
+  Snapshot *s;
+
+  g_return_if_fail (VEIL_IS_ANALYZER (self));
+
+  g_mutex_lock (&self->lock);
+  s = snapshot_copy (g_hash_table_lookup (self->snapshots, &profile_id));
+  g_array_set_size (s->exceptions, 0);
+  snapshot_build_index (s);
+  publish (self, profile_id, s);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+veil_analyzer_is_exception (VeilAnalyzer      *self,
+                            gint64             profile_id,
+                            const VeilPdqHash *hash)
+{
+  g_autoptr(Snapshot) all = NULL;
+  g_autoptr(Snapshot) mine = NULL;
+
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), FALSE);
+  g_return_val_if_fail (hash != NULL, FALSE);
+
+  all = get_snapshot (self, 0);
+  mine = profile_id != 0 ? get_snapshot (self, profile_id) : NULL;
+  return snapshot_has_exception (all, hash) || snapshot_has_exception (mine, hash);
+}
+
+/**
+ * veil_analyzer_policy_for_profile:
+ * @profile: (nullable): a profile, or %NULL for the standard level
+ *
+ * Returns: (transfer full): the classifier thresholds of the profile's sensitivity level
+ */
+VeilClassifierPolicy *
+veil_analyzer_policy_for_profile (VeilProfile *profile)
+{
+  VeilSensitivity level = profile != NULL ? veil_profile_get_sensitivity (profile) : VEIL_SENSITIVITY_STANDARD;
+  double t = veil_sensitivity_get_threshold (level);
+  const VeilClassifierThreshold thresholds[] = {
+    { "porn", t },
+    { "hentai", t },
+    { "sexy", t },
+  };
+
+  /* Halfway between the level and certainty: moderate scores that add up still count, but
+   * two weak ones do not. */
+  return veil_classifier_policy_new (thresholds, G_N_ELEMENTS (thresholds), t + (1.0 - t) / 2.0);
+}
+
+/**
+ * veil_analyzer_evaluate:
+ * @profile: (nullable): whose policy, lists and exceptions apply
+ * @hash: (nullable): the picture's PDQ hash
+ * @quality: the hash's quality; below %VEIL_PDQ_MIN_QUALITY the hash is not looked up
+ * @scores: (nullable): the classifier's scores
+ *
+ * Applies the policy to figures already computed (a scan's cache). Thread-safe.
+ *
+ * Returns: (transfer full): the verdict
+ */
+VeilVerdict *
+veil_analyzer_evaluate (VeilAnalyzer         *self,
+                        VeilProfile          *profile,
+                        const VeilPdqHash    *hash,
+                        guint                 quality,
+                        VeilClassifierResult *scores)
+{
+  g_autoptr(VeilVerdictBuilder) builder = veil_verdict_builder_new ();
+  g_autoptr(Snapshot) all = NULL;
+  g_autoptr(Snapshot) mine = NULL;
+  gint64 profile_id = profile != NULL ? veil_profile_get_id (profile) : 0;
+
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), NULL);
+
+  all = get_snapshot (self, 0);
+  mine = profile_id != 0 ? get_snapshot (self, profile_id) : NULL;
+
+  if (hash != NULL)
+    {
+      veil_verdict_builder_set_hash (builder, hash, quality);
+      /* Low-quality hashes (flat or tiny pictures) match too much to mean anything. */
+      if (quality >= VEIL_PDQ_MIN_QUALITY)
+        {
+          add_matches (builder, all, hash);
+          add_matches (builder, mine, hash);
+        }
+      if (snapshot_has_exception (all, hash) || snapshot_has_exception (mine, hash))
+        veil_verdict_builder_set_suppressed (builder, TRUE);
+    }
+  if (scores != NULL)
+    add_classifier_reasons (builder, profile, scores);
+
+  return veil_verdict_builder_build (builder);
+}
+
+/**
+ * veil_analyzer_analyze_image:
+ * @image: decoded with at least veil_analyzer_get_needs() (fewer needs skip signals)
+ * @profile: (nullable): whose policy applies
+ * @out_scores: (out) (optional) (nullable): the classifier's scores
+ *
+ * Returns: (transfer full): the verdict, or %NULL with @error set
+ */
+VeilVerdict *
+veil_analyzer_analyze_image (VeilAnalyzer          *self,
+                             VeilImage             *image,
+                             VeilProfile           *profile,
+                             VeilClassifierResult **out_scores,
+                             GCancellable          *cancellable,
+                             GError               **error)
+{
+  g_autoptr(VeilClassifierResult) scores = NULL;
+  g_autoptr(VeilPdq) pdq = NULL;
+  VeilImageNeeds needs;
+
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), NULL);
+  g_return_val_if_fail (VEIL_IS_IMAGE (image), NULL);
+
+  needs = veil_image_get_needs (image);
+  if ((needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)) != 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      pdq = veil_pdq_new_from_image (image, veil_analyzer_get_pdq_mode (self), FALSE, &local_error);
+      /* The classifier can still judge a picture PDQ cannot hash. */
+      if (pdq == NULL)
+        g_debug ("No PDQ hash: %s", local_error->message);
+    }
+  if (self->classifier != NULL && (needs & VEIL_IMAGE_NEED_CLASSIFIER) != 0)
+    {
+      scores = veil_classifier_classify_image (self->classifier, image, VEIL_CLASSIFY_FLAGS_HEATMAP,
+                                               cancellable, error);
+      if (scores == NULL)
+        return NULL;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (out_scores != NULL)
+    *out_scores = scores != NULL ? veil_classifier_result_ref (scores) : NULL;
+  return veil_analyzer_evaluate (self, profile,
+                                 pdq != NULL ? veil_pdq_get_hash (pdq) : NULL,
+                                 pdq != NULL ? veil_pdq_get_quality (pdq) : 0,
+                                 scores);
+}
+
+/* Results borrow their class-name array for their whole life (the classifier's is static).
+ * Cached results get one interned array per distinct list of names: a handful per process. */
+const char **
+_veil_analyzer_intern_class_names (const char **names,
+                                   guint        n)
+{
+  static GMutex lock;
+  static GHashTable *arrays;  /* joined names -> const char ** (never freed) */
+  g_autofree char *key = g_strjoinv ("\n", (char **) names);
+  const char **interned;
+
+  g_mutex_lock (&lock);
+  if (arrays == NULL)
+    arrays = g_hash_table_new (g_str_hash, g_str_equal);
+  interned = g_hash_table_lookup (arrays, key);
+  if (interned == NULL)
+    {
+      interned = g_new0 (const char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        interned[i] = g_intern_string (names[i]);
+      g_hash_table_insert (arrays, (gpointer) g_intern_string (key), interned);
+    }
+  g_mutex_unlock (&lock);
+  return interned;
+}
+
+/* --- Animated pictures --------------------------------------------------------------------
+ * VeilImage decodes the first frame. A GIF or WebP animation can hide what it shows in later
+ * frames, so a few more, spread over the animation, are checked too: each is cut out with
+ * libvips into a lossless in-memory PNG and decoded through VeilImage like any picture, with
+ * the same limits. */
+
+#define MAX_EXTRA_FRAMES 3
+
+static guint
+count_frames (const char            *path,
+              const VeilImageLimits *limits)
+{
+  g_autoptr(VipsImage) header = vips_image_new_from_file (path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+  int n = 1;
+
+  if (header == NULL)
+    {
+      vips_error_clear ();
+      return 1;
+    }
+  if (vips_image_get_typeof (header, VIPS_META_N_PAGES) != 0)
+    vips_image_get_int (header, VIPS_META_N_PAGES, &n);
+  /* A frame is as large as the first: the pixel limit bounds each one. */
+  if (limits->max_pixels > 0 &&
+      (guint64) vips_image_get_width (header) * vips_image_get_height (header) > limits->max_pixels)
+    return 1;
+  return (guint) MAX (1, n);
+}
+
+static VeilImage *
+load_frame (const char            *path,
+            guint                  page,
+            VeilImageNeeds         needs,
+            const VeilImageLimits *limits,
+            GCancellable          *cancellable,
+            GError               **error)
+{
+  g_autoptr(VipsImage) frame = NULL;
+  g_autofree void *png = NULL;
+  size_t png_size = 0;
+  VeilImage *image;
+  int fd;
+
+  frame = vips_image_new_from_file (path, "page", (int) page, "n", 1, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+  if (frame == NULL || vips_pngsave_buffer (frame, &png, &png_size, "compression", 1, NULL) != 0)
+    {
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT,
+                   _("Frame %u of the animation could not be read (%s)."), page, vips_error_buffer ());
+      vips_error_clear ();
+      return NULL;
+    }
+  fd = (int) syscall (SYS_memfd_create, "veil-frame", MFD_CLOEXEC);
+  if (fd < 0 || write (fd, png, png_size) != (ssize_t) png_size || lseek (fd, 0, SEEK_SET) != 0)
+    {
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
+                   _("Frame %u of the animation could not be prepared (%s)."), page, g_strerror (errno));
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+  image = veil_image_load_fd (fd, needs, limits, cancellable, error);
+  close (fd);
+  return image;
+}
+
+/* Per class, the highest probability over @a and @b: what the cache keeps for an animation. */
+static VeilClassifierResult *
+max_scores (VeilClassifierResult *a,
+            VeilClassifierResult *b)
+{
+  guint n = veil_classifier_result_get_n_classes (a);
+  g_autofree const char **names = g_new0 (const char *, n + 1);
+  g_autofree float *p = g_new0 (float, n);
+  g_autofree float *logits = g_new0 (float, n);
+
+  if (veil_classifier_result_get_n_classes (b) != n)
+    return veil_classifier_result_ref (a);
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean from_b = veil_classifier_result_get_probability (b, i) > veil_classifier_result_get_probability (a, i);
+      VeilClassifierResult *src = from_b ? b : a;
+
+      names[i] = g_intern_string (veil_classifier_result_get_class_name (a, i));
+      p[i] = (float) veil_classifier_result_get_probability (src, i);
+      logits[i] = (float) veil_classifier_result_get_logit (src, i);
+    }
+  return _veil_classifier_result_new (n, _veil_analyzer_intern_class_names (names, n), p, logits,
+                                      veil_classifier_result_get_model_name (a),
+                                      veil_classifier_result_get_model_version (a),
+                                      veil_classifier_result_get_model_sha256 (a));
+}
+
+/**
+ * veil_analyzer_analyze_file:
+ * @out_scores: (out) (optional) (nullable): the classifier's scores
+ * @out_blurred_thumbnail: (out) (optional) (nullable): for a sensitive picture, a small
+ *   blurred PNG (the only pixel data Veil keeps); %NULL otherwise
+ *
+ * Decodes @path once (within the analyzer's limits) and analyzes it. The file is only read.
+ *
+ * Returns: (transfer full): the verdict, or %NULL with @error set (a #VeilImageError for
+ *   files that are not readable pictures)
+ */
+VeilVerdict *
+veil_analyzer_analyze_file (VeilAnalyzer          *self,
+                            const char            *path,
+                            VeilProfile           *profile,
+                            VeilClassifierResult **out_scores,
+                            GBytes               **out_blurred_thumbnail,
+                            GCancellable          *cancellable,
+                            GError               **error)
+{
+  g_autoptr(VeilImage) image = NULL;
+  g_autoptr(VeilVerdict) verdict = NULL;
+  g_autoptr(VeilClassifierResult) scores = NULL;
+  VeilImageLimits limits;
+
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (out_scores != NULL)
+    *out_scores = NULL;
+
+  g_mutex_lock (&self->lock);
+  limits = self->limits;
+  g_mutex_unlock (&self->lock);
+
+  image = veil_image_load_file (path, veil_analyzer_get_needs (self), &limits, cancellable, error);
+  if (image == NULL)
+    return NULL;
+  verdict = veil_analyzer_analyze_image (self, image, profile, &scores, cancellable, error);
+  if (verdict == NULL)
+    return NULL;
+
+  if (g_strcmp0 (veil_image_get_format (image), "gif") == 0 || g_strcmp0 (veil_image_get_format (image), "webp") == 0)
+    {
+      guint n_frames = count_frames (path, &limits);
+      guint n_extra = MIN (MAX_EXTRA_FRAMES, n_frames - 1);
+
+      for (guint k = 1; k <= n_extra; k++)
+        {
+          guint page = k * n_frames / (n_extra + 1);
+          g_autoptr(GError) frame_error = NULL;
+          g_autoptr(VeilImage) frame = NULL;
+          g_autoptr(VeilVerdict) frame_verdict = NULL;
+          g_autoptr(VeilClassifierResult) frame_scores = NULL;
+
+          frame = load_frame (path, page, veil_analyzer_get_needs (self), &limits, cancellable, &frame_error);
+          if (frame != NULL)
+            frame_verdict = veil_analyzer_analyze_image (self, frame, profile, &frame_scores, cancellable, &frame_error);
+          if (frame_verdict == NULL)
+            {
+              if (g_error_matches (frame_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+                {
+                  g_propagate_error (error, g_steal_pointer (&frame_error));
+                  return NULL;
+                }
+              /* The first frame was judged; a damaged later frame does not undo that. */
+              g_debug ("%s, frame %u: %s", path, page, frame_error->message);
+              continue;
+            }
+          if (scores != NULL && frame_scores != NULL)
+            {
+              VeilClassifierResult *merged = max_scores (scores, frame_scores);
+
+              veil_classifier_result_unref (scores);
+              scores = merged;
+            }
+          if (veil_verdict_get_sensitive (frame_verdict) && !veil_verdict_get_sensitive (verdict))
+            {
+              g_autoptr(VeilVerdictBuilder) builder = veil_verdict_builder_new ();
+
+              /* The picture keeps the first frame's hash; the reasons are the frame's, and
+               * its thumbnail is the one blurred. */
+              veil_verdict_builder_set_hash (builder, veil_verdict_get_hash (verdict), veil_verdict_get_hash_quality (verdict));
+              for (guint r = 0; r < veil_verdict_get_n_reasons (frame_verdict); r++)
+                veil_verdict_builder_add_reason (builder, veil_verdict_get_reason (frame_verdict, r));
+              veil_verdict_builder_set_suppressed (builder, veil_verdict_get_suppressed (verdict));
+              g_clear_pointer (&verdict, veil_verdict_unref);
+              verdict = veil_verdict_builder_build (builder);
+              g_set_object (&image, frame);
+            }
+        }
+    }
+  if (out_scores != NULL)
+    *out_scores = g_steal_pointer (&scores);
+
+  if (out_blurred_thumbnail != NULL)
+    {
+      *out_blurred_thumbnail = NULL;
+      if (veil_verdict_get_sensitive (verdict))
+        {
+          *out_blurred_thumbnail = veil_analyzer_blur_thumbnail (image, error);
+          if (*out_blurred_thumbnail == NULL)
+            {
+              if (out_scores != NULL)
+                g_clear_pointer (out_scores, veil_classifier_result_unref);
+              return NULL;
+            }
+        }
+    }
+  return g_steal_pointer (&verdict);
+}
+
+static void
+analyze_file_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  VeilAnalyzer *self = source_object;
+  VeilProfile *profile = g_object_get_data (G_OBJECT (task), "profile");
+  GError *error = NULL;
+  VeilVerdict *verdict;
+
+  verdict = veil_analyzer_analyze_file (self, task_data, profile, NULL, NULL, cancellable, &error);
+  if (verdict == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, verdict, (GDestroyNotify) veil_verdict_unref);
+}
+
+void
+veil_analyzer_analyze_file_async (VeilAnalyzer        *self,
+                                  const char          *path,
+                                  VeilProfile         *profile,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VEIL_IS_ANALYZER (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, veil_analyzer_analyze_file_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  if (profile != NULL)
+    g_object_set_data_full (G_OBJECT (task), "profile", veil_profile_ref (profile),
+                            (GDestroyNotify) veil_profile_unref);
+  g_task_run_in_thread (task, analyze_file_thread);
+}
+
+VeilVerdict *
+veil_analyzer_analyze_file_finish (VeilAnalyzer  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * veil_analyzer_blur_thumbnail:
+ * @image: loaded with %VEIL_IMAGE_NEED_THUMBNAIL
+ *
+ * Returns: (transfer full): a PNG at most %VEIL_ANALYZER_BLURRED_SIZE pixels on its long
+ *   side, blurred so that it shows colours and shapes but no detail
+ */
+GBytes *
+veil_analyzer_blur_thumbnail (VeilImage  *image,
+                              GError    **error)
+{
+  g_autoptr(VipsImage) in = NULL;
+  g_autoptr(VipsImage) small = NULL;
+  g_autoptr(VipsImage) blurred = NULL;
+  const guint8 *rgb;
+  guint width = 0, height = 0;
+  void *png = NULL;
+  size_t png_size = 0;
+  double scale;
+
+  g_return_val_if_fail (VEIL_IS_IMAGE (image), NULL);
+
+  rgb = veil_image_get_thumbnail (image, &width, &height);
+  if (rgb == NULL || width == 0 || height == 0)
+    {
+      g_set_error_literal (error, VEIL_ANALYZER_ERROR, VEIL_ANALYZER_ERROR_THUMBNAIL,
+                           _("The picture has no thumbnail to blur. Scan it again."));
+      return NULL;
+    }
+
+  scale = MIN (1.0, (double) VEIL_ANALYZER_BLURRED_SIZE / MAX (width, height));
+  in = vips_image_new_from_memory (rgb, (size_t) width * height * 3, (int) width, (int) height, 3, VIPS_FORMAT_UCHAR);
+  /* The blur radius grows with the size so that the result looks the same at any size. */
+  if (in == NULL ||
+      vips_resize (in, &small, scale, NULL) != 0 ||
+      vips_gaussblur (small, &blurred, MAX (vips_image_get_width (small), vips_image_get_height (small)) / 24.0, NULL) != 0 ||
+      vips_pngsave_buffer (blurred, &png, &png_size, "strip", TRUE, NULL) != 0)
+    {
+      g_set_error (error, VEIL_ANALYZER_ERROR, VEIL_ANALYZER_ERROR_THUMBNAIL,
+                   _("The blurred thumbnail could not be made (%s)."), vips_error_buffer ());
+      vips_error_clear ();
+      return NULL;
+    }
+  return g_bytes_new_with_free_func (png, png_size, g_free, png);
+}

@@ -1,0 +1,1310 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-scan-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "veil-analyzer-private.h"
+#include "veil-classifier-result-private.h"
+#include "veil-consent.h"
+#include "veil-scan-store.h"
+
+/* VeilScanStore keeps its own SQLite connection to VeilStore's database: scan workers write
+ * one file's results at a time from many threads, and their transactions must not interleave
+ * with the store's. Its tables are created here, idempotently, until the store's migrations
+ * take them over; they reference the store's profiles and alerts so that deleting a profile
+ * deletes what its scans left. */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static const char schema[] =
+  "CREATE TABLE IF NOT EXISTS scan_files ("
+  "  path TEXT PRIMARY KEY,"
+  "  device INTEGER NOT NULL,"
+  "  inode INTEGER NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  mtime INTEGER NOT NULL,"
+  "  classifier TEXT NOT NULL,"
+  "  pdq BLOB,"
+  "  quality INTEGER NOT NULL DEFAULT 0,"
+  "  scores TEXT,"
+  "  failure TEXT,"
+  "  scanned INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS alert_files ("
+  "  alert_id INTEGER PRIMARY KEY REFERENCES alerts (id) ON DELETE CASCADE,"
+  "  path TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS alerts_by_pdq ON alerts (profile_id, pdq);"
+  "CREATE TABLE IF NOT EXISTS alert_exceptions ("
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  pdq BLOB NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  PRIMARY KEY (profile_id, pdq));"
+  "CREATE TABLE IF NOT EXISTS scan_runs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  started INTEGER NOT NULL,"
+  "  finished INTEGER,"
+  "  summary TEXT);"
+  "CREATE TABLE IF NOT EXISTS profile_hash_lists ("
+  "  id INTEGER PRIMARY KEY,"
+  "  profile_id INTEGER REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL,"
+  "  source TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  imported INTEGER NOT NULL,"
+  "  entries INTEGER NOT NULL,"
+  "  hashes BLOB NOT NULL,"
+  "  labels BLOB NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS protected_images ("
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  md5 TEXT NOT NULL,"
+  "  pdq BLOB NOT NULL,"
+  "  added INTEGER NOT NULL,"
+  "  PRIMARY KEY (profile_id, md5));";
+
+struct _VeilScanStore
+{
+  GObject parent_instance;
+
+  VeilStore *store;   /* owned */
+  GMutex     lock;    /* serialises use of db */
+  sqlite3   *db;      /* owned */
+};
+
+G_DEFINE_FINAL_TYPE (VeilScanStore, veil_scan_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (veil-scan-store-error-quark, veil_scan_store_error)
+G_DEFINE_BOXED_TYPE (VeilAlert, veil_alert, veil_alert_copy, veil_alert_free)
+
+/* --- Helpers -------------------------------------------------------------------------------- */
+
+static gboolean
+set_db_error (sqlite3  *db,
+              GError  **error)
+{
+  g_set_error (error, VEIL_SCAN_STORE_ERROR, VEIL_SCAN_STORE_ERROR_FAILED,
+               _("Veil could not save or read scan results (%s). Close other Veil windows and try again."),
+               sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+exec (VeilScanStore  *self,
+      const char     *sql,
+      GError        **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return set_db_error (self->db, error);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (VeilScanStore  *self,
+         const char     *sql,
+         GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_db_error (self->db, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+static gboolean
+step_done (VeilScanStore  *self,
+           sqlite3_stmt   *stmt,
+           GError        **error)
+{
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_db_error (self->db, error);
+  return TRUE;
+}
+
+static void
+rollback (VeilScanStore *self)
+{
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+hash_to_blob (const VeilPdqHash *hash,
+              guint8             blob[32])
+{
+  for (guint i = 0; i < 4; i++)
+    {
+      guint64 le = GUINT64_TO_LE (hash->w[i]);
+      memcpy (blob + 8 * i, &le, 8);
+    }
+}
+
+static gboolean
+blob_to_hash (const void  *blob,
+              int          size,
+              VeilPdqHash *hash)
+{
+  if (blob == NULL || size != 32)
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
+    {
+      guint64 le;
+
+      memcpy (&le, (const guint8 *) blob + 8 * i, 8);
+      hash->w[i] = GUINT64_FROM_LE (le);
+    }
+  return TRUE;
+}
+
+static char *
+scores_to_json (VeilClassifierResult *scores)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint n = veil_classifier_result_get_n_classes (scores);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, veil_classifier_result_get_model_name (scores));
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, veil_classifier_result_get_model_version (scores));
+  json_builder_set_member_name (b, "sha256");
+  json_builder_add_string_value (b, veil_classifier_result_get_model_sha256 (scores));
+  json_builder_set_member_name (b, "classes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, veil_classifier_result_get_class_name (scores, i));
+      json_builder_add_double_value (b, veil_classifier_result_get_probability (scores, i));
+      json_builder_add_double_value (b, veil_classifier_result_get_logit (scores, i));
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* Returns: (nullable): the scores, or %NULL when the text is not what scores_to_json() wrote
+ *   (the caller then analyses the file again) */
+static VeilClassifierResult *
+scores_from_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree const char **names = NULL;
+  g_autofree float *p = NULL;
+  g_autofree float *logits = NULL;
+  JsonObject *o;
+  JsonArray *classes;
+  guint n;
+
+  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  o = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (o, "classes"))
+    return NULL;
+  classes = json_object_get_array_member (o, "classes");
+  n = classes != NULL ? json_array_get_length (classes) : 0;
+  if (n == 0 || n > 1000)
+    return NULL;
+
+  names = g_new0 (const char *, n + 1);
+  p = g_new0 (float, n);
+  logits = g_new0 (float, n);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonArray *c = json_array_get_array_element (classes, i);
+
+      if (c == NULL || json_array_get_length (c) != 3)
+        return NULL;
+      names[i] = json_array_get_string_element (c, 0);
+      if (names[i] == NULL)
+        return NULL;
+      p[i] = (float) json_array_get_double_element (c, 1);
+      logits[i] = (float) json_array_get_double_element (c, 2);
+    }
+  return _veil_classifier_result_new (n, _veil_analyzer_intern_class_names (names, n), p, logits,
+                                      json_object_get_string_member_with_default (o, "model", ""),
+                                      json_object_get_string_member_with_default (o, "version", ""),
+                                      json_object_get_string_member_with_default (o, "sha256", ""));
+}
+
+void
+veil_scan_cache_entry_clear (VeilScanCacheEntry *entry)
+{
+  g_clear_pointer (&entry->scores, veil_classifier_result_unref);
+  g_clear_pointer (&entry->error, g_free);
+}
+
+VeilAlert *
+veil_alert_copy (const VeilAlert *alert)
+{
+  VeilAlert *copy = g_new0 (VeilAlert, 1);
+
+  *copy = *alert;
+  copy->path = g_strdup (alert->path);
+  copy->state = g_strdup (alert->state);
+  copy->verdict = alert->verdict != NULL ? veil_verdict_ref (alert->verdict) : NULL;
+  return copy;
+}
+
+void
+veil_alert_free (VeilAlert *alert)
+{
+  if (alert == NULL)
+    return;
+  g_free (alert->path);
+  g_free (alert->state);
+  g_clear_pointer (&alert->verdict, veil_verdict_unref);
+  g_free (alert);
+}
+
+void
+veil_stored_hash_list_free (VeilStoredHashList *list)
+{
+  if (list == NULL)
+    return;
+  g_free (list->kind);
+  g_free (list->name);
+  g_free (list->source);
+  g_free (list);
+}
+
+/* Called in a transaction: how many distinct pictures of @profile_id wait or were told. */
+static guint
+count_distinct_alerts (VeilScanStore *self,
+                       gint64         profile_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+    "SELECT count(DISTINCT coalesce(pdq, id)) FROM alerts WHERE profile_id = ? AND source = 'library'"
+    " AND state IN ('held', 'told')", NULL);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? (guint) sqlite3_column_int (stmt, 0) : 0;
+}
+
+static gboolean
+insert_audit (VeilScanStore  *self,
+              gint64          profile_id,
+              const char     *kind,
+              const char     *detail,
+              GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+    "INSERT INTO audit (profile_id, time, actor, kind, detail) VALUES (?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_text (stmt, 3, VEIL_ACTOR_VEIL, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, detail, -1, SQLITE_TRANSIENT);
+  return step_done (self, stmt, error);
+}
+
+/* Called in a transaction, after a new held alert: tells the guardian about every held alert
+ * once the distinct pictures reach the profile's threshold, if the profile says so. */
+static gboolean
+apply_threshold (VeilScanStore  *self,
+                 VeilProfile    *profile,
+                 guint          *out_newly_told,
+                 GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 id = veil_profile_get_id (profile);
+  guint told;
+
+  *out_newly_told = 0;
+  if (veil_profile_get_notify (profile) != VEIL_NOTIFY_GUARDIAN ||
+      count_distinct_alerts (self, id) < MAX (1, veil_profile_get_match_threshold (profile)))
+    return TRUE;
+
+  stmt = prepare (self, "UPDATE alerts SET state = 'told' WHERE profile_id = ? AND source = 'library' AND state = 'held'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  told = (guint) sqlite3_changes (self->db);
+  if (told > 0)
+    {
+      /* Translators: audit detail when library-scan alerts reach the guardian */
+      g_autofree char *detail = g_strdup_printf (_("%u held alerts reached the match threshold and were shown to the guardian"), told);
+
+      if (!insert_audit (self, id, "alerts-told", detail, error))
+        return FALSE;
+    }
+  *out_newly_told = told;
+  return TRUE;
+}
+
+/* --- Object --------------------------------------------------------------------------------- */
+
+static void
+veil_scan_store_finalize (GObject *object)
+{
+  VeilScanStore *self = VEIL_SCAN_STORE (object);
+
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_object (&self->store);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (veil_scan_store_parent_class)->finalize (object);
+}
+
+static void
+veil_scan_store_class_init (VeilScanStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = veil_scan_store_finalize;
+}
+
+static void
+veil_scan_store_init (VeilScanStore *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+/* --- Public API ----------------------------------------------------------------------------- */
+
+/**
+ * veil_scan_store_new:
+ * @store: an open store
+ *
+ * Returns: (transfer full): the scan store on @store's database, or %NULL with @error set
+ */
+VeilScanStore *
+veil_scan_store_new (VeilStore  *store,
+                     GError    **error)
+{
+  g_autoptr(VeilScanStore) self = NULL;
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (VEIL_IS_STORE (store), NULL);
+
+  self = g_object_new (VEIL_TYPE_SCAN_STORE, NULL);
+  self->store = g_object_ref (store);
+  if (sqlite3_open_v2 (veil_store_get_path (store), &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+    {
+      set_db_error (self->db, error);
+      return NULL;
+    }
+  sqlite3_busy_timeout (self->db, 10000);
+  sql = g_strconcat ("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;"
+                     "BEGIN IMMEDIATE;", schema, "COMMIT;", NULL);
+  if (!exec (self, sql, error))
+    {
+      rollback (self);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/* Returns: (transfer none): the store this one lives next to */
+VeilStore *
+veil_scan_store_get_store (VeilScanStore *self)
+{
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
+  return self->store;
+}
+
+/**
+ * veil_scan_store_lookup_file:
+ * @out_entry: (out caller-allocates): the cached results; clear with
+ *   veil_scan_cache_entry_clear()
+ *
+ * Returns: %TRUE when @path was analysed as it is now (same device, inode, size and mtime)
+ *   by the same classifier
+ */
+gboolean
+veil_scan_store_lookup_file (VeilScanStore       *self,
+                             const char          *path,
+                             const VeilFileStamp *stamp,
+                             const char          *classifier_id,
+                             VeilScanCacheEntry  *out_entry)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL && stamp != NULL && classifier_id != NULL, FALSE);
+  g_return_val_if_fail (out_entry != NULL, FALSE);
+
+  memset (out_entry, 0, sizeof *out_entry);
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT pdq, quality, scores, failure FROM scan_files WHERE path = ? AND device = ?"
+                        " AND inode = ? AND size = ? AND mtime = ? AND classifier = ?", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, path, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, (gint64) stamp->device);
+      sqlite3_bind_int64 (stmt, 3, (gint64) stamp->inode);
+      sqlite3_bind_int64 (stmt, 4, (gint64) stamp->size);
+      sqlite3_bind_int64 (stmt, 5, stamp->mtime_ns);
+      sqlite3_bind_text (stmt, 6, classifier_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *scores = (const char *) sqlite3_column_text (stmt, 2);
+
+          found = TRUE;
+          out_entry->has_hash = blob_to_hash (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), &out_entry->hash);
+          out_entry->quality = (guint) sqlite3_column_int (stmt, 1);
+          out_entry->error = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          if (scores != NULL)
+            {
+              out_entry->scores = scores_from_json (scores);
+              found = out_entry->scores != NULL;
+            }
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (!found)
+    veil_scan_cache_entry_clear (out_entry);
+  return found;
+}
+
+/**
+ * veil_scan_store_record_file:
+ * @verdict: (nullable): the verdict, or %NULL when the file could not be analysed
+ * @scores: (nullable): the classifier's scores, kept for rescans
+ * @failure: (nullable): why the file could not be analysed, kept so rescans skip it too
+ * @profile: (nullable): whose alert a sensitive verdict becomes
+ * @blurred_thumbnail: (nullable): the alert's thumbnail
+ * @out_new_alert: (out) (optional): whether a new alert was recorded (not a duplicate)
+ * @out_newly_told: (out) (optional): how many held alerts this one released to the guardian
+ *
+ * Records one analysed file in one transaction: the cache row, and for a sensitive verdict
+ * an alert (one per picture hash and profile), and the threshold check. A scan killed at any
+ * point keeps every file recorded before.
+ */
+gboolean
+veil_scan_store_record_file (VeilScanStore        *self,
+                             const char           *path,
+                             const VeilFileStamp  *stamp,
+                             const char           *classifier_id,
+                             VeilVerdict          *verdict,
+                             VeilClassifierResult *scores,
+                             const char           *failure,
+                             VeilProfile          *profile,
+                             GBytes               *blurred_thumbnail,
+                             gboolean             *out_new_alert,
+                             guint                *out_newly_told,
+                             GError              **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *scores_json = NULL;
+  const VeilPdqHash *hash = verdict != NULL ? veil_verdict_get_hash (verdict) : NULL;
+  guint8 blob[32];
+  gboolean new_alert = FALSE;
+  guint told = 0;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL && stamp != NULL && classifier_id != NULL, FALSE);
+
+  if (hash != NULL)
+    hash_to_blob (hash, blob);
+  if (scores != NULL)
+    scores_json = scores_to_json (scores);
+
+  g_mutex_lock (&self->lock);
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    goto out;
+
+  stmt = prepare (self, "INSERT OR REPLACE INTO scan_files (path, device, inode, size, mtime, classifier, pdq,"
+                        " quality, scores, failure, scanned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, path, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, (gint64) stamp->device);
+  sqlite3_bind_int64 (stmt, 3, (gint64) stamp->inode);
+  sqlite3_bind_int64 (stmt, 4, (gint64) stamp->size);
+  sqlite3_bind_int64 (stmt, 5, stamp->mtime_ns);
+  sqlite3_bind_text (stmt, 6, classifier_id, -1, SQLITE_STATIC);
+  if (hash != NULL)
+    sqlite3_bind_blob (stmt, 7, blob, sizeof blob, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 8, verdict != NULL ? (int) veil_verdict_get_hash_quality (verdict) : 0);
+  sqlite3_bind_text (stmt, 9, scores_json, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 10, failure, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 11, now_seconds ());
+  if (!step_done (self, stmt, error))
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (verdict != NULL && profile != NULL && veil_verdict_get_sensitive (verdict))
+    {
+      gint64 profile_id = veil_profile_get_id (profile);
+      g_autofree char *reasons = veil_verdict_to_json (verdict);
+      gboolean duplicate = FALSE;
+
+      /* One alert per picture: copies of it elsewhere in the library add nothing to review. */
+      if (hash != NULL)
+        {
+          stmt = prepare (self, "SELECT 1 FROM alerts WHERE profile_id = ? AND pdq = ?", error);
+          if (stmt == NULL)
+            goto fail;
+          sqlite3_bind_int64 (stmt, 1, profile_id);
+          sqlite3_bind_blob (stmt, 2, blob, sizeof blob, SQLITE_STATIC);
+          duplicate = sqlite3_step (stmt) == SQLITE_ROW;
+          g_clear_pointer (&stmt, sqlite3_finalize);
+        }
+
+      if (!duplicate)
+        {
+          stmt = prepare (self, "INSERT INTO alerts (profile_id, time, source, reasons, pdq, thumbnail, state)"
+                                " VALUES (?, ?, 'library', ?, ?, ?, 'held')", error);
+          if (stmt == NULL)
+            goto fail;
+          sqlite3_bind_int64 (stmt, 1, profile_id);
+          sqlite3_bind_int64 (stmt, 2, now_seconds ());
+          sqlite3_bind_text (stmt, 3, reasons, -1, SQLITE_STATIC);
+          if (hash != NULL)
+            sqlite3_bind_blob (stmt, 4, blob, sizeof blob, SQLITE_STATIC);
+          if (blurred_thumbnail != NULL)
+            sqlite3_bind_blob64 (stmt, 5, g_bytes_get_data (blurred_thumbnail, NULL),
+                                 g_bytes_get_size (blurred_thumbnail), SQLITE_STATIC);
+          if (!step_done (self, stmt, error))
+            goto fail;
+          g_clear_pointer (&stmt, sqlite3_finalize);
+
+          stmt = prepare (self, "INSERT INTO alert_files (alert_id, path) VALUES (?, ?)", error);
+          if (stmt == NULL)
+            goto fail;
+          sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (self->db));
+          sqlite3_bind_text (stmt, 2, path, -1, SQLITE_STATIC);
+          if (!step_done (self, stmt, error))
+            goto fail;
+          g_clear_pointer (&stmt, sqlite3_finalize);
+
+          /* The audit log names no file: the child's page shows that an alert was held. */
+          if (!insert_audit (self, profile_id, "alert", "library", error) ||
+              !apply_threshold (self, profile, &told, error))
+            goto fail;
+          new_alert = TRUE;
+        }
+    }
+
+  if (!exec (self, "COMMIT", error))
+    goto fail;
+  g_mutex_unlock (&self->lock);
+  if (out_new_alert != NULL)
+    *out_new_alert = new_alert;
+  if (out_newly_told != NULL)
+    *out_newly_told = told;
+  return TRUE;
+
+fail:
+  rollback (self);
+out:
+  g_mutex_unlock (&self->lock);
+  return FALSE;
+}
+
+/* Returns: whether @profile_id already has an alert for this picture */
+gboolean
+veil_scan_store_has_alert (VeilScanStore     *self,
+                           gint64             profile_id,
+                           const VeilPdqHash *hash)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean found = FALSE;
+  guint8 blob[32];
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (hash != NULL, FALSE);
+
+  hash_to_blob (hash, blob);
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT 1 FROM alerts WHERE profile_id = ? AND pdq = ?", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_blob (stmt, 2, blob, sizeof blob, SQLITE_STATIC);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  g_mutex_unlock (&self->lock);
+  return found;
+}
+
+/* Returns: the number of files in the scan cache */
+guint
+veil_scan_store_count_cache (VeilScanStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT count(*) FROM scan_files", NULL);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    n = (guint) sqlite3_column_int (stmt, 0);
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+/**
+ * veil_scan_store_list_alerts:
+ *
+ * Returns: (transfer full) (element-type VeilAlert): the library alerts of @profile_id,
+ *   oldest first, without thumbnails
+ */
+GPtrArray *
+veil_scan_store_list_alerts (VeilScanStore  *self,
+                             gint64          profile_id,
+                             GError        **error)
+{
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_alert_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT a.id, a.time, a.state, a.reasons, coalesce(f.path, '') FROM alerts a"
+                        " LEFT JOIN alert_files f ON f.alert_id = a.id"
+                        " WHERE a.profile_id = ? AND a.source = 'library' ORDER BY a.id", error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GError) local_error = NULL;
+      VeilVerdict *verdict = veil_verdict_new_from_json ((const char *) sqlite3_column_text (stmt, 3), &local_error);
+      VeilAlert *alert;
+
+      if (verdict == NULL)
+        {
+          g_debug ("Alert %" G_GINT64_FORMAT ": %s", (gint64) sqlite3_column_int64 (stmt, 0), local_error->message);
+          continue;
+        }
+      alert = g_new0 (VeilAlert, 1);
+      alert->id = sqlite3_column_int64 (stmt, 0);
+      alert->profile_id = profile_id;
+      alert->time = sqlite3_column_int64 (stmt, 1);
+      alert->state = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      alert->path = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      alert->verdict = verdict;
+      g_ptr_array_add (alerts, alert);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self->db, error);
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  g_mutex_unlock (&self->lock);
+  return g_steal_pointer (&alerts);
+}
+
+/**
+ * veil_scan_store_count_alerts:
+ * @state: (nullable): one of the VEIL_ALERT_STATE_* values, or %NULL for all
+ *
+ * Returns: how many library alerts @profile_id has (what the child's page shows)
+ */
+guint
+veil_scan_store_count_alerts (VeilScanStore *self,
+                              gint64         profile_id,
+                              const char    *state)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT count(*) FROM alerts WHERE profile_id = ? AND source = 'library'"
+                        " AND (?2 IS NULL OR state = ?2)", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        n = (guint) sqlite3_column_int (stmt, 0);
+    }
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+static gboolean
+not_found (GError **error)
+{
+  g_set_error_literal (error, VEIL_SCAN_STORE_ERROR, VEIL_SCAN_STORE_ERROR_NOT_FOUND,
+                       _("This alert no longer exists. It may have expired or been deleted."));
+  return FALSE;
+}
+
+/* Returns: (transfer full): the alert's blurred PNG thumbnail */
+GBytes *
+veil_scan_store_get_thumbnail (VeilScanStore  *self,
+                               gint64          alert_id,
+                               GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GBytes *bytes = NULL;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT thumbnail FROM alerts WHERE id = ? AND thumbnail IS NOT NULL", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, alert_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
+      else
+        not_found (error);
+    }
+  g_mutex_unlock (&self->lock);
+  return bytes;
+}
+
+static gboolean
+update_state (VeilScanStore  *self,
+              gint64          alert_id,
+              const char     *state,
+              const char     *audit_kind,
+              GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 profile_id = 0;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  stmt = prepare (self, "SELECT profile_id FROM alerts WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, alert_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      not_found (error);
+      goto fail;
+    }
+  profile_id = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self, state != NULL ? "UPDATE alerts SET state = ?2 WHERE id = ?1" : "DELETE FROM alerts WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, alert_id);
+  if (state != NULL)
+    sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self, "INSERT INTO audit (profile_id, time, actor, kind, detail) VALUES (?, ?, ?, ?, '')", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_text (stmt, 3, VEIL_ACTOR_GUARDIAN, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, audit_kind, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  return exec (self, "COMMIT", error) || (rollback (self), FALSE);
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+gboolean
+veil_scan_store_dismiss_alert (VeilScanStore  *self,
+                               gint64          alert_id,
+                               GError        **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_mutex_lock (&self->lock);
+  ok = update_state (self, alert_id, VEIL_ALERT_STATE_DISMISSED, "alert-dismissed", error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+gboolean
+veil_scan_store_delete_alert (VeilScanStore  *self,
+                              gint64          alert_id,
+                              GError        **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_mutex_lock (&self->lock);
+  ok = update_state (self, alert_id, NULL, "alert-deleted", error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/**
+ * veil_scan_store_mark_wrong:
+ * @analyzer: (nullable): an analyzer to tell at once
+ *
+ * The guardian says this alert was wrong: its picture goes on the profile's exception list
+ * and pictures like it raise no more alerts.
+ */
+gboolean
+veil_scan_store_mark_wrong (VeilScanStore  *self,
+                            gint64          alert_id,
+                            VeilAnalyzer   *analyzer,
+                            GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  VeilPdqHash hash;
+  gboolean has_hash = FALSE;
+  gint64 profile_id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (analyzer == NULL || VEIL_IS_ANALYZER (analyzer), FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = update_state (self, alert_id, VEIL_ALERT_STATE_WRONG, "alert-marked-wrong", error);
+  if (ok)
+    {
+      stmt = prepare (self, "INSERT OR IGNORE INTO alert_exceptions (profile_id, pdq, time)"
+                            " SELECT profile_id, pdq, ? FROM alerts WHERE id = ? AND pdq IS NOT NULL"
+                            " RETURNING profile_id, pdq", error);
+      ok = stmt != NULL;
+    }
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, now_seconds ());
+      sqlite3_bind_int64 (stmt, 2, alert_id);
+      int rc = sqlite3_step (stmt);
+
+      if (rc == SQLITE_ROW)
+        {
+          profile_id = sqlite3_column_int64 (stmt, 0);
+          has_hash = blob_to_hash (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1), &hash);
+          rc = sqlite3_step (stmt);
+        }
+      ok = rc == SQLITE_DONE || set_db_error (self->db, error);
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (ok && has_hash && analyzer != NULL)
+    veil_analyzer_add_exception (analyzer, profile_id, &hash);
+  return ok;
+}
+
+/**
+ * veil_scan_store_import_hash_list:
+ * @profile_id: the profile the list is for, or 0 for every profile
+ * @source: where the guardian got it (a file name or organisation)
+ *
+ * Keeps a copy of @list's hashes and labels, with its name, version, source, import time and
+ * entry count.
+ */
+gboolean
+veil_scan_store_import_hash_list (VeilScanStore  *self,
+                                  gint64          profile_id,
+                                  VeilHashList   *list,
+                                  const char     *source,
+                                  GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GByteArray) hashes = g_byte_array_new ();
+  g_autoptr(GByteArray) labels = g_byte_array_new ();
+  guint n;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (VEIL_IS_HASH_LIST (list), FALSE);
+
+  n = veil_hash_list_get_n_entries (list);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *label = veil_hash_list_get_label (list, i);
+      guint8 blob[32];
+
+      hash_to_blob (veil_hash_list_get_hash (list, i), blob);
+      g_byte_array_append (hashes, blob, sizeof blob);
+      /* Labels are NUL-terminated, one per entry. */
+      label = label != NULL ? label : "";
+      g_byte_array_append (labels, (const guint8 *) label, strlen (label) + 1);
+    }
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "INSERT INTO profile_hash_lists (profile_id, name, source, version, imported, entries,"
+                        " hashes, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      if (profile_id != 0)
+        sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_text (stmt, 2, veil_hash_list_get_name (list), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, source != NULL ? source : (veil_hash_list_get_source (list) ?: ""), -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 4, (int) veil_hash_list_get_version (list));
+      sqlite3_bind_int64 (stmt, 5, now_seconds ());
+      sqlite3_bind_int (stmt, 6, (int) n);
+      sqlite3_bind_blob (stmt, 7, hashes->data, (int) hashes->len, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 8, labels->data, (int) labels->len, SQLITE_STATIC);
+      ok = step_done (self, stmt, error);
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+static gboolean
+md5_file (const char    *path,
+          char         **out_md5,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
+  g_autofree guint8 *buf = g_malloc (64 * 1024);
+  gssize n;
+
+  in = g_file_read (file, cancellable, error);
+  if (in == NULL)
+    return FALSE;
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buf, 64 * 1024, cancellable, error)) > 0)
+    g_checksum_update (md5, buf, n);
+  if (n < 0)
+    return FALSE;
+  *out_md5 = g_strdup (g_checksum_get_string (md5));
+  return TRUE;
+}
+
+/**
+ * veil_scan_store_protect_image:
+ * @out_md5: (out) (optional): the file's MD5, as StopNCII and Take It Down take it
+ *
+ * A child's own picture to watch for: only its PDQ hash and MD5 are kept, never the picture.
+ */
+gboolean
+veil_scan_store_protect_image (VeilScanStore  *self,
+                               gint64          profile_id,
+                               const char     *path,
+                               char          **out_md5,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(VeilPdq) pdq = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *md5 = NULL;
+  VeilImageLimits limits;
+  guint8 blob[32];
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (profile_id > 0 && path != NULL, FALSE);
+
+  veil_image_limits_init_default (&limits);
+  /* The exact hash: the teen may hand it to StopNCII, whose hashes are exact too. */
+  pdq = veil_pdq_hash_file (path, VEIL_PDQ_MODE_EXACT, FALSE, &limits, cancellable, error);
+  if (pdq == NULL)
+    return FALSE;
+  if (!md5_file (path, &md5, cancellable, &local_error))
+    {
+      g_set_error (error, VEIL_SCAN_STORE_ERROR, VEIL_SCAN_STORE_ERROR_IO,
+                   _("The picture could not be read (%s). Check that it still exists."), local_error->message);
+      return FALSE;
+    }
+  hash_to_blob (veil_pdq_get_hash (pdq), blob);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "INSERT OR REPLACE INTO protected_images (profile_id, md5, pdq, added) VALUES (?, ?, ?, ?)", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_text (stmt, 2, md5, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 3, blob, sizeof blob, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, now_seconds ());
+      ok = step_done (self, stmt, error);
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (ok && out_md5 != NULL)
+    *out_md5 = g_steal_pointer (&md5);
+  return ok;
+}
+
+/**
+ * veil_scan_store_list_hash_lists:
+ *
+ * Returns: (transfer full) (element-type VeilStoredHashList): the lists that apply to
+ *   @profile_id (its own and those for every profile), and its protected pictures as one
+ *   list of kind "protected"
+ */
+GPtrArray *
+veil_scan_store_list_hash_lists (VeilScanStore  *self,
+                                 gint64          profile_id,
+                                 GError        **error)
+{
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_stored_hash_list_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT id, coalesce(profile_id, 0), 'list', name, source, version, imported, entries"
+                        " FROM profile_hash_lists WHERE profile_id IS NULL OR profile_id = ?1"
+                        " UNION ALL SELECT 0, profile_id, 'protected', '', '', 1, max(added), count(*)"
+                        " FROM protected_images WHERE profile_id = ?1 GROUP BY profile_id", error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VeilStoredHashList *l = g_new0 (VeilStoredHashList, 1);
+
+      l->id = sqlite3_column_int64 (stmt, 0);
+      l->profile_id = sqlite3_column_int64 (stmt, 1);
+      l->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      l->name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      l->source = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      l->version = (guint) sqlite3_column_int (stmt, 5);
+      l->imported = sqlite3_column_int64 (stmt, 6);
+      l->n_entries = (guint) sqlite3_column_int (stmt, 7);
+      if (g_str_equal (l->kind, "protected"))
+        {
+          g_free (l->name);
+          l->name = g_strdup (_("Protected pictures"));
+        }
+      g_ptr_array_add (lists, l);
+    }
+  if (rc != SQLITE_DONE)
+    set_db_error (self->db, error);
+  g_mutex_unlock (&self->lock);
+  return rc == SQLITE_DONE ? g_steal_pointer (&lists) : NULL;
+}
+
+/**
+ * veil_scan_store_load_analyzer:
+ *
+ * Gives @analyzer the hash lists for every profile and those of @profile_id, its protected
+ * pictures and its exception list, replacing what it had for them.
+ */
+gboolean
+veil_scan_store_load_analyzer (VeilScanStore  *self,
+                               VeilAnalyzer   *analyzer,
+                               gint64          profile_id,
+                               GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(VeilHashList) protected = NULL;
+  int rc;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (VEIL_IS_ANALYZER (analyzer), FALSE);
+
+  veil_analyzer_clear_hash_lists (analyzer, 0);
+  veil_analyzer_clear_hash_lists (analyzer, profile_id);
+  veil_analyzer_clear_exceptions (analyzer, profile_id);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT coalesce(profile_id, 0), name, source, version, entries, hashes, labels"
+                        " FROM profile_hash_lists WHERE profile_id IS NULL OR profile_id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(VeilHashList) list = veil_hash_list_new ((const char *) sqlite3_column_text (stmt, 1));
+      guint n = (guint) sqlite3_column_int (stmt, 4);
+      const guint8 *hashes = sqlite3_column_blob (stmt, 5);
+      gsize hashes_size = (gsize) sqlite3_column_bytes (stmt, 5);
+      const char *labels = sqlite3_column_blob (stmt, 6);
+      gsize labels_size = (gsize) sqlite3_column_bytes (stmt, 6);
+      gsize at = 0;
+
+      if (hashes_size != (gsize) n * 32)
+        {
+          g_debug ("Skipping a damaged stored hash list");
+          continue;
+        }
+      veil_hash_list_set_source (list, (const char *) sqlite3_column_text (stmt, 2));
+      veil_hash_list_set_version (list, (guint) sqlite3_column_int (stmt, 3));
+      for (guint i = 0; i < n; i++)
+        {
+          VeilPdqHash hash;
+          const char *label = "";
+
+          blob_to_hash (hashes + 32 * i, 32, &hash);
+          if (labels != NULL && at < labels_size && memchr (labels + at, '\0', labels_size - at) != NULL)
+            {
+              label = labels + at;
+              at += strlen (label) + 1;
+            }
+          veil_hash_list_add (list, &hash, label);
+        }
+      veil_analyzer_add_hash_list (analyzer, sqlite3_column_int64 (stmt, 0), list, VEIL_SIGNAL_HASH_LIST);
+    }
+  if (rc != SQLITE_DONE)
+    goto db_fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self, "SELECT md5, pdq FROM protected_images WHERE profile_id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VeilPdqHash hash;
+
+      if (protected == NULL)
+        protected = veil_hash_list_new (_("Protected pictures"));
+      if (blob_to_hash (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1), &hash))
+        veil_hash_list_add (protected, &hash, (const char *) sqlite3_column_text (stmt, 0));
+    }
+  if (rc != SQLITE_DONE)
+    goto db_fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self, "SELECT pdq FROM alert_exceptions WHERE profile_id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VeilPdqHash hash;
+
+      if (blob_to_hash (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), &hash))
+        veil_analyzer_add_exception (analyzer, profile_id, &hash);
+    }
+  if (rc != SQLITE_DONE)
+    goto db_fail;
+  g_mutex_unlock (&self->lock);
+
+  if (protected != NULL)
+    veil_analyzer_add_hash_list (analyzer, profile_id, protected, VEIL_SIGNAL_PROTECTED_IMAGE);
+  return TRUE;
+
+db_fail:
+  set_db_error (self->db, error);
+fail:
+  g_mutex_unlock (&self->lock);
+  return FALSE;
+}
+
+/**
+ * veil_scan_store_begin_run:
+ * @out_resumed: (out) (optional): whether an earlier scan of this profile never finished
+ *   (Veil was closed or crashed); its finished files are in the cache and are not redone
+ *
+ * Returns: the new run's id, or 0 with @error set
+ */
+gint64
+veil_scan_store_begin_run (VeilScanStore  *self,
+                           gint64          profile_id,
+                           gboolean       *out_resumed,
+                           GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean resumed = FALSE;
+  gint64 id = 0;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    goto out;
+  stmt = prepare (self, "DELETE FROM scan_runs WHERE profile_id = ? AND finished IS NULL", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  resumed = sqlite3_changes (self->db) > 0;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self, "INSERT INTO scan_runs (profile_id, started) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  if (!step_done (self, stmt, error))
+    goto fail;
+  id = sqlite3_last_insert_rowid (self->db);
+  if (!exec (self, "COMMIT", error))
+    {
+      id = 0;
+      goto fail;
+    }
+  goto out;
+
+fail:
+  rollback (self);
+out:
+  g_mutex_unlock (&self->lock);
+  if (out_resumed != NULL)
+    *out_resumed = resumed;
+  return id;
+}
+
+gboolean
+veil_scan_store_finish_run (VeilScanStore  *self,
+                            gint64          run_id,
+                            const char     *summary,
+                            GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (summary != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "UPDATE scan_runs SET finished = ?, summary = ? WHERE id = ?", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, now_seconds ());
+      sqlite3_bind_text (stmt, 2, summary, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, run_id);
+      ok = step_done (self, stmt, error);
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* Returns: (transfer full) (nullable): the JSON summary of the profile's last finished scan */
+char *
+veil_scan_store_get_last_summary (VeilScanStore *self,
+                                  gint64         profile_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  char *summary = NULL;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT summary FROM scan_runs WHERE profile_id = ? AND finished IS NOT NULL"
+                        " ORDER BY id DESC LIMIT 1", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        summary = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    }
+  g_mutex_unlock (&self->lock);
+  return summary;
+}

@@ -1,0 +1,659 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-verdict"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "veil-verdict.h"
+
+/* A reason keeps the exact figures the guardian sees (score or distance, the threshold it
+ * crossed, where the judgement came from) and, for the classifier, the small class-activation
+ * map: a few dozen floats, never pixels. */
+struct _VeilReason
+{
+  gatomicrefcount ref_count;
+
+  VeilSignal  signal;
+  double      figure;
+  double      threshold;
+  char       *class_name;      /* classifier only */
+  char       *source_name;     /* model name or list name */
+  char       *source_version;
+  char       *source_detail;   /* model sha256 or the list entry's label */
+
+  float      *heatmap;         /* owned; NULL when none */
+  guint       heatmap_width;
+  guint       heatmap_height;
+};
+
+struct _VeilVerdict
+{
+  gatomicrefcount ref_count;
+
+  GPtrArray  *reasons;         /* of VeilReason, owned */
+  gboolean    suppressed;      /* the guardian said a picture like this was wrong */
+  gboolean    has_hash;
+  VeilPdqHash hash;
+  guint       quality;
+};
+
+struct _VeilVerdictBuilder
+{
+  gatomicrefcount ref_count;
+  GPtrArray  *reasons;
+  gboolean    suppressed;
+  gboolean    has_hash;
+  VeilPdqHash hash;
+  guint       quality;
+};
+
+G_DEFINE_QUARK (veil-verdict-error-quark, veil_verdict_error)
+G_DEFINE_BOXED_TYPE (VeilReason, veil_reason, veil_reason_ref, veil_reason_unref)
+G_DEFINE_BOXED_TYPE (VeilVerdict, veil_verdict, veil_verdict_ref, veil_verdict_unref)
+G_DEFINE_BOXED_TYPE (VeilVerdictBuilder, veil_verdict_builder, veil_verdict_builder_ref, veil_verdict_builder_unref)
+
+/* The largest heatmap a reason keeps; the model's maps are 7 x 7. */
+#define MAX_HEATMAP_SIDE 64
+
+const char *
+veil_signal_to_string (VeilSignal signal)
+{
+  switch (signal)
+    {
+    case VEIL_SIGNAL_CLASSIFIER:
+      return "classifier";
+    case VEIL_SIGNAL_HASH_LIST:
+      return "hash-list";
+    case VEIL_SIGNAL_PROTECTED_IMAGE:
+      return "protected-image";
+    default:
+      return "unknown";
+    }
+}
+
+gboolean
+veil_signal_from_string (const char *text,
+                         VeilSignal *signal)
+{
+  static const VeilSignal all[] = {
+    VEIL_SIGNAL_CLASSIFIER, VEIL_SIGNAL_HASH_LIST, VEIL_SIGNAL_PROTECTED_IMAGE,
+  };
+
+  g_return_val_if_fail (signal != NULL, FALSE);
+
+  for (gsize i = 0; text != NULL && i < G_N_ELEMENTS (all); i++)
+    if (g_str_equal (text, veil_signal_to_string (all[i])))
+      {
+        *signal = all[i];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* --- Reasons -------------------------------------------------------------------------------- */
+
+static VeilReason *
+reason_alloc (VeilSignal signal)
+{
+  VeilReason *self = g_new0 (VeilReason, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->signal = signal;
+  return self;
+}
+
+/**
+ * veil_reason_new_classifier:
+ * @class_name: the class whose score crossed the threshold, e.g. "porn"
+ * @heatmap: (nullable) (array): the class-activation map, @heatmap_width x @heatmap_height
+ *
+ * Returns: (transfer full): a reason for a classifier score at or above @threshold
+ */
+VeilReason *
+veil_reason_new_classifier (const char  *class_name,
+                            double       score,
+                            double       threshold,
+                            const char  *model_name,
+                            const char  *model_version,
+                            const char  *model_sha256,
+                            const float *heatmap,
+                            guint        heatmap_width,
+                            guint        heatmap_height)
+{
+  VeilReason *self;
+
+  g_return_val_if_fail (class_name != NULL, NULL);
+  g_return_val_if_fail (heatmap == NULL || (heatmap_width > 0 && heatmap_height > 0 &&
+                                            heatmap_width <= MAX_HEATMAP_SIDE &&
+                                            heatmap_height <= MAX_HEATMAP_SIDE), NULL);
+
+  self = reason_alloc (VEIL_SIGNAL_CLASSIFIER);
+  self->figure = score;
+  self->threshold = threshold;
+  self->class_name = g_strdup (class_name);
+  self->source_name = g_strdup (model_name != NULL ? model_name : "");
+  self->source_version = g_strdup (model_version != NULL ? model_version : "");
+  self->source_detail = g_strdup (model_sha256 != NULL ? model_sha256 : "");
+  if (heatmap != NULL)
+    {
+      self->heatmap = g_memdup2 (heatmap, sizeof (float) * heatmap_width * heatmap_height);
+      self->heatmap_width = heatmap_width;
+      self->heatmap_height = heatmap_height;
+    }
+  return self;
+}
+
+/**
+ * veil_reason_new_hash_match:
+ * @signal: %VEIL_SIGNAL_HASH_LIST or %VEIL_SIGNAL_PROTECTED_IMAGE
+ * @distance: the Hamming distance between the picture's PDQ hash and the entry
+ * @max_distance: the largest distance that counts as a match
+ * @entry_label: (nullable): the entry's label in the list
+ *
+ * Returns: (transfer full): a reason for a hash-list match
+ */
+VeilReason *
+veil_reason_new_hash_match (VeilSignal  signal,
+                            guint       distance,
+                            guint       max_distance,
+                            const char *list_name,
+                            guint       list_version,
+                            const char *entry_label)
+{
+  VeilReason *self;
+
+  g_return_val_if_fail (signal == VEIL_SIGNAL_HASH_LIST || signal == VEIL_SIGNAL_PROTECTED_IMAGE, NULL);
+
+  self = reason_alloc (signal);
+  self->figure = distance;
+  self->threshold = max_distance;
+  self->source_name = g_strdup (list_name != NULL ? list_name : "");
+  self->source_version = g_strdup_printf ("%u", list_version);
+  self->source_detail = g_strdup (entry_label != NULL ? entry_label : "");
+  return self;
+}
+
+VeilReason *
+veil_reason_ref (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+veil_reason_unref (VeilReason *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  g_free (self->class_name);
+  g_free (self->source_name);
+  g_free (self->source_version);
+  g_free (self->source_detail);
+  g_free (self->heatmap);
+  g_free (self);
+}
+
+VeilSignal
+veil_reason_get_signal (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->signal;
+}
+
+/* Returns: the score (0..1) for the classifier, the Hamming distance for hash matches */
+double
+veil_reason_get_figure (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+  return self->figure;
+}
+
+/* Returns: the score from which, or the distance up to which, the signal counts */
+double
+veil_reason_get_threshold (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+  return self->threshold;
+}
+
+/* Returns: (nullable): the classifier's class, %NULL for hash matches */
+const char *
+veil_reason_get_class_name (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->class_name;
+}
+
+const char *
+veil_reason_get_source_name (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->source_name;
+}
+
+const char *
+veil_reason_get_source_version (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->source_version;
+}
+
+/* Returns: the model's SHA-256, or the matched entry's label (maybe empty) */
+const char *
+veil_reason_get_source_detail (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->source_detail;
+}
+
+/* Returns: (nullable): the class-activation map, row by row */
+const float *
+veil_reason_get_heatmap (VeilReason *self,
+                         guint      *width,
+                         guint      *height)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (width != NULL)
+    *width = self->heatmap_width;
+  if (height != NULL)
+    *height = self->heatmap_height;
+  return self->heatmap;
+}
+
+/**
+ * veil_reason_describe:
+ *
+ * Returns: (transfer full): one plain sentence for a person, without figures
+ */
+char *
+veil_reason_describe (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  switch (self->signal)
+    {
+    case VEIL_SIGNAL_CLASSIFIER:
+      return g_strdup (_("Veil’s on-device model thinks this picture may show nudity or sexual content."));
+    case VEIL_SIGNAL_HASH_LIST:
+      /* Translators: %s is the name of a hash list the guardian imported */
+      return g_strdup_printf (_("This picture looks like one on the list “%s”."), self->source_name);
+    case VEIL_SIGNAL_PROTECTED_IMAGE:
+      return g_strdup (_("This picture looks like one of the pictures the child asked Veil to protect."));
+    default:
+      return g_strdup (_("Veil noticed this picture."));
+    }
+}
+
+/**
+ * veil_reason_describe_figures:
+ *
+ * Returns: (transfer full): the exact figures, for the guardian
+ */
+char *
+veil_reason_describe_figures (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->signal == VEIL_SIGNAL_CLASSIFIER)
+    /* Translators: class, score, threshold, model name, model version */
+    return g_strdup_printf (_("%s score %.3f (threshold %.3f), model %s %s"),
+                            self->class_name, self->figure, self->threshold,
+                            self->source_name, self->source_version);
+
+  /* Translators: distance, largest distance that matches, list name, version, entry label */
+  return g_strdup_printf (_("distance %u (match up to %u) to list %s version %s, entry “%s”"),
+                          (guint) self->figure, (guint) self->threshold,
+                          self->source_name, self->source_version, self->source_detail);
+}
+
+JsonNode *
+veil_reason_to_json (VeilReason *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "signal");
+  json_builder_add_string_value (b, veil_signal_to_string (self->signal));
+  json_builder_set_member_name (b, "figure");
+  json_builder_add_double_value (b, self->figure);
+  json_builder_set_member_name (b, "threshold");
+  json_builder_add_double_value (b, self->threshold);
+  if (self->class_name != NULL)
+    {
+      json_builder_set_member_name (b, "class");
+      json_builder_add_string_value (b, self->class_name);
+    }
+  json_builder_set_member_name (b, "source");
+  json_builder_add_string_value (b, self->source_name);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, self->source_version);
+  json_builder_set_member_name (b, self->signal == VEIL_SIGNAL_CLASSIFIER ? "sha256" : "label");
+  json_builder_add_string_value (b, self->source_detail);
+  if (self->heatmap != NULL)
+    {
+      json_builder_set_member_name (b, "heatmap-width");
+      json_builder_add_int_value (b, self->heatmap_width);
+      json_builder_set_member_name (b, "heatmap-height");
+      json_builder_add_int_value (b, self->heatmap_height);
+      json_builder_set_member_name (b, "heatmap");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < self->heatmap_width * self->heatmap_height; i++)
+        json_builder_add_double_value (b, self->heatmap[i]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+static gboolean
+invalid (GError **error)
+{
+  g_set_error_literal (error, VEIL_VERDICT_ERROR, VEIL_VERDICT_ERROR_INVALID,
+                       _("Stored alert reasons could not be read. Delete the alert and scan again."));
+  return FALSE;
+}
+
+VeilReason *
+veil_reason_new_from_json (JsonNode  *node,
+                           GError   **error)
+{
+  g_autoptr(VeilReason) self = NULL;
+  JsonObject *o;
+  VeilSignal signal;
+  const char *detail_key;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error), NULL;
+  o = json_node_get_object (node);
+  if (!veil_signal_from_string (json_object_get_string_member_with_default (o, "signal", NULL), &signal) ||
+      !json_object_has_member (o, "figure") || !json_object_has_member (o, "threshold"))
+    return invalid (error), NULL;
+
+  self = reason_alloc (signal);
+  self->figure = json_object_get_double_member (o, "figure");
+  self->threshold = json_object_get_double_member (o, "threshold");
+  self->class_name = g_strdup (json_object_get_string_member_with_default (o, "class", NULL));
+  self->source_name = g_strdup (json_object_get_string_member_with_default (o, "source", ""));
+  self->source_version = g_strdup (json_object_get_string_member_with_default (o, "version", ""));
+  detail_key = signal == VEIL_SIGNAL_CLASSIFIER ? "sha256" : "label";
+  self->source_detail = g_strdup (json_object_get_string_member_with_default (o, detail_key, ""));
+  if (signal == VEIL_SIGNAL_CLASSIFIER && self->class_name == NULL)
+    return invalid (error), NULL;
+
+  if (json_object_has_member (o, "heatmap"))
+    {
+      JsonArray *a = json_object_get_array_member (o, "heatmap");
+      gint64 w = json_object_get_int_member_with_default (o, "heatmap-width", 0);
+      gint64 h = json_object_get_int_member_with_default (o, "heatmap-height", 0);
+
+      if (a == NULL || w <= 0 || h <= 0 || w > MAX_HEATMAP_SIDE || h > MAX_HEATMAP_SIDE ||
+          json_array_get_length (a) != (guint) (w * h))
+        return invalid (error), NULL;
+      self->heatmap = g_new (float, w * h);
+      self->heatmap_width = (guint) w;
+      self->heatmap_height = (guint) h;
+      for (guint i = 0; i < (guint) (w * h); i++)
+        self->heatmap[i] = (float) json_array_get_double_element (a, i);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/* --- Verdicts ------------------------------------------------------------------------------- */
+
+VeilVerdict *
+veil_verdict_ref (VeilVerdict *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+veil_verdict_unref (VeilVerdict *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  g_ptr_array_unref (self->reasons);
+  g_free (self);
+}
+
+/**
+ * veil_verdict_get_sensitive:
+ *
+ * Returns: %TRUE when at least one reason holds and the guardian has not marked a picture
+ *   like this one as wrong
+ */
+gboolean
+veil_verdict_get_sensitive (VeilVerdict *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->reasons->len > 0 && !self->suppressed;
+}
+
+/* Returns: %TRUE when reasons held but the exception list suppressed them */
+gboolean
+veil_verdict_get_suppressed (VeilVerdict *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->suppressed;
+}
+
+guint
+veil_verdict_get_n_reasons (VeilVerdict *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->reasons->len;
+}
+
+/* Returns: (transfer none): the reason at @index */
+VeilReason *
+veil_verdict_get_reason (VeilVerdict *self,
+                         guint        index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->reasons->len, NULL);
+  return g_ptr_array_index (self->reasons, index);
+}
+
+gboolean
+veil_verdict_has_signal (VeilVerdict *self,
+                         VeilSignal   signal)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; i < self->reasons->len; i++)
+    if (((VeilReason *) g_ptr_array_index (self->reasons, i))->signal == signal)
+      return TRUE;
+  return FALSE;
+}
+
+/* Returns: (nullable): the picture's PDQ hash, if it was computed */
+const VeilPdqHash *
+veil_verdict_get_hash (VeilVerdict *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->has_hash ? &self->hash : NULL;
+}
+
+guint
+veil_verdict_get_hash_quality (VeilVerdict *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->quality;
+}
+
+/**
+ * veil_verdict_to_json:
+ *
+ * Returns: (transfer full): the verdict as JSON text, as the store keeps it
+ */
+char *
+veil_verdict_to_json (VeilVerdict *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "sensitive");
+  json_builder_add_boolean_value (b, veil_verdict_get_sensitive (self));
+  json_builder_set_member_name (b, "suppressed");
+  json_builder_add_boolean_value (b, self->suppressed);
+  if (self->has_hash)
+    {
+      char hex[VEIL_PDQ_HEX_LENGTH + 1];
+
+      veil_pdq_hash_to_hex (&self->hash, hex);
+      json_builder_set_member_name (b, "pdq");
+      json_builder_add_string_value (b, hex);
+      json_builder_set_member_name (b, "quality");
+      json_builder_add_int_value (b, self->quality);
+    }
+  json_builder_set_member_name (b, "reasons");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->reasons->len; i++)
+    json_builder_add_value (b, veil_reason_to_json (g_ptr_array_index (self->reasons, i)));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+VeilVerdict *
+veil_verdict_new_from_json (const char  *json,
+                            GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(VeilVerdictBuilder) builder = veil_verdict_builder_new ();
+  JsonObject *o;
+  JsonArray *reasons;
+  const char *hex;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return invalid (error), NULL;
+  o = json_node_get_object (json_parser_get_root (parser));
+  reasons = json_object_has_member (o, "reasons") ? json_object_get_array_member (o, "reasons") : NULL;
+  if (reasons == NULL)
+    return invalid (error), NULL;
+
+  for (guint i = 0; i < json_array_get_length (reasons); i++)
+    {
+      g_autoptr(VeilReason) reason = veil_reason_new_from_json (json_array_get_element (reasons, i), error);
+
+      if (reason == NULL)
+        return NULL;
+      veil_verdict_builder_add_reason (builder, reason);
+    }
+  hex = json_object_get_string_member_with_default (o, "pdq", NULL);
+  if (hex != NULL)
+    {
+      VeilPdqHash hash;
+
+      if (!veil_pdq_hash_parse (hex, -1, &hash))
+        return invalid (error), NULL;
+      veil_verdict_builder_set_hash (builder, &hash,
+                                     (guint) json_object_get_int_member_with_default (o, "quality", 0));
+    }
+  veil_verdict_builder_set_suppressed (builder, json_object_get_boolean_member_with_default (o, "suppressed", FALSE));
+
+  return veil_verdict_builder_build (builder);
+}
+
+/* --- Builder -------------------------------------------------------------------------------- */
+
+VeilVerdictBuilder *
+veil_verdict_builder_new (void)
+{
+  VeilVerdictBuilder *self = g_new0 (VeilVerdictBuilder, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_reason_unref);
+  return self;
+}
+
+VeilVerdictBuilder *
+veil_verdict_builder_ref (VeilVerdictBuilder *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+veil_verdict_builder_unref (VeilVerdictBuilder *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  g_ptr_array_unref (self->reasons);
+  g_free (self);
+}
+
+void
+veil_verdict_builder_add_reason (VeilVerdictBuilder *self,
+                                 VeilReason         *reason)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (reason != NULL);
+  g_ptr_array_add (self->reasons, veil_reason_ref (reason));
+}
+
+void
+veil_verdict_builder_set_hash (VeilVerdictBuilder *self,
+                               const VeilPdqHash  *hash,
+                               guint               quality)
+{
+  g_return_if_fail (self != NULL);
+
+  self->has_hash = hash != NULL;
+  if (hash != NULL)
+    self->hash = *hash;
+  self->quality = quality;
+}
+
+void
+veil_verdict_builder_set_suppressed (VeilVerdictBuilder *self,
+                                     gboolean            suppressed)
+{
+  g_return_if_fail (self != NULL);
+  self->suppressed = !!suppressed;
+}
+
+/* Returns: (transfer full): a verdict with what was given so far; the builder stays usable */
+VeilVerdict *
+veil_verdict_builder_build (VeilVerdictBuilder *self)
+{
+  VeilVerdict *verdict;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  verdict = g_new0 (VeilVerdict, 1);
+  g_atomic_ref_count_init (&verdict->ref_count);
+  verdict->reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_reason_unref);
+  for (guint i = 0; i < self->reasons->len; i++)
+    g_ptr_array_add (verdict->reasons, veil_reason_ref (g_ptr_array_index (self->reasons, i)));
+  verdict->suppressed = self->suppressed;
+  verdict->has_hash = self->has_hash;
+  verdict->hash = self->hash;
+  verdict->quality = self->quality;
+  return verdict;
+}

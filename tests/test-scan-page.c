@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <vips/vips.h>
+
+#include "veil.h"
+#include "veil-alert-card.h"
+#include "veil-review-queue.h"
+#include "veil-scan-page.h"
+#include "veil-test-keyring.h"
+#include "veil-test-utils.h"
+
+/* The scan page, the review queue and the alert card under Xvfb, on a real store, a real
+ * keyring (for the PIN) and generated pictures, one of them on an imported hash list: a
+ * guardian scans from the page, finds the alert behind the PIN and acts on it. */
+
+#define PIN "582914"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
+
+typedef struct {
+  char          *dir;
+  char          *library;
+  VeilContext   *context;
+  VeilScanStore *scan_store;
+  VeilProfile   *profile;
+  GtkWidget     *window;
+} PageFixture;
+
+static void
+load_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  veil_context_load_finish (VEIL_CONTEXT (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static char *
+write_picture (const char *dir,
+               const char *name,
+               guint32     seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  const guint width = 320, height = 240;
+  g_autofree guint8 *rgb = g_malloc (width * height * 3);
+  g_autoptr(VipsImage) image = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+  double f[3][4];
+
+  for (guint c = 0; c < 3; c++)
+    for (guint k = 0; k < 4; k++)
+      f[c][k] = g_rand_double_range (rand, 1.0, 9.0);
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      for (guint c = 0; c < 3; c++)
+        rgb[(y * width + x) * 3 + c] = (guint8) (127.5 + 127.0 * sin (f[c][0] * x / width * G_PI + f[c][1]) *
+                                                              cos (f[c][2] * y / height * G_PI + f[c][3]));
+  image = vips_image_new_from_memory (rgb, width * height * 3, width, height, 3, VIPS_FORMAT_UCHAR);
+  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
+  return path;
+}
+
+static VeilProfile *
+save_profile (PageFixture *fixture,
+              const char  *name,
+              guint        threshold)
+{
+  VeilStore *store = veil_context_get_store (fixture->context);
+  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new (name);
+  g_autoptr(VeilProfile) built = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *folders[] = { fixture->library, NULL };
+  VeilProfile *saved;
+
+  veil_profile_builder_set_folders (b, folders);
+  veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
+  veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_GUARDIAN_ALERTS, TRUE);
+  veil_profile_builder_set_match_threshold (b, threshold);
+  built = veil_profile_builder_build (b, &error);
+  g_assert_no_error (error);
+  saved = veil_store_save_profile (store, built, VEIL_ACTOR_GUARDIAN, &error);
+  g_assert_no_error (error);
+  for (VeilProtection p = VEIL_PROTECTION_LIBRARY_SCAN; p <= VEIL_PROTECTION_GUARDIAN_ALERTS; p++)
+    {
+      veil_store_acknowledge (store, saved, p, veil_protection_get_text_version (p), &error);
+      g_assert_no_error (error);
+    }
+  return saved;
+}
+
+static void
+fixture_setup (PageFixture   *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.veilapp.Veil");
+  g_autofree char *db = NULL;
+  g_autofree char *listed = NULL;
+  g_autoptr(VeilHashList) list = veil_hash_list_new ("Family list");
+  g_autoptr(VeilPdq) pdq = NULL;
+  g_autoptr(GError) error = NULL;
+  VeilImageLimits limits;
+  gboolean loaded = FALSE;
+
+  fixture->dir = veil_test_make_tmpdir ();
+  fixture->library = g_build_filename (fixture->dir, "Pictures", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (fixture->library, 0700), ==, 0);
+  db = g_build_filename (fixture->dir, "veil.db", NULL);
+
+  fixture->context = veil_context_new (settings);
+  veil_context_load_async (fixture->context, db, NULL, load_cb, &loaded);
+  veil_test_wait_for (&loaded, 30);
+  g_assert_nonnull (veil_context_get_store (fixture->context));
+  fixture->scan_store = veil_scan_store_new (veil_context_get_store (fixture->context), &error);
+  g_assert_no_error (error);
+  fixture->profile = save_profile (fixture, "Sam", 1);
+
+  listed = write_picture (fixture->library, "listed.png", 1);
+  g_free (write_picture (fixture->library, "other.png", 2));
+  veil_image_limits_init_default (&limits);
+  pdq = veil_pdq_hash_file (listed, VEIL_PDQ_MODE_FAST, FALSE, &limits, NULL, &error);
+  g_assert_no_error (error);
+  veil_hash_list_add (list, veil_pdq_get_hash (pdq), "entry-1");
+  veil_scan_store_import_hash_list (fixture->scan_store, 0, list, "tests", &error);
+  g_assert_no_error (error);
+
+  fixture->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 600, 700);
+}
+
+static void
+fixture_teardown (PageFixture   *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_pointer (&fixture->profile, veil_profile_unref);
+  g_clear_object (&fixture->scan_store);
+  g_clear_object (&fixture->context);
+  veil_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->library);
+}
+
+static void
+finished_cb (VeilScanPage *page,
+             gpointer      user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+scan_from_page (PageFixture *fixture,
+                VeilProfile *profile)
+{
+  g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (NULL);
+  GtkWidget *page = g_object_new (VEIL_TYPE_SCAN_PAGE, "context", fixture->context, "profile", profile,
+                                  "analyzer", analyzer, NULL);
+  gboolean finished = FALSE;
+
+  gtk_window_set_child (GTK_WINDOW (fixture->window), page);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_signal_connect (page, "finished", G_CALLBACK (finished_cb), &finished);
+  g_assert_true (gtk_widget_activate_action (page, "scan.start", NULL));
+  g_assert_true (veil_scan_page_get_running (VEIL_SCAN_PAGE (page)));
+  veil_test_wait_for (&finished, 60);
+  g_assert_false (veil_scan_page_get_running (VEIL_SCAN_PAGE (page)));
+}
+
+static VeilAlertCard *
+find_card (GtkWidget *widget)
+{
+  if (VEIL_IS_ALERT_CARD (widget))
+    return VEIL_ALERT_CARD (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      VeilAlertCard *card = find_card (child);
+      if (card != NULL)
+        return card;
+    }
+  return NULL;
+}
+
+static gboolean
+label_contains (GtkWidget  *widget,
+                const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (label_contains (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_scan_and_review (PageFixture   *fixture,
+                      gconstpointer  data)
+{
+  VeilGuardian *guardian = veil_context_get_guardian (fixture->context);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  GtkWidget *queue;
+  VeilAlertCard *card;
+  gboolean revealed_logged = FALSE;
+
+  scan_from_page (fixture, fixture->profile);
+  /* The last check's summary, in counts. */
+  g_assert_true (label_contains (fixture->window, "2 pictures checked"));
+  g_assert_true (label_contains (fixture->window, "1 matched a list"));
+
+  /* Behind the PIN. */
+  queue = veil_review_queue_new (fixture->context, fixture->profile);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), queue);
+  g_assert_cmpuint (veil_review_queue_get_n_shown (VEIL_REVIEW_QUEUE (queue)), ==, 0);
+  g_assert_true (label_contains (queue, "Unlock the guardian area"));
+
+  veil_guardian_set_pin (guardian, NULL, PIN, NULL, &error);
+  g_assert_no_error (error);
+  veil_guardian_unlock (guardian, PIN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (veil_review_queue_get_n_shown (VEIL_REVIEW_QUEUE (queue)), ==, 1);
+
+  /* The card explains with the exact figures and the location. */
+  g_assert_true (veil_review_queue_open_alert (VEIL_REVIEW_QUEUE (queue), 0));
+  card = find_card (queue);
+  g_assert_nonnull (card);
+  g_assert_true (label_contains (GTK_WIDGET (card), "distance 0 (match up to 31)"));
+  g_assert_true (label_contains (GTK_WIDGET (card), "listed.png"));
+
+  /* Revealing is logged before anything shows. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.reveal", NULL));
+  while (!veil_alert_card_get_revealed (card))
+    g_main_context_iteration (NULL, TRUE);
+  audit = veil_store_list_audit (veil_context_get_store (fixture->context), veil_profile_get_id (fixture->profile), 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    if (g_str_equal (((VeilAuditEntry *) g_ptr_array_index (audit, i))->kind, "alert-revealed"))
+      revealed_logged = TRUE;
+  g_assert_true (revealed_logged);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.dismiss", NULL));
+  g_assert_cmpuint (veil_scan_store_count_alerts (fixture->scan_store, veil_profile_get_id (fixture->profile),
+                                                  VEIL_ALERT_STATE_DISMISSED), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.wrong", NULL));
+  g_assert_cmpuint (veil_scan_store_count_alerts (fixture->scan_store, veil_profile_get_id (fixture->profile),
+                                                  VEIL_ALERT_STATE_WRONG), ==, 1);
+  veil_guardian_lock (guardian);
+}
+
+/* Below the threshold the guardian sees a count, not the alert. */
+static void
+test_held (PageFixture   *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(VeilProfile) kim = save_profile (fixture, "Kim", 3);
+  VeilGuardian *guardian = veil_context_get_guardian (fixture->context);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *queue;
+
+  scan_from_page (fixture, kim);
+  veil_guardian_set_pin (guardian, NULL, PIN, NULL, &error);
+  g_assert_no_error (error);
+  veil_guardian_unlock (guardian, PIN, NULL, &error);
+  g_assert_no_error (error);
+
+  queue = veil_review_queue_new (fixture->context, kim);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), queue);
+  g_assert_cmpuint (veil_review_queue_get_n_shown (VEIL_REVIEW_QUEUE (queue)), ==, 0);
+  g_assert_true (label_contains (queue, "1 alert is held until 3 distinct matches are found."));
+  g_assert_false (veil_review_queue_open_alert (VEIL_REVIEW_QUEUE (queue), 0));
+  veil_guardian_lock (guardian);
+}
+
+/* The data suite builds every template class with no properties: so can the tests. */
+static void
+test_no_properties (void)
+{
+  GType types[] = { VEIL_TYPE_SCAN_PAGE, VEIL_TYPE_REVIEW_QUEUE, VEIL_TYPE_ALERT_CARD };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      GtkWidget *w = g_object_ref_sink (g_object_new (types[i], NULL));
+      g_object_unref (w);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  veil_test_init_ui (&argc, &argv);
+  veil_test_keyring_start ();
+  adw_init ();
+  if (VIPS_INIT (argv[0]) != 0)
+    g_error ("libvips failed to start");
+
+  g_test_add_func ("/veil/scan-page/no-properties", test_no_properties);
+  g_test_add ("/veil/scan-page/scan-and-review", PageFixture, NULL, fixture_setup, test_scan_and_review, fixture_teardown);
+  g_test_add ("/veil/scan-page/held", PageFixture, NULL, fixture_setup, test_held, fixture_teardown);
+
+  ret = g_test_run ();
+  veil_test_keyring_stop ();
+  return ret;
+}

@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-alert-card"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "veil-alert-card.h"
+
+/* One alert explained to the guardian: the blurred thumbnail with the classifier's heatmap
+ * over it, a plain sentence, the exact figures, where the file is, and what can be done. The
+ * unblurred picture is shown only to an unlocked guardian, decoded afresh (never stored), and
+ * each time is written to the audit log. */
+
+struct _VeilAlertCard
+{
+  AdwBin           parent_instance;
+
+  /* construct-only, owned */
+  VeilContext     *context;
+  VeilProfile     *profile;
+  VeilAlert       *alert;
+
+  /* owned */
+  VeilScanStore   *scan_store;
+  GCancellable    *cancellable;
+  gboolean         revealed;
+
+  /* template children */
+  AdwToastOverlay *toasts;
+  GtkPicture      *picture;
+  GtkLabel        *sentence_label;
+  GtkLabel        *figures_label;
+  GtkLabel        *location_label;
+  GtkLabel        *state_label;
+};
+
+G_DEFINE_FINAL_TYPE (VeilAlertCard, veil_alert_card, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  PROP_PROFILE,
+  PROP_ALERT,
+  N_PROPS
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+toast (VeilAlertCard *self,
+       const char    *text)
+{
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+}
+
+static VeilScanStore *
+ensure_scan_store (VeilAlertCard *self)
+{
+  g_autoptr(GError) error = NULL;
+  VeilStore *store;
+
+  if (self->scan_store != NULL)
+    return self->scan_store;
+  store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
+  if (store == NULL)
+    return NULL;
+  self->scan_store = veil_scan_store_new (store, &error);
+  if (self->scan_store == NULL)
+    toast (self, error->message);
+  return self->scan_store;
+}
+
+/* Guardian-only actions need the guardian area unlocked (the PIN). */
+static gboolean
+check_unlocked (VeilAlertCard *self)
+{
+  VeilGuardian *guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
+
+  if (guardian != NULL && veil_guardian_get_unlocked (guardian))
+    return TRUE;
+  toast (self, _("Unlock the guardian area with the PIN first."));
+  return FALSE;
+}
+
+static const char *
+state_sentence (const char *state)
+{
+  if (g_strcmp0 (state, VEIL_ALERT_STATE_HELD) == 0)
+    return _("Held: not shown to the guardian until the profile’s match threshold is reached.");
+  if (g_strcmp0 (state, VEIL_ALERT_STATE_TOLD) == 0)
+    return _("Shown to the guardian: the profile’s match threshold was reached.");
+  if (g_strcmp0 (state, VEIL_ALERT_STATE_DISMISSED) == 0)
+    return _("Dismissed by the guardian.");
+  if (g_strcmp0 (state, VEIL_ALERT_STATE_WRONG) == 0)
+    return _("Marked as wrong: pictures like this one raise no more alerts.");
+  return "";
+}
+
+/* The blurred thumbnail as RGB, with the heatmap of the first classifier reason laid over. */
+static GdkTexture *
+render_preview (VeilAlertCard *self,
+                GBytes        *png)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (png, &error);
+  g_autofree guint8 *bgra = NULL;
+  g_autofree guint8 *rgb = NULL;
+  g_autofree guint8 *overlay = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const float *map = NULL;
+  guint map_w = 0, map_h = 0;
+  int w, h;
+
+  if (texture == NULL)
+    return NULL;
+  for (guint i = 0; i < veil_verdict_get_n_reasons (self->alert->verdict) && map == NULL; i++)
+    map = veil_reason_get_heatmap (veil_verdict_get_reason (self->alert->verdict, i), &map_w, &map_h);
+  if (map == NULL)
+    return g_steal_pointer (&texture);
+
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
+  bgra = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, bgra, (gsize) w * 4);
+  rgb = g_malloc ((gsize) w * h * 3);
+  /* GDK hands out premultiplied B, G, R, A bytes; the thumbnail is opaque. */
+  for (gsize p = 0; p < (gsize) w * h; p++)
+    {
+      rgb[p * 3 + 0] = bgra[p * 4 + 2];
+      rgb[p * 3 + 1] = bgra[p * 4 + 1];
+      rgb[p * 3 + 2] = bgra[p * 4 + 0];
+    }
+  overlay = veil_heatmap_render (map, map_w, map_h, rgb, (guint) w, (guint) h, &error);
+  if (overlay == NULL)
+    {
+      g_debug ("No heatmap: %s", error->message);
+      return g_steal_pointer (&texture);
+    }
+  bytes = g_bytes_new_take (g_steal_pointer (&overlay), (gsize) w * h * 3);
+  return gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8, bytes, (gsize) w * 3);
+}
+
+static void
+update (VeilAlertCard *self)
+{
+  g_autoptr(GString) figures = g_string_new (NULL);
+  g_autofree char *sentence = NULL;
+  g_autofree char *location = NULL;
+  gboolean has_alert = self->alert != NULL;
+  const char *actions[] = { "dismiss", "wrong", "open-folder", "reveal", "delete" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autofree char *name = g_strconcat ("card.", actions[i], NULL);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), name, has_alert && self->context != NULL);
+    }
+  if (!has_alert)
+    return;
+
+  if (veil_verdict_get_n_reasons (self->alert->verdict) > 0)
+    sentence = veil_reason_describe (veil_verdict_get_reason (self->alert->verdict, 0));
+  for (guint i = 0; i < veil_verdict_get_n_reasons (self->alert->verdict); i++)
+    {
+      g_autofree char *line = veil_reason_describe_figures (veil_verdict_get_reason (self->alert->verdict, i));
+      g_string_append_printf (figures, "%s%s", i > 0 ? "\n" : "", line);
+    }
+  /* Translators: where the picture is */
+  location = g_strdup_printf (_("Location: %s"), self->alert->path);
+
+  gtk_label_set_text (self->sentence_label, sentence != NULL ? sentence : "");
+  gtk_label_set_text (self->figures_label, figures->str);
+  gtk_label_set_text (self->location_label, location);
+  gtk_label_set_text (self->state_label, state_sentence (self->alert->state));
+
+  if (!self->revealed && ensure_scan_store (self) != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) png = veil_scan_store_get_thumbnail (self->scan_store, self->alert->id, &error);
+      g_autoptr(GdkTexture) preview = png != NULL ? render_preview (self, png) : NULL;
+
+      gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (preview));
+    }
+}
+
+static void
+set_state (VeilAlertCard *self,
+           const char    *state)
+{
+  g_free (self->alert->state);
+  self->alert->state = g_strdup (state);
+  update (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+dismiss_action (GtkWidget  *widget,
+                const char *action,
+                GVariant   *param)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!check_unlocked (self) || ensure_scan_store (self) == NULL)
+    return;
+  if (!veil_scan_store_dismiss_alert (self->scan_store, self->alert->id, &error))
+    toast (self, error->message);
+  else
+    set_state (self, VEIL_ALERT_STATE_DISMISSED);
+}
+
+static void
+wrong_action (GtkWidget  *widget,
+              const char *action,
+              GVariant   *param)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!check_unlocked (self) || ensure_scan_store (self) == NULL)
+    return;
+  /* Scans load the exception list from the store, so no analyzer needs telling here. */
+  if (!veil_scan_store_mark_wrong (self->scan_store, self->alert->id, NULL, &error))
+    toast (self, error->message);
+  else
+    set_state (self, VEIL_ALERT_STATE_WRONG);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action,
+               GVariant   *param)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!check_unlocked (self) || ensure_scan_store (self) == NULL)
+    return;
+  if (!veil_scan_store_delete_alert (self->scan_store, self->alert->id, &error))
+    toast (self, error->message);
+  else
+    {
+      gtk_picture_set_paintable (self->picture, NULL);
+      gtk_label_set_text (self->state_label, _("This alert was deleted."));
+      gtk_widget_action_set_enabled (widget, "card.dismiss", FALSE);
+      gtk_widget_action_set_enabled (widget, "card.wrong", FALSE);
+      gtk_widget_action_set_enabled (widget, "card.reveal", FALSE);
+      gtk_widget_action_set_enabled (widget, "card.delete", FALSE);
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
+}
+
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *action,
+                    GVariant   *param)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
+  g_autoptr(GFile) file = g_file_new_for_path (self->alert->path);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *uri = parent != NULL ? g_file_get_uri (parent) : NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (uri == NULL || !check_unlocked (self))
+    return;
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+static void
+reveal_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VeilAlertCard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilImage) image = veil_image_load_file_finish (result, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  const guint8 *rgb;
+  guint w = 0, h = 0;
+
+  if (image == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  rgb = veil_image_get_thumbnail (image, &w, &h);
+  bytes = g_bytes_new (rgb, (gsize) w * h * 3);
+  texture = gdk_memory_texture_new ((int) w, (int) h, GDK_MEMORY_R8G8B8, bytes, (gsize) w * 3);
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  self->revealed = TRUE;
+}
+
+static void
+reveal_action (GtkWidget  *widget,
+               const char *action,
+               GVariant   *param)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
+  g_autoptr(GError) error = NULL;
+  VeilImageLimits limits;
+
+  if (!check_unlocked (self))
+    return;
+  /* Logged before anything is shown, so the child's page can say that it happened. */
+  if (!veil_store_add_audit (veil_context_get_store (self->context), self->alert->profile_id,
+                             VEIL_ACTOR_GUARDIAN, "alert-revealed", "", &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  veil_image_limits_init_default (&limits);
+  veil_image_load_file_async (self->alert->path, VEIL_IMAGE_NEED_THUMBNAIL, &limits, self->cancellable,
+                              reveal_loaded_cb, g_object_ref (self));
+}
+
+static void
+veil_alert_card_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (veil_alert_card_parent_class)->constructed (object);
+  update (VEIL_ALERT_CARD (object));
+}
+
+static void
+veil_alert_card_dispose (GObject *object)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (object);
+
+  g_cancellable_cancel (self->cancellable);
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_ALERT_CARD);
+  g_clear_object (&self->scan_store);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (veil_alert_card_parent_class)->dispose (object);
+}
+
+static void
+veil_alert_card_finalize (GObject *object)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->profile, veil_profile_unref);
+  g_clear_pointer (&self->alert, veil_alert_free);
+
+  G_OBJECT_CLASS (veil_alert_card_parent_class)->finalize (object);
+}
+
+static void
+veil_alert_card_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    case PROP_PROFILE:
+      g_value_set_boxed (value, self->profile);
+      break;
+    case PROP_ALERT:
+      g_value_set_boxed (value, self->alert);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_alert_card_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    case PROP_PROFILE:
+      self->profile = g_value_dup_boxed (value);
+      break;
+    case PROP_ALERT:
+      self->alert = g_value_dup_boxed (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_alert_card_class_init (VeilAlertCardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->constructed = veil_alert_card_constructed;
+  object_class->dispose = veil_alert_card_dispose;
+  object_class->finalize = veil_alert_card_finalize;
+  object_class->get_property = veil_alert_card_get_property;
+  object_class->set_property = veil_alert_card_set_property;
+
+  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, VEIL_TYPE_CONTEXT, flags);
+  properties[PROP_PROFILE] = g_param_spec_boxed ("profile", NULL, NULL, VEIL_TYPE_PROFILE, flags);
+  properties[PROP_ALERT] = g_param_spec_boxed ("alert", NULL, NULL, VEIL_TYPE_ALERT, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VeilAlertCard::changed:
+   *
+   * The guardian dismissed, corrected or deleted the alert.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-alert-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, toasts);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, picture);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, sentence_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, figures_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, location_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, state_label);
+
+  gtk_widget_class_install_action (widget_class, "card.dismiss", NULL, dismiss_action);
+  gtk_widget_class_install_action (widget_class, "card.wrong", NULL, wrong_action);
+  gtk_widget_class_install_action (widget_class, "card.open-folder", NULL, open_folder_action);
+  gtk_widget_class_install_action (widget_class, "card.reveal", NULL, reveal_action);
+  gtk_widget_class_install_action (widget_class, "card.delete", NULL, delete_action);
+}
+
+static void
+veil_alert_card_init (VeilAlertCard *self)
+{
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+veil_alert_card_new (VeilContext *context,
+                     VeilProfile *profile,
+                     VeilAlert   *alert)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (context), NULL);
+  g_return_val_if_fail (alert != NULL, NULL);
+
+  return g_object_new (VEIL_TYPE_ALERT_CARD, "context", context, "profile", profile, "alert", alert, NULL);
+}
+
+/* Returns: (transfer none) (nullable): the alert shown */
+VeilAlert *
+veil_alert_card_get_alert (VeilAlertCard *self)
+{
+  g_return_val_if_fail (VEIL_IS_ALERT_CARD (self), NULL);
+  return self->alert;
+}
+
+/* Returns: whether the unblurred picture is on screen */
+gboolean
+veil_alert_card_get_revealed (VeilAlertCard *self)
+{
+  g_return_val_if_fail (VEIL_IS_ALERT_CARD (self), FALSE);
+  return self->revealed;
+}
