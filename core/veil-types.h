@@ -12,6 +12,7 @@ typedef struct _VeilImage VeilImage;
 typedef struct _VeilPdq VeilPdq;
 typedef struct _VeilHashList VeilHashList;
 typedef struct _VeilHashIndex VeilHashIndex;
+
 /* issue 4: model and classifier */
 typedef struct _VeilModel VeilModel;
 typedef struct _VeilClassifier VeilClassifier;

@@ -22,6 +22,10 @@
 #include "veil-store.h"
 #include "veil-guardian.h"
 #include "veil-context.h"
+/* issue 7 */
+#include "veil-help-resources.h"
+#include "veil-report.h"
+#include "veil-watcher.h"
 /* issue 6 */
 #include "veil-verdict.h"
 #include "veil-analyzer.h"

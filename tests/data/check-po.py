@@ -49,7 +49,9 @@ def main():
         cmd = ["xgettext", "--from-code=UTF-8", "--add-comments", "-D", root,
                "-f", os.path.join(root, "po", "POTFILES.in"), "-o", pot]
         cmd += ["--keyword=" + k for k in KEYWORDS]
-        subprocess.run(cmd, check=True)
+        # ITS rules for the help-resources file live in data/its.
+        env = dict(os.environ, GETTEXTDATADIRS=os.path.join(root, "data"))
+        subprocess.run(cmd, check=True, env=env)
         with open(os.path.join(root, "po", "LINGUAS")) as f:
             languages = [l.strip() for l in f if l.strip() and not l.startswith("#")]
         if not languages:
