@@ -14,56 +14,11 @@
 
 /* VeilScanStore keeps its own SQLite connection to VeilStore's database: scan workers write
  * one file's results at a time from many threads, and their transactions must not interleave
- * with the store's. Its tables are created here, idempotently, until the store's migrations
- * take them over; they reference the store's profiles and alerts so that deleting a profile
- * deletes what its scans left. */
+ * with the store's. Its tables come with the store's schema (version 4); they reference the
+ * store's profiles and alerts so that deleting a profile deletes what its scans left. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
-static const char schema[] =
-  "CREATE TABLE IF NOT EXISTS scan_files ("
-  "  path TEXT PRIMARY KEY,"
-  "  device INTEGER NOT NULL,"
-  "  inode INTEGER NOT NULL,"
-  "  size INTEGER NOT NULL,"
-  "  mtime INTEGER NOT NULL,"
-  "  classifier TEXT NOT NULL,"
-  "  pdq BLOB,"
-  "  quality INTEGER NOT NULL DEFAULT 0,"
-  "  scores TEXT,"
-  "  failure TEXT,"
-  "  scanned INTEGER NOT NULL);"
-  "CREATE TABLE IF NOT EXISTS alert_files ("
-  "  alert_id INTEGER PRIMARY KEY REFERENCES alerts (id) ON DELETE CASCADE,"
-  "  path TEXT NOT NULL);"
-  "CREATE INDEX IF NOT EXISTS alerts_by_pdq ON alerts (profile_id, pdq);"
-  "CREATE TABLE IF NOT EXISTS alert_exceptions ("
-  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
-  "  pdq BLOB NOT NULL,"
-  "  time INTEGER NOT NULL,"
-  "  PRIMARY KEY (profile_id, pdq));"
-  "CREATE TABLE IF NOT EXISTS scan_runs ("
-  "  id INTEGER PRIMARY KEY,"
-  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
-  "  started INTEGER NOT NULL,"
-  "  finished INTEGER,"
-  "  summary TEXT);"
-  "CREATE TABLE IF NOT EXISTS profile_hash_lists ("
-  "  id INTEGER PRIMARY KEY,"
-  "  profile_id INTEGER REFERENCES profiles (id) ON DELETE CASCADE,"
-  "  name TEXT NOT NULL,"
-  "  source TEXT NOT NULL,"
-  "  version INTEGER NOT NULL,"
-  "  imported INTEGER NOT NULL,"
-  "  entries INTEGER NOT NULL,"
-  "  hashes BLOB NOT NULL,"
-  "  labels BLOB NOT NULL);"
-  "CREATE TABLE IF NOT EXISTS protected_images ("
-  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
-  "  md5 TEXT NOT NULL,"
-  "  pdq BLOB NOT NULL,"
-  "  added INTEGER NOT NULL,"
-  "  PRIMARY KEY (profile_id, md5));";
 
 struct _VeilScanStore
 {
@@ -391,7 +346,6 @@ veil_scan_store_new (VeilStore  *store,
                      GError    **error)
 {
   g_autoptr(VeilScanStore) self = NULL;
-  g_autofree char *sql = NULL;
 
   g_return_val_if_fail (VEIL_IS_STORE (store), NULL);
 
@@ -404,13 +358,8 @@ veil_scan_store_new (VeilStore  *store,
       return NULL;
     }
   sqlite3_busy_timeout (self->db, 10000);
-  sql = g_strconcat ("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;"
-                     "BEGIN IMMEDIATE;", schema, "COMMIT;", NULL);
-  if (!exec (self, sql, error))
-    {
-      rollback (self);
-      return NULL;
-    }
+  if (!exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;", error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 

@@ -121,6 +121,55 @@ static const char * const migrations[VEIL_STORE_SCHEMA_VERSION] = {
   "  PRIMARY KEY (profile_id, version));"
   "INSERT INTO profile_versions (profile_id, version, data, saved)"
   "  SELECT id, version, data, updated FROM profiles;",
+
+  /* 3 -> 4: what library scans keep: per-file results (replacing the never-used scan_cache,
+   * which lacked the inode and the classifier's identity), where alerted pictures are, the
+   * guardian's "this was wrong" list, scan runs, per-profile hash lists and the child's
+   * "protect my images" hashes */
+  "DROP TABLE scan_cache;"
+  "CREATE TABLE IF NOT EXISTS scan_files ("
+  "  path TEXT PRIMARY KEY,"
+  "  device INTEGER NOT NULL,"
+  "  inode INTEGER NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  mtime INTEGER NOT NULL,"
+  "  classifier TEXT NOT NULL,"
+  "  pdq BLOB,"
+  "  quality INTEGER NOT NULL DEFAULT 0,"
+  "  scores TEXT,"
+  "  failure TEXT,"
+  "  scanned INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS alert_files ("
+  "  alert_id INTEGER PRIMARY KEY REFERENCES alerts (id) ON DELETE CASCADE,"
+  "  path TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS alerts_by_pdq ON alerts (profile_id, pdq);"
+  "CREATE TABLE IF NOT EXISTS alert_exceptions ("
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  pdq BLOB NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  PRIMARY KEY (profile_id, pdq));"
+  "CREATE TABLE IF NOT EXISTS scan_runs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  started INTEGER NOT NULL,"
+  "  finished INTEGER,"
+  "  summary TEXT);"
+  "CREATE TABLE IF NOT EXISTS profile_hash_lists ("
+  "  id INTEGER PRIMARY KEY,"
+  "  profile_id INTEGER REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL,"
+  "  source TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  imported INTEGER NOT NULL,"
+  "  entries INTEGER NOT NULL,"
+  "  hashes BLOB NOT NULL,"
+  "  labels BLOB NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS protected_images ("
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  md5 TEXT NOT NULL,"
+  "  pdq BLOB NOT NULL,"
+  "  added INTEGER NOT NULL,"
+  "  PRIMARY KEY (profile_id, md5));",
 };
 
 /* --- SQLite helpers ------------------------------------------------------------------------ */
@@ -1927,7 +1976,9 @@ veil_store_erase_all (VeilStore  *self,
   if (!begin (self, error))
     return FALSE;
   if (!db_exec (self->db,
-                "DELETE FROM reports; DELETE FROM alerts; DELETE FROM scans; DELETE FROM scan_cache;"
+                "DELETE FROM reports; DELETE FROM alert_files; DELETE FROM alerts; DELETE FROM scans;"
+                "DELETE FROM scan_files; DELETE FROM scan_runs; DELETE FROM alert_exceptions;"
+                "DELETE FROM profile_hash_lists; DELETE FROM protected_images;"
                 "DELETE FROM consent; DELETE FROM audit; DELETE FROM profile_versions;"
                 "DELETE FROM profiles; DELETE FROM meta;", error))
     {

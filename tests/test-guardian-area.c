@@ -349,6 +349,11 @@ test_edit_profile (UiFixture     *fixture,
   page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
   g_assert_true (VEIL_IS_PROFILE_PAGE (page));
 
+  /* Next to the settings, the child's folder checks and the guardian's alert queue. */
+  g_assert_nonnull (find_descendant (area, VEIL_TYPE_SCAN_PAGE, NULL));
+  g_assert_nonnull (find_descendant (area, VEIL_TYPE_REVIEW_QUEUE, NULL));
+  g_assert_true (veil_scan_page_get_profile (VEIL_SCAN_PAGE (find_descendant (area, VEIL_TYPE_SCAN_PAGE, NULL))) != NULL);
+
   /* Each protection has a one-line explanation and a preview of what the child will see. */
   alerts_row = find_descendant (page, ADW_TYPE_EXPANDER_ROW, "alerts_row");
   scan_row = find_descendant (page, ADW_TYPE_EXPANDER_ROW, "scan_row");

@@ -157,7 +157,9 @@ test_store_open_new (StoreFixture  *fixture,
 
   /* Every table the later issues fill exists now. */
   for (const char * const *t = (const char *[]) { "profiles", "profile_versions", "consent", "audit", "alerts",
-                                                   "reports", "scans", "scan_cache", "meta", NULL }; *t; t++)
+                                                   "reports", "scans", "meta", "scan_files", "alert_files",
+                                                   "alert_exceptions", "scan_runs", "profile_hash_lists",
+                                                   "protected_images", NULL }; *t; t++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'", *t);
       g_assert_cmpint (count_rows (fixture->path, sql), ==, 1);
@@ -255,6 +257,14 @@ test_store_migrations (StoreFixture  *fixture,
       if (from >= 2)
         exec_sql (fixture->path,
                   "INSERT INTO alerts (profile_id, time, source, reasons) VALUES (1, 170, 'message', 'classifier 0.93');");
+      if (from >= 3)
+        {
+          /* Version 3 keeps every saved version next to the current one. */
+          g_autofree char *sql = g_strdup_printf (
+            "INSERT INTO profile_versions (profile_id, version, data, saved) VALUES (1, 4, '%s', 200);",
+            legacy_profile_json);
+          exec_sql (fixture->path, sql);
+        }
 
       store = veil_store_new (fixture->path, NULL, &error);
       g_assert_no_error (error);
@@ -274,7 +284,7 @@ test_store_migrations (StoreFixture  *fixture,
       g_assert_cmpuint (audit->len, ==, 1);
       g_assert_cmpuint (veil_store_count_alerts (store, 1, NULL), ==, from >= 2 ? 1 : 0);
 
-      /* Version 3 keeps versions: the current one was carried over. */
+      /* Versions are kept (from version 3 on): the current one was carried over. */
       v1 = veil_store_get_profile_version (store, 1, 4, &error);
       g_assert_no_error (error);
       g_assert_true (veil_profile_equal_settings (v1, mia));
@@ -839,9 +849,19 @@ test_store_export_and_erase (StoreFixture  *fixture,
   g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_EXISTS);
   g_clear_error (&error);
 
+  /* What library scans keep, including hash lists for every profile and paths of the
+   * child's pictures, goes too. */
+  exec_sql (fixture->path,
+            "INSERT INTO scan_files (path, device, inode, size, mtime, classifier, scanned)"
+            "  VALUES ('/home/child/Pictures/PRIVATEPATH.jpg', 1, 2, 3, 4, 'model', 5);"
+            "INSERT INTO profile_hash_lists (profile_id, name, source, version, imported, entries, hashes, labels)"
+            "  VALUES (NULL, 'Family list', 'guardian', 1, 1, 0, x'', x'');");
+
   g_assert_true (veil_store_erase_all (store, &error));
   g_assert_no_error (error);
-  for (const char * const *t = (const char *[]) { "profiles", "profile_versions", "consent", "audit", "alerts", "meta", NULL }; *t; t++)
+  for (const char * const *t = (const char *[]) { "profiles", "profile_versions", "consent", "audit", "alerts", "meta",
+                                                  "scan_files", "alert_files", "alert_exceptions", "scan_runs",
+                                                  "profile_hash_lists", "protected_images", NULL }; *t; t++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", *t);
       g_assert_cmpint (count_rows (fixture->path, sql), ==, 0);
@@ -853,7 +873,10 @@ test_store_export_and_erase (StoreFixture  *fixture,
     gsize len;
     g_assert_true (g_file_get_contents (fixture->path, &db, &len, NULL));
     for (gsize i = 0; i + 13 <= len; i++)
-      g_assert_false (memcmp (db + i, "THUMBNAILDATA", 13) == 0);
+      {
+        g_assert_false (memcmp (db + i, "THUMBNAILDATA", 13) == 0);
+        g_assert_false (memcmp (db + i, "PRIVATEPATH", 11) == 0);
+      }
   }
 }
 

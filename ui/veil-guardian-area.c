@@ -7,6 +7,8 @@
 
 #include "veil-guardian-area.h"
 #include "veil-profile-page.h"
+#include "veil-review-queue.h"
+#include "veil-scan-page.h"
 
 /* The guardian area, shown only while the guardian is unlocked: the children's profiles,
  * export and erase. It locks itself after a few minutes without input, so a computer left
@@ -141,6 +143,39 @@ profile_deleted_cb (VeilGuardianArea *self)
   g_signal_emit (self, signals[SHOW_MESSAGE], 0, _("Profile deleted"));
 }
 
+/* A child's settings, their library checks and the alerts for the guardian, as three views
+ * of one profile. */
+static GtkWidget *
+build_profile_views (VeilGuardianArea *self,
+                     GtkWidget        *settings_page,
+                     VeilProfile      *profile)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  AdwViewStack *views = ADW_VIEW_STACK (adw_view_stack_new ());
+  GtkWidget *switcher = adw_view_switcher_new ();
+  AdwViewStackPage *page;
+
+  page = adw_view_stack_add_titled (views, settings_page, "settings", _("Settings"));
+  adw_view_stack_page_set_icon_name (page, "emblem-system-symbolic");
+  page = adw_view_stack_add_titled (views, veil_scan_page_new (self->context, profile), "scan", _("Folder Checks"));
+  adw_view_stack_page_set_icon_name (page, "folder-pictures-symbolic");
+  page = adw_view_stack_add_titled (views, veil_review_queue_new (self->context, profile), "alerts", _("Alerts"));
+  adw_view_stack_page_set_icon_name (page, "dialog-warning-symbolic");
+  gtk_widget_set_vexpand (GTK_WIDGET (views), TRUE);
+
+  adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (switcher), views);
+  /* Icons over labels fit the 360 px phone width; wide windows get labels beside icons. */
+  adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_SWITCHER_POLICY_NARROW);
+  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (switcher, 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (switcher), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Profile views"), -1);
+
+  gtk_box_append (GTK_BOX (box), switcher);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (views));
+  return box;
+}
+
 static void
 open_profile_action (GtkWidget  *widget,
                      const char *action_name,
@@ -164,7 +199,7 @@ open_profile_action (GtkWidget  *widget,
   page = veil_profile_page_new (self->context, profile);
   g_signal_connect_object (page, "saved", G_CALLBACK (profile_saved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "deleted", G_CALLBACK (profile_deleted_cb), self, G_CONNECT_SWAPPED);
-  adw_bin_set_child (self->profile_bin, page);
+  adw_bin_set_child (self->profile_bin, build_profile_views (self, page, profile));
   gtk_stack_set_visible_child_name (self->stack, "profile");
 }
 
@@ -629,6 +664,13 @@ veil_guardian_area_set_lock_timeout (VeilGuardianArea *self,
 GtkWidget *
 veil_guardian_area_get_profile_page (VeilGuardianArea *self)
 {
+  GtkWidget *views;
+
   g_return_val_if_fail (VEIL_IS_GUARDIAN_AREA (self), NULL);
-  return adw_bin_get_child (self->profile_bin);
+
+  /* The profile's views are a switcher above a view stack; the settings are one of them. */
+  views = adw_bin_get_child (self->profile_bin);
+  if (views == NULL)
+    return NULL;
+  return adw_view_stack_get_child_by_name (ADW_VIEW_STACK (gtk_widget_get_last_child (views)), "settings");
 }

@@ -88,6 +88,32 @@ format_time (gint64 unix_time)
   return g_date_time_format (when, _("%e %B, %H:%M"));
 }
 
+/* Library-scan alerts held back from the guardian (below the profile's threshold) are shown
+ * to the child as a count, never as pictures, names or places. */
+static void
+add_held_count (VeilTransparencyPage *self,
+                VeilStore            *store,
+                VeilProfile          *profile)
+{
+  g_autoptr(VeilScanStore) scans = veil_scan_store_new (store, NULL);
+  g_autofree char *title = NULL;
+  guint held;
+
+  if (scans == NULL)
+    return;
+  held = veil_scan_store_count_alerts (scans, veil_profile_get_id (profile), VEIL_ALERT_STATE_HELD);
+  if (held == 0)
+    return;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%u picture found by a folder check is held",
+                                        "%u pictures found by folder checks are held",
+                                        held),
+                           held);
+  add_row (self, self->activity_group, title,
+           _("Nobody is told about them unless more are found. Only this number is shown here."));
+}
+
 static void
 show_profile (VeilTransparencyPage *self)
 {
@@ -179,6 +205,7 @@ show_profile (VeilTransparencyPage *self)
       add_row (self, self->guardian_group, sentence, when);
       n_guardian++;
     }
+  add_held_count (self, store, profile);
   if (n_activity == 0)
     add_row (self, self->activity_group, _("No checks or alerts yet"), NULL);
   if (n_guardian == 0)

@@ -11,3 +11,6 @@
 #include "veil-profile-page.h"
 #include "veil-acknowledgment.h"
 #include "veil-transparency-page.h"
+#include "veil-alert-card.h"
+#include "veil-review-queue.h"
+#include "veil-scan-page.h"
