@@ -7,6 +7,7 @@
 
 #include "veil-application.h"
 #include "veil-ui.h"
+#include "veil-test-app.h"
 #include "veil-test-keyring.h"
 #include "veil-test-utils.h"
 
@@ -16,183 +17,6 @@
  * outside Veil, erase, and a transparency page that shows words only, never pictures. */
 
 #define PIN "482916"
-
-typedef struct {
-  VeilApplication *app;
-  VeilWindow      *window;
-  char            *data_dir;
-} UiFixture;
-
-static VeilApplication *shared_app;
-
-static const SecretSchema *
-any_veil_item_schema (void)
-{
-  static const SecretSchema schema = {
-    "io.github.veilapp.Veil.Guardian", SECRET_SCHEMA_NONE,
-    {
-      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "data-dir", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    },
-    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  };
-  return &schema;
-}
-
-typedef gboolean (*Predicate) (gpointer data);
-
-/* Spins the main context until @pred holds; a lost callback fails the test, not hangs it. */
-static void
-wait_until (Predicate pred,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for the UI");
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
-static gboolean
-context_ready (gpointer data)
-{
-  return veil_context_get_ready (data);
-}
-
-static void
-load_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  veil_context_load_finish (VEIL_CONTEXT (source), result, NULL);
-}
-
-static void
-activate_cb (GApplication *app,
-             gpointer      user_data)
-{
-  UiFixture *fixture = user_data;
-
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (VEIL_IS_WINDOW (l->data))
-      fixture->window = l->data;
-  g_application_hold (app);
-}
-
-/* Each case gets its own data folder: the context is reloaded on it before the window opens. */
-static void
-fixture_setup (UiFixture     *fixture,
-               gconstpointer  data)
-{
-  g_autofree char *tmp = veil_test_make_tmpdir ();
-  g_autofree char *db = NULL;
-  VeilContext *context;
-  gulong id;
-
-  fixture->app = shared_app;
-  fixture->data_dir = g_build_filename (tmp, "veil", NULL);
-  db = g_build_filename (fixture->data_dir, "veil.db", NULL);
-  context = veil_application_get_context (fixture->app);
-
-  /* Let the start-up load finish first, then load this case's store. */
-  wait_until (context_ready, context);
-  veil_context_load_async (context, db, NULL, load_cb, NULL);
-  while (veil_context_get_store (context) == NULL ||
-         g_strcmp0 (veil_store_get_path (veil_context_get_store (context)), db) != 0)
-    {
-      if (veil_context_get_store (context) == NULL && veil_context_get_store_error (context) != NULL)
-        g_error ("%s", veil_context_get_store_error (context)->message);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  id = g_signal_connect_after (fixture->app, "activate", G_CALLBACK (activate_cb), fixture);
-  g_application_activate (G_APPLICATION (fixture->app));
-  g_signal_handler_disconnect (fixture->app, id);
-  g_assert_nonnull (fixture->window);
-}
-
-static void
-fixture_teardown (UiFixture     *fixture,
-                  gconstpointer  data)
-{
-  GList *windows;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_path_get_dirname (fixture->data_dir);
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
-  g_application_release (G_APPLICATION (fixture->app));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-
-  /* The keyring-missing child has no keyring to clean. */
-  if (!g_test_subprocess ())
-    {
-      secret_password_clear_sync (any_veil_item_schema (), NULL, &error, "data-dir", fixture->data_dir, NULL);
-      g_assert_no_error (error);
-    }
-  veil_test_rm_rf (tmp);
-  g_free (fixture->data_dir);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget  *root,
-                 GType       type,
-                 const char *name)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
-      (name == NULL || g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), name) == 0))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-collect_labels (GtkWidget *root,
-                GString   *out)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root))
-    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (root)));
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, out);
-}
-
-static gboolean
-label_visible (GtkWidget *label)
-{
-  return gtk_widget_get_visible (label) && *gtk_label_get_text (GTK_LABEL (label)) != '\0';
-}
-
-static VeilContext *
-get_context (UiFixture *fixture)
-{
-  return veil_application_get_context (fixture->app);
-}
-
-static VeilProfile *
-lookup (UiFixture  *fixture,
-        const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  VeilProfile *p = veil_store_lookup_profile (veil_context_get_store (get_context (fixture)), name, &error);
-
-  g_assert_no_error (error);
-  return p;
-}
 
 static GtkWidget *
 find_row (GtkWidget  *root,
@@ -213,11 +37,11 @@ find_row (GtkWidget  *root,
 }
 
 static VeilProfile *
-save_profile (UiFixture  *fixture,
+save_profile (VeilAppFixture  *fixture,
               const char *name,
               ...)
 {
-  VeilGuardian *guardian = veil_context_get_guardian (get_context (fixture));
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new (name);
   g_autoptr(VeilProfile) p = NULL;
   g_autoptr(GError) error = NULL;
@@ -237,9 +61,9 @@ save_profile (UiFixture  *fixture,
 
 /* Two children, set up through the core API; guardian settings locked afterwards. */
 static void
-fill_store (UiFixture *fixture)
+fill_store (VeilAppFixture *fixture)
 {
-  VeilGuardian *guardian = veil_context_get_guardian (get_context (fixture));
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilProfile) mia = NULL;
   g_autoptr(VeilProfile) noah = NULL;
@@ -262,24 +86,24 @@ page_is (gpointer data)
 }
 
 static void
-wait_for_page (UiFixture  *fixture,
+wait_for_page (VeilAppFixture  *fixture,
                const char *name)
 {
   void *args[] = { fixture->window, (void *) name };
-  wait_until (page_is, args);
+  veil_test_wait_until (page_is, args);
 }
 
 static gboolean
 error_shown (gpointer data)
 {
-  return label_visible (data);
+  return veil_test_label_visible (data);
 }
 
 static void
-unlock_through_ui (UiFixture *fixture)
+unlock_through_ui (VeilAppFixture *fixture)
 {
   GtkWidget *lock = veil_window_get_page (fixture->window, "lock");
-  GtkWidget *pin_row = find_descendant (lock, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
+  GtkWidget *pin_row = veil_test_find_descendant (lock, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-guardian", NULL);
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "lock");
@@ -289,13 +113,13 @@ unlock_through_ui (UiFixture *fixture)
 }
 
 static void
-test_unlock (UiFixture     *fixture,
+test_unlock (VeilAppFixture     *fixture,
              gconstpointer  data)
 {
   GtkWidget *lock = veil_window_get_page (fixture->window, "lock");
   GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
-  GtkWidget *pin_row = find_descendant (lock, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
-  GtkWidget *error_label = find_descendant (lock, GTK_TYPE_LABEL, "error_label");
+  GtkWidget *pin_row = veil_test_find_descendant (lock, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
+  GtkWidget *error_label = veil_test_find_descendant (lock, GTK_TYPE_LABEL, "error_label");
   GtkWidget *mia_row, *noah_row;
 
   fill_store (fixture);
@@ -307,7 +131,7 @@ test_unlock (UiFixture     *fixture,
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "lock");
   gtk_editable_set_text (GTK_EDITABLE (pin_row), "111222");
   gtk_widget_activate_action (lock, "lock.unlock", NULL);
-  wait_until (error_shown, error_label);
+  veil_test_wait_until (error_shown, error_label);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "not the guardian PIN"));
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "lock");
   /* The typed PIN does not linger in the entry. */
@@ -327,11 +151,11 @@ test_unlock (UiFixture     *fixture,
 
   /* Back to the main page locks guardian settings. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
-  g_assert_false (veil_guardian_get_unlocked (veil_context_get_guardian (get_context (fixture))));
+  g_assert_false (veil_guardian_get_unlocked (veil_context_get_guardian (veil_test_app_get_context (fixture))));
 }
 
 static void
-test_edit_profile (UiFixture     *fixture,
+test_edit_profile (VeilAppFixture     *fixture,
                    gconstpointer  data)
 {
   GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
@@ -342,7 +166,7 @@ test_edit_profile (UiFixture     *fixture,
   VeilProtectionStatus status;
 
   fill_store (fixture);
-  noah = lookup (fixture, "Noah");
+  noah = veil_test_app_lookup (fixture, "Noah");
   unlock_through_ui (fixture);
 
   g_assert_true (gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah)));
@@ -350,13 +174,13 @@ test_edit_profile (UiFixture     *fixture,
   g_assert_true (VEIL_IS_PROFILE_PAGE (page));
 
   /* Next to the settings, the child's folder checks and the guardian's alert queue. */
-  g_assert_nonnull (find_descendant (area, VEIL_TYPE_SCAN_PAGE, NULL));
-  g_assert_nonnull (find_descendant (area, VEIL_TYPE_REVIEW_QUEUE, NULL));
-  g_assert_true (veil_scan_page_get_profile (VEIL_SCAN_PAGE (find_descendant (area, VEIL_TYPE_SCAN_PAGE, NULL))) != NULL);
+  g_assert_nonnull (veil_test_find_descendant (area, VEIL_TYPE_SCAN_PAGE, NULL));
+  g_assert_nonnull (veil_test_find_descendant (area, VEIL_TYPE_REVIEW_QUEUE, NULL));
+  g_assert_true (veil_scan_page_get_profile (VEIL_SCAN_PAGE (veil_test_find_descendant (area, VEIL_TYPE_SCAN_PAGE, NULL))) != NULL);
 
   /* Each protection has a one-line explanation and a preview of what the child will see. */
-  alerts_row = find_descendant (page, ADW_TYPE_EXPANDER_ROW, "alerts_row");
-  scan_row = find_descendant (page, ADW_TYPE_EXPANDER_ROW, "scan_row");
+  alerts_row = veil_test_find_descendant (page, ADW_TYPE_EXPANDER_ROW, "alerts_row");
+  scan_row = veil_test_find_descendant (page, ADW_TYPE_EXPANDER_ROW, "scan_row");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (alerts_row)), ==, "Telling the guardian");
   g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (alerts_row)), ==, "Tells the guardian when Veil blurs a picture.");
   g_assert_nonnull (find_row (page, "What the Child Will See"));
@@ -365,24 +189,24 @@ test_edit_profile (UiFixture     *fixture,
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (alerts_row), TRUE);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (scan_row), TRUE);
   gtk_widget_activate_action (page, "profile.add-folder", "s", "/home/noah/Pictures");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_descendant (page, ADW_TYPE_COMBO_ROW, "sensitivity_row")), VEIL_SENSITIVITY_STRICT);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (page, GTK_TYPE_SPIN_BUTTON, "retention_spin")), 7);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (veil_test_find_descendant (page, ADW_TYPE_COMBO_ROW, "sensitivity_row")), VEIL_SENSITIVITY_STRICT);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (veil_test_find_descendant (page, GTK_TYPE_SPIN_BUTTON, "retention_spin")), 7);
   /* A birth year that cannot be a child's is refused with a reason, and nothing is saved. */
-  gtk_editable_set_text (GTK_EDITABLE (find_descendant (page, ADW_TYPE_ENTRY_ROW, "birth_year_row")), "1950");
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "birth_year_row")), "1950");
   gtk_widget_activate_action (page, "profile.save", NULL);
-  g_assert_true (gtk_widget_get_visible (find_descendant (page, GTK_TYPE_LABEL, "error_label")));
+  g_assert_true (gtk_widget_get_visible (veil_test_find_descendant (page, GTK_TYPE_LABEL, "error_label")));
   {
-    g_autoptr(VeilProfile) unchanged = lookup (fixture, "Noah");
+    g_autoptr(VeilProfile) unchanged = veil_test_app_lookup (fixture, "Noah");
     g_assert_cmpuint (veil_profile_get_version (unchanged), ==, 1);
   }
-  gtk_editable_set_text (GTK_EDITABLE (find_descendant (page, ADW_TYPE_ENTRY_ROW, "birth_year_row")), "");
-  gtk_editable_set_text (GTK_EDITABLE (find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_name_row")), "Aunt Jo");
-  gtk_editable_set_text (GTK_EDITABLE (find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_contact_row")), "+49 30 1234");
-  g_signal_emit_by_name (find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_contact_row"), "apply");
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "birth_year_row")), "");
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_name_row")), "Aunt Jo");
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_contact_row")), "+49 30 1234");
+  g_signal_emit_by_name (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_contact_row"), "apply");
   g_assert_nonnull (find_row (page, "Aunt Jo"));
   g_assert_true (gtk_widget_activate_action (page, "profile.save", NULL));
 
-  saved = lookup (fixture, "Noah");
+  saved = veil_test_app_lookup (fixture, "Noah");
   g_assert_cmpuint (veil_profile_get_version (saved), ==, 2);
   g_assert_true (veil_profile_get_protection_enabled (saved, VEIL_PROTECTION_GUARDIAN_ALERTS));
   g_assert_true (veil_profile_get_protection_enabled (saved, VEIL_PROTECTION_LIBRARY_SCAN));
@@ -396,7 +220,7 @@ test_edit_profile (UiFixture     *fixture,
   g_assert_cmpint (veil_profile_get_integrity (saved), ==, VEIL_PROFILE_INTEGRITY_OK);
 
   /* Turned on by the guardian, but a teen's alerts reach the guardian only after he agreed. */
-  g_assert_true (veil_store_get_protection_status (veil_context_get_store (get_context (fixture)), saved,
+  g_assert_true (veil_store_get_protection_status (veil_context_get_store (veil_test_app_get_context (fixture)), saved,
                                                    VEIL_PROTECTION_GUARDIAN_ALERTS, &status, NULL));
   g_assert_true (status.enabled);
   g_assert_false (status.active);
@@ -404,11 +228,11 @@ test_edit_profile (UiFixture     *fixture,
 }
 
 static void
-test_auto_lock (UiFixture     *fixture,
+test_auto_lock (VeilAppFixture     *fixture,
                 gconstpointer  data)
 {
   GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
-  VeilGuardian *guardian = veil_context_get_guardian (get_context (fixture));
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
 
   fill_store (fixture);
   unlock_through_ui (fixture);
@@ -421,7 +245,7 @@ test_auto_lock (UiFixture     *fixture,
 }
 
 static void
-test_tampered (UiFixture     *fixture,
+test_tampered (VeilAppFixture     *fixture,
                gconstpointer  data)
 {
   GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
@@ -443,14 +267,14 @@ test_tampered (UiFixture     *fixture,
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Changed outside Veil"));
   g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (area, "Mia"))), "Changed outside Veil"));
 
-  noah = lookup (fixture, "Noah");
+  noah = veil_test_app_lookup (fixture, "Noah");
   gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
   page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
-  g_assert_true (gtk_widget_get_visible (find_descendant (page, ADW_TYPE_PREFERENCES_GROUP, "tampered_group")));
+  g_assert_true (gtk_widget_get_visible (veil_test_find_descendant (page, ADW_TYPE_PREFERENCES_GROUP, "tampered_group")));
 
   /* The guardian checks and saves: signed again. */
   gtk_widget_activate_action (page, "profile.save", NULL);
-  resaved = lookup (fixture, "Noah");
+  resaved = veil_test_app_lookup (fixture, "Noah");
   g_assert_cmpint (veil_profile_get_integrity (resaved), ==, VEIL_PROFILE_INTEGRITY_OK);
 }
 
@@ -470,19 +294,19 @@ assert_no_pixels (GtkWidget *root)
 }
 
 static void
-test_transparency (UiFixture     *fixture,
+test_transparency (VeilAppFixture     *fixture,
                    gconstpointer  data)
 {
   GtkWidget *page = veil_window_get_page (fixture->window, "transparency");
   GtkWidget *ack = veil_window_get_page (fixture->window, "acknowledgment");
-  VeilStore *store = veil_context_get_store (get_context (fixture));
+  VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
   g_autoptr(GBytes) thumbnail = g_bytes_new_static ("\x89PNG-BLURRED-THUMBNAIL", 22);
   g_autoptr(VeilProfile) mia = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
   VeilProtection protection;
 
   fill_store (fixture);
-  mia = lookup (fixture, "Mia");
+  mia = veil_test_app_lookup (fixture, "Mia");
   g_assert_true (veil_store_acknowledge (store, mia, VEIL_PROTECTION_MESSAGE_WARNINGS,
                                          veil_protection_get_text_version (VEIL_PROTECTION_MESSAGE_WARNINGS), NULL));
   g_assert_true (veil_store_record_alert (store, mia, "message", "classifier score 0.97 over 0.70", thumbnail, NULL));
@@ -496,7 +320,7 @@ test_transparency (UiFixture     *fixture,
   while (g_main_context_iteration (NULL, FALSE))
     ;
 
-  collect_labels (page, text);
+  veil_test_collect_labels (page, text);
   g_test_message ("%s", text->str);
   g_assert_nonnull (strstr (text->str, "Message warnings"));
   g_assert_nonnull (strstr (text->str, "Telling the guardian"));
@@ -519,11 +343,11 @@ test_transparency (UiFixture     *fixture,
 }
 
 static void
-test_erase (UiFixture     *fixture,
+test_erase (VeilAppFixture     *fixture,
             gconstpointer  data)
 {
   GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
-  VeilGuardian *guardian = veil_context_get_guardian (get_context (fixture));
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
   g_autoptr(GPtrArray) profiles = NULL;
   gboolean has_pin = TRUE;
   gboolean answered = FALSE;
@@ -542,7 +366,7 @@ test_erase (UiFixture     *fixture,
   g_assert_true (answered);
 
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "welcome");
-  profiles = veil_store_list_profiles (veil_context_get_store (get_context (fixture)), NULL);
+  profiles = veil_store_list_profiles (veil_context_get_store (veil_test_app_get_context (fixture)), NULL);
   g_assert_cmpuint (profiles->len, ==, 0);
   g_assert_true (veil_guardian_has_pin (guardian, &has_pin, NULL, NULL));
   g_assert_false (has_pin);
@@ -564,14 +388,14 @@ has_message (gpointer data)
 }
 
 static void
-test_change_pin (UiFixture     *fixture,
+test_change_pin (VeilAppFixture     *fixture,
                  gconstpointer  data)
 {
   GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
-  VeilGuardian *guardian = veil_context_get_guardian (get_context (fixture));
-  GtkWidget *current = find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, "current_pin_row");
-  GtkWidget *new_pin = find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, "new_pin_row");
-  GtkWidget *repeat = find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, "repeat_pin_row");
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
+  GtkWidget *current = veil_test_find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, "current_pin_row");
+  GtkWidget *new_pin = veil_test_find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, "new_pin_row");
+  GtkWidget *repeat = veil_test_find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, "repeat_pin_row");
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
@@ -584,13 +408,13 @@ test_change_pin (UiFixture     *fixture,
   gtk_editable_set_text (GTK_EDITABLE (new_pin), "739154");
   gtk_editable_set_text (GTK_EDITABLE (repeat), "739154");
   gtk_widget_activate_action (area, "guardian.change-pin", NULL);
-  wait_until (has_message, &message);
+  veil_test_wait_until (has_message, &message);
   g_assert_nonnull (strstr (message, "not the guardian PIN"));
   g_clear_pointer (&message, g_free);
 
   gtk_editable_set_text (GTK_EDITABLE (current), PIN);
   gtk_widget_activate_action (area, "guardian.change-pin", NULL);
-  wait_until (has_message, &message);
+  veil_test_wait_until (has_message, &message);
   g_assert_cmpstr (message, ==, "The guardian PIN was changed");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (new_pin)), ==, "");
   g_signal_handlers_disconnect_by_func (area, message_cb, &message);
@@ -613,23 +437,10 @@ main (int   argc,
   veil_test_init_ui (&argc, &argv);
   veil_test_keyring_start ();
 
-  if (!gtk_init_check ())
-    {
-      g_printerr ("No display: run the ui suite under Xvfb (tools/run-tests.sh does this)\n");
-      return 1;
-    }
-  adw_init ();
+  if (!veil_test_app_init ())
+    return 1;
 
-  shared_app = veil_application_new ();
-  g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
-  {
-    g_autoptr(GError) error = NULL;
-    g_assert_true (g_application_register (G_APPLICATION (shared_app), NULL, &error));
-    g_assert_no_error (error);
-  }
-
-#define ADD(path, func) \
-  g_test_add (path, UiFixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD VEIL_TEST_APP_ADD
   ADD ("/veil/guardian-area/unlock", test_unlock);
   ADD ("/veil/guardian-area/edit-profile", test_edit_profile);
   ADD ("/veil/guardian-area/auto-lock", test_auto_lock);
@@ -640,7 +451,7 @@ main (int   argc,
 #undef ADD
 
   ret = g_test_run ();
-  g_clear_object (&shared_app);
+  veil_test_app_shutdown ();
   veil_test_keyring_stop ();
   return ret;
 }

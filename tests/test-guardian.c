@@ -24,22 +24,6 @@ typedef struct {
   gint64        now;   /* the guardian's clock */
 } GuardianFixture;
 
-/* Matches Veil's items by attribute only, as a guardian's own tools (secret-tool) would. */
-static const SecretSchema *
-any_veil_item_schema (void)
-{
-  static const SecretSchema schema = {
-    "io.github.veilapp.Veil.Guardian", SECRET_SCHEMA_NONE,
-    {
-      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "data-dir", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    },
-    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  };
-  return &schema;
-}
-
 static gint64
 fake_clock (gpointer user_data)
 {
@@ -77,7 +61,7 @@ fixture_teardown (GuardianFixture *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  secret_password_clear_sync (any_veil_item_schema (), NULL, &error, "data-dir", fixture->dir, NULL);
+  secret_password_clear_sync (veil_test_keyring_item_schema (), NULL, &error, "data-dir", fixture->dir, NULL);
   g_assert_no_error (error);
 
   g_clear_object (&fixture->guardian);
@@ -156,7 +140,7 @@ test_guardian_set_and_unlock (GuardianFixture *fixture,
   g_assert_true (has_pin);
 
   /* The keyring holds an Argon2id verifier, never the PIN. */
-  verifier = secret_password_lookup_sync (any_veil_item_schema (), NULL, &error,
+  verifier = secret_password_lookup_sync (veil_test_keyring_item_schema (), NULL, &error,
                                           "kind", "pin-verifier", "data-dir", fixture->dir, NULL);
   g_assert_no_error (error);
   g_assert_nonnull (verifier);
@@ -375,7 +359,7 @@ test_guardian_isolated_items (GuardianFixture *fixture,
   g_assert_true (veil_guardian_unlock (fixture->guardian, PIN, NULL, &error));
   g_assert_no_error (error);
 
-  secret_password_clear_sync (any_veil_item_schema (), NULL, &error, "data-dir", dir2, NULL);
+  secret_password_clear_sync (veil_test_keyring_item_schema (), NULL, &error, "data-dir", dir2, NULL);
   g_clear_object (&guardian2);
   g_clear_object (&store2);
   veil_test_rm_rf (dir2);

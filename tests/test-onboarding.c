@@ -7,6 +7,7 @@
 
 #include "veil-application.h"
 #include "veil-ui.h"
+#include "veil-test-app.h"
 #include "veil-test-keyring.h"
 #include "veil-test-utils.h"
 
@@ -16,166 +17,6 @@
  * Also: without a keyring, set-up refuses to start. */
 
 #define PIN "482916"
-
-typedef struct {
-  VeilApplication *app;
-  VeilWindow      *window;
-  char            *data_dir;
-} UiFixture;
-
-static VeilApplication *shared_app;
-
-static const SecretSchema *
-any_veil_item_schema (void)
-{
-  static const SecretSchema schema = {
-    "io.github.veilapp.Veil.Guardian", SECRET_SCHEMA_NONE,
-    {
-      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "data-dir", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    },
-    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  };
-  return &schema;
-}
-
-typedef gboolean (*Predicate) (gpointer data);
-
-/* Spins the main context until @pred holds; a lost callback fails the test, not hangs it. */
-static void
-wait_until (Predicate pred,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for the UI");
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
-static gboolean
-context_ready (gpointer data)
-{
-  return veil_context_get_ready (data);
-}
-
-static void
-load_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  veil_context_load_finish (VEIL_CONTEXT (source), result, NULL);
-}
-
-static void
-activate_cb (GApplication *app,
-             gpointer      user_data)
-{
-  UiFixture *fixture = user_data;
-
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (VEIL_IS_WINDOW (l->data))
-      fixture->window = l->data;
-  g_application_hold (app);
-}
-
-/* Each case gets its own data folder: the context is reloaded on it before the window opens. */
-static void
-fixture_setup (UiFixture     *fixture,
-               gconstpointer  data)
-{
-  g_autofree char *tmp = veil_test_make_tmpdir ();
-  g_autofree char *db = NULL;
-  VeilContext *context;
-  gulong id;
-
-  fixture->app = shared_app;
-  fixture->data_dir = g_build_filename (tmp, "veil", NULL);
-  db = g_build_filename (fixture->data_dir, "veil.db", NULL);
-  context = veil_application_get_context (fixture->app);
-
-  /* Let the start-up load finish first, then load this case's store. */
-  wait_until (context_ready, context);
-  veil_context_load_async (context, db, NULL, load_cb, NULL);
-  while (veil_context_get_store (context) == NULL ||
-         g_strcmp0 (veil_store_get_path (veil_context_get_store (context)), db) != 0)
-    {
-      if (veil_context_get_store (context) == NULL && veil_context_get_store_error (context) != NULL)
-        g_error ("%s", veil_context_get_store_error (context)->message);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  id = g_signal_connect_after (fixture->app, "activate", G_CALLBACK (activate_cb), fixture);
-  g_application_activate (G_APPLICATION (fixture->app));
-  g_signal_handler_disconnect (fixture->app, id);
-  g_assert_nonnull (fixture->window);
-}
-
-static void
-fixture_teardown (UiFixture     *fixture,
-                  gconstpointer  data)
-{
-  GList *windows;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_path_get_dirname (fixture->data_dir);
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
-  g_application_release (G_APPLICATION (fixture->app));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-
-  /* The keyring-missing child has no keyring to clean. */
-  if (!g_test_subprocess ())
-    {
-      secret_password_clear_sync (any_veil_item_schema (), NULL, &error, "data-dir", fixture->data_dir, NULL);
-      g_assert_no_error (error);
-    }
-  veil_test_rm_rf (tmp);
-  g_free (fixture->data_dir);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget  *root,
-                 GType       type,
-                 const char *name)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
-      (name == NULL || g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), name) == 0))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-collect_labels (GtkWidget *root,
-                GString   *out)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root))
-    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (root)));
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, out);
-}
-
-static gboolean
-label_visible (GtkWidget *label)
-{
-  return gtk_widget_get_visible (label) && *gtk_label_get_text (GTK_LABEL (label)) != '\0';
-}
 
 typedef struct {
   VeilOnboarding *onboarding;
@@ -194,34 +35,17 @@ wait_for_step (VeilOnboarding *onboarding,
                const char     *step)
 {
   StepWait w = { onboarding, step };
-  wait_until (step_reached, &w);
-}
-
-static VeilContext *
-get_context (UiFixture *fixture)
-{
-  return veil_application_get_context (fixture->app);
-}
-
-static VeilProfile *
-lookup (UiFixture  *fixture,
-        const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  VeilProfile *p = veil_store_lookup_profile (veil_context_get_store (get_context (fixture)), name, &error);
-
-  g_assert_no_error (error);
-  return p;
+  veil_test_wait_until (step_reached, &w);
 }
 
 static gboolean
-is_active (UiFixture      *fixture,
+is_active (VeilAppFixture      *fixture,
            VeilProfile    *profile,
            VeilProtection  protection)
 {
   VeilProtectionStatus status;
 
-  g_assert_true (veil_store_get_protection_status (veil_context_get_store (get_context (fixture)),
+  g_assert_true (veil_store_get_protection_status (veil_context_get_store (veil_test_app_get_context (fixture)),
                                                    profile, protection, &status, NULL));
   return status.active;
 }
@@ -231,12 +55,12 @@ static guint
 confirm_proposals (GtkWidget           *onboarding,
                    const char * const  *keys)
 {
-  GtkWidget *group = find_descendant (onboarding, ADW_TYPE_PREFERENCES_GROUP, "proposals_group");
+  GtkWidget *group = veil_test_find_descendant (onboarding, ADW_TYPE_PREFERENCES_GROUP, "proposals_group");
   GtkWidget *list;
   guint n_rows = 0;
 
   g_assert_nonnull (group);
-  list = find_descendant (group, GTK_TYPE_LIST_BOX, NULL);
+  list = veil_test_find_descendant (group, GTK_TYPE_LIST_BOX, NULL);
   g_assert_nonnull (list);
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
       {
@@ -255,18 +79,18 @@ confirm_proposals (GtkWidget           *onboarding,
 }
 
 static void
-test_first_run (UiFixture     *fixture,
+test_first_run (VeilAppFixture     *fixture,
                 gconstpointer  data)
 {
   GtkWidget *window = GTK_WIDGET (fixture->window);
   GtkWidget *onboarding = veil_window_get_page (fixture->window, "onboarding");
-  GtkWidget *pin_row = find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
-  GtkWidget *confirm_row = find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "confirm_row");
-  GtkWidget *pin_error = find_descendant (onboarding, GTK_TYPE_LABEL, "pin_error");
-  GtkWidget *name_row = find_descendant (onboarding, ADW_TYPE_ENTRY_ROW, "name_row");
-  GtkWidget *age_row = find_descendant (onboarding, ADW_TYPE_COMBO_ROW, "age_row");
+  GtkWidget *pin_row = veil_test_find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
+  GtkWidget *confirm_row = veil_test_find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "confirm_row");
+  GtkWidget *pin_error = veil_test_find_descendant (onboarding, GTK_TYPE_LABEL, "pin_error");
+  GtkWidget *name_row = veil_test_find_descendant (onboarding, ADW_TYPE_ENTRY_ROW, "name_row");
+  GtkWidget *age_row = veil_test_find_descendant (onboarding, ADW_TYPE_COMBO_ROW, "age_row");
   GtkWidget *ack = veil_window_get_page (fixture->window, "acknowledgment");
-  VeilGuardian *guardian = veil_context_get_guardian (get_context (fixture));
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
   g_autoptr(VeilProfile) mia = NULL;
   g_autoptr(VeilProfile) noah = NULL;
   g_autoptr(GPtrArray) profiles = NULL;
@@ -286,7 +110,7 @@ test_first_run (UiFixture     *fixture,
   gtk_editable_set_text (GTK_EDITABLE (pin_row), "1234");
   gtk_editable_set_text (GTK_EDITABLE (confirm_row), "1234");
   gtk_widget_activate_action (onboarding, "onboarding.set-pin", NULL);
-  g_assert_true (label_visible (pin_error));
+  g_assert_true (veil_test_label_visible (pin_error));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (pin_error)), "too short"));
   gtk_editable_set_text (GTK_EDITABLE (pin_row), PIN);
   gtk_editable_set_text (GTK_EDITABLE (confirm_row), "482917");
@@ -320,10 +144,10 @@ test_first_run (UiFixture     *fixture,
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
 
-  profiles = veil_store_list_profiles (veil_context_get_store (get_context (fixture)), NULL);
+  profiles = veil_store_list_profiles (veil_context_get_store (veil_test_app_get_context (fixture)), NULL);
   g_assert_cmpuint (profiles->len, ==, 2);
-  mia = lookup (fixture, "Mia");
-  noah = lookup (fixture, "Noah");
+  mia = veil_test_app_lookup (fixture, "Mia");
+  noah = veil_test_app_lookup (fixture, "Noah");
   g_assert_true (veil_profile_get_protection_enabled (mia, VEIL_PROTECTION_MESSAGE_WARNINGS));
   g_assert_true (veil_profile_get_protection_enabled (mia, VEIL_PROTECTION_LIBRARY_SCAN));
   g_assert_false (veil_profile_get_protection_enabled (mia, VEIL_PROTECTION_GUARDIAN_ALERTS)); /* not confirmed */
@@ -344,7 +168,7 @@ test_first_run (UiFixture     *fixture,
   g_assert_cmpint (protection, ==, VEIL_PROTECTION_MESSAGE_WARNINGS);
   {
     g_autoptr(GString) text = g_string_new (NULL);
-    collect_labels (ack, text);
+    veil_test_collect_labels (ack, text);
     g_assert_nonnull (strstr (text->str, "Hi Noah"));
     g_assert_nonnull (strstr (text->str, "No picture ever leaves this computer"));
     g_assert_nonnull (strstr (text->str, "Nobody is told"));
@@ -364,13 +188,13 @@ test_first_run (UiFixture     *fixture,
 }
 
 static void
-test_back_locks (UiFixture     *fixture,
+test_back_locks (VeilAppFixture     *fixture,
                  gconstpointer  data)
 {
   GtkWidget *onboarding = veil_window_get_page (fixture->window, "onboarding");
-  GtkWidget *pin_row = find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
-  GtkWidget *confirm_row = find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "confirm_row");
-  VeilGuardian *guardian = veil_context_get_guardian (get_context (fixture));
+  GtkWidget *pin_row = veil_test_find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
+  GtkWidget *confirm_row = veil_test_find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "confirm_row");
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.setup", NULL);
   gtk_widget_activate_action (onboarding, "onboarding.start", NULL);
@@ -392,12 +216,12 @@ test_back_locks (UiFixture     *fixture,
 
 /* Runs in a child process whose session bus has no Secret Service (see main()). */
 static void
-test_keyring_missing_child (UiFixture     *fixture,
+test_keyring_missing_child (VeilAppFixture     *fixture,
                             gconstpointer  data)
 {
-  GtkWidget *error_page = find_descendant (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE, "error_page");
+  GtkWidget *error_page = veil_test_find_descendant (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE, "error_page");
 
-  g_assert_nonnull (veil_context_get_keyring_error (get_context (fixture)));
+  g_assert_nonnull (veil_context_get_keyring_error (veil_test_app_get_context (fixture)));
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.setup", NULL);
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "error");
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (error_page)), ==, "Guardian Settings Are Closed");
@@ -438,23 +262,10 @@ main (int   argc,
         g_setenv ("DISPLAY", display, TRUE);
     }
 
-  if (!gtk_init_check ())
-    {
-      g_printerr ("No display: run the ui suite under Xvfb (tools/run-tests.sh does this)\n");
-      return 1;
-    }
-  adw_init ();
+  if (!veil_test_app_init ())
+    return 1;
 
-  shared_app = veil_application_new ();
-  g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
-  {
-    g_autoptr(GError) error = NULL;
-    g_assert_true (g_application_register (G_APPLICATION (shared_app), NULL, &error));
-    g_assert_no_error (error);
-  }
-
-#define ADD(path, func) \
-  g_test_add (path, UiFixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD VEIL_TEST_APP_ADD
   ADD ("/veil/onboarding/first-run", test_first_run);
   ADD ("/veil/onboarding/back-locks", test_back_locks);
   ADD ("/veil/onboarding/keyring-missing/subprocess", test_keyring_missing_child);
@@ -462,7 +273,7 @@ main (int   argc,
   g_test_add_func ("/veil/onboarding/keyring-missing", test_keyring_missing);
 
   ret = g_test_run ();
-  g_clear_object (&shared_app);
+  veil_test_app_shutdown ();
   veil_test_keyring_stop ();
   if (bus != NULL)
     {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsecret/secret.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -29,6 +30,22 @@ typedef struct {
 /* Kept reachable for the process lifetime: GTestDBus cannot be torn down while libsecret
  * still holds its connection, and an unreachable object would be reported as a leak. */
 static VeilTestKeyring *veil_test_keyring_instance G_GNUC_UNUSED;
+
+/* Matches Veil's items by attribute only, as a guardian's own tools (secret-tool) would. */
+G_GNUC_UNUSED static const SecretSchema *
+veil_test_keyring_item_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.veilapp.Veil.Guardian", SECRET_SCHEMA_NONE,
+    {
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "data-dir", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+  return &schema;
+}
 
 static gboolean G_GNUC_UNUSED
 veil_test_keyring_call_ok (GDBusConnection *connection,

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <libsecret/secret.h>
+
+#include "veil-test-app.h"
+#include "veil-test-keyring.h"
+#include "veil-test-utils.h"
+
+static VeilApplication *shared_app;
+
+/* Spins the main context until @pred holds; a lost callback fails the test, not hangs it. */
+void
+veil_test_wait_until (VeilTestPredicate pred,
+                      gpointer          data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!pred (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for the UI");
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+static gboolean
+context_ready (gpointer data)
+{
+  return veil_context_get_ready (data);
+}
+
+static void
+load_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  veil_context_load_finish (VEIL_CONTEXT (source), result, NULL);
+}
+
+static void
+activate_cb (GApplication *app,
+             gpointer      user_data)
+{
+  VeilAppFixture *fixture = user_data;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (VEIL_IS_WINDOW (l->data))
+      fixture->window = l->data;
+  g_application_hold (app);
+}
+
+/* Each case gets its own data folder: the context is reloaded on it before the window opens. */
+void
+veil_test_app_fixture_setup (VeilAppFixture *fixture,
+                             gconstpointer   data)
+{
+  g_autofree char *tmp = veil_test_make_tmpdir ();
+  g_autofree char *db = NULL;
+  VeilContext *context;
+  gulong id;
+
+  fixture->app = shared_app;
+  fixture->data_dir = g_build_filename (tmp, "veil", NULL);
+  db = g_build_filename (fixture->data_dir, "veil.db", NULL);
+  context = veil_application_get_context (fixture->app);
+
+  /* Let the start-up load finish first, then load this case's store. */
+  veil_test_wait_until (context_ready, context);
+  veil_context_load_async (context, db, NULL, load_cb, NULL);
+  while (veil_context_get_store (context) == NULL ||
+         g_strcmp0 (veil_store_get_path (veil_context_get_store (context)), db) != 0)
+    {
+      if (veil_context_get_store (context) == NULL && veil_context_get_store_error (context) != NULL)
+        g_error ("%s", veil_context_get_store_error (context)->message);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  id = g_signal_connect_after (fixture->app, "activate", G_CALLBACK (activate_cb), fixture);
+  g_application_activate (G_APPLICATION (fixture->app));
+  g_signal_handler_disconnect (fixture->app, id);
+  g_assert_nonnull (fixture->window);
+}
+
+void
+veil_test_app_fixture_teardown (VeilAppFixture *fixture,
+                                gconstpointer   data)
+{
+  GList *windows;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_path_get_dirname (fixture->data_dir);
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (windows->data);
+  g_application_release (G_APPLICATION (fixture->app));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  /* The keyring-missing child has no keyring to clean. */
+  if (!g_test_subprocess ())
+    {
+      secret_password_clear_sync (veil_test_keyring_item_schema (), NULL, &error, "data-dir", fixture->data_dir, NULL);
+      g_assert_no_error (error);
+    }
+  veil_test_rm_rf (tmp);
+  g_free (fixture->data_dir);
+}
+
+GtkWidget *
+veil_test_find_descendant (GtkWidget  *root,
+                           GType       type,
+                           const char *name)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (name == NULL || g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), name) == 0))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = veil_test_find_descendant (child, type, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+veil_test_collect_labels (GtkWidget *root,
+                          GString   *out)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (root)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    veil_test_collect_labels (child, out);
+}
+
+gboolean
+veil_test_label_visible (GtkWidget *label)
+{
+  return gtk_widget_get_visible (label) && *gtk_label_get_text (GTK_LABEL (label)) != '\0';
+}
+
+/**
+ * veil_test_app_init:
+ *
+ * After veil_test_init_ui() (and whatever bus set-up the test needs): opens the display and
+ * registers the shared application, without a well-known name so that the tests never meet
+ * a running Veil.
+ *
+ * Returns: %FALSE when there is no display (the caller fails the test binary)
+ */
+gboolean
+veil_test_app_init (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display: run the ui suite under Xvfb (tools/run-tests.sh does this)\n");
+      return FALSE;
+    }
+  adw_init ();
+
+  shared_app = veil_application_new ();
+  g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (shared_app), NULL, &error));
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+void
+veil_test_app_shutdown (void)
+{
+  g_clear_object (&shared_app);
+}
+
+VeilContext *
+veil_test_app_get_context (VeilAppFixture *fixture)
+{
+  return veil_application_get_context (fixture->app);
+}
+
+VeilProfile *
+veil_test_app_lookup (VeilAppFixture *fixture,
+                      const char     *name)
+{
+  g_autoptr(GError) error = NULL;
+  VeilProfile *p = veil_store_lookup_profile (veil_context_get_store (veil_test_app_get_context (fixture)),
+                                              name, &error);
+
+  g_assert_no_error (error);
+  return p;
+}
