@@ -103,8 +103,10 @@ test_first_run (VeilAppFixture     *fixture,
   g_assert_true (gtk_widget_activate_action (window, "win.setup", NULL));
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "onboarding");
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "intro");
+  veil_test_app_screenshot (fixture, "onboarding-1-intro");
   g_assert_true (gtk_widget_activate_action (onboarding, "onboarding.start", NULL));
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "pin");
+  veil_test_app_screenshot (fixture, "onboarding-2-pin");
 
   /* A PIN that is too short, or typed differently twice, is refused with a reason. */
   gtk_editable_set_text (GTK_EDITABLE (pin_row), "1234");
@@ -131,8 +133,10 @@ test_first_run (VeilAppFixture     *fixture,
   gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "defaults");
   g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "library-scan", NULL }), ==, 5);
+  veil_test_app_screenshot (fixture, "onboarding-3-defaults");
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
+  veil_test_app_screenshot (fixture, "onboarding-4-done");
 
   /* Second child: Noah, 13 to 15, with different choices. */
   gtk_widget_activate_action (onboarding, "onboarding.add-another", NULL);
@@ -173,6 +177,7 @@ test_first_run (VeilAppFixture     *fixture,
     g_assert_nonnull (strstr (text->str, "No picture ever leaves this computer"));
     g_assert_nonnull (strstr (text->str, "Nobody is told"));
   }
+  veil_test_app_screenshot (fixture, "onboarding-5-acknowledgment");
   /* A teen may ask for a review; that is logged and turns nothing on. */
   gtk_widget_activate_action (ack, "ack.review", NULL);
   g_assert_false (is_active (fixture, noah, VEIL_PROTECTION_MESSAGE_WARNINGS));
@@ -185,6 +190,7 @@ test_first_run (VeilAppFixture     *fixture,
   /* Done: the child lands on the transparency page, which shows the protection as on. */
   gtk_widget_activate_action (ack, "ack.done", NULL);
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "transparency");
+  veil_test_app_screenshot (fixture, "onboarding-6-transparency");
 }
 
 static void

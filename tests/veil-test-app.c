@@ -195,3 +195,49 @@ veil_test_app_lookup (VeilAppFixture *fixture,
   g_assert_no_error (error);
   return p;
 }
+
+/**
+ * veil_test_app_screenshot:
+ * @fixture: the running case
+ * @name: a file name without extension
+ *
+ * When `VEIL_TEST_SCREENSHOTS` names a folder, saves the main window as it is drawn now to
+ * NAME.png there, so that a person can look at each step of a UI test (light or dark, wide
+ * or narrow, as the environment sets up). Does nothing otherwise.
+ */
+void
+veil_test_app_screenshot (VeilAppFixture *fixture,
+                          const char     *name)
+{
+  const char *dir = g_getenv ("VEIL_TEST_SCREENSHOTS");
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+
+  /* Let layout and drawing catch up with what the test just did. */
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
