@@ -222,9 +222,13 @@ veil_test_app_screenshot (VeilAppFixture *fixture,
   if (dir == NULL || *dir == '\0')
     return;
 
-  /* Let layout and drawing catch up with what the test just did. */
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
+  /* Let layout, drawing and page transitions finish what the test just started. */
+  {
+    gint64 until = g_get_monotonic_time () + 600 * G_TIME_SPAN_MILLISECOND;
+    while (g_get_monotonic_time () < until)
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (5000);
+  }
 
   width = gtk_widget_get_width (window);
   height = gtk_widget_get_height (window);
