@@ -236,6 +236,15 @@ veil_stored_hash_list_free (VeilStoredHashList *list)
   g_free (list);
 }
 
+void
+veil_protected_image_free (VeilProtectedImage *image)
+{
+  if (image == NULL)
+    return;
+  g_free (image->md5);
+  g_free (image);
+}
+
 /* Called in a transaction: how many distinct pictures of @profile_id wait or were told. */
 static guint
 count_distinct_alerts (VeilScanStore *self,
@@ -1256,4 +1265,125 @@ veil_scan_store_get_last_summary (VeilScanStore *self,
     }
   g_mutex_unlock (&self->lock);
   return summary;
+}
+
+/* Steps a prepared DELETE and says NOT_FOUND when it removed nothing, so that the UI can
+ * tell a row already gone from a real failure. */
+static gboolean
+delete_one (VeilScanStore  *self,
+            sqlite3_stmt   *stmt,
+            GError        **error)
+{
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, VEIL_SCAN_STORE_ERROR, VEIL_SCAN_STORE_ERROR_NOT_FOUND,
+                           _("It was already removed. Reload the page to see what is kept."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * veil_scan_store_remove_hash_list:
+ * @list_id: a list's id from veil_scan_store_list_hash_lists()
+ *
+ * Forgets an imported list and all its hashes. Alerts it already raised stay.
+ */
+gboolean
+veil_scan_store_remove_hash_list (VeilScanStore  *self,
+                                  gint64          list_id,
+                                  GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (list_id > 0, FALSE);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "DELETE FROM profile_hash_lists WHERE id = ?", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, list_id);
+      ok = delete_one (self, stmt, error);
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/**
+ * veil_scan_store_list_protected_images:
+ *
+ * Returns: (transfer full) (element-type VeilProtectedImage): the pictures @profile_id
+ *   protects, newest first, as their MD5 and PDQ hashes only
+ */
+GPtrArray *
+veil_scan_store_list_protected_images (VeilScanStore  *self,
+                                       gint64          profile_id,
+                                       GError        **error)
+{
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_protected_image_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT md5, pdq, added FROM protected_images WHERE profile_id = ?"
+                        " ORDER BY added DESC, md5", error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(VeilProtectedImage) image = g_new0 (VeilProtectedImage, 1);
+
+      /* A row that does not hold a 256-bit hash cannot be shown or matched: leave it out. */
+      if (!blob_to_hash (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1), &image->pdq))
+        continue;
+      image->md5 = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      image->added = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (images, g_steal_pointer (&image));
+    }
+  if (rc != SQLITE_DONE)
+    set_db_error (self->db, error);
+  g_mutex_unlock (&self->lock);
+  return rc == SQLITE_DONE ? g_steal_pointer (&images) : NULL;
+}
+
+/**
+ * veil_scan_store_unprotect_image:
+ * @md5: the picture's MD5, as veil_scan_store_list_protected_images() gives it
+ *
+ * Stops watching for one of the child's own pictures and forgets its hashes.
+ */
+gboolean
+veil_scan_store_unprotect_image (VeilScanStore  *self,
+                                 gint64          profile_id,
+                                 const char     *md5,
+                                 GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (profile_id > 0 && md5 != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "DELETE FROM protected_images WHERE profile_id = ? AND md5 = ?", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_text (stmt, 2, md5, -1, SQLITE_STATIC);
+      ok = delete_one (self, stmt, error);
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
 }

@@ -69,6 +69,13 @@ typedef struct {
   guint   n_entries;
 } VeilStoredHashList;
 
+/* One picture a child protects: only its two hashes and when it was added, never pixels. */
+typedef struct {
+  char        *md5;
+  VeilPdqHash  pdq;
+  gint64       added;
+} VeilProtectedImage;
+
 #define VEIL_TYPE_SCAN_STORE (veil_scan_store_get_type ())
 #define VEIL_TYPE_ALERT (veil_alert_get_type ())
 G_DECLARE_FINAL_TYPE (VeilScanStore, veil_scan_store, VEIL, SCAN_STORE, GObject)
@@ -79,6 +86,7 @@ VeilAlert      *veil_alert_copy                   (const VeilAlert     *alert);
 void            veil_alert_free                   (VeilAlert           *alert);
 void            veil_scan_cache_entry_clear       (VeilScanCacheEntry  *entry);
 void            veil_stored_hash_list_free        (VeilStoredHashList  *list);
+void            veil_protected_image_free         (VeilProtectedImage  *image);
 
 VeilScanStore  *veil_scan_store_new               (VeilStore           *store,
                                                    GError             **error);
@@ -140,6 +148,16 @@ gboolean        veil_scan_store_protect_image     (VeilScanStore       *self,
 GPtrArray      *veil_scan_store_list_hash_lists   (VeilScanStore       *self,
                                                    gint64               profile_id,
                                                    GError             **error);
+gboolean        veil_scan_store_remove_hash_list  (VeilScanStore       *self,
+                                                   gint64               list_id,
+                                                   GError             **error);
+GPtrArray      *veil_scan_store_list_protected_images (VeilScanStore   *self,
+                                                   gint64               profile_id,
+                                                   GError             **error);
+gboolean        veil_scan_store_unprotect_image   (VeilScanStore       *self,
+                                                   gint64               profile_id,
+                                                   const char          *md5,
+                                                   GError             **error);
 gboolean        veil_scan_store_load_analyzer     (VeilScanStore       *self,
                                                    VeilAnalyzer        *analyzer,
                                                    gint64               profile_id,
@@ -158,6 +176,7 @@ char           *veil_scan_store_get_last_summary  (VeilScanStore       *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilAlert, veil_alert_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilStoredHashList, veil_stored_hash_list_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilProtectedImage, veil_protected_image_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VeilScanCacheEntry, veil_scan_cache_entry_clear)
 
 G_END_DECLS

@@ -14,4 +14,10 @@ void _veil_scanner_set_file_hook (VeilScanner         *self,
                                   VeilScannerFileHook  hook,
                                   gpointer             user_data);
 
+/* The system-bus power profile monitor cannot be driven in CI: the tests hand the scanner a
+ * monitor of their own to check that power-saver mode pauses a scan and that leaving it
+ * resumes. Call before the scan starts. */
+void _veil_scanner_set_power_monitor (VeilScanner          *self,
+                                      GPowerProfileMonitor *monitor);
+
 G_END_DECLS

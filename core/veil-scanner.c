@@ -996,6 +996,21 @@ _veil_scanner_set_file_hook (VeilScanner         *self,
   self->hook_data = user_data;
 }
 
+void
+_veil_scanner_set_power_monitor (VeilScanner          *self,
+                                 GPowerProfileMonitor *monitor)
+{
+  g_return_if_fail (VEIL_IS_SCANNER (self));
+  g_return_if_fail (G_IS_POWER_PROFILE_MONITOR (monitor));
+  g_return_if_fail (self->job == NULL);
+
+  if (self->power_monitor != NULL)
+    g_signal_handlers_disconnect_by_func (self->power_monitor, power_saver_changed_cb, self);
+  g_set_object (&self->power_monitor, monitor);
+  g_signal_connect_object (self->power_monitor, "notify::power-saver-enabled",
+                           G_CALLBACK (power_saver_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
 static Job *
 prepare_job (VeilScanner         *self,
              const char * const  *folders,
@@ -1100,6 +1115,9 @@ veil_scanner_scan_async (VeilScanner         *self,
 
   outer = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (outer, veil_scanner_scan_async);
+  /* Report what really happened: a scan that finished just as it was cancelled has recorded
+   * its run as complete, so it must not claim to be cancelled (the next scan would disagree). */
+  g_task_set_check_cancellable (outer, FALSE);
 
   job = prepare_job (self, folders, cancellable, &error);
   if (job == NULL)

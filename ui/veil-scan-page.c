@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 
+#include "veil-hash-lists.h"
 #include "veil-scan-page.h"
 
 /* A profile's picture-folder checks: the folders (chosen through the file chooser portal),
@@ -32,6 +33,7 @@ struct _VeilScanPage
 
   /* template children */
   AdwToastOverlay     *toasts;
+  AdwPreferencesPage  *preferences_page;
   AdwPreferencesGroup *folders_group;
   GtkProgressBar      *progress_bar;
   GtkLabel            *status_label;
@@ -392,6 +394,10 @@ veil_scan_page_constructed (GObject *object)
 
   fill_folders (self);
   update_actions (self);
+  /* The lists a check compares against belong with the check, behind the same PIN. */
+  if (self->context != NULL && self->profile != NULL)
+    adw_preferences_page_add (self->preferences_page,
+                              ADW_PREFERENCES_GROUP (veil_hash_lists_new (self->context, self->profile)));
   if (self->profile != NULL && ensure_scan_store (self))
     {
       g_autofree char *last = veil_scan_store_get_last_summary (self->scan_store, veil_profile_get_id (self->profile));
@@ -519,6 +525,7 @@ veil_scan_page_class_init (VeilScanPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-scan-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, toasts);
+  gtk_widget_class_bind_template_child (widget_class, VeilScanPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, folders_group);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, status_label);

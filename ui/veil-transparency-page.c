@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "veil-protect-images.h"
 #include "veil-transparency-page.h"
 
 /* What Veil does on this computer, for everyone and without the PIN: the protections of a
@@ -30,6 +31,7 @@ struct _VeilTransparencyPage
   AdwPreferencesGroup *protections_group;
   AdwPreferencesGroup *folders_group;
   AdwPreferencesGroup *activity_group;
+  AdwPreferencesGroup *protect_group;
   AdwPreferencesGroup *guardian_group;
 };
 
@@ -125,6 +127,7 @@ show_profile (VeilTransparencyPage *self)
   guint n_activity = 0, n_guardian = 0;
 
   clear_rows (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->protect_group), profile != NULL && veil_protect_images_is_offered (profile));
 
   if (profile == NULL)
     {
@@ -231,6 +234,28 @@ acknowledge_action (GtkWidget  *widget,
     g_signal_emit (self, signals[ACKNOWLEDGE_REQUESTED], 0, profile);
 }
 
+/* The teen's own business: no PIN, and nothing about it is logged for the guardian. */
+static void
+protect_images_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VeilTransparencyPage *self = VEIL_TRANSPARENCY_PAGE (widget);
+  VeilProfile *profile = veil_transparency_page_get_profile (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *window;
+
+  if (profile == NULL || self->context == NULL || !veil_protect_images_is_offered (profile))
+    return;
+  window = veil_protect_images_new (self->context, profile);
+  if (GTK_IS_WINDOW (root))
+    {
+      gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+      gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 veil_transparency_page_constructed (GObject *object)
 {
@@ -324,9 +349,11 @@ veil_transparency_page_class_init (VeilTransparencyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, protections_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, folders_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, activity_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, protect_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, guardian_group);
 
   gtk_widget_class_install_action (widget_class, "transparency.acknowledge", NULL, acknowledge_action);
+  gtk_widget_class_install_action (widget_class, "transparency.protect-images", NULL, protect_images_action);
 }
 
 static void

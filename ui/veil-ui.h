@@ -14,3 +14,5 @@
 #include "veil-alert-card.h"
 #include "veil-review-queue.h"
 #include "veil-scan-page.h"
+#include "veil-hash-lists.h"
+#include "veil-protect-images.h"

@@ -1,0 +1,662 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-protect-images"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "veil-protect-images.h"
+
+/* "Protect my pictures", for teens and without the PIN: the teen picks their own pictures,
+ * Veil keeps only each one's PDQ hash and MD5 (the pair Take It Down and StopNCII take), lists
+ * them as text (never a thumbnail), lets the teen copy them and remove entries, and points to
+ * the two services. Links open only when the teen clicks them. */
+
+struct _VeilProtectImages
+{
+  AdwWindow            parent_instance;
+
+  /* construct-only, owned */
+  VeilContext         *context;
+  VeilProfile         *profile;
+
+  /* owned */
+  VeilScanStore       *scan_store;
+  GCancellable        *cancellable;   /* cancelled in dispose */
+  GPtrArray           *images;        /* VeilProtectedImage, as shown */
+  GPtrArray           *image_rows;
+  GPtrArray           *link_rows;
+  GtkNativeDialog     *chooser;
+  guint                n_adding;
+
+  /* template children */
+  AdwToastOverlay     *toasts;
+  AdwPreferencesGroup *images_group;
+  AdwPreferencesGroup *links_group;
+};
+
+G_DEFINE_FINAL_TYPE (VeilProtectImages, veil_protect_images, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  PROP_PROFILE,
+  N_PROPS
+};
+
+enum {
+  ADD_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* The two services that take hashes instead of pictures, in the help resources file. */
+static const char * const link_ids[] = { "take-it-down", "stopncii" };
+
+/* Owned by the thread that adds pictures; read back once the task returns. */
+typedef struct {
+  VeilScanStore *scan_store;
+  gint64         profile_id;
+  GPtrArray     *paths;       /* char * */
+  guint          n_added;
+  char          *problem;     /* the first failure, naming the file */
+} AddData;
+
+static void
+add_data_free (AddData *data)
+{
+  g_clear_object (&data->scan_store);
+  g_clear_pointer (&data->paths, g_ptr_array_unref);
+  g_free (data->problem);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AddData, add_data_free)
+
+static void
+toast (VeilProtectImages *self,
+       const char        *text)
+{
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+}
+
+static gboolean
+ensure_scan_store (VeilProtectImages *self)
+{
+  VeilStore *store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->scan_store != NULL)
+    return TRUE;
+  if (store == NULL || self->profile == NULL)
+    return FALSE;
+  self->scan_store = veil_scan_store_new (store, &error);
+  if (self->scan_store == NULL)
+    toast (self, error->message);
+  return self->scan_store != NULL;
+}
+
+static char *
+hashes_text (const VeilProtectedImage *image)
+{
+  char pdq[VEIL_PDQ_HEX_LENGTH + 1];
+
+  veil_pdq_hash_to_hex (&image->pdq, pdq);
+  /* Not translated: the services ask for these exact names. */
+  return g_strdup_printf ("MD5: %s\nPDQ: %s", image->md5, pdq);
+}
+
+static GtkWidget *
+icon_button (const char *icon,
+             const char *tooltip,
+             const char *label,
+             const char *action,
+             const char *target)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (target));
+  return button;
+}
+
+static void
+fill (VeilProtectImages *self)
+{
+  g_autoptr(GPtrArray) images = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < self->image_rows->len; i++)
+    adw_preferences_group_remove (self->images_group, g_ptr_array_index (self->image_rows, i));
+  g_ptr_array_set_size (self->image_rows, 0);
+  g_ptr_array_set_size (self->images, 0);
+
+  if (ensure_scan_store (self))
+    images = veil_scan_store_list_protected_images (self->scan_store, veil_profile_get_id (self->profile), &error);
+  if (error != NULL)
+    toast (self, error->message);
+
+  for (guint i = 0; images != NULL && i < images->len; i++)
+    {
+      VeilProtectedImage *image = g_ptr_array_index (images, i);
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (image->added);
+      /* Translators: when a picture was protected, see g_date_time_format() */
+      g_autofree char *date = g_date_time_format (when, _("%e %B %Y"));
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = hashes_text (image);
+      GtkWidget *row = adw_action_row_new ();
+
+      /* Translators: %s is a date; the row shows a protected picture's codes, not the picture */
+      title = g_strdup_printf (_("Picture added %s"), g_strstrip (date));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 icon_button ("edit-copy-symbolic", _("Copy the Codes"),
+                                              _("Copy this picture’s codes"), "protect.copy", image->md5));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 icon_button ("user-trash-symbolic", _("Stop Protecting"),
+                                              _("Stop protecting this picture and forget its codes"),
+                                              "protect.remove", image->md5));
+      adw_preferences_group_add (self->images_group, row);
+      g_ptr_array_add (self->image_rows, row);
+    }
+  if (images != NULL)
+    g_ptr_array_extend_and_steal (self->images, g_steal_pointer (&images));
+
+  if (self->images->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No pictures yet"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Add a picture when you are ready. There is no rush."));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_preferences_group_add (self->images_group, row);
+      g_ptr_array_add (self->image_rows, row);
+    }
+}
+
+static const VeilProtectedImage *
+find_image (VeilProtectImages *self,
+            const char        *md5)
+{
+  for (guint i = 0; i < self->images->len; i++)
+    {
+      const VeilProtectedImage *image = g_ptr_array_index (self->images, i);
+
+      if (g_str_equal (image->md5, md5))
+        return image;
+    }
+  return NULL;
+}
+
+/* --- help links ---------------------------------------------------------------------------- */
+
+static void
+load_links_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_autofree char *path = veil_help_resources_find_file ();
+  g_autoptr(GError) error = NULL;
+  GPtrArray *resources;
+
+  if (path == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  resources = veil_help_resources_load (path, g_get_language_names (), &error);
+  if (resources == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, resources, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+links_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  VeilProtectImages *self = VEIL_PROTECT_IMAGES (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) resources = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  for (guint k = 0; k < G_N_ELEMENTS (link_ids); k++)
+    for (guint i = 0; resources != NULL && i < resources->len; i++)
+      {
+        const VeilHelpResource *r = g_ptr_array_index (resources, i);
+        g_autofree char *label = NULL;
+        GtkWidget *row;
+
+        if (!g_str_equal (r->id, link_ids[k]) || r->url == NULL)
+          continue;
+        row = adw_action_row_new ();
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->name);
+        adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), r->description);
+        adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+        /* Translators: accessible label of the button opening the website of %s */
+        label = g_strdup_printf (_("Open the website of %s"), r->name);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   icon_button ("web-browser-symbolic", _("Open Website"), label,
+                                                "protect.open-link", r->url));
+        g_object_set_data_full (G_OBJECT (row), "veil-link-id", g_strdup (r->id), g_free);
+        adw_preferences_group_add (self->links_group, row);
+        g_ptr_array_add (self->link_rows, row);
+      }
+
+  /* Without the file there is nothing to point to; the codes can still be copied. */
+  gtk_widget_set_visible (GTK_WIDGET (self->links_group), self->link_rows->len > 0);
+}
+
+/* --- adding pictures ----------------------------------------------------------------------- */
+
+static void
+add_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  AddData *data = task_data;
+
+  for (guint i = 0; i < data->paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (data->paths, i);
+      g_autoptr(GError) error = NULL;
+
+      if (veil_scan_store_protect_image (data->scan_store, data->profile_id, path, NULL, cancellable, &error))
+        {
+          data->n_added++;
+        }
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      else if (data->problem == NULL)
+        {
+          g_autofree char *name = g_path_get_basename (path);
+
+          /* Translators: %s is a file name, then why it could not be used */
+          data->problem = g_strdup_printf (_("%s could not be added: %s"), name, error->message);
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+add_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  VeilProtectImages *self = VEIL_PROTECT_IMAGES (source);
+  AddData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    return;  /* only cancellation fails the task: the window is going away */
+
+  self->n_adding--;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "protect.add", self->n_adding == 0);
+  fill (self);
+  if (data->problem != NULL)
+    {
+      toast (self, data->problem);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u picture is protected. Only its codes were kept.",
+                                                            "%u pictures are protected. Only their codes were kept.",
+                                                            data->n_added),
+                                               data->n_added);
+      toast (self, text);
+    }
+  g_signal_emit (self, signals[ADD_FINISHED], 0, data->n_added, data->problem);
+}
+
+static void
+chooser_response_cb (VeilProtectImages *self,
+                     int                response,
+                     GtkNativeDialog   *dialog)
+{
+  g_autoptr(GListModel) files = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->chooser);
+  for (guint i = 0; files != NULL && i < g_list_model_get_n_items (files); i++)
+    g_ptr_array_add (list, g_list_model_get_item (files, i));
+  if (list->len > 0)
+    veil_protect_images_add_files (self, list);
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action,
+            GVariant   *param)
+{
+  VeilProtectImages *self = VEIL_PROTECT_IMAGES (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Choose Your Pictures"), GTK_WINDOW (self),
+                                                                  GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                                  _("_Protect"), NULL));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Pictures"));
+  gtk_file_filter_add_pixbuf_formats (filter);
+  gtk_file_filter_add_mime_type (filter, "image/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action,
+             GVariant   *param)
+{
+  VeilProtectImages *self = VEIL_PROTECT_IMAGES (widget);
+  const VeilProtectedImage *image = find_image (self, g_variant_get_string (param, NULL));
+  g_autofree char *text = NULL;
+
+  if (image == NULL)
+    return;
+  text = hashes_text (image);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  toast (self, _("Copied. Paste the codes where the service asks for them."));
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action,
+               GVariant   *param)
+{
+  VeilProtectImages *self = VEIL_PROTECT_IMAGES (widget);
+
+  if (veil_protect_images_remove (self, g_variant_get_string (param, NULL)))
+    toast (self, _("That picture is no longer protected, and its codes are gone."));
+}
+
+static void
+open_link_action (GtkWidget  *widget,
+                  const char *action,
+                  GVariant   *param)
+{
+  /* Only ever on the teen's own click: nothing here opens a page by itself. */
+  gtk_show_uri (GTK_WINDOW (widget), g_variant_get_string (param, NULL), GDK_CURRENT_TIME);
+}
+
+/* --- GObject ------------------------------------------------------------------------------- */
+
+static void
+veil_protect_images_constructed (GObject *object)
+{
+  VeilProtectImages *self = VEIL_PROTECT_IMAGES (object);
+  g_autoptr(GTask) task = NULL;
+
+  G_OBJECT_CLASS (veil_protect_images_parent_class)->constructed (object);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "protect.add",
+                                 self->context != NULL && self->profile != NULL &&
+                                 veil_context_get_store (self->context) != NULL);
+  fill (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->links_group), FALSE);
+  task = g_task_new (self, self->cancellable, links_loaded_cb, NULL);
+  g_task_set_source_tag (task, veil_protect_images_constructed);
+  g_task_run_in_thread (task, load_links_thread);
+}
+
+static void
+veil_protect_images_dispose (GObject *object)
+{
+  VeilProtectImages *self = VEIL_PROTECT_IMAGES (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_PROTECT_IMAGES);
+  g_clear_object (&self->scan_store);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (veil_protect_images_parent_class)->dispose (object);
+}
+
+static void
+veil_protect_images_finalize (GObject *object)
+{
+  VeilProtectImages *self = VEIL_PROTECT_IMAGES (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->profile, veil_profile_unref);
+  g_clear_pointer (&self->images, g_ptr_array_unref);
+  g_clear_pointer (&self->image_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->link_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (veil_protect_images_parent_class)->finalize (object);
+}
+
+static void
+veil_protect_images_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  VeilProtectImages *self = VEIL_PROTECT_IMAGES (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    case PROP_PROFILE:
+      g_value_set_boxed (value, self->profile);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_protect_images_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  VeilProtectImages *self = VEIL_PROTECT_IMAGES (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    case PROP_PROFILE:
+      self->profile = g_value_dup_boxed (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_protect_images_class_init (VeilProtectImagesClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = veil_protect_images_constructed;
+  object_class->dispose = veil_protect_images_dispose;
+  object_class->finalize = veil_protect_images_finalize;
+  object_class->get_property = veil_protect_images_get_property;
+  object_class->set_property = veil_protect_images_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, VEIL_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROFILE] =
+    g_param_spec_boxed ("profile", NULL, NULL, VEIL_TYPE_PROFILE,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VeilProtectImages::add-finished:
+   * @n_added: how many pictures are now protected
+   * @problem: (nullable): the first failure, naming the file
+   */
+  signals[ADD_FINISHED] =
+    g_signal_new ("add-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-protect-images.ui");
+  gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, toasts);
+  gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, images_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, links_group);
+
+  gtk_widget_class_install_action (widget_class, "protect.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "protect.copy", "s", copy_action);
+  gtk_widget_class_install_action (widget_class, "protect.remove", "s", remove_action);
+  gtk_widget_class_install_action (widget_class, "protect.open-link", "s", open_link_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+veil_protect_images_init (VeilProtectImages *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->images = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_protected_image_free);
+  self->image_rows = g_ptr_array_new ();
+  self->link_rows = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * veil_protect_images_is_offered:
+ *
+ * Taking pictures down through hashes is offered from 13 on, as Take It Down does.
+ */
+gboolean
+veil_protect_images_is_offered (VeilProfile *profile)
+{
+  VeilAgeBand band;
+
+  g_return_val_if_fail (profile != NULL, FALSE);
+
+  band = veil_profile_get_effective_age_band (profile);
+  return band == VEIL_AGE_BAND_13_15 || band == VEIL_AGE_BAND_16_17;
+}
+
+GtkWidget *
+veil_protect_images_new (VeilContext *context,
+                         VeilProfile *profile)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (context), NULL);
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  return g_object_new (VEIL_TYPE_PROTECT_IMAGES, "context", context, "profile", profile, NULL);
+}
+
+/**
+ * veil_protect_images_add_files:
+ * @files: (element-type GFile): the pictures the teen picked
+ *
+ * Hashes the pictures in a worker thread and keeps only the hashes.
+ * #VeilProtectImages::add-finished tells how it went; problems are shown as a toast.
+ */
+void
+veil_protect_images_add_files (VeilProtectImages *self,
+                               GPtrArray         *files)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(AddData) data = NULL;
+
+  g_return_if_fail (VEIL_IS_PROTECT_IMAGES (self));
+  g_return_if_fail (files != NULL);
+
+  if (!ensure_scan_store (self))
+    return;
+
+  data = g_new0 (AddData, 1);
+  data->scan_store = g_object_ref (self->scan_store);
+  data->profile_id = veil_profile_get_id (self->profile);
+  data->paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < files->len; i++)
+    {
+      char *path = g_file_get_path (g_ptr_array_index (files, i));
+
+      if (path != NULL)
+        g_ptr_array_add (data->paths, path);
+    }
+
+  task = g_task_new (self, self->cancellable, add_done_cb, NULL);
+  g_task_set_source_tag (task, veil_protect_images_add_files);
+  g_task_set_task_data (task, g_steal_pointer (&data), (GDestroyNotify) add_data_free);
+  self->n_adding++;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "protect.add", FALSE);
+  g_task_run_in_thread (task, add_thread);
+}
+
+/**
+ * veil_protect_images_remove:
+ * @md5: a shown picture's MD5
+ *
+ * Returns: whether the picture's hashes were forgotten; failures are shown as a toast
+ */
+gboolean
+veil_protect_images_remove (VeilProtectImages *self,
+                            const char        *md5)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_PROTECT_IMAGES (self), FALSE);
+  g_return_val_if_fail (md5 != NULL, FALSE);
+
+  if (!ensure_scan_store (self))
+    return FALSE;
+  ok = veil_scan_store_unprotect_image (self->scan_store, veil_profile_get_id (self->profile), md5, &error);
+  if (!ok)
+    toast (self, error->message);
+  fill (self);
+  return ok;
+}
+
+/* Returns: how many protected pictures are listed */
+guint
+veil_protect_images_get_n_shown (VeilProtectImages *self)
+{
+  g_return_val_if_fail (VEIL_IS_PROTECT_IMAGES (self), 0);
+  return self->images->len;
+}
+
+/**
+ * veil_protect_images_get_hashes_text:
+ *
+ * Returns: (transfer full) (nullable): what "copy" puts on the clipboard for the picture
+ *   listed at @index: its MD5 and PDQ hash, one a line
+ */
+char *
+veil_protect_images_get_hashes_text (VeilProtectImages *self,
+                                     guint              index)
+{
+  g_return_val_if_fail (VEIL_IS_PROTECT_IMAGES (self), NULL);
+
+  if (index >= self->images->len)
+    return NULL;
+  return hashes_text (g_ptr_array_index (self->images, index));
+}
