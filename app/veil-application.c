@@ -16,6 +16,7 @@ struct _VeilApplication
   GSettings      *settings;
   VeilContext    *context;    /* handed to every window and widget */
   GCancellable   *cancellable;
+  VeilAnalyzerService *analyzer_service;  /* issue 7: the Analyzer1 D-Bus API, once registered */
 };
 
 G_DEFINE_FINAL_TYPE (VeilApplication, veil_application, ADW_TYPE_APPLICATION)
@@ -31,6 +32,92 @@ context_loaded_cb (GObject      *source,
   if (!veil_context_load_finish (VEIL_CONTEXT (source), result, &error))
     g_debug ("Could not open Veil's store: %s", error->message);
 }
+
+/* --- Analyzer D-Bus service (issue 7) ------------------------------------------------------ */
+
+/* Loading and checking the model takes about 20 ms: once, when the application registers. */
+static VeilAnalyzer *
+create_analyzer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilModel) model = veil_model_load_default (&error);
+  g_autoptr(VeilNsfwClassifier) classifier = NULL;
+
+  if (model != NULL)
+    classifier = veil_nsfw_classifier_new (model, &error);
+  if (classifier == NULL)
+    {
+      /* Hash lists still work without the model: answer with those rather than not at all. */
+      g_debug ("The Analyzer service runs without the classifier: %s", error->message);
+      return veil_analyzer_new (NULL);
+    }
+  return veil_analyzer_new (VEIL_CLASSIFIER (classifier));
+}
+
+static void
+context_ready_cb (VeilContext     *context,
+                  GParamSpec      *pspec,
+                  VeilApplication *self)
+{
+  if (self->analyzer_service != NULL && veil_context_get_ready (context))
+    veil_analyzer_service_set_store (self->analyzer_service, veil_context_get_store (context));
+}
+
+static void
+profiles_changed_cb (VeilContext     *context,
+                     VeilApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A guardian turned a protection on or off, or the child acknowledged it. */
+  if (self->analyzer_service != NULL &&
+      !veil_analyzer_service_reload_policy (self->analyzer_service, &error))
+    g_debug ("Could not read the linked profile: %s", error->message);
+}
+
+static gboolean
+veil_application_dbus_register (GApplication     *app,
+                                GDBusConnection  *connection,
+                                const char       *object_path,
+                                GError          **error)
+{
+  VeilApplication *self = VEIL_APPLICATION (app);
+  g_autoptr(GError) export_error = NULL;
+
+  if (!G_APPLICATION_CLASS (veil_application_parent_class)->dbus_register (app, connection, object_path, error))
+    return FALSE;
+
+  /* Registration comes before startup: the store is handed over once the context is ready. */
+  if (self->analyzer_service == NULL)
+    {
+      g_autoptr(VeilAnalyzer) analyzer = create_analyzer ();
+
+      self->analyzer_service = veil_analyzer_service_new (analyzer, NULL);
+      if (self->context != NULL)
+        context_ready_cb (self->context, NULL, self);
+    }
+  /* Exported on the application's own connection: the bus name is the application ID. The
+   * guardian's window must still open when that fails, so it does not fail registration. */
+  if (!veil_analyzer_service_export (self->analyzer_service, connection,
+                                     VEIL_ANALYZER_SERVICE_OBJECT_PATH, &export_error))
+    g_warning ("Other apps cannot ask Veil about pictures: %s", export_error->message);
+  return TRUE;
+}
+
+static void
+veil_application_dbus_unregister (GApplication    *app,
+                                  GDBusConnection *connection,
+                                  const char      *object_path)
+{
+  VeilApplication *self = VEIL_APPLICATION (app);
+
+  if (self->analyzer_service != NULL)
+    veil_analyzer_service_unexport (self->analyzer_service);
+
+  G_APPLICATION_CLASS (veil_application_parent_class)->dbus_unregister (app, connection, object_path);
+}
+
+/* --------------------------------------------------------------------------------------------- */
 
 static GtkWindow *
 get_main_window (VeilApplication *self)
@@ -112,6 +199,8 @@ veil_application_startup (GApplication *app)
   self->cancellable = g_cancellable_new ();
   /* Opening the store runs SQLite's integrity check: off the main thread. */
   veil_context_load_async (self->context, NULL, self->cancellable, context_loaded_cb, NULL);
+  g_signal_connect_object (self->context, "notify::ready", G_CALLBACK (context_ready_cb), self, 0);
+  g_signal_connect_object (self->context, "profiles-changed", G_CALLBACK (profiles_changed_cb), self, 0);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -138,6 +227,7 @@ veil_application_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->analyzer_service);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
 
@@ -153,6 +243,8 @@ veil_application_class_init (VeilApplicationClass *klass)
   object_class->dispose = veil_application_dispose;
   app_class->startup = veil_application_startup;
   app_class->activate = veil_application_activate;
+  app_class->dbus_register = veil_application_dbus_register;
+  app_class->dbus_unregister = veil_application_dbus_unregister;
 }
 
 static void

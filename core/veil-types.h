@@ -32,4 +32,7 @@ typedef struct _VeilAnalyzer VeilAnalyzer;
 typedef struct _VeilScanStore VeilScanStore;
 typedef struct _VeilScanner VeilScanner;
 
+/* issue 7: the Analyzer D-Bus service */
+typedef struct _VeilAnalyzerService VeilAnalyzerService;
+
 G_END_DECLS

@@ -26,6 +26,7 @@
 #include "veil-help-resources.h"
 #include "veil-report.h"
 #include "veil-watcher.h"
+#include "veil-analyzer-service.h"
 /* issue 6 */
 #include "veil-verdict.h"
 #include "veil-analyzer.h"
