@@ -45,5 +45,18 @@ else
 fi
 meson compile -C "$builddir"
 
+status=0
 dbus-run-session -- tools/test-session.sh \
-  meson test -C "$builddir" --print-errorlogs --num-processes 2 "${test_args[@]}"
+  meson test -C "$builddir" --print-errorlogs --num-processes 2 "${test_args[@]}" || status=$?
+
+# One closing line a person (or CI) can read at a glance, counted from meson's own log.
+python3 - "$builddir/meson-logs/testlog.json" <<'PY'
+import json, sys
+counts = {"OK": 0, "FAIL": 0, "SKIP": 0}
+for line in open(sys.argv[1]):
+    result = json.loads(line).get("result", "")
+    key = "OK" if result in ("OK", "EXPECTEDFAIL") else "SKIP" if result == "SKIP" else "FAIL"
+    counts[key] += 1
+print("tests: %d passed, %d failed, %d skipped" % (counts["OK"], counts["FAIL"], counts["SKIP"]))
+PY
+exit "$status"
