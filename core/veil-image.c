@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vips/vips.h>
+#include <vips/vector.h>
 
 /* libvips does not declare these for its GObject types. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
@@ -93,6 +94,10 @@ init_vips_once (gpointer data)
   /* Defence in depth next to the allow-list: loaders libvips marks as unsafe for untrusted
    * input are switched off entirely. */
   vips_block_untrusted_set (TRUE);
+  /* libvips' run-time generated vector code (orc) never gives its code memory back, and
+   * compiling it from several threads at once crashed a scan of a few thousand pictures
+   * (orc_code_allocate_codemem). The plain C paths are correct and nearly as fast. */
+  vips_vector_set_enabled (FALSE);
   return NULL;
 }
 
@@ -454,6 +459,58 @@ choose_fast_shrink (int width,
   return shrink;
 }
 
+/* The side a preview keeps at least, in both directions: twice the classifier's input, so
+ * the final Lanczos step still has real detail to work from. */
+#define PREVIEW_MIN_SIDE (2 * VEIL_IMAGE_CLASSIFIER_SIZE)
+
+/* The classifier input and the thumbnail are both small. Rather than read the whole decoded
+ * picture twice with Lanczos, one box shrink by whole factors (one cheap pass) makes a
+ * preview they share. Pictures with alpha are left as they are: box-shrinking before
+ * flattening would bleed hidden colours into the edges. */
+static VipsImage *
+make_preview (VipsImage    *memory,
+              DecodeWatch  *watch,
+              const char   *name,
+              guint         timeout_ms,
+              GError      **error)
+{
+  int xshrink = MAX (1, memory->Xsize / PREVIEW_MIN_SIDE);
+  int yshrink = MAX (1, memory->Ysize / PREVIEW_MIN_SIDE);
+  g_autoptr(VipsImage) shrunk = NULL;
+  g_autofree guint8 *data = NULL;
+  VipsImage *preview;
+  int orientation = 1;
+
+  if ((xshrink == 1 && yshrink == 1) || has_alpha (memory))
+    return g_object_ref (memory);
+
+  if (vips_shrink (memory, &shrunk, (double) xshrink, (double) yshrink, NULL) != 0)
+    {
+      g_autofree char *message = take_vips_error ();
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                   _("A preview of “%s” could not be made (%s)."), name, message);
+      return NULL;
+    }
+  data = decode_to_memory (shrunk, watch, name, timeout_ms, error);
+  if (data == NULL)
+    return NULL;
+  preview = vips_image_new_from_memory_copy (data, VIPS_IMAGE_SIZEOF_IMAGE (shrunk),
+                                             shrunk->Xsize, shrunk->Ysize, shrunk->Bands,
+                                             VIPS_FORMAT_UCHAR);
+  if (preview == NULL)
+    {
+      g_autofree char *message = take_vips_error ();
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                   _("A preview of “%s” could not be made (%s)."), name, message);
+      return NULL;
+    }
+  preview->Type = memory->Type;
+  if (vips_image_get_typeof (memory, VIPS_META_ORIENTATION) != 0)
+    vips_image_get_int (memory, VIPS_META_ORIENTATION, &orientation);
+  vips_image_set_int (preview, VIPS_META_ORIENTATION, orientation);
+  return preview;
+}
+
 static VeilImage *
 load_source (int                     fd,
              const char             *name,
@@ -468,6 +525,7 @@ load_source (int                     fd,
   g_autoptr(VipsImage) loaded = NULL;
   g_autoptr(VipsImage) base = NULL;
   g_autoptr(VipsImage) memory = NULL;
+  g_autoptr(VipsImage) preview = NULL;
   DecodeWatch watch = { 0, cancellable, FALSE, FALSE };
   const char *loader;
   const char *format = NULL;
@@ -631,13 +689,29 @@ load_source (int                     fd,
     {
       /* Several consumers: decode once into memory, alpha kept, and derive each buffer. */
       guint8 *data = decode_to_memory (base, &watch, name, limits->timeout_ms, error);
+      gboolean opaque_base = !has_alpha (base);
 
       if (data == NULL)
         return NULL;
-      memory = vips_image_new_from_memory_copy (data, VIPS_IMAGE_SIZEOF_IMAGE (base),
-                                                base->Xsize, base->Ysize, base->Bands,
-                                                VIPS_FORMAT_UCHAR);
-      g_free (data);
+      if (opaque_base && (needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)))
+        {
+          /* Without alpha the decoded pixels are exactly what PDQ hashes: keep them as the
+           * hash's buffer and let the previews read the same memory, no copy. */
+          self->pixels = data;
+          self->pixels_width = base->Xsize;
+          self->pixels_height = base->Ysize;
+          self->pixels_channels = base->Bands;
+          memory = vips_image_new_from_memory (data, VIPS_IMAGE_SIZEOF_IMAGE (base),
+                                               base->Xsize, base->Ysize, base->Bands,
+                                               VIPS_FORMAT_UCHAR);
+        }
+      else
+        {
+          memory = vips_image_new_from_memory_copy (data, VIPS_IMAGE_SIZEOF_IMAGE (base),
+                                                    base->Xsize, base->Ysize, base->Bands,
+                                                    VIPS_FORMAT_UCHAR);
+          g_free (data);
+        }
       if (memory == NULL)
         {
           g_autofree char *message = take_vips_error ();
@@ -648,7 +722,7 @@ load_source (int                     fd,
       memory->Type = base->Bands <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
       vips_image_set_int (memory, VIPS_META_ORIENTATION, self->orientation);
 
-      if (needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST))
+      if (self->pixels == NULL && (needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)))
         {
           g_autoptr(VipsImage) opaque = drop_alpha (memory);
 
@@ -668,10 +742,14 @@ load_source (int                     fd,
           self->pixels_channels = opaque->Bands;
         }
 
+      preview = make_preview (memory, &watch, name, limits->timeout_ms, error);
+      if (preview == NULL)
+        return NULL;
+
       if (needs & VEIL_IMAGE_NEED_CLASSIFIER)
         {
           /* White, as the classifier's training pictures were shown on web pages. */
-          self->classifier_rgb = write_display (memory,
+          self->classifier_rgb = write_display (preview,
                                                 VEIL_IMAGE_CLASSIFIER_SIZE,
                                                 VEIL_IMAGE_CLASSIFIER_SIZE,
                                                 255.0, &watch, name, limits->timeout_ms, error);
@@ -692,7 +770,7 @@ load_source (int                     fd,
           self->thumbnail_height = MAX (1, (int) (shown_height * scale + 0.5));
           /* A neutral mid grey behind transparent areas: neither white nor black hides
            * what is drawn. */
-          self->thumbnail = write_display (memory, self->thumbnail_width, self->thumbnail_height,
+          self->thumbnail = write_display (preview, self->thumbnail_width, self->thumbnail_height,
                                            128.0, &watch, name, limits->timeout_ms, error);
           if (self->thumbnail == NULL)
             return NULL;
