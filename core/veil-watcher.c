@@ -80,7 +80,7 @@ veil_watcher_is_partial_name (const char *basename)
 
   g_return_val_if_fail (basename != NULL, TRUE);
 
-  /* Hidden files are where writers stage their work (e.g. ".goutputstream-XXXXXX"). */
+  /* Hidden files are where writers stage their work (GIO's ".goutputstream-" files, say). */
   if (basename[0] == '.' || basename[0] == '\0')
     return TRUE;
 

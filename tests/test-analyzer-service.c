@@ -322,38 +322,6 @@ is_hex (const char *text,
   return TRUE;
 }
 
-/* Writes a smooth, seed-dependent colour pattern that PDQ hashes with good quality. */
-static char *
-write_picture (const char *dir,
-               const char *name,
-               guint       width,
-               guint       height,
-               guint32     seed)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
-  g_autoptr(VipsImage) image = NULL;
-  char *path = g_build_filename (dir, name, NULL);
-  double f[3][4];
-
-  for (guint c = 0; c < 3; c++)
-    for (guint k = 0; k < 4; k++)
-      f[c][k] = g_rand_double_range (rand, 1.0, 9.0);
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      for (guint c = 0; c < 3; c++)
-        {
-          double u = (double) x / width, v = (double) y / height;
-          double value = sin (f[c][0] * u * G_PI + f[c][1]) * cos (f[c][2] * v * G_PI + f[c][3]);
-
-          rgb[((gsize) y * width + x) * 3 + c] = (guint8) (127.5 + 127.0 * value);
-        }
-  image = vips_image_new_from_memory (rgb, (size_t) width * height * 3, (int) width, (int) height, 3, VIPS_FORMAT_UCHAR);
-  g_assert_nonnull (image);
-  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
-  return path;
-}
-
 /* --- Tests ------------------------------------------------------------------------------- */
 
 /* Nothing is checked without consent, and the policy follows the linked profile's state. */
@@ -364,7 +332,7 @@ test_policy (ServiceFixture *fixture,
   g_autoptr(VeilProfile) profile = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *picture = write_picture (fixture->dir, "a.png", 64, 64, 1);
+  g_autofree char *picture = veil_test_write_picture (fixture->dir, "a.png", 64, 64, 1);
   g_autofree char *policy = get_policy (fixture);
 
   /* No profile for this account: disabled, and analysis is refused. */
@@ -538,8 +506,8 @@ static void
 test_hash_list (ServiceFixture *fixture,
                 gconstpointer   data)
 {
-  g_autofree char *listed = write_picture (fixture->dir, "listed.png", 320, 240, 7);
-  g_autofree char *other = write_picture (fixture->dir, "other.png", 320, 240, 8);
+  g_autofree char *listed = veil_test_write_picture (fixture->dir, "listed.png", 320, 240, 7);
+  g_autofree char *other = veil_test_write_picture (fixture->dir, "other.png", 320, 240, 8);
   g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_16_17, TRUE, TRUE);
   g_autoptr(VeilHashList) list = veil_hash_list_new ("Family list");
   g_autoptr(VeilScanStore) scan_store = veil_scan_store_new (fixture->store, NULL);
@@ -602,7 +570,7 @@ test_errors (ServiceFixture *fixture,
   g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_UNDER_13, TRUE, TRUE);
   g_autofree char *text = g_build_filename (fixture->dir, "notes.png", NULL);
   g_autofree char *missing = g_build_filename (fixture->dir, "missing.jpg", NULL);
-  g_autofree char *big = write_picture (fixture->dir, "big.png", 300, 200, 3);
+  g_autofree char *big = veil_test_write_picture (fixture->dir, "big.png", 300, 200, 3);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   gsize before_length = 0, after_length = 0;
@@ -698,7 +666,7 @@ test_concurrent (ServiceFixture *fixture,
                  gconstpointer   data)
 {
   g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_UNDER_13, TRUE, TRUE);
-  g_autofree char *good = write_picture (fixture->dir, "good.jpg", 800, 600, 5);
+  g_autofree char *good = veil_test_write_picture (fixture->dir, "good.jpg", 800, 600, 5);
   g_autofree char *text = g_build_filename (fixture->dir, "text.jpg", NULL);
   g_autofree char *policy = NULL;
   CallResult results[16];

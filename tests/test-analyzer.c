@@ -32,38 +32,6 @@ fixture_teardown (AnalyzerFixture *fixture,
   g_free (fixture->dir);
 }
 
-/* Writes a smooth, seed-dependent colour pattern (PDQ needs structure to hash well). */
-static char *
-write_picture (const char *dir,
-               const char *name,
-               guint       width,
-               guint       height,
-               guint32     seed)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
-  g_autoptr(VipsImage) image = NULL;
-  char *path = g_build_filename (dir, name, NULL);
-  double f[3][4];
-
-  for (guint c = 0; c < 3; c++)
-    for (guint k = 0; k < 4; k++)
-      f[c][k] = g_rand_double_range (rand, 1.0, 9.0);
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      for (guint c = 0; c < 3; c++)
-        {
-          double u = (double) x / width, v = (double) y / height;
-          double value = sin (f[c][0] * u * G_PI + f[c][1]) * cos (f[c][2] * v * G_PI + f[c][3]);
-
-          rgb[((gsize) y * width + x) * 3 + c] = (guint8) (127.5 + 127.0 * value);
-        }
-  image = vips_image_new_from_memory (rgb, (size_t) width * height * 3, (int) width, (int) height, 3, VIPS_FORMAT_UCHAR);
-  g_assert_nonnull (image);
-  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
-  return path;
-}
-
 static VeilHashList *
 list_for (const char *name,
           const char *path,
@@ -150,8 +118,8 @@ test_hash_match (AnalyzerFixture *fixture,
                  gconstpointer    data)
 {
   g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (NULL);
-  g_autofree char *listed = write_picture (fixture->dir, "listed.png", 640, 480, 1);
-  g_autofree char *other = write_picture (fixture->dir, "other.png", 640, 480, 2);
+  g_autofree char *listed = veil_test_write_picture (fixture->dir, "listed.png", 640, 480, 1);
+  g_autofree char *other = veil_test_write_picture (fixture->dir, "other.png", 640, 480, 2);
   g_autofree char *listed_jpeg = NULL;
   g_autoptr(VeilHashList) list = list_for ("Known pictures", listed, "case-17");
   g_autoptr(VeilVerdict) verdict = NULL;
@@ -209,7 +177,7 @@ test_profile_lists (AnalyzerFixture *fixture,
                     gconstpointer    data)
 {
   g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (NULL);
-  g_autofree char *mine = write_picture (fixture->dir, "mine.png", 400, 400, 5);
+  g_autofree char *mine = veil_test_write_picture (fixture->dir, "mine.png", 400, 400, 5);
   g_autofree char *db = g_build_filename (fixture->dir, "veil.db", NULL);
   g_autoptr(VeilHashList) list = list_for ("Sam's pictures", mine, "md5-here");
   g_autoptr(VeilProfileBuilder) b1 = veil_profile_builder_new ("Sam");
@@ -254,7 +222,7 @@ test_exception (AnalyzerFixture *fixture,
                 gconstpointer    data)
 {
   g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (NULL);
-  g_autofree char *listed = write_picture (fixture->dir, "listed.png", 512, 512, 9);
+  g_autofree char *listed = veil_test_write_picture (fixture->dir, "listed.png", 512, 512, 9);
   g_autoptr(VeilHashList) list = list_for ("List", listed, NULL);
   g_autoptr(VeilVerdict) before = NULL;
   g_autoptr(VeilVerdict) after = NULL;
@@ -287,7 +255,7 @@ test_bad_files (AnalyzerFixture *fixture,
                 gconstpointer    data)
 {
   g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (NULL);
-  g_autofree char *good = write_picture (fixture->dir, "good.jpg", 800, 600, 3);
+  g_autofree char *good = veil_test_write_picture (fixture->dir, "good.jpg", 800, 600, 3);
   g_autofree char *truncated = g_build_filename (fixture->dir, "truncated.jpg", NULL);
   g_autofree char *text = g_build_filename (fixture->dir, "notes.png", NULL);
   g_autofree char *huge = g_build_filename (fixture->dir, "huge.png", NULL);
@@ -356,7 +324,7 @@ test_threads (AnalyzerFixture *fixture,
               gconstpointer    data)
 {
   g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (NULL);
-  g_autofree char *listed = write_picture (fixture->dir, "listed.png", 300, 300, 11);
+  g_autofree char *listed = veil_test_write_picture (fixture->dir, "listed.png", 300, 300, 11);
   g_autoptr(VeilHashList) list = list_for ("List", listed, NULL);
   ThreadData td = { analyzer, listed, { { 0 } }, 0 };
   GThread *threads[4];

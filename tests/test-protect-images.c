@@ -41,32 +41,6 @@ load_cb (GObject      *source,
   *(gboolean *) user_data = TRUE;
 }
 
-/* A smooth random pattern, so that each seed gives a picture with a distinct PDQ hash. */
-static char *
-write_picture (const char *dir,
-               const char *name,
-               guint32     seed)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  const guint width = 256, height = 192;
-  g_autofree guint8 *rgb = g_malloc (width * height * 3);
-  g_autoptr(VipsImage) image = NULL;
-  char *path = g_build_filename (dir, name, NULL);
-  double f[3][4];
-
-  for (guint c = 0; c < 3; c++)
-    for (guint k = 0; k < 4; k++)
-      f[c][k] = g_rand_double_range (rand, 1.0, 9.0);
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      for (guint c = 0; c < 3; c++)
-        rgb[(y * width + x) * 3 + c] = (guint8) (127.5 + 127.0 * sin (f[c][0] * x / width * G_PI + f[c][1]) *
-                                                              cos (f[c][2] * y / height * G_PI + f[c][3]));
-  image = vips_image_new_from_memory (rgb, width * height * 3, width, height, 3, VIPS_FORMAT_UCHAR);
-  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
-  return path;
-}
-
 static VeilProfile *
 save_profile (UiFixture   *fixture,
               const char  *name,
@@ -246,7 +220,7 @@ test_hash_lists (UiFixture     *fixture,
   g_autoptr(VeilHashList) list = veil_hash_list_new ("Hotline list");
   g_autoptr(GPtrArray) lists = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *picture = write_picture (fixture->library, "a.png", 7);
+  g_autofree char *picture = veil_test_write_picture (fixture->library, "a.png", 256, 192, 7);
   g_autofree char *good = g_build_filename (fixture->dir, "hotline.txt", NULL);
   g_autofree char *bad = g_build_filename (fixture->dir, "broken.txt", NULL);
   g_autoptr(VeilPdq) pdq = NULL;
@@ -443,8 +417,8 @@ test_protect (UiFixture     *fixture,
   char *md5;
 
   g_assert_cmpint (g_mkdir_with_parents (own, 0700), ==, 0);
-  one = write_picture (own, "me-1.png", 11);
-  two = write_picture (own, "me-2.jpg", 12);
+  one = veil_test_write_picture (own, "me-1.png", 256, 192, 11);
+  two = veil_test_write_picture (own, "me-2.jpg", 256, 192, 12);
   corrupt = g_build_filename (own, "broken.jpg", NULL);
   g_assert_true (g_file_set_contents (corrupt, "\xff\xd8\xff\xe0 this is not a picture", -1, &error));
   one_hashes = expected_hashes (one);
@@ -639,8 +613,8 @@ test_held_count (UiFixture     *fixture,
   g_autoptr(VeilHashList) list = veil_hash_list_new ("Family list");
   g_autoptr(VeilPdq) pdq = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *listed = write_picture (fixture->library, "secret-beach.png", 1);
-  g_autofree char *other = write_picture (fixture->library, "other.png", 2);
+  g_autofree char *listed = veil_test_write_picture (fixture->library, "secret-beach.png", 256, 192, 1);
+  g_autofree char *other = veil_test_write_picture (fixture->library, "other.png", 256, 192, 2);
   VeilImageLimits limits;
   gboolean finished = FALSE;
   GtkWidget *scan_page, *page;

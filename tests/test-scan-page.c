@@ -41,31 +41,6 @@ load_cb (GObject      *source,
   *(gboolean *) user_data = TRUE;
 }
 
-static char *
-write_picture (const char *dir,
-               const char *name,
-               guint32     seed)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  const guint width = 320, height = 240;
-  g_autofree guint8 *rgb = g_malloc (width * height * 3);
-  g_autoptr(VipsImage) image = NULL;
-  char *path = g_build_filename (dir, name, NULL);
-  double f[3][4];
-
-  for (guint c = 0; c < 3; c++)
-    for (guint k = 0; k < 4; k++)
-      f[c][k] = g_rand_double_range (rand, 1.0, 9.0);
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      for (guint c = 0; c < 3; c++)
-        rgb[(y * width + x) * 3 + c] = (guint8) (127.5 + 127.0 * sin (f[c][0] * x / width * G_PI + f[c][1]) *
-                                                              cos (f[c][2] * y / height * G_PI + f[c][3]));
-  image = vips_image_new_from_memory (rgb, width * height * 3, width, height, 3, VIPS_FORMAT_UCHAR);
-  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
-  return path;
-}
-
 static VeilProfile *
 save_profile (PageFixture *fixture,
               const char  *name,
@@ -120,8 +95,8 @@ fixture_setup (PageFixture   *fixture,
   g_assert_no_error (error);
   fixture->profile = save_profile (fixture, "Sam", 1);
 
-  listed = write_picture (fixture->library, "listed.png", 1);
-  g_free (write_picture (fixture->library, "other.png", 2));
+  listed = veil_test_write_picture (fixture->library, "listed.png", 320, 240, 1);
+  g_free (veil_test_write_picture (fixture->library, "other.png", 320, 240, 2));
   veil_image_limits_init_default (&limits);
   pdq = veil_pdq_hash_file (listed, VEIL_PDQ_MODE_FAST, FALSE, &limits, NULL, &error);
   g_assert_no_error (error);

@@ -107,31 +107,6 @@ run (CtlFixture  *fixture,
   return g_subprocess_get_exit_status (proc);
 }
 
-static char *
-write_picture (const char *dir,
-               const char *name,
-               guint32     seed)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  const guint width = 480, height = 360;
-  g_autofree guint8 *rgb = g_malloc (width * height * 3);
-  g_autoptr(VipsImage) image = NULL;
-  char *path = g_build_filename (dir, name, NULL);
-  double f[3][4];
-
-  for (guint c = 0; c < 3; c++)
-    for (guint k = 0; k < 4; k++)
-      f[c][k] = g_rand_double_range (rand, 1.0, 9.0);
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      for (guint c = 0; c < 3; c++)
-        rgb[(y * width + x) * 3 + c] = (guint8) (127.5 + 127.0 * sin (f[c][0] * x / width * G_PI + f[c][1]) *
-                                                              cos (f[c][2] * y / height * G_PI + f[c][3]));
-  image = vips_image_new_from_memory (rgb, width * height * 3, width, height, 3, VIPS_FORMAT_UCHAR);
-  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
-  return path;
-}
-
 /* A profile with folder checks on and acknowledged, made through the library (creating one
  * with veilctl is issue 5's command, tested there). */
 static void
@@ -198,8 +173,8 @@ test_scan_and_alerts (CtlFixture    *fixture,
   }
 
   make_profile (fixture);
-  listed = write_picture (fixture->library, "listed.png", 1);
-  g_free (write_picture (fixture->library, "holiday.png", 2));
+  listed = veil_test_write_picture (fixture->library, "listed.png", 480, 360, 1);
+  g_free (veil_test_write_picture (fixture->library, "holiday.png", 480, 360, 2));
 
   /* A plain list with the listed picture's hash, imported for this profile. */
   veil_image_limits_init_default (&limits);
@@ -315,7 +290,7 @@ test_errors (CtlFixture    *fixture,
   g_assert_cmpint (run (fixture, NULL, NULL, "scan", "Nobody", NULL), ==, 1);
 
   make_profile (fixture);
-  good = write_picture (fixture->library, "good.jpg", 5);
+  good = veil_test_write_picture (fixture->library, "good.jpg", 480, 360, 5);
   g_assert_true (g_file_get_contents (good, &contents, &length, NULL));
   g_assert_true (g_file_set_contents (cut, contents, length / 2, NULL));
 

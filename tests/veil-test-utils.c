@@ -4,6 +4,8 @@
 #include "veil-test-utils.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
+#include <vips/vips.h>
 #include <locale.h>
 #include <stdlib.h>
 
@@ -188,4 +190,50 @@ veil_test_wait_for (gboolean *flag,
     g_main_context_iteration (NULL, TRUE);
 
   g_source_remove (id);
+}
+
+/**
+ * veil_test_write_picture:
+ * @dir: a folder
+ * @name: a file name; its extension picks the format (.png, .jpg, ...)
+ * @width: width in pixels
+ * @height: height in pixels
+ * @seed: picks the picture
+ *
+ * Writes a smooth, photo-like colour pattern with libvips. Each seed gives a picture with its
+ * own PDQ hash, far from the others, and nothing in it is explicit.
+ *
+ * Returns: (transfer full): the file's path
+ */
+char *
+veil_test_write_picture (const char *dir,
+                         const char *name,
+                         guint       width,
+                         guint       height,
+                         guint32     seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
+  VipsImage *image;
+  char *path = g_build_filename (dir, name, NULL);
+  double f[3][4];
+
+  for (guint c = 0; c < 3; c++)
+    for (guint k = 0; k < 4; k++)
+      f[c][k] = g_rand_double_range (rand, 1.0, 9.0);
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      for (guint c = 0; c < 3; c++)
+        {
+          double u = (double) x / width, v = (double) y / height;
+          double value = sin (f[c][0] * u * G_PI + f[c][1]) * cos (f[c][2] * v * G_PI + f[c][3]);
+
+          rgb[((gsize) y * width + x) * 3 + c] = (guint8) (127.5 + 127.0 * value);
+        }
+  image = vips_image_new_from_memory (rgb, (size_t) width * height * 3, (int) width, (int) height, 3,
+                                      VIPS_FORMAT_UCHAR);
+  g_assert_nonnull (image);
+  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
+  g_object_unref (image);
+  return path;
 }

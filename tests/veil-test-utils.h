@@ -19,5 +19,10 @@ char        *veil_test_make_tmpdir       (void);
 void         veil_test_rm_rf             (const char   *path);
 void         veil_test_wait_for          (gboolean     *flag,
                                           guint         timeout_seconds);
+char        *veil_test_write_picture     (const char   *dir,
+                                          const char   *name,
+                                          guint         width,
+                                          guint         height,
+                                          guint32       seed);
 
 G_END_DECLS
