@@ -35,6 +35,8 @@ static const VeilctlEntry commands[] = {
   { "scan", veilctl_scan, N_("Check a child's picture folders for matches and sensitive pictures") },
   { "alerts", veilctl_alerts, N_("Show a profile's alerts with their reasons, or act on one") },
   { "scan-list", veilctl_scan_list, N_("Hash lists and protected pictures used by folder checks") },
+  /* issue 7: report */
+  { "report", veilctl_report, N_("Report an image, or list, show and export reports") },
 };
 
 static void

@@ -36,6 +36,7 @@ G_DEFINE_QUARK (veil-store-error-quark, veil_store_error)
 G_DEFINE_FINAL_TYPE_WITH_CODE (VeilStore, veil_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, veil_store_initable_iface_init))
 G_DEFINE_BOXED_TYPE (VeilAuditEntry, veil_audit_entry, veil_audit_entry_copy, veil_audit_entry_free)
+G_DEFINE_BOXED_TYPE (VeilReportEntry, veil_report_entry, veil_report_entry_copy, veil_report_entry_free)
 G_DEFINE_BOXED_TYPE (VeilConsentRecord, veil_consent_record, veil_consent_record_copy, veil_consent_record_free)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -170,6 +171,10 @@ static const char * const migrations[VEIL_STORE_SCHEMA_VERSION] = {
   "  pdq BLOB NOT NULL,"
   "  added INTEGER NOT NULL,"
   "  PRIMARY KEY (profile_id, md5));",
+
+  /* 4 -> 5: reports keep the whole VeilReport as JSON (no pixels: checksums and reasons) */
+  "ALTER TABLE reports ADD COLUMN data TEXT;"
+  "CREATE INDEX IF NOT EXISTS reports_by_profile ON reports (profile_id, time);",
 };
 
 /* --- SQLite helpers ------------------------------------------------------------------------ */
@@ -874,6 +879,12 @@ veil_audit_entry_describe (const VeilAuditEntry *entry)
     return g_strdup (_("Someone entered a wrong guardian PIN."));
   if (g_str_equal (k, "export"))
     return g_strdup (_("The guardian exported Veil’s data."));
+  if (g_str_equal (k, "report-made"))
+    return g_strdup_printf (_("A report was made (%s)."), d);
+  if (g_str_equal (k, "report-deleted"))
+    return g_strdup_printf (_("The guardian deleted a report (%s)."), d);
+  if (g_str_equal (k, "report-exported"))
+    return g_strdup_printf (_("The guardian exported a report (%s)."), d);
   if (g_str_equal (k, "tampered"))
     return g_strdup_printf (_("Veil found that the settings of “%s” were changed outside Veil."), d);
 
@@ -901,6 +912,27 @@ veil_consent_record_free (VeilConsentRecord *record)
   g_free (record->action);
   g_free (record->actor);
   g_free (record);
+}
+
+VeilReportEntry *
+veil_report_entry_copy (const VeilReportEntry *entry)
+{
+  VeilReportEntry *copy = g_new0 (VeilReportEntry, 1);
+
+  *copy = *entry;
+  copy->state = g_strdup (entry->state);
+  copy->report = entry->report != NULL ? veil_report_ref (entry->report) : NULL;
+  return copy;
+}
+
+void
+veil_report_entry_free (VeilReportEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->state);
+  g_clear_pointer (&entry->report, veil_report_unref);
+  g_free (entry);
 }
 
 /* --- Public API: the store ----------------------------------------------------------------- */
@@ -1702,6 +1734,263 @@ veil_store_count_alerts (VeilStore  *self,
     }
   g_rec_mutex_unlock (&self->lock);
   return n;
+}
+
+/* --- Reports (issue 7) ---------------------------------------------------------------------- */
+
+/* The detail of a report's audit entry: its number and where the image came from, never the
+ * reporter's words, the file name or anything of the image. */
+static char *
+report_audit_detail (gint64      id,
+                     VeilReport *report)
+{
+  const char *source = "folder";
+
+  switch (veil_report_get_source (report))
+    {
+    case VEIL_REPORT_SOURCE_APP:
+      source = "app";
+      break;
+    case VEIL_REPORT_SOURCE_LIBRARY:
+      source = "library";
+      break;
+    case VEIL_REPORT_SOURCE_FOLDER:
+    default:
+      break;
+    }
+  return g_strdup_printf ("#%" G_GINT64_FORMAT ", %s", id, source);
+}
+
+static void
+set_no_report_error (GError **error,
+                     gint64   id)
+{
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  /* Translators: %s is a report number */
+  g_set_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND,
+               _("There is no report %s. List a profile’s reports to see their numbers."), number);
+}
+
+static VeilReportEntry *
+report_entry_from_row (sqlite3_stmt  *stmt,
+                       GError       **error)
+{
+  g_autoptr(VeilReportEntry) entry = g_new0 (VeilReportEntry, 1);
+  const char *data = (const char *) sqlite3_column_text (stmt, 4);
+  g_autoptr(GError) local_error = NULL;
+
+  entry->id = sqlite3_column_int64 (stmt, 0);
+  entry->profile_id = sqlite3_column_int64 (stmt, 1);
+  entry->time = sqlite3_column_int64 (stmt, 2);
+  entry->state = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  entry->report = veil_report_new_from_json (data != NULL ? data : "", &local_error);
+  if (entry->report == NULL)
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, entry->id);
+
+      /* Translators: %s is a report number, then why it cannot be read */
+      g_set_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_CORRUPT,
+                   _("Report %s cannot be read (%s). Delete it and make it again if the image is still there."),
+                   number, local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&entry);
+}
+
+/**
+ * veil_store_add_report:
+ * @profile: the profile the report is about
+ * @report: the report; it holds checksums and reasons, never pixels
+ * @actor: who made it (%VEIL_ACTOR_CHILD or %VEIL_ACTOR_GUARDIAN)
+ *
+ * Keeps @report for @profile, with an audit entry "report-made" naming only its number and
+ * source. Needs no PIN: a child may always report.
+ *
+ * Returns: the new report's id, or 0 with @error set
+ */
+gint64
+veil_store_add_report (VeilStore    *self,
+                       VeilProfile  *profile,
+                       VeilReport   *report,
+                       const char   *actor,
+                       GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *detail = NULL;
+  gint64 time;
+  gint64 id;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), 0);
+  g_return_val_if_fail (profile != NULL && report != NULL && actor != NULL, 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  json = veil_report_to_json (report);
+  time = g_date_time_to_unix (veil_report_get_time (report));
+
+  if (!begin (self, error))
+    return 0;
+  if (!check_profile_exists (self, profile, error))
+    goto fail;
+  stmt = db_prepare (self->db, "INSERT INTO reports (profile_id, time, data) VALUES (?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, veil_profile_get_id (profile));
+  sqlite3_bind_int64 (stmt, 2, time);
+  sqlite3_bind_text (stmt, 3, json, -1, SQLITE_TRANSIENT);
+  if (!stmt_done (self->db, stmt, error))
+    goto fail;
+  id = sqlite3_last_insert_rowid (self->db);
+  reach (self, "report-row");
+
+  detail = report_audit_detail (id, report);
+  if (!insert_audit (self, veil_profile_get_id (profile), now_seconds (), actor, "report-made", detail, error))
+    goto fail;
+  if (!commit (self, error))
+    return 0;
+  return id;
+
+fail:
+  rollback (self);
+  return 0;
+}
+
+/**
+ * veil_store_list_reports:
+ *
+ * Returns: (transfer full) (element-type VeilReportEntry): @profile_id's reports, newest
+ *   first, or %NULL with @error set
+ */
+GPtrArray *
+veil_store_list_reports (VeilStore  *self,
+                         gint64      profile_id,
+                         GError    **error)
+{
+  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_report_entry_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  /* Rows from before schema 5 never held a report: nothing wrote the table then. */
+  stmt = db_prepare (self->db,
+                     "SELECT id, profile_id, time, state, data FROM reports "
+                     "WHERE profile_id = ? AND data IS NOT NULL ORDER BY time DESC, id DESC", error);
+  if (stmt == NULL)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VeilReportEntry *entry = report_entry_from_row (stmt, error);
+
+      if (entry == NULL)
+        goto out;
+      g_ptr_array_add (reports, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self->db, rc, error);
+      goto out;
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return g_steal_pointer (&reports);
+
+out:
+  g_rec_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+/**
+ * veil_store_get_report:
+ *
+ * Returns: (transfer full): the report with @id, or %NULL with @error set
+ *   (%VEIL_STORE_ERROR_NOT_FOUND when there is none)
+ */
+VeilReportEntry *
+veil_store_get_report (VeilStore  *self,
+                       gint64      id,
+                       GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  VeilReportEntry *entry = NULL;
+  int rc;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = db_prepare (self->db,
+                     "SELECT id, profile_id, time, state, data FROM reports WHERE id = ? AND data IS NOT NULL",
+                     error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        entry = report_entry_from_row (stmt, error);
+      else if (rc == SQLITE_DONE)
+        set_no_report_error (error, id);
+      else
+        set_sqlite_error (self->db, rc, error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return entry;
+}
+
+/**
+ * veil_store_delete_report:
+ * @actor: who deleted it
+ *
+ * Deletes the report with @id; an audit entry "report-deleted" keeps only its number.
+ */
+gboolean
+veil_store_delete_report (VeilStore   *self,
+                          gint64       id,
+                          const char  *actor,
+                          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) find = NULL;
+  g_autoptr(sqlite3_stmt) del = NULL;
+  g_autofree char *detail = NULL;
+  gint64 profile_id;
+  int rc;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (actor != NULL, FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  find = db_prepare (self->db, "SELECT profile_id FROM reports WHERE id = ?", error);
+  if (find == NULL)
+    goto fail;
+  sqlite3_bind_int64 (find, 1, id);
+  rc = sqlite3_step (find);
+  if (rc == SQLITE_DONE)
+    {
+      set_no_report_error (error, id);
+      goto fail;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self->db, rc, error);
+      goto fail;
+    }
+  profile_id = sqlite3_column_int64 (find, 0);
+
+  del = db_prepare (self->db, "DELETE FROM reports WHERE id = ?", error);
+  if (del == NULL)
+    goto fail;
+  sqlite3_bind_int64 (del, 1, id);
+  detail = g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+  if (!stmt_done (self->db, del, error) ||
+      !insert_audit (self, profile_id, now_seconds (), actor, "report-deleted", detail, error))
+    goto fail;
+  return commit (self, error);
+
+fail:
+  rollback (self);
+  return FALSE;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 #include "veil-types.h"
 #include "veil-profile.h"
+#include "veil-report.h"
 
 G_BEGIN_DECLS
 
@@ -21,7 +22,7 @@ typedef enum {
 } VeilStoreError;
 
 /* The newest schema this build knows; older files are migrated forward at open. */
-#define VEIL_STORE_SCHEMA_VERSION 4
+#define VEIL_STORE_SCHEMA_VERSION 5
 
 /* A protection as the child lives it: the guardian's switch, the child's acknowledgment and
  * what follows from both. */
@@ -52,7 +53,17 @@ typedef struct {
   guint   text_version;
 } VeilConsentRecord;
 
+/* A report kept in the store (issue 7): the row's identity around the immutable report. */
+typedef struct {
+  gint64      id;
+  gint64      profile_id;
+  gint64      time;        /* Unix time the report was made */
+  char       *state;       /* "new" until a guardian acts on it */
+  VeilReport *report;
+} VeilReportEntry;
+
 #define VEIL_TYPE_STORE (veil_store_get_type ())
+#define VEIL_TYPE_REPORT_ENTRY (veil_report_entry_get_type ())
 #define VEIL_TYPE_AUDIT_ENTRY (veil_audit_entry_get_type ())
 #define VEIL_TYPE_CONSENT_RECORD (veil_consent_record_get_type ())
 
@@ -66,6 +77,9 @@ void            veil_audit_entry_free              (VeilAuditEntry *entry);
 char           *veil_audit_entry_describe          (const VeilAuditEntry *entry);
 VeilConsentRecord *veil_consent_record_copy        (const VeilConsentRecord *record);
 void            veil_consent_record_free           (VeilConsentRecord *record);
+GType           veil_report_entry_get_type         (void) G_GNUC_CONST;
+VeilReportEntry *veil_report_entry_copy            (const VeilReportEntry *entry);
+void            veil_report_entry_free             (VeilReportEntry *entry);
 
 VeilStore      *veil_store_new                     (const char           *path,
                                                     GCancellable         *cancellable,
@@ -147,6 +161,22 @@ guint           veil_store_count_alerts            (VeilStore            *self,
                                                     gint64                profile_id,
                                                     GError              **error);
 
+gint64          veil_store_add_report              (VeilStore            *self,
+                                                    VeilProfile          *profile,
+                                                    VeilReport           *report,
+                                                    const char           *actor,
+                                                    GError              **error);
+GPtrArray      *veil_store_list_reports            (VeilStore            *self,
+                                                    gint64                profile_id,
+                                                    GError              **error);
+VeilReportEntry *veil_store_get_report             (VeilStore            *self,
+                                                    gint64                id,
+                                                    GError              **error);
+gboolean        veil_store_delete_report           (VeilStore            *self,
+                                                    gint64                id,
+                                                    const char           *actor,
+                                                    GError              **error);
+
 char           *veil_store_get_meta                (VeilStore            *self,
                                                     const char           *key);
 gboolean        veil_store_set_meta                (VeilStore            *self,
@@ -165,5 +195,6 @@ gboolean        veil_store_erase_all               (VeilStore            *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilAuditEntry, veil_audit_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilConsentRecord, veil_consent_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilReportEntry, veil_report_entry_free)
 
 G_END_DECLS
