@@ -190,6 +190,9 @@ test_first_run (VeilAppFixture     *fixture,
   /* Done: the child lands on the transparency page, which shows the protection as on. */
   gtk_widget_activate_action (ack, "ack.done", NULL);
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "transparency");
+  /* ...showing Noah's own page, not the first profile's. */
+  g_assert_cmpstr (veil_profile_get_name (veil_transparency_page_get_profile (
+                     VEIL_TRANSPARENCY_PAGE (veil_window_get_page (fixture->window, "transparency")))), ==, "Noah");
   veil_test_app_screenshot (fixture, "onboarding-6-transparency");
 }
 

@@ -270,6 +270,19 @@ veil_acknowledgment_set_profile (VeilAcknowledgment *self,
 }
 
 /**
+ * veil_acknowledgment_get_profile:
+ *
+ * Returns: (transfer none) (nullable): the child who reads
+ */
+VeilProfile *
+veil_acknowledgment_get_profile (VeilAcknowledgment *self)
+{
+  g_return_val_if_fail (VEIL_IS_ACKNOWLEDGMENT (self), NULL);
+
+  return self->profile;
+}
+
+/**
  * veil_acknowledgment_get_protection:
  * @out_protection: (out): the protection explained now
  *

@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (VeilAcknowledgment, veil_acknowledgment, VEIL, ACKNOWLEDGM
 GtkWidget      *veil_acknowledgment_new            (VeilContext        *context);
 void            veil_acknowledgment_set_profile    (VeilAcknowledgment *self,
                                                     VeilProfile        *profile);
+VeilProfile    *veil_acknowledgment_get_profile    (VeilAcknowledgment *self);
 gboolean        veil_acknowledgment_get_protection (VeilAcknowledgment *self,
                                                     VeilProtection     *out_protection);
 

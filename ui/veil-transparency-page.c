@@ -437,3 +437,29 @@ veil_transparency_page_get_profile (VeilTransparencyPage *self)
     return NULL;
   return self->profiles->pdata[selected];
 }
+
+/**
+ * veil_transparency_page_select:
+ * @profile_id: a profile's id
+ *
+ * Shows @profile_id's page, e.g. the child who has just read what is on.
+ *
+ * Returns: %TRUE if the profile was found
+ */
+gboolean
+veil_transparency_page_select (VeilTransparencyPage *self,
+                               gint64                profile_id)
+{
+  g_return_val_if_fail (VEIL_IS_TRANSPARENCY_PAGE (self), FALSE);
+
+  for (guint i = 0; i < self->profiles->len; i++)
+    {
+      if (veil_profile_get_id (self->profiles->pdata[i]) == profile_id)
+        {
+          /* Changing the selection shows that profile (selected_cb). */
+          adw_combo_row_set_selected (self->profile_row, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

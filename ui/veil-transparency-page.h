@@ -14,5 +14,7 @@ G_DECLARE_FINAL_TYPE (VeilTransparencyPage, veil_transparency_page, VEIL, TRANSP
 GtkWidget   *veil_transparency_page_new         (VeilContext          *context);
 void         veil_transparency_page_reload      (VeilTransparencyPage *self);
 VeilProfile *veil_transparency_page_get_profile (VeilTransparencyPage *self);
+gboolean     veil_transparency_page_select      (VeilTransparencyPage *self,
+                                                 gint64                profile_id);
 
 G_END_DECLS

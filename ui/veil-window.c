@@ -237,7 +237,12 @@ acknowledge_requested_cb (VeilWindow  *self,
 static void
 acknowledgment_done_cb (VeilWindow *self)
 {
+  VeilProfile *child = veil_acknowledgment_get_profile (VEIL_ACKNOWLEDGMENT (self->acknowledgment));
+
   veil_transparency_page_reload (VEIL_TRANSPARENCY_PAGE (self->transparency));
+  /* The child who just said "I understand" sees their own page, not the first profile. */
+  if (child != NULL)
+    veil_transparency_page_select (VEIL_TRANSPARENCY_PAGE (self->transparency), veil_profile_get_id (child));
   show_page (self, "transparency");
 }
 
