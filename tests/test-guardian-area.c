@@ -177,6 +177,7 @@ test_edit_profile (VeilAppFixture     *fixture,
   g_assert_nonnull (veil_test_find_descendant (area, VEIL_TYPE_SCAN_PAGE, NULL));
   g_assert_nonnull (veil_test_find_descendant (area, VEIL_TYPE_REVIEW_QUEUE, NULL));
   g_assert_true (veil_scan_page_get_profile (VEIL_SCAN_PAGE (veil_test_find_descendant (area, VEIL_TYPE_SCAN_PAGE, NULL))) != NULL);
+  veil_test_app_screenshot (fixture, "guardian-1-profile");
 
   /* Each protection has a one-line explanation and a preview of what the child will see. */
   alerts_row = veil_test_find_descendant (page, ADW_TYPE_EXPANDER_ROW, "alerts_row");
