@@ -21,20 +21,6 @@ typedef struct {
   gboolean  quiet_libvips;  /* libvips warns from its own threads about non-images */
 } CtlFixture;
 
-static const SecretSchema *
-guardian_schema (void)
-{
-  static const SecretSchema schema = {
-    "io.github.veilapp.Veil.Guardian", SECRET_SCHEMA_NONE,
-    {
-      { "data-dir", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    },
-    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  };
-  return &schema;
-}
-
 static void
 fixture_setup (CtlFixture    *fixture,
                gconstpointer  data)
@@ -54,7 +40,7 @@ fixture_teardown (CtlFixture    *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  secret_password_clear_sync (guardian_schema (), NULL, &error, "data-dir", fixture->dir, NULL);
+  secret_password_clear_sync (veil_test_keyring_item_schema (), NULL, &error, "data-dir", fixture->dir, NULL);
   g_assert_no_error (error);
   veil_test_rm_rf (fixture->dir);
   g_free (fixture->dir);

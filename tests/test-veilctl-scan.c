@@ -25,20 +25,6 @@ typedef struct {
   gboolean  damaged_files;  /* libvips will warn from its own threads */
 } CtlFixture;
 
-static const SecretSchema *
-guardian_schema (void)
-{
-  static const SecretSchema schema = {
-    "io.github.veilapp.Veil.Guardian", SECRET_SCHEMA_NONE,
-    {
-      { "data-dir", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    },
-    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  };
-  return &schema;
-}
-
 static void
 fixture_setup (CtlFixture    *fixture,
                gconstpointer  data)
@@ -58,7 +44,7 @@ fixture_teardown (CtlFixture    *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  secret_password_clear_sync (guardian_schema (), NULL, &error, "data-dir", fixture->dir, NULL);
+  secret_password_clear_sync (veil_test_keyring_item_schema (), NULL, &error, "data-dir", fixture->dir, NULL);
   g_assert_no_error (error);
   veil_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
