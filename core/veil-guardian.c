@@ -254,11 +254,12 @@ verify_pin (VeilGuardian  *self,
     {
       gint64 left = last_failure + wait - now;
       g_set_error (error, VEIL_GUARDIAN_ERROR, VEIL_GUARDIAN_ERROR_LOCKED_OUT,
+                   /* %lu with a cast: gettext cannot see through G_GINT64_FORMAT */
                    g_dngettext (GETTEXT_PACKAGE,
-                                "Too many wrong PINs. Try again in %" G_GINT64_FORMAT " second.",
-                                "Too many wrong PINs. Try again in %" G_GINT64_FORMAT " seconds.",
+                                "Too many wrong PINs. Try again in %lu second.",
+                                "Too many wrong PINs. Try again in %lu seconds.",
                                 (gulong) left),
-                   left);
+                   (gulong) left);
       return FALSE;
     }
 
