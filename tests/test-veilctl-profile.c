@@ -54,49 +54,17 @@ run (CtlFixture  *fixture,
      char       **out_stderr,
      ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) in_bytes = g_bytes_new (input != NULL ? input : "", input != NULL ? strlen (input) : 0);
-  g_autoptr(GBytes) out_bytes = NULL;
-  g_autoptr(GBytes) err_bytes = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   va_list ap;
 
-  /* Out strings must be empty: a reused one would leak. */
-  g_assert_true (out_stdout == NULL || *out_stdout == NULL);
-  g_assert_true (out_stderr == NULL || *out_stderr == NULL);
-  g_ptr_array_add (argv, fixture->veilctl);
   va_start (ap, out_stderr);
   for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+    g_ptr_array_add (args, (gpointer) arg);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
+  g_ptr_array_add (args, NULL);
 
-  g_subprocess_launcher_setenv (launcher, "VEIL_DATA_DIR", fixture->dir, TRUE);
-  if (fixture->bus_address != NULL)
-    g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", fixture->bus_address, TRUE);
-
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  /* Bytes, not the _utf8 variant: GLib 2.74 leaks a little in that one. */
-  g_assert_true (g_subprocess_communicate (proc, in_bytes, NULL, &out_bytes, &err_bytes, &error));
-  g_assert_no_error (error);
-  out = g_strndup (g_bytes_get_data (out_bytes, NULL), g_bytes_get_size (out_bytes));
-  err = g_strndup (g_bytes_get_data (err_bytes, NULL), g_bytes_get_size (err_bytes));
-
-  /* Shows up in the log when an assertion on the status fails. */
-  if (err != NULL && *err != '\0')
-    g_test_message ("veilctl stderr: %s", err);
-  if (out_stdout != NULL)
-    *out_stdout = g_steal_pointer (&out);
-  if (out_stderr != NULL)
-    *out_stderr = g_steal_pointer (&err);
-  return g_subprocess_get_exit_status (proc);
+  return veil_test_run_veilctl (fixture->veilctl, fixture->dir, fixture->bus_address, FALSE, input,
+                                out_stdout, out_stderr, (const char * const *) args->pdata);
 }
 
 #define PIN_IN PIN "\n"

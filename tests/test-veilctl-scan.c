@@ -58,39 +58,17 @@ run (CtlFixture  *fixture,
      char       **out_stdout,
      ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GBytes) in_bytes = g_bytes_new (input != NULL ? input : "", input != NULL ? strlen (input) : 0);
-  g_autoptr(GBytes) out_bytes = NULL;
-  g_autoptr(GBytes) err_bytes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   va_list ap;
 
-  g_ptr_array_add (argv, fixture->veilctl);
   va_start (ap, out_stdout);
   for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+    g_ptr_array_add (args, (gpointer) arg);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
+  g_ptr_array_add (args, NULL);
 
-  g_subprocess_launcher_setenv (launcher, "VEIL_DATA_DIR", fixture->dir, TRUE);
-  /* libvips logs its own warnings about damaged pictures; the scan reports them as skipped
-   * with a reason, which is what the test checks instead. */
-  if (fixture->damaged_files)
-    g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate (proc, in_bytes, NULL, &out_bytes, &err_bytes, &error));
-  g_assert_no_error (error);
-  if (g_bytes_get_size (err_bytes) > 0)
-    g_test_message ("veilctl stderr: %.*s", (int) g_bytes_get_size (err_bytes),
-                    (const char *) g_bytes_get_data (err_bytes, NULL));
-  if (out_stdout != NULL)
-    *out_stdout = g_strndup (g_bytes_get_data (out_bytes, NULL), g_bytes_get_size (out_bytes));
-  return g_subprocess_get_exit_status (proc);
+  return veil_test_run_veilctl (fixture->veilctl, fixture->dir, NULL, fixture->damaged_files, input,
+                                out_stdout, NULL, (const char * const *) args->pdata);
 }
 
 /* A profile with folder checks on and acknowledged, made through the library (creating one

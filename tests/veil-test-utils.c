@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 #include <vips/vips.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -236,4 +237,74 @@ veil_test_write_picture (const char *dir,
   g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
   g_object_unref (image);
   return path;
+}
+
+/**
+ * veil_test_run_veilctl:
+ * @veilctl: the built veilctl
+ * @data_dir: Veil's data folder for this run (VEIL_DATA_DIR)
+ * @bus_address: (nullable): a session bus to use instead of the test's own
+ * @quiet_libvips: let libvips' own warnings about damaged pictures pass (G_DEBUG unset);
+ *   the commands report such files with a reason, which is what tests check
+ * @input: (nullable): what to write on standard input (e.g. the guardian PIN)
+ * @out_stdout: (out) (optional): standard output, "" when empty
+ * @out_stderr: (out) (optional): standard error, "" when empty
+ * @args: the command line after "veilctl", %NULL-terminated
+ *
+ * Runs the real veilctl binary, as scripts and guardians do. Its standard error also goes to
+ * the test log, so a failed exit-status assertion shows why.
+ *
+ * Returns: the exit status
+ */
+int
+veil_test_run_veilctl (const char          *veilctl,
+                       const char          *data_dir,
+                       const char          *bus_address,
+                       gboolean             quiet_libvips,
+                       const char          *input,
+                       char               **out_stdout,
+                       char               **out_stderr,
+                       const char * const  *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) in_bytes = g_bytes_new (input != NULL ? input : "", input != NULL ? strlen (input) : 0);
+  g_autoptr(GBytes) out_bytes = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Out strings must be empty: a reused one would leak. */
+  g_assert_true (out_stdout == NULL || *out_stdout == NULL);
+  g_assert_true (out_stderr == NULL || *out_stderr == NULL);
+
+  g_ptr_array_add (argv, (gpointer) veilctl);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "VEIL_DATA_DIR", data_dir, TRUE);
+  if (bus_address != NULL)
+    g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus_address, TRUE);
+  if (quiet_libvips)
+    g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  /* Bytes, not the _utf8 variant: GLib 2.74 leaks a little in that one. */
+  g_assert_true (g_subprocess_communicate (proc, in_bytes, NULL, &out_bytes, &err_bytes, &error));
+  g_assert_no_error (error);
+
+  if (g_bytes_get_size (err_bytes) > 0)
+    g_test_message ("veilctl stderr: %.*s", (int) g_bytes_get_size (err_bytes),
+                    (const char *) g_bytes_get_data (err_bytes, NULL));
+  if (out_stdout != NULL)
+    *out_stdout = g_strndup (g_bytes_get_size (out_bytes) > 0 ? g_bytes_get_data (out_bytes, NULL) : "",
+                             g_bytes_get_size (out_bytes));
+  if (out_stderr != NULL)
+    *out_stderr = g_strndup (g_bytes_get_size (err_bytes) > 0 ? g_bytes_get_data (err_bytes, NULL) : "",
+                             g_bytes_get_size (err_bytes));
+  return g_subprocess_get_exit_status (proc);
 }

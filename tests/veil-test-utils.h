@@ -25,4 +25,13 @@ char        *veil_test_write_picture     (const char   *dir,
                                           guint         height,
                                           guint32       seed);
 
+int          veil_test_run_veilctl       (const char          *veilctl,
+                                          const char          *data_dir,
+                                          const char          *bus_address,
+                                          gboolean             quiet_libvips,
+                                          const char          *input,
+                                          char               **out_stdout,
+                                          char               **out_stderr,
+                                          const char * const  *args);
+
 G_END_DECLS
