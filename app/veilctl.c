@@ -37,6 +37,9 @@ static const VeilctlEntry commands[] = {
   { "scan-list", veilctl_scan_list, N_("Hash lists and protected pictures used by folder checks") },
   /* issue 7: report */
   { "report", veilctl_report, N_("Report an image, or list, show and export reports") },
+  /* issue 7: watch, restore (message guarding) */
+  { "watch", veilctl_watch, N_("Warn about sensitive pictures arriving in a child's message folders") },
+  { "restore", veilctl_restore, N_("Put a picture Veil hid back where it was") },
 };
 
 static void

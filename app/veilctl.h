@@ -37,6 +37,9 @@ int veilctl_alerts    (int argc, char **argv);
 int veilctl_scan_list (int argc, char **argv);
 /* issue 7 */
 int veilctl_report    (int argc, char **argv);
+/* issue 7: message guarding */
+int veilctl_watch     (int argc, char **argv);
+int veilctl_restore   (int argc, char **argv);
 /* issue 5: helpers shared by the guardian, profile, consent, audit, export and erase
  * commands (in veilctl-guardian.c) */
 typedef struct _VeilGuardian VeilGuardian;

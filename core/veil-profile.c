@@ -30,6 +30,8 @@ struct _VeilProfile
   /* What is on */
   gboolean              protections[VEIL_N_PROTECTIONS];
   GStrv                 folders;         /* library-scan folders, never NULL */
+  GStrv                 message_folders; /* attachment folders, never NULL; empty: the defaults */
+  gboolean              hide_warned;     /* under 13 only: move warned pictures into Veil's folder */
   VeilSensitivity       sensitivity;
   gboolean              view_needs_pin;  /* under 13: viewing a warned image needs the PIN */
 
@@ -72,6 +74,7 @@ profile_new_empty (void)
 
   g_atomic_ref_count_init (&self->ref_count);
   self->folders = g_new0 (char *, 1);
+  self->message_folders = g_new0 (char *, 1);
   self->sensitivity = VEIL_SENSITIVITY_STANDARD;
   /* As on current phones: a younger child needs the guardian to view a warned image. */
   self->view_needs_pin = TRUE;
@@ -89,6 +92,7 @@ profile_free (VeilProfile *self)
   g_free (self->name);
   g_free (self->unix_user);
   g_strfreev (self->folders);
+  g_strfreev (self->message_folders);
   g_ptr_array_unref (self->trusted_names);
   g_ptr_array_unref (self->trusted_contacts);
   g_free (self);
@@ -109,6 +113,9 @@ profile_copy (VeilProfile *src)
   memcpy (self->protections, src->protections, sizeof self->protections);
   g_strfreev (self->folders);
   self->folders = g_strdupv (src->folders);
+  g_strfreev (self->message_folders);
+  self->message_folders = g_strdupv (src->message_folders);
+  self->hide_warned = src->hide_warned;
   self->sensitivity = src->sensitivity;
   self->view_needs_pin = src->view_needs_pin;
   self->retention_days = src->retention_days;
@@ -226,6 +233,13 @@ profile_to_node (VeilProfile *self)
   for (guint i = 0; self->folders[i] != NULL; i++)
     json_builder_add_string_value (b, self->folders[i]);
   json_builder_end_array (b);
+  json_builder_set_member_name (b, "message-folders");
+  json_builder_begin_array (b);
+  for (guint i = 0; self->message_folders[i] != NULL; i++)
+    json_builder_add_string_value (b, self->message_folders[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "hide-warned");
+  json_builder_add_boolean_value (b, self->hide_warned);
   json_builder_set_member_name (b, "sensitivity");
   json_builder_add_string_value (b, veil_sensitivity_to_string (self->sensitivity));
   json_builder_set_member_name (b, "view-needs-pin");
@@ -317,13 +331,40 @@ read_bool_member (JsonObject  *obj,
   return TRUE;
 }
 
+/* Replaces *@out with the array of strings @member holds. */
+static gboolean
+read_strv_member (JsonObject   *obj,
+                  const char   *member,
+                  GStrv        *out,
+                  GError      **error)
+{
+  g_autoptr(GPtrArray) strv = g_ptr_array_new_with_free_func (g_free);
+  JsonNode *array_node = json_object_get_member (obj, member);
+  JsonArray *array;
+
+  if (array_node == NULL || !JSON_NODE_HOLDS_ARRAY (array_node))
+    return invalid_data (error, member);
+  array = json_node_get_array (array_node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return invalid_data (error, member);
+      g_ptr_array_add (strv, g_strdup (json_node_get_string (node)));
+    }
+  g_ptr_array_add (strv, NULL);
+  g_strfreev (*out);
+  *out = (GStrv) g_ptr_array_steal (strv, NULL);
+  return TRUE;
+}
+
 static VeilProfile *
 profile_from_json (const char  *json,
                    GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(VeilProfile) self = profile_new_empty ();
-  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
   JsonObject *obj;
   JsonArray *array;
   const char *s;
@@ -368,24 +409,16 @@ profile_from_json (const char  *json,
       return NULL;
 
   if (!json_object_has_member (obj, "folders") ||
-      (array = json_object_get_array_member (obj, "folders")) == NULL)
-    {
-      invalid_data (error, "folders");
-      return NULL;
-    }
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        {
-          invalid_data (error, "folders");
-          return NULL;
-        }
-      g_ptr_array_add (folders, g_strdup (json_node_get_string (node)));
-    }
-  g_ptr_array_add (folders, NULL);
-  g_strfreev (self->folders);
-  self->folders = (GStrv) g_ptr_array_steal (folders, NULL);
+      !read_strv_member (obj, "folders", &self->folders, error))
+    return NULL;
+
+  /* Profiles saved before message guarding have neither: they keep the defaults. */
+  if (json_object_has_member (obj, "message-folders") &&
+      !read_strv_member (obj, "message-folders", &self->message_folders, error))
+    return NULL;
+  if (json_object_has_member (obj, "hide-warned") &&
+      !read_bool_member (obj, "hide-warned", &self->hide_warned, error))
+    return NULL;
 
   if (!read_string_member (obj, "sensitivity", FALSE, &s, error))
     return NULL;
@@ -590,6 +623,34 @@ veil_profile_get_folders (VeilProfile *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return (const char * const *) self->folders;
+}
+
+/**
+ * veil_profile_get_message_folders:
+ *
+ * Returns: (transfer none): the attachment folders the guardian chose for message warnings;
+ *   empty when Veil's defaults apply (Downloads and the messaging apps' folders in it, as the
+ *   child's own session resolves them)
+ */
+const char * const *
+veil_profile_get_message_folders (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return (const char * const *) self->message_folders;
+}
+
+/**
+ * veil_profile_get_hide_warned:
+ *
+ * Whether the guardian asked Veil to move warned pictures into Veil's own folder (always
+ * restorable). It takes effect only while the profile's effective age band is under 13: an
+ * older child's files are never moved, whatever this says.
+ */
+gboolean
+veil_profile_get_hide_warned (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->hide_warned;
 }
 
 VeilSensitivity
@@ -843,6 +904,25 @@ veil_profile_builder_set_folders (VeilProfileBuilder *self,
   self->draft->folders = folders != NULL ? g_strdupv ((char **) folders) : g_new0 (char *, 1);
 }
 
+/* @folders: (nullable): attachment folders, or %NULL / empty for Veil's defaults */
+void
+veil_profile_builder_set_message_folders (VeilProfileBuilder *self,
+                                          const char * const *folders)
+{
+  g_return_if_fail (self != NULL);
+  g_strfreev (self->draft->message_folders);
+  self->draft->message_folders = folders != NULL ? g_strdupv ((char **) folders) : g_new0 (char *, 1);
+}
+
+/* See veil_profile_get_hide_warned(): it only ever applies to under-13 profiles. */
+void
+veil_profile_builder_set_hide_warned (VeilProfileBuilder *self,
+                                      gboolean            hide_warned)
+{
+  g_return_if_fail (self != NULL);
+  self->draft->hide_warned = !!hide_warned;
+}
+
 void
 veil_profile_builder_set_sensitivity (VeilProfileBuilder *self,
                                       VeilSensitivity     sensitivity)
@@ -914,8 +994,9 @@ bad_value (GError     **error,
  * @value: its value as text
  *
  * Sets one setting from text: `message-warnings`, `library-scan` and `guardian-alerts`
- * (on/off), `notify` (nobody/guardian), `folders` (colon-separated paths), `sensitivity`
- * (relaxed/standard/strict), `view-needs-pin` (on/off), `retention-days`, `match-threshold`,
+ * (on/off), `notify` (nobody/guardian), `folders` (colon-separated paths),
+ * `message-folders` (colon-separated paths; empty for Veil's defaults), `hide-warned` (on/off),
+ * `sensitivity` (relaxed/standard/strict), `view-needs-pin` (on/off), `retention-days`, `match-threshold`,
  * `age-band` (under-13/13-15/16-17), `birth-year`, `unix-user`, `name`, `trusted-adult`
  * (“Name:how to reach them”, added) and `trusted-adults` (`none` clears them).
  */
@@ -949,7 +1030,7 @@ veil_profile_builder_set_from_string (VeilProfileBuilder  *self,
         return bad_value (error, key, value, "nobody, guardian");
       veil_profile_builder_set_protection_enabled (self, VEIL_PROTECTION_GUARDIAN_ALERTS, b);
     }
-  else if (g_str_equal (key, "folders"))
+  else if (g_str_equal (key, "folders") || g_str_equal (key, "message-folders"))
     {
       g_auto(GStrv) parts = g_strsplit (value, ":", -1);
       g_autoptr(GPtrArray) folders = g_ptr_array_new ();
@@ -963,7 +1044,16 @@ veil_profile_builder_set_from_string (VeilProfileBuilder  *self,
           g_ptr_array_add (folders, parts[i]);
         }
       g_ptr_array_add (folders, NULL);
-      veil_profile_builder_set_folders (self, (const char * const *) folders->pdata);
+      if (g_str_equal (key, "folders"))
+        veil_profile_builder_set_folders (self, (const char * const *) folders->pdata);
+      else
+        veil_profile_builder_set_message_folders (self, (const char * const *) folders->pdata);
+    }
+  else if (g_str_equal (key, "hide-warned"))
+    {
+      if (!parse_bool (value, &b))
+        return bad_value (error, key, value, "on, off");
+      veil_profile_builder_set_hide_warned (self, b);
     }
   else if (g_str_equal (key, "sensitivity"))
     {

@@ -72,6 +72,8 @@ const char           *veil_profile_get_unix_user             (VeilProfile      *
 gboolean              veil_profile_get_protection_enabled    (VeilProfile      *self,
                                                               VeilProtection    protection);
 const char * const   *veil_profile_get_folders               (VeilProfile      *self);
+const char * const   *veil_profile_get_message_folders       (VeilProfile      *self);
+gboolean              veil_profile_get_hide_warned           (VeilProfile      *self);
 VeilSensitivity       veil_profile_get_sensitivity           (VeilProfile      *self);
 VeilNotify            veil_profile_get_notify                (VeilProfile      *self);
 gboolean              veil_profile_get_view_needs_pin        (VeilProfile      *self);
@@ -106,6 +108,10 @@ void                  veil_profile_builder_set_protection_enabled (VeilProfileBu
                                                                    gboolean        enabled);
 void                  veil_profile_builder_set_folders       (VeilProfileBuilder *self,
                                                               const char * const *folders);
+void                  veil_profile_builder_set_message_folders (VeilProfileBuilder *self,
+                                                                const char * const *folders);
+void                  veil_profile_builder_set_hide_warned   (VeilProfileBuilder *self,
+                                                              gboolean          hide_warned);
 void                  veil_profile_builder_set_sensitivity   (VeilProfileBuilder *self,
                                                               VeilSensitivity   sensitivity);
 void                  veil_profile_builder_set_view_needs_pin (VeilProfileBuilder *self,

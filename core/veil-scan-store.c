@@ -211,6 +211,9 @@ veil_alert_copy (const VeilAlert *alert)
   copy->path = g_strdup (alert->path);
   copy->state = g_strdup (alert->state);
   copy->verdict = alert->verdict != NULL ? veil_verdict_ref (alert->verdict) : NULL;
+  copy->source = g_strdup (alert->source);
+  copy->folder = g_strdup (alert->folder);
+  copy->hidden_path = g_strdup (alert->hidden_path);
   return copy;
 }
 
@@ -222,6 +225,9 @@ veil_alert_free (VeilAlert *alert)
   g_free (alert->path);
   g_free (alert->state);
   g_clear_pointer (&alert->verdict, veil_verdict_unref);
+  g_free (alert->source);
+  g_free (alert->folder);
+  g_free (alert->hidden_path);
   g_free (alert);
 }
 
@@ -307,7 +313,9 @@ apply_threshold (VeilScanStore  *self,
   if (told > 0)
     {
       /* Translators: audit detail when library-scan alerts reach the guardian */
-      g_autofree char *detail = g_strdup_printf (_("%u held alerts reached the match threshold and were shown to the guardian"), told);
+      g_autofree char *detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u held alert reached the match threshold and was shown to the guardian",
+                                                           "%u held alerts reached the match threshold and were shown to the guardian",
+                                                           told), told);
 
       if (!insert_audit (self, id, "alerts-told", detail, error))
         return FALSE;
@@ -512,7 +520,7 @@ veil_scan_store_record_file (VeilScanStore        *self,
       /* One alert per picture: copies of it elsewhere in the library add nothing to review. */
       if (hash != NULL)
         {
-          stmt = prepare (self, "SELECT 1 FROM alerts WHERE profile_id = ? AND pdq = ?", error);
+          stmt = prepare (self, "SELECT 1 FROM alerts WHERE profile_id = ? AND pdq = ? AND source = 'library'", error);
           if (stmt == NULL)
             goto fail;
           sqlite3_bind_int64 (stmt, 1, profile_id);
@@ -572,7 +580,8 @@ out:
   return FALSE;
 }
 
-/* Returns: whether @profile_id already has an alert for this picture */
+/* Returns: whether @profile_id already has a library alert for this picture (a message alert
+ * about it does not count: it may never have reached the guardian) */
 gboolean
 veil_scan_store_has_alert (VeilScanStore     *self,
                            gint64             profile_id,
@@ -587,7 +596,7 @@ veil_scan_store_has_alert (VeilScanStore     *self,
 
   hash_to_blob (hash, blob);
   g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT 1 FROM alerts WHERE profile_id = ? AND pdq = ?", NULL);
+  stmt = prepare (self, "SELECT 1 FROM alerts WHERE profile_id = ? AND pdq = ? AND source = 'library'", NULL);
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, profile_id);
@@ -615,6 +624,73 @@ veil_scan_store_count_cache (VeilScanStore *self)
   return n;
 }
 
+/* The columns alert_from_row() reads, in its order. */
+#define ALERT_COLUMNS "a.id, a.profile_id, a.time, a.state, a.reasons, coalesce(f.path, ''), a.source," \
+                      " a.folder, a.hidden_path FROM alerts a LEFT JOIN alert_files f ON f.alert_id = a.id"
+
+/* Returns: (transfer full) (nullable): the alert in @stmt's current row, or %NULL when its
+ *   reasons cannot be read back (the row is then left out) */
+static VeilAlert *
+alert_from_row (sqlite3_stmt *stmt)
+{
+  g_autoptr(GError) local_error = NULL;
+  VeilVerdict *verdict = veil_verdict_new_from_json ((const char *) sqlite3_column_text (stmt, 4), &local_error);
+  VeilAlert *alert;
+
+  if (verdict == NULL)
+    {
+      g_debug ("Alert %" G_GINT64_FORMAT ": %s", (gint64) sqlite3_column_int64 (stmt, 0), local_error->message);
+      return NULL;
+    }
+  alert = g_new0 (VeilAlert, 1);
+  alert->id = sqlite3_column_int64 (stmt, 0);
+  alert->profile_id = sqlite3_column_int64 (stmt, 1);
+  alert->time = sqlite3_column_int64 (stmt, 2);
+  alert->state = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  alert->path = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  alert->verdict = verdict;
+  alert->source = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  alert->folder = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  alert->hidden_path = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+  return alert;
+}
+
+static GPtrArray *
+list_alerts_where (VeilScanStore  *self,
+                   const char     *where_and_order,
+                   gint64          profile_id,
+                   GError        **error)
+{
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_alert_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = g_strconcat ("SELECT " ALERT_COLUMNS " ", where_and_order, NULL);
+  int rc;
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VeilAlert *alert = alert_from_row (stmt);
+
+      if (alert != NULL)
+        g_ptr_array_add (alerts, alert);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self->db, error);
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  g_mutex_unlock (&self->lock);
+  return g_steal_pointer (&alerts);
+}
+
 /**
  * veil_scan_store_list_alerts:
  *
@@ -626,50 +702,26 @@ veil_scan_store_list_alerts (VeilScanStore  *self,
                              gint64          profile_id,
                              GError        **error)
 {
-  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_alert_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT a.id, a.time, a.state, a.reasons, coalesce(f.path, '') FROM alerts a"
-                        " LEFT JOIN alert_files f ON f.alert_id = a.id"
-                        " WHERE a.profile_id = ? AND a.source = 'library' ORDER BY a.id", error);
-  if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->lock);
-      return NULL;
-    }
-  sqlite3_bind_int64 (stmt, 1, profile_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(GError) local_error = NULL;
-      VeilVerdict *verdict = veil_verdict_new_from_json ((const char *) sqlite3_column_text (stmt, 3), &local_error);
-      VeilAlert *alert;
+  return list_alerts_where (self, "WHERE a.profile_id = ? AND a.source = 'library' ORDER BY a.id", profile_id, error);
+}
 
-      if (verdict == NULL)
-        {
-          g_debug ("Alert %" G_GINT64_FORMAT ": %s", (gint64) sqlite3_column_int64 (stmt, 0), local_error->message);
-          continue;
-        }
-      alert = g_new0 (VeilAlert, 1);
-      alert->id = sqlite3_column_int64 (stmt, 0);
-      alert->profile_id = profile_id;
-      alert->time = sqlite3_column_int64 (stmt, 1);
-      alert->state = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      alert->path = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      alert->verdict = verdict;
-      g_ptr_array_add (alerts, alert);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self->db, error);
-      g_mutex_unlock (&self->lock);
-      return NULL;
-    }
-  g_mutex_unlock (&self->lock);
-  return g_steal_pointer (&alerts);
+/**
+ * veil_scan_store_list_message_alerts:
+ *
+ * Returns: (transfer full) (element-type VeilAlert): the message alerts of @profile_id,
+ *   newest first, without thumbnails
+ */
+GPtrArray *
+veil_scan_store_list_message_alerts (VeilScanStore  *self,
+                                     gint64          profile_id,
+                                     GError        **error)
+{
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
+
+  return list_alerts_where (self, "WHERE a.profile_id = ? AND a.source = 'message' ORDER BY a.time DESC, a.id DESC",
+                            profile_id, error);
 }
 
 /**
@@ -1383,6 +1435,247 @@ veil_scan_store_unprotect_image (VeilScanStore  *self,
       sqlite3_bind_int64 (stmt, 1, profile_id);
       sqlite3_bind_text (stmt, 2, md5, -1, SQLITE_STATIC);
       ok = delete_one (self, stmt, error);
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* --- Message alerts ------------------------------------------------------------------------- */
+
+/**
+ * veil_scan_store_record_message_alert:
+ * @path: where the picture arrived
+ * @folder_name: (nullable): the watched folder's display name, or the calling app's name
+ * @verdict: the sensitive verdict
+ * @blurred_thumbnail: (nullable): the alert's blurred thumbnail
+ * @tell_guardian: whether the profile's rule (acknowledged by the child) tells the guardian
+ *
+ * Records a picture that arrived through a message as an alert of its own: each arrival is
+ * one thing the child was warned about, so copies are not folded together as in a library
+ * scan. The audit entry names the folder only, never the reasons or the picture.
+ *
+ * Returns: the new alert's id (> 0), or 0 with @error set
+ */
+gint64
+veil_scan_store_record_message_alert (VeilScanStore  *self,
+                                      VeilProfile    *profile,
+                                      const char     *path,
+                                      const char     *folder_name,
+                                      VeilVerdict    *verdict,
+                                      GBytes         *blurred_thumbnail,
+                                      gboolean        tell_guardian,
+                                      GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *reasons = NULL;
+  const VeilPdqHash *hash;
+  gint64 profile_id;
+  gint64 id = 0;
+  guint8 blob[32];
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), 0);
+  g_return_val_if_fail (profile != NULL && path != NULL && verdict != NULL, 0);
+
+  profile_id = veil_profile_get_id (profile);
+  hash = veil_verdict_get_hash (verdict);
+  if (hash != NULL)
+    hash_to_blob (hash, blob);
+  reasons = veil_verdict_to_json (verdict);
+  folder_name = folder_name != NULL ? folder_name : "";
+
+  g_mutex_lock (&self->lock);
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    goto out;
+
+  stmt = prepare (self, "INSERT INTO alerts (profile_id, time, source, reasons, pdq, thumbnail, state, folder)"
+                        " VALUES (?, ?, 'message', ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, profile_id);
+  sqlite3_bind_int64 (stmt, 2, now_seconds ());
+  sqlite3_bind_text (stmt, 3, reasons, -1, SQLITE_STATIC);
+  if (hash != NULL)
+    sqlite3_bind_blob (stmt, 4, blob, sizeof blob, SQLITE_STATIC);
+  if (blurred_thumbnail != NULL)
+    sqlite3_bind_blob64 (stmt, 5, g_bytes_get_data (blurred_thumbnail, NULL),
+                         g_bytes_get_size (blurred_thumbnail), SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, tell_guardian ? VEIL_ALERT_STATE_TOLD : VEIL_ALERT_STATE_PRIVATE, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, folder_name, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  id = sqlite3_last_insert_rowid (self->db);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (self, "INSERT INTO alert_files (alert_id, path) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, path, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  if (!insert_audit (self, profile_id, "message-warning", folder_name, error) ||
+      !exec (self, "COMMIT", error))
+    goto fail;
+  g_mutex_unlock (&self->lock);
+  return id;
+
+fail:
+  rollback (self);
+out:
+  g_mutex_unlock (&self->lock);
+  return 0;
+}
+
+/**
+ * veil_scan_store_get_alert:
+ *
+ * Returns: (transfer full): the alert, of any source, or %NULL with
+ *   %VEIL_SCAN_STORE_ERROR_NOT_FOUND when it no longer exists
+ */
+VeilAlert *
+veil_scan_store_get_alert (VeilScanStore  *self,
+                           gint64          alert_id,
+                           GError        **error)
+{
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
+
+  alerts = list_alerts_where (self, "WHERE a.id = ?", alert_id, error);
+  if (alerts == NULL)
+    return NULL;
+  if (alerts->len == 0)
+    {
+      not_found (error);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (alerts, 0);
+}
+
+/**
+ * veil_scan_store_set_hidden_path:
+ * @hidden_path: (nullable): where Veil now keeps the alert's picture, or %NULL once it is
+ *   back where it arrived
+ */
+gboolean
+veil_scan_store_set_hidden_path (VeilScanStore  *self,
+                                 gint64          alert_id,
+                                 const char     *hidden_path,
+                                 GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "UPDATE alerts SET hidden_path = ? WHERE id = ?", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_text (stmt, 1, hidden_path, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, alert_id);
+      ok = step_done (self, stmt, error);
+      if (ok && sqlite3_changes (self->db) == 0)
+        ok = not_found (error);
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/**
+ * veil_scan_store_begin_message_watch:
+ *
+ * Notes, the first time only, when message warnings became active for @profile_id on this
+ * computer: pictures that arrived before then are never analyzed by the message guard.
+ *
+ * Returns: that time in microseconds since the epoch, or 0 with @error set
+ */
+gint64
+veil_scan_store_begin_message_watch (VeilScanStore  *self,
+                                     gint64          profile_id,
+                                     GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 since = 0;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "INSERT INTO message_watch (profile_id, since) VALUES (?, ?)"
+                        " ON CONFLICT (profile_id) DO UPDATE SET since = since RETURNING since", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        since = sqlite3_column_int64 (stmt, 0);
+      else
+        set_db_error (self->db, error);
+    }
+  g_mutex_unlock (&self->lock);
+  return since;
+}
+
+/* Returns: whether the message guard already analyzed @path as it is now for @profile_id */
+gboolean
+veil_scan_store_lookup_message_file (VeilScanStore       *self,
+                                     gint64               profile_id,
+                                     const char          *path,
+                                     const VeilFileStamp *stamp)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL && stamp != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "SELECT 1 FROM message_files WHERE profile_id = ? AND path = ? AND device = ?"
+                        " AND inode = ? AND size = ? AND mtime = ?", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_text (stmt, 2, path, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, (gint64) stamp->device);
+      sqlite3_bind_int64 (stmt, 4, (gint64) stamp->inode);
+      sqlite3_bind_int64 (stmt, 5, (gint64) stamp->size);
+      sqlite3_bind_int64 (stmt, 6, stamp->mtime_ns);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  g_mutex_unlock (&self->lock);
+  return found;
+}
+
+/* Remembers that the message guard analyzed this version of @path for @profile_id. */
+gboolean
+veil_scan_store_record_message_file (VeilScanStore       *self,
+                                     gint64               profile_id,
+                                     const char          *path,
+                                     const VeilFileStamp *stamp,
+                                     GError             **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL && stamp != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  stmt = prepare (self, "INSERT OR REPLACE INTO message_files (profile_id, path, device, inode, size, mtime, analyzed)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_text (stmt, 2, path, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, (gint64) stamp->device);
+      sqlite3_bind_int64 (stmt, 4, (gint64) stamp->inode);
+      sqlite3_bind_int64 (stmt, 5, (gint64) stamp->size);
+      sqlite3_bind_int64 (stmt, 6, stamp->mtime_ns);
+      sqlite3_bind_int64 (stmt, 7, now_seconds ());
+      ok = step_done (self, stmt, error);
     }
   g_mutex_unlock (&self->lock);
   return ok;

@@ -31,6 +31,11 @@ typedef enum {
 #define VEIL_ALERT_STATE_TOLD      "told"
 #define VEIL_ALERT_STATE_DISMISSED "dismissed"
 #define VEIL_ALERT_STATE_WRONG     "wrong"
+#define VEIL_ALERT_STATE_PRIVATE   "private"   /* a message alert only the child sees */
+
+/* Where an alert's picture was met. */
+#define VEIL_ALERT_SOURCE_LIBRARY  "library"
+#define VEIL_ALERT_SOURCE_MESSAGE  "message"
 
 /* Identifies one version of a file without reading it. */
 typedef struct {
@@ -56,6 +61,9 @@ typedef struct {
   char        *path;
   char        *state;
   VeilVerdict *verdict;          /* owned */
+  char        *source;           /* owned, nullable: VEIL_ALERT_SOURCE_* */
+  char        *folder;           /* owned, nullable: display name of the watched folder or calling app */
+  char        *hidden_path;      /* owned, nullable: where Veil keeps the picture while it is hidden */
 } VeilAlert;
 
 typedef struct {
@@ -132,6 +140,39 @@ gboolean        veil_scan_store_mark_wrong        (VeilScanStore       *self,
                                                    GError             **error);
 gboolean        veil_scan_store_delete_alert      (VeilScanStore       *self,
                                                    gint64               alert_id,
+                                                   GError             **error);
+
+gint64          veil_scan_store_record_message_alert (VeilScanStore    *self,
+                                                   VeilProfile         *profile,
+                                                   const char          *path,
+                                                   const char          *folder_name,
+                                                   VeilVerdict         *verdict,
+                                                   GBytes              *blurred_thumbnail,
+                                                   gboolean             tell_guardian,
+                                                   GError             **error);
+GPtrArray      *veil_scan_store_list_message_alerts (VeilScanStore     *self,
+                                                   gint64               profile_id,
+                                                   GError             **error);
+VeilAlert      *veil_scan_store_get_alert         (VeilScanStore       *self,
+                                                   gint64               alert_id,
+                                                   GError             **error);
+gboolean        veil_scan_store_set_hidden_path   (VeilScanStore       *self,
+                                                   gint64               alert_id,
+                                                   const char          *hidden_path,
+                                                   GError             **error);
+
+/* What the message guard keeps so that a restart neither misses nor repeats a file. */
+gint64          veil_scan_store_begin_message_watch (VeilScanStore     *self,
+                                                   gint64               profile_id,
+                                                   GError             **error);
+gboolean        veil_scan_store_lookup_message_file (VeilScanStore     *self,
+                                                   gint64               profile_id,
+                                                   const char          *path,
+                                                   const VeilFileStamp *stamp);
+gboolean        veil_scan_store_record_message_file (VeilScanStore     *self,
+                                                   gint64               profile_id,
+                                                   const char          *path,
+                                                   const VeilFileStamp *stamp,
                                                    GError             **error);
 
 gboolean        veil_scan_store_import_hash_list  (VeilScanStore       *self,

@@ -175,6 +175,24 @@ static const char * const migrations[VEIL_STORE_SCHEMA_VERSION] = {
   /* 4 -> 5: reports keep the whole VeilReport as JSON (no pixels: checksums and reasons) */
   "ALTER TABLE reports ADD COLUMN data TEXT;"
   "CREATE INDEX IF NOT EXISTS reports_by_profile ON reports (profile_id, time);",
+
+  /* 5 -> 6: message alerts name the folder (or calling app) they came from and where Veil
+   * keeps the picture while it is hidden; the message guard remembers which version of each
+   * file it analyzed and since when it watches, so a restart neither misses nor repeats one */
+  "ALTER TABLE alerts ADD COLUMN folder TEXT;"
+  "ALTER TABLE alerts ADD COLUMN hidden_path TEXT;"
+  "CREATE TABLE IF NOT EXISTS message_files ("
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  path TEXT NOT NULL,"
+  "  device INTEGER NOT NULL,"
+  "  inode INTEGER NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  mtime INTEGER NOT NULL,"
+  "  analyzed INTEGER NOT NULL,"
+  "  PRIMARY KEY (profile_id, path));"
+  "CREATE TABLE IF NOT EXISTS message_watch ("
+  "  profile_id INTEGER PRIMARY KEY REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  since INTEGER NOT NULL);",
 };
 
 /* --- SQLite helpers ------------------------------------------------------------------------ */
@@ -885,6 +903,25 @@ veil_audit_entry_describe (const VeilAuditEntry *entry)
     return g_strdup_printf (_("The guardian deleted a report (%s)."), d);
   if (g_str_equal (k, "report-exported"))
     return g_strdup_printf (_("The guardian exported a report (%s)."), d);
+  if (g_str_equal (k, "alert-dismissed"))
+    return g_strdup (_("The guardian dismissed an alert."));
+  if (g_str_equal (k, "alert-deleted"))
+    return g_strdup (_("The guardian deleted an alert."));
+  if (g_str_equal (k, "alert-marked-wrong"))
+    return g_strdup (_("The guardian marked an alert as wrong: pictures like it raise no more alerts."));
+  if (g_str_equal (k, "alert-revealed"))
+    return g_strdup (_("The guardian looked at a blurred picture without the blur."));
+  if (g_str_equal (k, "alerts-told"))
+    return g_strdup_printf (_("Alerts reached the guardian: %s."), d);
+  if (g_str_equal (k, "message-warning"))
+    return g_strdup_printf (_("Veil blurred a picture that arrived in %s."), d);
+  if (g_str_equal (k, "picture-restored"))
+    return g_strdup_printf (_("A hidden picture was put back in %s."), d);
+  if (g_str_equal (k, "warning-viewed"))
+    return g_str_equal (d, "guardian-pin") ? g_strdup (_("A blurred picture was shown after the guardian entered the PIN."))
+                                           : g_strdup (_("The child chose to view a blurred picture."));
+  if (g_str_equal (k, "warning-not-viewed"))
+    return g_strdup (_("The child chose not to view a blurred picture."));
   if (g_str_equal (k, "tampered"))
     return g_strdup_printf (_("Veil found that the settings of “%s” were changed outside Veil."), d);
 
@@ -1643,7 +1680,7 @@ veil_store_record_scan (VeilStore    *self,
   g_return_val_if_fail (profile != NULL && folder != NULL, FALSE);
 
   /* Translators: audit detail of a folder check: folder, files looked at */
-  detail = g_strdup_printf (_("%s, %u pictures looked at"), folder, n_files);
+  detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u picture looked at", "%s, %u pictures looked at", n_files), folder, n_files);
 
   if (!begin (self, error))
     return FALSE;
@@ -2268,6 +2305,7 @@ veil_store_erase_all (VeilStore  *self,
                 "DELETE FROM reports; DELETE FROM alert_files; DELETE FROM alerts; DELETE FROM scans;"
                 "DELETE FROM scan_files; DELETE FROM scan_runs; DELETE FROM alert_exceptions;"
                 "DELETE FROM profile_hash_lists; DELETE FROM protected_images;"
+                "DELETE FROM message_files; DELETE FROM message_watch;"
                 "DELETE FROM consent; DELETE FROM audit; DELETE FROM profile_versions;"
                 "DELETE FROM profiles; DELETE FROM meta;", error))
     {

@@ -22,7 +22,7 @@ typedef enum {
 } VeilStoreError;
 
 /* The newest schema this build knows; older files are migrated forward at open. */
-#define VEIL_STORE_SCHEMA_VERSION 5
+#define VEIL_STORE_SCHEMA_VERSION 6
 
 /* A protection as the child lives it: the guardian's switch, the child's acknowledgment and
  * what follows from both. */

@@ -34,5 +34,6 @@ typedef struct _VeilScanner VeilScanner;
 
 /* issue 7: the Analyzer D-Bus service */
 typedef struct _VeilAnalyzerService VeilAnalyzerService;
+typedef struct _VeilMessageGuard VeilMessageGuard;
 
 G_END_DECLS

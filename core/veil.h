@@ -27,6 +27,7 @@
 #include "veil-report.h"
 #include "veil-watcher.h"
 #include "veil-analyzer-service.h"
+#include "veil-message-guard.h"
 /* issue 6 */
 #include "veil-verdict.h"
 #include "veil-analyzer.h"

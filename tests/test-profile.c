@@ -27,6 +27,9 @@ test_profile_defaults (void)
   g_assert_cmpuint (veil_profile_get_retention_days (profile), ==, VEIL_PROFILE_DEFAULT_RETENTION_DAYS);
   g_assert_cmpint (veil_profile_get_sensitivity (profile), ==, VEIL_SENSITIVITY_STANDARD);
   g_assert_cmpstrv (veil_profile_get_folders (profile), ((const char *[]) { NULL }));
+  /* Message warnings watch Veil's default folders and never move a file unless asked. */
+  g_assert_cmpstrv (veil_profile_get_message_folders (profile), ((const char *[]) { NULL }));
+  g_assert_false (veil_profile_get_hide_warned (profile));
   g_assert_null (veil_profile_get_unix_user (profile));
   g_assert_cmpuint (veil_profile_get_n_trusted_adults (profile), ==, 0);
   /* Unknown age: treated as the youngest band, the careful choice. */
@@ -190,6 +193,74 @@ test_profile_json_roundtrip (void)
 }
 
 static void
+test_profile_message_settings (void)
+{
+  /* A profile saved before message guarding had these settings. */
+  const char *legacy =
+    "{\"name\":\"A\",\"age-band\":\"under-13\",\"birth-year\":0,\"unix-user\":null,\"message-warnings\":true,"
+    "\"library-scan\":false,\"guardian-alerts\":false,\"folders\":[],\"sensitivity\":\"standard\","
+    "\"view-needs-pin\":true,\"retention-days\":30,\"match-threshold\":3,\"trusted-adults\":[]}";
+  const char *bad_folders =
+    "{\"name\":\"A\",\"age-band\":\"under-13\",\"birth-year\":0,\"unix-user\":null,\"message-warnings\":true,"
+    "\"library-scan\":false,\"guardian-alerts\":false,\"folders\":[],\"message-folders\":[3],"
+    "\"sensitivity\":\"standard\",\"view-needs-pin\":true,\"retention-days\":30,\"match-threshold\":3,"
+    "\"trusted-adults\":[]}";
+  g_autoptr(VeilProfileBuilder) builder = NULL;
+  g_autoptr(VeilProfile) old = NULL;
+  g_autoptr(VeilProfile) changed = NULL;
+  g_autoptr(VeilProfile) back = NULL;
+  g_autoptr(VeilProfile) damaged = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  old = _veil_profile_new_from_json (1, 1, legacy, VEIL_PROFILE_INTEGRITY_OK, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (veil_profile_get_message_folders (old), ((const char *[]) { NULL }));
+  g_assert_false (veil_profile_get_hide_warned (old));
+
+  /* veilctl profile set spells them like this. */
+  builder = veil_profile_builder_new_from_profile (old);
+  g_assert_true (veil_profile_builder_set_from_string (builder, "message-folders", "/home/a/Downloads:/home/a/Chats", &error));
+  g_assert_no_error (error);
+  g_assert_true (veil_profile_builder_set_from_string (builder, "hide-warned", "on", &error));
+  g_assert_no_error (error);
+  g_assert_false (veil_profile_builder_set_from_string (builder, "message-folders", "Downloads", &error));
+  g_assert_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+  g_assert_false (veil_profile_builder_set_from_string (builder, "hide-warned", "maybe", &error));
+  g_assert_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+  changed = veil_profile_builder_build (builder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (veil_profile_get_message_folders (changed),
+                    ((const char *[]) { "/home/a/Downloads", "/home/a/Chats", NULL }));
+  g_assert_true (veil_profile_get_hide_warned (changed));
+  /* The library-scan folders are a separate setting. */
+  g_assert_cmpstrv (veil_profile_get_folders (changed), ((const char *[]) { NULL }));
+  g_assert_false (veil_profile_equal_settings (old, changed));
+
+  json = veil_profile_to_json (changed);
+  back = _veil_profile_new_from_json (1, 2, json, VEIL_PROFILE_INTEGRITY_OK, &error);
+  g_assert_no_error (error);
+  g_assert_true (veil_profile_equal_settings (changed, back));
+  g_assert_true (veil_profile_get_hide_warned (back));
+
+  /* An empty list goes back to Veil's defaults. */
+  g_clear_pointer (&builder, veil_profile_builder_unref);
+  builder = veil_profile_builder_new_from_profile (back);
+  g_assert_true (veil_profile_builder_set_from_string (builder, "message-folders", "", &error));
+  g_assert_true (veil_profile_builder_set_from_string (builder, "hide-warned", "off", &error));
+  g_clear_pointer (&changed, veil_profile_unref);
+  changed = veil_profile_builder_build (builder, &error);
+  g_assert_no_error (error);
+  g_assert_true (veil_profile_equal_settings (old, changed));
+
+  damaged = _veil_profile_new_from_json (1, 1, bad_folders, VEIL_PROFILE_INTEGRITY_OK, &error);
+  g_assert_null (damaged);
+  g_assert_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_DATA);
+}
+
+static void
 test_profile_json_damaged (void)
 {
   const char *damaged[] = {
@@ -301,6 +372,7 @@ main (int   argc,
   g_test_add_func ("/veil/profile/bad-names", test_profile_bad_names);
   g_test_add_func ("/veil/profile/json-roundtrip", test_profile_json_roundtrip);
   g_test_add_func ("/veil/profile/json-damaged", test_profile_json_damaged);
+  g_test_add_func ("/veil/profile/message-settings", test_profile_message_settings);
   g_test_add_func ("/veil/profile/age-band-from-birth-year", test_profile_age_band_from_birth_year);
   g_test_add_func ("/veil/profile/proposals", test_profile_proposals);
   g_test_add_func ("/veil/profile/sensitivity-and-explanations", test_profile_sensitivity_thresholds);

@@ -285,6 +285,12 @@ test_store_migrations (StoreFixture  *fixture,
       audit = veil_store_list_audit (store, 1, 0, &error);
       g_assert_cmpuint (audit->len, ==, 1);
       g_assert_cmpuint (veil_store_count_alerts (store, 1, NULL), ==, from >= 2 ? 1 : 0);
+      /* Version 6: an older message alert names no folder and nothing is hidden; the message
+       * guard starts with nothing remembered. */
+      g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM alerts WHERE source = 'message'"
+                                                  " AND folder IS NULL AND hidden_path IS NULL"), ==, from >= 2 ? 1 : 0);
+      g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM message_files"), ==, 0);
+      g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM message_watch"), ==, 0);
 
       /* Reports can be kept from version 5 on; the old row was kept but holds no report. */
       {
@@ -866,13 +872,18 @@ test_store_export_and_erase (StoreFixture  *fixture,
             "INSERT INTO scan_files (path, device, inode, size, mtime, classifier, scanned)"
             "  VALUES ('/home/child/Pictures/PRIVATEPATH.jpg', 1, 2, 3, 4, 'model', 5);"
             "INSERT INTO profile_hash_lists (profile_id, name, source, version, imported, entries, hashes, labels)"
-            "  VALUES (NULL, 'Family list', 'guardian', 1, 1, 0, x'', x'');");
+            "  VALUES (NULL, 'Family list', 'guardian', 1, 1, 0, x'', x'');"
+            /* What the message guard remembers names files in the child's Downloads. */
+            "INSERT INTO message_files (profile_id, path, device, inode, size, mtime, analyzed)"
+            "  SELECT id, '/home/child/Downloads/PRIVATEPATH.jpg', 1, 2, 3, 4, 5 FROM profiles LIMIT 1;"
+            "INSERT INTO message_watch (profile_id, since) SELECT id, 1 FROM profiles LIMIT 1;");
 
   g_assert_true (veil_store_erase_all (store, &error));
   g_assert_no_error (error);
   for (const char * const *t = (const char *[]) { "profiles", "profile_versions", "consent", "audit", "alerts", "meta",
                                                   "scan_files", "alert_files", "alert_exceptions", "scan_runs",
-                                                  "profile_hash_lists", "protected_images", NULL }; *t; t++)
+                                                  "profile_hash_lists", "protected_images", "message_files",
+                                                  "message_watch", NULL }; *t; t++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", *t);
       g_assert_cmpint (count_rows (fixture->path, sql), ==, 0);

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veilctl-watch"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "veil.h"
+#include "veilctl.h"
+
+/* `veilctl watch PROFILE` runs message warnings in the foreground (what the background
+ * service does), one line per warning; `veilctl restore ALERT_ID --pin-stdin` puts a picture
+ * Veil hid back where it was. Neither prints pixels or reasons' figures. */
+
+typedef struct {
+  GMainLoop *loop;
+  gboolean   json;
+} WatchRun;
+
+static int
+usage (const char *text)
+{
+  fprintf (stderr, "%s\n  %s\n", _("Usage:"), text);
+  return VEILCTL_EXIT_USAGE;
+}
+
+/* The analyzer with the on-device model, as `veilctl scan` builds it. */
+static VeilAnalyzer *
+open_analyzer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilModel) model = veil_model_load_default (&error);
+  g_autoptr(VeilNsfwClassifier) classifier = NULL;
+
+  if (model != NULL)
+    classifier = veil_nsfw_classifier_new (model, &error);
+  if (classifier == NULL)
+    {
+      /* Hash lists still work without the model: say so and go on. */
+      fprintf (stderr, _("veilctl: warning: %s Pictures are only compared with hash lists.\n"), error->message);
+      return veil_analyzer_new (NULL);
+    }
+  /* The guard analyzes one picture per core at a time: one inference thread each. */
+  veil_nsfw_classifier_set_threads (classifier, 1);
+  return veil_analyzer_new (VEIL_CLASSIFIER (classifier));
+}
+
+static void
+warned_cb (VeilMessageGuard *guard,
+           gint64            alert_id,
+           const char       *path,
+           const char       *folder_name,
+           WatchRun         *run)
+{
+  if (run->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "alert");
+      json_builder_add_int_value (b, alert_id);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, path);
+      json_builder_set_member_name (b, "folder");
+      json_builder_add_string_value (b, folder_name);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      text = json_to_string (root, FALSE);
+      printf ("%s\n", text);
+    }
+  else
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, alert_id);
+
+      /* Translators: one line per warning: the alert number, the file and its folder */
+      printf (_("Alert %s: %s (in %s)\n"), id, path, folder_name);
+    }
+  fflush (stdout);
+}
+
+static void
+failed_cb (VeilMessageGuard *guard,
+           const char       *path,
+           const char       *message,
+           WatchRun         *run)
+{
+  /* Translators: a file the guard could not check; %s is why */
+  fprintf (stderr, _("Not checked: %s\n"), message);
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  WatchRun *run = user_data;
+
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+veilctl_watch (int    argc,
+               char **argv)
+{
+  static gboolean opt_json;
+  static const GOptionEntry options[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print one JSON object per warning"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PROFILE — warn about sensitive pictures arriving in messages"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilStore) store = NULL;
+  g_autoptr(VeilScanStore) scan_store = NULL;
+  g_autoptr(VeilProfile) profile = NULL;
+  g_autoptr(VeilAnalyzer) analyzer = NULL;
+  g_autoptr(VeilMessageGuard) guard = NULL;
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  WatchRun run = { loop, FALSE };
+  guint sigint, sigterm;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Watches the profile's attachment folders (Downloads by default) while its message "
+      "warnings are active, and prints a line for each picture that raised a warning. "
+      "Stops with Ctrl+C."));
+  g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
+    return usage ("veilctl watch PROFILE [--json]");
+  run.json = opt_json;
+
+  store = veil_store_new (NULL, NULL, &error);
+  if (store == NULL)
+    return veilctl_report_error (error);
+  profile = veil_store_lookup_profile (store, argv[1], &error);
+  if (profile == NULL)
+    return veilctl_report_error (error);
+  scan_store = veil_scan_store_new (store, &error);
+  if (scan_store == NULL)
+    return veilctl_report_error (error);
+
+  analyzer = open_analyzer ();
+  guard = veil_message_guard_new (scan_store, analyzer);
+  g_signal_connect (guard, "warned", G_CALLBACK (warned_cb), &run);
+  g_signal_connect (guard, "failed", G_CALLBACK (failed_cb), &run);
+  if (!veil_message_guard_set_profile (guard, profile, &error))
+    return veilctl_report_error (error);
+  if (veil_message_guard_get_profile (guard) == NULL)
+    {
+      fprintf (stderr, "%s\n", _("veilctl: message warnings are not active for this profile: the guardian "
+                                 "turns them on and the child acknowledges them first."));
+      return VEILCTL_EXIT_FAILURE;
+    }
+
+  folders = veil_message_guard_list_folders (guard);
+  for (guint i = 0; i < folders->len; i++)
+    fprintf (stderr, _("Watching %s\n"), g_file_peek_path (folders->pdata[i]));
+
+  sigint = g_unix_signal_add (SIGINT, quit_cb, &run);
+  sigterm = g_unix_signal_add (SIGTERM, quit_cb, &run);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  /* Work in flight is dropped: the next start catches up on it. */
+  veil_message_guard_set_profile (guard, NULL, NULL);
+  return VEILCTL_EXIT_OK;
+}
+
+int
+veilctl_restore (int    argc,
+                 char **argv)
+{
+  static gboolean opt_pin_stdin;
+  static const GOptionEntry options[] = {
+    { "pin-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_pin_stdin, N_("Read the guardian PIN from standard input"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("ALERT_ID — put a picture Veil hid back where it was"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilGuardian) guardian = NULL;
+  g_autoptr(VeilScanStore) scan_store = NULL;
+  g_autofree char *restored = NULL;
+  gboolean has_pin = FALSE;
+  gint64 alert_id = 0;
+  int status;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Moves the picture of a message alert out of Veil's folder and back where it arrived "
+      "(next to it as “name (restored)” if another file now has its name). Needs the guardian PIN."));
+  g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 || !opt_pin_stdin ||
+      !g_ascii_string_to_signed (argv[1], 10, 1, G_MAXINT64, &alert_id, NULL))
+    return usage ("veilctl restore ALERT_ID --pin-stdin");
+
+  guardian = veilctl_open_guardian (FALSE, &error);
+  if (guardian == NULL)
+    return veilctl_report_error (error);
+  if (!veil_guardian_has_pin (guardian, &has_pin, NULL, &error))
+    return veilctl_report_error (error);
+  if (has_pin && (status = veilctl_unlock_from_stdin (guardian)) != VEILCTL_EXIT_OK)
+    return status;
+
+  scan_store = veil_scan_store_new (veil_guardian_get_store (guardian), &error);
+  if (scan_store == NULL)
+    return veilctl_report_error (error);
+  if (!veil_message_guard_restore (scan_store, alert_id, &restored, &error))
+    return veilctl_report_error (error);
+
+  printf (_("The picture is back at “%s”.\n"), restored);
+  return VEILCTL_EXIT_OK;
+}

@@ -1,0 +1,1007 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-message-guard"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "veil-consent.h"
+#include "veil-message-guard.h"
+#include "veil-paths.h"
+#include "veil-store.h"
+#include "veil-watcher.h"
+
+/* VeilMessageGuard: message image warnings for one profile.
+ *
+ * The watcher hands on complete new pictures; each is analyzed in a GTask thread, at most one
+ * per core at a time (the rest wait as paths, never as decoded images), and each file version
+ * once: the store remembers what was analyzed and since when the profile is protected, so a
+ * restart catches up on what arrived meanwhile and repeats nothing. A sensitive picture
+ * becomes a message alert; for an under-13 profile whose guardian asked for it, the picture
+ * is then moved into Veil's own folder, from which veil_message_guard_restore() puts it back.
+ * Signals are emitted on the main context the guard was created in, never after dispose. */
+
+/* Bytes the content-type sniffer looks at, as the watcher does. */
+#define SNIFF_BYTES 4096
+
+typedef struct {
+  char    *path;
+  char    *folder_name;
+} Job;
+
+/* What a worker found, handed back to the main context. */
+typedef struct {
+  char    *path;
+  char    *folder_name;
+  gboolean skipped;      /* this version was analyzed before */
+  gboolean sensitive;
+  gint64   alert_id;     /* > 0 when an alert was recorded */
+  char    *failure;      /* why the file could not be analyzed, or NULL */
+} JobResult;
+
+/* Everything a worker needs, owned by the task so the guard may go away meanwhile. */
+typedef struct {
+  Job           *job;
+  VeilScanStore *scan_store;
+  VeilAnalyzer  *analyzer;
+  VeilProfile   *profile;
+  gboolean       tell_guardian;
+  gboolean       hide;
+  GWeakRef       guard;
+  guint          generation;
+} JobData;
+
+typedef struct {
+  GPtrArray     *folders;      /* GFile, owned */
+  GPtrArray     *names;        /* display names, parallel to folders */
+  VeilScanStore *scan_store;
+  gint64         profile_id;
+  gint64         since_usec;
+  GWeakRef       guard;
+  guint          generation;
+} CatchUpData;
+
+struct _VeilMessageGuard
+{
+  GObject        parent_instance;
+
+  /* Services, owned */
+  VeilScanStore *scan_store;
+  VeilAnalyzer  *analyzer;
+  GMainContext  *context;       /* where signals are emitted */
+
+  /* The profile being guarded, and what follows from its settings and consent */
+  VeilProfile   *profile;       /* owned, nullable */
+  gboolean       tell_guardian;
+  gboolean       hide;
+  VeilWatcher   *watcher;       /* owned, nullable */
+  GPtrArray     *folders;       /* GFile, owned: what the watcher watches */
+  GPtrArray     *folder_names;  /* char *, owned, parallel to folders */
+  GCancellable  *cancellable;   /* owned: cancelled when guarding stops */
+  guint          generation;    /* bumped each time guarding stops, so stale results are dropped */
+
+  /* Work */
+  GQueue         queue;         /* Job *, owned: waiting for a worker */
+  GHashTable    *active;        /* path -> GINT_TO_POINTER (again), for queued and running files */
+  guint          n_running;
+  guint          max_running;
+  guint          n_catching_up;
+  guint          settle_ms;
+  gboolean       disposed;
+};
+
+G_DEFINE_FINAL_TYPE (VeilMessageGuard, veil_message_guard, G_TYPE_OBJECT)
+G_DEFINE_QUARK (veil-message-guard-error-quark, veil_message_guard_error)
+
+enum {
+  SIGNAL_WARNED,
+  SIGNAL_ANALYZED,
+  SIGNAL_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void start_jobs (VeilMessageGuard *self);
+
+/* --- Jobs ----------------------------------------------------------------------------------- */
+
+static void
+job_free (Job *job)
+{
+  if (job == NULL)
+    return;
+  g_free (job->path);
+  g_free (job->folder_name);
+  g_free (job);
+}
+
+static void
+job_result_free (JobResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->path);
+  g_free (result->folder_name);
+  g_free (result->failure);
+  g_free (result);
+}
+
+static void
+job_data_free (JobData *data)
+{
+  job_free (data->job);
+  g_clear_object (&data->scan_store);
+  g_clear_object (&data->analyzer);
+  g_clear_pointer (&data->profile, veil_profile_unref);
+  g_weak_ref_clear (&data->guard);
+  g_free (data);
+}
+
+static void
+catch_up_data_free (CatchUpData *data)
+{
+  g_clear_pointer (&data->folders, g_ptr_array_unref);
+  g_clear_pointer (&data->names, g_ptr_array_unref);
+  g_clear_object (&data->scan_store);
+  g_weak_ref_clear (&data->guard);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JobResult, job_result_free)
+
+/* Identifies the version of @path without reading it; FALSE when it is not a regular file. */
+static gboolean
+stamp_file (GFile          *file,
+            VeilFileStamp  *stamp,
+            gint64         *out_changed_usec)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  gint64 mtime_usec, ctime_usec;
+
+  /* NOFOLLOW: a symlink dropped into Downloads could point anywhere; it is not a download. */
+  info = g_file_query_info (file,
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                            G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC ","
+                            G_FILE_ATTRIBUTE_TIME_CHANGED "," G_FILE_ATTRIBUTE_TIME_CHANGED_USEC ","
+                            G_FILE_ATTRIBUTE_UNIX_DEVICE "," G_FILE_ATTRIBUTE_UNIX_INODE,
+                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    return FALSE;
+
+  stamp->device = g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_DEVICE);
+  stamp->inode = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE);
+  stamp->size = (guint64) g_file_info_get_size (info);
+  mtime_usec = (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * G_USEC_PER_SEC +
+               g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
+  stamp->mtime_ns = mtime_usec * 1000;
+  /* A picture moved in keeps its old modification time; the change time says when it came. */
+  ctime_usec = (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_CHANGED) * G_USEC_PER_SEC +
+               g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_CHANGED_USEC);
+  if (out_changed_usec != NULL)
+    *out_changed_usec = MAX (mtime_usec, ctime_usec);
+  return TRUE;
+}
+
+/* Judges by the first bytes, never by the name, as the watcher does for new files. */
+static gboolean
+sniff_image (GFile *file)
+{
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  g_autofree char *content_type = NULL;
+  guint8 head[SNIFF_BYTES];
+  gsize n_read = 0;
+
+  if (in == NULL ||
+      !g_input_stream_read_all (G_INPUT_STREAM (in), head, sizeof head, &n_read, NULL, NULL) ||
+      n_read == 0)
+    return FALSE;
+  content_type = g_content_type_guess (NULL, head, n_read, NULL);
+  return g_content_type_is_mime_type (content_type, "image/*");
+}
+
+/* Moves @path into `<data dir>/hidden/<alert id>/`, never leaving a second copy behind.
+ * Returns: (transfer full): where it is now, or %NULL with @error set */
+static char *
+hide_picture (const char  *path,
+              gint64       alert_id,
+              GError     **error)
+{
+  g_autofree char *data_dir = veil_paths_get_data_dir ();
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, alert_id);
+  g_autofree char *dir = g_build_filename (data_dir, "hidden", id, NULL);
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *hidden = g_build_filename (dir, basename, NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (path);
+  g_autoptr(GFile) dest = g_file_new_for_path (hidden);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!veil_paths_ensure_private_dir (dir, &local_error) ||
+      !g_file_move (source, dest, G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_ALL_METADATA,
+                    NULL, NULL, NULL, &local_error))
+    {
+      /* Across file systems a move is a copy and a delete: if the delete failed, the copy
+       * must go, so that the picture exists once, where the child left it. */
+      if (g_file_query_exists (source, NULL) && g_file_query_exists (dest, NULL))
+        g_file_delete (dest, NULL, NULL);
+      g_rmdir (dir);
+      g_set_error (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_MOVE,
+                   _("Veil could not move the picture into its own folder (%s). It was left where it was."),
+                   local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&hidden);
+}
+
+static void
+analyze_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  JobData *data = task_data;
+  g_autoptr(JobResult) result = g_new0 (JobResult, 1);
+  g_autoptr(GFile) file = g_file_new_for_path (data->job->path);
+  g_autoptr(VeilVerdict) verdict = NULL;
+  g_autoptr(GBytes) thumbnail = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 profile_id = veil_profile_get_id (data->profile);
+  VeilFileStamp stamp = { 0, };
+
+  result->path = g_strdup (data->job->path);
+  result->folder_name = g_strdup (data->job->folder_name);
+
+  /* Gone, replaced by something that is not a file, or seen before: nothing to do. */
+  if (!stamp_file (file, &stamp, NULL) ||
+      veil_scan_store_lookup_message_file (data->scan_store, profile_id, data->job->path, &stamp))
+    {
+      result->skipped = TRUE;
+      g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) job_result_free);
+      return;
+    }
+
+  verdict = veil_analyzer_analyze_file (data->analyzer, data->job->path, data->profile, NULL, &thumbnail,
+                                        cancellable, &error);
+  /* Stopped half-way: not recorded, so the next start catches up on it. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!veil_scan_store_record_message_file (data->scan_store, profile_id, data->job->path, &stamp,
+                                            verdict == NULL ? NULL : &error))
+    g_debug ("Could not remember %s as analyzed: %s", data->job->path, error != NULL ? error->message : "");
+
+  if (verdict == NULL)
+    {
+      result->failure = g_strdup (error->message);
+      g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) job_result_free);
+      return;
+    }
+  g_clear_error (&error);
+
+  result->sensitive = veil_verdict_get_sensitive (verdict);
+  if (result->sensitive)
+    {
+      result->alert_id = veil_scan_store_record_message_alert (data->scan_store, data->profile, data->job->path,
+                                                               data->job->folder_name, verdict, thumbnail,
+                                                               data->tell_guardian, &error);
+      if (result->alert_id <= 0)
+        {
+          /* The child is still warned; only the alert view will have nothing to show. */
+          g_debug ("Could not record the alert for %s: %s", data->job->path, error->message);
+          g_clear_error (&error);
+        }
+      else if (data->hide)
+        {
+          g_autofree char *hidden = hide_picture (data->job->path, result->alert_id, &error);
+
+          if (hidden == NULL ||
+              !veil_scan_store_set_hidden_path (data->scan_store, result->alert_id, hidden, &error))
+            {
+              g_debug ("%s", error->message);
+              g_clear_error (&error);
+            }
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) job_result_free);
+}
+
+static void
+analyze_done_cb (GObject      *source_object,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  GTask *task = G_TASK (res);
+  JobData *data = g_task_get_task_data (task);
+  g_autoptr(VeilMessageGuard) self = g_weak_ref_get (&data->guard);
+  g_autoptr(JobResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer again = NULL;
+  gboolean was_active;
+
+  result = g_task_propagate_pointer (task, &error);
+  if (self == NULL || self->disposed || data->generation != self->generation)
+    return;
+
+  self->n_running--;
+  was_active = g_hash_table_lookup_extended (self->active, data->job->path, NULL, &again);
+  g_hash_table_remove (self->active, data->job->path);
+
+  if (result != NULL && !result->skipped)
+    {
+      if (result->failure != NULL)
+        {
+          g_debug ("Not checked: %s: %s", result->path, result->failure);
+          g_signal_emit (self, signals[SIGNAL_FAILED], 0, result->path, result->failure);
+        }
+      else
+        {
+          g_debug ("Analyzed %s: %s", result->path, result->sensitive ? "sensitive" : "nothing found");
+          g_signal_emit (self, signals[SIGNAL_ANALYZED], 0, result->path, result->sensitive);
+          if (result->alert_id > 0)
+            g_signal_emit (self, signals[SIGNAL_WARNED], 0, result->alert_id, result->path, result->folder_name);
+        }
+    }
+
+  /* A newer version arrived while this one was being analyzed: look again. */
+  if (!self->disposed && was_active && GPOINTER_TO_INT (again) && data->generation == self->generation)
+    {
+      Job *job = g_new0 (Job, 1);
+
+      job->path = g_strdup (data->job->path);
+      job->folder_name = g_strdup (data->job->folder_name);
+      g_hash_table_insert (self->active, g_strdup (job->path), GINT_TO_POINTER (FALSE));
+      g_queue_push_tail (&self->queue, job);
+    }
+  if (!self->disposed)
+    start_jobs (self);
+}
+
+static void
+start_jobs (VeilMessageGuard *self)
+{
+  gboolean push = g_main_context_get_thread_default () != self->context &&
+                  !(g_main_context_get_thread_default () == NULL && self->context == g_main_context_default ());
+
+  /* Tasks return to the context that is thread-default when they are created. */
+  if (push)
+    g_main_context_push_thread_default (self->context);
+  while (self->profile != NULL && self->n_running < self->max_running && !g_queue_is_empty (&self->queue))
+    {
+      g_autoptr(GTask) task = NULL;
+      JobData *data = g_new0 (JobData, 1);
+
+      data->job = g_queue_pop_head (&self->queue);
+      data->scan_store = g_object_ref (self->scan_store);
+      data->analyzer = g_object_ref (self->analyzer);
+      data->profile = veil_profile_ref (self->profile);
+      data->tell_guardian = self->tell_guardian;
+      data->hide = self->hide;
+      data->generation = self->generation;
+      g_weak_ref_init (&data->guard, self);
+
+      task = g_task_new (NULL, self->cancellable, analyze_done_cb, NULL);
+      g_task_set_source_tag (task, start_jobs);
+      g_task_set_task_data (task, data, (GDestroyNotify) job_data_free);
+      self->n_running++;
+      g_task_run_in_thread (task, analyze_thread);
+    }
+  if (push)
+    g_main_context_pop_thread_default (self->context);
+}
+
+/* Queues @path unless it is already waiting or being analyzed (then it is looked at again
+ * once that is done). */
+static void
+enqueue (VeilMessageGuard *self,
+         const char       *path,
+         const char       *folder_name)
+{
+  Job *job;
+
+  if (g_hash_table_contains (self->active, path))
+    {
+      g_hash_table_insert (self->active, g_strdup (path), GINT_TO_POINTER (TRUE));
+      return;
+    }
+  job = g_new0 (Job, 1);
+  job->path = g_strdup (path);
+  job->folder_name = g_strdup (folder_name);
+  g_hash_table_insert (self->active, g_strdup (path), GINT_TO_POINTER (FALSE));
+  g_queue_push_tail (&self->queue, job);
+  start_jobs (self);
+}
+
+/* Returns: (transfer none): the display name of the watched folder that holds @file */
+static const char *
+folder_name_for (VeilMessageGuard *self,
+                 GFile            *file)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+
+  for (guint i = 0; parent != NULL && self->folders != NULL && i < self->folders->len; i++)
+    if (g_file_equal (parent, self->folders->pdata[i]))
+      return self->folder_names->pdata[i];
+  return self->folder_names != NULL && self->folder_names->len > 0 ? self->folder_names->pdata[0] : "";
+}
+
+static void
+file_ready_cb (VeilWatcher      *watcher,
+               GFile            *file,
+               VeilMessageGuard *self)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  if (path != NULL && self->profile != NULL)
+    enqueue (self, path, folder_name_for (self, file));
+}
+
+/* --- Catching up ---------------------------------------------------------------------------- */
+
+static void
+catch_up_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  CatchUpData *data = task_data;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+
+  for (guint i = 0; i < data->folders->len; i++)
+    {
+      g_autoptr(GFileEnumerator) children = NULL;
+      GFileInfo *info;
+      GFile *child;
+
+      children = g_file_enumerate_children (data->folders->pdata[i], G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
+      while (children != NULL &&
+             g_file_enumerator_iterate (children, &info, &child, cancellable, NULL) &&
+             info != NULL)
+        {
+          g_autofree char *path = g_file_get_path (child);
+          VeilFileStamp stamp = { 0, };
+          gint64 arrived = 0;
+          Job *job;
+
+          /* Partial downloads wait for the watcher to see them complete. */
+          if (path == NULL || veil_watcher_is_partial_name (g_file_info_get_name (info)) ||
+              !stamp_file (child, &stamp, &arrived) || stamp.size == 0 ||
+              arrived < data->since_usec ||
+              veil_scan_store_lookup_message_file (data->scan_store, data->profile_id, path, &stamp) ||
+              !sniff_image (child))
+            continue;
+          job = g_new0 (Job, 1);
+          job->path = g_steal_pointer (&path);
+          job->folder_name = g_strdup (data->names->pdata[i]);
+          g_ptr_array_add (found, job);
+        }
+    }
+  g_task_return_pointer (task, g_steal_pointer (&found), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+catch_up_done_cb (GObject      *source_object,
+                  GAsyncResult *res,
+                  gpointer      user_data)
+{
+  GTask *task = G_TASK (res);
+  CatchUpData *data = g_task_get_task_data (task);
+  g_autoptr(VeilMessageGuard) self = g_weak_ref_get (&data->guard);
+  g_autoptr(GPtrArray) found = g_task_propagate_pointer (task, NULL);
+
+  if (self == NULL || self->disposed || data->generation != self->generation)
+    return;
+  self->n_catching_up--;
+  for (guint i = 0; found != NULL && i < found->len; i++)
+    {
+      Job *job = found->pdata[i];
+
+      g_debug ("Arrived while Veil was not running: %s", job->path);
+      enqueue (self, job->path, job->folder_name);
+    }
+}
+
+static void
+start_catch_up (VeilMessageGuard *self,
+                gint64            since_usec)
+{
+  g_autoptr(GTask) task = NULL;
+  CatchUpData *data = g_new0 (CatchUpData, 1);
+
+  data->folders = g_ptr_array_new_with_free_func (g_object_unref);
+  data->names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < self->folders->len; i++)
+    {
+      g_ptr_array_add (data->folders, g_object_ref (self->folders->pdata[i]));
+      g_ptr_array_add (data->names, g_strdup (self->folder_names->pdata[i]));
+    }
+  data->scan_store = g_object_ref (self->scan_store);
+  data->profile_id = veil_profile_get_id (self->profile);
+  data->since_usec = since_usec;
+  data->generation = self->generation;
+  g_weak_ref_init (&data->guard, self);
+
+  task = g_task_new (NULL, self->cancellable, catch_up_done_cb, NULL);
+  g_task_set_source_tag (task, start_catch_up);
+  g_task_set_task_data (task, data, (GDestroyNotify) catch_up_data_free);
+  self->n_catching_up++;
+  g_task_run_in_thread (task, catch_up_thread);
+}
+
+/* --- Starting and stopping ------------------------------------------------------------------ */
+
+static void
+stop_guarding (VeilMessageGuard *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  /* Results of work started before now are dropped when they come back. */
+  self->generation++;
+  self->n_running = 0;
+  self->n_catching_up = 0;
+  g_queue_clear_full (&self->queue, (GDestroyNotify) job_free);
+  g_hash_table_remove_all (self->active);
+
+  if (self->watcher != NULL)
+    g_signal_handlers_disconnect_by_data (self->watcher, self);
+  g_clear_object (&self->watcher);
+  g_clear_pointer (&self->folders, g_ptr_array_unref);
+  g_clear_pointer (&self->folder_names, g_ptr_array_unref);
+  g_clear_pointer (&self->profile, veil_profile_unref);
+}
+
+static gboolean
+same_folders (GPtrArray *a,
+              GPtrArray *b)
+{
+  if (a == NULL || b == NULL || a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (!g_file_equal (a->pdata[i], b->pdata[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+protection_active (VeilStore       *store,
+                   VeilProfile     *profile,
+                   VeilProtection   protection,
+                   GError         **error)
+{
+  VeilProtectionStatus status = { 0, };
+
+  if (!veil_store_get_protection_status (store, profile, protection, &status, error))
+    return FALSE;
+  return status.active;
+}
+
+/* "Hide warned images" is for younger children only: an older child's files are never moved. */
+static gboolean
+hides_warned (VeilProfile *profile)
+{
+  return veil_profile_get_hide_warned (profile) &&
+         veil_profile_get_effective_age_band (profile) == VEIL_AGE_BAND_UNDER_13;
+}
+
+/* --- Object --------------------------------------------------------------------------------- */
+
+static void
+veil_message_guard_dispose (GObject *object)
+{
+  VeilMessageGuard *self = VEIL_MESSAGE_GUARD (object);
+
+  self->disposed = TRUE;
+  stop_guarding (self);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (veil_message_guard_parent_class)->dispose (object);
+}
+
+static void
+veil_message_guard_finalize (GObject *object)
+{
+  VeilMessageGuard *self = VEIL_MESSAGE_GUARD (object);
+
+  g_clear_pointer (&self->active, g_hash_table_unref);
+  g_clear_object (&self->scan_store);
+  g_clear_object (&self->analyzer);
+  g_clear_pointer (&self->context, g_main_context_unref);
+
+  G_OBJECT_CLASS (veil_message_guard_parent_class)->finalize (object);
+}
+
+static void
+veil_message_guard_class_init (VeilMessageGuardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = veil_message_guard_dispose;
+  object_class->finalize = veil_message_guard_finalize;
+
+  /**
+   * VeilMessageGuard::warned:
+   * @alert_id: the new message alert
+   * @path: where the picture arrived (it may since have been hidden)
+   * @folder_name: the watched folder's display name, for the notification
+   */
+  signals[SIGNAL_WARNED] =
+    g_signal_new ("warned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * VeilMessageGuard::analyzed:
+   * @path: a picture that was analyzed
+   * @sensitive: whether it raised a warning
+   */
+  signals[SIGNAL_ANALYZED] =
+    g_signal_new ("analyzed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+
+  /**
+   * VeilMessageGuard::failed:
+   * @path: a file that could not be analyzed (not a picture, too large, truncated, unreadable);
+   *   it was left untouched and raised no alert
+   * @message: why
+   */
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+veil_message_guard_init (VeilMessageGuard *self)
+{
+  g_queue_init (&self->queue);
+  self->active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+  self->max_running = MAX (1, g_get_num_processors ());
+  self->settle_ms = VEIL_WATCHER_DEFAULT_SETTLE_MS;
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/* --- Public API ----------------------------------------------------------------------------- */
+
+/**
+ * veil_message_guard_new:
+ * @scan_store: where alerts and analyzed files are kept
+ * @analyzer: a thread-safe analyzer with the classifier to use
+ *
+ * Signals are emitted on the thread-default main context of the caller.
+ *
+ * Returns: (transfer full): a guard guarding nobody yet
+ */
+VeilMessageGuard *
+veil_message_guard_new (VeilScanStore *scan_store,
+                        VeilAnalyzer  *analyzer)
+{
+  VeilMessageGuard *self;
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (scan_store), NULL);
+  g_return_val_if_fail (VEIL_IS_ANALYZER (analyzer), NULL);
+
+  self = g_object_new (VEIL_TYPE_MESSAGE_GUARD, NULL);
+  self->scan_store = g_object_ref (scan_store);
+  self->analyzer = g_object_ref (analyzer);
+  return self;
+}
+
+/**
+ * veil_message_guard_resolve_folders:
+ * @profile: a profile
+ *
+ * The profile's attachment folders or, when it has none, Veil's defaults in this session.
+ *
+ * Returns: (transfer container) (element-type GFile): those of them that exist as folders
+ */
+GPtrArray *
+veil_message_guard_resolve_folders (VeilProfile *profile)
+{
+  const char * const *paths;
+  GPtrArray *folders;
+
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  paths = veil_profile_get_message_folders (profile);
+  if (paths == NULL || paths[0] == NULL)
+    return veil_watcher_default_folders ();
+
+  folders = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      if (g_file_test (paths[i], G_FILE_TEST_IS_DIR))
+        g_ptr_array_add (folders, g_file_new_for_path (paths[i]));
+    }
+  return folders;
+}
+
+/**
+ * veil_message_guard_set_profile:
+ * @profile: (nullable): the profile to guard, or %NULL to stop
+ *
+ * Guards @profile's attachment folders while its message warnings are active (turned on by
+ * the guardian and acknowledged by the child); otherwise stops watching and drops work in
+ * flight (those files are caught up on the next start). Pictures that arrived since the
+ * protection was first active here and were not analyzed yet are analyzed now. Setting the
+ * same profile again with the same folders keeps watching and takes the new settings.
+ *
+ * Returns: %FALSE with @error set when the profile cannot be guarded (no folder to watch, or
+ *   the store could not be read)
+ */
+gboolean
+veil_message_guard_set_profile (VeilMessageGuard  *self,
+                                VeilProfile       *profile,
+                                GError           **error)
+{
+  VeilStore *store;
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(VeilWatcher) watcher = NULL;
+  gboolean tell_guardian;
+  gint64 since;
+
+  g_return_val_if_fail (VEIL_IS_MESSAGE_GUARD (self), FALSE);
+  g_return_val_if_fail (!self->disposed, FALSE);
+
+  store = veil_scan_store_get_store (self->scan_store);
+  if (profile == NULL)
+    {
+      stop_guarding (self);
+      return TRUE;
+    }
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!protection_active (store, profile, VEIL_PROTECTION_MESSAGE_WARNINGS, &local_error))
+      {
+        stop_guarding (self);
+        if (local_error != NULL)
+          {
+            g_propagate_error (error, g_steal_pointer (&local_error));
+            return FALSE;
+          }
+        return TRUE;
+      }
+  }
+
+  folders = veil_message_guard_resolve_folders (profile);
+  if (folders->len == 0)
+    {
+      stop_guarding (self);
+      g_set_error_literal (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_NO_FOLDER,
+                           _("None of the folders to watch for pictures exists. Choose existing folders in the child’s profile."));
+      return FALSE;
+    }
+
+  /* Only when the child was told that the guardian hears of warnings does the guardian. */
+  tell_guardian = FALSE;
+  if (veil_profile_get_notify (profile) == VEIL_NOTIFY_GUARDIAN)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      tell_guardian = protection_active (store, profile, VEIL_PROTECTION_GUARDIAN_ALERTS, &local_error);
+      if (local_error != NULL)
+        {
+          stop_guarding (self);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (!veil_scan_store_load_analyzer (self->scan_store, self->analyzer, veil_profile_get_id (profile), error))
+    {
+      stop_guarding (self);
+      return FALSE;
+    }
+
+  /* Same profile, same folders: keep watching (files settling stay so) with the new settings. */
+  if (self->profile != NULL && veil_profile_get_id (self->profile) == veil_profile_get_id (profile) &&
+      same_folders (self->folders, folders))
+    {
+      g_clear_pointer (&self->profile, veil_profile_unref);
+      self->profile = veil_profile_ref (profile);
+      self->tell_guardian = tell_guardian;
+      self->hide = hides_warned (profile);
+      return TRUE;
+    }
+
+  stop_guarding (self);
+
+  since = veil_scan_store_begin_message_watch (self->scan_store, veil_profile_get_id (profile), error);
+  if (since == 0)
+    return FALSE;
+
+  watcher = veil_watcher_new ();
+  veil_watcher_set_settle_time (watcher, self->settle_ms);
+  names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < folders->len; )
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!veil_watcher_add_folder (watcher, folders->pdata[i], &local_error))
+        {
+          g_debug ("Not watching a folder: %s", local_error->message);
+          g_ptr_array_remove_index (folders, i);
+          continue;
+        }
+      g_ptr_array_add (names, g_filename_display_basename (g_file_peek_path (folders->pdata[i])));
+      i++;
+    }
+  if (folders->len == 0)
+    {
+      g_set_error_literal (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_NO_FOLDER,
+                           _("Veil cannot watch the folders for pictures. Check that they can be read, or choose other folders in the child’s profile."));
+      return FALSE;
+    }
+
+  self->profile = veil_profile_ref (profile);
+  self->tell_guardian = tell_guardian;
+  self->hide = hides_warned (profile);
+  self->folders = g_steal_pointer (&folders);
+  self->folder_names = g_steal_pointer (&names);
+  self->watcher = g_steal_pointer (&watcher);
+  g_signal_connect (self->watcher, "file-ready", G_CALLBACK (file_ready_cb), self);
+
+  start_catch_up (self, since);
+  return TRUE;
+}
+
+/* Returns: (transfer none) (nullable): the profile being guarded */
+VeilProfile *
+veil_message_guard_get_profile (VeilMessageGuard *self)
+{
+  g_return_val_if_fail (VEIL_IS_MESSAGE_GUARD (self), NULL);
+  return self->profile;
+}
+
+/* Returns: (transfer container) (element-type GFile): the folders being watched */
+GPtrArray *
+veil_message_guard_list_folders (VeilMessageGuard *self)
+{
+  GPtrArray *folders;
+
+  g_return_val_if_fail (VEIL_IS_MESSAGE_GUARD (self), NULL);
+
+  folders = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; self->folders != NULL && i < self->folders->len; i++)
+    g_ptr_array_add (folders, g_object_ref (self->folders->pdata[i]));
+  return folders;
+}
+
+/* How long a closed file must stay unchanged before it is analyzed (tests shorten it). */
+void
+veil_message_guard_set_settle_time (VeilMessageGuard *self,
+                                    guint             milliseconds)
+{
+  g_return_if_fail (VEIL_IS_MESSAGE_GUARD (self));
+
+  self->settle_ms = milliseconds;
+  if (self->watcher != NULL)
+    veil_watcher_set_settle_time (self->watcher, milliseconds);
+}
+
+/**
+ * veil_message_guard_get_n_busy:
+ *
+ * Returns: files waiting to settle, waiting for a worker or being analyzed, plus folder
+ *   look-ups still catching up; 0 when the guard is idle
+ */
+guint
+veil_message_guard_get_n_busy (VeilMessageGuard *self)
+{
+  g_return_val_if_fail (VEIL_IS_MESSAGE_GUARD (self), 0);
+
+  return (self->watcher != NULL ? veil_watcher_get_n_pending (self->watcher) : 0) +
+         g_queue_get_length (&self->queue) + self->n_running + self->n_catching_up;
+}
+
+/* Returns: (transfer full): a free path for putting @path back: itself, or
+ *   "name (restored).ext" (then "name (restored 2).ext", ...) next to it */
+static char *
+free_restore_path (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  const char *dot = strrchr (base, '.');
+  g_autofree char *stem = g_strndup (base, dot != NULL && dot != base ? (gsize) (dot - base) : strlen (base));
+  const char *ext = dot != NULL && dot != base ? dot : "";
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    return g_strdup (path);
+  for (guint n = 1; n < 1000; n++)
+    {
+      /* Translators: the name a restored picture gets when a file already took its place,
+       * e.g. "photo (restored).jpg"; %s is the name without its extension */
+      g_autofree char *name = n == 1 ? g_strdup_printf (_("%s (restored)"), stem)
+                                     : g_strdup_printf (_("%s (restored %u)"), stem, n);
+      g_autofree char *full = g_strconcat (name, ext, NULL);
+      g_autofree char *candidate = g_build_filename (dir, full, NULL);
+
+      if (!g_file_test (candidate, G_FILE_TEST_EXISTS) && !g_file_test (candidate, G_FILE_TEST_IS_SYMLINK))
+        return g_steal_pointer (&candidate);
+    }
+  return NULL;
+}
+
+/**
+ * veil_message_guard_restore:
+ * @alert_id: a message alert whose picture Veil hid
+ * @out_path: (out) (optional): where the picture is now
+ *
+ * Moves a hidden picture back where it arrived, or, when a file took its place meanwhile,
+ * next to it as "name (restored).ext": nothing is ever overwritten. The restored file is
+ * not analyzed again.
+ *
+ * Returns: %FALSE with @error set: %VEIL_MESSAGE_GUARD_ERROR_NOT_HIDDEN when the picture is
+ *   not hidden, %VEIL_MESSAGE_GUARD_ERROR_MOVE when it could not be moved back
+ */
+gboolean
+veil_message_guard_restore (VeilScanStore  *scan_store,
+                            gint64          alert_id,
+                            char          **out_path,
+                            GError        **error)
+{
+  g_autoptr(VeilAlert) alert = NULL;
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GFile) dest = NULL;
+  g_autoptr(GFile) dir = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *target = NULL;
+  VeilFileStamp stamp = { 0, };
+
+  g_return_val_if_fail (VEIL_IS_SCAN_STORE (scan_store), FALSE);
+
+  alert = veil_scan_store_get_alert (scan_store, alert_id, error);
+  if (alert == NULL)
+    return FALSE;
+  if (alert->hidden_path == NULL || alert->path == NULL || *alert->path == '\0')
+    {
+      g_set_error_literal (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_NOT_HIDDEN,
+                           _("This picture is not hidden by Veil: it is still where it arrived, or was restored already."));
+      return FALSE;
+    }
+
+  target = free_restore_path (alert->path);
+  source = g_file_new_for_path (alert->hidden_path);
+  if (target == NULL)
+    {
+      g_set_error (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_MOVE,
+                   _("There is no free name for the picture next to “%s”. Move some files away and try again."),
+                   alert->path);
+      return FALSE;
+    }
+  dest = g_file_new_for_path (target);
+  if (!g_file_move (source, dest, G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_ALL_METADATA,
+                    NULL, NULL, NULL, &local_error))
+    {
+      g_set_error (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_MOVE,
+                   _("Veil could not put the picture back (%s). It is still kept safe in Veil’s folder."),
+                   local_error->message);
+      return FALSE;
+    }
+  dir = g_file_get_parent (source);
+  if (dir != NULL)
+    g_file_delete (dir, NULL, NULL);
+
+  if (!veil_scan_store_set_hidden_path (scan_store, alert_id, NULL, error))
+    return FALSE;
+  /* Back in a watched folder, the picture is not a new arrival: do not warn about it again. */
+  if (stamp_file (dest, &stamp, NULL) &&
+      !veil_scan_store_record_message_file (scan_store, alert->profile_id, target, &stamp, &local_error))
+    g_debug ("Could not remember the restored picture: %s", local_error->message);
+  if (!veil_store_add_audit (veil_scan_store_get_store (scan_store), alert->profile_id, VEIL_ACTOR_VEIL,
+                             "picture-restored", alert->folder != NULL ? alert->folder : "", error))
+    return FALSE;
+
+  if (out_path != NULL)
+    *out_path = g_steal_pointer (&target);
+  return TRUE;
+}
