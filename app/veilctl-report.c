@@ -311,7 +311,8 @@ print_entry_line (VeilReportEntry *entry)
   VeilReport *report = entry->report;
   g_autofree char *when = format_time (entry->time);
 
-  printf ("#%" G_GINT64_FORMAT "  %s  %s  %s: %s\n", entry->id, entry->state, when,
+  printf ("#%" G_GINT64_FORMAT "  %s  %s  %s  %s: %s\n", entry->id, entry->state, when,
+          veil_report_get_kind (report) == VEIL_REPORT_KIND_HELP_REQUEST ? "help-request" : "report",
           source_to_string (veil_report_get_source (report)), veil_report_get_source_name (report));
 }
 
@@ -328,7 +329,10 @@ print_entry_text (VeilReportEntry *entry)
     printf (_("  File:      %s\n"), veil_report_get_file_name (report));
   if (veil_report_get_sender (report) != NULL)
     printf (_("  Sender:    %s\n"), veil_report_get_sender (report));
-  printf (_("  SHA-256:   %s\n"), veil_report_get_sha256 (report));
+  if (veil_report_get_kind (report) == VEIL_REPORT_KIND_HELP_REQUEST)
+    printf ("  %s\n", _("The child asked a trusted adult for help with this warning."));
+  if (veil_report_get_sha256 (report) != NULL)
+    printf (_("  SHA-256:   %s\n"), veil_report_get_sha256 (report));
   if (pdq != NULL)
     printf (_("  PDQ:       %s\n"), pdq);
   if (veil_report_get_words (report) != NULL)
@@ -426,11 +430,18 @@ image_matches (VeilReport  *report,
                GFile       *image,
                GError     **error)
 {
-  g_autoptr(GFileInputStream) stream = g_file_read (image, NULL, error);
+  g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   guchar buf[64 * 1024];
   gssize n;
 
+  if (veil_report_get_sha256 (report) == NULL)
+    {
+      g_set_error_literal (error, VEIL_REPORT_ERROR, VEIL_REPORT_ERROR_INCOMPLETE,
+                           _("This is a request for help, not a report about an image: it has no image to include."));
+      return FALSE;
+    }
+  stream = g_file_read (image, NULL, error);
   if (stream == NULL)
     return FALSE;
   while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buf, sizeof buf, NULL, error)) > 0)

@@ -24,13 +24,14 @@ struct _VeilReport
 
   GDateTime        *time;
   VeilReporter      reporter;
+  VeilReportKind    kind;
   VeilReportSource  source;
   char             *source_name;
   char             *sender;       /* nullable: only when the calling app supplied it */
   char             *file_name;    /* nullable: the image's name, never its contents */
   VeilVerdict      *verdict;
   char             *words;        /* nullable */
-  char             *sha256;
+  char             *sha256;       /* nullable only for help requests */
 };
 
 struct _VeilReportBuilder
@@ -44,6 +45,7 @@ G_DEFINE_BOXED_TYPE (VeilReportBuilder, veil_report_builder, veil_report_builder
 
 static const char * const reporter_names[] = { NULL, "child", "guardian" };
 static const char * const source_names[] = { NULL, "folder", "app", "library" };
+static const char * const kind_names[] = { NULL, "report", "help-request" };
 
 static VeilReport *
 report_new (void)
@@ -95,6 +97,7 @@ veil_report_builder_new (void)
   g_atomic_ref_count_init (&self->ref_count);
   self->report = report_new ();
   self->report->reporter = VEIL_REPORTER_CHILD;
+  self->report->kind = VEIL_REPORT_KIND_REPORT;
   return self;
 }
 
@@ -138,6 +141,23 @@ veil_report_builder_set_reporter (VeilReportBuilder *self,
   g_return_if_fail (reporter == VEIL_REPORTER_CHILD || reporter == VEIL_REPORTER_GUARDIAN);
 
   self->report->reporter = reporter;
+}
+
+/**
+ * veil_report_builder_set_kind:
+ * @self: a #VeilReportBuilder
+ * @kind: a report (the default) or a help request
+ *
+ * A help request asks the guardian for help with an alert; it needs no image checksum.
+ */
+void
+veil_report_builder_set_kind (VeilReportBuilder *self,
+                              VeilReportKind     kind)
+{
+  g_return_if_fail (self != NULL && self->report != NULL);
+  g_return_if_fail (kind == VEIL_REPORT_KIND_REPORT || kind == VEIL_REPORT_KIND_HELP_REQUEST);
+
+  self->report->kind = kind;
 }
 
 void
@@ -313,7 +333,7 @@ veil_report_builder_build (VeilReportBuilder  *self,
 
   report = self->report;
   if (report->source == 0 || report->source_name == NULL || report->verdict == NULL ||
-      report->sha256 == NULL)
+      (report->sha256 == NULL && report->kind == VEIL_REPORT_KIND_REPORT))
     {
       g_set_error_literal (error, VEIL_REPORT_ERROR, VEIL_REPORT_ERROR_INCOMPLETE,
                            _("The report is incomplete: it needs where the image came from, why Veil flagged it and the image’s checksum."));
@@ -384,6 +404,13 @@ veil_report_get_verdict (VeilReport *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->verdict;
+}
+
+VeilReportKind
+veil_report_get_kind (VeilReport *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_REPORT_KIND_REPORT);
+  return self->kind;
 }
 
 const char *
@@ -463,6 +490,8 @@ report_to_node (VeilReport *self,
   json_builder_add_string_value (b, time);
   json_builder_set_member_name (b, "reporter");
   json_builder_add_string_value (b, reporter_names[self->reporter]);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, kind_names[self->kind]);
 
   json_builder_set_member_name (b, "source");
   json_builder_begin_object (b);
@@ -476,8 +505,7 @@ report_to_node (VeilReport *self,
   json_builder_set_member_name (b, "image");
   json_builder_begin_object (b);
   add_optional_string (b, "file", self->file_name);
-  json_builder_set_member_name (b, "sha256");
-  json_builder_add_string_value (b, self->sha256);
+  add_optional_string (b, "sha256", self->sha256);
   add_optional_string (b, "pdq", pdq);
   json_builder_set_member_name (b, "included");
   json_builder_add_boolean_value (b, image_included);
@@ -579,7 +607,7 @@ veil_report_new_from_json (const char  *json,
   g_autofree char *verdict_json = NULL;
   JsonObject *root, *source, *image;
   JsonNode *verdict_node, *version;
-  int reporter, source_kind;
+  int reporter, source_kind, kind;
   const char *sha256;
 
   g_return_val_if_fail (json != NULL, NULL);
@@ -605,10 +633,15 @@ veil_report_new_from_json (const char  *json,
 
   reporter = index_of (reporter_names, G_N_ELEMENTS (reporter_names), get_string (root, "reporter"));
   source_kind = index_of (source_names, G_N_ELEMENTS (source_names), get_string (source, "kind"));
+  /* Reports written before help requests existed have no "kind": they are reports. */
+  kind = json_object_has_member (root, "kind")
+         ? index_of (kind_names, G_N_ELEMENTS (kind_names), get_string (root, "kind"))
+         : VEIL_REPORT_KIND_REPORT;
   sha256 = get_string (image, "sha256");
   time = get_string (root, "time") != NULL ? g_date_time_new_from_iso8601 (get_string (root, "time"), NULL) : NULL;
-  if (reporter == 0 || source_kind == 0 || get_string (source, "name") == NULL ||
-      !is_sha256_hex (sha256) || time == NULL)
+  if (reporter == 0 || kind == 0 || source_kind == 0 || get_string (source, "name") == NULL ||
+      (sha256 != NULL && !is_sha256_hex (sha256)) ||
+      (sha256 == NULL && kind == VEIL_REPORT_KIND_REPORT) || time == NULL)
     goto invalid;
 
   verdict_json = json_to_string (verdict_node, FALSE);
@@ -619,10 +652,12 @@ veil_report_new_from_json (const char  *json,
   builder = veil_report_builder_new ();
   veil_report_builder_set_time (builder, time);
   veil_report_builder_set_reporter (builder, reporter);
+  veil_report_builder_set_kind (builder, kind);
   veil_report_builder_set_source (builder, source_kind, get_string (source, "name"));
   veil_report_builder_set_sender (builder, get_string (root, "sender"));
   veil_report_builder_set_file_name (builder, get_string (image, "file"));
-  veil_report_builder_set_sha256 (builder, sha256);
+  if (sha256 != NULL)
+    veil_report_builder_set_sha256 (builder, sha256);
   veil_report_builder_set_verdict (builder, verdict);
   veil_report_builder_set_words (builder, get_string (root, "words"));
 

@@ -31,6 +31,13 @@ typedef enum {
   VEIL_REPORT_SOURCE_LIBRARY = 3,     /* a library scan */
 } VeilReportSource;
 
+/* What the child asked for: a report about an image, or help from the guardian (a help
+ * request carries the alert's reasons but needs no checksum: nothing is being reported). */
+typedef enum {
+  VEIL_REPORT_KIND_REPORT = 1,
+  VEIL_REPORT_KIND_HELP_REQUEST = 2,
+} VeilReportKind;
+
 typedef enum {
   VEIL_REPORT_EXPORT_NONE = 0,
   /* Copy the image into the bundle. Only ever on a guardian's explicit request: forwarding
@@ -55,6 +62,8 @@ void                veil_report_builder_set_time      (VeilReportBuilder    *sel
                                                        GDateTime            *time);
 void                veil_report_builder_set_reporter  (VeilReportBuilder    *self,
                                                        VeilReporter          reporter);
+void                veil_report_builder_set_kind      (VeilReportBuilder    *self,
+                                                       VeilReportKind        kind);
 void                veil_report_builder_set_source    (VeilReportBuilder    *self,
                                                        VeilReportSource      source,
                                                        const char           *name);
@@ -79,6 +88,7 @@ VeilReport         *veil_report_ref                   (VeilReport           *sel
 void                veil_report_unref                 (VeilReport           *self);
 GDateTime          *veil_report_get_time              (VeilReport           *self);
 VeilReporter        veil_report_get_reporter          (VeilReport           *self);
+VeilReportKind      veil_report_get_kind              (VeilReport           *self);
 VeilReportSource    veil_report_get_source            (VeilReport           *self);
 const char         *veil_report_get_source_name       (VeilReport           *self);
 const char         *veil_report_get_sender            (VeilReport           *self);

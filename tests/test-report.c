@@ -255,6 +255,88 @@ test_export_unwritable (void)
   veil_test_rm_rf (dir);
 }
 
+/* A help request asks the guardian for help with an alert: it needs no checksum, says what it
+ * is in its JSON and reads back as a help request. */
+static void
+test_help_request (void)
+{
+  g_autoptr(VeilReportBuilder) builder = veil_report_builder_new ();
+  g_autoptr(VeilVerdict) verdict = make_verdict ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilReport) report = NULL;
+  g_autoptr(VeilReport) back = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *json = NULL;
+  JsonObject *root;
+
+  veil_report_builder_set_kind (builder, VEIL_REPORT_KIND_HELP_REQUEST);
+  veil_report_builder_set_source (builder, VEIL_REPORT_SOURCE_FOLDER, "Downloads");
+  veil_report_builder_set_verdict (builder, verdict);
+  veil_report_builder_set_words (builder, "Can we talk?");
+  report = veil_report_builder_build (builder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (veil_report_get_kind (report), ==, VEIL_REPORT_KIND_HELP_REQUEST);
+  g_assert_null (veil_report_get_sha256 (report));
+
+  json = veil_report_to_json (report);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "kind"), ==, "help-request");
+  g_assert_false (json_object_has_member (json_object_get_object_member (root, "image"), "sha256"));
+
+  back = veil_report_new_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (veil_report_get_kind (back), ==, VEIL_REPORT_KIND_HELP_REQUEST);
+  g_assert_null (veil_report_get_sha256 (back));
+  g_assert_cmpstr (veil_report_get_words (back), ==, "Can we talk?");
+}
+
+/* Reports made before kinds existed have no "kind" member: they read back as reports; a
+ * report (unlike a help request) still needs its checksum, and unknown kinds are refused. */
+static void
+test_kind_json (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ();
+  g_autofree char *image = write_image (dir);
+  g_autoptr(VeilReport) report = make_report (image);
+  g_autofree char *json = veil_report_to_json (report);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(VeilReport) old = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_json = NULL;
+  g_autofree char *no_sha_json = NULL;
+  g_autofree char *unknown_json = NULL;
+  JsonObject *root;
+
+  g_assert_cmpint (veil_report_get_kind (report), ==, VEIL_REPORT_KIND_REPORT);
+  g_assert_nonnull (strstr (json, "\"kind\" : \"report\""));
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  json_generator_set_root (generator, json_parser_get_root (parser));
+
+  json_object_remove_member (root, "kind");
+  old_json = json_generator_to_data (generator, NULL);
+  old = veil_report_new_from_json (old_json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (veil_report_get_kind (old), ==, VEIL_REPORT_KIND_REPORT);
+
+  json_object_set_string_member (root, "kind", "complaint");
+  unknown_json = json_generator_to_data (generator, NULL);
+  g_assert_null (veil_report_new_from_json (unknown_json, &error));
+  g_assert_error (error, VEIL_REPORT_ERROR, VEIL_REPORT_ERROR_INVALID);
+  g_clear_error (&error);
+
+  json_object_set_string_member (root, "kind", "report");
+  json_object_remove_member (json_object_get_object_member (root, "image"), "sha256");
+  no_sha_json = json_generator_to_data (generator, NULL);
+  g_assert_null (veil_report_new_from_json (no_sha_json, &error));
+  g_assert_error (error, VEIL_REPORT_ERROR, VEIL_REPORT_ERROR_INVALID);
+
+  veil_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -268,6 +350,8 @@ main (int   argc,
   g_test_add_func ("/veil/report/json-invalid", test_json_invalid);
   g_test_add_func ("/veil/report/export", test_export);
   g_test_add_func ("/veil/report/export-unwritable", test_export_unwritable);
+  g_test_add_func ("/veil/report/help-request", test_help_request);
+  g_test_add_func ("/veil/report/kind-json", test_kind_json);
 
   return g_test_run ();
 }

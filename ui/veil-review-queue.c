@@ -9,8 +9,14 @@
 #include "veil-review-queue.h"
 
 /* The guardian's review queue for one profile, behind the PIN: the alerts the guardian has
- * been told about, as a grid of blurred thumbnails; each opens its explanation card. Held
- * alerts (below the match threshold) are only counted, never shown. */
+ * been told about (library scans, and message warnings the profile's rule tells the guardian
+ * about), as a grid of blurred thumbnails; each opens its explanation card. Held alerts
+ * (below the match threshold) are only counted, never shown, and a child's private message
+ * warnings not at all. Next to them, the reports and help requests the child made: each opens
+ * the full report, to export (never with the picture) or delete. */
+
+/* How much of the child's words a report's row shows. */
+#define WORDS_PREVIEW_LENGTH 60
 
 struct _VeilReviewQueue
 {
@@ -23,6 +29,10 @@ struct _VeilReviewQueue
   /* owned */
   VeilScanStore   *scan_store;
   GPtrArray       *alerts;       /* of VeilAlert, those in the grid */
+  GPtrArray       *reports;      /* of VeilReportEntry, those in the list */
+  VeilReportEntry *open_report;  /* nullable: the report shown */
+  GtkFileChooserNative *chooser; /* nullable: choosing where to export */
+  GtkWidget       *report_status; /* nullable: a label in the open report */
 
   /* template children */
   GtkStack        *stack;
@@ -30,6 +40,8 @@ struct _VeilReviewQueue
   GtkLabel        *held_label;
   GtkFlowBox      *grid;
   AdwBin          *card_slot;
+  AdwPreferencesGroup *reports_group;
+  GtkListBox      *reports_list;
 };
 
 G_DEFINE_FINAL_TYPE (VeilReviewQueue, veil_review_queue, ADW_TYPE_BIN)
@@ -54,15 +66,264 @@ make_tile (VeilReviewQueue *self,
   GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
   GtkWidget *label = gtk_label_new (name);
 
+  if (g_strcmp0 (alert->source, VEIL_ALERT_SOURCE_MESSAGE) == 0 && alert->folder != NULL)
+    {
+      /* Translators: a message warning's tile; %s is a folder such as Downloads, or an app */
+      g_autofree char *arrived = g_strdup_printf (_("Arrived in %s"), alert->folder);
+      GtkWidget *where = gtk_label_new (arrived);
+
+      gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (where, "caption");
+      gtk_widget_add_css_class (where, "dim-label");
+      /* Under the file name, which comes next. */
+      gtk_box_prepend (GTK_BOX (box), where);
+    }
+
   gtk_widget_set_size_request (picture, 128, 128);
   gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
   gtk_picture_set_alternative_text (GTK_PICTURE (picture), _("Blurred preview"));
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_box_append (GTK_BOX (box), picture);
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_prepend (GTK_BOX (box), label);
+  gtk_box_prepend (GTK_BOX (box), picture);
   if (g_strcmp0 (alert->state, VEIL_ALERT_STATE_DISMISSED) == 0)
     gtk_widget_add_css_class (box, "dim-label");
   return box;
+}
+
+static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (unix_time);
+
+  /* Translators: when a report was made, see g_date_time_format() */
+  return g_date_time_format (when, _("%e %B %Y, %H:%M"));
+}
+
+static const char *
+kind_label (VeilReport *report)
+{
+  return veil_report_get_kind (report) == VEIL_REPORT_KIND_HELP_REQUEST ? _("Help request") : _("Report");
+}
+
+static GtkWidget *
+make_report_row (VeilReportEntry *entry)
+{
+  VeilReport *report = entry->report;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *when = format_time (entry->time);
+  /* Translators: a report's row: its kind ("Report", "Help request"), then when it was made */
+  g_autofree char *title = g_strdup_printf (_("%s, %s"), kind_label (report), when);
+  g_autoptr(GString) subtitle = g_string_new (veil_report_get_source_name (report));
+  const char *words = veil_report_get_words (report);
+
+  if (words != NULL)
+    {
+      g_autofree char *flat = g_strdelimit (g_strdup (words), "\r\n\t", ' ');
+
+      if (g_utf8_strlen (flat, -1) > WORDS_PREVIEW_LENGTH)
+        {
+          g_autofree char *cut = g_utf8_substring (flat, 0, WORDS_PREVIEW_LENGTH);
+          g_string_append_printf (subtitle, " · “%s…”", cut);
+        }
+      else
+        g_string_append_printf (subtitle, " · “%s”", flat);
+    }
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  return row;
+}
+
+static void
+add_detail (GtkWidget  *box,
+            const char *heading,
+            const char *text)
+{
+  GtkWidget *h = gtk_label_new (heading);
+  GtkWidget *t = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (h), 0);
+  gtk_widget_add_css_class (h, "heading");
+  gtk_label_set_xalign (GTK_LABEL (t), 0);
+  gtk_label_set_wrap (GTK_LABEL (t), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (t), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (t), TRUE);
+  gtk_box_append (GTK_BOX (box), h);
+  gtk_box_append (GTK_BOX (box), t);
+}
+
+/* The whole report, as the guardian would hand it to a hotline, with what can be done. */
+static GtkWidget *
+make_report_view (VeilReviewQueue *self,
+                  VeilReportEntry *entry)
+{
+  VeilReport *report = entry->report;
+  VeilVerdict *verdict = veil_report_get_verdict (report);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (kind_label (report));
+  GtkWidget *notice = gtk_label_new (_("The report holds the picture’s fingerprints, never the picture. Please don’t "
+                                       "forward the picture itself to anyone: sharing sexual images of someone under 18 "
+                                       "can be a crime, even to show what happened. Give the exported report to a hotline "
+                                       "or the police instead."));
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *export_button = gtk_button_new_with_mnemonic (_("_Export…"));
+  GtkWidget *delete_button = gtk_button_new_with_mnemonic (_("_Delete"));
+  GtkWidget *status = gtk_label_new (NULL);
+  g_autoptr(GString) reasons = g_string_new (NULL);
+  g_autofree char *when = format_time (entry->time);
+  g_autofree char *pdq = veil_report_get_pdq (report);
+  const char *who = veil_report_get_reporter (report) == VEIL_REPORTER_CHILD ? _("The child") : _("The guardian");
+
+  for (guint i = 0; i < veil_verdict_get_n_reasons (verdict); i++)
+    {
+      g_autofree char *sentence = veil_reason_describe (veil_verdict_get_reason (verdict, i));
+      g_autofree char *figures = veil_reason_describe_figures (veil_verdict_get_reason (verdict, i));
+      g_string_append_printf (reasons, "%s%s (%s)", i > 0 ? "\n" : "", sentence, figures);
+    }
+
+  gtk_widget_add_css_class (title, "title-2");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_box_append (GTK_BOX (box), title);
+  add_detail (box, _("Made"), when);
+  add_detail (box, _("By"), who);
+  add_detail (box, _("Where the picture came from"), veil_report_get_source_name (report));
+  if (veil_report_get_sender (report) != NULL)
+    add_detail (box, _("Sender"), veil_report_get_sender (report));
+  if (veil_report_get_file_name (report) != NULL)
+    add_detail (box, _("File name"), veil_report_get_file_name (report));
+  add_detail (box, _("Why Veil blurred it"), reasons->str);
+  add_detail (box, _("The child’s words"), veil_report_get_words (report) != NULL ? veil_report_get_words (report)
+                                                                                 : _("None"));
+  if (veil_report_get_sha256 (report) != NULL)
+    add_detail (box, _("SHA-256"), veil_report_get_sha256 (report));
+  if (pdq != NULL)
+    add_detail (box, _("PDQ"), pdq);
+
+  gtk_label_set_wrap (GTK_LABEL (notice), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (notice), 0);
+  gtk_widget_set_margin_top (notice, 12);
+  gtk_widget_add_css_class (notice, "warning");
+  gtk_box_append (GTK_BOX (box), notice);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (export_button), "queue.export-report");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (delete_button), "queue.delete-report");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (export_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Export the report to a folder"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (delete_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Delete the report"), -1);
+  gtk_widget_add_css_class (export_button, "pill");
+  gtk_widget_add_css_class (delete_button, "pill");
+  gtk_widget_add_css_class (delete_button, "destructive-action");
+  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (buttons, 12);
+  gtk_box_append (GTK_BOX (buttons), export_button);
+  gtk_box_append (GTK_BOX (buttons), delete_button);
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  gtk_label_set_wrap (GTK_LABEL (status), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (status), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (status), TRUE);
+  gtk_widget_set_visible (status, FALSE);
+  gtk_box_append (GTK_BOX (box), status);
+  self->report_status = status;
+
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  return scrolled;
+}
+
+static void
+show_report_status (VeilReviewQueue *self,
+                    const char      *text)
+{
+  if (self->report_status == NULL)
+    return;
+  gtk_label_set_text (GTK_LABEL (self->report_status), text);
+  gtk_widget_set_visible (self->report_status, TRUE);
+}
+
+static void
+report_activated_cb (VeilReviewQueue *self,
+                     GtkListBoxRow   *row)
+{
+  veil_review_queue_open_report (self, (guint) gtk_list_box_row_get_index (row));
+}
+
+static void
+chooser_response_cb (VeilReviewQueue      *self,
+                     int                   response,
+                     GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *bundle = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->chooser);
+  if (folder == NULL)
+    return;
+
+  path = g_file_get_path (folder);
+  if (path == NULL)
+    {
+      show_report_status (self, _("Choose a folder on this computer."));
+      return;
+    }
+  bundle = veil_review_queue_export_report (self, path, &error);
+  if (bundle == NULL)
+    show_report_status (self, error->message);
+}
+
+static void
+export_report_action (GtkWidget  *widget,
+                      const char *action,
+                      GVariant   *param)
+{
+  VeilReviewQueue *self = VEIL_REVIEW_QUEUE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->open_report == NULL || self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Export the Report To"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                               _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+delete_report_action (GtkWidget  *widget,
+                      const char *action,
+                      GVariant   *param)
+{
+  VeilReviewQueue *self = VEIL_REVIEW_QUEUE (widget);
+  g_autoptr(GError) error = NULL;
+  VeilGuardian *guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
+
+  if (self->open_report == NULL || guardian == NULL || !veil_guardian_get_unlocked (guardian))
+    return;
+  if (!veil_store_delete_report (veil_context_get_store (self->context), self->open_report->id,
+                                 VEIL_ACTOR_GUARDIAN, &error))
+    {
+      show_report_status (self, error->message);
+      return;
+    }
+  adw_bin_set_child (self->card_slot, NULL);
+  veil_review_queue_reload (self);
 }
 
 static void
@@ -87,6 +348,7 @@ back_action (GtkWidget  *widget,
   VeilReviewQueue *self = VEIL_REVIEW_QUEUE (widget);
 
   adw_bin_set_child (self->card_slot, NULL);
+  self->report_status = NULL;
   veil_review_queue_reload (self);
 }
 
@@ -114,6 +376,10 @@ veil_review_queue_dispose (GObject *object)
 {
   VeilReviewQueue *self = VEIL_REVIEW_QUEUE (object);
 
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  self->report_status = NULL;
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_REVIEW_QUEUE);
   g_clear_object (&self->scan_store);
@@ -129,6 +395,8 @@ veil_review_queue_finalize (GObject *object)
 
   g_clear_pointer (&self->profile, veil_profile_unref);
   g_clear_pointer (&self->alerts, g_ptr_array_unref);
+  g_clear_pointer (&self->reports, g_ptr_array_unref);
+  g_clear_pointer (&self->open_report, veil_report_entry_free);
 
   G_OBJECT_CLASS (veil_review_queue_parent_class)->finalize (object);
 }
@@ -198,8 +466,12 @@ veil_review_queue_class_init (VeilReviewQueueClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilReviewQueue, held_label);
   gtk_widget_class_bind_template_child (widget_class, VeilReviewQueue, grid);
   gtk_widget_class_bind_template_child (widget_class, VeilReviewQueue, card_slot);
+  gtk_widget_class_bind_template_child (widget_class, VeilReviewQueue, reports_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilReviewQueue, reports_list);
 
   gtk_widget_class_install_action (widget_class, "queue.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "queue.export-report", NULL, export_report_action);
+  gtk_widget_class_install_action (widget_class, "queue.delete-report", NULL, delete_report_action);
 }
 
 static void
@@ -207,6 +479,7 @@ veil_review_queue_init (VeilReviewQueue *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->grid, "child-activated", G_CALLBACK (child_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->reports_list, "row-activated", G_CALLBACK (report_activated_cb), self, G_CONNECT_SWAPPED);
 }
 
 /* --- Public API ----------------------------------------------------------------------------- */
@@ -239,7 +512,11 @@ veil_review_queue_reload (VeilReviewQueue *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->grid))) != NULL)
     gtk_flow_box_remove (self->grid, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->reports_list))) != NULL)
+    gtk_list_box_remove (self->reports_list, child);
   g_clear_pointer (&self->alerts, g_ptr_array_unref);
+  g_clear_pointer (&self->reports, g_ptr_array_unref);
+  g_clear_pointer (&self->open_report, veil_report_entry_free);
 
   guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
   if (guardian == NULL || self->profile == NULL || !veil_guardian_get_unlocked (guardian))
@@ -271,6 +548,28 @@ veil_review_queue_reload (VeilReviewQueue *self)
         }
     }
 
+  /* Message warnings reach the guardian only when the profile's rule told the guardian:
+   * private ones belong to the child alone. */
+  g_clear_pointer (&all, g_ptr_array_unref);
+  all = veil_scan_store_list_message_alerts (self->scan_store, veil_profile_get_id (self->profile), NULL);
+  for (guint i = 0; all != NULL && i < all->len; i++)
+    {
+      VeilAlert *alert = g_ptr_array_index (all, i);
+
+      if (g_str_equal (alert->state, VEIL_ALERT_STATE_TOLD) || g_str_equal (alert->state, VEIL_ALERT_STATE_DISMISSED))
+        {
+          gtk_flow_box_append (self->grid, make_tile (self, alert));
+          g_ptr_array_add (self->alerts, veil_alert_copy (alert));
+        }
+    }
+
+  self->reports = veil_store_list_reports (veil_context_get_store (self->context), veil_profile_get_id (self->profile), NULL);
+  if (self->reports == NULL)
+    self->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_report_entry_free);
+  for (guint i = 0; i < self->reports->len; i++)
+    gtk_list_box_append (self->reports_list, make_report_row (g_ptr_array_index (self->reports, i)));
+  gtk_widget_set_visible (GTK_WIDGET (self->reports_group), self->reports->len > 0);
+
   held = veil_scan_store_count_alerts (self->scan_store, veil_profile_get_id (self->profile), VEIL_ALERT_STATE_HELD);
   if (held > 0)
     {
@@ -287,7 +586,7 @@ veil_review_queue_reload (VeilReviewQueue *self)
       adw_status_page_set_description (self->empty_page, _("Folder checks found nothing to show you."));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->held_label), held > 0);
-  gtk_stack_set_visible_child_name (self->stack, self->alerts->len > 0 ? "grid" : "empty");
+  gtk_stack_set_visible_child_name (self->stack, self->alerts->len > 0 || self->reports->len > 0 ? "grid" : "empty");
 }
 
 /* Returns: how many alerts the grid shows */
@@ -321,4 +620,83 @@ veil_review_queue_open_alert (VeilReviewQueue *self,
   adw_bin_set_child (self->card_slot, card);
   gtk_stack_set_visible_child_name (self->stack, "card");
   return TRUE;
+}
+
+/* Returns: how many reports and help requests the list shows */
+guint
+veil_review_queue_get_n_reports (VeilReviewQueue *self)
+{
+  g_return_val_if_fail (VEIL_IS_REVIEW_QUEUE (self), 0);
+  return self->reports != NULL ? self->reports->len : 0;
+}
+
+/**
+ * veil_review_queue_open_report:
+ * @index: a row of the reports list
+ *
+ * Shows the whole report with "Export…" and "Delete" (what clicking its row does).
+ *
+ * Returns: %TRUE if there is such a report
+ */
+gboolean
+veil_review_queue_open_report (VeilReviewQueue *self,
+                               guint            index)
+{
+  g_return_val_if_fail (VEIL_IS_REVIEW_QUEUE (self), FALSE);
+
+  if (self->reports == NULL || index >= self->reports->len)
+    return FALSE;
+  g_clear_pointer (&self->open_report, veil_report_entry_free);
+  self->open_report = veil_report_entry_copy (g_ptr_array_index (self->reports, index));
+  adw_bin_set_child (self->card_slot, make_report_view (self, self->open_report));
+  gtk_stack_set_visible_child_name (self->stack, "card");
+  return TRUE;
+}
+
+/**
+ * veil_review_queue_export_report:
+ * @folder: where to put the bundle
+ * @error: return location for a #VeilReportError
+ *
+ * Exports the open report into @folder, without the picture, and notes it in the audit log
+ * (what "Export…" does once a folder is chosen).
+ *
+ * Returns: (transfer full): the bundle's path, or %NULL
+ */
+char *
+veil_review_queue_export_report (VeilReviewQueue  *self,
+                                 const char       *folder,
+                                 GError          **error)
+{
+  g_autofree char *bundle = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *done = NULL;
+  VeilGuardian *guardian;
+
+  g_return_val_if_fail (VEIL_IS_REVIEW_QUEUE (self), NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
+  if (self->open_report == NULL || guardian == NULL || !veil_guardian_get_unlocked (guardian))
+    {
+      g_set_error_literal (error, VEIL_REPORT_ERROR, VEIL_REPORT_ERROR_EXPORT,
+                           _("Unlock the guardian area with the PIN and open a report first."));
+      return NULL;
+    }
+
+  /* The picture is never part of a bundle made here. */
+  bundle = veil_report_export (self->open_report->report, folder, VEIL_REPORT_EXPORT_NONE, NULL, error);
+  if (bundle == NULL)
+    return NULL;
+
+  detail = g_strdup_printf ("#%" G_GINT64_FORMAT, self->open_report->id);
+  if (!veil_store_add_audit (veil_context_get_store (self->context), self->open_report->profile_id,
+                             VEIL_ACTOR_GUARDIAN, "report-exported", detail, error))
+    return NULL;
+
+  /* Translators: %s is the folder the report was written to */
+  done = g_strdup_printf (_("The report was saved in %s. It does not contain the picture."), bundle);
+  show_report_status (self, done);
+  return g_steal_pointer (&bundle);
 }

@@ -17,5 +17,11 @@ void       veil_review_queue_reload      (VeilReviewQueue *self);
 guint      veil_review_queue_get_n_shown (VeilReviewQueue *self);
 gboolean   veil_review_queue_open_alert  (VeilReviewQueue *self,
                                           guint            index);
+guint      veil_review_queue_get_n_reports (VeilReviewQueue *self);
+gboolean   veil_review_queue_open_report (VeilReviewQueue *self,
+                                          guint            index);
+char      *veil_review_queue_export_report (VeilReviewQueue *self,
+                                            const char      *folder,
+                                            GError         **error);
 
 G_END_DECLS

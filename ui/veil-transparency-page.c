@@ -30,6 +30,7 @@ struct _VeilTransparencyPage
   GtkStringList       *profile_names;
   AdwPreferencesGroup *protections_group;
   AdwPreferencesGroup *folders_group;
+  AdwPreferencesGroup *warned_group;
   AdwPreferencesGroup *activity_group;
   AdwPreferencesGroup *protect_group;
   AdwPreferencesGroup *guardian_group;
@@ -45,6 +46,7 @@ enum {
 
 enum {
   ACKNOWLEDGE_REQUESTED,
+  SHOW_ALERT,
   N_SIGNALS
 };
 
@@ -116,6 +118,61 @@ add_held_count (VeilTransparencyPage *self,
            _("Nobody is told about them unless more are found. Only this number is shown here."));
 }
 
+/* Whether @profile is the one of the person using this account (as the window decides). */
+static gboolean
+is_linked_profile (VeilTransparencyPage *self,
+                   VeilProfile          *profile)
+{
+  const char *user = g_get_user_name ();
+
+  for (guint i = 0; i < self->profiles->len; i++)
+    if (g_strcmp0 (veil_profile_get_unix_user (self->profiles->pdata[i]), user) == 0)
+      return self->profiles->pdata[i] == profile;
+  return self->profiles->len == 1;
+}
+
+/* The child's own message warnings: time and folder only, each reopening its alert view.
+ * Shown only on the child's own account, since a warning may be for nobody else's eyes. */
+static void
+add_warned_pictures (VeilTransparencyPage *self,
+                     VeilStore            *store,
+                     VeilProfile          *profile)
+{
+  g_autoptr(VeilScanStore) scans = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->warned_group), FALSE);
+  if (!is_linked_profile (self, profile) ||
+      !veil_profile_get_protection_enabled (profile, VEIL_PROTECTION_MESSAGE_WARNINGS))
+    return;
+  scans = veil_scan_store_new (store, NULL);
+  alerts = scans != NULL ? veil_scan_store_list_message_alerts (scans, veil_profile_get_id (profile), NULL) : NULL;
+  if (alerts == NULL)
+    return;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->warned_group), TRUE);
+  for (guint i = 0; i < alerts->len && i < MAX_ENTRIES; i++)
+    {
+      VeilAlert *alert = alerts->pdata[i];
+      g_autofree char *when = format_time (alert->time);
+      g_autofree char *dir = g_path_get_dirname (alert->path);
+      g_autofree char *folder = alert->folder != NULL ? g_strdup (alert->folder) : g_path_get_basename (dir);
+      /* Translators: where a blurred picture arrived, e.g. "In Downloads" */
+      g_autofree char *where = g_strdup_printf (_("In %s"), folder);
+      GtkWidget *row = add_row (self, self->warned_group, when, where);
+      GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+      /* The target first: the action takes a parameter. */
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", alert->id);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "transparency.show-alert");
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+    }
+  if (alerts->len == 0)
+    add_row (self, self->warned_group, _("No pictures were blurred"), NULL);
+}
+
 static void
 show_profile (VeilTransparencyPage *self)
 {
@@ -129,6 +186,7 @@ show_profile (VeilTransparencyPage *self)
   clear_rows (self);
   gtk_widget_set_visible (GTK_WIDGET (self->protect_group), profile != NULL && veil_protect_images_is_offered (profile));
 
+  gtk_widget_set_visible (GTK_WIDGET (self->warned_group), FALSE);
   if (profile == NULL)
     {
       add_row (self, self->protections_group, _("Veil is not set up here yet"),
@@ -209,6 +267,7 @@ show_profile (VeilTransparencyPage *self)
       n_guardian++;
     }
   add_held_count (self, store, profile);
+  add_warned_pictures (self, store, profile);
   if (n_activity == 0)
     add_row (self, self->activity_group, _("No checks or alerts yet"), NULL);
   if (n_guardian == 0)
@@ -232,6 +291,14 @@ acknowledge_action (GtkWidget  *widget,
 
   if (profile != NULL)
     g_signal_emit (self, signals[ACKNOWLEDGE_REQUESTED], 0, profile);
+}
+
+static void
+show_alert_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[SHOW_ALERT], 0, g_variant_get_int64 (parameter));
 }
 
 /* The teen's own business: no PIN, and nothing about it is logged for the guardian. */
@@ -341,6 +408,15 @@ veil_transparency_page_class_init (VeilTransparencyPageClass *klass)
   signals[ACKNOWLEDGE_REQUESTED] =
     g_signal_new ("acknowledge-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, VEIL_TYPE_PROFILE);
+  /**
+   * VeilTransparencyPage::show-alert:
+   * @alert_id: a message alert of the child using this account
+   *
+   * The child wants to see a warned picture's choices again.
+   */
+  signals[SHOW_ALERT] =
+    g_signal_new ("show-alert", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-transparency-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_group);
@@ -348,12 +424,14 @@ veil_transparency_page_class_init (VeilTransparencyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_names);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, protections_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, folders_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, warned_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, activity_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, protect_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, guardian_group);
 
   gtk_widget_class_install_action (widget_class, "transparency.acknowledge", NULL, acknowledge_action);
   gtk_widget_class_install_action (widget_class, "transparency.protect-images", NULL, protect_images_action);
+  gtk_widget_class_install_action (widget_class, "transparency.show-alert", "x", show_alert_action);
 }
 
 static void

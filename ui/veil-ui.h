@@ -16,3 +16,5 @@
 #include "veil-scan-page.h"
 #include "veil-hash-lists.h"
 #include "veil-protect-images.h"
+#include "veil-alert-view.h"
+#include "veil-blurred-picture.h"

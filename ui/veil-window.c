@@ -7,6 +7,7 @@
 
 #include "veil-window.h"
 #include "veil-acknowledgment.h"
+#include "veil-alert-view.h"
 #include "veil-guardian-area.h"
 #include "veil-guardian-lock.h"
 #include "veil-onboarding.h"
@@ -31,6 +32,8 @@ struct _VeilWindow
   GtkWidget            *guardian_area;
   GtkWidget            *transparency;
   GtkWidget            *acknowledgment;
+  GtkWidget            *alert_view;     /* nullable: made for each warning shown */
+  char                 *alert_return;   /* the page to go back to from the warning */
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -66,6 +69,8 @@ lock_guardian (VeilWindow *self)
     veil_guardian_lock (get_guardian (self));
 }
 
+static void remove_alert_view (VeilWindow *self);
+
 static void
 show_page (VeilWindow *self,
            const char *name)
@@ -76,6 +81,7 @@ show_page (VeilWindow *self,
     { "guardian", N_("Guardian Area") },
     { "transparency", N_("What Veil Does Here") },
     { "acknowledgment", N_("What Is On") },
+    { "alert", N_("Blurred Picture") },
   };
   const char *subtitle = "";
   gboolean top = g_str_equal (name, "welcome") || g_str_equal (name, "home") || g_str_equal (name, "error");
@@ -91,6 +97,8 @@ show_page (VeilWindow *self,
   /* Leaving the guardian's pages locks guardian settings. */
   if (!g_str_equal (name, "guardian") && !g_str_equal (name, "onboarding"))
     lock_guardian (self);
+  if (!g_str_equal (name, "alert"))
+    remove_alert_view (self);
 }
 
 static void
@@ -221,6 +229,67 @@ show_transparency_action (GtkWidget  *widget,
   show_page (self, "transparency");
 }
 
+/* The profile of the child using this account: the one linked to this Unix user, else the
+ * only profile there is. */
+static VeilProfile *
+find_linked_profile (VeilWindow *self)
+{
+  g_autoptr(GPtrArray) profiles = veil_store_list_profiles (veil_context_get_store (self->context), NULL);
+  const char *user = g_get_user_name ();
+
+  for (guint i = 0; profiles != NULL && i < profiles->len; i++)
+    {
+      VeilProfile *profile = g_ptr_array_index (profiles, i);
+
+      if (g_strcmp0 (veil_profile_get_unix_user (profile), user) == 0)
+        return veil_profile_ref (profile);
+    }
+  if (profiles != NULL && profiles->len == 1)
+    return veil_profile_ref (g_ptr_array_index (profiles, 0));
+  return NULL;
+}
+
+static void
+remove_alert_view (VeilWindow *self)
+{
+  /* The view holds the only copy of the picture's pixels: drop it as soon as it is left. */
+  if (self->alert_view != NULL)
+    {
+      gtk_stack_remove (self->stack, self->alert_view);
+      self->alert_view = NULL;
+    }
+}
+
+static void
+alert_done_cb (VeilWindow *self)
+{
+  g_autofree char *back = g_steal_pointer (&self->alert_return);
+
+  if (g_strcmp0 (back, "transparency") == 0)
+    {
+      veil_transparency_page_reload (VEIL_TRANSPARENCY_PAGE (self->transparency));
+      show_page (self, "transparency");
+    }
+  else
+    go_home (self);
+  remove_alert_view (self);
+}
+
+static void
+show_alert_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  veil_window_show_alert (VEIL_WINDOW (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+transparency_show_alert_cb (VeilWindow *self,
+                            gint64      alert_id)
+{
+  veil_window_show_alert (self, alert_id);
+}
+
 static void
 acknowledge_requested_cb (VeilWindow  *self,
                           VeilProfile *profile)
@@ -321,6 +390,7 @@ add_pages (VeilWindow *self)
   g_signal_connect_object (self->guardian_area, "erased", G_CALLBACK (erased_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->guardian_area, "show-message", G_CALLBACK (show_message_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->transparency, "acknowledge-requested", G_CALLBACK (acknowledge_requested_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->transparency, "show-alert", G_CALLBACK (transparency_show_alert_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->acknowledgment, "done", G_CALLBACK (acknowledgment_done_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->context, "notify::ready", G_CALLBACK (context_ready_cb), self, G_CONNECT_SWAPPED);
 }
@@ -365,6 +435,8 @@ veil_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->context);
+  g_clear_pointer (&self->alert_return, g_free);
+  self->alert_view = NULL;
 
   G_OBJECT_CLASS (veil_window_parent_class)->dispose (object);
 }
@@ -460,6 +532,7 @@ veil_window_class_init (VeilWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-home", NULL, go_home_action);
   gtk_widget_class_install_action (widget_class, "win.show-guardian", NULL, show_guardian_action);
   gtk_widget_class_install_action (widget_class, "win.show-transparency", NULL, show_transparency_action);
+  gtk_widget_class_install_action (widget_class, "win.show-alert", "x", show_alert_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.go-home", NULL);
 }
@@ -511,7 +584,7 @@ veil_window_show_toast (VeilWindow *self,
  * veil_window_get_visible_page:
  *
  * Returns: the name of the page shown: "welcome", "home", "onboarding", "lock", "guardian",
- *   "transparency", "acknowledgment" or "error"
+ *   "transparency", "acknowledgment", "alert" or "error"
  */
 const char *
 veil_window_get_visible_page (VeilWindow *self)
@@ -532,4 +605,51 @@ veil_window_get_page (VeilWindow *self,
 {
   g_return_val_if_fail (VEIL_IS_WINDOW (self), NULL);
   return gtk_stack_get_child_by_name (self->stack, name);
+}
+
+/**
+ * veil_window_show_alert:
+ * @self: a #VeilWindow
+ * @alert_id: a message alert
+ *
+ * Shows the warning @alert_id to the child using this account (the profile linked to this
+ * Unix user, else the only profile), as a page they can leave. Guardian settings are locked
+ * first, as on every page that is not the guardian's.
+ */
+void
+veil_window_show_alert (VeilWindow *self,
+                        gint64      alert_id)
+{
+  g_autoptr(VeilProfile) profile = NULL;
+  const char *current;
+
+  g_return_if_fail (VEIL_IS_WINDOW (self));
+
+  if (!check_ready (self))
+    return;
+  if (veil_context_get_store (self->context) == NULL)
+    {
+      go_home (self);
+      return;
+    }
+
+  profile = find_linked_profile (self);
+  if (profile == NULL)
+    {
+      veil_window_show_toast (self, _("This warning belongs to a child’s account. Open it from that account."));
+      return;
+    }
+
+  current = gtk_stack_get_visible_child_name (self->stack);
+  if (g_strcmp0 (current, "alert") != 0)
+    {
+      g_free (self->alert_return);
+      self->alert_return = g_strdup (current);
+    }
+  remove_alert_view (self);
+  self->alert_view = veil_alert_view_new (self->context, profile, alert_id);
+  gtk_stack_add_named (self->stack, self->alert_view, "alert");
+  g_signal_connect_object (self->alert_view, "done", G_CALLBACK (alert_done_cb), self, G_CONNECT_SWAPPED);
+  show_page (self, "alert");
+  gtk_window_present (GTK_WINDOW (self));
 }

@@ -18,5 +18,7 @@ void        veil_window_show_toast       (VeilWindow     *self,
 const char *veil_window_get_visible_page (VeilWindow     *self);
 GtkWidget  *veil_window_get_page         (VeilWindow     *self,
                                           const char     *name);
+void        veil_window_show_alert       (VeilWindow     *self,
+                                          gint64          alert_id);
 
 G_END_DECLS
