@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "veil-application.h"
 #include "veil-ui.h"
@@ -17,7 +20,15 @@ struct _VeilApplication
   VeilContext    *context;    /* handed to every window and widget */
   GCancellable   *cancellable;
   VeilAnalyzerService *analyzer_service;  /* issue 7: the Analyzer1 D-Bus API, once registered */
+  VeilAnalyzer   *analyzer;   /* one model instance for the D-Bus API and the message guard */
+  VeilMessageGuard *guard;    /* watches the linked profile's attachment folders */
+  gboolean        held;       /* kept running because a protection is active */
+  gboolean        autostart;  /* what was last asked of autostart */
+  guint           trim_id;    /* pending return of freed memory to the system */
 };
+
+/* With nothing to protect, a service started at login or by D-Bus leaves after this. */
+#define INACTIVITY_TIMEOUT_MS 30000
 
 G_DEFINE_FINAL_TYPE (VeilApplication, veil_application, ADW_TYPE_APPLICATION)
 
@@ -54,25 +65,245 @@ create_analyzer (void)
   return veil_analyzer_new (VEIL_CLASSIFIER (classifier));
 }
 
+static GtkWindow *
+get_main_window (VeilApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (VEIL_IS_WINDOW (l->data))
+        return GTK_WINDOW (l->data);
+    }
+
+  return NULL;
+}
+
+/* --- Background service (issue 7) ---------------------------------------------------------
+ * Veil keeps running in the child's session only while a protection is active for the profile
+ * linked to this account: it then holds the application, starts at login (XDG autostart, or
+ * the Background portal inside Flatpak) and, for message warnings, watches the attachment
+ * folders. When nothing is active it lets go of all three. */
+
+static char **
+service_command_line (void)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **argv;
+
+  /* Inside Flatpak the portal runs the command in the sandbox, where the program is on PATH. */
+  g_strv_builder_add (builder, (self_path != NULL && !veil_autostart_is_sandboxed ()) ? self_path : "veil");
+  g_strv_builder_add (builder, "--gapplication-service");
+  argv = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return argv;
+}
+
+static void
+background_requested_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!veil_autostart_request_background_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("%s", error->message);
+}
+
+static void
+update_autostart (VeilApplication *self,
+                  gboolean         enabled)
+{
+  g_auto(GStrv) argv = service_command_line ();
+  /* Shown by the desktop where it lists what runs in the background. */
+  const char *reason = _("Veil checks pictures that arrive in messages, as a guardian set up and the child agreed");
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
+
+  if (self->autostart == enabled && (enabled == veil_autostart_is_enabled (APPLICATION_ID) ||
+                                     veil_autostart_is_sandboxed ()))
+    return;
+  self->autostart = enabled;
+
+  if (veil_autostart_is_sandboxed ())
+    {
+      if (bus != NULL)
+        veil_autostart_request_background_async (bus, (const char * const *) argv, reason, enabled,
+                                                 self->cancellable, background_requested_cb, NULL);
+    }
+  else if (!veil_autostart_set_enabled (APPLICATION_ID, (const char * const *) argv, reason, enabled, &error))
+    g_message ("%s", error->message);
+}
+
+static void
+warned_cb (VeilMessageGuard *guard,
+           gint64            alert_id,
+           const char       *path,
+           const char       *folder_name,
+           VeilApplication  *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *id = g_strdup_printf ("warning-%" G_GINT64_FORMAT, alert_id);
+
+  /* Translators: %s is a folder such as "Downloads". Shown on the child's screen: keep it
+   * discreet, it must not say what the picture shows. */
+  title = g_strdup_printf (_("Veil blurred an image in %s"), folder_name);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, _("Open it to choose what to do. Nothing was sent anywhere."));
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action_and_target (notification, "app.show-alert", "x", alert_id);
+  g_notification_add_button_with_target (notification, _("Open"), "app.show-alert", "x", alert_id);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+/* Decoding a 12 MP picture takes some 100 MB that the allocator keeps for next time, and the
+ * classifier keeps its scratch buffers; once the service has been quiet for a while it gives
+ * both back, to stay small while idle. */
+#define TRIM_DELAY_S 5
+
+static gboolean
+trim_memory_cb (gpointer user_data)
+{
+  VeilApplication *self = VEIL_APPLICATION (user_data);
+
+  self->trim_id = 0;
+  if (self->analyzer != NULL && VEIL_IS_NSFW_CLASSIFIER (veil_analyzer_get_classifier (self->analyzer)))
+    veil_nsfw_classifier_release_memory (VEIL_NSFW_CLASSIFIER (veil_analyzer_get_classifier (self->analyzer)));
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
+static void
+guard_worked_cb (VeilApplication *self)
+{
+  g_clear_handle_id (&self->trim_id, g_source_remove);
+  self->trim_id = g_timeout_add_seconds (TRIM_DELAY_S, trim_memory_cb, self);
+}
+
+static void
+failed_cb (VeilMessageGuard *guard,
+           const char       *path,
+           const char       *message,
+           VeilApplication  *self)
+{
+  /* Not a picture, too large or unreadable: nothing to warn about, and never the child's
+   * concern. The guard already left the file alone. */
+  g_debug ("Not checked: %s: %s", path, message);
+}
+
+static VeilMessageGuard *
+ensure_guard (VeilApplication *self)
+{
+  if (self->guard == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      VeilStore *store = veil_context_get_store (self->context);
+      g_autoptr(VeilScanStore) scan_store = store != NULL ? veil_scan_store_new (store, &error) : NULL;
+
+      if (scan_store == NULL)
+        {
+          g_message ("Cannot watch for pictures: %s", error != NULL ? error->message : "no store");
+          return NULL;
+        }
+      self->guard = veil_message_guard_new (scan_store, self->analyzer);
+      g_signal_connect_object (self->guard, "warned", G_CALLBACK (warned_cb), self, 0);
+      g_signal_connect_object (self->guard, "failed", G_CALLBACK (failed_cb), self, 0);
+      g_signal_connect_object (self->guard, "analyzed", G_CALLBACK (guard_worked_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->guard, "failed", G_CALLBACK (guard_worked_cb), self, G_CONNECT_SWAPPED);
+    }
+  return self->guard;
+}
+
+/* Re-reads the linked profile and turns the service, the watcher and autostart on or off. */
+static void
+update_protections (VeilApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  VeilStore *store;
+  VeilProfile *linked = NULL;
+  gboolean any_active = FALSE;
+  gboolean warnings_active = FALSE;
+
+  if (self->context == NULL || !veil_context_get_ready (self->context))
+    return;
+  store = veil_context_get_store (self->context);
+  if (self->analyzer_service != NULL)
+    {
+      if (!veil_analyzer_service_reload_policy (self->analyzer_service, &error))
+        g_debug ("Could not read the linked profile: %s", error->message);
+      g_clear_error (&error);
+      linked = veil_analyzer_service_get_profile (self->analyzer_service);
+    }
+
+  for (guint p = 0; linked != NULL && store != NULL && p < VEIL_N_PROTECTIONS; p++)
+    {
+      VeilProtectionStatus status = { 0 };
+
+      if (!veil_store_get_protection_status (store, linked, p, &status, &error))
+        {
+          g_debug ("Could not read what is active: %s", error->message);
+          g_clear_error (&error);
+          continue;
+        }
+      any_active |= status.active;
+      if (p == VEIL_PROTECTION_MESSAGE_WARNINGS)
+        warnings_active = status.active;
+    }
+
+  if (warnings_active && ensure_guard (self) != NULL)
+    {
+      if (!veil_message_guard_set_profile (self->guard, linked, &error))
+        g_message ("Cannot watch for pictures: %s", error->message);
+    }
+  else if (self->guard != NULL)
+    veil_message_guard_set_profile (self->guard, NULL, NULL);
+
+  if (any_active != self->held)
+    {
+      self->held = any_active;
+      if (any_active)
+        g_application_hold (G_APPLICATION (self));
+      else
+        g_application_release (G_APPLICATION (self));
+    }
+  update_autostart (self, any_active);
+}
+
 static void
 context_ready_cb (VeilContext     *context,
                   GParamSpec      *pspec,
                   VeilApplication *self)
 {
-  if (self->analyzer_service != NULL && veil_context_get_ready (context))
+  if (!veil_context_get_ready (context))
+    return;
+  if (self->analyzer_service != NULL)
     veil_analyzer_service_set_store (self->analyzer_service, veil_context_get_store (context));
+  update_protections (self);
 }
 
 static void
 profiles_changed_cb (VeilContext     *context,
                      VeilApplication *self)
 {
-  g_autoptr(GError) error = NULL;
-
   /* A guardian turned a protection on or off, or the child acknowledged it. */
-  if (self->analyzer_service != NULL &&
-      !veil_analyzer_service_reload_policy (self->analyzer_service, &error))
-    g_debug ("Could not read the linked profile: %s", error->message);
+  update_protections (self);
+}
+
+static void
+show_alert_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  VeilApplication *self = VEIL_APPLICATION (user_data);
+  GtkWindow *window = get_main_window (self);
+
+  if (window == NULL)
+    window = GTK_WINDOW (veil_window_new (GTK_APPLICATION (self), self->context));
+  veil_window_show_alert (VEIL_WINDOW (window), g_variant_get_int64 (parameter));
+  gtk_window_present (window);
 }
 
 static gboolean
@@ -90,9 +321,9 @@ veil_application_dbus_register (GApplication     *app,
   /* Registration comes before startup: the store is handed over once the context is ready. */
   if (self->analyzer_service == NULL)
     {
-      g_autoptr(VeilAnalyzer) analyzer = create_analyzer ();
-
-      self->analyzer_service = veil_analyzer_service_new (analyzer, NULL);
+      if (self->analyzer == NULL)
+        self->analyzer = create_analyzer ();
+      self->analyzer_service = veil_analyzer_service_new (self->analyzer, NULL);
       if (self->context != NULL)
         context_ready_cb (self->context, NULL, self);
     }
@@ -118,18 +349,6 @@ veil_application_dbus_unregister (GApplication    *app,
 }
 
 /* --------------------------------------------------------------------------------------------- */
-
-static GtkWindow *
-get_main_window (VeilApplication *self)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    {
-      if (VEIL_IS_WINDOW (l->data))
-        return GTK_WINDOW (l->data);
-    }
-
-  return NULL;
-}
 
 static void
 quit_activated (GSimpleAction *action,
@@ -182,6 +401,7 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
+  { "show-alert", show_alert_activated, "x", NULL, NULL, { 0 } },
 };
 
 static void
@@ -192,7 +412,30 @@ veil_application_startup (GApplication *app)
   static const char *prefs_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
 
-  G_APPLICATION_CLASS (veil_application_parent_class)->startup (app);
+  /* Started as the background service (at login or by D-Bus) there is no window to draw:
+   * GDK would still load the OpenGL stack when it opens the display, some 50 MB of the
+   * service's memory for nothing. GTK reads GDK_DEBUG only while it starts, so the setting
+   * is put back at once and programs Veil opens (a browser for a help link) never see it.
+   * A window opened later in this process draws with GTK's software renderer. */
+  if (g_application_get_flags (app) & G_APPLICATION_IS_SERVICE)
+    {
+      g_autofree char *saved = g_strdup (g_getenv ("GDK_DEBUG"));
+      g_autofree char *debug = saved != NULL ? g_strconcat (saved, ",gl-disable", NULL) : g_strdup ("gl-disable");
+
+      g_setenv ("GDK_DEBUG", debug, TRUE);
+      G_APPLICATION_CLASS (veil_application_parent_class)->startup (app);
+      if (saved != NULL)
+        g_setenv ("GDK_DEBUG", saved, TRUE);
+      else
+        g_unsetenv ("GDK_DEBUG");
+    }
+  else
+    G_APPLICATION_CLASS (veil_application_parent_class)->startup (app);
+
+  /* The service may have started without a bus (e.g. in a test): it still watches folders. */
+  if (self->analyzer == NULL)
+    self->analyzer = create_analyzer ();
+  g_application_set_inactivity_timeout (app, INACTIVITY_TIMEOUT_MS);
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->context = veil_context_new (self->settings);
@@ -227,7 +470,10 @@ veil_application_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
+  g_clear_object (&self->guard);
   g_clear_object (&self->analyzer_service);
+  g_clear_object (&self->analyzer);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
 

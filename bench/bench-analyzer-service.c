@@ -26,46 +26,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
 static char *
 make_jpeg (const char *dir)
 {
-  VipsImage *bands[3] = { NULL, NULL, NULL };
-  g_autoptr(VipsImage) joined = NULL;
+  g_autoptr(VipsImage) photo = veil_bench_make_photo (1200, 900, 11);
   char *path = g_build_filename (dir, "photo.jpg", NULL);
 
-  /* Smooth noise at a few scales per channel: compresses like a photo. */
-  for (int c = 0; c < 3; c++)
-    {
-      g_autoptr(VipsImage) noise = NULL;
-      g_autoptr(VipsImage) scaled = NULL;
-
-      if (vips_perlin (&noise, 1200, 900, "cell_size", 64 + 32 * c, "seed", 11 + c, NULL) != 0 ||
-          vips_linear1 (noise, &scaled, 110.0, 128.0, NULL) != 0 ||
-          vips_cast (scaled, &bands[c], VIPS_FORMAT_UCHAR, NULL) != 0)
-        g_error ("libvips: %s", vips_error_buffer ());
-    }
-  if (vips_bandjoin (bands, &joined, 3, NULL) != 0 || vips_jpegsave (joined, path, "Q", 85, NULL) != 0)
+  if (vips_jpegsave (photo, path, "Q", 85, NULL) != 0)
     g_error ("libvips: %s", vips_error_buffer ());
-  for (int c = 0; c < 3; c++)
-    g_object_unref (bands[c]);
   return path;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static void
-summarize (double *ms,
-           guint   n,
-           double *median,
-           double *p95)
-{
-  qsort (ms, n, sizeof (double), compare_doubles);
-  *median = ms[n / 2];
-  *p95 = ms[MIN (n - 1, (guint) (0.95 * n))];
 }
 
 typedef struct {
@@ -210,8 +176,8 @@ main (int    argc,
     }
   close (fd);
 
-  summarize (direct, N_ROUNDS, &direct_median, &direct_p95);
-  summarize (remote, N_ROUNDS, &remote_median, &remote_p95);
+  veil_bench_summarize (direct, N_ROUNDS, &direct_median, &direct_p95);
+  veil_bench_summarize (remote, N_ROUNDS, &remote_median, &remote_p95);
   printf ("bench/analyzer-service: 1 MP JPEG (1200x900), %d rounds each\n", N_ROUNDS);
   printf ("  in-process analysis (baseline): median %.1f ms, p95 %.1f ms\n", direct_median, direct_p95);
   printf ("  AnalyzeFile round trip:         median %.1f ms, p95 %.1f ms\n", remote_median, remote_p95);

@@ -25,32 +25,6 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
 
-static VipsImage *
-make_photo (int     width,
-            int     height,
-            guint32 seed)
-{
-  VipsImage *bands[3] = { NULL, NULL, NULL };
-  VipsImage *joined = NULL;
-
-  /* Smooth noise at a few scales per channel: photo-like structure that compresses like one. */
-  for (int c = 0; c < 3; c++)
-    {
-      g_autoptr(VipsImage) noise = NULL;
-      g_autoptr(VipsImage) scaled = NULL;
-
-      if (vips_perlin (&noise, width, height, "cell_size", 64 + 32 * c, "seed", (int) (seed * 3 + c), NULL) != 0 ||
-          vips_linear1 (noise, &scaled, 110.0, 128.0, NULL) != 0 ||
-          vips_cast (scaled, &bands[c], VIPS_FORMAT_UCHAR, NULL) != 0)
-        g_error ("libvips: %s", vips_error_buffer ());
-    }
-  if (vips_bandjoin (bands, &joined, 3, NULL) != 0)
-    g_error ("libvips: %s", vips_error_buffer ());
-  for (int c = 0; c < 3; c++)
-    g_object_unref (bands[c]);
-  return joined;
-}
-
 static GPtrArray *
 make_library (const char *dir)
 {
@@ -66,19 +40,19 @@ make_library (const char *dir)
       /* 10% 12 MP, 50% 1 MP, 40% small PNGs: a phone library with screenshots and stickers. */
       if (i % 10 == 0)
         {
-          photo = make_photo (4000, 3000, i);
+          photo = veil_bench_make_photo (4000, 3000, i);
           path = g_strdup_printf ("%s/big-%03u.jpg", dir, i);
           rc = vips_jpegsave (photo, path, "Q", 85, NULL);
         }
       else if (i % 10 < 6)
         {
-          photo = make_photo (1200, 900, i);
+          photo = veil_bench_make_photo (1200, 900, i);
           path = g_strdup_printf ("%s/photo-%03u.jpg", dir, i);
           rc = vips_jpegsave (photo, path, "Q", 85, NULL);
         }
       else
         {
-          photo = make_photo (320, 240, i);
+          photo = veil_bench_make_photo (320, 240, i);
           path = g_strdup_printf ("%s/small-%03u.png", dir, i);
           rc = vips_pngsave (photo, path, NULL);
         }

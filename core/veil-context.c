@@ -19,7 +19,15 @@ struct _VeilContext
   GError       *store_error;    /* why the store could not be opened */
   GError       *keyring_error;  /* why the keyring could not be reached */
   gboolean      ready;
+
+  /* Changes other processes (veilctl) make to profiles and consent */
+  GFileMonitor *store_monitor;  /* owned: the database's write-ahead log */
+  guint         store_check_id; /* pending debounced check */
+  char         *settings_stamp; /* what profiles and consent looked like last time */
 };
+
+/* Writes come in bursts (one transaction per checked picture): look once they have settled. */
+#define STORE_CHECK_DELAY_MS 300
 
 G_DEFINE_FINAL_TYPE (VeilContext, veil_context, G_TYPE_OBJECT)
 
@@ -80,10 +88,90 @@ load_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* A short summary of every profile's version and each protection's consent state: when it
+ * differs, something that decides what Veil does has changed. */
+static char *
+compute_settings_stamp (VeilStore *store)
+{
+  g_autoptr(GPtrArray) profiles = veil_store_list_profiles (store, NULL);
+  GString *stamp = g_string_new (NULL);
+
+  for (guint i = 0; profiles != NULL && i < profiles->len; i++)
+    {
+      VeilProfile *profile = g_ptr_array_index (profiles, i);
+
+      g_string_append_printf (stamp, "%" G_GINT64_FORMAT ".%u:", veil_profile_get_id (profile),
+                              veil_profile_get_version (profile));
+      for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
+        {
+          VeilProtectionStatus status = { 0 };
+
+          if (veil_store_get_protection_status (store, profile, p, &status, NULL))
+            g_string_append_printf (stamp, "%d%d%" G_GINT64_FORMAT ",", status.enabled, status.active,
+                                    status.acknowledged_at);
+        }
+    }
+  return g_string_free (stamp, FALSE);
+}
+
+static gboolean
+check_store_cb (gpointer user_data)
+{
+  VeilContext *self = VEIL_CONTEXT (user_data);
+  g_autofree char *stamp = NULL;
+
+  self->store_check_id = 0;
+  if (self->store == NULL)
+    return G_SOURCE_REMOVE;
+  stamp = compute_settings_stamp (self->store);
+  if (g_strcmp0 (stamp, self->settings_stamp) != 0)
+    {
+      g_free (self->settings_stamp);
+      self->settings_stamp = g_steal_pointer (&stamp);
+      g_signal_emit (self, signals[PROFILES_CHANGED], 0);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (GFileMonitor      *monitor,
+                  GFile             *file,
+                  GFile             *other_file,
+                  GFileMonitorEvent  event,
+                  VeilContext       *self)
+{
+  if (self->store_check_id == 0)
+    self->store_check_id = g_timeout_add (STORE_CHECK_DELAY_MS, check_store_cb, self);
+}
+
+/* SQLite in WAL mode appends every commit to "<database>-wal": watching that file sees other
+ * processes' writes without polling. */
+static void
+watch_store (VeilContext *self)
+{
+  g_autofree char *wal_path = g_strconcat (veil_store_get_path (self->store), "-wal", NULL);
+  g_autoptr(GFile) wal = g_file_new_for_path (wal_path);
+  g_autoptr(GError) error = NULL;
+
+  self->settings_stamp = compute_settings_stamp (self->store);
+  self->store_monitor = g_file_monitor_file (wal, G_FILE_MONITOR_NONE, NULL, &error);
+  if (self->store_monitor == NULL)
+    {
+      g_debug ("Changes made by veilctl show after a restart: %s", error->message);
+      return;
+    }
+  g_signal_connect (self->store_monitor, "changed", G_CALLBACK (store_changed_cb), self);
+}
+
 static void
 veil_context_dispose (GObject *object)
 {
   VeilContext *self = VEIL_CONTEXT (object);
+
+  g_clear_handle_id (&self->store_check_id, g_source_remove);
+  if (self->store_monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->store_monitor, self);
+  g_clear_object (&self->store_monitor);
 
   g_clear_object (&self->guardian);
   g_clear_object (&self->store);
@@ -99,6 +187,7 @@ veil_context_finalize (GObject *object)
 
   g_clear_error (&self->store_error);
   g_clear_error (&self->keyring_error);
+  g_free (self->settings_stamp);
 
   G_OBJECT_CLASS (veil_context_parent_class)->finalize (object);
 }
@@ -168,7 +257,8 @@ veil_context_class_init (VeilContextClass *klass)
   /**
    * VeilContext::profiles-changed:
    *
-   * A profile was created, changed, deleted or acknowledged; views showing profiles reload.
+   * A profile was created, changed, deleted or acknowledged, here or by another process
+   * (veilctl); views showing profiles reload.
    */
   signals[PROFILES_CHANGED] =
     g_signal_new ("profiles-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -249,6 +339,8 @@ veil_context_load_finish (VeilContext   *self,
   self->guardian = g_steal_pointer (&data->guardian);
   self->store_error = g_steal_pointer (&data->store_error);
   self->keyring_error = g_steal_pointer (&data->keyring_error);
+  if (self->store != NULL && self->store_monitor == NULL)
+    watch_store (self);
   self->ready = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
 
@@ -321,5 +413,12 @@ void
 veil_context_notify_profiles_changed (VeilContext *self)
 {
   g_return_if_fail (VEIL_IS_CONTEXT (self));
+
+  /* Told by the writer itself: the log watch need not tell again. */
+  if (self->store != NULL && self->store_monitor != NULL)
+    {
+      g_free (self->settings_stamp);
+      self->settings_stamp = compute_settings_stamp (self->store);
+    }
   g_signal_emit (self, signals[PROFILES_CHANGED], 0);
 }

@@ -986,3 +986,19 @@ veil_nsfw_classifier_set_threads (VeilNsfwClassifier *self,
 
   g_atomic_int_set (&self->n_threads, (gint) MIN (n_threads, 2));
 }
+
+/**
+ * veil_nsfw_classifier_release_memory:
+ *
+ * Frees the scratch arenas (a few megabytes each, and their helper threads) that no call is
+ * using; the next classification builds one again. For long-running services going idle.
+ */
+void
+veil_nsfw_classifier_release_memory (VeilNsfwClassifier *self)
+{
+  g_return_if_fail (VEIL_IS_NSFW_CLASSIFIER (self));
+
+  g_mutex_lock (&self->arena_lock);
+  g_ptr_array_set_size (self->free_arenas, 0);
+  g_mutex_unlock (&self->arena_lock);
+}

@@ -15,5 +15,6 @@ VeilModel          *veil_nsfw_classifier_get_model   (VeilNsfwClassifier *self);
 guint               veil_nsfw_classifier_get_threads (VeilNsfwClassifier *self);
 void                veil_nsfw_classifier_set_threads (VeilNsfwClassifier *self,
                                                       guint               n_threads);
+void                veil_nsfw_classifier_release_memory (VeilNsfwClassifier *self);
 
 G_END_DECLS

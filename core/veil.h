@@ -28,6 +28,7 @@
 #include "veil-watcher.h"
 #include "veil-analyzer-service.h"
 #include "veil-message-guard.h"
+#include "veil-autostart.h"
 /* issue 6 */
 #include "veil-verdict.h"
 #include "veil-analyzer.h"

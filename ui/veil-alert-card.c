@@ -33,6 +33,7 @@ struct _VeilAlertCard
   GtkLabel        *figures_label;
   GtkLabel        *location_label;
   GtkLabel        *state_label;
+  GtkWidget       *restore_button;
 };
 
 G_DEFINE_FINAL_TYPE (VeilAlertCard, veil_alert_card, ADW_TYPE_BIN)
@@ -89,9 +90,26 @@ check_unlocked (VeilAlertCard *self)
   return FALSE;
 }
 
+/* Where the picture is now: in Veil's own folder while it is hidden. */
 static const char *
-state_sentence (const char *state)
+current_path (VeilAlert *alert)
 {
+  return alert->hidden_path != NULL ? alert->hidden_path : alert->path;
+}
+
+static gboolean
+is_message_alert (VeilAlert *alert)
+{
+  return g_strcmp0 (alert->source, VEIL_ALERT_SOURCE_MESSAGE) == 0;
+}
+
+static const char *
+state_sentence (VeilAlert *alert)
+{
+  const char *state = alert->state;
+
+  if (is_message_alert (alert) && g_strcmp0 (state, VEIL_ALERT_STATE_TOLD) == 0)
+    return _("Shown to the guardian: the child’s profile says the guardian is told about warnings, and the child knows.");
   if (g_strcmp0 (state, VEIL_ALERT_STATE_HELD) == 0)
     return _("Held: not shown to the guardian until the profile’s match threshold is reached.");
   if (g_strcmp0 (state, VEIL_ALERT_STATE_TOLD) == 0)
@@ -154,7 +172,7 @@ update (VeilAlertCard *self)
   g_autofree char *sentence = NULL;
   g_autofree char *location = NULL;
   gboolean has_alert = self->alert != NULL;
-  const char *actions[] = { "dismiss", "wrong", "open-folder", "reveal", "delete" };
+  const char *actions[] = { "dismiss", "wrong", "open-folder", "reveal", "delete", "restore" };
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {
@@ -171,13 +189,23 @@ update (VeilAlertCard *self)
       g_autofree char *line = veil_reason_describe_figures (veil_verdict_get_reason (self->alert->verdict, i));
       g_string_append_printf (figures, "%s%s", i > 0 ? "\n" : "", line);
     }
-  /* Translators: where the picture is */
-  location = g_strdup_printf (_("Location: %s"), self->alert->path);
+  if (self->alert->hidden_path != NULL)
+    /* Translators: %s is where the picture was before Veil moved it into its own folder */
+    location = g_strdup_printf (_("Hidden by Veil: it was in %s. Put it back to return it there."), self->alert->path);
+  else if (is_message_alert (self->alert) && self->alert->folder != NULL)
+    /* Translators: the first %s is a folder name such as "Downloads", the second where the picture is */
+    location = g_strdup_printf (_("Arrived in %s. Location: %s"), self->alert->folder, self->alert->path);
+  else
+    /* Translators: where the picture is */
+    location = g_strdup_printf (_("Location: %s"), self->alert->path);
 
   gtk_label_set_text (self->sentence_label, sentence != NULL ? sentence : "");
   gtk_label_set_text (self->figures_label, figures->str);
   gtk_label_set_text (self->location_label, location);
-  gtk_label_set_text (self->state_label, state_sentence (self->alert->state));
+  gtk_label_set_text (self->state_label, state_sentence (self->alert));
+  gtk_widget_set_visible (self->restore_button, self->alert->hidden_path != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.restore",
+                                 self->context != NULL && self->alert->hidden_path != NULL);
 
   if (!self->revealed && ensure_scan_store (self) != NULL)
     {
@@ -232,6 +260,44 @@ wrong_action (GtkWidget  *widget,
     set_state (self, VEIL_ALERT_STATE_WRONG);
 }
 
+/* Moves a hidden picture back where it came from; never overwrites what is there now. */
+static gboolean
+restore_picture (VeilAlertCard *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *message = NULL;
+
+  if (!veil_message_guard_restore (self->scan_store, self->alert->id, &path, &error))
+    {
+      toast (self, error->message);
+      return FALSE;
+    }
+  /* Translators: %s is the path the picture is back at */
+  message = g_strdup_printf (_("Put back as %s"), path);
+  toast (self, message);
+  g_clear_pointer (&self->alert->hidden_path, g_free);
+  g_free (self->alert->path);
+  self->alert->path = g_steal_pointer (&path);
+  return TRUE;
+}
+
+static void
+restore_action (GtkWidget  *widget,
+                const char *action,
+                GVariant   *param)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
+
+  if (!check_unlocked (self) || ensure_scan_store (self) == NULL || self->alert->hidden_path == NULL)
+    return;
+  if (restore_picture (self))
+    {
+      update (self);
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
+}
+
 static void
 delete_action (GtkWidget  *widget,
                const char *action,
@@ -241,6 +307,9 @@ delete_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
 
   if (!check_unlocked (self) || ensure_scan_store (self) == NULL)
+    return;
+  /* The alert goes, the child's picture never does: a hidden one is put back first. */
+  if (self->alert->hidden_path != NULL && !restore_picture (self))
     return;
   if (!veil_scan_store_delete_alert (self->scan_store, self->alert->id, &error))
     toast (self, error->message);
@@ -252,6 +321,7 @@ delete_action (GtkWidget  *widget,
       gtk_widget_action_set_enabled (widget, "card.wrong", FALSE);
       gtk_widget_action_set_enabled (widget, "card.reveal", FALSE);
       gtk_widget_action_set_enabled (widget, "card.delete", FALSE);
+      gtk_widget_action_set_enabled (widget, "card.restore", FALSE);
       g_signal_emit (self, signals[CHANGED], 0);
     }
 }
@@ -262,7 +332,7 @@ open_folder_action (GtkWidget  *widget,
                     GVariant   *param)
 {
   VeilAlertCard *self = VEIL_ALERT_CARD (widget);
-  g_autoptr(GFile) file = g_file_new_for_path (self->alert->path);
+  g_autoptr(GFile) file = g_file_new_for_path (current_path (self->alert));
   g_autoptr(GFile) parent = g_file_get_parent (file);
   g_autofree char *uri = parent != NULL ? g_file_get_uri (parent) : NULL;
   GtkRoot *root = gtk_widget_get_root (widget);
@@ -317,7 +387,7 @@ reveal_action (GtkWidget  *widget,
       return;
     }
   veil_image_limits_init_default (&limits);
-  veil_image_load_file_async (self->alert->path, VEIL_IMAGE_NEED_THUMBNAIL, &limits, self->cancellable,
+  veil_image_load_file_async (current_path (self->alert), VEIL_IMAGE_NEED_THUMBNAIL, &limits, self->cancellable,
                               reveal_loaded_cb, g_object_ref (self));
 }
 
@@ -435,11 +505,13 @@ veil_alert_card_class_init (VeilAlertCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, figures_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, location_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, state_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, restore_button);
 
   gtk_widget_class_install_action (widget_class, "card.dismiss", NULL, dismiss_action);
   gtk_widget_class_install_action (widget_class, "card.wrong", NULL, wrong_action);
   gtk_widget_class_install_action (widget_class, "card.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "card.reveal", NULL, reveal_action);
+  gtk_widget_class_install_action (widget_class, "card.restore", NULL, restore_action);
   gtk_widget_class_install_action (widget_class, "card.delete", NULL, delete_action);
 }
 

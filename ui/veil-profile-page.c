@@ -19,6 +19,8 @@ struct _VeilProfilePage
   VeilContext         *context;
   VeilProfile         *profile;
   GPtrArray           *folders;        /* char *, the library-scan folders being edited */
+  GPtrArray           *message_folders; /* char *, attachment folders; empty: Veil's defaults */
+  gboolean             choosing_message_folder;
   GPtrArray           *adult_names;    /* char * */
   GPtrArray           *adult_contacts; /* char * */
   GPtrArray           *dynamic_rows;   /* rows added to expanders/groups, to remove on refresh */
@@ -35,6 +37,8 @@ struct _VeilProfilePage
   AdwExpanderRow      *alerts_row;
   AdwComboRow         *sensitivity_row;
   GtkSwitch           *view_pin_switch;
+  AdwActionRow        *hide_warned_row;
+  GtkSwitch           *hide_warned_switch;
   GtkSpinButton       *retention_spin;
   GtkSpinButton       *threshold_spin;
   AdwPreferencesGroup *adults_group;
@@ -168,6 +172,49 @@ refresh_rows (VeilProfilePage *self)
       add_info_row (self, expander, _("Now"), state);
     }
 
+  /* Attachment folders watched for message warnings; none chosen means Veil's defaults, found
+   * in the child's own account when the protection runs. */
+  if (self->message_folders->len == 0)
+    {
+      g_autoptr(GPtrArray) defaults = veil_watcher_default_folders ();
+      g_autoptr(GString) list = g_string_new (NULL);
+      g_autofree char *subtitle = NULL;
+
+      for (guint i = 0; i < defaults->len; i++)
+        {
+          g_autofree char *name = g_path_get_basename (g_file_peek_path (defaults->pdata[i]));
+
+          if (list->len > 0)
+            g_string_append (list, ", ");
+          g_string_append (list, name);
+        }
+      /* Translators: %s is a list of folder names such as "Downloads, Telegram Desktop" */
+      subtitle = g_strdup_printf (_("Veil’s defaults in the child’s account: %s"), list->str);
+      add_info_row (self, self->warnings_row, _("Watched Folders"), subtitle);
+    }
+  for (guint i = 0; i < self->message_folders->len; i++)
+    {
+      g_autofree char *label = g_strdup_printf (_("Stop watching “%s”"), (char *) self->message_folders->pdata[i]);
+      GtkWidget *row = add_info_row (self, self->warnings_row, _("Watched Folder"), self->message_folders->pdata[i]);
+
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 remove_button ("profile.remove-message-folder",
+                                                g_variant_new_string (self->message_folders->pdata[i]), label));
+    }
+  {
+    GtkWidget *row = add_info_row (self, self->warnings_row, _("Add a Folder Where Messages Save Pictures"), NULL);
+    GtkWidget *button = gtk_button_new_with_mnemonic (_("_Choose…"));
+
+    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "profile.choose-message-folder");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Choose a folder where messages save pictures"), -1);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  }
+  /* Hiding warned pictures is offered only for children under 13. */
+  gtk_widget_set_visible (GTK_WIDGET (self->hide_warned_row),
+                          adw_combo_row_get_selected (self->age_row) == VEIL_AGE_BAND_UNDER_13);
+
   /* Folders checked by the library scan. */
   for (guint i = 0; i < self->folders->len; i++)
     {
@@ -210,6 +257,7 @@ load_profile (VeilProfilePage *self)
   const char *user;
 
   g_ptr_array_set_size (self->folders, 0);
+  g_ptr_array_set_size (self->message_folders, 0);
   g_ptr_array_set_size (self->adult_names, 0);
   g_ptr_array_set_size (self->adult_contacts, 0);
 
@@ -240,9 +288,13 @@ load_profile (VeilProfilePage *self)
   gtk_spin_button_set_value (self->retention_spin, veil_profile_get_retention_days (p));
   gtk_spin_button_set_value (self->threshold_spin, veil_profile_get_match_threshold (p));
 
+  gtk_switch_set_active (self->hide_warned_switch, veil_profile_get_hide_warned (p));
   folders = veil_profile_get_folders (p);
   for (guint i = 0; folders[i] != NULL; i++)
     g_ptr_array_add (self->folders, g_strdup (folders[i]));
+  folders = veil_profile_get_message_folders (p);
+  for (guint i = 0; folders != NULL && folders[i] != NULL; i++)
+    g_ptr_array_add (self->message_folders, g_strdup (folders[i]));
   for (guint i = 0; i < veil_profile_get_n_trusted_adults (p); i++)
     {
       const char *name, *contact;
@@ -292,9 +344,13 @@ save_action (GtkWidget  *widget,
   veil_profile_builder_set_view_needs_pin (b, gtk_switch_get_active (self->view_pin_switch));
   veil_profile_builder_set_retention_days (b, (guint) gtk_spin_button_get_value_as_int (self->retention_spin));
   veil_profile_builder_set_match_threshold (b, (guint) gtk_spin_button_get_value_as_int (self->threshold_spin));
+  veil_profile_builder_set_hide_warned (b, gtk_switch_get_active (self->hide_warned_switch));
   g_ptr_array_add (self->folders, NULL);
   veil_profile_builder_set_folders (b, (const char * const *) self->folders->pdata);
   g_ptr_array_set_size (self->folders, self->folders->len - 1);
+  g_ptr_array_add (self->message_folders, NULL);
+  veil_profile_builder_set_message_folders (b, (const char * const *) self->message_folders->pdata);
+  g_ptr_array_set_size (self->message_folders, self->message_folders->len - 1);
   veil_profile_builder_clear_trusted_adults (b);
   for (guint i = 0; i < self->adult_names->len; i++)
     veil_profile_builder_add_trusted_adult (b, self->adult_names->pdata[i], self->adult_contacts->pdata[i]);
@@ -366,20 +422,42 @@ delete_action (GtkWidget  *widget,
 }
 
 static void
+add_to_list (VeilProfilePage *self,
+             GPtrArray       *list,
+             const char      *path)
+{
+  if (!g_path_is_absolute (path))
+    return;
+  for (guint i = 0; i < list->len; i++)
+    if (g_str_equal (list->pdata[i], path))
+      return;
+  g_ptr_array_add (list, g_strdup (path));
+  refresh_rows (self);
+}
+
+static void
+remove_from_list (VeilProfilePage *self,
+                  GPtrArray       *list,
+                  const char      *path)
+{
+  for (guint i = 0; i < list->len; i++)
+    if (g_str_equal (list->pdata[i], path))
+      {
+        g_ptr_array_remove_index (list, i);
+        break;
+      }
+  refresh_rows (self);
+}
+
+static void
 add_folder_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
   VeilProfilePage *self = VEIL_PROFILE_PAGE (widget);
-  const char *path = g_variant_get_string (parameter, NULL);
 
-  if (!g_path_is_absolute (path))
-    return;
-  for (guint i = 0; i < self->folders->len; i++)
-    if (g_str_equal (self->folders->pdata[i], path))
-      return;
-  g_ptr_array_add (self->folders, g_strdup (path));
-  refresh_rows (self);
+  add_to_list (self, g_str_equal (action_name, "profile.add-folder") ? self->folders : self->message_folders,
+               g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -388,15 +466,9 @@ remove_folder_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   VeilProfilePage *self = VEIL_PROFILE_PAGE (widget);
-  const char *path = g_variant_get_string (parameter, NULL);
 
-  for (guint i = 0; i < self->folders->len; i++)
-    if (g_str_equal (self->folders->pdata[i], path))
-      {
-        g_ptr_array_remove_index (self->folders, i);
-        break;
-      }
-  refresh_rows (self);
+  remove_from_list (self, g_str_equal (action_name, "profile.remove-folder") ? self->folders : self->message_folders,
+                    g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -412,7 +484,9 @@ chooser_response_cb (GtkNativeDialog *dialog,
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
       if (path != NULL)
-        gtk_widget_activate_action (GTK_WIDGET (self), "profile.add-folder", "s", path);
+        gtk_widget_activate_action (GTK_WIDGET (self),
+                                    self->choosing_message_folder ? "profile.add-message-folder" : "profile.add-folder",
+                                    "s", path);
     }
   g_clear_object (&self->chooser);
 }
@@ -425,8 +499,13 @@ choose_folder_action (GtkWidget  *widget,
   VeilProfilePage *self = VEIL_PROFILE_PAGE (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
 
+  self->choosing_message_folder = g_str_equal (action_name, "profile.choose-message-folder");
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Choose a Folder to Check"),
+  self->chooser = gtk_file_chooser_native_new (self->choosing_message_folder
+                                                 ? _("Choose a Folder Where Messages Save Pictures")
+                                                 : _("Choose a Folder to Check"),
                                                GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                                _("_Choose"), _("_Cancel"));
@@ -487,6 +566,8 @@ veil_profile_page_constructed (GObject *object)
   load_profile (self);
   g_signal_connect_object (self->alerts_row, "notify::enable-expansion",
                            G_CALLBACK (alerts_toggled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->age_row, "notify::selected",
+                           G_CALLBACK (alerts_toggled_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -510,6 +591,7 @@ veil_profile_page_finalize (GObject *object)
   VeilProfilePage *self = VEIL_PROFILE_PAGE (object);
 
   g_ptr_array_unref (self->folders);
+  g_ptr_array_unref (self->message_folders);
   g_ptr_array_unref (self->adult_names);
   g_ptr_array_unref (self->adult_contacts);
   g_ptr_array_unref (self->dynamic_rows);
@@ -597,6 +679,8 @@ veil_profile_page_class_init (VeilProfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, alerts_row);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, sensitivity_row);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, view_pin_switch);
+  gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, hide_warned_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, hide_warned_switch);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, retention_spin);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, threshold_spin);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, adults_group);
@@ -610,6 +694,9 @@ veil_profile_page_class_init (VeilProfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "profile.add-folder", "s", add_folder_action);
   gtk_widget_class_install_action (widget_class, "profile.remove-folder", "s", remove_folder_action);
   gtk_widget_class_install_action (widget_class, "profile.choose-folder", NULL, choose_folder_action);
+  gtk_widget_class_install_action (widget_class, "profile.add-message-folder", "s", add_folder_action);
+  gtk_widget_class_install_action (widget_class, "profile.remove-message-folder", "s", remove_folder_action);
+  gtk_widget_class_install_action (widget_class, "profile.choose-message-folder", NULL, choose_folder_action);
   gtk_widget_class_install_action (widget_class, "profile.remove-adult", "u", remove_adult_action);
 }
 
@@ -617,6 +704,7 @@ static void
 veil_profile_page_init (VeilProfilePage *self)
 {
   self->folders = g_ptr_array_new_with_free_func (g_free);
+  self->message_folders = g_ptr_array_new_with_free_func (g_free);
   self->adult_names = g_ptr_array_new_with_free_func (g_free);
   self->adult_contacts = g_ptr_array_new_with_free_func (g_free);
   self->dynamic_rows = g_ptr_array_new ();
