@@ -534,10 +534,13 @@ list_convert (int         argc,
       return VEILCTL_EXIT_FAILURE;
     }
   if (veil_hash_list_get_n_skipped (list) > 0)
-    fprintf (stderr, _("veilctl %s: skipped %u rows of signal types other than PDQ\n"),
+    fprintf (stderr, ngettext ("veilctl %s: skipped %u row of a signal type other than PDQ\n",
+                               "veilctl %s: skipped %u rows of signal types other than PDQ\n",
+                               veil_hash_list_get_n_skipped (list)),
              command, veil_hash_list_get_n_skipped (list));
-  fprintf (stderr, _("veilctl %s: wrote %u entries to %s\n"), command,
-           veil_hash_list_get_n_entries (list), argv[2]);
+  fprintf (stderr, ngettext ("veilctl %s: wrote %u entry to %s\n", "veilctl %s: wrote %u entries to %s\n",
+                             veil_hash_list_get_n_entries (list)),
+           command, veil_hash_list_get_n_entries (list), argv[2]);
   return VEILCTL_EXIT_OK;
 }
 

@@ -475,7 +475,9 @@ scan_list_import (int    argc,
     return veilctl_report_error (error);
 
   /* Translators: list name, number of hashes */
-  printf (_("Imported “%s” with %u hashes.\n"), veil_hash_list_get_name (list), veil_hash_list_get_n_entries (list));
+  printf (ngettext ("Imported “%s” with %u hash.\n", "Imported “%s” with %u hashes.\n",
+                    veil_hash_list_get_n_entries (list)),
+          veil_hash_list_get_name (list), veil_hash_list_get_n_entries (list));
   return VEILCTL_EXIT_OK;
 }
 

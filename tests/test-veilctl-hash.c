@@ -190,7 +190,7 @@ test_list_and_match (Fixture *fixture, gconstpointer data)
 
   g_assert_cmpint (run (&out, &err, "list", "import", "--name", "Family", "--source", "Guardian",
                         "--version", "2", plain, veil, NULL), ==, 0);
-  g_assert_nonnull (strstr (err, "wrote 1 entries"));
+  g_assert_nonnull (strstr (err, "wrote 1 entry to"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 

@@ -117,15 +117,20 @@ show_summary (VeilScanPage *self,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *text = NULL;
   JsonObject *o;
+  guint n_seen;
 
   if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return;
   o = json_node_get_object (json_parser_get_root (parser));
-  /* Translators: summary of a folder check */
-  text = g_strdup_printf (_("%u pictures checked (%u new or changed), %u left out, %u matched a list, "
-                            "%u flagged by the model. Alerts held: %u; shown to the guardian: %u. Took %.0f s."),
-                          (guint) json_object_get_int_member_with_default (o, "seen", 0),
+  n_seen = (guint) json_object_get_int_member_with_default (o, "seen", 0);
+  /* Translators: summary of a folder check; the plural follows the first number */
+  text = g_strdup_printf (ngettext ("%u picture checked (%u new or changed), %u left out, %u matched a list, "
+                                    "%u flagged by the model. Alerts held: %u; shown to the guardian: %u. Took %.0f s.",
+                                    "%u pictures checked (%u new or changed), %u left out, %u matched a list, "
+                                    "%u flagged by the model. Alerts held: %u; shown to the guardian: %u. Took %.0f s.",
+                                    n_seen),
+                          n_seen,
                           (guint) json_object_get_int_member_with_default (o, "analyzed", 0),
                           (guint) json_object_get_int_member_with_default (o, "skipped", 0),
                           (guint) json_object_get_int_member_with_default (o, "matched", 0),
