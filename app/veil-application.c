@@ -22,6 +22,7 @@ struct _VeilApplication
   VeilAnalyzerService *analyzer_service;  /* issue 7: the Analyzer1 D-Bus API, once registered */
   VeilAnalyzer   *analyzer;   /* one model instance for the D-Bus API and the message guard */
   VeilMessageGuard *guard;    /* watches the linked profile's attachment folders */
+  VeilScanStore  *guard_store; /* the guard's connection to the store */
   gboolean        held;       /* kept running because a protection is active */
   gboolean        autostart;  /* what was last asked of autostart */
   guint           trim_id;    /* pending return of freed memory to the system */
@@ -170,6 +171,12 @@ trim_memory_cb (gpointer user_data)
   self->trim_id = 0;
   if (self->analyzer != NULL && VEIL_IS_NSFW_CLASSIFIER (veil_analyzer_get_classifier (self->analyzer)))
     veil_nsfw_classifier_release_memory (VEIL_NSFW_CLASSIFIER (veil_analyzer_get_classifier (self->analyzer)));
+  if (self->guard_store != NULL)
+    veil_scan_store_release_memory (self->guard_store);
+  if (self->context != NULL && veil_context_get_store (self->context) != NULL)
+    veil_store_release_memory (veil_context_get_store (self->context));
+  /* Worker threads left waiting for more work keep their stacks: let them go. */
+  g_thread_pool_stop_unused_threads ();
 #ifdef __GLIBC__
   malloc_trim (0);
 #endif
@@ -177,7 +184,7 @@ trim_memory_cb (gpointer user_data)
 }
 
 static void
-guard_worked_cb (VeilApplication *self)
+schedule_trim (VeilApplication *self)
 {
   g_clear_handle_id (&self->trim_id, g_source_remove);
   self->trim_id = g_timeout_add_seconds (TRIM_DELAY_S, trim_memory_cb, self);
@@ -209,10 +216,11 @@ ensure_guard (VeilApplication *self)
           return NULL;
         }
       self->guard = veil_message_guard_new (scan_store, self->analyzer);
+      self->guard_store = g_object_ref (scan_store);
       g_signal_connect_object (self->guard, "warned", G_CALLBACK (warned_cb), self, 0);
       g_signal_connect_object (self->guard, "failed", G_CALLBACK (failed_cb), self, 0);
-      g_signal_connect_object (self->guard, "analyzed", G_CALLBACK (guard_worked_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->guard, "failed", G_CALLBACK (guard_worked_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->guard, "analyzed", G_CALLBACK (schedule_trim), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->guard, "failed", G_CALLBACK (schedule_trim), self, G_CONNECT_SWAPPED);
     }
   return self->guard;
 }
@@ -270,6 +278,8 @@ update_protections (VeilApplication *self)
         g_application_release (G_APPLICATION (self));
     }
   update_autostart (self, any_active);
+  /* Starting up touched the model and the store: idle from here on, until pictures come. */
+  schedule_trim (self);
 }
 
 static void
@@ -432,6 +442,11 @@ veil_application_startup (GApplication *app)
   else
     G_APPLICATION_CLASS (veil_application_parent_class)->startup (app);
 
+  /* The message guard decodes one picture per core at a time already; libvips' own worker
+   * threads would only hold buffers once the service is idle again. */
+  if (g_application_get_flags (app) & G_APPLICATION_IS_SERVICE)
+    veil_image_set_decode_threads (1);
+
   /* The service may have started without a bus (e.g. in a test): it still watches folders. */
   if (self->analyzer == NULL)
     self->analyzer = create_analyzer ();
@@ -472,6 +487,7 @@ veil_application_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->trim_id, g_source_remove);
   g_clear_object (&self->guard);
+  g_clear_object (&self->guard_store);
   g_clear_object (&self->analyzer_service);
   g_clear_object (&self->analyzer);
   g_clear_object (&self->context);

@@ -1151,3 +1151,18 @@ veil_image_get_thumbnail (VeilImage *self,
     *height = self->thumbnail_height;
   return self->thumbnail;
 }
+
+/**
+ * veil_image_set_decode_threads:
+ * @n_threads: worker threads libvips may use for one picture; 0 for its default (one per
+ *   core)
+ *
+ * For callers that already decode one picture per core themselves (the background service,
+ * scans): libvips' own workers would only add threads that keep buffers after the work.
+ */
+void
+veil_image_set_decode_threads (guint n_threads)
+{
+  ensure_vips ();
+  vips_concurrency_set ((int) n_threads);
+}

@@ -47,6 +47,7 @@ G_DECLARE_FINAL_TYPE (VeilImage, veil_image, VEIL, IMAGE, GObject)
 GQuark         veil_image_error_quark          (void);
 
 void           veil_image_limits_init_default  (VeilImageLimits        *limits);
+void           veil_image_set_decode_threads   (guint                   n_threads);
 
 VeilImage     *veil_image_load_file            (const char             *path,
                                                 VeilImageNeeds          needs,

@@ -1680,3 +1680,18 @@ veil_scan_store_record_message_file (VeilScanStore       *self,
   g_mutex_unlock (&self->lock);
   return ok;
 }
+
+/**
+ * veil_scan_store_release_memory:
+ *
+ * Gives back the memory SQLite caches for this connection, as veil_store_release_memory().
+ */
+void
+veil_scan_store_release_memory (VeilScanStore *self)
+{
+  g_return_if_fail (VEIL_IS_SCAN_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  sqlite3_db_release_memory (self->db);
+  g_mutex_unlock (&self->lock);
+}

@@ -215,6 +215,8 @@ gboolean        veil_scan_store_finish_run        (VeilScanStore       *self,
 char           *veil_scan_store_get_last_summary  (VeilScanStore       *self,
                                                    gint64               profile_id);
 
+void            veil_scan_store_release_memory    (VeilScanStore       *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilAlert, veil_alert_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilStoredHashList, veil_stored_hash_list_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilProtectedImage, veil_protected_image_free)

@@ -2321,3 +2321,19 @@ veil_store_erase_all (VeilStore  *self,
   g_rec_mutex_unlock (&self->lock);
   return TRUE;
 }
+
+/**
+ * veil_store_release_memory:
+ *
+ * Gives back the memory SQLite caches for this connection (pages read earlier); for a
+ * long-running service going idle. Nothing is lost: pages are read again when needed.
+ */
+void
+veil_store_release_memory (VeilStore *self)
+{
+  g_return_if_fail (VEIL_IS_STORE (self));
+
+  g_rec_mutex_lock (&self->lock);
+  sqlite3_db_release_memory (self->db);
+  g_rec_mutex_unlock (&self->lock);
+}

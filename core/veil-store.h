@@ -193,6 +193,8 @@ gboolean        veil_store_export                  (VeilStore            *self,
 gboolean        veil_store_erase_all               (VeilStore            *self,
                                                     GError              **error);
 
+void            veil_store_release_memory          (VeilStore            *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilAuditEntry, veil_audit_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilConsentRecord, veil_consent_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilReportEntry, veil_report_entry_free)

@@ -530,6 +530,13 @@ test_threads (void)
       jobs[t] = (ThreadJob) { VEIL_CLASSIFIER (classifier), images, t, g_new0 (double, images->len * N_CLASSES) };
       threads[t] = g_thread_new ("classify", classify_thread, &jobs[t]);
     }
+  /* A service going idle frees the prepared weights, possibly while others classify: the
+   * next calls prepare them again and must not see a difference. */
+  for (guint k = 0; k < 20; k++)
+    {
+      veil_nsfw_classifier_release_memory (classifier);
+      g_usleep (500);
+    }
   for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
     {
       g_thread_join (threads[t]);
@@ -537,6 +544,18 @@ test_threads (void)
       g_assert_cmpmem (jobs[t].out, images->len * N_CLASSES * sizeof (double),
                        single, images->len * N_CLASSES * sizeof (double));
       g_free (jobs[t].out);
+    }
+
+  veil_nsfw_classifier_release_memory (classifier);
+  for (guint i = 0; i < images->len; i++)
+    {
+      g_autoptr(VeilClassifierResult) r =
+        veil_classifier_classify_rgb (VEIL_CLASSIFIER (classifier), images->pdata[i], 224, 224, 224 * 3,
+                                      VEIL_CLASSIFY_FLAGS_HEATMAP, NULL, NULL);
+      g_assert_nonnull (r);
+      g_assert_true (veil_classifier_result_has_heatmap (r));
+      for (guint c = 0; c < N_CLASSES; c++)
+        g_assert_cmpfloat (veil_classifier_result_get_logit (r, c), ==, single[i * N_CLASSES + c]);
     }
 }
 
