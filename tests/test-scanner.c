@@ -886,35 +886,12 @@ test_no_pixels_stored (ScanFixture   *fixture,
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 }
 
-static GLogWriterOutput
-vips_tolerant_writer (GLogLevelFlags   log_level,
-                      const GLogField *fields,
-                      gsize            n_fields,
-                      gpointer         user_data)
-{
-  gboolean from_vips = FALSE;
-
-  if ((log_level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR)) == 0)
-    return g_log_writer_default (log_level, fields, n_fields, user_data);
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "GLIB_DOMAIN") && g_strcmp0 (fields[i].value, "VIPS") == 0)
-      from_vips = TRUE;
-  g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-  /* libvips' own warnings about the damaged test pictures; anything else fails. */
-  if (from_vips && (log_level & G_LOG_LEVEL_WARNING) != 0)
-    return G_LOG_WRITER_HANDLED;
-  abort ();
-}
-
 int
 main (int    argc,
       char **argv)
 {
   veil_test_init (&argc, &argv);
-  g_log_set_always_fatal (G_LOG_FATAL_MASK);
-  g_log_set_writer_func (vips_tolerant_writer, NULL, NULL);
-  if (VIPS_INIT (argv[0]) != 0)
-    g_error ("libvips failed to start");
+  veil_test_tolerate_vips_warnings (argv[0]);
 
 #define ADD(path, func) \
   g_test_add ("/veil/scanner/" path, ScanFixture, NULL, fixture_setup, func, fixture_teardown)

@@ -16,6 +16,7 @@ char        *veil_test_build_testdata    (const char   *first_element,
                                           ...) G_GNUC_NULL_TERMINATED;
 gboolean     veil_test_require_testdata  (const char   *relative_path);
 char        *veil_test_make_tmpdir       (void);
+void         veil_test_tolerate_vips_warnings (const char *argv0);
 void         veil_test_rm_rf             (const char   *path);
 void         veil_test_wait_for          (gboolean     *flag,
                                           guint         timeout_seconds);
