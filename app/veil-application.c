@@ -52,18 +52,14 @@ static VeilAnalyzer *
 create_analyzer (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(VeilModel) model = veil_model_load_default (&error);
-  g_autoptr(VeilNsfwClassifier) classifier = NULL;
+  /* One inference thread: the guard already analyzes one picture per core. */
+  VeilAnalyzer *analyzer = veil_analyzer_new_with_default_model (1, &error);
 
-  if (model != NULL)
-    classifier = veil_nsfw_classifier_new (model, &error);
-  if (classifier == NULL)
-    {
-      /* Hash lists still work without the model: answer with those rather than not at all. */
-      g_debug ("The Analyzer service runs without the classifier: %s", error->message);
-      return veil_analyzer_new (NULL);
-    }
-  return veil_analyzer_new (VEIL_CLASSIFIER (classifier));
+  if (analyzer != NULL)
+    return analyzer;
+  /* Hash lists still work without the model: answer with those rather than not at all. */
+  g_debug ("The Analyzer service runs without the classifier: %s", error->message);
+  return veil_analyzer_new (NULL);
 }
 
 static GtkWindow *

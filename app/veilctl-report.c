@@ -148,22 +148,16 @@ open_analyzer (VeilStore   *store,
                VeilProfile *profile)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(VeilModel) model = veil_model_load_default (&error);
-  g_autoptr(VeilNsfwClassifier) classifier = NULL;
-  g_autoptr(VeilAnalyzer) analyzer = NULL;
+  g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new_with_default_model (2, &error);
   g_autoptr(VeilScanStore) scan_store = NULL;
 
-  if (model != NULL)
-    classifier = veil_nsfw_classifier_new (model, &error);
-  if (classifier == NULL)
+  if (analyzer == NULL)
     {
       /* The report is still worth making: its checksums are what hotlines match on. */
       fprintf (stderr, _("veilctl: warning: %s The report will say only what the hash lists found.\n"), error->message);
       g_clear_error (&error);
       analyzer = veil_analyzer_new (NULL);
     }
-  else
-    analyzer = veil_analyzer_new (VEIL_CLASSIFIER (classifier));
 
   /* The profile's hash lists, as its folder checks use them. */
   scan_store = veil_scan_store_new (store, &error);

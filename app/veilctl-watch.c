@@ -33,20 +33,14 @@ static VeilAnalyzer *
 open_analyzer (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(VeilModel) model = veil_model_load_default (&error);
-  g_autoptr(VeilNsfwClassifier) classifier = NULL;
-
-  if (model != NULL)
-    classifier = veil_nsfw_classifier_new (model, &error);
-  if (classifier == NULL)
-    {
-      /* Hash lists still work without the model: say so and go on. */
-      fprintf (stderr, _("veilctl: warning: %s Pictures are only compared with hash lists.\n"), error->message);
-      return veil_analyzer_new (NULL);
-    }
   /* The guard analyzes one picture per core at a time: one inference thread each. */
-  veil_nsfw_classifier_set_threads (classifier, 1);
-  return veil_analyzer_new (VEIL_CLASSIFIER (classifier));
+  VeilAnalyzer *analyzer = veil_analyzer_new_with_default_model (1, &error);
+
+  if (analyzer != NULL)
+    return analyzer;
+  /* Hash lists still work without the model: say so and go on. */
+  fprintf (stderr, _("veilctl: warning: %s Pictures are only compared with hash lists.\n"), error->message);
+  return veil_analyzer_new (NULL);
 }
 
 static void

@@ -941,3 +941,30 @@ veil_analyzer_blur_thumbnail (VeilImage  *image,
     }
   return g_bytes_new_with_free_func (png, png_size, g_free, png);
 }
+
+/**
+ * veil_analyzer_new_with_default_model:
+ * @n_threads: inference threads per picture: 1 where pictures are analyzed one per core
+ *   already (scans, the message guard), 2 for one picture at a time
+ *
+ * The analyzer with Veil's on-device classifier (veil_model_load_default()). Callers that can
+ * work with hash lists alone fall back to veil_analyzer_new (%NULL) and say so.
+ *
+ * Returns: (transfer full) (nullable): the analyzer, or %NULL with @error set when the model
+ *   is missing or damaged
+ */
+VeilAnalyzer *
+veil_analyzer_new_with_default_model (guint    n_threads,
+                                      GError **error)
+{
+  g_autoptr(VeilModel) model = veil_model_load_default (error);
+  g_autoptr(VeilNsfwClassifier) classifier = NULL;
+
+  if (model == NULL)
+    return NULL;
+  classifier = veil_nsfw_classifier_new (model, error);
+  if (classifier == NULL)
+    return NULL;
+  veil_nsfw_classifier_set_threads (classifier, n_threads);
+  return veil_analyzer_new (VEIL_CLASSIFIER (classifier));
+}

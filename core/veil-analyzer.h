@@ -29,6 +29,8 @@ G_DECLARE_FINAL_TYPE (VeilAnalyzer, veil_analyzer, VEIL, ANALYZER, GObject)
 GQuark                veil_analyzer_error_quark        (void);
 
 VeilAnalyzer         *veil_analyzer_new                (VeilClassifier        *classifier);
+VeilAnalyzer         *veil_analyzer_new_with_default_model (guint              n_threads,
+                                                            GError           **error);
 VeilClassifier       *veil_analyzer_get_classifier     (VeilAnalyzer          *self);
 const char           *veil_analyzer_get_classifier_id  (VeilAnalyzer          *self);
 VeilPdqMode           veil_analyzer_get_pdq_mode       (VeilAnalyzer          *self);
