@@ -71,13 +71,13 @@ snapshot_clear (gpointer data)
 static Snapshot *
 snapshot_ref (Snapshot *s)
 {
-  return g_rc_box_acquire (s);
+  return g_atomic_rc_box_acquire (s);
 }
 
 static void
 snapshot_unref (Snapshot *s)
 {
-  g_rc_box_release_full (s, snapshot_clear);
+  g_atomic_rc_box_release_full (s, snapshot_clear);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_unref)
@@ -86,7 +86,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_unref)
 static Snapshot *
 snapshot_copy (Snapshot *old)
 {
-  Snapshot *s = g_rc_box_new0 (Snapshot);
+  Snapshot *s = g_atomic_rc_box_new0 (Snapshot);
 
   s->signals = g_hash_table_new (NULL, NULL);
   s->lists = g_ptr_array_new_with_free_func (g_object_unref);
