@@ -16,56 +16,26 @@
 #define PIN "482916"
 
 typedef struct {
-  char *dir;
-  char *veilctl;
-  char *bus_address;  /* nullable: run veilctl on another session bus */
+  VeilTestVeilctl ctl;
 } CtlFixture;
 
 static void
 fixture_setup (CtlFixture    *fixture,
                gconstpointer  data)
 {
-  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
-
-  fixture->dir = veil_test_make_tmpdir ();
-  fixture->veilctl = g_build_filename (builddir != NULL ? builddir : VEIL_TEST_BUILDDIR, "..", "app", "veilctl", NULL);
-  g_assert_true (g_file_test (fixture->veilctl, G_FILE_TEST_IS_EXECUTABLE));
+  veil_test_veilctl_init (&fixture->ctl);
 }
 
 static void
 fixture_teardown (CtlFixture    *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  secret_password_clear_sync (veil_test_keyring_item_schema (), NULL, &error, "data-dir", fixture->dir, NULL);
-  g_assert_no_error (error);
-  veil_test_rm_rf (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->veilctl);
-  g_free (fixture->bus_address);
+  veil_test_veilctl_clear (&fixture->ctl);
 }
 
 /* Runs veilctl with @input on standard input; returns its exit status. */
-static int
-run (CtlFixture  *fixture,
-     const char  *input,
-     char       **out_stdout,
-     char       **out_stderr,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  va_list ap;
-
-  va_start (ap, out_stderr);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  return veil_test_run_veilctl (fixture->veilctl, fixture->dir, fixture->bus_address, FALSE, input,
-                                out_stdout, out_stderr, (const char * const *) args->pdata);
-}
+#define run(fixture, input, out_stdout, out_stderr, ...) \
+  veil_test_veilctl_run (&(fixture)->ctl, input, out_stdout, out_stderr, __VA_ARGS__)
 
 #define PIN_IN PIN "\n"
 
@@ -193,7 +163,7 @@ test_veilctl_pin_required (CtlFixture    *fixture,
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (fixture, "999111\n", NULL, &err, "profile", "delete", "Mia", "--pin-stdin", NULL), ==, 4);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (fixture, "", NULL, &err, "export", fixture->dir, "--pin-stdin", NULL), ==, 4);
+  g_assert_cmpint (run (fixture, "", NULL, &err, "export", fixture->ctl.dir, "--pin-stdin", NULL), ==, 4);
   g_clear_pointer (&err, g_free);
   mia = show_json (fixture, "Mia");
   g_assert_false (json_object_get_boolean_member (protection_of (mia, "message-warnings"), "enabled"));
@@ -219,7 +189,7 @@ static void
 test_veilctl_tampered (CtlFixture    *fixture,
                        gconstpointer  data)
 {
-  g_autofree char *db_path = g_build_filename (fixture->dir, "veil.db", NULL);
+  g_autofree char *db_path = g_build_filename (fixture->ctl.dir, "veil.db", NULL);
   g_autofree char *out = NULL;
   g_autoptr(JsonNode) mia = NULL;
   sqlite3 *db = NULL;
@@ -243,7 +213,7 @@ static void
 test_veilctl_export_erase (CtlFixture    *fixture,
                            gconstpointer  data)
 {
-  g_autofree char *export_dir = g_build_filename (fixture->dir, "export", NULL);
+  g_autofree char *export_dir = g_build_filename (fixture->ctl.dir, "export", NULL);
   g_autofree char *export_file = g_build_filename (export_dir, "veil-export.json", NULL);
   g_autofree char *contents = NULL;
   g_autofree char *out = NULL;
@@ -279,7 +249,7 @@ keyring_missing_child (void)
 
   /* A session bus without a Secret Service, for veilctl only. */
   g_test_dbus_up (bus);
-  fixture.bus_address = g_strdup (g_test_dbus_get_bus_address (bus));
+  fixture.ctl.bus_address = g_strdup (g_test_dbus_get_bus_address (bus));
 
   g_assert_cmpint (run (&fixture, PIN_IN, NULL, &err, "guardian", "set-pin", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "cannot reach the keyring"));
@@ -289,15 +259,16 @@ keyring_missing_child (void)
   g_printerr ("%s", err);
 
   /* Nothing fell back to a file. */
-  d = g_dir_open (fixture.dir, 0, NULL);
+  d = g_dir_open (fixture.ctl.dir, 0, NULL);
   while ((name = g_dir_read_name (d)) != NULL)
     g_assert_true (g_str_has_prefix (name, "veil.db"));
 
   g_test_dbus_stop (bus);
-  veil_test_rm_rf (fixture.dir);
-  g_free (fixture.dir);
-  g_free (fixture.veilctl);
-  g_free (fixture.bus_address);
+  /* The test's own session bus is gone with GTestDBus, so there is no keyring to tidy. */
+  veil_test_rm_rf (fixture.ctl.dir);
+  g_free (fixture.ctl.dir);
+  g_free (fixture.ctl.veilctl);
+  g_free (fixture.ctl.bus_address);
 }
 
 static void

@@ -15,65 +15,36 @@
 #define PIN "582914"
 
 typedef struct {
-  char     *dir;
-  char     *pictures;
-  char     *veilctl;
-  gboolean  quiet_libvips;  /* libvips warns from its own threads about non-images */
+  VeilTestVeilctl  ctl;
+  char            *pictures;
 } CtlFixture;
 
 static void
 fixture_setup (CtlFixture    *fixture,
                gconstpointer  data)
 {
-  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
-
-  fixture->dir = veil_test_make_tmpdir ();
-  fixture->pictures = g_build_filename (fixture->dir, "Downloads", NULL);
+  veil_test_veilctl_init (&fixture->ctl);
+  fixture->pictures = g_build_filename (fixture->ctl.dir, "Downloads", NULL);
   g_assert_cmpint (g_mkdir_with_parents (fixture->pictures, 0700), ==, 0);
-  fixture->veilctl = g_build_filename (builddir != NULL ? builddir : VEIL_TEST_BUILDDIR, "..", "app", "veilctl", NULL);
-  g_assert_true (g_file_test (fixture->veilctl, G_FILE_TEST_IS_EXECUTABLE));
 }
 
 static void
 fixture_teardown (CtlFixture    *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  secret_password_clear_sync (veil_test_keyring_item_schema (), NULL, &error, "data-dir", fixture->dir, NULL);
-  g_assert_no_error (error);
-  veil_test_rm_rf (fixture->dir);
-  g_free (fixture->dir);
   g_free (fixture->pictures);
-  g_free (fixture->veilctl);
+  veil_test_veilctl_clear (&fixture->ctl);
 }
 
 /* Runs veilctl with @input on standard input; returns its exit status. */
-static int
-run (CtlFixture  *fixture,
-     const char  *input,
-     char       **out_stdout,
-     char       **out_stderr,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  va_list ap;
-
-  va_start (ap, out_stderr);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  return veil_test_run_veilctl (fixture->veilctl, fixture->dir, NULL, fixture->quiet_libvips, input,
-                                out_stdout, out_stderr, (const char * const *) args->pdata);
-}
+#define run(fixture, input, out_stdout, out_stderr, ...) \
+  veil_test_veilctl_run (&(fixture)->ctl, input, out_stdout, out_stderr, __VA_ARGS__)
 
 /* A profile made through the library (creating one with veilctl is tested in issue 5). */
 static void
 make_profile (CtlFixture *fixture)
 {
-  g_autofree char *db = g_build_filename (fixture->dir, "veil.db", NULL);
+  g_autofree char *db = g_build_filename (fixture->ctl.dir, "veil.db", NULL);
   g_autoptr(VeilStore) store = NULL;
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Sam");
   g_autoptr(VeilProfile) built = NULL;
@@ -149,7 +120,7 @@ test_make_list_show_export (CtlFixture    *fixture,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *exports = g_build_filename (fixture->dir, "exports", NULL);
+  g_autofree char *exports = g_build_filename (fixture->ctl.dir, "exports", NULL);
   g_autoptr(JsonNode) made = NULL;
   g_autoptr(JsonNode) listed = NULL;
   g_autoptr(JsonNode) shown = NULL;
@@ -288,8 +259,8 @@ test_errors (CtlFixture    *fixture,
              gconstpointer  data)
 {
   g_autofree char *picture = NULL;
-  g_autofree char *text = g_build_filename (fixture->dir, "notes.jpg", NULL);
-  g_autofree char *exports = g_build_filename (fixture->dir, "exports", NULL);
+  g_autofree char *text = g_build_filename (fixture->ctl.dir, "notes.jpg", NULL);
+  g_autofree char *exports = g_build_filename (fixture->ctl.dir, "exports", NULL);
 
   /* Usage errors. */
   g_assert_cmpint (run (fixture, NULL, NULL, NULL, "report", NULL), ==, 2);
@@ -309,9 +280,9 @@ test_errors (CtlFixture    *fixture,
   /* Unknown profile, report or file: a clear failure, nothing stored. */
   g_assert_cmpint (run (fixture, NULL, NULL, NULL, "report", "make", "Nobody", picture, NULL), ==, 1);
   g_assert_true (g_file_set_contents (text, "not a picture", -1, NULL));
-  fixture->quiet_libvips = TRUE;
+  fixture->ctl.quiet_libvips = TRUE;
   g_assert_cmpint (run (fixture, NULL, NULL, NULL, "report", "make", "Sam", text, NULL), ==, 1);
-  fixture->quiet_libvips = FALSE;
+  fixture->ctl.quiet_libvips = FALSE;
   g_assert_cmpint (run (fixture, PIN "\n", NULL, NULL, "guardian", "set-pin", NULL), ==, 0);
   g_assert_cmpint (run (fixture, PIN "\n", NULL, NULL, "report", "show", "999", "--pin-stdin", NULL), ==, 1);
   g_assert_cmpint (run (fixture, PIN "\n", NULL, NULL, "report", "export", "999", exports, "--pin-stdin", NULL), ==, 1);

@@ -19,64 +19,37 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
 
 typedef struct {
-  char     *dir;
-  char     *library;
-  char     *veilctl;
-  gboolean  damaged_files;  /* libvips will warn from its own threads */
+  VeilTestVeilctl  ctl;
+  char            *library;
 } CtlFixture;
 
 static void
 fixture_setup (CtlFixture    *fixture,
                gconstpointer  data)
 {
-  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
-
-  fixture->dir = veil_test_make_tmpdir ();
-  fixture->library = g_build_filename (fixture->dir, "Pictures", NULL);
+  veil_test_veilctl_init (&fixture->ctl);
+  fixture->library = g_build_filename (fixture->ctl.dir, "Pictures", NULL);
   g_assert_cmpint (g_mkdir_with_parents (fixture->library, 0700), ==, 0);
-  fixture->veilctl = g_build_filename (builddir != NULL ? builddir : VEIL_TEST_BUILDDIR, "..", "app", "veilctl", NULL);
-  g_assert_true (g_file_test (fixture->veilctl, G_FILE_TEST_IS_EXECUTABLE));
 }
 
 static void
 fixture_teardown (CtlFixture    *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  secret_password_clear_sync (veil_test_keyring_item_schema (), NULL, &error, "data-dir", fixture->dir, NULL);
-  g_assert_no_error (error);
-  veil_test_rm_rf (fixture->dir);
-  g_free (fixture->dir);
   g_free (fixture->library);
-  g_free (fixture->veilctl);
+  veil_test_veilctl_clear (&fixture->ctl);
 }
 
-static int
-run (CtlFixture  *fixture,
-     const char  *input,
-     char       **out_stdout,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  va_list ap;
-
-  va_start (ap, out_stdout);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  return veil_test_run_veilctl (fixture->veilctl, fixture->dir, NULL, fixture->damaged_files, input,
-                                out_stdout, NULL, (const char * const *) args->pdata);
-}
+/* Runs veilctl with @input on standard input; returns its exit status. */
+#define run(fixture, input, out_stdout, ...) \
+  veil_test_veilctl_run (&(fixture)->ctl, input, out_stdout, NULL, __VA_ARGS__)
 
 /* A profile with folder checks on and acknowledged, made through the library (creating one
  * with veilctl is issue 5's command, tested there). */
 static void
 make_profile (CtlFixture *fixture)
 {
-  g_autofree char *db = g_build_filename (fixture->dir, "veil.db", NULL);
+  g_autofree char *db = g_build_filename (fixture->ctl.dir, "veil.db", NULL);
   g_autoptr(VeilStore) store = NULL;
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Sam");
   g_autoptr(VeilProfile) built = NULL;
@@ -115,7 +88,7 @@ test_scan_and_alerts (CtlFixture    *fixture,
 {
   g_autofree char *fixtures = NULL;
   g_autofree char *listed = NULL;
-  g_autofree char *list_path = g_build_filename (fixture->dir, "family.txt", NULL);
+  g_autofree char *list_path = g_build_filename (fixture->ctl.dir, "family.txt", NULL);
   g_autofree char *out = NULL;
   g_autofree char *hex = NULL;
   g_autoptr(JsonNode) summary = NULL;
@@ -259,7 +232,7 @@ test_errors (CtlFixture    *fixture,
   g_assert_true (g_file_set_contents (cut, contents, length / 2, NULL));
 
   /* A damaged picture is skipped with its reason; the others are still checked. */
-  fixture->damaged_files = TRUE;
+  fixture->ctl.quiet_libvips = TRUE;
   g_assert_cmpint (run (fixture, NULL, &out, "scan", "Sam", "--json", NULL), ==, 3);
   summary = parse (out);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (summary), "analyzed"), ==, 1);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "veil-test-utils.h"
+#include "veil-test-keyring.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -343,4 +344,62 @@ veil_test_tolerate_vips_warnings (const char *argv0)
   g_log_set_writer_func (vips_tolerant_writer, NULL, NULL);
   if (VIPS_INIT (argv0) != 0)
     g_error ("libvips failed to start");
+}
+
+/**
+ * veil_test_veilctl_init:
+ *
+ * A private data folder (VEIL_DATA_DIR of each run) and the built veilctl, for tests that run
+ * it as a guardian's scripts would.
+ */
+void
+veil_test_veilctl_init (VeilTestVeilctl *ctl)
+{
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
+
+  memset (ctl, 0, sizeof *ctl);
+  ctl->dir = veil_test_make_tmpdir ();
+  ctl->veilctl = g_build_filename (builddir != NULL ? builddir : VEIL_TEST_BUILDDIR, "..", "app", "veilctl", NULL);
+  g_assert_true (g_file_test (ctl->veilctl, G_FILE_TEST_IS_EXECUTABLE));
+}
+
+/* The keyring items veilctl stored for the data folder go with it. */
+void
+veil_test_veilctl_clear (VeilTestVeilctl *ctl)
+{
+  g_autoptr(GError) error = NULL;
+
+  secret_password_clear_sync (veil_test_keyring_item_schema (), NULL, &error, "data-dir", ctl->dir, NULL);
+  g_assert_no_error (error);
+  veil_test_rm_rf (ctl->dir);
+  g_clear_pointer (&ctl->dir, g_free);
+  g_clear_pointer (&ctl->veilctl, g_free);
+  g_clear_pointer (&ctl->bus_address, g_free);
+}
+
+/**
+ * veil_test_veilctl_run:
+ * @input: (nullable): standard input (e.g. the guardian PIN)
+ * @...: veilctl's arguments, then %NULL
+ *
+ * Returns: veilctl's exit status
+ */
+int
+veil_test_veilctl_run (VeilTestVeilctl  *ctl,
+                       const char       *input,
+                       char            **out_stdout,
+                       char            **out_stderr,
+                       ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, out_stderr);
+  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  return veil_test_run_veilctl (ctl->veilctl, ctl->dir, ctl->bus_address, ctl->quiet_libvips, input,
+                                out_stdout, out_stderr, (const char * const *) args->pdata);
 }

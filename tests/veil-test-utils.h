@@ -35,4 +35,20 @@ int          veil_test_run_veilctl       (const char          *veilctl,
                                           char               **out_stderr,
                                           const char * const  *args);
 
+/* The built veilctl with a private data folder, for tests that run it as scripts would. */
+typedef struct {
+  char     *dir;            /* VEIL_DATA_DIR of every run */
+  char     *veilctl;
+  char     *bus_address;    /* nullable: another session bus for the runs */
+  gboolean  quiet_libvips;  /* libvips warns from its own threads about damaged pictures */
+} VeilTestVeilctl;
+
+void         veil_test_veilctl_init      (VeilTestVeilctl *ctl);
+void         veil_test_veilctl_clear     (VeilTestVeilctl *ctl);
+int          veil_test_veilctl_run       (VeilTestVeilctl *ctl,
+                                          const char      *input,
+                                          char           **out_stdout,
+                                          char           **out_stderr,
+                                          ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS
