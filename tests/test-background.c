@@ -164,7 +164,6 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autoptr(GDBusNodeInfo) node = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(VeilProfileBuilder) builder = NULL;
-  g_autoptr(VeilProfile) draft = NULL;
   g_autoptr(VeilHashList) list = veil_hash_list_new ("Test list");
   g_autofree char *db = NULL;
   g_autofree char *data_dir = NULL;
@@ -214,12 +213,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   veil_profile_builder_set_age_band (builder, VEIL_AGE_BAND_13_15);
   veil_profile_builder_set_protection_enabled (builder, VEIL_PROTECTION_MESSAGE_WARNINGS, TRUE);
   veil_profile_builder_set_message_folders (builder, folders);
-  draft = veil_profile_builder_build (builder, &error);
-  g_assert_no_error (error);
-  fixture->profile = veil_store_save_profile (fixture->store, draft, VEIL_ACTOR_GUARDIAN, &error);
-  g_assert_no_error (error);
-  g_assert_true (veil_store_acknowledge (fixture->store, fixture->profile, VEIL_PROTECTION_MESSAGE_WARNINGS,
-                                         veil_protection_get_text_version (VEIL_PROTECTION_MESSAGE_WARNINGS), &error));
+  fixture->profile = veil_test_save_profile (fixture->store, builder, TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (fixture->listed); i++)
     add_listed_picture (fixture, list, i);
   g_assert_true (veil_scan_store_import_hash_list (fixture->scan_store, veil_profile_get_id (fixture->profile),

@@ -273,30 +273,14 @@ save_profile (GuardFixture *fixture,
               gboolean      acknowledged)
 {
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new (name);
-  g_autoptr(VeilProfile) built = NULL;
-  g_autoptr(GError) error = NULL;
   const char *folders[] = { fixture->downloads, NULL };
-  VeilProfile *saved;
 
   veil_profile_builder_set_age_band (b, band);
   veil_profile_builder_set_message_folders (b, folders);
   veil_profile_builder_set_hide_warned (b, hide);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_MESSAGE_WARNINGS, TRUE);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_GUARDIAN_ALERTS, guardian_alerts);
-  built = veil_profile_builder_build (b, &error);
-  g_assert_no_error (error);
-  saved = veil_store_save_profile (fixture->store, built, VEIL_ACTOR_GUARDIAN, &error);
-  g_assert_no_error (error);
-  if (acknowledged)
-    {
-      for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
-        if (veil_profile_get_protection_enabled (saved, p))
-          {
-            g_assert_true (veil_store_acknowledge (fixture->store, saved, p, veil_protection_get_text_version (p), &error));
-            g_assert_no_error (error);
-          }
-    }
-  return saved;
+  return veil_test_save_profile (fixture->store, b, acknowledged);
 }
 
 static void

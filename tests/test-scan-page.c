@@ -46,27 +46,14 @@ save_profile (PageFixture *fixture,
               const char  *name,
               guint        threshold)
 {
-  VeilStore *store = veil_context_get_store (fixture->context);
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new (name);
-  g_autoptr(VeilProfile) built = NULL;
-  g_autoptr(GError) error = NULL;
   const char *folders[] = { fixture->library, NULL };
-  VeilProfile *saved;
 
   veil_profile_builder_set_folders (b, folders);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_GUARDIAN_ALERTS, TRUE);
   veil_profile_builder_set_match_threshold (b, threshold);
-  built = veil_profile_builder_build (b, &error);
-  g_assert_no_error (error);
-  saved = veil_store_save_profile (store, built, VEIL_ACTOR_GUARDIAN, &error);
-  g_assert_no_error (error);
-  for (VeilProtection p = VEIL_PROTECTION_LIBRARY_SCAN; p <= VEIL_PROTECTION_GUARDIAN_ALERTS; p++)
-    {
-      veil_store_acknowledge (store, saved, p, veil_protection_get_text_version (p), &error);
-      g_assert_no_error (error);
-    }
-  return saved;
+  return veil_test_save_profile (veil_context_get_store (fixture->context), b, TRUE);
 }
 
 static void

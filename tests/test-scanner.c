@@ -105,32 +105,13 @@ save_profile (VeilStore   *store,
               guint        threshold)
 {
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new (name);
-  g_autoptr(VeilProfile) built = NULL;
-  g_autoptr(GError) error = NULL;
   const char *folders[] = { folder, NULL };
-  VeilProfile *saved;
 
   veil_profile_builder_set_folders (b, folders);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, scan_on);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_GUARDIAN_ALERTS, tell_guardian);
   veil_profile_builder_set_match_threshold (b, threshold);
-  built = veil_profile_builder_build (b, &error);
-  g_assert_no_error (error);
-  saved = veil_store_save_profile (store, built, VEIL_ACTOR_GUARDIAN, &error);
-  g_assert_no_error (error);
-  if (scan_on)
-    {
-      veil_store_acknowledge (store, saved, VEIL_PROTECTION_LIBRARY_SCAN,
-                              veil_protection_get_text_version (VEIL_PROTECTION_LIBRARY_SCAN), &error);
-      g_assert_no_error (error);
-    }
-  if (tell_guardian)
-    {
-      veil_store_acknowledge (store, saved, VEIL_PROTECTION_GUARDIAN_ALERTS,
-                              veil_protection_get_text_version (VEIL_PROTECTION_GUARDIAN_ALERTS), &error);
-      g_assert_no_error (error);
-    }
-  return saved;
+  return veil_test_save_profile (store, b, TRUE);
 }
 
 static void

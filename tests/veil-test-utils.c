@@ -3,6 +3,7 @@
 
 #include "veil-test-utils.h"
 #include "veil-test-keyring.h"
+#include "veil.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -402,4 +403,33 @@ veil_test_veilctl_run (VeilTestVeilctl  *ctl,
 
   return veil_test_run_veilctl (ctl->veilctl, ctl->dir, ctl->bus_address, ctl->quiet_libvips, input,
                                 out_stdout, out_stderr, (const char * const *) args->pdata);
+}
+
+/**
+ * veil_test_save_profile:
+ * @builder: the profile as a guardian set it up
+ * @acknowledge: also record the child's acknowledgment of every protection turned on
+ *
+ * Returns: (transfer full): the saved profile
+ */
+VeilProfile *
+veil_test_save_profile (VeilStore          *store,
+                        VeilProfileBuilder *builder,
+                        gboolean            acknowledge)
+{
+  g_autoptr(VeilProfile) built = NULL;
+  g_autoptr(GError) error = NULL;
+  VeilProfile *saved;
+
+  built = veil_profile_builder_build (builder, &error);
+  g_assert_no_error (error);
+  saved = veil_store_save_profile (store, built, VEIL_ACTOR_GUARDIAN, &error);
+  g_assert_no_error (error);
+  for (guint p = 0; acknowledge && p < VEIL_N_PROTECTIONS; p++)
+    if (veil_profile_get_protection_enabled (saved, p))
+      {
+        g_assert_true (veil_store_acknowledge (store, saved, p, veil_protection_get_text_version (p), &error));
+        g_assert_no_error (error);
+      }
+  return saved;
 }

@@ -3,6 +3,9 @@
 
 #include <gio/gio.h>
 
+#include "veil-profile.h"
+#include "veil-store.h"
+
 G_BEGIN_DECLS
 
 /* Shared test helpers. Each test binary calls veil_test_init() instead of g_test_init(). */
@@ -34,6 +37,10 @@ int          veil_test_run_veilctl       (const char          *veilctl,
                                           char               **out_stdout,
                                           char               **out_stderr,
                                           const char * const  *args);
+
+VeilProfile *veil_test_save_profile      (VeilStore          *store,
+                                          VeilProfileBuilder *builder,
+                                          gboolean            acknowledge);
 
 /* The built veilctl with a private data folder, for tests that run it as scripts would. */
 typedef struct {
