@@ -63,6 +63,11 @@ def main():
         expect(needed in args, "finish-args lack " + needed)
     expect(not any(a.startswith("--filesystem=host") or a == "--filesystem=home" for a in args),
            "no blanket file system access: folders come through the portal")
+    # Message warnings watch the child's Downloads (where messengers save attachments) and,
+    # for hiding a warned picture, move it out: that folder, and no other, is granted.
+    expect("--filesystem=xdg-download" in args, "finish-args lack --filesystem=xdg-download (message warnings)")
+    expect([a for a in args if a.startswith("--filesystem=")] == ["--filesystem=xdg-download"],
+           "the only file system access is the Downloads folder")
 
     modules = manifest.get("modules", [])
     # The classifier model: the pinned npm tarball that tools/fetch-model.sh verified (the
