@@ -450,6 +450,7 @@ veil_application_startup (GApplication *app)
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->context = veil_context_new (self->settings);
+  veil_context_set_analyzer (self->context, self->analyzer);
   self->cancellable = g_cancellable_new ();
   /* Opening the store runs SQLite's integrity check: off the main thread. */
   veil_context_load_async (self->context, NULL, self->cancellable, context_loaded_cb, NULL);

@@ -18,6 +18,7 @@ struct _VeilContext
   VeilGuardian *guardian;       /* owned, NULL until loaded */
   GError       *store_error;    /* why the store could not be opened */
   GError       *keyring_error;  /* why the keyring could not be reached */
+  VeilAnalyzer *analyzer;       /* owned, nullable: the one the whole application shares */
   gboolean      ready;
 
   /* Changes other processes (veilctl) make to profiles and consent */
@@ -176,6 +177,7 @@ veil_context_dispose (GObject *object)
   g_clear_object (&self->guardian);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->analyzer);
 
   G_OBJECT_CLASS (veil_context_parent_class)->dispose (object);
 }
@@ -421,4 +423,27 @@ veil_context_notify_profiles_changed (VeilContext *self)
       self->settings_stamp = compute_settings_stamp (self->store);
     }
   g_signal_emit (self, signals[PROFILES_CHANGED], 0);
+}
+
+/**
+ * veil_context_get_analyzer:
+ *
+ * Returns: (transfer none) (nullable): the analyzer the application shares between its
+ *   Analyzer D-Bus API, the message guard and folder checks (one model in memory), if set
+ */
+VeilAnalyzer *
+veil_context_get_analyzer (VeilContext *self)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), NULL);
+  return self->analyzer;
+}
+
+void
+veil_context_set_analyzer (VeilContext  *self,
+                           VeilAnalyzer *analyzer)
+{
+  g_return_if_fail (VEIL_IS_CONTEXT (self));
+  g_return_if_fail (analyzer == NULL || VEIL_IS_ANALYZER (analyzer));
+
+  g_set_object (&self->analyzer, analyzer);
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "veil-analyzer.h"
 #include "veil-guardian.h"
 #include "veil-store.h"
 
@@ -28,5 +29,8 @@ VeilGuardian *veil_context_get_guardian         (VeilContext          *self);
 const GError *veil_context_get_store_error      (VeilContext          *self);
 const GError *veil_context_get_keyring_error    (VeilContext          *self);
 void          veil_context_notify_profiles_changed (VeilContext       *self);
+VeilAnalyzer *veil_context_get_analyzer         (VeilContext          *self);
+void          veil_context_set_analyzer         (VeilContext          *self,
+                                                 VeilAnalyzer         *analyzer);
 
 G_END_DECLS

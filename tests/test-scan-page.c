@@ -120,9 +120,13 @@ scan_from_page (PageFixture *fixture,
                 VeilProfile *profile)
 {
   g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (NULL);
-  GtkWidget *page = g_object_new (VEIL_TYPE_SCAN_PAGE, "context", fixture->context, "profile", profile,
-                                  "analyzer", analyzer, NULL);
+  g_autoptr(VeilAnalyzer) used = NULL;
+  GtkWidget *page;
   gboolean finished = FALSE;
+
+  /* As the application does: the page scans with the context's analyzer (one model). */
+  veil_context_set_analyzer (fixture->context, analyzer);
+  page = veil_scan_page_new (fixture->context, profile);
 
   gtk_window_set_child (GTK_WINDOW (fixture->window), page);
   gtk_window_present (GTK_WINDOW (fixture->window));
@@ -131,6 +135,8 @@ scan_from_page (PageFixture *fixture,
   g_assert_true (veil_scan_page_get_running (VEIL_SCAN_PAGE (page)));
   veil_test_wait_for (&finished, 60);
   g_assert_false (veil_scan_page_get_running (VEIL_SCAN_PAGE (page)));
+  g_object_get (page, "analyzer", &used, NULL);
+  g_assert_true (used == analyzer);
 }
 
 static VeilAlertCard *

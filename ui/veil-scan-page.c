@@ -233,17 +233,13 @@ load_model_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   GError *error = NULL;
-  g_autoptr(VeilModel) model = veil_model_load_default (&error);
-  VeilNsfwClassifier *classifier = model != NULL ? veil_nsfw_classifier_new (model, &error) : NULL;
+  /* The scan's workers use every core: one inference thread each. */
+  VeilAnalyzer *analyzer = veil_analyzer_new_with_default_model (1, &error);
 
-  if (classifier == NULL)
+  if (analyzer == NULL)
     g_task_return_error (task, error);
   else
-    {
-      /* The scan's workers use every core: one inference thread each. */
-      veil_nsfw_classifier_set_threads (classifier, 1);
-      g_task_return_pointer (task, classifier, g_object_unref);
-    }
+    g_task_return_pointer (task, analyzer, g_object_unref);
 }
 
 static void
@@ -253,14 +249,17 @@ model_loaded_cb (GObject      *source,
 {
   VeilScanPage *self = VEIL_SCAN_PAGE (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(VeilNsfwClassifier) classifier = g_task_propagate_pointer (G_TASK (result), &error);
+  VeilAnalyzer *analyzer = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (classifier == NULL)
-    /* Hash lists still work without the model. */
-    toast (self, error->message);
-  self->analyzer = veil_analyzer_new (classifier != NULL ? VEIL_CLASSIFIER (classifier) : NULL);
+  if (analyzer == NULL)
+    {
+      /* Hash lists still work without the model. */
+      toast (self, error->message);
+      analyzer = veil_analyzer_new (NULL);
+    }
+  self->analyzer = analyzer;
   start_scan (self);
 }
 
@@ -274,6 +273,9 @@ start_action (GtkWidget  *widget,
 
   if (self->scanner != NULL)
     return;
+  /* The application's analyzer, when it has one: one model in memory for everything. */
+  if (self->analyzer == NULL && self->context != NULL && veil_context_get_analyzer (self->context) != NULL)
+    self->analyzer = g_object_ref (veil_context_get_analyzer (self->context));
   if (self->analyzer != NULL)
     {
       start_scan (self);
@@ -513,7 +515,8 @@ veil_scan_page_class_init (VeilScanPageClass *klass)
   /**
    * VeilScanPage:analyzer: (nullable)
    *
-   * The analyzer to scan with; by default the page loads the model on the first scan.
+   * The analyzer to scan with; by default the context's (the application's), or, without
+   * one, the page loads the model on the first scan.
    */
   properties[PROP_ANALYZER] = g_param_spec_object ("analyzer", NULL, NULL, VEIL_TYPE_ANALYZER, flags);
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE,
