@@ -235,43 +235,6 @@ respond (AdwMessageDialog *dialog,
     ;
 }
 
-/* Like veil_test_app_screenshot(), for a dialog. */
-static void
-screenshot_window (GtkWidget  *window,
-                   const char *name)
-{
-  const char *dir = g_getenv ("VEIL_TEST_SCREENSHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  gint64 until;
-  int width, height;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-  until = g_get_monotonic_time () + 600 * G_TIME_SPAN_MILLISECOND;
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (5000);
-
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_mkdir_with_parents (dir, 0700);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
 
 static char *
 dialog_text (AdwMessageDialog *dialog)
@@ -368,7 +331,7 @@ test_view_teen (VeilAppFixture *fixture,
   dialog = wait_for_dialog ();
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
-  screenshot_window (GTK_WIDGET (dialog), "alert-view-confirm");
+  veil_test_screenshot_window (GTK_WIDGET (dialog), "alert-view-confirm");
   respond (dialog, "cancel");
   g_assert_false (veil_alert_view_get_revealed (view));
   g_assert_false (has_audit (fixture, veil_profile_get_id (teen), "warning-viewed"));
@@ -426,7 +389,7 @@ test_view_young_pin (VeilAppFixture *fixture,
   entry = veil_test_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
   g_assert_nonnull (entry);
   g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL));
-  screenshot_window (GTK_WIDGET (dialog), "alert-view-pin");
+  veil_test_screenshot_window (GTK_WIDGET (dialog), "alert-view-pin");
 
   /* A wrong PIN keeps it blurred and asks again. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "111222");
@@ -468,7 +431,7 @@ test_tell_trusted_adult (VeilAppFixture *fixture,
   text = dialog_text (dialog);
   g_assert_nonnull (strstr (text, "Aunt Sam"));
   g_assert_nonnull (strstr (text, "555-0100"));
-  screenshot_window (GTK_WIDGET (dialog), "alert-view-tell");
+  veil_test_screenshot_window (GTK_WIDGET (dialog), "alert-view-tell");
   respond (dialog, "close");
   reports = veil_store_list_reports (store, veil_profile_get_id (teen), NULL);
   g_assert_cmpuint (reports->len, ==, 0);
@@ -531,7 +494,7 @@ test_report (VeilAppFixture *fixture,
   g_assert_nonnull (words);
   g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (words), GTK_ACCESSIBLE_PROPERTY_LABEL));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (words)), "Someone I don't know sent this.", -1);
-  screenshot_window (GTK_WIDGET (dialog), "alert-view-report");
+  veil_test_screenshot_window (GTK_WIDGET (dialog), "alert-view-report");
   respond (dialog, "report");
 
   args[0] = store;
@@ -604,7 +567,7 @@ test_get_help (VeilAppFixture *fixture,
   dialog = wait_for_dialog ();
   collect_buttons (GTK_WIDGET (dialog), buttons);
   g_assert_cmpuint (buttons->len, >, 0);
-  screenshot_window (GTK_WIDGET (dialog), "alert-view-help");
+  veil_test_screenshot_window (GTK_WIDGET (dialog), "alert-view-help");
 
   /* Showing the list opens nothing. */
   while (g_main_context_iteration (NULL, FALSE))
@@ -706,7 +669,7 @@ test_narrow_dark (VeilAppFixture *fixture,
   g_assert_cmpint (min_width, <=, 360);
   veil_test_app_screenshot (fixture, "alert-view-narrow-dark");
   gtk_widget_activate_action (GTK_WIDGET (view), "alert.report", NULL);
-  screenshot_window (GTK_WIDGET (wait_for_dialog ()), "alert-view-report-dark");
+  veil_test_screenshot_window (GTK_WIDGET (wait_for_dialog ()), "alert-view-report-dark");
   respond (find_dialog (), "cancel");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }

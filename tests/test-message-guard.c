@@ -8,7 +8,7 @@
 #include <vips/vips.h>
 
 #include "veil.h"
-#include "veil-classifier-result-private.h"
+#include "veil-test-classifier.h"
 #include "veil-test-utils.h"
 
 /* VeilMessageGuard end to end: a real store file, real files written into a temporary
@@ -16,76 +16,6 @@
  * pictures that are mostly red) and a real hash list holding one generated picture's PDQ. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
-
-/* --- A classifier for the tests ---------------------------------------------------------- */
-
-#define TEST_TYPE_CLASSIFIER (test_classifier_get_type ())
-G_DECLARE_FINAL_TYPE (TestClassifier, test_classifier, TEST, CLASSIFIER, GObject)
-
-struct _TestClassifier
-{
-  GObject parent_instance;
-  gint    in_flight;       /* atomic */
-  gint    max_in_flight;   /* atomic */
-};
-
-static void test_classifier_iface_init (VeilClassifierInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestClassifier, test_classifier, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (VEIL_TYPE_CLASSIFIER, test_classifier_iface_init))
-
-static const char *test_class_names[] = { "drawing", "hentai", "neutral", "porn", "sexy" };
-
-static VeilClassifierResult *
-test_classify_rgb (VeilClassifier     *classifier,
-                   const guint8       *rgb,
-                   guint               width,
-                   guint               height,
-                   gsize               rowstride,
-                   VeilClassifyFlags   flags,
-                   GCancellable       *cancellable,
-                   GError            **error)
-{
-  TestClassifier *self = TEST_CLASSIFIER (classifier);
-  double sum[3] = { 0, 0, 0 };
-  float p[5] = { 0.01f, 0.01f, 0.96f, 0.01f, 0.01f };
-  float logits[5] = { 0, 0, 0, 0, 0 };
-  gint now = g_atomic_int_add (&self->in_flight, 1) + 1;
-  gint max;
-
-  while ((max = g_atomic_int_get (&self->max_in_flight)) < now &&
-         !g_atomic_int_compare_and_exchange (&self->max_in_flight, max, now))
-    ;
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      for (guint c = 0; c < 3; c++)
-        sum[c] += rgb[y * rowstride + x * 3 + c];
-  if (sum[0] > 2.0 * sum[1] && sum[0] > 2.0 * sum[2])
-    {
-      p[2] = 0.04f;
-      p[3] = 0.93f;
-    }
-  /* Long enough for workers to overlap, so the bound on them is really exercised. */
-  g_usleep (2000);
-  g_atomic_int_add (&self->in_flight, -1);
-  return _veil_classifier_result_new (5, test_class_names, p, logits, "test-model", "1", "0000");
-}
-
-static void
-test_classifier_iface_init (VeilClassifierInterface *iface)
-{
-  iface->classify_rgb = test_classify_rgb;
-}
-
-static void
-test_classifier_class_init (TestClassifierClass *klass)
-{
-}
-
-static void
-test_classifier_init (TestClassifier *self)
-{
-}
 
 /* --- Fixture --------------------------------------------------------------------------- */
 
@@ -96,7 +26,7 @@ typedef struct {
   char             *data_dir;
   VeilStore        *store;
   VeilScanStore    *scan_store;
-  TestClassifier   *classifier;
+  VeilTestClassifier *classifier;
   VeilAnalyzer     *analyzer;
   VeilMessageGuard *guard;
 
@@ -180,7 +110,7 @@ fixture_setup (GuardFixture  *fixture,
   g_assert_no_error (error);
   fixture->scan_store = veil_scan_store_new (fixture->store, &error);
   g_assert_no_error (error);
-  fixture->classifier = g_object_new (TEST_TYPE_CLASSIFIER, NULL);
+  fixture->classifier = veil_test_classifier_new (2);
   fixture->analyzer = veil_analyzer_new (VEIL_CLASSIFIER (fixture->classifier));
 
   fixture->analyzed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -565,8 +495,8 @@ test_burst (GuardFixture  *fixture,
   g_assert_cmpuint (g_hash_table_size (alerted), ==, n / 10);
 
   /* Work in flight stayed within the cores, though many files waited. */
-  g_assert_cmpint (g_atomic_int_get (&fixture->classifier->max_in_flight), >=, 1);
-  g_assert_cmpint (g_atomic_int_get (&fixture->classifier->max_in_flight), <=, (gint) g_get_num_processors ());
+  g_assert_cmpint ((gint) veil_test_classifier_get_max_in_flight (fixture->classifier), >=, 1);
+  g_assert_cmpint ((gint) veil_test_classifier_get_max_in_flight (fixture->classifier), <=, (gint) g_get_num_processors ());
   g_assert_cmpuint (max_busy, >, g_get_num_processors ());
 }
 
@@ -712,7 +642,7 @@ test_not_active (GuardFixture  *fixture,
   wait_idle (fixture, 400);
   g_assert_cmpuint (fixture->n_analyzed, ==, 0);
   g_assert_cmpuint (fixture->warned->len, ==, 0);
-  g_assert_cmpint (g_atomic_int_get (&fixture->classifier->max_in_flight), ==, 0);
+  g_assert_cmpint ((gint) veil_test_classifier_get_max_in_flight (fixture->classifier), ==, 0);
 }
 
 static void

@@ -11,7 +11,7 @@
 #include <vips/vips.h>
 
 #include "veil.h"
-#include "veil-classifier-result-private.h"
+#include "veil-test-classifier.h"
 #include "veil-scanner-private.h"
 #include "veil-test-utils.h"
 
@@ -22,68 +22,6 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
-/* --- A classifier for the tests ---------------------------------------------------------- */
-
-#define TEST_TYPE_CLASSIFIER (test_classifier_get_type ())
-G_DECLARE_FINAL_TYPE (TestClassifier, test_classifier, TEST, CLASSIFIER, GObject)
-
-struct _TestClassifier
-{
-  GObject parent_instance;
-  gint    n_calls;
-};
-
-static void test_classifier_iface_init (VeilClassifierInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestClassifier, test_classifier, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (VEIL_TYPE_CLASSIFIER, test_classifier_iface_init))
-
-static const char *test_class_names[] = { "drawing", "hentai", "neutral", "porn", "sexy" };
-
-static VeilClassifierResult *
-test_classify_rgb (VeilClassifier     *classifier,
-                   const guint8       *rgb,
-                   guint               width,
-                   guint               height,
-                   gsize               rowstride,
-                   VeilClassifyFlags   flags,
-                   GCancellable       *cancellable,
-                   GError            **error)
-{
-  TestClassifier *self = TEST_CLASSIFIER (classifier);
-  double sum[3] = { 0, 0, 0 };
-  float p[5] = { 0.01f, 0.01f, 0.96f, 0.01f, 0.01f };
-  float logits[5] = { 0, 0, 0, 0, 0 };
-
-  g_atomic_int_inc (&self->n_calls);
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      for (guint c = 0; c < 3; c++)
-        sum[c] += rgb[y * rowstride + x * 3 + c];
-  if (sum[0] > 2.0 * sum[1] && sum[0] > 2.0 * sum[2])
-    {
-      p[2] = 0.04f;
-      p[3] = 0.93f;
-    }
-  return _veil_classifier_result_new (5, test_class_names, p, logits, "test-model", "1", "0000");
-}
-
-static void
-test_classifier_iface_init (VeilClassifierInterface *iface)
-{
-  iface->classify_rgb = test_classify_rgb;
-}
-
-static void
-test_classifier_class_init (TestClassifierClass *klass)
-{
-}
-
-static void
-test_classifier_init (TestClassifier *self)
-{
-}
-
 /* --- Fixture --------------------------------------------------------------------------- */
 
 typedef struct {
@@ -91,7 +29,7 @@ typedef struct {
   char           *library;
   VeilStore      *store;
   VeilScanStore  *scan_store;
-  TestClassifier *classifier;
+  VeilTestClassifier *classifier;
   VeilAnalyzer   *analyzer;
   VeilProfile    *profile;
 } ScanFixture;
@@ -134,7 +72,7 @@ fixture_setup_in (ScanFixture *fixture,
   fixture->library = g_build_filename (fixture->dir, "Pictures", NULL);
   g_assert_cmpint (g_mkdir_with_parents (fixture->library, 0700), ==, 0);
   open_stores (fixture);
-  fixture->classifier = g_object_new (TEST_TYPE_CLASSIFIER, NULL);
+  fixture->classifier = veil_test_classifier_new (0);
   fixture->analyzer = veil_analyzer_new (VEIL_CLASSIFIER (fixture->classifier));
 }
 
@@ -345,7 +283,7 @@ test_incremental (ScanFixture   *fixture,
   g_assert_cmpuint (first->n_new_alerts, ==, 2);
   g_assert_cmpuint (first->n_held, ==, 2);
   g_assert_false (first->resumed);
-  calls = g_atomic_int_get (&fixture->classifier->n_calls);
+  calls = (gint) veil_test_classifier_get_n_calls (fixture->classifier);
   g_assert_cmpint (calls, ==, 12);
 
   /* Unchanged: nothing is decoded or classified again, and nothing is alerted twice. */
@@ -356,7 +294,7 @@ test_incremental (ScanFixture   *fixture,
   g_assert_cmpuint (second->n_matched, ==, 1);
   g_assert_cmpuint (second->n_flagged, ==, 1);
   g_assert_cmpuint (second->n_new_alerts, ==, 0);
-  g_assert_cmpint (g_atomic_int_get (&fixture->classifier->n_calls), ==, calls);
+  g_assert_cmpint ((gint) veil_test_classifier_get_n_calls (fixture->classifier), ==, calls);
 
   /* The scan only read: every file is as it was. */
   fingerprint_dir (fixture->library, after);
@@ -511,7 +449,7 @@ test_bad_pictures (ScanFixture   *fixture,
   g_assert_cmpuint (second->n_cached, ==, 1);
   g_assert_cmpuint (second->n_skipped, ==, 4);
   g_assert_cmpuint (second->skipped[VEIL_SCAN_SKIP_TOO_LARGE], ==, 1);
-  g_assert_cmpint (g_atomic_int_get (&fixture->classifier->n_calls), ==, 1);
+  g_assert_cmpint ((gint) veil_test_classifier_get_n_calls (fixture->classifier), ==, 1);
 }
 
 static void
@@ -612,7 +550,7 @@ test_animated (ScanFixture   *fixture,
   g_assert_cmpuint (first->n_analyzed, ==, 2);
   g_assert_cmpuint (first->n_flagged, ==, 1);
   /* First frame, and three spread over the other seven. */
-  g_assert_cmpint (g_atomic_int_get (&fixture->classifier->n_calls), ==, 8);
+  g_assert_cmpint ((gint) veil_test_classifier_get_n_calls (fixture->classifier), ==, 8);
   alerts = veil_scan_store_list_alerts (fixture->scan_store, veil_profile_get_id (fixture->profile), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (alerts->len, ==, 1);
@@ -668,7 +606,7 @@ test_crash_resume (void)
       fixture.dir = g_strdup (shared);
       fixture.library = g_build_filename (shared, "Pictures", NULL);
       open_stores (&fixture);
-      fixture.classifier = g_object_new (TEST_TYPE_CLASSIFIER, NULL);
+      fixture.classifier = veil_test_classifier_new (0);
       fixture.analyzer = veil_analyzer_new (VEIL_CLASSIFIER (fixture.classifier));
       fixture.profile = veil_store_lookup_profile (fixture.store, "Sam", &error);
       g_assert_no_error (error);

@@ -197,20 +197,19 @@ veil_test_app_lookup (VeilAppFixture *fixture,
 }
 
 /**
- * veil_test_app_screenshot:
- * @fixture: the running case
+ * veil_test_screenshot_window:
+ * @window: a window (the main one, or a dialog)
  * @name: a file name without extension
  *
- * When `VEIL_TEST_SCREENSHOTS` names a folder, saves the main window as it is drawn now to
+ * When `VEIL_TEST_SCREENSHOTS` names a folder, saves @window as it is drawn now to
  * NAME.png there, so that a person can look at each step of a UI test (light or dark, wide
  * or narrow, as the environment sets up). Does nothing otherwise.
  */
 void
-veil_test_app_screenshot (VeilAppFixture *fixture,
-                          const char     *name)
+veil_test_screenshot_window (GtkWidget  *window,
+                             const char *name)
 {
   const char *dir = g_getenv ("VEIL_TEST_SCREENSHOTS");
-  GtkWidget *window = GTK_WIDGET (fixture->window);
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
@@ -244,4 +243,12 @@ veil_test_app_screenshot (VeilAppFixture *fixture,
   path = g_build_filename (dir, file, NULL);
   g_mkdir_with_parents (dir, 0700);
   g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* The application's main window, as veil_test_screenshot_window(). */
+void
+veil_test_app_screenshot (VeilAppFixture *fixture,
+                          const char     *name)
+{
+  veil_test_screenshot_window (GTK_WIDGET (fixture->window), name);
 }

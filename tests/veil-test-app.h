@@ -29,6 +29,8 @@ void             veil_test_app_fixture_teardown (VeilAppFixture *fixture,
 VeilContext     *veil_test_app_get_context      (VeilAppFixture *fixture);
 VeilProfile     *veil_test_app_lookup           (VeilAppFixture *fixture,
                                                  const char     *name);
+void             veil_test_screenshot_window    (GtkWidget      *window,
+                                                 const char     *name);
 void             veil_test_app_screenshot       (VeilAppFixture *fixture,
                                                  const char     *name);
 
