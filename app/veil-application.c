@@ -25,6 +25,7 @@ struct _VeilApplication
   VeilScanStore  *guard_store; /* the guard's connection to the store */
   gboolean        held;       /* kept running because a protection is active */
   gboolean        autostart;  /* what was last asked of autostart */
+  gboolean        autostart_asked; /* asked at all since start (the portal keeps no file to look at) */
   guint           trim_id;    /* pending return of freed memory to the system */
 };
 
@@ -117,10 +118,14 @@ update_autostart (VeilApplication *self,
   g_autoptr(GError) error = NULL;
   GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
 
-  if (self->autostart == enabled && (enabled == veil_autostart_is_enabled (APPLICATION_ID) ||
-                                     veil_autostart_is_sandboxed ()))
+  /* Outside a sandbox the entry on disk tells whether anything needs doing; inside, the
+   * portal is asked once per start and then on every change. */
+  if (veil_autostart_is_sandboxed ()
+      ? (self->autostart_asked && self->autostart == enabled)
+      : enabled == veil_autostart_is_enabled (APPLICATION_ID))
     return;
   self->autostart = enabled;
+  self->autostart_asked = TRUE;
 
   if (veil_autostart_is_sandboxed ())
     {
