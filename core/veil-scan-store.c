@@ -630,7 +630,7 @@ veil_scan_store_count_cache (VeilScanStore *self)
 
 /* Returns: (transfer full) (nullable): the alert in @stmt's current row, or %NULL when its
  *   reasons cannot be read back (the row is then left out) */
-static VeilAlert *
+static gpointer
 alert_from_row (sqlite3_stmt *stmt)
 {
   g_autoptr(GError) local_error = NULL;
@@ -655,40 +655,50 @@ alert_from_row (sqlite3_stmt *stmt)
   return alert;
 }
 
+/* Reads one row into a new element, or returns %NULL to leave the row out. */
+typedef gpointer (*RowReader) (sqlite3_stmt *stmt);
+
+/* Runs @sql with @id bound to ?1 and reads every row with @read_row, under the lock. */
 static GPtrArray *
-list_alerts_where (VeilScanStore  *self,
-                   const char     *where_and_order,
-                   gint64          profile_id,
-                   GError        **error)
+query_rows (VeilScanStore  *self,
+            const char     *sql,
+            gint64          id,
+            RowReader       read_row,
+            GDestroyNotify  free_func,
+            GError        **error)
 {
-  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_alert_free);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_func);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *sql = g_strconcat ("SELECT " ALERT_COLUMNS " ", where_and_order, NULL);
-  int rc;
+  int rc = SQLITE_ERROR;
 
   g_mutex_lock (&self->lock);
   stmt = prepare (self, sql, error);
-  if (stmt == NULL)
+  if (stmt != NULL)
     {
-      g_mutex_unlock (&self->lock);
-      return NULL;
-    }
-  sqlite3_bind_int64 (stmt, 1, profile_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VeilAlert *alert = alert_from_row (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gpointer row = read_row (stmt);
 
-      if (alert != NULL)
-        g_ptr_array_add (alerts, alert);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self->db, error);
-      g_mutex_unlock (&self->lock);
-      return NULL;
+          if (row != NULL)
+            g_ptr_array_add (rows, row);
+        }
+      if (rc != SQLITE_DONE)
+        set_db_error (self->db, error);
     }
   g_mutex_unlock (&self->lock);
-  return g_steal_pointer (&alerts);
+  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
+}
+
+static GPtrArray *
+list_alerts_where (VeilScanStore  *self,
+                   const char     *where_and_order,
+                   gint64          id,
+                   GError        **error)
+{
+  g_autofree char *sql = g_strconcat ("SELECT " ALERT_COLUMNS " ", where_and_order, NULL);
+
+  return query_rows (self, sql, id, alert_from_row, (GDestroyNotify) veil_alert_free, error);
 }
 
 /**
@@ -1054,6 +1064,23 @@ veil_scan_store_protect_image (VeilScanStore  *self,
   return ok;
 }
 
+static gpointer
+hash_list_from_row (sqlite3_stmt *stmt)
+{
+  VeilStoredHashList *l = g_new0 (VeilStoredHashList, 1);
+
+  l->id = sqlite3_column_int64 (stmt, 0);
+  l->profile_id = sqlite3_column_int64 (stmt, 1);
+  l->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  l->name = g_strdup (g_str_equal (l->kind, "protected") ? _("Protected pictures")
+                                                          : (const char *) sqlite3_column_text (stmt, 3));
+  l->source = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  l->version = (guint) sqlite3_column_int (stmt, 5);
+  l->imported = sqlite3_column_int64 (stmt, 6);
+  l->n_entries = (guint) sqlite3_column_int (stmt, 7);
+  return l;
+}
+
 /**
  * veil_scan_store_list_hash_lists:
  *
@@ -1066,46 +1093,14 @@ veil_scan_store_list_hash_lists (VeilScanStore  *self,
                                  gint64          profile_id,
                                  GError        **error)
 {
-  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_stored_hash_list_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT id, coalesce(profile_id, 0), 'list', name, source, version, imported, entries"
-                        " FROM profile_hash_lists WHERE profile_id IS NULL OR profile_id = ?1"
-                        " UNION ALL SELECT 0, profile_id, 'protected', '', '', 1, max(added), count(*)"
-                        " FROM protected_images WHERE profile_id = ?1 GROUP BY profile_id", error);
-  if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->lock);
-      return NULL;
-    }
-  sqlite3_bind_int64 (stmt, 1, profile_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VeilStoredHashList *l = g_new0 (VeilStoredHashList, 1);
-
-      l->id = sqlite3_column_int64 (stmt, 0);
-      l->profile_id = sqlite3_column_int64 (stmt, 1);
-      l->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      l->name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      l->source = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      l->version = (guint) sqlite3_column_int (stmt, 5);
-      l->imported = sqlite3_column_int64 (stmt, 6);
-      l->n_entries = (guint) sqlite3_column_int (stmt, 7);
-      if (g_str_equal (l->kind, "protected"))
-        {
-          g_free (l->name);
-          l->name = g_strdup (_("Protected pictures"));
-        }
-      g_ptr_array_add (lists, l);
-    }
-  if (rc != SQLITE_DONE)
-    set_db_error (self->db, error);
-  g_mutex_unlock (&self->lock);
-  return rc == SQLITE_DONE ? g_steal_pointer (&lists) : NULL;
+  return query_rows (self,
+                     "SELECT id, coalesce(profile_id, 0), 'list', name, source, version, imported, entries"
+                     " FROM profile_hash_lists WHERE profile_id IS NULL OR profile_id = ?1"
+                     " UNION ALL SELECT 0, profile_id, 'protected', '', '', 1, max(added), count(*)"
+                     " FROM protected_images WHERE profile_id = ?1 GROUP BY profile_id",
+                     profile_id, hash_list_from_row, (GDestroyNotify) veil_stored_hash_list_free, error);
 }
 
 /**
@@ -1366,6 +1361,19 @@ veil_scan_store_remove_hash_list (VeilScanStore  *self,
   return ok;
 }
 
+static gpointer
+protected_image_from_row (sqlite3_stmt *stmt)
+{
+  g_autoptr(VeilProtectedImage) image = g_new0 (VeilProtectedImage, 1);
+
+  /* A row that does not hold a 256-bit hash cannot be shown or matched: leave it out. */
+  if (!blob_to_hash (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1), &image->pdq))
+    return NULL;
+  image->md5 = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  image->added = sqlite3_column_int64 (stmt, 2);
+  return g_steal_pointer (&image);
+}
+
 /**
  * veil_scan_store_list_protected_images:
  *
@@ -1377,36 +1385,12 @@ veil_scan_store_list_protected_images (VeilScanStore  *self,
                                        gint64          profile_id,
                                        GError        **error)
 {
-  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_protected_image_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (VEIL_IS_SCAN_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  stmt = prepare (self, "SELECT md5, pdq, added FROM protected_images WHERE profile_id = ?"
-                        " ORDER BY added DESC, md5", error);
-  if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->lock);
-      return NULL;
-    }
-  sqlite3_bind_int64 (stmt, 1, profile_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(VeilProtectedImage) image = g_new0 (VeilProtectedImage, 1);
-
-      /* A row that does not hold a 256-bit hash cannot be shown or matched: leave it out. */
-      if (!blob_to_hash (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1), &image->pdq))
-        continue;
-      image->md5 = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      image->added = sqlite3_column_int64 (stmt, 2);
-      g_ptr_array_add (images, g_steal_pointer (&image));
-    }
-  if (rc != SQLITE_DONE)
-    set_db_error (self->db, error);
-  g_mutex_unlock (&self->lock);
-  return rc == SQLITE_DONE ? g_steal_pointer (&images) : NULL;
+  return query_rows (self, "SELECT md5, pdq, added FROM protected_images WHERE profile_id = ?"
+                           " ORDER BY added DESC, md5",
+                     profile_id, protected_image_from_row, (GDestroyNotify) veil_protected_image_free,
+                     error);
 }
 
 /**
