@@ -164,15 +164,23 @@ watch_store (VeilContext *self)
   g_signal_connect (self->store_monitor, "changed", G_CALLBACK (store_changed_cb), self);
 }
 
+/* A reload opens another store: the old one's log is no longer of interest. */
+static void
+unwatch_store (VeilContext *self)
+{
+  g_clear_handle_id (&self->store_check_id, g_source_remove);
+  if (self->store_monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->store_monitor, self);
+  g_clear_object (&self->store_monitor);
+  g_clear_pointer (&self->settings_stamp, g_free);
+}
+
 static void
 veil_context_dispose (GObject *object)
 {
   VeilContext *self = VEIL_CONTEXT (object);
 
-  g_clear_handle_id (&self->store_check_id, g_source_remove);
-  if (self->store_monitor != NULL)
-    g_signal_handlers_disconnect_by_data (self->store_monitor, self);
-  g_clear_object (&self->store_monitor);
+  unwatch_store (self);
 
   g_clear_object (&self->guardian);
   g_clear_object (&self->store);
@@ -189,7 +197,6 @@ veil_context_finalize (GObject *object)
 
   g_clear_error (&self->store_error);
   g_clear_error (&self->keyring_error);
-  g_free (self->settings_stamp);
 
   G_OBJECT_CLASS (veil_context_parent_class)->finalize (object);
 }
@@ -341,7 +348,8 @@ veil_context_load_finish (VeilContext   *self,
   self->guardian = g_steal_pointer (&data->guardian);
   self->store_error = g_steal_pointer (&data->store_error);
   self->keyring_error = g_steal_pointer (&data->keyring_error);
-  if (self->store != NULL && self->store_monitor == NULL)
+  unwatch_store (self);
+  if (self->store != NULL)
     watch_store (self);
   self->ready = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
