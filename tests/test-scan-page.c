@@ -29,18 +29,6 @@ typedef struct {
   GtkWidget     *window;
 } PageFixture;
 
-static void
-load_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  veil_context_load_finish (VEIL_CONTEXT (source), result, &error);
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
 static VeilProfile *
 save_profile (PageFixture *fixture,
               const char  *name,
@@ -60,24 +48,19 @@ static void
 fixture_setup (PageFixture   *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.veilapp.Veil");
   g_autofree char *db = NULL;
   g_autofree char *listed = NULL;
   g_autoptr(VeilHashList) list = veil_hash_list_new ("Family list");
   g_autoptr(VeilPdq) pdq = NULL;
   g_autoptr(GError) error = NULL;
   VeilImageLimits limits;
-  gboolean loaded = FALSE;
 
   fixture->dir = veil_test_make_tmpdir ();
   fixture->library = g_build_filename (fixture->dir, "Pictures", NULL);
   g_assert_cmpint (g_mkdir_with_parents (fixture->library, 0700), ==, 0);
   db = g_build_filename (fixture->dir, "veil.db", NULL);
 
-  fixture->context = veil_context_new (settings);
-  veil_context_load_async (fixture->context, db, NULL, load_cb, &loaded);
-  veil_test_wait_for (&loaded, 30);
-  g_assert_nonnull (veil_context_get_store (fixture->context));
+  fixture->context = veil_test_load_context (db);
   fixture->scan_store = veil_scan_store_new (veil_context_get_store (fixture->context), &error);
   g_assert_no_error (error);
   fixture->profile = save_profile (fixture, "Sam", 1);

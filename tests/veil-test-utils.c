@@ -433,3 +433,34 @@ veil_test_save_profile (VeilStore          *store,
       }
   return saved;
 }
+
+static void
+context_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  veil_context_load_finish (VEIL_CONTEXT (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/**
+ * veil_test_load_context:
+ * @db_path: the store file to open (created when missing)
+ *
+ * Returns: (transfer full): a context with the application's settings, loaded on @db_path
+ */
+VeilContext *
+veil_test_load_context (const char *db_path)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.veilapp.Veil");
+  VeilContext *context = veil_context_new (settings);
+  gboolean loaded = FALSE;
+
+  veil_context_load_async (context, db_path, NULL, context_loaded_cb, &loaded);
+  veil_test_wait_for (&loaded, 30);
+  g_assert_nonnull (veil_context_get_store (context));
+  return context;
+}

@@ -5,6 +5,7 @@
 
 #include "veil-profile.h"
 #include "veil-store.h"
+#include "veil-context.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,7 @@ int          veil_test_run_veilctl       (const char          *veilctl,
                                           char               **out_stderr,
                                           const char * const  *args);
 
+VeilContext *veil_test_load_context      (const char         *db_path);
 VeilProfile *veil_test_save_profile      (VeilStore          *store,
                                           VeilProfileBuilder *builder,
                                           gboolean            acknowledge);
