@@ -10,7 +10,7 @@
 
 /* bench/match: 1 000 000 random hashes, 1 000 images' eight dihedral needles at distance 31.
  * Baseline, measured in the same run: a naive scalar loop (per entry, per needle, four
- * popcounts with the compiler's default flags). Targets (issue 3): ≥ 2.5 G comparisons/s
+ * popcounts with the compiler's default flags). Targets: ≥ 2.5 G comparisons/s
  * on one core and ≥ 20 × the naive loop. Also: loading the list from a text file, and its
  * memory per entry.
  *

@@ -16,7 +16,7 @@
  *    hasher that decodes pays;
  *  - the reference structure: a plain port of the reference core (full-size buffers, column
  *    pass striding down the image), against Veil's streaming core on the same pixels.
- * Targets (issue 3): exact ≤ 1.8 × decode-only at 12 MP; hash only ≤ 50 ms at 12 MP on one
+ * Targets: exact ≤ 1.8 × decode-only at 12 MP; hash only ≤ 50 ms at 12 MP on one
  * thread; fast mode ≥ 3 × exact throughput at 12 MP.
  *
  *   bench-pdq [N_SMALL N_LARGE]     default 200 images of 1024 × 768 and 20 of 4000 × 3000 */

@@ -28,7 +28,7 @@ if [ ! -d "$oracle/node_modules/nsfwjs" ]; then
   (cd "$oracle" && npm ci --no-audit --no-fund --silent)
 fi
 
-model=$builddir/core/veil-nsfw.vmodel
+model=$builddir/core/classify/veil-nsfw.vmodel
 [ -f "$model" ] || { echo "classify-with-reference: build first (no $model)" >&2; exit 1; }
 
 NSFW_ORACLE_DIR=$PWD/$oracle VEIL_MODEL_PATH=$PWD/$model exec "$builddir/bench/bench-classify" "$@"

@@ -1,36 +1,46 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Umbrella header of libveil, the GTK-free core. */
+/* Umbrella header of libveil, the GTK-free core, by subsystem (see docs/architecture.md). */
 
 #include "veil-types.h"
 #include "veil-paths.h"
+#include "veil-help-resources.h"
+
+/* image/: decoding, PDQ, heatmap */
 #include "veil-image.h"
 #include "veil-pdq.h"
+#include "veil-heatmap.h"
+
+/* hash/: hash lists and their index */
 #include "veil-hash-list.h"
 #include "veil-hash-index.h"
-/* issue 4 */
+
+/* classify/: model, classifier, policy */
 #include "veil-model.h"
 #include "veil-classifier.h"
 #include "veil-classifier-result.h"
 #include "veil-classifier-policy.h"
 #include "veil-nsfw-classifier.h"
-#include "veil-heatmap.h"
-/* issue 5 */
+
+/* policy/: profiles, consent, guardian, verdicts, analyzer, reports */
 #include "veil-profile.h"
 #include "veil-consent.h"
-#include "veil-store.h"
 #include "veil-guardian.h"
-#include "veil-context.h"
-/* issue 7 */
-#include "veil-help-resources.h"
-#include "veil-report.h"
-#include "veil-watcher.h"
-#include "veil-analyzer-service.h"
-#include "veil-message-guard.h"
-#include "veil-autostart.h"
-/* issue 6 */
 #include "veil-verdict.h"
 #include "veil-analyzer.h"
+#include "veil-report.h"
+
+/* store/ */
+#include "veil-store.h"
 #include "veil-scan-store.h"
+
+/* guard/: watcher, library scanner, message guard */
+#include "veil-watcher.h"
 #include "veil-scanner.h"
+#include "veil-message-guard.h"
+
+/* service/: the Analyzer D-Bus API */
+#include "veil-analyzer-service.h"
+
+#include "veil-context.h"

@@ -8,13 +8,13 @@
 
 #include "veil-model-private.h"
 
-/* libFuzzer target for the classifier model loader (core/veil-model.c). Each input is parsed
+/* libFuzzer target for the classifier model loader (core/classify/veil-model.c). Each input is parsed
  * twice: as is (the digest check refuses almost everything, which is the point of it) and,
  * from a copy whose payload-size field is set to match the input's length, without the digest
  * check, so the fuzzer reaches the table, tensor and graph validation.
  *
  * Built with clang: core/meson.build adds `fuzz-model` (-fsanitize=fuzzer,address,undefined).
- *   ./build/core/fuzz-model -max_len=65536 CORPUS_DIR
+ *   ./build/core/classify/fuzz-model -max_len=65536 CORPUS_DIR
  * With any compiler it is also built as `fuzz-model-replay FILE…`, which runs the same
  * function once per file (for replaying crashes and for seeding a corpus). A good seed is the
  * first 40 kB of the real model file: the header and both tables. */

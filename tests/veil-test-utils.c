@@ -356,11 +356,9 @@ veil_test_tolerate_vips_warnings (const char *argv0)
 void
 veil_test_veilctl_init (VeilTestVeilctl *ctl)
 {
-  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
-
   memset (ctl, 0, sizeof *ctl);
   ctl->dir = veil_test_make_tmpdir ();
-  ctl->veilctl = g_build_filename (builddir != NULL ? builddir : VEIL_TEST_BUILDDIR, "..", "app", "veilctl", NULL);
+  ctl->veilctl = g_strdup (VEIL_TEST_VEILCTL);
   g_assert_true (g_file_test (ctl->veilctl, G_FILE_TEST_IS_EXECUTABLE));
 }
 

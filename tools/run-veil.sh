@@ -12,4 +12,4 @@ tools/setup-deps.sh
 
 [ -f build/build.ninja ] || meson setup build
 meson compile -C build
-exec meson devenv -C build ./app/veil "$@"
+exec meson devenv -C build ./app/veil/veil "$@"

@@ -13,7 +13,7 @@
 # global average pool, dense) and writes the weights exactly as shipped (uint8 with a
 # per-tensor scale and min). Standard library only, so the build needs nothing extra.
 #
-# File layout (little-endian; core/veil-model.c checks every field):
+# File layout (little-endian; core/classify/veil-model.c checks every field):
 #   header (160 bytes)   magic "VEILMODL", format version, header size, counts, input shape,
 #                        table offsets, weight blob offset and size, payload size, model name
 #                        and version, SHA-256 of the payload (everything after the header)

@@ -34,7 +34,7 @@ run (char       **out,
      const char  *first,
      ...)
 {
-  g_autofree char *veilctl = g_build_filename (VEIL_TEST_BUILDDIR, "..", "app", "veilctl", NULL);
+  g_autofree char *veilctl = g_strdup (VEIL_TEST_VEILCTL);
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "veil.h"
+#include "veil-autostart.h"
 #include "veil-test-utils.h"
 
 /* The background service end to end: the built `veil --gapplication-service` in its own
@@ -169,12 +170,11 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autofree char *data_dir = NULL;
   const char *folders[2] = { NULL, NULL };
   GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL, { 0 } };
-  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
 
   /* The service is a GTK application: tools/test-session.sh gives it an X server. */
   g_assert_nonnull (g_getenv ("DISPLAY"));
 
-  fixture->veil = g_build_filename (builddir != NULL ? builddir : VEIL_TEST_BUILDDIR, "..", "app", "veil", NULL);
+  fixture->veil = g_strdup (VEIL_TEST_VEIL);
   g_assert_true (g_file_test (fixture->veil, G_FILE_TEST_IS_EXECUTABLE));
   fixture->dir = veil_test_make_tmpdir ();
   /* A store of its own for each test; the service inherits the variable. */

@@ -40,7 +40,7 @@ fixture_teardown (CtlFixture    *fixture,
 #define run(fixture, input, out_stdout, out_stderr, ...) \
   veil_test_veilctl_run (&(fixture)->ctl, input, out_stdout, out_stderr, __VA_ARGS__)
 
-/* A profile made through the library (creating one with veilctl is tested in issue 5). */
+/* A profile made through the library (creating one with veilctl is tested by test-veilctl-profile). */
 static void
 make_profile (CtlFixture *fixture)
 {

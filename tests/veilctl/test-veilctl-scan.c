@@ -45,7 +45,7 @@ fixture_teardown (CtlFixture    *fixture,
   veil_test_veilctl_run (&(fixture)->ctl, input, out_stdout, NULL, __VA_ARGS__)
 
 /* A profile with folder checks on and acknowledged, made through the library (creating one
- * with veilctl is issue 5's command, tested there). */
+ * with veilctl is tested by test-veilctl-profile). */
 static void
 make_profile (CtlFixture *fixture)
 {

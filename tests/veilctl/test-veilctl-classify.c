@@ -12,7 +12,7 @@
 static char *
 veilctl_path (void)
 {
-  return g_build_filename (VEIL_TEST_BUILDDIR, "..", "app", "veilctl", NULL);
+  return g_strdup (VEIL_TEST_VEILCTL);
 }
 
 static int

@@ -18,26 +18,26 @@ typedef struct {
 
 static const VeilctlEntry commands[] = {
   { "version", veilctl_version, N_("Print Veil's version") },
-  /* issue 3: hash, match, list */
+  /* Hashing and hash lists */
   { "hash", veilctl_hash, N_("Print the PDQ hashes of image files") },
   { "match", veilctl_match, N_("Look image files up in PDQ hash lists") },
   { "list", veilctl_list, N_("Import, export or describe PDQ hash lists") },
-  /* issue 4: classify */
+  /* The classifier */
   { "classify", veilctl_classify, N_("Classify images with the on-device model") },
-  /* issue 5: guardian, profile, consent, audit, export, erase */
+  /* Guardian, profiles, consent, audit, export */
   { "guardian", veilctl_guardian, N_("Set or change the guardian PIN, or show its state") },
   { "profile", veilctl_profile, N_("Create, change, list, show and delete child profiles") },
   { "consent", veilctl_consent, N_("Acknowledge a protection as the child, or ask for a review") },
   { "audit", veilctl_audit, N_("Show what Veil and the guardian did for a profile") },
   { "export", veilctl_export, N_("Export profiles, consent records and the audit log") },
   { "erase", veilctl_erase, N_("Erase everything Veil stored, and the guardian PIN") },
-  /* issue 6: scan, alerts, scan-list */
+  /* Library scanning */
   { "scan", veilctl_scan, N_("Check a child's picture folders for matches and sensitive pictures") },
   { "alerts", veilctl_alerts, N_("Show a profile's alerts with their reasons, or act on one") },
   { "scan-list", veilctl_scan_list, N_("Hash lists and protected pictures used by folder checks") },
-  /* issue 7: report */
+  /* Reports */
   { "report", veilctl_report, N_("Report an image, or list, show and export reports") },
-  /* issue 7: watch, restore (message guarding) */
+  /* Message warnings */
   { "watch", veilctl_watch, N_("Warn about sensitive pictures arriving in a child's message folders") },
   { "restore", veilctl_restore, N_("Put a picture Veil hid back where it was") },
 };

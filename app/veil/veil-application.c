@@ -9,6 +9,7 @@
 #endif
 
 #include "veil-application.h"
+#include "veil-autostart.h"
 #include "veil-ui.h"
 
 struct _VeilApplication
@@ -19,7 +20,7 @@ struct _VeilApplication
   GSettings      *settings;
   VeilContext    *context;    /* handed to every window and widget */
   GCancellable   *cancellable;
-  VeilAnalyzerService *analyzer_service;  /* issue 7: the Analyzer1 D-Bus API, once registered */
+  VeilAnalyzerService *analyzer_service;  /* the Analyzer1 D-Bus API, once registered */
   VeilAnalyzer   *analyzer;   /* one model instance for the D-Bus API and the message guard */
   VeilMessageGuard *guard;    /* watches the linked profile's attachment folders */
   VeilScanStore  *guard_store; /* the guard's connection to the store */
@@ -46,7 +47,7 @@ context_loaded_cb (GObject      *source,
     g_debug ("Could not open Veil's store: %s", error->message);
 }
 
-/* --- Analyzer D-Bus service (issue 7) ------------------------------------------------------ */
+/* --- Analyzer D-Bus service ------------------------------------------------------------- */
 
 /* Loading and checking the model takes about 20 ms: once, when the application registers. */
 static VeilAnalyzer *
@@ -75,7 +76,7 @@ get_main_window (VeilApplication *self)
   return NULL;
 }
 
-/* --- Background service (issue 7) ---------------------------------------------------------
+/* --- Background service ----------------------------------------------------------------
  * Veil keeps running in the child's session only while a protection is active for the profile
  * linked to this account: it then holds the application, starts at login (XDG autostart, or
  * the Background portal inside Flatpak) and, for message warnings, watches the attachment

@@ -1773,7 +1773,7 @@ veil_store_count_alerts (VeilStore  *self,
   return n;
 }
 
-/* --- Reports (issue 7) ---------------------------------------------------------------------- */
+/* --- Reports -------------------------------------------------------------------------------- */
 
 /* The detail of a report's audit entry: its number and where the image came from, never the
  * reporter's words, the file name or anything of the image. */

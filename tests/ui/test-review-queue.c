@@ -10,7 +10,7 @@
 #include "veil-test-keyring.h"
 #include "veil-test-utils.h"
 
-/* The guardian's review queue with what issue 7 adds, on a real store and keyring: message
+/* The guardian's review queue with message alerts, reports and help requests, on a real store and keyring: message
  * warnings the guardian was told about shown with the library alerts (private ones never),
  * and the child's reports and help requests listed next to them, each opening the full
  * report, which exports without the picture and can be deleted. */

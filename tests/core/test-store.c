@@ -946,7 +946,7 @@ test_store_tampered (StoreFixture  *fixture,
   g_assert_cmpint (veil_profile_get_integrity (profiles->pdata[0]), ==, VEIL_PROFILE_INTEGRITY_TAMPERED);
 }
 
-/* --- Reports (issue 7) --- */
+/* --- Reports --- */
 
 static VeilReport *
 make_report (const char *words,

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "veil.h"
+#include "veil-autostart.h"
 #include "veil-test-utils.h"
 
 #define APP_ID "io.github.veilapp.Veil"

@@ -970,7 +970,7 @@ test_veilctl (GuardFixture  *fixture,
               gconstpointer  data)
 {
   g_autoptr(VeilProfile) profile = save_profile (fixture, "Mia", VEIL_AGE_BAND_UNDER_13, TRUE, FALSE, TRUE);
-  g_autofree char *veilctl = g_build_filename (VEIL_TEST_BUILDDIR, "..", "app", "veilctl", NULL);
+  g_autofree char *veilctl = g_strdup (VEIL_TEST_VEILCTL);
   g_autofree char *listed = write_picture (fixture->staging, "listed.png", 77, FALSE);
   g_autoptr(GBytes) original = read_bytes (listed);
   g_autofree char *arrived = g_build_filename (fixture->downloads, "forwarded.png", NULL);

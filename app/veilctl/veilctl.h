@@ -18,29 +18,29 @@ typedef enum {
 typedef int (*VeilctlCommand) (int argc, char **argv);
 
 int veilctl_version (int argc, char **argv);
-/* issue 3 */
+/* Hashing and hash lists */
 int veilctl_hash (int argc, char **argv);
 int veilctl_match (int argc, char **argv);
 int veilctl_list (int argc, char **argv);
-/* issue 4 */
+/* The classifier */
 int veilctl_classify (int argc, char **argv);
-/* issue 5 */
+/* Guardian, profiles, consent, audit, export */
 int veilctl_guardian (int argc, char **argv);
 int veilctl_profile  (int argc, char **argv);
 int veilctl_consent  (int argc, char **argv);
 int veilctl_audit    (int argc, char **argv);
 int veilctl_export   (int argc, char **argv);
 int veilctl_erase    (int argc, char **argv);
-/* issue 6 */
+/* Library scanning */
 int veilctl_scan      (int argc, char **argv);
 int veilctl_alerts    (int argc, char **argv);
 int veilctl_scan_list (int argc, char **argv);
-/* issue 7 */
+/* Reports */
 int veilctl_report    (int argc, char **argv);
-/* issue 7: message guarding */
+/* Message warnings */
 int veilctl_watch     (int argc, char **argv);
 int veilctl_restore   (int argc, char **argv);
-/* issue 5: helpers shared by the guardian, profile, consent, audit, export and erase
+/* Helpers shared by the guardian, profile, consent, audit, export and erase
  * commands (in veilctl-guardian.c) */
 typedef struct _VeilGuardian VeilGuardian;
 VeilGuardian *veilctl_open_guardian     (gboolean       need_keyring,

@@ -53,7 +53,7 @@ typedef struct {
   guint   text_version;
 } VeilConsentRecord;
 
-/* A report kept in the store (issue 7): the row's identity around the immutable report. */
+/* A report kept in the store: the row's identity around the immutable report. */
 typedef struct {
   gint64      id;
   gint64      profile_id;
