@@ -123,7 +123,6 @@ main (int    argc,
   g_autoptr(VeilNsfwClassifier) classifier = NULL;
   g_autoptr(VeilAnalyzer) analyzer = NULL;
   g_autoptr(VeilStore) store = NULL;
-  g_autoptr(VeilScanStore) scan_store = NULL;
   g_autoptr(VeilProfileBuilder) builder = NULL;
   g_autoptr(VeilProfile) draft = NULL;
   g_autoptr(VeilProfile) profile = NULL;
@@ -200,8 +199,7 @@ main (int    argc,
   data_dir = veil_paths_get_data_dir ();
   db = veil_paths_get_database_path ();
   if (!veil_paths_ensure_private_dir (data_dir, &error) ||
-      (store = veil_store_new (db, NULL, &error)) == NULL ||
-      (scan_store = veil_scan_store_new (store, &error)) == NULL)
+      (store = veil_store_new (db, NULL, &error)) == NULL)
     g_error ("%s", error->message);
   folders[0] = downloads;
   builder = veil_profile_builder_new ("Bench");
@@ -214,8 +212,8 @@ main (int    argc,
       (profile = veil_store_save_profile (store, draft, VEIL_ACTOR_GUARDIAN, &error)) == NULL ||
       !veil_store_acknowledge (store, profile, VEIL_PROTECTION_MESSAGE_WARNINGS,
                                veil_protection_get_text_version (VEIL_PROTECTION_MESSAGE_WARNINGS), &error) ||
-      !veil_scan_store_import_hash_list (scan_store, veil_profile_get_id (profile), list, "bench", &error) ||
-      !veil_scan_store_load_analyzer (scan_store, analyzer, veil_profile_get_id (profile), &error))
+      !veil_store_import_hash_list (store, veil_profile_get_id (profile), list, "bench", &error) ||
+      !veil_analyzer_load_lists (analyzer, store, veil_profile_get_id (profile), &error))
     g_error ("%s", error->message);
 
   /* Baseline: the analysis itself, in this process, on the same files. */

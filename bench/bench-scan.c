@@ -219,7 +219,6 @@ main (int    argc,
   g_autoptr(VeilNsfwClassifier) classifier = NULL;
   g_autoptr(VeilAnalyzer) analyzer = NULL;
   g_autoptr(VeilStore) store = NULL;
-  g_autoptr(VeilScanStore) scan_store = NULL;
   g_autoptr(VeilProfile) profile = NULL;
   g_autoptr(VeilScanner) scanner = NULL;
   g_autoptr(VeilScanner) many_scanner = NULL;
@@ -266,10 +265,8 @@ main (int    argc,
 
   store = veil_store_new (db, NULL, &error);
   g_assert_no_error (error);
-  scan_store = veil_scan_store_new (store, &error);
-  g_assert_no_error (error);
   profile = make_profile (store, library);
-  scanner = veil_scanner_new (analyzer, scan_store, profile);
+  scanner = veil_scanner_new (analyzer, store, profile);
   veil_scanner_set_n_workers (scanner, n_cores);
 
   /* Peak RSS of the scan alone, not of the baselines before it. */
@@ -313,7 +310,7 @@ main (int    argc,
     g_autoptr(VeilScanSummary) again = NULL;
     gint64 start;
 
-    many_scanner = veil_scanner_new (analyzer, scan_store, profile);
+    many_scanner = veil_scanner_new (analyzer, store, profile);
     veil_scanner_set_n_workers (many_scanner, n_cores);
     start = g_get_monotonic_time ();
     first = veil_scanner_scan_sync (many_scanner, folders, NULL, &scan_error);

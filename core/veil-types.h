@@ -29,7 +29,6 @@ typedef struct _VeilContext VeilContext;
 
 /* policy/ (analyzer), guard/ (scanner) */
 typedef struct _VeilAnalyzer VeilAnalyzer;
-typedef struct _VeilScanStore VeilScanStore;
 typedef struct _VeilScanner VeilScanner;
 
 /* service/ and guard/ */

@@ -33,7 +33,6 @@
 
 /* store/ */
 #include "veil-store.h"
-#include "veil-scan-store.h"
 
 /* guard/: watcher, library scanner, message guard */
 #include "veil-watcher.h"

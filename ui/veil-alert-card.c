@@ -22,7 +22,7 @@ struct _VeilAlertCard
   VeilAlert       *alert;
 
   /* owned */
-  VeilScanStore   *scan_store;
+  VeilStore       *store;
   GCancellable    *cancellable;
   gboolean         revealed;
 
@@ -61,21 +61,18 @@ toast (VeilAlertCard *self,
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
 }
 
-static VeilScanStore *
-ensure_scan_store (VeilAlertCard *self)
+static VeilStore *
+ensure_store (VeilAlertCard *self)
 {
-  g_autoptr(GError) error = NULL;
   VeilStore *store;
 
-  if (self->scan_store != NULL)
-    return self->scan_store;
+  if (self->store != NULL)
+    return self->store;
   store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
   if (store == NULL)
     return NULL;
-  self->scan_store = veil_scan_store_new (store, &error);
-  if (self->scan_store == NULL)
-    toast (self, error->message);
-  return self->scan_store;
+  self->store = g_object_ref (store);
+  return self->store;
 }
 
 /* Guardian-only actions need the guardian area unlocked (the PIN). */
@@ -207,10 +204,10 @@ update (VeilAlertCard *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.restore",
                                  self->context != NULL && self->alert->hidden_path != NULL);
 
-  if (!self->revealed && ensure_scan_store (self) != NULL)
+  if (!self->revealed && ensure_store (self) != NULL)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) png = veil_scan_store_get_thumbnail (self->scan_store, self->alert->id, &error);
+      g_autoptr(GBytes) png = veil_store_get_thumbnail (self->store, self->alert->id, &error);
       g_autoptr(GdkTexture) preview = png != NULL ? render_preview (self, png) : NULL;
 
       gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (preview));
@@ -235,9 +232,9 @@ dismiss_action (GtkWidget  *widget,
   VeilAlertCard *self = VEIL_ALERT_CARD (widget);
   g_autoptr(GError) error = NULL;
 
-  if (!check_unlocked (self) || ensure_scan_store (self) == NULL)
+  if (!check_unlocked (self) || ensure_store (self) == NULL)
     return;
-  if (!veil_scan_store_dismiss_alert (self->scan_store, self->alert->id, &error))
+  if (!veil_store_dismiss_alert (self->store, self->alert->id, &error))
     toast (self, error->message);
   else
     set_state (self, VEIL_ALERT_STATE_DISMISSED);
@@ -251,10 +248,10 @@ wrong_action (GtkWidget  *widget,
   VeilAlertCard *self = VEIL_ALERT_CARD (widget);
   g_autoptr(GError) error = NULL;
 
-  if (!check_unlocked (self) || ensure_scan_store (self) == NULL)
+  if (!check_unlocked (self) || ensure_store (self) == NULL)
     return;
   /* Scans load the exception list from the store, so no analyzer needs telling here. */
-  if (!veil_scan_store_mark_wrong (self->scan_store, self->alert->id, NULL, &error))
+  if (!veil_store_mark_wrong (self->store, self->alert->id, &error))
     toast (self, error->message);
   else
     set_state (self, VEIL_ALERT_STATE_WRONG);
@@ -268,7 +265,7 @@ restore_picture (VeilAlertCard *self)
   g_autofree char *path = NULL;
   g_autofree char *message = NULL;
 
-  if (!veil_message_guard_restore (self->scan_store, self->alert->id, &path, &error))
+  if (!veil_message_guard_restore (self->store, self->alert->id, &path, &error))
     {
       toast (self, error->message);
       return FALSE;
@@ -289,7 +286,7 @@ restore_action (GtkWidget  *widget,
 {
   VeilAlertCard *self = VEIL_ALERT_CARD (widget);
 
-  if (!check_unlocked (self) || ensure_scan_store (self) == NULL || self->alert->hidden_path == NULL)
+  if (!check_unlocked (self) || ensure_store (self) == NULL || self->alert->hidden_path == NULL)
     return;
   if (restore_picture (self))
     {
@@ -306,12 +303,12 @@ delete_action (GtkWidget  *widget,
   VeilAlertCard *self = VEIL_ALERT_CARD (widget);
   g_autoptr(GError) error = NULL;
 
-  if (!check_unlocked (self) || ensure_scan_store (self) == NULL)
+  if (!check_unlocked (self) || ensure_store (self) == NULL)
     return;
   /* The alert goes, the child's picture never does: a hidden one is put back first. */
   if (self->alert->hidden_path != NULL && !restore_picture (self))
     return;
-  if (!veil_scan_store_delete_alert (self->scan_store, self->alert->id, &error))
+  if (!veil_store_delete_alert (self->store, self->alert->id, &error))
     toast (self, error->message);
   else
     {
@@ -406,7 +403,7 @@ veil_alert_card_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_ALERT_CARD);
-  g_clear_object (&self->scan_store);
+  g_clear_object (&self->store);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (veil_alert_card_parent_class)->dispose (object);

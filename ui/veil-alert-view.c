@@ -24,7 +24,7 @@ struct _VeilAlertView
   gint64                alert_id;
 
   /* owned */
-  VeilScanStore        *scan_store;
+  VeilStore            *store;
   VeilAlert            *alert;
   GCancellable         *cancellable;
   VeilAlertViewPicture  picture_kind;
@@ -273,8 +273,8 @@ show_stored_thumbnail (VeilAlertView *self)
   g_autoptr(GBytes) png = NULL;
   g_autoptr(GdkTexture) texture = NULL;
 
-  if (self->scan_store != NULL)
-    png = veil_scan_store_get_thumbnail (self->scan_store, self->alert->id, NULL);
+  if (self->store != NULL)
+    png = veil_store_get_thumbnail (self->store, self->alert->id, NULL);
   if (png != NULL)
     texture = gdk_texture_new_from_bytes (png, NULL);
 
@@ -343,9 +343,8 @@ load_alert (VeilAlertView *self)
       return;
     }
 
-  self->scan_store = veil_scan_store_new (store, &error);
-  if (self->scan_store != NULL)
-    self->alert = veil_scan_store_get_alert (self->scan_store, self->alert_id, &error);
+  g_set_object (&self->store, store);
+  self->alert = veil_store_get_alert (self->store, self->alert_id, &error);
   if (self->alert == NULL)
     {
       show_problem (self, _("This Warning Is Gone"), error->message);
@@ -990,7 +989,7 @@ veil_alert_view_dispose (GObject *object)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_ALERT_VIEW);
-  g_clear_object (&self->scan_store);
+  g_clear_object (&self->store);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (veil_alert_view_parent_class)->dispose (object);

@@ -21,7 +21,7 @@ struct _VeilHashLists
   VeilProfile         *profile;
 
   /* owned */
-  VeilScanStore       *scan_store;
+  VeilStore           *store;
   GCancellable        *cancellable;   /* cancelled in dispose */
   GPtrArray           *rows;
   GtkNativeDialog     *chooser;
@@ -51,7 +51,7 @@ static guint signals[N_SIGNALS];
 
 /* What the import thread needs; it owns all of it. */
 typedef struct {
-  VeilScanStore *scan_store;
+  VeilStore     *store;
   char          *path;
   char          *source;
   gint64         profile_id;
@@ -60,7 +60,7 @@ typedef struct {
 static void
 import_data_free (ImportData *data)
 {
-  g_clear_object (&data->scan_store);
+  g_clear_object (&data->store);
   g_free (data->path);
   g_free (data->source);
   g_free (data);
@@ -97,19 +97,16 @@ tell (VeilHashLists *self,
 }
 
 static gboolean
-ensure_scan_store (VeilHashLists *self)
+ensure_store (VeilHashLists *self)
 {
   VeilStore *store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (self->scan_store != NULL)
+  if (self->store != NULL)
     return TRUE;
   if (store == NULL || self->profile == NULL)
     return FALSE;
-  self->scan_store = veil_scan_store_new (store, &error);
-  if (self->scan_store == NULL)
-    tell (self, error->message, TRUE);
-  return self->scan_store != NULL;
+  self->store = g_object_ref (store);
+  return TRUE;
 }
 
 static gboolean
@@ -150,9 +147,9 @@ fill (VeilHashLists *self)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (self->rows, i));
   g_ptr_array_set_size (self->rows, 0);
 
-  if (!ensure_scan_store (self))
+  if (!ensure_store (self))
     return;
-  lists = veil_scan_store_list_hash_lists (self->scan_store, veil_profile_get_id (self->profile), &error);
+  lists = veil_store_list_hash_lists (self->store, veil_profile_get_id (self->profile), &error);
   if (lists == NULL)
     {
       tell (self, error->message, TRUE);
@@ -225,7 +222,7 @@ import_thread (GTask        *task,
 
   list = veil_hash_list_load_file (data->path, VEIL_HASH_LIST_FORMAT_AUTO, cancellable, &error);
   if (list == NULL ||
-      !veil_scan_store_import_hash_list (data->scan_store, data->profile_id, list, data->source, &error))
+      !veil_store_import_hash_list (data->store, data->profile_id, list, data->source, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -333,7 +330,7 @@ veil_hash_lists_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_HASH_LISTS);
-  g_clear_object (&self->scan_store);
+  g_clear_object (&self->store);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (veil_hash_lists_parent_class)->dispose (object);
@@ -466,11 +463,11 @@ veil_hash_lists_import_file (VeilHashLists *self,
   g_return_if_fail (VEIL_IS_HASH_LISTS (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  if (!guardian_unlocked (self) || !ensure_scan_store (self))
+  if (!guardian_unlocked (self) || !ensure_store (self))
     return;
 
   data = g_new0 (ImportData, 1);
-  data->scan_store = g_object_ref (self->scan_store);
+  data->store = g_object_ref (self->store);
   data->path = g_file_get_path (file);
   data->source = g_file_get_basename (file);
   data->profile_id = all_profiles ? 0 : veil_profile_get_id (self->profile);
@@ -505,9 +502,9 @@ veil_hash_lists_remove (VeilHashLists *self,
 
   g_return_val_if_fail (VEIL_IS_HASH_LISTS (self), FALSE);
 
-  if (!guardian_unlocked (self) || !ensure_scan_store (self))
+  if (!guardian_unlocked (self) || !ensure_store (self))
     return FALSE;
-  if (!veil_scan_store_remove_hash_list (self->scan_store, list_id, &error))
+  if (!veil_store_remove_hash_list (self->store, list_id, &error))
     {
       tell (self, error->message, TRUE);
       fill (self);

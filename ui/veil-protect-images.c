@@ -21,7 +21,7 @@ struct _VeilProtectImages
   VeilProfile         *profile;
 
   /* owned */
-  VeilScanStore       *scan_store;
+  VeilStore           *store;
   GCancellable        *cancellable;   /* cancelled in dispose */
   GPtrArray           *images;        /* VeilProtectedImage, as shown */
   GPtrArray           *image_rows;
@@ -57,7 +57,7 @@ static const char * const link_ids[] = { "take-it-down", "stopncii" };
 
 /* Owned by the thread that adds pictures; read back once the task returns. */
 typedef struct {
-  VeilScanStore *scan_store;
+  VeilStore     *store;
   gint64         profile_id;
   GPtrArray     *paths;       /* char * */
   guint          n_added;
@@ -67,7 +67,7 @@ typedef struct {
 static void
 add_data_free (AddData *data)
 {
-  g_clear_object (&data->scan_store);
+  g_clear_object (&data->store);
   g_clear_pointer (&data->paths, g_ptr_array_unref);
   g_free (data->problem);
   g_free (data);
@@ -83,19 +83,16 @@ toast (VeilProtectImages *self,
 }
 
 static gboolean
-ensure_scan_store (VeilProtectImages *self)
+ensure_store (VeilProtectImages *self)
 {
   VeilStore *store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (self->scan_store != NULL)
+  if (self->store != NULL)
     return TRUE;
   if (store == NULL || self->profile == NULL)
     return FALSE;
-  self->scan_store = veil_scan_store_new (store, &error);
-  if (self->scan_store == NULL)
-    toast (self, error->message);
-  return self->scan_store != NULL;
+  self->store = g_object_ref (store);
+  return TRUE;
 }
 
 static char *
@@ -137,8 +134,8 @@ fill (VeilProtectImages *self)
   g_ptr_array_set_size (self->image_rows, 0);
   g_ptr_array_set_size (self->images, 0);
 
-  if (ensure_scan_store (self))
-    images = veil_scan_store_list_protected_images (self->scan_store, veil_profile_get_id (self->profile), &error);
+  if (ensure_store (self))
+    images = veil_store_list_protected_images (self->store, veil_profile_get_id (self->profile), &error);
   if (error != NULL)
     toast (self, error->message);
 
@@ -275,7 +272,7 @@ add_thread (GTask        *task,
       const char *path = g_ptr_array_index (data->paths, i);
       g_autoptr(GError) error = NULL;
 
-      if (veil_scan_store_protect_image (data->scan_store, data->profile_id, path, NULL, cancellable, &error))
+      if (veil_store_protect_image (data->store, data->profile_id, path, NULL, cancellable, &error))
         {
           data->n_added++;
         }
@@ -432,7 +429,7 @@ veil_protect_images_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_PROTECT_IMAGES);
-  g_clear_object (&self->scan_store);
+  g_clear_object (&self->store);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (veil_protect_images_parent_class)->dispose (object);
@@ -588,11 +585,11 @@ veil_protect_images_add_files (VeilProtectImages *self,
   g_return_if_fail (VEIL_IS_PROTECT_IMAGES (self));
   g_return_if_fail (files != NULL);
 
-  if (!ensure_scan_store (self))
+  if (!ensure_store (self))
     return;
 
   data = g_new0 (AddData, 1);
-  data->scan_store = g_object_ref (self->scan_store);
+  data->store = g_object_ref (self->store);
   data->profile_id = veil_profile_get_id (self->profile);
   data->paths = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < files->len; i++)
@@ -627,9 +624,9 @@ veil_protect_images_remove (VeilProtectImages *self,
   g_return_val_if_fail (VEIL_IS_PROTECT_IMAGES (self), FALSE);
   g_return_val_if_fail (md5 != NULL, FALSE);
 
-  if (!ensure_scan_store (self))
+  if (!ensure_store (self))
     return FALSE;
-  ok = veil_scan_store_unprotect_image (self->scan_store, veil_profile_get_id (self->profile), md5, &error);
+  ok = veil_store_unprotect_image (self->store, veil_profile_get_id (self->profile), md5, &error);
   if (!ok)
     toast (self, error->message);
   fill (self);

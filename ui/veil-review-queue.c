@@ -27,7 +27,7 @@ struct _VeilReviewQueue
   VeilProfile     *profile;
 
   /* owned */
-  VeilScanStore   *scan_store;
+  VeilStore       *store;
   GPtrArray       *alerts;       /* of VeilAlert, those in the grid */
   GPtrArray       *reports;      /* of VeilReportEntry, those in the list */
   VeilReportEntry *open_report;  /* nullable: the report shown */
@@ -59,7 +59,7 @@ static GtkWidget *
 make_tile (VeilReviewQueue *self,
            VeilAlert       *alert)
 {
-  g_autoptr(GBytes) png = veil_scan_store_get_thumbnail (self->scan_store, alert->id, NULL);
+  g_autoptr(GBytes) png = veil_store_get_thumbnail (self->store, alert->id, NULL);
   g_autoptr(GdkTexture) texture = png != NULL ? gdk_texture_new_from_bytes (png, NULL) : NULL;
   g_autofree char *name = g_path_get_basename (alert->path);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
@@ -382,7 +382,7 @@ veil_review_queue_dispose (GObject *object)
   self->report_status = NULL;
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_REVIEW_QUEUE);
-  g_clear_object (&self->scan_store);
+  g_clear_object (&self->store);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (veil_review_queue_parent_class)->dispose (object);
@@ -525,9 +525,9 @@ veil_review_queue_reload (VeilReviewQueue *self)
       return;
     }
 
-  if (self->scan_store == NULL)
-    self->scan_store = veil_scan_store_new (veil_context_get_store (self->context), &error);
-  all = self->scan_store != NULL ? veil_scan_store_list_alerts (self->scan_store, veil_profile_get_id (self->profile), &error) : NULL;
+  if (self->store == NULL)
+    self->store = g_object_ref (veil_context_get_store (self->context));
+  all = veil_store_list_alerts (self->store, veil_profile_get_id (self->profile), &error);
   if (all == NULL)
     {
       adw_status_page_set_description (self->empty_page, error->message);
@@ -551,7 +551,7 @@ veil_review_queue_reload (VeilReviewQueue *self)
   /* Message warnings reach the guardian only when the profile's rule told the guardian:
    * private ones belong to the child alone. */
   g_clear_pointer (&all, g_ptr_array_unref);
-  all = veil_scan_store_list_message_alerts (self->scan_store, veil_profile_get_id (self->profile), NULL);
+  all = veil_store_list_message_alerts (self->store, veil_profile_get_id (self->profile), NULL);
   for (guint i = 0; all != NULL && i < all->len; i++)
     {
       VeilAlert *alert = g_ptr_array_index (all, i);
@@ -570,7 +570,7 @@ veil_review_queue_reload (VeilReviewQueue *self)
     gtk_list_box_append (self->reports_list, make_report_row (g_ptr_array_index (self->reports, i)));
   gtk_widget_set_visible (GTK_WIDGET (self->reports_group), self->reports->len > 0);
 
-  held = veil_scan_store_count_alerts (self->scan_store, veil_profile_get_id (self->profile), VEIL_ALERT_STATE_HELD);
+  held = veil_store_count_alerts_in_state (self->store, veil_profile_get_id (self->profile), VEIL_ALERT_STATE_HELD);
   if (held > 0)
     {
       /* Translators: %u alerts are held; %u is the profile's match threshold */

@@ -24,7 +24,7 @@ struct _VeilScanPage
   VeilAnalyzer        *analyzer;       /* nullable: loaded with the model on first scan */
 
   /* owned */
-  VeilScanStore       *scan_store;
+  VeilStore           *store;
   VeilScanner         *scanner;        /* while a scan runs */
   GCancellable        *cancellable;    /* the page's; cancelled in dispose */
   GCancellable        *scan_cancellable;
@@ -142,18 +142,14 @@ show_summary (VeilScanPage *self,
 }
 
 static gboolean
-ensure_scan_store (VeilScanPage *self)
+ensure_store (VeilScanPage *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (self->scan_store != NULL)
+  if (self->store != NULL)
     return TRUE;
   if (self->context == NULL || veil_context_get_store (self->context) == NULL)
     return FALSE;
-  self->scan_store = veil_scan_store_new (veil_context_get_store (self->context), &error);
-  if (self->scan_store == NULL)
-    toast (self, error->message);
-  return self->scan_store != NULL;
+  self->store = g_object_ref (veil_context_get_store (self->context));
+  return TRUE;
 }
 
 static void
@@ -214,9 +210,9 @@ start_scan (VeilScanPage *self)
 {
   g_assert (self->analyzer != NULL);
 
-  if (!ensure_scan_store (self))
+  if (!ensure_store (self))
     return;
-  self->scanner = veil_scanner_new (self->analyzer, self->scan_store, self->profile);
+  self->scanner = veil_scanner_new (self->analyzer, self->store, self->profile);
   self->scan_cancellable = g_cancellable_new ();
   g_signal_connect_object (self->scanner, "progress", G_CALLBACK (progress_cb), self, 0);
   update_actions (self);
@@ -405,9 +401,9 @@ veil_scan_page_constructed (GObject *object)
   if (self->context != NULL && self->profile != NULL)
     adw_preferences_page_add (self->preferences_page,
                               ADW_PREFERENCES_GROUP (veil_hash_lists_new (self->context, self->profile)));
-  if (self->profile != NULL && ensure_scan_store (self))
+  if (self->profile != NULL && ensure_store (self))
     {
-      g_autofree char *last = veil_scan_store_get_last_summary (self->scan_store, veil_profile_get_id (self->profile));
+      g_autofree char *last = veil_store_get_last_summary (self->store, veil_profile_get_id (self->profile));
       show_summary (self, last);
     }
 }
@@ -425,7 +421,7 @@ veil_scan_page_dispose (GObject *object)
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_SCAN_PAGE);
   g_clear_object (&self->scanner);
-  g_clear_object (&self->scan_store);
+  g_clear_object (&self->store);
   g_clear_object (&self->analyzer);
   g_clear_object (&self->context);
 

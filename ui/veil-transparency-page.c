@@ -99,13 +99,10 @@ add_held_count (VeilTransparencyPage *self,
                 VeilStore            *store,
                 VeilProfile          *profile)
 {
-  g_autoptr(VeilScanStore) scans = veil_scan_store_new (store, NULL);
   g_autofree char *title = NULL;
   guint held;
 
-  if (scans == NULL)
-    return;
-  held = veil_scan_store_count_alerts (scans, veil_profile_get_id (profile), VEIL_ALERT_STATE_HELD);
+  held = veil_store_count_alerts_in_state (store, veil_profile_get_id (profile), VEIL_ALERT_STATE_HELD);
   if (held == 0)
     return;
 
@@ -138,15 +135,13 @@ add_warned_pictures (VeilTransparencyPage *self,
                      VeilStore            *store,
                      VeilProfile          *profile)
 {
-  g_autoptr(VeilScanStore) scans = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->warned_group), FALSE);
   if (!is_linked_profile (self, profile) ||
       !veil_profile_get_protection_enabled (profile, VEIL_PROTECTION_MESSAGE_WARNINGS))
     return;
-  scans = veil_scan_store_new (store, NULL);
-  alerts = scans != NULL ? veil_scan_store_list_message_alerts (scans, veil_profile_get_id (profile), NULL) : NULL;
+  alerts = veil_store_list_message_alerts (store, veil_profile_get_id (profile), NULL);
   if (alerts == NULL)
     return;
 

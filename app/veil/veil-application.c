@@ -23,7 +23,7 @@ struct _VeilApplication
   VeilAnalyzerService *analyzer_service;  /* the Analyzer1 D-Bus API, once registered */
   VeilAnalyzer   *analyzer;   /* one model instance for the D-Bus API and the message guard */
   VeilMessageGuard *guard;    /* watches the linked profile's attachment folders */
-  VeilScanStore  *guard_store; /* the guard's connection to the store */
+  VeilStore      *guard_store; /* the store the guard writes to */
   gboolean        held;       /* kept running because a protection is active */
   gboolean        autostart;  /* what was last asked of autostart */
   gboolean        autostart_asked; /* asked at all since start (the portal keeps no file to look at) */
@@ -174,7 +174,7 @@ trim_memory_cb (gpointer user_data)
   if (self->analyzer != NULL && VEIL_IS_NSFW_CLASSIFIER (veil_analyzer_get_classifier (self->analyzer)))
     veil_nsfw_classifier_release_memory (VEIL_NSFW_CLASSIFIER (veil_analyzer_get_classifier (self->analyzer)));
   if (self->guard_store != NULL)
-    veil_scan_store_release_memory (self->guard_store);
+    veil_store_release_memory (self->guard_store);
   if (self->context != NULL && veil_context_get_store (self->context) != NULL)
     veil_store_release_memory (veil_context_get_store (self->context));
   /* Worker threads left waiting for more work keep their stacks: let them go. */
@@ -208,17 +208,15 @@ ensure_guard (VeilApplication *self)
 {
   if (self->guard == NULL)
     {
-      g_autoptr(GError) error = NULL;
       VeilStore *store = veil_context_get_store (self->context);
-      g_autoptr(VeilScanStore) scan_store = store != NULL ? veil_scan_store_new (store, &error) : NULL;
 
-      if (scan_store == NULL)
+      if (store == NULL)
         {
-          g_message ("Cannot watch for pictures: %s", error != NULL ? error->message : "no store");
+          g_message ("Cannot watch for pictures: no store");
           return NULL;
         }
-      self->guard = veil_message_guard_new (scan_store, self->analyzer);
-      self->guard_store = g_object_ref (scan_store);
+      self->guard = veil_message_guard_new (store, self->analyzer);
+      self->guard_store = g_object_ref (store);
       g_signal_connect_object (self->guard, "warned", G_CALLBACK (warned_cb), self, 0);
       g_signal_connect_object (self->guard, "failed", G_CALLBACK (failed_cb), self, 0);
       g_signal_connect_object (self->guard, "analyzed", G_CALLBACK (schedule_trim), self, G_CONNECT_SWAPPED);

@@ -149,7 +149,6 @@ open_analyzer (VeilStore   *store,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new_with_default_model (2, &error);
-  g_autoptr(VeilScanStore) scan_store = NULL;
 
   if (analyzer == NULL)
     {
@@ -160,9 +159,7 @@ open_analyzer (VeilStore   *store,
     }
 
   /* The profile's hash lists, as its folder checks use them. */
-  scan_store = veil_scan_store_new (store, &error);
-  if (scan_store == NULL ||
-      !veil_scan_store_load_analyzer (scan_store, analyzer, veil_profile_get_id (profile), &error))
+  if (!veil_analyzer_load_lists (analyzer, store, veil_profile_get_id (profile), &error))
     fprintf (stderr, _("veilctl: warning: %s\n"), error->message);
 
   return g_steal_pointer (&analyzer);

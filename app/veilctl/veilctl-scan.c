@@ -165,7 +165,6 @@ veilctl_scan (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("PROFILE [FOLDER…] — check a child's picture folders"));
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilStore) store = NULL;
-  g_autoptr(VeilScanStore) scan_store = NULL;
   g_autoptr(VeilProfile) profile = NULL;
   g_autoptr(VeilAnalyzer) analyzer = NULL;
   g_autoptr(VeilScanner) scanner = NULL;
@@ -191,9 +190,6 @@ veilctl_scan (int    argc,
   profile = veil_store_lookup_profile (store, argv[1], &error);
   if (profile == NULL)
     return veilctl_report_error (error);
-  scan_store = veil_scan_store_new (store, &error);
-  if (scan_store == NULL)
-    return veilctl_report_error (error);
   for (int i = 2; i < argc; i++)
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[i]);
@@ -202,7 +198,7 @@ veilctl_scan (int    argc,
   g_ptr_array_add (folders, NULL);
 
   analyzer = open_analyzer ();
-  scanner = veil_scanner_new (analyzer, scan_store, profile);
+  scanner = veil_scanner_new (analyzer, store, profile);
   if (opt_workers > 0)
     veil_scanner_set_n_workers (scanner, (guint) opt_workers);
 
@@ -373,9 +369,9 @@ veilctl_alerts (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("PROFILE — the alerts of a child's folder checks"));
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilGuardian) guardian = NULL;
-  g_autoptr(VeilScanStore) scan_store = NULL;
   g_autoptr(VeilProfile) profile = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
+  VeilStore *store;
   int status;
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -396,16 +392,13 @@ veilctl_alerts (int    argc,
   profile = veil_store_lookup_profile (veil_guardian_get_store (guardian), argv[1], &error);
   if (profile == NULL)
     return veilctl_report_error (error);
-  scan_store = veil_scan_store_new (veil_guardian_get_store (guardian), &error);
-  if (scan_store == NULL)
+  store = veil_guardian_get_store (guardian);
+  if ((opt_dismiss > 0 && !veil_store_dismiss_alert (store, opt_dismiss, &error)) ||
+      (opt_wrong > 0 && !veil_store_mark_wrong (store, opt_wrong, &error)) ||
+      (opt_delete > 0 && !veil_store_delete_alert (store, opt_delete, &error)))
     return veilctl_report_error (error);
 
-  if ((opt_dismiss > 0 && !veil_scan_store_dismiss_alert (scan_store, opt_dismiss, &error)) ||
-      (opt_wrong > 0 && !veil_scan_store_mark_wrong (scan_store, opt_wrong, NULL, &error)) ||
-      (opt_delete > 0 && !veil_scan_store_delete_alert (scan_store, opt_delete, &error)))
-    return veilctl_report_error (error);
-
-  alerts = veil_scan_store_list_alerts (scan_store, veil_profile_get_id (profile), &error);
+  alerts = veil_store_list_alerts (store, veil_profile_get_id (profile), &error);
   if (alerts == NULL)
     return veilctl_report_error (error);
   if (opt_json)
@@ -432,7 +425,6 @@ scan_list_import (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("[PROFILE] FILE — use a hash list in folder checks"));
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilGuardian) guardian = NULL;
-  g_autoptr(VeilScanStore) scan_store = NULL;
   g_autoptr(VeilProfile) profile = NULL;
   g_autoptr(VeilHashList) list = NULL;
   const char *file;
@@ -462,10 +454,8 @@ scan_list_import (int    argc,
       if (profile == NULL)
         return veilctl_report_error (error);
     }
-  scan_store = veil_scan_store_new (veil_guardian_get_store (guardian), &error);
-  if (scan_store == NULL ||
-      !veil_scan_store_import_hash_list (scan_store, profile != NULL ? veil_profile_get_id (profile) : 0, list,
-                                         opt_source != NULL ? opt_source : file, &error))
+  if (!veil_store_import_hash_list (veil_guardian_get_store (guardian), profile != NULL ? veil_profile_get_id (profile) : 0,
+                                    list, opt_source != NULL ? opt_source : file, &error))
     return veilctl_report_error (error);
 
   /* Translators: list name, number of hashes */
@@ -481,7 +471,6 @@ scan_list_show (int    argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilStore) store = NULL;
-  g_autoptr(VeilScanStore) scan_store = NULL;
   g_autoptr(VeilProfile) profile = NULL;
   g_autoptr(GPtrArray) lists = NULL;
 
@@ -493,10 +482,7 @@ scan_list_show (int    argc,
   profile = veil_store_lookup_profile (store, argv[1], &error);
   if (profile == NULL)
     return veilctl_report_error (error);
-  scan_store = veil_scan_store_new (store, &error);
-  if (scan_store == NULL)
-    return veilctl_report_error (error);
-  lists = veil_scan_store_list_hash_lists (scan_store, veil_profile_get_id (profile), &error);
+  lists = veil_store_list_hash_lists (store, veil_profile_get_id (profile), &error);
   if (lists == NULL)
     return veilctl_report_error (error);
   if (lists->len == 0)
@@ -519,7 +505,6 @@ scan_list_protect (int    argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilStore) store = NULL;
-  g_autoptr(VeilScanStore) scan_store = NULL;
   g_autoptr(VeilProfile) profile = NULL;
   int status = VEILCTL_EXIT_OK;
 
@@ -531,9 +516,6 @@ scan_list_protect (int    argc,
   profile = veil_store_lookup_profile (store, argv[1], &error);
   if (profile == NULL)
     return veilctl_report_error (error);
-  scan_store = veil_scan_store_new (store, &error);
-  if (scan_store == NULL)
-    return veilctl_report_error (error);
 
   /* The child's own pictures: only their PDQ hash and MD5 are kept, printed here so the child
    * can give them to StopNCII or Take It Down. */
@@ -541,7 +523,7 @@ scan_list_protect (int    argc,
     {
       g_autofree char *md5 = NULL;
 
-      if (!veil_scan_store_protect_image (scan_store, veil_profile_get_id (profile), argv[i], &md5, NULL, &error))
+      if (!veil_store_protect_image (store, veil_profile_get_id (profile), argv[i], &md5, NULL, &error))
         {
           fprintf (stderr, "veilctl: %s: %s\n", argv[i], error->message);
           g_clear_error (&error);

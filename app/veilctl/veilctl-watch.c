@@ -109,7 +109,6 @@ veilctl_watch (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("PROFILE — warn about sensitive pictures arriving in messages"));
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilStore) store = NULL;
-  g_autoptr(VeilScanStore) scan_store = NULL;
   g_autoptr(VeilProfile) profile = NULL;
   g_autoptr(VeilAnalyzer) analyzer = NULL;
   g_autoptr(VeilMessageGuard) guard = NULL;
@@ -134,12 +133,9 @@ veilctl_watch (int    argc,
   profile = veil_store_lookup_profile (store, argv[1], &error);
   if (profile == NULL)
     return veilctl_report_error (error);
-  scan_store = veil_scan_store_new (store, &error);
-  if (scan_store == NULL)
-    return veilctl_report_error (error);
 
   analyzer = open_analyzer ();
-  guard = veil_message_guard_new (scan_store, analyzer);
+  guard = veil_message_guard_new (store, analyzer);
   g_signal_connect (guard, "warned", G_CALLBACK (warned_cb), &run);
   g_signal_connect (guard, "failed", G_CALLBACK (failed_cb), &run);
   if (!veil_message_guard_set_profile (guard, profile, &error))
@@ -178,7 +174,6 @@ veilctl_restore (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("ALERT_ID — put a picture Veil hid back where it was"));
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilGuardian) guardian = NULL;
-  g_autoptr(VeilScanStore) scan_store = NULL;
   g_autofree char *restored = NULL;
   gboolean has_pin = FALSE;
   gint64 alert_id = 0;
@@ -201,10 +196,7 @@ veilctl_restore (int    argc,
   if (has_pin && (status = veilctl_unlock_from_stdin (guardian)) != VEILCTL_EXIT_OK)
     return status;
 
-  scan_store = veil_scan_store_new (veil_guardian_get_store (guardian), &error);
-  if (scan_store == NULL)
-    return veilctl_report_error (error);
-  if (!veil_message_guard_restore (scan_store, alert_id, &restored, &error))
+  if (!veil_message_guard_restore (veil_guardian_get_store (guardian), alert_id, &restored, &error))
     return veilctl_report_error (error);
 
   printf (_("The picture is back at “%s”.\n"), restored);

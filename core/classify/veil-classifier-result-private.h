@@ -17,5 +17,10 @@ void                  _veil_classifier_result_take_heatmaps (VeilClassifierResul
                                                              double               *bias,
                                                              guint                 width,
                                                              guint                 height);
+/* Classifier results borrow their array of class names for their whole life. Results made
+ * from stored or merged scores use one of these, interned for the process (one per distinct
+ * list of names). */
+const char          **_veil_classifier_result_intern_class_names (const char **names,
+                                                                  guint        n);
 
 G_END_DECLS

@@ -231,3 +231,29 @@ veil_classifier_result_get_heatmap_bias (VeilClassifierResult *self,
   g_return_val_if_fail (index < self->n_classes, 0.0);
   return self->heatmap_bias != NULL ? self->heatmap_bias[index] : 0.0;
 }
+
+/* Results borrow their class-name array for their whole life (the classifier's is static).
+ * Cached results get one interned array per distinct list of names: a handful per process. */
+const char **
+_veil_classifier_result_intern_class_names (const char **names,
+                                            guint        n)
+{
+  static GMutex lock;
+  static GHashTable *arrays;  /* joined names -> const char ** (never freed) */
+  g_autofree char *key = g_strjoinv ("\n", (char **) names);
+  const char **interned;
+
+  g_mutex_lock (&lock);
+  if (arrays == NULL)
+    arrays = g_hash_table_new (g_str_hash, g_str_equal);
+  interned = g_hash_table_lookup (arrays, key);
+  if (interned == NULL)
+    {
+      interned = g_new0 (const char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        interned[i] = g_intern_string (names[i]);
+      g_hash_table_insert (arrays, (gpointer) g_intern_string (key), interned);
+    }
+  g_mutex_unlock (&lock);
+  return interned;
+}

@@ -44,7 +44,7 @@ typedef struct {
 /* Everything a worker needs, owned by the task so the guard may go away meanwhile. */
 typedef struct {
   Job           *job;
-  VeilScanStore *scan_store;
+  VeilStore     *store;
   VeilAnalyzer  *analyzer;
   VeilProfile   *profile;
   gboolean       tell_guardian;
@@ -56,7 +56,7 @@ typedef struct {
 typedef struct {
   GPtrArray     *folders;      /* GFile, owned */
   GPtrArray     *names;        /* display names, parallel to folders */
-  VeilScanStore *scan_store;
+  VeilStore     *store;
   gint64         profile_id;
   gint64         since_usec;
   GWeakRef       guard;
@@ -68,7 +68,7 @@ struct _VeilMessageGuard
   GObject        parent_instance;
 
   /* Services, owned */
-  VeilScanStore *scan_store;
+  VeilStore     *store;
   VeilAnalyzer  *analyzer;
   GMainContext  *context;       /* where signals are emitted */
 
@@ -133,7 +133,7 @@ static void
 job_data_free (JobData *data)
 {
   job_free (data->job);
-  g_clear_object (&data->scan_store);
+  g_clear_object (&data->store);
   g_clear_object (&data->analyzer);
   g_clear_pointer (&data->profile, veil_profile_unref);
   g_weak_ref_clear (&data->guard);
@@ -145,7 +145,7 @@ catch_up_data_free (CatchUpData *data)
 {
   g_clear_pointer (&data->folders, g_ptr_array_unref);
   g_clear_pointer (&data->names, g_ptr_array_unref);
-  g_clear_object (&data->scan_store);
+  g_clear_object (&data->store);
   g_weak_ref_clear (&data->guard);
   g_free (data);
 }
@@ -256,7 +256,7 @@ analyze_thread (GTask        *task,
 
   /* Gone, replaced by something that is not a file, or seen before: nothing to do. */
   if (!stamp_file (file, &stamp, NULL) ||
-      veil_scan_store_lookup_message_file (data->scan_store, profile_id, data->job->path, &stamp))
+      veil_store_lookup_message_file (data->store, profile_id, data->job->path, &stamp))
     {
       result->skipped = TRUE;
       g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) job_result_free);
@@ -273,8 +273,8 @@ analyze_thread (GTask        *task,
       return;
     }
 
-  if (!veil_scan_store_record_message_file (data->scan_store, profile_id, data->job->path, &stamp,
-                                            verdict == NULL ? NULL : &error))
+  if (!veil_store_record_message_file (data->store, profile_id, data->job->path, &stamp,
+                                       verdict == NULL ? NULL : &error))
     g_debug ("Could not remember %s as analyzed: %s", data->job->path, error != NULL ? error->message : "");
 
   if (verdict == NULL)
@@ -288,9 +288,9 @@ analyze_thread (GTask        *task,
   result->sensitive = veil_verdict_get_sensitive (verdict);
   if (result->sensitive)
     {
-      result->alert_id = veil_scan_store_record_message_alert (data->scan_store, data->profile, data->job->path,
-                                                               data->job->folder_name, verdict, thumbnail,
-                                                               data->tell_guardian, &error);
+      result->alert_id = veil_store_record_message_alert (data->store, data->profile, data->job->path,
+                                                          data->job->folder_name, verdict, thumbnail,
+                                                          data->tell_guardian, &error);
       if (result->alert_id <= 0)
         {
           /* The child is still warned; only the alert view will have nothing to show. */
@@ -302,7 +302,7 @@ analyze_thread (GTask        *task,
           g_autofree char *hidden = hide_picture (data->job->path, result->alert_id, &error);
 
           if (hidden == NULL ||
-              !veil_scan_store_set_hidden_path (data->scan_store, result->alert_id, hidden, &error))
+              !veil_store_set_hidden_path (data->store, result->alert_id, hidden, &error))
             {
               g_debug ("%s", error->message);
               g_clear_error (&error);
@@ -379,7 +379,7 @@ start_jobs (VeilMessageGuard *self)
       JobData *data = g_new0 (JobData, 1);
 
       data->job = g_queue_pop_head (&self->queue);
-      data->scan_store = g_object_ref (self->scan_store);
+      data->store = g_object_ref (self->store);
       data->analyzer = g_object_ref (self->analyzer);
       data->profile = veil_profile_ref (self->profile);
       data->tell_guardian = self->tell_guardian;
@@ -475,7 +475,7 @@ catch_up_thread (GTask        *task,
           if (path == NULL || veil_watcher_is_partial_name (g_file_info_get_name (info)) ||
               !stamp_file (child, &stamp, &arrived) || stamp.size == 0 ||
               arrived < data->since_usec ||
-              veil_scan_store_lookup_message_file (data->scan_store, data->profile_id, path, &stamp) ||
+              veil_store_lookup_message_file (data->store, data->profile_id, path, &stamp) ||
               !sniff_image (child))
             continue;
           job = g_new0 (Job, 1);
@@ -523,7 +523,7 @@ start_catch_up (VeilMessageGuard *self,
       g_ptr_array_add (data->folders, g_object_ref (self->folders->pdata[i]));
       g_ptr_array_add (data->names, g_strdup (self->folder_names->pdata[i]));
     }
-  data->scan_store = g_object_ref (self->scan_store);
+  data->store = g_object_ref (self->store);
   data->profile_id = veil_profile_get_id (self->profile);
   data->since_usec = since_usec;
   data->generation = self->generation;
@@ -612,7 +612,7 @@ veil_message_guard_finalize (GObject *object)
   VeilMessageGuard *self = VEIL_MESSAGE_GUARD (object);
 
   g_clear_pointer (&self->active, g_hash_table_unref);
-  g_clear_object (&self->scan_store);
+  g_clear_object (&self->store);
   g_clear_object (&self->analyzer);
   g_clear_pointer (&self->context, g_main_context_unref);
 
@@ -672,7 +672,7 @@ veil_message_guard_init (VeilMessageGuard *self)
 
 /**
  * veil_message_guard_new:
- * @scan_store: where alerts and analyzed files are kept
+ * @store: where alerts and analyzed files are kept
  * @analyzer: a thread-safe analyzer with the classifier to use
  *
  * Signals are emitted on the thread-default main context of the caller.
@@ -680,16 +680,16 @@ veil_message_guard_init (VeilMessageGuard *self)
  * Returns: (transfer full): a guard guarding nobody yet
  */
 VeilMessageGuard *
-veil_message_guard_new (VeilScanStore *scan_store,
+veil_message_guard_new (VeilStore     *store,
                         VeilAnalyzer  *analyzer)
 {
   VeilMessageGuard *self;
 
-  g_return_val_if_fail (VEIL_IS_SCAN_STORE (scan_store), NULL);
+  g_return_val_if_fail (VEIL_IS_STORE (store), NULL);
   g_return_val_if_fail (VEIL_IS_ANALYZER (analyzer), NULL);
 
   self = g_object_new (VEIL_TYPE_MESSAGE_GUARD, NULL);
-  self->scan_store = g_object_ref (scan_store);
+  self->store = g_object_ref (store);
   self->analyzer = g_object_ref (analyzer);
   return self;
 }
@@ -751,7 +751,7 @@ veil_message_guard_set_profile (VeilMessageGuard  *self,
   g_return_val_if_fail (VEIL_IS_MESSAGE_GUARD (self), FALSE);
   g_return_val_if_fail (!self->disposed, FALSE);
 
-  store = veil_scan_store_get_store (self->scan_store);
+  store = self->store;
   if (profile == NULL)
     {
       stop_guarding (self);
@@ -796,7 +796,7 @@ veil_message_guard_set_profile (VeilMessageGuard  *self,
         }
     }
 
-  if (!veil_scan_store_load_analyzer (self->scan_store, self->analyzer, veil_profile_get_id (profile), error))
+  if (!veil_analyzer_load_lists (self->analyzer, self->store, veil_profile_get_id (profile), error))
     {
       stop_guarding (self);
       return FALSE;
@@ -815,7 +815,7 @@ veil_message_guard_set_profile (VeilMessageGuard  *self,
 
   stop_guarding (self);
 
-  since = veil_scan_store_begin_message_watch (self->scan_store, veil_profile_get_id (profile), error);
+  since = veil_store_begin_message_watch (self->store, veil_profile_get_id (profile), error);
   if (since == 0)
     return FALSE;
 
@@ -944,7 +944,7 @@ free_restore_path (const char *path)
  *   not hidden, %VEIL_MESSAGE_GUARD_ERROR_MOVE when it could not be moved back
  */
 gboolean
-veil_message_guard_restore (VeilScanStore  *scan_store,
+veil_message_guard_restore (VeilStore      *store,
                             gint64          alert_id,
                             char          **out_path,
                             GError        **error)
@@ -957,9 +957,9 @@ veil_message_guard_restore (VeilScanStore  *scan_store,
   g_autofree char *target = NULL;
   VeilFileStamp stamp = { 0, };
 
-  g_return_val_if_fail (VEIL_IS_SCAN_STORE (scan_store), FALSE);
+  g_return_val_if_fail (VEIL_IS_STORE (store), FALSE);
 
-  alert = veil_scan_store_get_alert (scan_store, alert_id, error);
+  alert = veil_store_get_alert (store, alert_id, error);
   if (alert == NULL)
     return FALSE;
   if (alert->hidden_path == NULL || alert->path == NULL || *alert->path == '\0')
@@ -991,13 +991,13 @@ veil_message_guard_restore (VeilScanStore  *scan_store,
   if (dir != NULL)
     g_file_delete (dir, NULL, NULL);
 
-  if (!veil_scan_store_set_hidden_path (scan_store, alert_id, NULL, error))
+  if (!veil_store_set_hidden_path (store, alert_id, NULL, error))
     return FALSE;
   /* Back in a watched folder, the picture is not a new arrival: do not warn about it again. */
   if (stamp_file (dest, &stamp, NULL) &&
-      !veil_scan_store_record_message_file (scan_store, alert->profile_id, target, &stamp, &local_error))
+      !veil_store_record_message_file (store, alert->profile_id, target, &stamp, &local_error))
     g_debug ("Could not remember the restored picture: %s", local_error->message);
-  if (!veil_store_add_audit (veil_scan_store_get_store (scan_store), alert->profile_id, VEIL_ACTOR_VEIL,
+  if (!veil_store_add_audit (store, alert->profile_id, VEIL_ACTOR_VEIL,
                              "picture-restored", alert->folder != NULL ? alert->folder : "", error))
     return FALSE;
 

@@ -5,7 +5,7 @@
 
 #include "veil-analyzer.h"
 #include "veil-profile.h"
-#include "veil-scan-store.h"
+#include "veil-store.h"
 
 G_BEGIN_DECLS
 
@@ -26,7 +26,7 @@ G_DECLARE_FINAL_TYPE (VeilMessageGuard, veil_message_guard, VEIL, MESSAGE_GUARD,
 
 GQuark            veil_message_guard_error_quark      (void);
 
-VeilMessageGuard *veil_message_guard_new              (VeilScanStore    *scan_store,
+VeilMessageGuard *veil_message_guard_new              (VeilStore        *store,
                                                        VeilAnalyzer     *analyzer);
 gboolean          veil_message_guard_set_profile      (VeilMessageGuard *self,
                                                        VeilProfile      *profile,
@@ -38,7 +38,7 @@ void              veil_message_guard_set_settle_time  (VeilMessageGuard *self,
 guint             veil_message_guard_get_n_busy       (VeilMessageGuard *self);
 
 GPtrArray        *veil_message_guard_resolve_folders  (VeilProfile      *profile);
-gboolean          veil_message_guard_restore          (VeilScanStore    *scan_store,
+gboolean          veil_message_guard_restore          (VeilStore        *store,
                                                        gint64            alert_id,
                                                        char            **out_path,
                                                        GError          **error);

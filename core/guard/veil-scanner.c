@@ -12,6 +12,8 @@
 
 #include "veil-scanner-private.h"
 
+#include "veil-consent.h"
+
 /* VeilScanner: walks a profile's folders on one thread, looks each picture up in the scan
  * cache there (an unchanged file costs one stat and one indexed query), and hands the others
  * to a pool of workers, one per core, that decode and analyse them at low CPU and I/O
@@ -27,7 +29,7 @@ typedef struct {
 
   /* set before the scan starts, then read-only */
   VeilAnalyzer        *analyzer;
-  VeilScanStore       *store;
+  VeilStore           *store;
   VeilProfile         *profile;
   GCancellable        *cancellable;
   char               **folders;
@@ -69,7 +71,7 @@ struct _VeilScanner
 
   /* construct-only */
   VeilAnalyzer        *analyzer;
-  VeilScanStore       *store;
+  VeilStore           *store;
   VeilProfile         *profile;
 
   VeilScannerState     state;
@@ -96,7 +98,7 @@ G_DEFINE_BOXED_TYPE (VeilScanSummary, veil_scan_summary, veil_scan_summary_copy,
 enum {
   PROP_0,
   PROP_ANALYZER,
-  PROP_SCAN_STORE,
+  PROP_STORE,
   PROP_PROFILE,
   PROP_STATE,
   PROP_N_WORKERS,
@@ -383,13 +385,13 @@ analyze_item (gpointer data,
       g_debug ("%s: %s", item->path, error->message);
       g_clear_error (&error);
       /* Remembered, so that a rescan skips the same damaged file without decoding it. */
-      if (!veil_scan_store_record_file (job->store, item->path, &item->stamp, classifier_id, NULL, NULL,
-                                        veil_scan_skip_to_string (reason), NULL, NULL, NULL, NULL, &error))
+      if (!veil_store_record_file (job->store, item->path, &item->stamp, classifier_id, NULL, NULL,
+                                   veil_scan_skip_to_string (reason), NULL, NULL, NULL, NULL, &error))
         g_debug ("Could not remember %s: %s", item->path, error->message);
       job_skip (job, reason, item->path);
     }
-  else if (!veil_scan_store_record_file (job->store, item->path, &item->stamp, classifier_id, verdict,
-                                         scores, NULL, job->profile, thumbnail, &new_alert, NULL, &error))
+  else if (!veil_store_record_file (job->store, item->path, &item->stamp, classifier_id, verdict,
+                                    scores, NULL, job->profile, thumbnail, &new_alert, NULL, &error))
     {
       g_debug ("Could not save the results for %s: %s", item->path, error->message);
       job_skip (job, VEIL_SCAN_SKIP_OTHER, item->path);
@@ -461,7 +463,7 @@ handle_file (Job         *job,
   stamp.mtime_ns = (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * G_GINT64_CONSTANT (1000000000) +
                    (gint64) g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_NSEC);
 
-  if (veil_scan_store_lookup_file (job->store, path, &stamp, veil_analyzer_get_classifier_id (job->analyzer), &entry))
+  if (veil_store_lookup_file (job->store, path, &stamp, veil_analyzer_get_classifier_id (job->analyzer), &entry))
     {
       g_autoptr(VeilVerdict) verdict = NULL;
 
@@ -476,7 +478,7 @@ handle_file (Job         *job,
                                         entry.quality, entry.scores);
       /* A newly sensitive picture needs its blurred thumbnail: that means decoding it. */
       if (!veil_verdict_get_sensitive (verdict) ||
-          (entry.has_hash && veil_scan_store_has_alert (job->store, veil_profile_get_id (job->profile), &entry.hash)))
+          (entry.has_hash && veil_store_has_alert (job->store, veil_profile_get_id (job->profile), &entry.hash)))
         {
           job_count_verdict (job, verdict);
           g_atomic_int_inc (&job->n_cached);
@@ -589,11 +591,12 @@ run_scan (Job     *job,
   g_autoptr(VeilScanSummary) summary = g_new0 (VeilScanSummary, 1);
   g_autofree char *json = NULL;
   g_autofree char *folders = NULL;
+  g_autofree char *detail = NULL;
   GThreadPool *pool;
   gint64 run_id, profile_id = veil_profile_get_id (job->profile);
   gboolean resumed = FALSE;
 
-  run_id = veil_scan_store_begin_run (job->store, profile_id, &resumed, error);
+  run_id = veil_store_begin_run (job->store, profile_id, &resumed, error);
   if (run_id == 0)
     return NULL;
 
@@ -620,8 +623,8 @@ run_scan (Job     *job,
   summary->n_matched = (guint) g_atomic_int_get (&job->n_matched);
   summary->n_flagged = (guint) g_atomic_int_get (&job->n_flagged);
   summary->n_new_alerts = (guint) g_atomic_int_get (&job->n_new_alerts);
-  summary->n_held = veil_scan_store_count_alerts (job->store, profile_id, VEIL_ALERT_STATE_HELD);
-  summary->n_told = veil_scan_store_count_alerts (job->store, profile_id, VEIL_ALERT_STATE_TOLD);
+  summary->n_held = veil_store_count_alerts_in_state (job->store, profile_id, VEIL_ALERT_STATE_HELD);
+  summary->n_told = veil_store_count_alerts_in_state (job->store, profile_id, VEIL_ALERT_STATE_TOLD);
   summary->elapsed = (g_get_monotonic_time () - job->started) / (double) G_USEC_PER_SEC;
   summary->resumed = resumed;
   g_mutex_lock (&job->lock);
@@ -630,10 +633,12 @@ run_scan (Job     *job,
 
   json = veil_scan_summary_to_json (summary);
   folders = g_strjoinv (", ", job->folders);
-  if (!veil_scan_store_finish_run (job->store, run_id, json, error) ||
+  /* Translators: audit detail of a folder check: folder, files looked at */
+  detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u picture looked at", "%s, %u pictures looked at",
+                                         summary->n_seen), folders, summary->n_seen);
+  if (!veil_store_finish_run (job->store, run_id, json, error) ||
       /* What the child's transparency page shows: that a scan ran, with counts only. */
-      !veil_store_record_scan (veil_scan_store_get_store (job->store), job->profile, folders,
-                               summary->n_seen, summary->n_matched + summary->n_flagged, error))
+      !veil_store_add_audit (job->store, profile_id, VEIL_ACTOR_VEIL, "scan", detail, error))
     return NULL;
 
   return g_steal_pointer (&summary);
@@ -783,7 +788,7 @@ veil_scanner_get_property (GObject    *object,
     case PROP_ANALYZER:
       g_value_set_object (value, self->analyzer);
       break;
-    case PROP_SCAN_STORE:
+    case PROP_STORE:
       g_value_set_object (value, self->store);
       break;
     case PROP_PROFILE:
@@ -828,7 +833,7 @@ veil_scanner_set_property (GObject      *object,
     case PROP_ANALYZER:
       self->analyzer = g_value_dup_object (value);
       break;
-    case PROP_SCAN_STORE:
+    case PROP_STORE:
       self->store = g_value_dup_object (value);
       break;
     case PROP_PROFILE:
@@ -855,7 +860,7 @@ veil_scanner_class_init (VeilScannerClass *klass)
   object_class->set_property = veil_scanner_set_property;
 
   properties[PROP_ANALYZER] = g_param_spec_object ("analyzer", NULL, NULL, VEIL_TYPE_ANALYZER, co);
-  properties[PROP_SCAN_STORE] = g_param_spec_object ("scan-store", NULL, NULL, VEIL_TYPE_SCAN_STORE, co);
+  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, VEIL_TYPE_STORE, co);
   properties[PROP_PROFILE] = g_param_spec_boxed ("profile", NULL, NULL, VEIL_TYPE_PROFILE, co);
   properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, VEIL_SCANNER_STATE_IDLE,
                                              VEIL_SCANNER_STATE_PAUSED, VEIL_SCANNER_STATE_IDLE, ro);
@@ -888,14 +893,14 @@ veil_scanner_init (VeilScanner *self)
 
 VeilScanner *
 veil_scanner_new (VeilAnalyzer  *analyzer,
-                  VeilScanStore *scan_store,
+                  VeilStore     *store,
                   VeilProfile   *profile)
 {
   g_return_val_if_fail (VEIL_IS_ANALYZER (analyzer), NULL);
-  g_return_val_if_fail (VEIL_IS_SCAN_STORE (scan_store), NULL);
+  g_return_val_if_fail (VEIL_IS_STORE (store), NULL);
   g_return_val_if_fail (profile != NULL, NULL);
 
-  return g_object_new (VEIL_TYPE_SCANNER, "analyzer", analyzer, "scan-store", scan_store,
+  return g_object_new (VEIL_TYPE_SCANNER, "analyzer", analyzer, "store", store,
                        "profile", profile, NULL);
 }
 
@@ -1018,7 +1023,7 @@ prepare_job (VeilScanner         *self,
              GError             **error)
 {
   VeilProtectionStatus status = { 0, };
-  VeilStore *store = veil_scan_store_get_store (self->store);
+  VeilStore *store = self->store;
   Job *job;
 
   if (self->job != NULL)
@@ -1047,7 +1052,7 @@ prepare_job (VeilScanner         *self,
                    veil_profile_get_name (self->profile));
       return NULL;
     }
-  if (!veil_scan_store_load_analyzer (self->store, self->analyzer, veil_profile_get_id (self->profile), error))
+  if (!veil_analyzer_load_lists (self->analyzer, self->store, veil_profile_get_id (self->profile), error))
     return NULL;
 
   job = g_new0 (Job, 1);

@@ -6,7 +6,7 @@
 #include "veil-types.h"
 #include "veil-analyzer.h"
 #include "veil-profile.h"
-#include "veil-scan-store.h"
+#include "veil-store.h"
 
 G_BEGIN_DECLS
 
@@ -67,7 +67,7 @@ void             veil_scan_summary_free       (VeilScanSummary  *summary);
 char            *veil_scan_summary_to_json    (const VeilScanSummary *summary);
 
 VeilScanner     *veil_scanner_new             (VeilAnalyzer     *analyzer,
-                                               VeilScanStore    *scan_store,
+                                               VeilStore        *store,
                                                VeilProfile      *profile);
 VeilProfile     *veil_scanner_get_profile     (VeilScanner      *self);
 VeilScannerState veil_scanner_get_state       (VeilScanner      *self);

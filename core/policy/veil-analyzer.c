@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <vips/vips.h>
 
-#include "veil-analyzer-private.h"
+#include "veil-analyzer.h"
 #include "veil-classifier-result-private.h"
 #include "veil-hash-index.h"
 #include "veil-model.h"
@@ -498,6 +498,60 @@ veil_analyzer_is_exception (VeilAnalyzer      *self,
 }
 
 /**
+ * veil_analyzer_load_lists:
+ * @store: the store the lists were imported into
+ *
+ * Gives @self the hash lists for every profile and those of @profile_id, its protected
+ * pictures and its exception list, as kept in @store, replacing what it had for them.
+ */
+gboolean
+veil_analyzer_load_lists (VeilAnalyzer  *self,
+                          VeilStore     *store,
+                          gint64         profile_id,
+                          GError       **error)
+{
+  g_autoptr(GPtrArray) shared = NULL;
+  g_autoptr(GPtrArray) own = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+  g_autoptr(GArray) exceptions = NULL;
+
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), FALSE);
+  g_return_val_if_fail (VEIL_IS_STORE (store), FALSE);
+
+  /* Read everything first, so that a failed read leaves the analyzer as it was. */
+  shared = veil_store_load_hash_lists (store, 0, error);
+  own = shared != NULL && profile_id != 0 ? veil_store_load_hash_lists (store, profile_id, error)
+                                          : g_ptr_array_new ();
+  images = own != NULL ? veil_store_list_protected_images (store, profile_id, error) : NULL;
+  exceptions = images != NULL ? veil_store_list_exceptions (store, profile_id, error) : NULL;
+  if (exceptions == NULL)
+    return FALSE;
+
+  veil_analyzer_clear_hash_lists (self, 0);
+  veil_analyzer_clear_hash_lists (self, profile_id);
+  veil_analyzer_clear_exceptions (self, profile_id);
+  for (guint i = 0; i < shared->len; i++)
+    veil_analyzer_add_hash_list (self, 0, g_ptr_array_index (shared, i), VEIL_SIGNAL_HASH_LIST);
+  for (guint i = 0; i < own->len; i++)
+    veil_analyzer_add_hash_list (self, profile_id, g_ptr_array_index (own, i), VEIL_SIGNAL_HASH_LIST);
+  if (images->len > 0)
+    {
+      g_autoptr(VeilHashList) protected = veil_hash_list_new (_("Protected pictures"));
+
+      for (guint i = 0; i < images->len; i++)
+        {
+          VeilProtectedImage *image = g_ptr_array_index (images, i);
+
+          veil_hash_list_add (protected, &image->pdq, image->md5);
+        }
+      veil_analyzer_add_hash_list (self, profile_id, protected, VEIL_SIGNAL_PROTECTED_IMAGE);
+    }
+  for (guint i = 0; i < exceptions->len; i++)
+    veil_analyzer_add_exception (self, profile_id, &g_array_index (exceptions, VeilPdqHash, i));
+  return TRUE;
+}
+
+/**
  * veil_analyzer_policy_for_profile:
  * @profile: (nullable): a profile, or %NULL for the standard level
  *
@@ -616,32 +670,6 @@ veil_analyzer_analyze_image (VeilAnalyzer          *self,
                                  scores);
 }
 
-/* Results borrow their class-name array for their whole life (the classifier's is static).
- * Cached results get one interned array per distinct list of names: a handful per process. */
-const char **
-_veil_analyzer_intern_class_names (const char **names,
-                                   guint        n)
-{
-  static GMutex lock;
-  static GHashTable *arrays;  /* joined names -> const char ** (never freed) */
-  g_autofree char *key = g_strjoinv ("\n", (char **) names);
-  const char **interned;
-
-  g_mutex_lock (&lock);
-  if (arrays == NULL)
-    arrays = g_hash_table_new (g_str_hash, g_str_equal);
-  interned = g_hash_table_lookup (arrays, key);
-  if (interned == NULL)
-    {
-      interned = g_new0 (const char *, n + 1);
-      for (guint i = 0; i < n; i++)
-        interned[i] = g_intern_string (names[i]);
-      g_hash_table_insert (arrays, (gpointer) g_intern_string (key), interned);
-    }
-  g_mutex_unlock (&lock);
-  return interned;
-}
-
 /* --- Animated pictures --------------------------------------------------------------------
  * VeilImage decodes the first frame. A GIF or WebP animation can hide what it shows in later
  * frames, so a few more, spread over the animation, are checked too: each is cut out with
@@ -728,7 +756,7 @@ max_scores (VeilClassifierResult *a,
       p[i] = (float) veil_classifier_result_get_probability (src, i);
       logits[i] = (float) veil_classifier_result_get_logit (src, i);
     }
-  return _veil_classifier_result_new (n, _veil_analyzer_intern_class_names (names, n), p, logits,
+  return _veil_classifier_result_new (n, _veil_classifier_result_intern_class_names (names, n), p, logits,
                                       veil_classifier_result_get_model_name (a),
                                       veil_classifier_result_get_model_version (a),
                                       veil_classifier_result_get_model_sha256 (a));

@@ -10,6 +10,7 @@
 #include "veil-image.h"
 #include "veil-pdq.h"
 #include "veil-profile.h"
+#include "veil-store.h"
 #include "veil-verdict.h"
 
 G_BEGIN_DECLS
@@ -54,6 +55,10 @@ void                  veil_analyzer_clear_exceptions   (VeilAnalyzer          *s
 gboolean              veil_analyzer_is_exception       (VeilAnalyzer          *self,
                                                         gint64                 profile_id,
                                                         const VeilPdqHash     *hash);
+gboolean              veil_analyzer_load_lists         (VeilAnalyzer          *self,
+                                                        VeilStore             *store,
+                                                        gint64                 profile_id,
+                                                        GError               **error);
 
 VeilClassifierPolicy *veil_analyzer_policy_for_profile (VeilProfile           *profile);
 

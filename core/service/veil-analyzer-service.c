@@ -10,7 +10,6 @@
 #include "veil-analyzer-service.h"
 #include "veil-analyzer1-dbus.h"
 #include "veil-classifier-result.h"
-#include "veil-scan-store.h"
 #include "veil-verdict.h"
 
 /* VeilAnalyzerService: the io.github.veilapp.Veil.Analyzer1 D-Bus API. Messaging apps and
@@ -747,15 +746,10 @@ veil_analyzer_service_reload_policy (VeilAnalyzerService  *self,
     }
   set_policy (self, veil_analyzer_policy_for_status (self->profile, have_status ? &status : NULL));
 
-  if (self->policy != VEIL_ANALYZER_POLICY_DISABLED)
-    {
-      g_autoptr(VeilScanStore) lists = veil_scan_store_new (self->store, error);
-
-      /* The policy stands (the classifier still answers); the caller learns lists are missing. */
-      if (lists == NULL ||
-          !veil_scan_store_load_analyzer (lists, self->analyzer, veil_profile_get_id (self->profile), error))
-        return FALSE;
-    }
+  /* The policy stands (the classifier still answers); the caller learns lists are missing. */
+  if (self->policy != VEIL_ANALYZER_POLICY_DISABLED &&
+      !veil_analyzer_load_lists (self->analyzer, self->store, veil_profile_get_id (self->profile), error))
+    return FALSE;
   return TRUE;
 }
 

@@ -17,19 +17,6 @@
  * and the scan cache. WAL mode, a versioned schema migrated forward at open, an integrity
  * check before anything is read, and every write in one transaction. */
 
-struct _VeilStore
-{
-  GObject             parent_instance;
-
-  char               *path;
-  sqlite3            *db;            /* owned */
-  GRecMutex           lock;          /* one writer at a time, across threads */
-  GBytes             *integrity_key; /* nullable; signs profile rows */
-
-  VeilStoreWriteHook  write_hook;
-  gpointer            write_hook_data;
-};
-
 static void veil_store_initable_iface_init (GInitableIface *iface);
 
 G_DEFINE_QUARK (veil-store-error-quark, veil_store_error)
@@ -38,8 +25,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (VeilStore, veil_store, G_TYPE_OBJECT,
 G_DEFINE_BOXED_TYPE (VeilAuditEntry, veil_audit_entry, veil_audit_entry_copy, veil_audit_entry_free)
 G_DEFINE_BOXED_TYPE (VeilReportEntry, veil_report_entry, veil_report_entry_copy, veil_report_entry_free)
 G_DEFINE_BOXED_TYPE (VeilConsentRecord, veil_consent_record, veil_consent_record_copy, veil_consent_record_free)
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 enum {
   PROP_0,
@@ -708,7 +693,7 @@ veil_store_initable_init (GInitable     *initable,
     self->path = veil_paths_get_database_path ();
 
   self->db = open_database (self->path, VEIL_STORE_SCHEMA_VERSION, error);
-  return self->db != NULL;
+  return self->db != NULL && _veil_store_open_scan_db (self, error);
 }
 
 static void
@@ -722,11 +707,13 @@ veil_store_finalize (GObject *object)
 {
   VeilStore *self = VEIL_STORE (object);
 
+  g_clear_pointer (&self->scan_db, sqlite3_close);
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->integrity_key, g_bytes_unref);
   g_free (self->path);
   g_rec_mutex_clear (&self->lock);
+  g_mutex_clear (&self->scan_lock);
 
   G_OBJECT_CLASS (veil_store_parent_class)->finalize (object);
 }
@@ -791,6 +778,7 @@ static void
 veil_store_init (VeilStore *self)
 {
   g_rec_mutex_init (&self->lock);
+  g_mutex_init (&self->scan_lock);
 }
 
 /* --- Private API --------------------------------------------------------------------------- */
@@ -2325,7 +2313,7 @@ veil_store_erase_all (VeilStore  *self,
 /**
  * veil_store_release_memory:
  *
- * Gives back the memory SQLite caches for this connection (pages read earlier); for a
+ * Gives back the memory SQLite caches for both connections (pages read earlier); for a
  * long-running service going idle. Nothing is lost: pages are read again when needed.
  */
 void
@@ -2336,4 +2324,8 @@ veil_store_release_memory (VeilStore *self)
   g_rec_mutex_lock (&self->lock);
   sqlite3_db_release_memory (self->db);
   g_rec_mutex_unlock (&self->lock);
+
+  g_mutex_lock (&self->scan_lock);
+  sqlite3_db_release_memory (self->scan_db);
+  g_mutex_unlock (&self->scan_lock);
 }

@@ -510,7 +510,6 @@ test_hash_list (ServiceFixture *fixture,
   g_autofree char *other = veil_test_write_picture (fixture->dir, "other.png", 320, 240, 8);
   g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_16_17, TRUE, TRUE);
   g_autoptr(VeilHashList) list = veil_hash_list_new ("Family list");
-  g_autoptr(VeilScanStore) scan_store = veil_scan_store_new (fixture->store, NULL);
   g_autoptr(VeilPdq) pdq = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -528,8 +527,7 @@ test_hash_list (ServiceFixture *fixture,
   veil_hash_list_set_version (list, 3);
   veil_hash_list_add (list, veil_pdq_get_hash (pdq), "entry-1");
   /* As the guardian does it: imported into the store, then picked up on the next reload. */
-  g_assert_nonnull (scan_store);
-  veil_scan_store_import_hash_list (scan_store, veil_profile_get_id (profile), list, "family.csv", &error);
+  veil_store_import_hash_list (fixture->store, veil_profile_get_id (profile), list, "family.csv", &error);
   g_assert_no_error (error);
   veil_analyzer_service_reload_policy (fixture->service, &error);
   g_assert_no_error (error);

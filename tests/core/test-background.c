@@ -29,7 +29,6 @@ typedef struct {
   guint      registration;
   GSubprocess *service;
   VeilStore *store;
-  VeilScanStore *scan_store;
   VeilProfile *profile;
   VeilPdqHash listed[4];        /* hashes of match-0.jpg .. match-3.jpg */
 } Fixture;
@@ -205,8 +204,6 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_assert_true (veil_paths_ensure_private_dir (data_dir, &error));
   fixture->store = veil_store_new (db, NULL, &error);
   g_assert_no_error (error);
-  fixture->scan_store = veil_scan_store_new (fixture->store, &error);
-  g_assert_no_error (error);
   folders[0] = fixture->downloads;
   builder = veil_profile_builder_new ("Sam");
   veil_profile_builder_set_unix_user (builder, g_get_user_name ());
@@ -216,8 +213,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->profile = veil_test_save_profile (fixture->store, builder, TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (fixture->listed); i++)
     add_listed_picture (fixture, list, i);
-  g_assert_true (veil_scan_store_import_hash_list (fixture->scan_store, veil_profile_get_id (fixture->profile),
-                                                   list, "test", &error));
+  g_assert_true (veil_store_import_hash_list (fixture->store, veil_profile_get_id (fixture->profile),
+                                              list, "test", &error));
   g_assert_no_error (error);
 }
 
@@ -233,7 +230,6 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_bus_unown_name (fixture->owner_id);
   g_dbus_connection_unregister_object (bus, fixture->registration);
   g_clear_pointer (&fixture->profile, veil_profile_unref);
-  g_clear_object (&fixture->scan_store);
   g_clear_object (&fixture->store);
   g_ptr_array_unref (fixture->notifications);
   veil_test_rm_rf (fixture->dir);
@@ -291,7 +287,7 @@ check_notification (Fixture *fixture, guint index, const char *path)
   expected_id = g_strdup_printf ("warning-%" G_GINT64_FORMAT, g_variant_get_int64 (target));
   g_assert_cmpstr (id, ==, expected_id);
 
-  alert = veil_scan_store_get_alert (fixture->scan_store, g_variant_get_int64 (target), &error);
+  alert = veil_store_get_alert (fixture->store, g_variant_get_int64 (target), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (alert->path, ==, path);
   g_assert_cmpstr (alert->source, ==, VEIL_ALERT_SOURCE_MESSAGE);

@@ -25,7 +25,6 @@ typedef struct {
   char             *staging;      /* same file system, not watched */
   char             *data_dir;
   VeilStore        *store;
-  VeilScanStore    *scan_store;
   VeilTestClassifier *classifier;
   VeilAnalyzer     *analyzer;
   VeilMessageGuard *guard;
@@ -81,7 +80,7 @@ static void
 new_guard (GuardFixture *fixture)
 {
   g_assert_null (fixture->guard);
-  fixture->guard = veil_message_guard_new (fixture->scan_store, fixture->analyzer);
+  fixture->guard = veil_message_guard_new (fixture->store, fixture->analyzer);
   veil_message_guard_set_settle_time (fixture->guard, 30);
   g_signal_connect (fixture->guard, "analyzed", G_CALLBACK (analyzed_cb), fixture);
   g_signal_connect (fixture->guard, "failed", G_CALLBACK (failed_cb), fixture);
@@ -107,8 +106,6 @@ fixture_setup (GuardFixture  *fixture,
 
   db = g_build_filename (fixture->data_dir, "veil.db", NULL);
   fixture->store = veil_store_new (db, NULL, &error);
-  g_assert_no_error (error);
-  fixture->scan_store = veil_scan_store_new (fixture->store, &error);
   g_assert_no_error (error);
   fixture->classifier = veil_test_classifier_new (2);
   fixture->analyzer = veil_analyzer_new (VEIL_CLASSIFIER (fixture->classifier));
@@ -179,7 +176,6 @@ fixture_teardown (GuardFixture  *fixture,
   dispose_guard (fixture);
   g_clear_object (&fixture->analyzer);
   g_clear_object (&fixture->classifier);
-  g_clear_object (&fixture->scan_store);
   g_clear_object (&fixture->store);
   g_clear_pointer (&fixture->analyzed, g_hash_table_unref);
   g_clear_pointer (&fixture->failed, g_hash_table_unref);
@@ -328,7 +324,7 @@ test_sensitive_and_harmless (GuardFixture  *fixture,
   g_assert_cmpuint (fixture->warned->len, ==, 1);
   g_assert_cmpstr (fixture->warned_folders->pdata[0], ==, "Downloads");
 
-  alerts = veil_scan_store_list_message_alerts (fixture->scan_store, veil_profile_get_id (profile), &error);
+  alerts = veil_store_list_message_alerts (fixture->store, veil_profile_get_id (profile), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (alerts->len, ==, 1);
   alert = alerts->pdata[0];
@@ -339,7 +335,7 @@ test_sensitive_and_harmless (GuardFixture  *fixture,
   /* Nobody else is told: the profile does not say so. */
   g_assert_cmpstr (alert->state, ==, VEIL_ALERT_STATE_PRIVATE);
   g_assert_null (alert->hidden_path);
-  thumbnail = veil_scan_store_get_thumbnail (fixture->scan_store, alert->id, &error);
+  thumbnail = veil_store_get_thumbnail (fixture->store, alert->id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (thumbnail), >, 0);
 
@@ -366,7 +362,7 @@ test_hash_list_match (GuardFixture  *fixture,
   pdq = veil_pdq_hash_file (listed, veil_analyzer_get_pdq_mode (fixture->analyzer), FALSE, &limits, NULL, &error);
   g_assert_no_error (error);
   veil_hash_list_add (list, veil_pdq_get_hash (pdq), "known");
-  g_assert_true (veil_scan_store_import_hash_list (fixture->scan_store, veil_profile_get_id (profile), list, "test", &error));
+  g_assert_true (veil_store_import_hash_list (fixture->store, veil_profile_get_id (profile), list, "test", &error));
   g_assert_no_error (error);
 
   /* The guard loads the profile's lists into the analyzer. */
@@ -377,7 +373,7 @@ test_hash_list_match (GuardFixture  *fixture,
   wait_for_results (fixture, 2);
 
   g_assert_cmpuint (fixture->warned->len, ==, 1);
-  alert = veil_scan_store_get_alert (fixture->scan_store, g_array_index (fixture->warned, gint64, 0), &error);
+  alert = veil_store_get_alert (fixture->store, g_array_index (fixture->warned, gint64, 0), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (alert->path, ==, arrived);
   g_assert_true (veil_verdict_has_signal (alert->verdict, VEIL_SIGNAL_HASH_LIST));
@@ -480,7 +476,7 @@ test_burst (GuardFixture  *fixture,
       g_assert_cmpuint (analyzed_count (fixture, path), ==, 1);
     }
   g_assert_cmpuint (fixture->warned->len, ==, n / 10);
-  alerts = veil_scan_store_list_message_alerts (fixture->scan_store, veil_profile_get_id (profile), &error);
+  alerts = veil_store_list_message_alerts (fixture->store, veil_profile_get_id (profile), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (alerts->len, ==, n / 10);
   for (guint i = 0; i < alerts->len; i++)
@@ -575,7 +571,7 @@ test_bad_files (GuardFixture  *fixture,
   g_assert_true (g_hash_table_contains (fixture->failed, truncated_path));
   g_assert_cmpuint (fixture->n_analyzed, ==, 0);
   g_assert_cmpuint (fixture->warned->len, ==, 0);
-  alerts = veil_scan_store_list_message_alerts (fixture->scan_store, veil_profile_get_id (profile), &error);
+  alerts = veil_store_list_message_alerts (fixture->store, veil_profile_get_id (profile), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (alerts->len, ==, 0);
   /* Not a picture by its content: not even tried. */
@@ -742,7 +738,7 @@ test_hide_and_restore (GuardFixture  *fixture,
   id = g_array_index (fixture->warned, gint64, 0);
 
   /* Moved into Veil's own folder: the original is gone, one copy exists, private. */
-  alert = veil_scan_store_get_alert (fixture->scan_store, id, &error);
+  alert = veil_store_get_alert (fixture->store, id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (alert->hidden_path);
   expected_dir = g_strdup_printf ("%s/hidden/%" G_GINT64_FORMAT, fixture->data_dir, id);
@@ -754,14 +750,14 @@ test_hide_and_restore (GuardFixture  *fixture,
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
 
   /* Restored: the same bytes at the same place, and not warned about again. */
-  g_assert_true (veil_message_guard_restore (fixture->scan_store, id, &restored_to, &error));
+  g_assert_true (veil_message_guard_restore (fixture->store, id, &restored_to, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (restored_to, ==, path);
   back = read_bytes (path);
   g_assert_true (g_bytes_equal (back, original));
   g_assert_false (g_file_test (expected_dir, G_FILE_TEST_EXISTS));
   g_clear_pointer (&alert, veil_alert_free);
-  alert = veil_scan_store_get_alert (fixture->scan_store, id, &error);
+  alert = veil_store_get_alert (fixture->store, id, &error);
   g_assert_no_error (error);
   g_assert_null (alert->hidden_path);
   wait_idle (fixture, 400);
@@ -776,7 +772,7 @@ test_hide_and_restore (GuardFixture  *fixture,
 
   /* Twice: it is no longer hidden. */
   g_clear_pointer (&restored_to, g_free);
-  g_assert_false (veil_message_guard_restore (fixture->scan_store, id, &restored_to, &error));
+  g_assert_false (veil_message_guard_restore (fixture->store, id, &restored_to, &error));
   g_assert_error (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_NOT_HIDDEN);
   g_clear_error (&error);
   g_assert_null (restored_to);
@@ -808,7 +804,7 @@ test_restore_beside (GuardFixture  *fixture,
   g_assert_true (g_file_set_contents (path, other, -1, NULL));
   wait_idle (fixture, 200);
   warned = fixture->warned->len;
-  g_assert_true (veil_message_guard_restore (fixture->scan_store, g_array_index (fixture->warned, gint64, 0),
+  g_assert_true (veil_message_guard_restore (fixture->store, g_array_index (fixture->warned, gint64, 0),
                                              &restored_to, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (restored_to, ==, beside);
@@ -835,7 +831,7 @@ test_no_hiding_for_teens (GuardFixture  *fixture,
   path = arrive (fixture, "teen.png", 40, TRUE);
   wait_for_results (fixture, 1);
   g_assert_cmpuint (fixture->warned->len, ==, 1);
-  alert = veil_scan_store_get_alert (fixture->scan_store, g_array_index (fixture->warned, gint64, 0), &error);
+  alert = veil_store_get_alert (fixture->store, g_array_index (fixture->warned, gint64, 0), &error);
   g_assert_no_error (error);
   g_assert_null (alert->hidden_path);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
@@ -875,9 +871,9 @@ test_settings_change (GuardFixture  *fixture,
 
   g_assert_cmpuint (fixture->n_analyzed, ==, 2);
   g_assert_cmpuint (fixture->warned->len, ==, 2);
-  first = veil_scan_store_get_alert (fixture->scan_store, g_array_index (fixture->warned, gint64, 0), &error);
+  first = veil_store_get_alert (fixture->store, g_array_index (fixture->warned, gint64, 0), &error);
   g_assert_no_error (error);
-  second = veil_scan_store_get_alert (fixture->scan_store, g_array_index (fixture->warned, gint64, 1), &error);
+  second = veil_store_get_alert (fixture->store, g_array_index (fixture->warned, gint64, 1), &error);
   g_assert_no_error (error);
   g_assert_null (first->hidden_path);
   g_assert_true (g_file_test (a, G_FILE_TEST_IS_REGULAR));
@@ -902,7 +898,7 @@ test_who_is_told (GuardFixture  *fixture,
   a = arrive (fixture, "a.png", 50, TRUE);
   wait_for_results (fixture, 1);
   g_assert_cmpuint (fixture->warned->len, ==, 1);
-  first = veil_scan_store_get_alert (fixture->scan_store, g_array_index (fixture->warned, gint64, 0), &error);
+  first = veil_store_get_alert (fixture->store, g_array_index (fixture->warned, gint64, 0), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (first->state, ==, VEIL_ALERT_STATE_TOLD);
 
@@ -929,7 +925,7 @@ test_who_is_told (GuardFixture  *fixture,
   b = arrive (fixture, "b.png", 51, TRUE);
   wait_for_results (fixture, 2);
   g_assert_cmpuint (fixture->warned->len, ==, 2);
-  second = veil_scan_store_get_alert (fixture->scan_store, g_array_index (fixture->warned, gint64, 1), &error);
+  second = veil_store_get_alert (fixture->store, g_array_index (fixture->warned, gint64, 1), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (second->state, ==, VEIL_ALERT_STATE_PRIVATE);
   g_assert_cmpint (second->profile_id, ==, veil_profile_get_id (not_acknowledged));
@@ -998,9 +994,9 @@ test_veilctl (GuardFixture  *fixture,
   pdq = veil_pdq_hash_file (listed, veil_analyzer_get_pdq_mode (fixture->analyzer), FALSE, &limits, NULL, &error);
   g_assert_no_error (error);
   veil_hash_list_add (list, veil_pdq_get_hash (pdq), "known");
-  g_assert_true (veil_scan_store_import_hash_list (fixture->scan_store, veil_profile_get_id (profile), list, "test", &error));
+  g_assert_true (veil_store_import_hash_list (fixture->store, veil_profile_get_id (profile), list, "test", &error));
   /* Guarded since now, so a picture arriving before veilctl watches is caught up on. */
-  g_assert_cmpint (veil_scan_store_begin_message_watch (fixture->scan_store, veil_profile_get_id (profile), &error), >, 0);
+  g_assert_cmpint (veil_store_begin_message_watch (fixture->store, veil_profile_get_id (profile), &error), >, 0);
   g_assert_no_error (error);
   /* File times come from the kernel's coarse clock, up to a tick (10 ms) behind the clock the
    * store read: let it pass the start, or the arrival could look older than the guard. */

@@ -15,7 +15,6 @@ typedef struct {
   char          *dir;
   char          *path;
   VeilStore     *store;
-  VeilScanStore *scan_store;
   VeilProfile   *profile;
 } MessagesFixture;
 
@@ -31,8 +30,6 @@ fixture_setup (MessagesFixture *fixture,
   fixture->path = g_build_filename (fixture->dir, "veil.db", NULL);
   fixture->store = veil_store_new (fixture->path, NULL, &error);
   g_assert_no_error (error);
-  fixture->scan_store = veil_scan_store_new (fixture->store, &error);
-  g_assert_no_error (error);
   built = veil_profile_builder_build (b, &error);
   g_assert_no_error (error);
   fixture->profile = veil_store_save_profile (fixture->store, built, VEIL_ACTOR_GUARDIAN, &error);
@@ -44,7 +41,6 @@ fixture_teardown (MessagesFixture *fixture,
                   gconstpointer    data)
 {
   g_clear_pointer (&fixture->profile, veil_profile_unref);
-  g_clear_object (&fixture->scan_store);
   g_clear_object (&fixture->store);
   veil_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
@@ -98,19 +94,19 @@ test_record_and_read_back (MessagesFixture *fixture,
   gint64 profile_id = veil_profile_get_id (fixture->profile);
   gboolean found_audit = FALSE;
 
-  id_private = veil_scan_store_record_message_alert (fixture->scan_store, fixture->profile,
-                                                     "/home/mia/Downloads/a.jpg", "Downloads",
-                                                     verdict, thumb, FALSE, &error);
+  id_private = veil_store_record_message_alert (fixture->store, fixture->profile,
+                                                "/home/mia/Downloads/a.jpg", "Downloads",
+                                                verdict, thumb, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpint (id_private, >, 0);
-  id_told = veil_scan_store_record_message_alert (fixture->scan_store, fixture->profile,
-                                                  "/home/mia/Downloads/Telegram Desktop/b.jpg",
-                                                  "Telegram Desktop", verdict, NULL, TRUE, &error);
+  id_told = veil_store_record_message_alert (fixture->store, fixture->profile,
+                                             "/home/mia/Downloads/Telegram Desktop/b.jpg",
+                                             "Telegram Desktop", verdict, NULL, TRUE, &error);
   g_assert_no_error (error);
   g_assert_cmpint (id_told, >, id_private);
 
   /* Newest first, each with its own state, folder and path. */
-  messages = veil_scan_store_list_message_alerts (fixture->scan_store, profile_id, &error);
+  messages = veil_store_list_message_alerts (fixture->store, profile_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (messages->len, ==, 2);
   {
@@ -131,23 +127,23 @@ test_record_and_read_back (MessagesFixture *fixture,
   }
 
   /* Library alerts do not include them. */
-  library = veil_scan_store_list_alerts (fixture->scan_store, profile_id, &error);
+  library = veil_store_list_alerts (fixture->store, profile_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (library->len, ==, 0);
-  g_assert_cmpuint (veil_scan_store_count_alerts (fixture->scan_store, profile_id, NULL), ==, 0);
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, profile_id, NULL), ==, 0);
 
   /* The thumbnail is there for the alert view; the one recorded without has none. */
-  got_thumb = veil_scan_store_get_thumbnail (fixture->scan_store, id_private, &error);
+  got_thumb = veil_store_get_thumbnail (fixture->store, id_private, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (got_thumb, thumb));
-  g_assert_null (veil_scan_store_get_thumbnail (fixture->scan_store, id_told, &error));
-  g_assert_error (error, VEIL_SCAN_STORE_ERROR, VEIL_SCAN_STORE_ERROR_NOT_FOUND);
+  g_assert_null (veil_store_get_thumbnail (fixture->store, id_told, &error));
+  g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* Hidden and back. */
-  g_assert_true (veil_scan_store_set_hidden_path (fixture->scan_store, id_private, "/veil/hidden/1/a.jpg", &error));
+  g_assert_true (veil_store_set_hidden_path (fixture->store, id_private, "/veil/hidden/1/a.jpg", &error));
   g_assert_no_error (error);
-  alert = veil_scan_store_get_alert (fixture->scan_store, id_private, &error);
+  alert = veil_store_get_alert (fixture->store, id_private, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (alert->hidden_path, ==, "/veil/hidden/1/a.jpg");
   g_assert_cmpstr (alert->path, ==, "/home/mia/Downloads/a.jpg");
@@ -157,17 +153,17 @@ test_record_and_read_back (MessagesFixture *fixture,
   g_assert_cmpstr (copy->source, ==, VEIL_ALERT_SOURCE_MESSAGE);
   g_assert_true (copy->folder != alert->folder);
   g_clear_pointer (&alert, veil_alert_free);
-  g_assert_true (veil_scan_store_set_hidden_path (fixture->scan_store, id_private, NULL, &error));
-  alert = veil_scan_store_get_alert (fixture->scan_store, id_private, &error);
+  g_assert_true (veil_store_set_hidden_path (fixture->store, id_private, NULL, &error));
+  alert = veil_store_get_alert (fixture->store, id_private, &error);
   g_assert_no_error (error);
   g_assert_null (alert->hidden_path);
 
   /* Unknown alerts say so. */
-  g_assert_null (veil_scan_store_get_alert (fixture->scan_store, 9999, &error));
-  g_assert_error (error, VEIL_SCAN_STORE_ERROR, VEIL_SCAN_STORE_ERROR_NOT_FOUND);
+  g_assert_null (veil_store_get_alert (fixture->store, 9999, &error));
+  g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (veil_scan_store_set_hidden_path (fixture->scan_store, 9999, "/x", &error));
-  g_assert_error (error, VEIL_SCAN_STORE_ERROR, VEIL_SCAN_STORE_ERROR_NOT_FOUND);
+  g_assert_false (veil_store_set_hidden_path (fixture->store, 9999, "/x", &error));
+  g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* The audit names the folder only: no reasons, no path. */
@@ -201,29 +197,29 @@ test_library_alerts_carry_source (MessagesFixture *fixture,
 
   /* The child was warned about this picture in a message first: the library scan still
    * raises its own alert, which its threshold may pass on to the guardian. */
-  g_assert_cmpint (veil_scan_store_record_message_alert (fixture->scan_store, fixture->profile, "/home/mia/Downloads/x.jpg",
-                                                         "Downloads", verdict, NULL, FALSE, &error), >, 0);
+  g_assert_cmpint (veil_store_record_message_alert (fixture->store, fixture->profile, "/home/mia/Downloads/x.jpg",
+                                                    "Downloads", verdict, NULL, FALSE, &error), >, 0);
   g_assert_no_error (error);
-  g_assert_false (veil_scan_store_has_alert (fixture->scan_store, veil_profile_get_id (fixture->profile),
-                                             veil_verdict_get_hash (verdict)));
-  g_assert_true (veil_scan_store_record_file (fixture->scan_store, "/home/mia/Pictures/x.jpg", &stamp, "test",
-                                              verdict, NULL, NULL, fixture->profile, NULL, &new_alert, NULL, &error));
+  g_assert_false (veil_store_has_alert (fixture->store, veil_profile_get_id (fixture->profile),
+                                        veil_verdict_get_hash (verdict)));
+  g_assert_true (veil_store_record_file (fixture->store, "/home/mia/Pictures/x.jpg", &stamp, "test",
+                                         verdict, NULL, NULL, fixture->profile, NULL, &new_alert, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (new_alert);
-  library = veil_scan_store_list_alerts (fixture->scan_store, veil_profile_get_id (fixture->profile), &error);
+  library = veil_store_list_alerts (fixture->store, veil_profile_get_id (fixture->profile), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (library->len, ==, 1);
   g_assert_cmpstr (((VeilAlert *) library->pdata[0])->source, ==, VEIL_ALERT_SOURCE_LIBRARY);
   g_assert_null (((VeilAlert *) library->pdata[0])->hidden_path);
-  g_assert_true (veil_scan_store_has_alert (fixture->scan_store, veil_profile_get_id (fixture->profile),
-                                            veil_verdict_get_hash (verdict)));
-  messages = veil_scan_store_list_message_alerts (fixture->scan_store, veil_profile_get_id (fixture->profile), &error);
+  g_assert_true (veil_store_has_alert (fixture->store, veil_profile_get_id (fixture->profile),
+                                       veil_verdict_get_hash (verdict)));
+  messages = veil_store_list_message_alerts (fixture->store, veil_profile_get_id (fixture->profile), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (messages->len, ==, 1);
   g_assert_cmpstr (((VeilAlert *) messages->pdata[0])->path, ==, "/home/mia/Downloads/x.jpg");
 
   /* get_alert reads any source. */
-  alert = veil_scan_store_get_alert (fixture->scan_store, ((VeilAlert *) library->pdata[0])->id, &error);
+  alert = veil_store_get_alert (fixture->store, ((VeilAlert *) library->pdata[0])->id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (alert->source, ==, VEIL_ALERT_SOURCE_LIBRARY);
   g_assert_cmpstr (alert->path, ==, "/home/mia/Pictures/x.jpg");
@@ -240,23 +236,23 @@ test_message_files (MessagesFixture *fixture,
   gint64 since, again;
 
   /* The first activation is remembered, later ones keep it. */
-  since = veil_scan_store_begin_message_watch (fixture->scan_store, id, &error);
+  since = veil_store_begin_message_watch (fixture->store, id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (since, >, 0);
   g_assert_cmpint (since, <=, g_get_real_time ());
   g_usleep (2000);
-  again = veil_scan_store_begin_message_watch (fixture->scan_store, id, &error);
+  again = veil_store_begin_message_watch (fixture->store, id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (again, ==, since);
 
-  g_assert_false (veil_scan_store_lookup_message_file (fixture->scan_store, id, "/d/a.jpg", &stamp));
-  g_assert_true (veil_scan_store_record_message_file (fixture->scan_store, id, "/d/a.jpg", &stamp, &error));
+  g_assert_false (veil_store_lookup_message_file (fixture->store, id, "/d/a.jpg", &stamp));
+  g_assert_true (veil_store_record_message_file (fixture->store, id, "/d/a.jpg", &stamp, &error));
   g_assert_no_error (error);
-  g_assert_true (veil_scan_store_lookup_message_file (fixture->scan_store, id, "/d/a.jpg", &stamp));
+  g_assert_true (veil_store_lookup_message_file (fixture->store, id, "/d/a.jpg", &stamp));
   /* A new version of the file is a new picture to analyze. */
-  g_assert_false (veil_scan_store_lookup_message_file (fixture->scan_store, id, "/d/a.jpg", &changed));
+  g_assert_false (veil_store_lookup_message_file (fixture->store, id, "/d/a.jpg", &changed));
   /* Another profile has not seen it. */
-  g_assert_false (veil_scan_store_lookup_message_file (fixture->scan_store, id + 1, "/d/a.jpg", &stamp));
+  g_assert_false (veil_store_lookup_message_file (fixture->store, id + 1, "/d/a.jpg", &stamp));
 
   /* Deleting the profile forgets both. */
   g_assert_true (veil_store_delete_profile (fixture->store, id, VEIL_ACTOR_GUARDIAN, &error));
@@ -274,10 +270,10 @@ test_erase_all (MessagesFixture *fixture,
   gint64 id = veil_profile_get_id (fixture->profile);
   VeilFileStamp stamp = { 1, 1, 1, 1 };
 
-  g_assert_cmpint (veil_scan_store_record_message_alert (fixture->scan_store, fixture->profile, "/d/SECRETNAME.jpg",
-                                                         "Downloads", verdict, NULL, FALSE, &error), >, 0);
-  g_assert_true (veil_scan_store_record_message_file (fixture->scan_store, id, "/d/SECRETNAME.jpg", &stamp, &error));
-  g_assert_cmpint (veil_scan_store_begin_message_watch (fixture->scan_store, id, &error), >, 0);
+  g_assert_cmpint (veil_store_record_message_alert (fixture->store, fixture->profile, "/d/SECRETNAME.jpg",
+                                                    "Downloads", verdict, NULL, FALSE, &error), >, 0);
+  g_assert_true (veil_store_record_message_file (fixture->store, id, "/d/SECRETNAME.jpg", &stamp, &error));
+  g_assert_cmpint (veil_store_begin_message_watch (fixture->store, id, &error), >, 0);
   g_assert_no_error (error);
 
   g_assert_true (veil_store_erase_all (fixture->store, &error));

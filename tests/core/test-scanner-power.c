@@ -161,7 +161,6 @@ test_power_saver (void)
   g_autofree char *library = g_build_filename (dir, "Pictures", NULL);
   g_autofree char *db = g_build_filename (dir, "veil.db", NULL);
   g_autoptr(VeilStore) store = NULL;
-  g_autoptr(VeilScanStore) scan_store = NULL;
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Sam");
   g_autoptr(VeilProfile) built = NULL;
   g_autoptr(VeilProfile) profile = NULL;
@@ -180,8 +179,6 @@ test_power_saver (void)
 
   store = veil_store_new (db, NULL, &error);
   g_assert_no_error (error);
-  scan_store = veil_scan_store_new (store, &error);
-  g_assert_no_error (error);
   veil_profile_builder_set_folders (b, folders);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
   built = veil_profile_builder_build (b, &error);
@@ -192,7 +189,7 @@ test_power_saver (void)
                           veil_protection_get_text_version (VEIL_PROTECTION_LIBRARY_SCAN), &error);
   g_assert_no_error (error);
 
-  scanner = veil_scanner_new (analyzer, scan_store, profile);
+  scanner = veil_scanner_new (analyzer, store, profile);
   veil_scanner_set_n_workers (scanner, 2);
   _veil_scanner_set_power_monitor (scanner, G_POWER_PROFILE_MONITOR (monitor));
 
@@ -231,7 +228,6 @@ test_power_saver (void)
 
   veil_scan_summary_free (r.summary);
   g_clear_object (&scanner);
-  g_clear_object (&scan_store);
   g_clear_object (&store);
   veil_test_rm_rf (dir);
 }

@@ -28,7 +28,6 @@ typedef struct {
   char           *dir;
   char           *library;
   VeilStore      *store;
-  VeilScanStore  *scan_store;
   VeilTestClassifier *classifier;
   VeilAnalyzer   *analyzer;
   VeilProfile    *profile;
@@ -59,8 +58,6 @@ open_stores (ScanFixture *fixture)
   g_autoptr(GError) error = NULL;
 
   fixture->store = veil_store_new (db, NULL, &error);
-  g_assert_no_error (error);
-  fixture->scan_store = veil_scan_store_new (fixture->store, &error);
   g_assert_no_error (error);
 }
 
@@ -93,7 +90,6 @@ fixture_teardown (ScanFixture   *fixture,
   g_clear_pointer (&fixture->profile, veil_profile_unref);
   g_clear_object (&fixture->analyzer);
   g_clear_object (&fixture->classifier);
-  g_clear_object (&fixture->scan_store);
   g_clear_object (&fixture->store);
   veil_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
@@ -179,7 +175,7 @@ import_list_of (ScanFixture *fixture,
   g_assert_no_error (error);
   veil_hash_list_set_version (list, 2);
   veil_hash_list_add (list, veil_pdq_get_hash (pdq), "entry-1");
-  veil_scan_store_import_hash_list (fixture->scan_store, profile_id, list, "tests", &error);
+  veil_store_import_hash_list (fixture->store, profile_id, list, "tests", &error);
   g_assert_no_error (error);
 }
 
@@ -187,7 +183,7 @@ static VeilScanSummary *
 scan (ScanFixture *fixture,
       guint        n_workers)
 {
-  g_autoptr(VeilScanner) scanner = veil_scanner_new (fixture->analyzer, fixture->scan_store, fixture->profile);
+  g_autoptr(VeilScanner) scanner = veil_scanner_new (fixture->analyzer, fixture->store, fixture->profile);
   g_autoptr(GError) error = NULL;
   VeilScanSummary *summary;
 
@@ -306,7 +302,7 @@ test_incremental (ScanFixture   *fixture,
   g_assert_cmpuint (third->n_analyzed, ==, 1);
   g_assert_cmpuint (third->n_cached, ==, 11);
 
-  alerts = veil_scan_store_list_alerts (fixture->scan_store, veil_profile_get_id (fixture->profile), &error);
+  alerts = veil_store_list_alerts (fixture->store, veil_profile_get_id (fixture->profile), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (alerts->len, ==, 2);
   alert = g_ptr_array_index (alerts, 0);
@@ -475,7 +471,7 @@ test_threshold (ScanFixture   *fixture,
   g_assert_cmpuint (s1->n_new_alerts, ==, 2);
   g_assert_cmpuint (s1->n_held, ==, 2);
   g_assert_cmpuint (s1->n_told, ==, 0);
-  g_assert_cmpuint (veil_scan_store_count_alerts (fixture->scan_store, id, NULL), ==, 2);
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, id, NULL), ==, 2);
 
   /* The third distinct picture reaches the threshold: all three are shown to the guardian. */
   g_free (write_picture (fixture->library, "c.png", 300, 300, 23, TRUE));
@@ -506,17 +502,19 @@ test_exception (ScanFixture   *fixture,
   g_autofree char *copy = g_build_filename (fixture->library, "resaved.jpg", NULL);
   g_autoptr(VipsImage) in = NULL;
   gint64 id = veil_profile_get_id (fixture->profile);
+  VeilAlert *wrong;
 
   s1 = scan (fixture, 0);
   g_assert_cmpuint (s1->n_new_alerts, ==, 1);
-  alerts = veil_scan_store_list_alerts (fixture->scan_store, id, &error);
+  alerts = veil_store_list_alerts (fixture->store, id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (alerts->len, ==, 1);
 
   /* "This was wrong": a re-encoded copy of the picture raises no new alert. */
-  veil_scan_store_mark_wrong (fixture->scan_store, ((VeilAlert *) g_ptr_array_index (alerts, 0))->id,
-                              fixture->analyzer, &error);
+  wrong = g_ptr_array_index (alerts, 0);
+  veil_store_mark_wrong (fixture->store, wrong->id, &error);
   g_assert_no_error (error);
+  veil_analyzer_add_exception (fixture->analyzer, wrong->profile_id, veil_verdict_get_hash (wrong->verdict));
   in = vips_image_new_from_file (a, NULL);
   g_assert_cmpint (vips_jpegsave (in, copy, "Q", 80, NULL), ==, 0);
 
@@ -527,8 +525,8 @@ test_exception (ScanFixture   *fixture,
   g_assert_cmpuint (s2->n_analyzed, ==, 1);
   g_assert_cmpuint (s2->n_new_alerts, ==, 0);
   g_assert_cmpuint (s2->n_flagged, ==, 0);
-  g_assert_cmpuint (veil_scan_store_count_alerts (fixture->scan_store, id, VEIL_ALERT_STATE_WRONG), ==, 1);
-  g_assert_cmpuint (veil_scan_store_count_alerts (fixture->scan_store, id, VEIL_ALERT_STATE_HELD), ==, 0);
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, id, VEIL_ALERT_STATE_WRONG), ==, 1);
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, id, VEIL_ALERT_STATE_HELD), ==, 0);
 }
 
 /* Animations: a later frame can carry what the first does not show. */
@@ -551,7 +549,7 @@ test_animated (ScanFixture   *fixture,
   g_assert_cmpuint (first->n_flagged, ==, 1);
   /* First frame, and three spread over the other seven. */
   g_assert_cmpint ((gint) veil_test_classifier_get_n_calls (fixture->classifier), ==, 8);
-  alerts = veil_scan_store_list_alerts (fixture->scan_store, veil_profile_get_id (fixture->profile), &error);
+  alerts = veil_store_list_alerts (fixture->store, veil_profile_get_id (fixture->profile), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (alerts->len, ==, 1);
   g_assert_cmpstr (((VeilAlert *) g_ptr_array_index (alerts, 0))->path, ==, hidden);
@@ -567,7 +565,7 @@ test_not_active (ScanFixture   *fixture,
                  gconstpointer  data)
 {
   g_autoptr(VeilProfile) off = save_profile (fixture->store, "Off", fixture->library, FALSE, FALSE, 3);
-  g_autoptr(VeilScanner) scanner = veil_scanner_new (fixture->analyzer, fixture->scan_store, off);
+  g_autoptr(VeilScanner) scanner = veil_scanner_new (fixture->analyzer, fixture->store, off);
   g_autoptr(VeilScanSummary) summary = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -610,7 +608,7 @@ test_crash_resume (void)
       fixture.analyzer = veil_analyzer_new (VEIL_CLASSIFIER (fixture.classifier));
       fixture.profile = veil_store_lookup_profile (fixture.store, "Sam", &error);
       g_assert_no_error (error);
-      scanner = veil_scanner_new (fixture.analyzer, fixture.scan_store, fixture.profile);
+      scanner = veil_scanner_new (fixture.analyzer, fixture.store, fixture.profile);
       veil_scanner_set_n_workers (scanner, 1);
       _veil_scanner_set_file_hook (scanner, kill_after_three, &count);
       summary = veil_scanner_scan_sync (scanner, NULL, NULL, &error);
@@ -633,8 +631,8 @@ test_crash_resume (void)
   g_unsetenv ("VEIL_TEST_SCAN_DIR");
 
   /* What the killed scan finished is there: three files, three alerts. */
-  g_assert_cmpuint (veil_scan_store_count_cache (fixture.scan_store), ==, 3);
-  g_assert_cmpuint (veil_scan_store_count_alerts (fixture.scan_store, veil_profile_get_id (fixture.profile), NULL), ==, 3);
+  g_assert_cmpuint (veil_store_count_cache (fixture.store), ==, 3);
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture.store, veil_profile_get_id (fixture.profile), NULL), ==, 3);
 
   summary = scan (&fixture, 0);
   g_assert_true (summary->resumed);
@@ -642,7 +640,7 @@ test_crash_resume (void)
   g_assert_cmpuint (summary->n_cached, ==, 3);
   g_assert_cmpuint (summary->n_analyzed, ==, 5);
   g_assert_cmpuint (summary->n_new_alerts, ==, 5);
-  alerts = veil_scan_store_list_alerts (fixture.scan_store, veil_profile_get_id (fixture.profile), &error);
+  alerts = veil_store_list_alerts (fixture.store, veil_profile_get_id (fixture.profile), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (alerts->len, ==, 8);
 
@@ -698,7 +696,7 @@ test_pause_cancel (ScanFixture   *fixture,
                    gconstpointer  data)
 {
   int n_hooked = 0;
-  g_autoptr(VeilScanner) scanner = veil_scanner_new (fixture->analyzer, fixture->scan_store, fixture->profile);
+  g_autoptr(VeilScanner) scanner = veil_scanner_new (fixture->analyzer, fixture->store, fixture->profile);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(VeilScanSummary) after = NULL;
   AsyncResult r = { 0, };

@@ -12,7 +12,7 @@
 #include "veil-test-utils.h"
 
 /* The child's alert view in the real application window under Xvfb, on a real store and
- * keyring, for message alerts recorded through VeilScanStore with real pictures: the blurred
+ * keyring, for message alerts recorded through VeilStore with real pictures: the blurred
  * picture, the words, the five choices and what each does (audit entries, the second
  * confirmation, the guardian PIN for younger children, help requests and reports in the store,
  * help links opened only on a click), and the stored thumbnail once the file is gone. */
@@ -94,7 +94,6 @@ record_alert (VeilAppFixture *fixture,
               Alerted        *out)
 {
   VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
-  g_autoptr(VeilScanStore) scans = NULL;
   g_autoptr(VeilVerdict) verdict = make_verdict ();
   g_autoptr(GBytes) thumbnail = NULL;
   g_autoptr(GError) error = NULL;
@@ -112,10 +111,8 @@ record_alert (VeilAppFixture *fixture,
   thumbnail = g_bytes_new_take (thumb_data, thumb_len);
   veil_test_rm_rf (thumb_dir);
 
-  scans = veil_scan_store_new (store, &error);
-  g_assert_no_error (error);
-  out->alert_id = veil_scan_store_record_message_alert (scans, profile, out->picture, "Downloads", verdict,
-                                                        thumbnail, tell_guardian, &error);
+  out->alert_id = veil_store_record_message_alert (store, profile, out->picture, "Downloads", verdict,
+                                                   thumbnail, tell_guardian, &error);
   g_assert_no_error (error);
   g_assert_cmpint (out->alert_id, >, 0);
 }

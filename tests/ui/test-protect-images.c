@@ -25,7 +25,7 @@ typedef struct {
   char          *dir;
   char          *library;
   VeilContext   *context;
-  VeilScanStore *scan_store;
+  VeilStore     *store;
   GtkWidget     *window;
 } UiFixture;
 
@@ -59,8 +59,7 @@ fixture_setup (UiFixture     *fixture,
   db = g_build_filename (fixture->dir, "veil.db", NULL);
 
   fixture->context = veil_test_load_context (db);
-  fixture->scan_store = veil_scan_store_new (veil_context_get_store (fixture->context), &error);
-  g_assert_no_error (error);
+  fixture->store = g_object_ref (veil_context_get_store (fixture->context));
 
   fixture->window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
@@ -75,7 +74,7 @@ fixture_teardown (UiFixture     *fixture,
   if (guardian != NULL)
     veil_guardian_lock (guardian);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->scan_store);
+  g_clear_object (&fixture->store);
   g_clear_object (&fixture->context);
   veil_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
@@ -136,7 +135,7 @@ list_kind (UiFixture   *fixture,
            const char  *kind)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = veil_scan_store_list_hash_lists (fixture->scan_store, veil_profile_get_id (profile), &error);
+  g_autoptr(GPtrArray) all = veil_store_list_hash_lists (fixture->store, veil_profile_get_id (profile), &error);
   GPtrArray *lists = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_stored_hash_list_free);
 
   g_assert_no_error (error);
@@ -281,9 +280,9 @@ test_hash_lists (UiFixture     *fixture,
   lists = list_kind (fixture, sam, "list");
   g_assert_cmpuint (lists->len, ==, 1);
   g_assert_true (veil_hash_lists_remove (group, ((VeilStoredHashList *) g_ptr_array_index (lists, 0))->id));
-  g_assert_false (veil_scan_store_remove_hash_list (fixture->scan_store,
-                                                    ((VeilStoredHashList *) g_ptr_array_index (lists, 0))->id, &error));
-  g_assert_error (error, VEIL_SCAN_STORE_ERROR, VEIL_SCAN_STORE_ERROR_NOT_FOUND);
+  g_assert_false (veil_store_remove_hash_list (fixture->store,
+                                               ((VeilStoredHashList *) g_ptr_array_index (lists, 0))->id, &error));
+  g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND);
   g_assert_cmpuint (veil_hash_lists_get_n_shown (group), ==, 0);
 
   g_free (result.message);
@@ -428,7 +427,7 @@ test_protect (UiFixture     *fixture,
   g_assert_cmpmem (one_before, one_length, one_after, one_length);
 
   /* The scanner is told: the pair is in the store for this profile only. */
-  stored = veil_scan_store_list_protected_images (fixture->scan_store, veil_profile_get_id (teen), &error);
+  stored = veil_store_list_protected_images (fixture->store, veil_profile_get_id (teen), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (stored->len, ==, 2);
 
@@ -447,7 +446,7 @@ test_protect (UiFixture     *fixture,
   g_assert_true (gtk_widget_activate_action (window, "protect.remove", "s", md5));
   g_assert_cmpuint (veil_protect_images_get_n_shown (VEIL_PROTECT_IMAGES (window)), ==, 1);
   g_clear_pointer (&stored, g_ptr_array_unref);
-  stored = veil_scan_store_list_protected_images (fixture->scan_store, veil_profile_get_id (teen), &error);
+  stored = veil_store_list_protected_images (fixture->store, veil_profile_get_id (teen), &error);
   g_assert_cmpuint (stored->len, ==, 1);
   g_assert_cmpstr (((VeilProtectedImage *) g_ptr_array_index (stored, 0))->md5, !=, md5);
   g_assert_false (veil_protect_images_remove (VEIL_PROTECT_IMAGES (window), md5));
@@ -461,7 +460,7 @@ test_protect (UiFixture     *fixture,
     g_autofree char *dropped_copy = g_build_filename (fixture->library, "found-2.png", NULL);
     g_autofree char *kept_data = NULL, *dropped_data = NULL;
     g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (NULL);
-    g_autoptr(VeilScanner) scanner = veil_scanner_new (analyzer, fixture->scan_store, teen);
+    g_autoptr(VeilScanner) scanner = veil_scanner_new (analyzer, fixture->store, teen);
     g_autoptr(VeilScanSummary) summary = NULL;
     g_autoptr(GPtrArray) alerts = NULL;
     gsize kept_length, dropped_length;
@@ -475,7 +474,7 @@ test_protect (UiFixture     *fixture,
     g_assert_no_error (error);
     g_assert_cmpuint (summary->n_seen, ==, 2);
     g_assert_cmpuint (summary->n_matched, ==, 1);
-    alerts = veil_scan_store_list_alerts (fixture->scan_store, veil_profile_get_id (teen), &error);
+    alerts = veil_store_list_alerts (fixture->store, veil_profile_get_id (teen), &error);
     g_assert_no_error (error);
     g_assert_cmpuint (alerts->len, ==, 1);
     g_assert_cmpstr (((VeilAlert *) g_ptr_array_index (alerts, 0))->path, ==, kept_copy);
@@ -593,7 +592,7 @@ test_held_count (UiFixture     *fixture,
   pdq = veil_pdq_hash_file (listed, VEIL_PDQ_MODE_FAST, FALSE, &limits, NULL, &error);
   g_assert_no_error (error);
   veil_hash_list_add (list, veil_pdq_get_hash (pdq), "entry-1");
-  g_assert_true (veil_scan_store_import_hash_list (fixture->scan_store, 0, list, "tests", &error));
+  g_assert_true (veil_store_import_hash_list (fixture->store, 0, list, "tests", &error));
 
   /* Before any check: no count. */
   page = veil_transparency_page_new (fixture->context);
@@ -607,8 +606,8 @@ test_held_count (UiFixture     *fixture,
   g_signal_connect (scan_page, "finished", G_CALLBACK (finished_cb), &finished);
   g_assert_true (gtk_widget_activate_action (scan_page, "scan.start", NULL));
   veil_test_wait_for (&finished, 60);
-  g_assert_cmpuint (veil_scan_store_count_alerts (fixture->scan_store, veil_profile_get_id (kim),
-                                                  VEIL_ALERT_STATE_HELD), ==, 1);
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (kim),
+                                                      VEIL_ALERT_STATE_HELD), ==, 1);
 
   page = veil_transparency_page_new (fixture->context);
   gtk_window_set_child (GTK_WINDOW (fixture->window), page);

@@ -88,7 +88,6 @@ fill (VeilAppFixture *fixture,
   VeilStore *store = veil_context_get_store (context);
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Mia");
   g_autoptr(VeilProfile) p = NULL;
-  g_autoptr(VeilScanStore) scans = NULL;
   g_autoptr(VeilVerdict) verdict = make_verdict ();
   g_autoptr(GError) error = NULL;
   g_autofree char *other = NULL;
@@ -110,11 +109,9 @@ fill (VeilAppFixture *fixture,
   g_assert_true (g_file_get_contents (q->picture, &bytes, &n_bytes, NULL));
   q->picture_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, n_bytes);
 
-  scans = veil_scan_store_new (store, &error);
+  q->told_id = veil_store_record_message_alert (store, q->profile, q->picture, "Downloads", verdict, NULL, TRUE, &error);
   g_assert_no_error (error);
-  q->told_id = veil_scan_store_record_message_alert (scans, q->profile, q->picture, "Downloads", verdict, NULL, TRUE, &error);
-  g_assert_no_error (error);
-  q->private_id = veil_scan_store_record_message_alert (scans, q->profile, other, "Downloads", verdict, NULL, FALSE, &error);
+  q->private_id = veil_store_record_message_alert (store, q->profile, other, "Downloads", verdict, NULL, FALSE, &error);
   g_assert_no_error (error);
 
   add_report (store, q, VEIL_REPORT_KIND_REPORT,

@@ -24,7 +24,7 @@ typedef struct {
   char          *dir;
   char          *library;
   VeilContext   *context;
-  VeilScanStore *scan_store;
+  VeilStore     *store;
   VeilProfile   *profile;
   GtkWidget     *window;
 } PageFixture;
@@ -61,8 +61,7 @@ fixture_setup (PageFixture   *fixture,
   db = g_build_filename (fixture->dir, "veil.db", NULL);
 
   fixture->context = veil_test_load_context (db);
-  fixture->scan_store = veil_scan_store_new (veil_context_get_store (fixture->context), &error);
-  g_assert_no_error (error);
+  fixture->store = g_object_ref (veil_context_get_store (fixture->context));
   fixture->profile = save_profile (fixture, "Sam", 1);
 
   listed = veil_test_write_picture (fixture->library, "listed.png", 320, 240, 1);
@@ -71,7 +70,7 @@ fixture_setup (PageFixture   *fixture,
   pdq = veil_pdq_hash_file (listed, VEIL_PDQ_MODE_FAST, FALSE, &limits, NULL, &error);
   g_assert_no_error (error);
   veil_hash_list_add (list, veil_pdq_get_hash (pdq), "entry-1");
-  veil_scan_store_import_hash_list (fixture->scan_store, 0, list, "tests", &error);
+  veil_store_import_hash_list (fixture->store, 0, list, "tests", &error);
   g_assert_no_error (error);
 
   fixture->window = gtk_window_new ();
@@ -84,7 +83,7 @@ fixture_teardown (PageFixture   *fixture,
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_pointer (&fixture->profile, veil_profile_unref);
-  g_clear_object (&fixture->scan_store);
+  g_clear_object (&fixture->store);
   g_clear_object (&fixture->context);
   veil_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
@@ -195,11 +194,11 @@ test_scan_and_review (PageFixture   *fixture,
   g_assert_true (revealed_logged);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.dismiss", NULL));
-  g_assert_cmpuint (veil_scan_store_count_alerts (fixture->scan_store, veil_profile_get_id (fixture->profile),
-                                                  VEIL_ALERT_STATE_DISMISSED), ==, 1);
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (fixture->profile),
+                                                      VEIL_ALERT_STATE_DISMISSED), ==, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.wrong", NULL));
-  g_assert_cmpuint (veil_scan_store_count_alerts (fixture->scan_store, veil_profile_get_id (fixture->profile),
-                                                  VEIL_ALERT_STATE_WRONG), ==, 1);
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (fixture->profile),
+                                                      VEIL_ALERT_STATE_WRONG), ==, 1);
   veil_guardian_lock (guardian);
 }
 

@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-store"
+
+#include "config.h"
+
+#include "veil-store-private.h"
+
+#include <glib/gi18n-lib.h>
+
+/* Hash lists per profile and the pictures a child protects. They use the store's second
+ * connection (see veil-store-private.h). */
+
+void
+veil_stored_hash_list_free (VeilStoredHashList *list)
+{
+  if (list == NULL)
+    return;
+  g_free (list->kind);
+  g_free (list->name);
+  g_free (list->source);
+  g_free (list);
+}
+
+void
+veil_protected_image_free (VeilProtectedImage *image)
+{
+  if (image == NULL)
+    return;
+  g_free (image->md5);
+  g_free (image);
+}
+
+/**
+ * veil_store_import_hash_list:
+ * @profile_id: the profile the list is for, or 0 for every profile
+ * @source: where the guardian got it (a file name or organisation)
+ *
+ * Keeps a copy of @list's hashes and labels, with its name, version, source, import time and
+ * entry count.
+ */
+gboolean
+veil_store_import_hash_list (VeilStore      *self,
+                             gint64          profile_id,
+                             VeilHashList   *list,
+                             const char     *source,
+                             GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GByteArray) hashes = g_byte_array_new ();
+  g_autoptr(GByteArray) labels = g_byte_array_new ();
+  guint n;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (VEIL_IS_HASH_LIST (list), FALSE);
+
+  n = veil_hash_list_get_n_entries (list);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *label = veil_hash_list_get_label (list, i);
+      guint8 blob[32];
+
+      _veil_store_hash_to_blob (veil_hash_list_get_hash (list, i), blob);
+      g_byte_array_append (hashes, blob, sizeof blob);
+      /* Labels are NUL-terminated, one per entry. */
+      label = label != NULL ? label : "";
+      g_byte_array_append (labels, (const guint8 *) label, strlen (label) + 1);
+    }
+
+  g_mutex_lock (&self->scan_lock);
+  stmt = _veil_store_scan_prepare (self, "INSERT INTO profile_hash_lists (profile_id, name, source, version, imported, entries,"
+                                         " hashes, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      if (profile_id != 0)
+        sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_text (stmt, 2, veil_hash_list_get_name (list), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, source != NULL ? source : (veil_hash_list_get_source (list) ?: ""), -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 4, (int) veil_hash_list_get_version (list));
+      sqlite3_bind_int64 (stmt, 5, _veil_store_now ());
+      sqlite3_bind_int (stmt, 6, (int) n);
+      sqlite3_bind_blob (stmt, 7, hashes->data, (int) hashes->len, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 8, labels->data, (int) labels->len, SQLITE_STATIC);
+      ok = _veil_store_scan_step_done (self, stmt, error);
+    }
+  g_mutex_unlock (&self->scan_lock);
+  return ok;
+}
+
+static gboolean
+md5_file (const char    *path,
+          char         **out_md5,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
+  g_autofree guint8 *buf = g_malloc (64 * 1024);
+  gssize n;
+
+  in = g_file_read (file, cancellable, error);
+  if (in == NULL)
+    return FALSE;
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buf, 64 * 1024, cancellable, error)) > 0)
+    g_checksum_update (md5, buf, n);
+  if (n < 0)
+    return FALSE;
+  *out_md5 = g_strdup (g_checksum_get_string (md5));
+  return TRUE;
+}
+
+/**
+ * veil_store_protect_image:
+ * @out_md5: (out) (optional): the file's MD5, as StopNCII and Take It Down take it
+ *
+ * A child's own picture to watch for: only its PDQ hash and MD5 are kept, never the picture.
+ */
+gboolean
+veil_store_protect_image (VeilStore      *self,
+                          gint64          profile_id,
+                          const char     *path,
+                          char          **out_md5,
+                          GCancellable   *cancellable,
+                          GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(VeilPdq) pdq = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *md5 = NULL;
+  VeilImageLimits limits;
+  guint8 blob[32];
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (profile_id > 0 && path != NULL, FALSE);
+
+  veil_image_limits_init_default (&limits);
+  /* The exact hash: the teen may hand it to StopNCII, whose hashes are exact too. */
+  pdq = veil_pdq_hash_file (path, VEIL_PDQ_MODE_EXACT, FALSE, &limits, cancellable, error);
+  if (pdq == NULL)
+    return FALSE;
+  if (!md5_file (path, &md5, cancellable, &local_error))
+    {
+      g_set_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_IO,
+                   _("The picture could not be read (%s). Check that it still exists."), local_error->message);
+      return FALSE;
+    }
+  _veil_store_hash_to_blob (veil_pdq_get_hash (pdq), blob);
+
+  g_mutex_lock (&self->scan_lock);
+  stmt = _veil_store_scan_prepare (self, "INSERT OR REPLACE INTO protected_images (profile_id, md5, pdq, added) VALUES (?, ?, ?, ?)", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_text (stmt, 2, md5, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 3, blob, sizeof blob, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, _veil_store_now ());
+      ok = _veil_store_scan_step_done (self, stmt, error);
+    }
+  g_mutex_unlock (&self->scan_lock);
+
+  if (ok && out_md5 != NULL)
+    *out_md5 = g_steal_pointer (&md5);
+  return ok;
+}
+
+static gpointer
+hash_list_from_row (sqlite3_stmt *stmt)
+{
+  VeilStoredHashList *l = g_new0 (VeilStoredHashList, 1);
+
+  l->id = sqlite3_column_int64 (stmt, 0);
+  l->profile_id = sqlite3_column_int64 (stmt, 1);
+  l->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  l->name = g_strdup (g_str_equal (l->kind, "protected") ? _("Protected pictures")
+                                                          : (const char *) sqlite3_column_text (stmt, 3));
+  l->source = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  l->version = (guint) sqlite3_column_int (stmt, 5);
+  l->imported = sqlite3_column_int64 (stmt, 6);
+  l->n_entries = (guint) sqlite3_column_int (stmt, 7);
+  return l;
+}
+
+/**
+ * veil_store_list_hash_lists:
+ *
+ * Returns: (transfer full) (element-type VeilStoredHashList): the lists that apply to
+ *   @profile_id (its own and those for every profile), and its protected pictures as one
+ *   list of kind "protected"
+ */
+GPtrArray *
+veil_store_list_hash_lists (VeilStore      *self,
+                            gint64          profile_id,
+                            GError        **error)
+{
+  g_return_val_if_fail (VEIL_IS_STORE (self), NULL);
+
+  return _veil_store_scan_query_rows (self,
+                                      "SELECT id, coalesce(profile_id, 0), 'list', name, source, version, imported, entries"
+                                      " FROM profile_hash_lists WHERE profile_id IS NULL OR profile_id = ?1"
+                                      " UNION ALL SELECT 0, profile_id, 'protected', '', '', 1, max(added), count(*)"
+                                      " FROM protected_images WHERE profile_id = ?1 GROUP BY profile_id",
+                                      profile_id, hash_list_from_row, (GDestroyNotify) veil_stored_hash_list_free, error);
+}
+
+/* Steps a prepared DELETE and says NOT_FOUND when it removed nothing, so that the UI can
+ * tell a row already gone from a real failure. */
+static gboolean
+delete_one (VeilStore      *self,
+            sqlite3_stmt   *stmt,
+            GError        **error)
+{
+  if (!_veil_store_scan_step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->scan_db) == 0)
+    {
+      g_set_error_literal (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND,
+                           _("It was already removed. Reload the page to see what is kept."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * veil_store_remove_hash_list:
+ * @list_id: a list's id from veil_store_list_hash_lists()
+ *
+ * Forgets an imported list and all its hashes. Alerts it already raised stay.
+ */
+gboolean
+veil_store_remove_hash_list (VeilStore      *self,
+                             gint64          list_id,
+                             GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (list_id > 0, FALSE);
+
+  g_mutex_lock (&self->scan_lock);
+  stmt = _veil_store_scan_prepare (self, "DELETE FROM profile_hash_lists WHERE id = ?", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, list_id);
+      ok = delete_one (self, stmt, error);
+    }
+  g_mutex_unlock (&self->scan_lock);
+  return ok;
+}
+
+static gpointer
+protected_image_from_row (sqlite3_stmt *stmt)
+{
+  g_autoptr(VeilProtectedImage) image = g_new0 (VeilProtectedImage, 1);
+
+  /* A row that does not hold a 256-bit hash cannot be shown or matched: leave it out. */
+  if (!_veil_store_blob_to_hash (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1), &image->pdq))
+    return NULL;
+  image->md5 = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  image->added = sqlite3_column_int64 (stmt, 2);
+  return g_steal_pointer (&image);
+}
+
+/**
+ * veil_store_list_protected_images:
+ *
+ * Returns: (transfer full) (element-type VeilProtectedImage): the pictures @profile_id
+ *   protects, newest first, as their MD5 and PDQ hashes only
+ */
+GPtrArray *
+veil_store_list_protected_images (VeilStore      *self,
+                                  gint64          profile_id,
+                                  GError        **error)
+{
+  g_return_val_if_fail (VEIL_IS_STORE (self), NULL);
+
+  return _veil_store_scan_query_rows (self, "SELECT md5, pdq, added FROM protected_images WHERE profile_id = ?"
+                                            " ORDER BY added DESC, md5",
+                                      profile_id, protected_image_from_row, (GDestroyNotify) veil_protected_image_free,
+                                      error);
+}
+
+/**
+ * veil_store_unprotect_image:
+ * @md5: the picture's MD5, as veil_store_list_protected_images() gives it
+ *
+ * Stops watching for one of the child's own pictures and forgets its hashes.
+ */
+gboolean
+veil_store_unprotect_image (VeilStore      *self,
+                            gint64          profile_id,
+                            const char     *md5,
+                            GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (profile_id > 0 && md5 != NULL, FALSE);
+
+  g_mutex_lock (&self->scan_lock);
+  stmt = _veil_store_scan_prepare (self, "DELETE FROM protected_images WHERE profile_id = ? AND md5 = ?", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      sqlite3_bind_text (stmt, 2, md5, -1, SQLITE_STATIC);
+      ok = delete_one (self, stmt, error);
+    }
+  g_mutex_unlock (&self->scan_lock);
+  return ok;
+}
+
+/* Returns: (transfer full): the stored list in @stmt's current row (name, source, version,
+ *   entries, hashes, labels), or %NULL when it is damaged (the row is then left out) */
+static gpointer
+hash_list_entries_from_row (sqlite3_stmt *stmt)
+{
+  g_autoptr(VeilHashList) list = veil_hash_list_new ((const char *) sqlite3_column_text (stmt, 0));
+  guint n = (guint) sqlite3_column_int (stmt, 3);
+  const guint8 *hashes = sqlite3_column_blob (stmt, 4);
+  gsize hashes_size = (gsize) sqlite3_column_bytes (stmt, 4);
+  const char *labels = sqlite3_column_blob (stmt, 5);
+  gsize labels_size = (gsize) sqlite3_column_bytes (stmt, 5);
+  gsize at = 0;
+
+  if (hashes_size != (gsize) n * 32)
+    {
+      g_debug ("Skipping a damaged stored hash list");
+      return NULL;
+    }
+  veil_hash_list_set_source (list, (const char *) sqlite3_column_text (stmt, 1));
+  veil_hash_list_set_version (list, (guint) sqlite3_column_int (stmt, 2));
+  for (guint i = 0; i < n; i++)
+    {
+      VeilPdqHash hash;
+      const char *label = "";
+
+      _veil_store_blob_to_hash (hashes + 32 * i, 32, &hash);
+      if (labels != NULL && at < labels_size && memchr (labels + at, '\0', labels_size - at) != NULL)
+        {
+          label = labels + at;
+          at += strlen (label) + 1;
+        }
+      veil_hash_list_add (list, &hash, label);
+    }
+  return g_steal_pointer (&list);
+}
+
+/**
+ * veil_store_load_hash_lists:
+ * @profile_id: a profile, or 0 for the lists that apply to every profile
+ *
+ * Reads back the lists imported for exactly @profile_id, with their hashes and labels; a
+ * damaged list is left out.
+ *
+ * Returns: (transfer full) (element-type VeilHashList): the lists, or %NULL with @error set
+ */
+GPtrArray *
+veil_store_load_hash_lists (VeilStore  *self,
+                            gint64      profile_id,
+                            GError    **error)
+{
+  g_return_val_if_fail (VEIL_IS_STORE (self), NULL);
+
+  return _veil_store_scan_query_rows (self,
+                                      "SELECT name, source, version, entries, hashes, labels"
+                                      " FROM profile_hash_lists WHERE coalesce(profile_id, 0) = ?",
+                                      profile_id, hash_list_entries_from_row, g_object_unref,
+                                      error);
+}
+
+/**
+ * veil_store_list_exceptions:
+ *
+ * The guardian's "this was wrong" list of @profile_id (see veil_store_mark_wrong()).
+ *
+ * Returns: (transfer full) (element-type VeilPdqHash): the hashes, or %NULL with @error set
+ */
+GArray *
+veil_store_list_exceptions (VeilStore  *self,
+                            gint64      profile_id,
+                            GError    **error)
+{
+  g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (VeilPdqHash));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc = SQLITE_ERROR;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->scan_lock);
+  stmt = _veil_store_scan_prepare (self, "SELECT pdq FROM alert_exceptions WHERE profile_id = ?", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, profile_id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          VeilPdqHash hash;
+
+          if (_veil_store_blob_to_hash (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), &hash))
+            g_array_append_val (hashes, hash);
+        }
+      if (rc != SQLITE_DONE)
+        _veil_store_scan_error (self->scan_db, error);
+    }
+  g_mutex_unlock (&self->scan_lock);
+  return rc == SQLITE_DONE ? g_steal_pointer (&hashes) : NULL;
+}
