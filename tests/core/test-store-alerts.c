@@ -293,10 +293,10 @@ main (int    argc,
 
 #define ADD(path, func) \
   g_test_add (path, MessagesFixture, NULL, fixture_setup, func, fixture_teardown)
-  ADD ("/veil/scan-store-messages/record-and-read-back", test_record_and_read_back);
-  ADD ("/veil/scan-store-messages/library-alerts-carry-source", test_library_alerts_carry_source);
-  ADD ("/veil/scan-store-messages/message-files", test_message_files);
-  ADD ("/veil/scan-store-messages/erase-all", test_erase_all);
+  ADD ("/veil/store-alerts/record-and-read-back", test_record_and_read_back);
+  ADD ("/veil/store-alerts/library-alerts-carry-source", test_library_alerts_carry_source);
+  ADD ("/veil/store-alerts/message-files", test_message_files);
+  ADD ("/veil/store-alerts/erase-all", test_erase_all);
 #undef ADD
 
   return g_test_run ();
