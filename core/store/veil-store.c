@@ -178,6 +178,10 @@ static const char * const migrations[VEIL_STORE_SCHEMA_VERSION] = {
   "CREATE TABLE IF NOT EXISTS message_watch ("
   "  profile_id INTEGER PRIMARY KEY REFERENCES profiles (id) ON DELETE CASCADE,"
   "  since INTEGER NOT NULL);",
+
+  /* 6 -> 7: the scans table was written but never read: a scan's trace is its audit entry
+   * and its scan_runs row */
+  "DROP TABLE IF EXISTS scans;",
 };
 
 /* --- SQLite helpers ------------------------------------------------------------------------ */
@@ -1333,7 +1337,7 @@ veil_store_get_profile_version (VeilStore  *self,
 /**
  * veil_store_delete_profile:
  *
- * Deletes a profile with everything about it (consent, alerts, reports, scans, its audit
+ * Deletes a profile with everything about it (consent, alerts, reports, scan results, its audit
  * entries); one audit entry without the profile records that it was deleted.
  */
 gboolean
@@ -1645,94 +1649,6 @@ veil_store_list_audit (VeilStore  *self,
     }
 
   return g_steal_pointer (&entries);
-}
-
-/**
- * veil_store_record_scan:
- *
- * Records that a library scan of @folder ran, with counts only (no file names, no pictures).
- */
-gboolean
-veil_store_record_scan (VeilStore    *self,
-                        VeilProfile  *profile,
-                        const char   *folder,
-                        guint         n_files,
-                        guint         n_matches,
-                        GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *detail = NULL;
-  gint64 now = now_seconds ();
-
-  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (profile != NULL && folder != NULL, FALSE);
-
-  /* Translators: audit detail of a folder check: folder, files looked at */
-  detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u picture looked at", "%s, %u pictures looked at", n_files), folder, n_files);
-
-  if (!begin (self, error))
-    return FALSE;
-  stmt = db_prepare (self->db, "INSERT INTO scans (profile_id, time, folder, files, matches) VALUES (?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, veil_profile_get_id (profile));
-  sqlite3_bind_int64 (stmt, 2, now);
-  sqlite3_bind_text (stmt, 3, folder, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 4, (int) n_files);
-  sqlite3_bind_int (stmt, 5, (int) n_matches);
-  if (!stmt_done (self->db, stmt, error) ||
-      !insert_audit (self, veil_profile_get_id (profile), now, VEIL_ACTOR_VEIL, "scan", detail, error))
-    goto fail;
-  return commit (self, error);
-
-fail:
-  rollback (self);
-  return FALSE;
-}
-
-/**
- * veil_store_record_alert:
- * @source: where the picture was met (e.g. "message", "library")
- * @reasons: the verdict's reasons as text
- * @blurred_thumbnail: (nullable): the small blurred thumbnail, the only pixel data Veil keeps
- */
-gboolean
-veil_store_record_alert (VeilStore    *self,
-                         VeilProfile  *profile,
-                         const char   *source,
-                         const char   *reasons,
-                         GBytes       *blurred_thumbnail,
-                         GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 now = now_seconds ();
-
-  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (profile != NULL && source != NULL && reasons != NULL, FALSE);
-
-  if (!begin (self, error))
-    return FALSE;
-  stmt = db_prepare (self->db, "INSERT INTO alerts (profile_id, time, source, reasons, thumbnail) VALUES (?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, veil_profile_get_id (profile));
-  sqlite3_bind_int64 (stmt, 2, now);
-  sqlite3_bind_text (stmt, 3, source, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, reasons, -1, SQLITE_TRANSIENT);
-  if (blurred_thumbnail != NULL)
-    sqlite3_bind_blob64 (stmt, 5, g_bytes_get_data (blurred_thumbnail, NULL),
-                         g_bytes_get_size (blurred_thumbnail), SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 5);
-  /* The audit entry names the source only: reasons and thumbnail stay behind the PIN. */
-  if (!stmt_done (self->db, stmt, error) ||
-      !insert_audit (self, veil_profile_get_id (profile), now, VEIL_ACTOR_VEIL, "alert", source, error))
-    goto fail;
-  return commit (self, error);
-
-fail:
-  rollback (self);
-  return FALSE;
 }
 
 guint
@@ -2084,7 +2000,7 @@ fail:
  * veil_store_expire:
  * @now: the current Unix time
  *
- * Deletes alerts, reports, scans and audit entries older than each profile's retention period.
+ * Deletes alerts, reports and audit entries older than each profile's retention period.
  */
 gboolean
 veil_store_expire (VeilStore  *self,
@@ -2092,7 +2008,7 @@ veil_store_expire (VeilStore  *self,
                    GError    **error)
 {
   g_autoptr(GPtrArray) profiles = NULL;
-  static const char * const tables[] = { "alerts", "reports", "scans", "audit" };
+  static const char * const tables[] = { "alerts", "reports", "audit" };
 
   g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
 
@@ -2278,7 +2194,7 @@ veil_store_export (VeilStore   *self,
 /**
  * veil_store_erase_all:
  *
- * Deletes everything Veil stored: profiles, consent, alerts, reports, scans, the scan cache,
+ * Deletes everything Veil stored: profiles, consent, alerts, reports, scan runs, the scan cache,
  * the audit log and Veil's own notes. The file stays, empty, at the current schema.
  */
 gboolean
@@ -2290,7 +2206,7 @@ veil_store_erase_all (VeilStore  *self,
   if (!begin (self, error))
     return FALSE;
   if (!db_exec (self->db,
-                "DELETE FROM reports; DELETE FROM alert_files; DELETE FROM alerts; DELETE FROM scans;"
+                "DELETE FROM reports; DELETE FROM alert_files; DELETE FROM alerts;"
                 "DELETE FROM scan_files; DELETE FROM scan_runs; DELETE FROM alert_exceptions;"
                 "DELETE FROM profile_hash_lists; DELETE FROM protected_images;"
                 "DELETE FROM message_files; DELETE FROM message_watch;"

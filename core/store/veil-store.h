@@ -27,7 +27,7 @@ typedef enum {
 } VeilStoreError;
 
 /* The newest schema this build knows; older files are migrated forward at open. */
-#define VEIL_STORE_SCHEMA_VERSION 6
+#define VEIL_STORE_SCHEMA_VERSION 7
 
 /* A protection as the child lives it: the guardian's switch, the child's acknowledgment and
  * what follows from both. */
@@ -214,18 +214,6 @@ gboolean        veil_store_add_audit               (VeilStore            *self,
 GPtrArray      *veil_store_list_audit              (VeilStore            *self,
                                                     gint64                profile_id,
                                                     guint                 limit,
-                                                    GError              **error);
-gboolean        veil_store_record_scan             (VeilStore            *self,
-                                                    VeilProfile          *profile,
-                                                    const char           *folder,
-                                                    guint                 n_files,
-                                                    guint                 n_matches,
-                                                    GError              **error);
-gboolean        veil_store_record_alert            (VeilStore            *self,
-                                                    VeilProfile          *profile,
-                                                    const char           *source,
-                                                    const char           *reasons,
-                                                    GBytes               *blurred_thumbnail,
                                                     GError              **error);
 guint           veil_store_count_alerts            (VeilStore            *self,
                                                     gint64                profile_id,

@@ -79,6 +79,25 @@ save (VeilStore   *store,
   return saved;
 }
 
+/* A message alert as the message guard records it: reasons with a score, and a thumbnail. */
+static void
+record_alert (VeilStore   *store,
+              VeilProfile *profile,
+              GBytes      *thumbnail)
+{
+  g_autoptr(VeilVerdictBuilder) b = veil_verdict_builder_new ();
+  g_autoptr(VeilReason) reason = veil_reason_new_classifier ("porn", 0.97, 0.70, "test-model", "1", "0000",
+                                                             NULL, 0, 0);
+  g_autoptr(VeilVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+
+  veil_verdict_builder_add_reason (b, reason);
+  verdict = veil_verdict_builder_build (b);
+  g_assert_cmpint (veil_store_record_message_alert (store, profile, "/home/mia/Downloads/a.jpg", "Downloads",
+                                                    verdict, thumbnail, FALSE, &error), >, 0);
+  g_assert_no_error (error);
+}
+
 /* Counts rows with plain SQLite, behind the store's back. */
 static gint64
 count_rows (const char *path,
@@ -157,7 +176,7 @@ test_store_open_new (StoreFixture  *fixture,
 
   /* Every table the later issues fill exists now. */
   for (const char * const *t = (const char *[]) { "profiles", "profile_versions", "consent", "audit", "alerts",
-                                                   "reports", "scans", "meta", "scan_files", "alert_files",
+                                                   "reports", "meta", "scan_files", "alert_files",
                                                    "alert_exceptions", "scan_runs", "profile_hash_lists",
                                                    "protected_images", NULL }; *t; t++)
     {
@@ -257,6 +276,8 @@ test_store_migrations (StoreFixture  *fixture,
       if (from >= 2)
         exec_sql (fixture->path,
                   "INSERT INTO alerts (profile_id, time, source, reasons) VALUES (1, 170, 'message', 'classifier 0.93');"
+                  /* Versions 2 to 6 had a scans table nothing read; version 7 drops it. */
+                  "INSERT INTO scans (profile_id, time, folder, files, matches) VALUES (1, 175, '/home/mia/Pictures', 120, 0);"
                   /* Before version 5 a reports row had no report in it: it must not break listing. */
                   "INSERT INTO reports (profile_id, time, note) VALUES (1, 180, 'old');");
       if (from >= 3)
@@ -271,6 +292,7 @@ test_store_migrations (StoreFixture  *fixture,
       store = veil_store_new (fixture->path, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (veil_store_get_schema_version (store), ==, VEIL_STORE_SCHEMA_VERSION);
+      g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM sqlite_master WHERE name = 'scans'"), ==, 0);
 
       if (from == 0)
         continue;
@@ -781,18 +803,20 @@ test_store_audit_no_pixels (StoreFixture  *fixture,
   g_autoptr(GPtrArray) others = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (veil_store_record_alert (store, mia, "message", "classifier score 0.97 over 0.70", thumb, &error));
-  g_assert_true (veil_store_record_scan (store, mia, "/home/mia/Pictures", 120, 2, &error));
+  record_alert (store, mia, thumb);
+  /* What the scanner writes when a folder check ends. */
+  g_assert_true (veil_store_add_audit (store, veil_profile_get_id (mia), VEIL_ACTOR_VEIL, "scan",
+                                       "/home/mia/Pictures, 120 pictures looked at", &error));
   g_assert_true (veil_store_add_audit (store, 0, VEIL_ACTOR_GUARDIAN, "pin-set", NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (veil_store_count_alerts (store, veil_profile_get_id (mia), NULL), ==, 1);
 
   audit = veil_store_list_audit (store, veil_profile_get_id (mia), 0, &error);
   g_assert_no_error (error);
-  /* newest first: scan, alert, protection-enabled, profile-created */
+  /* newest first: scan, message-warning, protection-enabled, profile-created */
   g_assert_cmpuint (audit->len, ==, 4);
   g_assert_cmpstr (((VeilAuditEntry *) audit->pdata[0])->kind, ==, "scan");
-  g_assert_cmpstr (((VeilAuditEntry *) audit->pdata[1])->kind, ==, "alert");
+  g_assert_cmpstr (((VeilAuditEntry *) audit->pdata[1])->kind, ==, "message-warning");
   g_assert_cmpstr (((VeilAuditEntry *) audit->pdata[3])->kind, ==, "profile-created");
   for (guint i = 0; i < audit->len; i++)
     {
@@ -821,8 +845,7 @@ test_store_expire (StoreFixture  *fixture,
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  g_assert_true (veil_store_record_alert (store, mia, "message", "r", NULL, &error));
-  g_assert_no_error (error);
+  record_alert (store, mia, NULL);
 
   /* Six days later everything is still there; eight days later alerts and entries are gone. */
   g_assert_true (veil_store_expire (store, now + 6 * 86400, &error));
@@ -848,7 +871,7 @@ test_store_export_and_erase (StoreFixture  *fixture,
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (veil_store_record_alert (store, mia, "message", "r", thumb, &error));
+  record_alert (store, mia, thumb);
   g_assert_false (veil_store_export (store, export_dir, &error));
   g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);

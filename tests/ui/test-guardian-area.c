@@ -302,6 +302,12 @@ test_transparency (VeilAppFixture     *fixture,
   GtkWidget *ack = veil_window_get_page (fixture->window, "acknowledgment");
   VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
   g_autoptr(GBytes) thumbnail = g_bytes_new_static ("\x89PNG-BLURRED-THUMBNAIL", 22);
+  g_autoptr(VeilVerdictBuilder) vb = veil_verdict_builder_new ();
+  g_autoptr(VeilReason) reason = veil_reason_new_classifier ("porn", 0.97, 0.70, "test-model", "1", "0000",
+                                                             NULL, 0, 0);
+  g_autoptr(VeilVerdict) verdict = NULL;
+  VeilPdqHash hash = { { 1, 2, 3, 4 } };
+  VeilFileStamp stamp = { 1, 2, 3, 4 };
   g_autoptr(VeilProfile) mia = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
   VeilProtection protection;
@@ -310,8 +316,14 @@ test_transparency (VeilAppFixture     *fixture,
   mia = veil_test_app_lookup (fixture, "Mia");
   g_assert_true (veil_store_acknowledge (store, mia, VEIL_PROTECTION_MESSAGE_WARNINGS,
                                          veil_protection_get_text_version (VEIL_PROTECTION_MESSAGE_WARNINGS), NULL));
-  g_assert_true (veil_store_record_alert (store, mia, "message", "classifier score 0.97 over 0.70", thumbnail, NULL));
-  g_assert_true (veil_store_record_scan (store, mia, "/home/mia/Pictures", 120, 1, NULL));
+  /* An alert as a folder check records it, and the check itself as the scanner notes it. */
+  veil_verdict_builder_add_reason (vb, reason);
+  veil_verdict_builder_set_hash (vb, &hash, 100);
+  verdict = veil_verdict_builder_build (vb);
+  g_assert_true (veil_store_record_file (store, "/home/mia/Pictures/a.jpg", &stamp, "test-model", verdict, NULL, NULL,
+                                         mia, thumbnail, NULL, NULL, NULL));
+  g_assert_true (veil_store_add_audit (store, veil_profile_get_id (mia), VEIL_ACTOR_VEIL, "scan",
+                                       "/home/mia/Pictures, 120 pictures looked at", NULL));
 
   /* No PIN needed. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
@@ -327,7 +339,7 @@ test_transparency (VeilAppFixture     *fixture,
   g_assert_nonnull (strstr (text->str, "Telling the guardian"));
   g_assert_nonnull (strstr (text->str, "Not active yet"));           /* library scan, not yet read */
   g_assert_nonnull (strstr (text->str, "/home/mia/Pictures"));
-  g_assert_nonnull (strstr (text->str, "A picture was blurred (message)."));
+  g_assert_nonnull (strstr (text->str, "A picture was blurred (library)."));
   g_assert_nonnull (strstr (text->str, "A picture folder check ran"));
   g_assert_nonnull (strstr (text->str, "The guardian created the profile “Mia”."));
   /* Words only: no scores, no reasons, no pictures. */
