@@ -18,3 +18,4 @@
 #include "veil-protect-images.h"
 #include "veil-alert-view.h"
 #include "veil-blurred-picture.h"
+#include "veil-ui-utils.h"
