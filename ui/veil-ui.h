@@ -18,4 +18,8 @@
 #include "veil-protect-images.h"
 #include "veil-alert-view.h"
 #include "veil-blurred-picture.h"
+#include "veil-pin-dialog.h"
+#include "veil-report-dialog.h"
+#include "veil-trusted-adults-dialog.h"
+#include "veil-help-list.h"
 #include "veil-ui-utils.h"
