@@ -74,14 +74,6 @@ static const char * const choice_actions[] = {
 
 /* --- helpers -------------------------------------------------------------------------------- */
 
-/* Messages for a child stay until they have been read. */
-static void
-toast (VeilAlertView *self,
-       const char    *text)
-{
-  veil_ui_toast_until_dismissed (GTK_WIDGET (self), text);
-}
-
 /* Under 13, or an age the guardian did not give: the simpler words and the stricter rule. */
 static gboolean
 is_young (VeilAlertView *self)
@@ -108,7 +100,7 @@ add_audit (VeilAlertView *self,
   if (get_store (self) == NULL || self->alert == NULL)
     return;
   if (!veil_store_add_audit (get_store (self), self->alert->profile_id, VEIL_ACTOR_CHILD, kind, detail, &error))
-    toast (self, error->message);
+    veil_ui_toast_until_dismissed (GTK_WIDGET (self), error->message);
 }
 
 static void
@@ -492,7 +484,7 @@ store_report (VeilAlertView     *self,
 
   if (report == NULL || veil_store_add_report (get_store (self), self->profile, report, VEIL_ACTOR_CHILD, &error) == 0)
     {
-      toast (self, error->message);
+      veil_ui_toast_until_dismissed (GTK_WIDGET (self), error->message);
       return FALSE;
     }
   return TRUE;
@@ -509,7 +501,7 @@ tell_response_cb (VeilAlertView *self,
 
   builder = new_report_builder (self, VEIL_REPORT_KIND_HELP_REQUEST);
   if (store_report (self, builder))
-    toast (self, _("Your guardian will see that you asked for help. They will not see the picture unless you show them."));
+    veil_ui_toast_until_dismissed (GTK_WIDGET (self), _("Your guardian will see that you asked for help. They will not see the picture unless you show them."));
 }
 
 static void
@@ -566,13 +558,13 @@ checksummed_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       self->busy = FALSE;
-      toast (self, error->message);
+      veil_ui_toast_until_dismissed (GTK_WIDGET (self), error->message);
       return;
     }
 
   self->busy = FALSE;
   if (store_report (self, builder))
-    toast (self, _("Your report is saved in Veil. Nothing was sent anywhere."));
+    veil_ui_toast_until_dismissed (GTK_WIDGET (self), _("Your report is saved in Veil. Nothing was sent anywhere."));
 }
 
 static void
@@ -629,7 +621,7 @@ help_loaded_cb (GObject      *source,
   self->busy = FALSE;
   if (chosen == NULL)
     {
-      toast (self, error->message);
+      veil_ui_toast_until_dismissed (GTK_WIDGET (self), error->message);
       return;
     }
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-onboarding.h"
+#include "veil-ui-utils.h"
 
 /* First run: what Veil is, the guardian PIN, the first profile, and the age-band defaults as
  * proposals the guardian turns on one by one. Nothing is active at the end: the child still
@@ -56,14 +57,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
-show_error (GtkLabel   *label,
-            const char *message)
-{
-  gtk_label_set_text (label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
-}
-
-static void
 go_to (VeilOnboarding *self,
        const char     *step)
 {
@@ -78,7 +71,7 @@ get_guardian (VeilOnboarding  *self,
   VeilGuardian *guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
 
   if (guardian == NULL)
-    show_error (error_label, _("Veil could not open its data. Close Veil and open it again."));
+    veil_ui_set_error_label (error_label, _("Veil could not open its data. Close Veil and open it again."));
   return guardian;
 }
 
@@ -111,7 +104,7 @@ start_action (GtkWidget  *widget,
   /* A guardian who already chose a PIN and unlocked goes straight to the profile. */
   if (!veil_guardian_has_pin (guardian, &has_pin, NULL, &error))
     {
-      show_error (self->pin_error, error->message);
+      veil_ui_set_error_label (self->pin_error, error->message);
       go_to (self, "pin");
       return;
     }
@@ -135,13 +128,13 @@ set_pin_cb (GObject      *source,
   set_busy (self, FALSE);
   if (!ok)
     {
-      show_error (self->pin_error, error->message);
+      veil_ui_set_error_label (self->pin_error, error->message);
       return;
     }
 
   gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
-  show_error (self->pin_error, NULL);
+  veil_ui_set_error_label (self->pin_error, NULL);
   go_to (self, "profile");
 }
 
@@ -161,17 +154,17 @@ set_pin_action (GtkWidget  *widget,
 
   if (!veil_guardian_check_pin_strength (pin, &error))
     {
-      show_error (self->pin_error, error->message);
+      veil_ui_set_error_label (self->pin_error, error->message);
       return;
     }
   if (!g_str_equal (pin, confirm))
     {
-      show_error (self->pin_error, _("The two PINs are not the same. Type them again."));
+      veil_ui_set_error_label (self->pin_error, _("The two PINs are not the same. Type them again."));
       return;
     }
 
   /* Hashing the PIN takes a moment: it runs in a worker thread. */
-  show_error (self->pin_error, NULL);
+  veil_ui_set_error_label (self->pin_error, NULL);
   set_busy (self, TRUE);
   veil_guardian_set_pin_async (guardian, NULL, pin, self->cancellable, set_pin_cb, g_object_ref (self));
 }
@@ -227,7 +220,7 @@ create_profile_action (GtkWidget  *widget,
   check = veil_profile_builder_build (builder, &error);
   if (check == NULL)
     {
-      show_error (self->profile_error, error->message);
+      veil_ui_set_error_label (self->profile_error, error->message);
       return;
     }
   if (self->context != NULL && veil_context_get_store (self->context) != NULL)
@@ -235,12 +228,12 @@ create_profile_action (GtkWidget  *widget,
       g_autoptr(VeilProfile) existing = veil_store_lookup_profile (veil_context_get_store (self->context), name, NULL);
       if (existing != NULL)
         {
-          show_error (self->profile_error, _("There is already a profile with this name. Choose another name."));
+          veil_ui_set_error_label (self->profile_error, _("There is already a profile with this name. Choose another name."));
           return;
         }
     }
 
-  show_error (self->profile_error, NULL);
+  veil_ui_set_error_label (self->profile_error, NULL);
   g_clear_pointer (&self->draft, veil_profile_builder_unref);
   self->draft = g_steal_pointer (&builder);
   fill_proposals (self, band);
@@ -272,7 +265,7 @@ save_profile_action (GtkWidget  *widget,
       if (gtk_switch_get_active (sw) &&
           !veil_profile_builder_set_from_string (self->draft, p->key, p->value, &error))
         {
-          show_error (self->save_error, error->message);
+          veil_ui_set_error_label (self->save_error, error->message);
           return;
         }
     }
@@ -285,11 +278,11 @@ save_profile_action (GtkWidget  *widget,
     }
   if (profile == NULL || self->saved == NULL)
     {
-      show_error (self->save_error, error->message);
+      veil_ui_set_error_label (self->save_error, error->message);
       return;
     }
 
-  show_error (self->save_error, NULL);
+  veil_ui_set_error_label (self->save_error, NULL);
   veil_context_notify_profiles_changed (self->context);
 
   /* Translators: %s is the child's name */
@@ -463,6 +456,8 @@ static void
 veil_onboarding_init (VeilOnboarding *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  veil_ui_guard_password_row (self->pin_row);
+  veil_ui_guard_password_row (self->confirm_row);
   self->cancellable = g_cancellable_new ();
   self->proposal_rows = g_ptr_array_new ();
 }
@@ -505,7 +500,7 @@ veil_onboarding_restart (VeilOnboarding *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
-  show_error (self->pin_error, NULL);
+  veil_ui_set_error_label (self->pin_error, NULL);
   add_another_action (GTK_WIDGET (self), NULL, NULL);
   go_to (self, "intro");
 }

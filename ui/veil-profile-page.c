@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-profile-page.h"
+#include "veil-ui-utils.h"
 
 /* Every setting of one child's profile, behind the guardian PIN. Each protection says in one
  * line what it does, shows what the child will see, and whether the child has acknowledged
@@ -80,14 +81,6 @@ expander_for (VeilProfilePage *self,
     default:
       return self->alerts_row;
     }
-}
-
-static void
-show_error (VeilProfilePage *self,
-            const char      *message)
-{
-  gtk_label_set_text (self->error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
 
 static void
@@ -334,7 +327,7 @@ save_action (GtkWidget  *widget,
       veil_profile_builder_set_birth_year (b, 0);
     else if (!veil_profile_builder_set_from_string (b, "birth-year", year, &error))
       {
-        show_error (self, error->message);
+        veil_ui_set_error_label (self->error_label, error->message);
         return;
       }
   }
@@ -360,11 +353,11 @@ save_action (GtkWidget  *widget,
     saved = veil_guardian_save_profile (guardian, changed, &error);
   if (saved == NULL)
     {
-      show_error (self, error->message);
+      veil_ui_set_error_label (self->error_label, error->message);
       return;
     }
 
-  show_error (self, NULL);
+  veil_ui_set_error_label (self->error_label, NULL);
   g_clear_pointer (&self->profile, veil_profile_unref);
   self->profile = veil_profile_ref (saved);
   load_profile (self);
@@ -386,7 +379,7 @@ delete_response_cb (AdwMessageDialog *dialog,
 
   if (!veil_guardian_delete_profile (guardian, self->profile, &error))
     {
-      show_error (self, error->message);
+      veil_ui_set_error_label (self->error_label, error->message);
       return;
     }
   veil_context_notify_profiles_changed (self->context);
@@ -522,10 +515,10 @@ add_adult_cb (VeilProfilePage *self)
 
   if (*name == '\0')
     {
-      show_error (self, _("Give the trusted adult’s name first."));
+      veil_ui_set_error_label (self->error_label, _("Give the trusted adult’s name first."));
       return;
     }
-  show_error (self, NULL);
+  veil_ui_set_error_label (self->error_label, NULL);
   g_ptr_array_add (self->adult_names, g_steal_pointer (&name));
   g_ptr_array_add (self->adult_contacts, g_steal_pointer (&contact));
   gtk_editable_set_text (GTK_EDITABLE (self->adult_name_row), "");

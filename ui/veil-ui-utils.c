@@ -45,7 +45,7 @@ find_toast_overlay (GtkWidget *widget)
   return NULL;
 }
 
-static void
+static gboolean
 add_toast (GtkWidget  *widget,
            const char *message,
            gboolean    sticky)
@@ -53,19 +53,17 @@ add_toast (GtkWidget  *widget,
   AdwToastOverlay *overlay;
   AdwToast *toast;
 
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-  g_return_if_fail (message != NULL);
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
 
   overlay = find_toast_overlay (widget);
   if (overlay == NULL)
-    {
-      g_warning ("No place to show “%s”", message);
-      return;
-    }
+    return FALSE;
   toast = adw_toast_new (message);
   if (sticky)
     adw_toast_set_timeout (toast, 0);
   adw_toast_overlay_add_toast (overlay, toast);
+  return TRUE;
 }
 
 /**
@@ -74,12 +72,14 @@ add_toast (GtkWidget  *widget,
  * @message: what to say
  *
  * Shows @message in the toast overlay nearest to @widget, for the usual few seconds.
+ *
+ * Returns: %FALSE if there is no toast overlay in or around @widget
  */
-void
+gboolean
 veil_ui_toast (GtkWidget  *widget,
                const char *message)
 {
-  add_toast (widget, message, FALSE);
+  return add_toast (widget, message, FALSE);
 }
 
 /**
@@ -88,13 +88,15 @@ veil_ui_toast (GtkWidget  *widget,
  * @message: what to say
  *
  * Like veil_ui_toast(), but the toast stays until it is dismissed: messages for a child
- * stay until they have been read.
+ * stay until they have been read, and so do errors that name a file and a line.
+ *
+ * Returns: %FALSE if there is no toast overlay in or around @widget
  */
-void
+gboolean
 veil_ui_toast_until_dismissed (GtkWidget  *widget,
                                const char *message)
 {
-  add_toast (widget, message, TRUE);
+  return add_toast (widget, message, TRUE);
 }
 
 /**

@@ -9,9 +9,9 @@ G_BEGIN_DECLS
  * widget is in, and password rows that are safe to destroy. */
 
 GtkWindow *veil_ui_get_window             (GtkWidget       *widget);
-void       veil_ui_toast                  (GtkWidget       *widget,
+gboolean   veil_ui_toast                  (GtkWidget       *widget,
                                            const char      *message);
-void       veil_ui_toast_until_dismissed  (GtkWidget       *widget,
+gboolean   veil_ui_toast_until_dismissed  (GtkWidget       *widget,
                                            const char      *message);
 void       veil_ui_show_error             (GtkWidget       *widget,
                                            const GError    *error);
