@@ -230,7 +230,7 @@ respond (AdwMessageDialog *dialog,
   g_object_ref (dialog);
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  g_object_unref (dialog);
+  veil_test_assert_finalized (dialog);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
@@ -440,7 +440,7 @@ test_pin_escape (VeilAppFixture *fixture,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_null (find_dialog ());
-  g_assert_finalize_object (dialog);
+  veil_test_assert_finalized (dialog);
   g_assert_null (entry);
   g_object_notify (G_OBJECT (text), "has-focus");
   g_object_notify (G_OBJECT (text), "visibility");
