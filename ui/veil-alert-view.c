@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-alert-view.h"
+#include "veil-alert-report.h"
 #include "veil-blurred-picture.h"
 #include "veil-help-list.h"
 #include "veil-pin-dialog.h"
@@ -116,18 +117,6 @@ set_choices_enabled (VeilAlertView *self,
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "alert.view", FALSE);
 }
 
-/* Where the picture came from, for people: the watched folder or app, else its folder. */
-static char *
-get_source_name (VeilAlert *alert)
-{
-  g_autofree char *dir = NULL;
-
-  if (alert->folder != NULL && *alert->folder != '\0')
-    return g_strdup (alert->folder);
-  dir = g_path_get_dirname (alert->path);
-  return g_path_get_basename (dir);
-}
-
 static char *
 describe_reason (VeilAlert *alert)
 {
@@ -171,7 +160,7 @@ static void
 fill_labels (VeilAlertView *self)
 {
   g_autofree char *reason = describe_reason (self->alert);
-  g_autofree char *source_name = get_source_name (self->alert);
+  g_autofree char *source_name = veil_alert_report_get_source_name (self->alert);
   g_autofree char *source = NULL;
   const char *told;
 
@@ -279,7 +268,7 @@ decoded_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      g_autofree char *source_name = get_source_name (self->alert);
+      g_autofree char *source_name = veil_alert_report_get_source_name (self->alert);
       g_autofree char *gone = NULL;
 
       g_debug ("Showing the stored thumbnail: %s", error->message);
@@ -458,23 +447,6 @@ ask_pin (VeilAlertView *self)
 
 /* --- reports and help requests -------------------------------------------------------------- */
 
-static VeilReportBuilder *
-new_report_builder (VeilAlertView  *self,
-                    VeilReportKind  kind)
-{
-  VeilReportBuilder *builder = veil_report_builder_new ();
-  g_autofree char *source_name = get_source_name (self->alert);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  veil_report_builder_set_kind (builder, kind);
-  veil_report_builder_set_time (builder, now);
-  veil_report_builder_set_reporter (builder, VEIL_REPORTER_CHILD);
-  veil_report_builder_set_source (builder, VEIL_REPORT_SOURCE_FOLDER, source_name);
-  veil_report_builder_set_verdict (builder, self->alert->verdict);
-  veil_report_builder_set_file_name (builder, self->alert->path);
-  return builder;
-}
-
 static gboolean
 store_report (VeilAlertView     *self,
               VeilReportBuilder *builder)
@@ -499,7 +471,7 @@ tell_response_cb (VeilAlertView *self,
   if (!g_str_equal (response, "ask"))
     return;
 
-  builder = new_report_builder (self, VEIL_REPORT_KIND_HELP_REQUEST);
+  builder = veil_alert_report_new_builder (self->alert, VEIL_REPORT_KIND_HELP_REQUEST);
   if (store_report (self, builder))
     veil_ui_toast_until_dismissed (GTK_WIDGET (self), _("Your guardian will see that you asked for help. They will not see the picture unless you show them."));
 }
@@ -512,48 +484,15 @@ show_trusted_adults (VeilAlertView *self)
 }
 
 static void
-checksum_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  VeilReportBuilder *builder = task_data;
-  VeilAlert *alert = g_object_get_data (G_OBJECT (task), "veil-alert");
-  g_autoptr(GError) error = NULL;
-  const char *paths[] = { alert->hidden_path, alert->path };
-
-  /* Read in place, never copied: the report keeps only the fingerprint. */
-  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
-    {
-      g_autoptr(GFile) file = NULL;
-
-      if (paths[i] == NULL)
-        continue;
-      g_clear_error (&error);
-      file = g_file_new_for_path (paths[i]);
-      if (veil_report_builder_checksum_file (builder, file, cancellable, &error))
-        {
-          /* The name it arrived with, not the one Veil hides it under. */
-          veil_report_builder_set_file_name (builder, alert->path);
-          g_task_return_boolean (task, TRUE);
-          return;
-        }
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        break;
-    }
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
-static void
 checksummed_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  VeilAlertView *self = VEIL_ALERT_VIEW (source);
-  VeilReportBuilder *builder = g_task_get_task_data (G_TASK (result));
+  g_autoptr(VeilAlertView) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(VeilReportBuilder) builder = veil_alert_report_checksum_finish (result, &error);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (builder == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -572,22 +511,17 @@ report_response_cb (VeilAlertView    *self,
                     const char       *response,
                     VeilReportDialog *dialog)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(VeilReportBuilder) builder = NULL;
   g_autofree char *words = NULL;
-  VeilReportBuilder *builder;
 
   if (!g_str_equal (response, "report") || self->busy)
     return;
 
   words = veil_report_dialog_get_words (dialog);
-  builder = new_report_builder (self, VEIL_REPORT_KIND_REPORT);
+  builder = veil_alert_report_new_builder (self->alert, VEIL_REPORT_KIND_REPORT);
   veil_report_builder_set_words (builder, words);
   self->busy = TRUE;
-  task = g_task_new (self, self->cancellable, checksummed_cb, NULL);
-  g_task_set_source_tag (task, report_response_cb);
-  g_task_set_task_data (task, builder, (GDestroyNotify) veil_report_builder_unref);
-  g_object_set_data_full (G_OBJECT (task), "veil-alert", veil_alert_copy (self->alert), (GDestroyNotify) veil_alert_free);
-  g_task_run_in_thread (task, checksum_thread);
+  veil_alert_report_checksum_async (builder, self->alert, self->cancellable, checksummed_cb, g_object_ref (self));
 }
 
 static void
