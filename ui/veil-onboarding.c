@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-onboarding.h"
+#include "veil-proposal-row.h"
 #include "veil-ui-utils.h"
 
 /* First run: what Veil is, the guardian PIN, the first profile, and the age-band defaults as
@@ -21,7 +22,7 @@ struct _VeilOnboarding
   GCancellable        *cancellable;
   VeilProfileBuilder  *draft;         /* the profile being made, before it is saved */
   VeilProfile         *saved;         /* the last profile saved */
-  GPtrArray           *proposal_rows; /* AdwActionRow, with a GtkSwitch each */
+  GPtrArray           *proposal_rows; /* VeilProposalRow */
   gboolean             busy;
 
   /* Template children */
@@ -188,17 +189,8 @@ fill_proposals (VeilOnboarding *self,
   proposals = veil_age_band_get_proposals (band, &n);
   for (guint i = 0; i < n; i++)
     {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *sw = gtk_switch_new ();
+      GtkWidget *row = veil_proposal_row_new (&proposals[i]);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(proposals[i].description));
-      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _(proposals[i].description), -1);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
-      g_object_set_data (G_OBJECT (row), "veil-switch", sw);
-      g_object_set_data (G_OBJECT (row), "veil-proposal", (gpointer) &proposals[i]);
       adw_preferences_group_add (self->proposals_group, row);
       g_ptr_array_add (self->proposal_rows, row);
     }
@@ -258,11 +250,10 @@ save_profile_action (GtkWidget  *widget,
   /* Only what the guardian turned on, one by one. */
   for (guint i = 0; i < self->proposal_rows->len; i++)
     {
-      GObject *row = self->proposal_rows->pdata[i];
-      GtkSwitch *sw = g_object_get_data (row, "veil-switch");
-      const VeilProposal *p = g_object_get_data (row, "veil-proposal");
+      VeilProposalRow *row = self->proposal_rows->pdata[i];
+      const VeilProposal *p = veil_proposal_row_get_proposal (row);
 
-      if (gtk_switch_get_active (sw) &&
+      if (veil_proposal_row_get_active (row) &&
           !veil_profile_builder_set_from_string (self->draft, p->key, p->value, &error))
         {
           veil_ui_set_error_label (self->save_error, error->message);

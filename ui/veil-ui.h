@@ -22,4 +22,6 @@
 #include "veil-report-dialog.h"
 #include "veil-trusted-adults-dialog.h"
 #include "veil-help-list.h"
+#include "veil-hash-list-row.h"
+#include "veil-proposal-row.h"
 #include "veil-ui-utils.h"
