@@ -89,12 +89,14 @@ clear_dynamic_rows (VeilProfilePage *self)
   for (guint i = 0; i < self->dynamic_rows->len; i++)
     {
       GtkWidget *row = self->dynamic_rows->pdata[i];
-      GtkWidget *parent = g_object_get_data (G_OBJECT (row), "veil-parent");
+      GtkWidget *expander = gtk_widget_get_ancestor (row, ADW_TYPE_EXPANDER_ROW);
 
-      if (ADW_IS_EXPANDER_ROW (parent))
-        adw_expander_row_remove (ADW_EXPANDER_ROW (parent), row);
+      /* Rows go back out the way they came in: an expander's own rows, or a group's. */
+      if (expander != NULL)
+        adw_expander_row_remove (ADW_EXPANDER_ROW (expander), row);
       else
-        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (parent), row);
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP)),
+                                      row);
     }
   g_ptr_array_set_size (self->dynamic_rows, 0);
 }
@@ -110,7 +112,6 @@ add_info_row (VeilProfilePage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : "");
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  g_object_set_data (G_OBJECT (row), "veil-parent", expander);
   adw_expander_row_add_row (expander, row);
   g_ptr_array_add (self->dynamic_rows, row);
   return row;
@@ -236,7 +237,6 @@ refresh_rows (VeilProfilePage *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), self->adult_contacts->pdata[i]);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  remove_button ("profile.remove-adult", g_variant_new_uint32 (i), label));
-      g_object_set_data (G_OBJECT (row), "veil-parent", self->adults_group);
       adw_preferences_group_add (self->adults_group, row);
       g_ptr_array_add (self->dynamic_rows, row);
     }

@@ -244,7 +244,6 @@ links_loaded_cb (GObject      *source,
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    icon_button ("web-browser-symbolic", _("Open Website"), label,
                                                 "protect.open-link", r->url));
-        g_object_set_data_full (G_OBJECT (row), "veil-link-id", g_strdup (r->id), g_free);
         adw_preferences_group_add (self->links_group, row);
         g_ptr_array_add (self->link_rows, row);
       }
