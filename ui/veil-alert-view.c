@@ -34,7 +34,7 @@ struct _VeilAlertView
   VeilAlert            *alert;
   GCancellable         *cancellable;
   VeilAlertViewPicture  picture_kind;
-  gboolean              busy;           /* a report or a PIN check is running */
+  gboolean              busy;           /* a report, the PIN question or the help list is under way */
 
   /* the dialog open now (it owns itself) */
   AdwMessageDialog     *dialog;

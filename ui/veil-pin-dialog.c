@@ -276,6 +276,7 @@ gboolean
 veil_pin_dialog_ask_finish (GAsyncResult  *result,
                             GError       **error)
 {
+  /* The task's source is the asking widget, which the caller may not have at hand. */
   g_return_val_if_fail (G_IS_TASK (result), FALSE);
   g_return_val_if_fail (g_async_result_is_tagged (result, veil_pin_dialog_ask_async), FALSE);
 
