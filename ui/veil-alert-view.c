@@ -414,12 +414,14 @@ pin_asked_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  VeilAlertView *self = VEIL_ALERT_VIEW (source);
   g_autoptr(GError) error = NULL;
   gboolean right = veil_pin_dialog_ask_finish (result, &error);
+  VeilAlertView *self;
 
+  /* Cancelled in dispose: the view may be gone. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self = VEIL_ALERT_VIEW (user_data);
   self->busy = FALSE;
   if (!right)
     return;
@@ -442,7 +444,7 @@ ask_pin (VeilAlertView *self)
                              _("A guardian needs to type the PIN before this picture is shown. You can also "
                                "choose not to view it."),
                              _("_Don’t View"), _("_Show Picture"),
-                             self->cancellable, pin_asked_cb, NULL);
+                             self->cancellable, pin_asked_cb, self);
 }
 
 /* --- reports and help requests -------------------------------------------------------------- */

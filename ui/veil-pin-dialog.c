@@ -60,6 +60,7 @@ veil_pin_dialog_init (VeilPinDialog *self)
 /* --- asking --------------------------------------------------------------------------------- */
 
 typedef struct {
+  GWeakRef       parent;        /* the asking widget: held weakly, it cancels when it goes */
   VeilGuardian  *guardian;
   char          *heading;
   char          *body;
@@ -83,6 +84,7 @@ forget_dialog (GTask *task)
 static void
 ask_data_free (AskData *data)
 {
+  g_weak_ref_clear (&data->parent);
   g_clear_object (&data->guardian);
   g_free (data->heading);
   g_free (data->body);
@@ -121,7 +123,12 @@ pin_checked_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (veil_guardian_unlock_finish (VEIL_GUARDIAN (source), result, &error))
-    complete (task, TRUE, NULL);
+    {
+      /* Withdrawn meanwhile: nobody is left to use the unlocked guardian, or to lock it. */
+      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        veil_guardian_lock (VEIL_GUARDIAN (source));
+      complete (task, TRUE, NULL);
+    }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     complete (task, FALSE, g_steal_pointer (&error));
   else
@@ -190,13 +197,13 @@ show_dialog (GTask      *task,
              const char *problem)
 {
   AskData *data = g_task_get_task_data (task);
-  GtkWidget *parent = g_task_get_source_object (task);
+  g_autoptr(GtkWidget) parent = g_weak_ref_get (&data->parent);
   g_autofree char *body = NULL;
   VeilPinDialog *dialog;
 
   body = problem != NULL ? g_strdup_printf ("%s\n\n%s", problem, data->body) : g_strdup (data->body);
   dialog = g_object_new (VEIL_TYPE_PIN_DIALOG,
-                         "transient-for", veil_ui_get_window (parent),
+                         "transient-for", parent != NULL ? veil_ui_get_window (parent) : NULL,
                          "heading", data->heading,
                          "body", body,
                          NULL);
@@ -228,6 +235,10 @@ show_dialog (GTask      *task,
  *
  * Asks for the guardian PIN until it is right or the person declines. The guardian is left
  * unlocked by the right PIN; lock it again if the PIN was for one thing only.
+ *
+ * A person may take their time, so the question holds no reference on @parent: a widget
+ * passes itself as @user_data, cancels @cancellable in its dispose, and touches nothing in
+ * @callback once the result is %G_IO_ERROR_CANCELLED.
  */
 void
 veil_pin_dialog_ask_async (GtkWidget           *parent,
@@ -248,9 +259,10 @@ veil_pin_dialog_ask_async (GtkWidget           *parent,
   g_return_if_fail (heading != NULL && body != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (parent, cancellable, callback, user_data);
+  task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, veil_pin_dialog_ask_async);
   data = g_new0 (AskData, 1);
+  g_weak_ref_init (&data->parent, parent);
   data->guardian = g_object_ref (guardian);
   data->heading = g_strdup (heading);
   data->body = g_strdup (body);
@@ -276,8 +288,7 @@ gboolean
 veil_pin_dialog_ask_finish (GAsyncResult  *result,
                             GError       **error)
 {
-  /* The task's source is the asking widget, which the caller may not have at hand. */
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_async_result_is_tagged (result, veil_pin_dialog_ask_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);

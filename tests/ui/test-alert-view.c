@@ -459,6 +459,34 @@ test_pin_escape (VeilAppFixture *fixture,
   g_assert_finalize_object (text);
 }
 
+/* Leaving the warning while the PIN is asked for withdraws the question: the dialog closes and
+ * is finalised with the view, and nothing is shown or logged as viewed. */
+static void
+test_pin_withdrawn (VeilAppFixture *fixture,
+                    gconstpointer   data)
+{
+  g_autoptr(VeilProfile) young = save_profile (fixture, "Mia", "age-band", "under-13", "message-warnings", "on", NULL);
+  g_auto(Alerted) alerted = { 0 };
+  AdwMessageDialog *dialog;
+  VeilAlertView *view;
+
+  record_alert (fixture, young, FALSE, 18, &alerted);
+  view = open_alert (fixture, alerted.alert_id);
+  g_object_add_weak_pointer (G_OBJECT (view), (gpointer *) &view);
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.view", NULL);
+  dialog = g_object_ref (wait_for_dialog ());
+  g_assert_true (VEIL_IS_PIN_DIALOG (dialog));
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.dont-view", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+  g_assert_null (find_dialog ());
+  veil_test_assert_finalized (dialog);
+  g_assert_null (view);
+  g_assert_true (has_audit (fixture, veil_profile_get_id (young), "warning-not-viewed"));
+  g_assert_false (has_audit (fixture, veil_profile_get_id (young), "warning-viewed"));
+}
+
 static void
 test_tell_trusted_adult (VeilAppFixture *fixture,
                          gconstpointer   data)
@@ -756,6 +784,7 @@ main (int   argc,
   ADD ("/veil/alert-view/view-teen", test_view_teen);
   ADD ("/veil/alert-view/view-young-pin", test_view_young_pin);
   ADD ("/veil/alert-view/pin-escape", test_pin_escape);
+  ADD ("/veil/alert-view/pin-withdrawn", test_pin_withdrawn);
   ADD ("/veil/alert-view/tell-trusted-adult", test_tell_trusted_adult);
   ADD ("/veil/alert-view/report", test_report);
   ADD ("/veil/alert-view/get-help", test_get_help);
