@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "veil-hash-lists.h"
+#include "veil-hash-list-row.h"
+#include "veil-ui-utils.h"
 
 /* The guardian's hash lists for one profile, inside the PIN-protected scan page: import a
  * list file for this profile or for every profile, see each list's name, source, version,
@@ -75,19 +77,12 @@ tell (VeilHashLists *self,
       const char    *text,
       gboolean       failure)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   GtkRoot *root;
   GtkWidget *dialog;
 
-  if (overlay != NULL)
-    {
-      AdwToast *toast = adw_toast_new (text);
-
-      if (failure)
-        adw_toast_set_timeout (toast, 0);  /* an error names a file and line: let it be read */
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-      return;
-    }
+  /* An error names a file and line: let it be read. */
+  if (failure ? veil_ui_toast_until_dismissed (GTK_WIDGET (self), text) : veil_ui_toast (GTK_WIDGET (self), text))
+    return;
   root = gtk_widget_get_root (GTK_WIDGET (self));
   if (!failure || !GTK_IS_WINDOW (root))
     return;
@@ -120,23 +115,6 @@ guardian_unlocked (VeilHashLists *self)
   return FALSE;
 }
 
-static char *
-describe (const VeilStoredHashList *list)
-{
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (list->imported);
-  /* Translators: when a hash list was imported, see g_date_time_format() */
-  g_autofree char *imported = g_date_time_format (when, _("%e %B %Y, %H:%M"));
-  g_autofree char *entries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u entry", "%u entries", list->n_entries),
-                                              list->n_entries);
-  const char *scope = list->profile_id == 0 ? _("for every profile") : _("for this profile only");
-
-  /* Translators: a hash list's details: source, version, entry count, import time and scope,
-   * e.g. "From hotline.csv · version 3 · 120 entries · imported 2 May 2026, 14:02 · for every profile" */
-  return g_strdup_printf (_("From %s · version %u · %s · imported %s · %s"),
-                          list->source != NULL && *list->source != '\0' ? list->source : _("unknown source"),
-                          list->version, entries, g_strstrip (imported), scope);
-}
-
 static void
 fill (VeilHashLists *self)
 {
@@ -159,30 +137,11 @@ fill (VeilHashLists *self)
   for (guint i = 0; i < lists->len; i++)
     {
       const VeilStoredHashList *list = g_ptr_array_index (lists, i);
-      g_autofree char *subtitle = NULL;
-      g_autofree char *remove_label = NULL;
-      GtkWidget *row, *button;
+      GtkWidget *row;
 
       if (g_strcmp0 (list->kind, "list") != 0)
         continue;
-      subtitle = describe (list);
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), list->name);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-
-      button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, _("Remove This List"));
-      /* Translators: accessible label of the button removing the hash list named %s */
-      remove_label = g_strdup_printf (_("Remove the list “%s”"), list->name);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "hashes.remove");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (list->id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-
+      row = veil_hash_list_row_new (list);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
       g_ptr_array_add (self->rows, row);
     }
@@ -195,7 +154,6 @@ fill (VeilHashLists *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                    _("Import one from an organisation you trust, for example a hotline."));
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      g_object_set_data (G_OBJECT (row), "veil-placeholder", GINT_TO_POINTER (TRUE));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
       g_ptr_array_add (self->rows, row);
     }
@@ -523,7 +481,7 @@ veil_hash_lists_get_n_shown (VeilHashLists *self)
   g_return_val_if_fail (VEIL_IS_HASH_LISTS (self), 0);
 
   for (guint i = 0; i < self->rows->len; i++)
-    if (g_object_get_data (G_OBJECT (g_ptr_array_index (self->rows, i)), "veil-placeholder") == NULL)
+    if (VEIL_IS_HASH_LIST_ROW (g_ptr_array_index (self->rows, i)))
       n++;
   return n;
 }

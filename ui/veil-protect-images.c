@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-protect-images.h"
+#include "veil-ui-utils.h"
 
 /* "Protect my pictures", for teens and without the PIN: the teen picks their own pictures,
  * Veil keeps only each one's PDQ hash and MD5 (the pair Take It Down and StopNCII take), lists
@@ -30,7 +31,6 @@ struct _VeilProtectImages
   guint                n_adding;
 
   /* template children */
-  AdwToastOverlay     *toasts;
   AdwPreferencesGroup *images_group;
   AdwPreferencesGroup *links_group;
 };
@@ -74,13 +74,6 @@ add_data_free (AddData *data)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AddData, add_data_free)
-
-static void
-toast (VeilProtectImages *self,
-       const char        *text)
-{
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
-}
 
 static gboolean
 ensure_store (VeilProtectImages *self)
@@ -137,7 +130,7 @@ fill (VeilProtectImages *self)
   if (ensure_store (self))
     images = veil_store_list_protected_images (self->store, veil_profile_get_id (self->profile), &error);
   if (error != NULL)
-    toast (self, error->message);
+    veil_ui_show_error (GTK_WIDGET (self), error);
 
   for (guint i = 0; images != NULL && i < images->len; i++)
     {
@@ -248,7 +241,6 @@ links_loaded_cb (GObject      *source,
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    icon_button ("web-browser-symbolic", _("Open Website"), label,
                                                 "protect.open-link", r->url));
-        g_object_set_data_full (G_OBJECT (row), "veil-link-id", g_strdup (r->id), g_free);
         adw_preferences_group_add (self->links_group, row);
         g_ptr_array_add (self->link_rows, row);
       }
@@ -309,7 +301,7 @@ add_done_cb (GObject      *source,
   fill (self);
   if (data->problem != NULL)
     {
-      toast (self, data->problem);
+      veil_ui_toast (GTK_WIDGET (self), data->problem);
     }
   else
     {
@@ -318,7 +310,7 @@ add_done_cb (GObject      *source,
                                                             "%u pictures are protected. Only their codes were kept.",
                                                             data->n_added),
                                                data->n_added);
-      toast (self, text);
+      veil_ui_toast (GTK_WIDGET (self), text);
     }
   g_signal_emit (self, signals[ADD_FINISHED], 0, data->n_added, data->problem);
 }
@@ -375,7 +367,7 @@ copy_action (GtkWidget  *widget,
     return;
   text = hashes_text (image);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  toast (self, _("Copied. Paste the codes where the service asks for them."));
+  veil_ui_toast (GTK_WIDGET (self), _("Copied. Paste the codes where the service asks for them."));
 }
 
 static void
@@ -386,7 +378,7 @@ remove_action (GtkWidget  *widget,
   VeilProtectImages *self = VEIL_PROTECT_IMAGES (widget);
 
   if (veil_protect_images_remove (self, g_variant_get_string (param, NULL)))
-    toast (self, _("That picture is no longer protected, and its codes are gone."));
+    veil_ui_toast (GTK_WIDGET (self), _("That picture is no longer protected, and its codes are gone."));
 }
 
 static void
@@ -521,7 +513,6 @@ veil_protect_images_class_init (VeilProtectImagesClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-protect-images.ui");
-  gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, toasts);
   gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, images_group);
   gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, links_group);
 
@@ -628,7 +619,7 @@ veil_protect_images_remove (VeilProtectImages *self,
     return FALSE;
   ok = veil_store_unprotect_image (self->store, veil_profile_get_id (self->profile), md5, &error);
   if (!ok)
-    toast (self, error->message);
+    veil_ui_show_error (GTK_WIDGET (self), error);
   fill (self);
   return ok;
 }
