@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "veil-profile-private.h"
+#include "veil-enum-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -57,15 +58,6 @@ G_DEFINE_BOXED_TYPE (VeilProfileBuilder, veil_profile_builder, veil_profile_buil
 #define MAX_NAME_LENGTH 64
 #define MAX_RETENTION_DAYS 3650
 #define MAX_MATCH_THRESHOLD 100
-
-static const char * const protection_names[VEIL_N_PROTECTIONS] = {
-  "message-warnings",
-  "library-scan",
-  "guardian-alerts",
-};
-
-static const char * const age_band_names[] = { "unknown", "under-13", "13-15", "16-17" };
-static const char * const sensitivity_names[] = { "relaxed", "standard", "strict" };
 
 static VeilProfile *
 profile_new_empty (void)
@@ -225,7 +217,7 @@ profile_to_node (VeilProfile *self)
     json_builder_add_null_value (b);
   for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
     {
-      json_builder_set_member_name (b, protection_names[i]);
+      json_builder_set_member_name (b, veil_protection_to_string (i));
       json_builder_add_boolean_value (b, self->protections[i]);
     }
   json_builder_set_member_name (b, "folders");
@@ -405,7 +397,7 @@ profile_from_json (const char  *json,
   self->unix_user = g_strdup (s);
 
   for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
-    if (!read_bool_member (obj, protection_names[i], &self->protections[i], error))
+    if (!read_bool_member (obj, veil_protection_to_string (i), &self->protections[i], error))
       return NULL;
 
   if (!json_object_has_member (obj, "folders") ||
@@ -1166,27 +1158,29 @@ veil_profile_builder_build (VeilProfileBuilder  *self,
 
 /* --- Enums as text ------------------------------------------------------------------------ */
 
+/* The text of each value is its nick in veil-enums.h: what profiles store and veilctl reads. */
+
 const char *
 veil_age_band_to_string (VeilAgeBand band)
 {
   g_return_val_if_fail (band <= VEIL_AGE_BAND_16_17, "unknown");
-  return age_band_names[band];
+  return _veil_enum_get_nick (VEIL_TYPE_AGE_BAND, band);
 }
 
+/* Only a band a guardian can choose: "unknown" is refused. */
 gboolean
 veil_age_band_from_string (const char  *str,
                            VeilAgeBand *out_band)
 {
+  int value;
+
   g_return_val_if_fail (out_band != NULL, FALSE);
 
-  for (guint i = VEIL_AGE_BAND_UNDER_13; i < G_N_ELEMENTS (age_band_names); i++)
-    if (str != NULL && g_str_equal (str, age_band_names[i]))
-      {
-        *out_band = i;
-        return TRUE;
-      }
+  if (!_veil_enum_from_nick (VEIL_TYPE_AGE_BAND, str, &value) || value == VEIL_AGE_BAND_UNKNOWN)
+    return FALSE;
 
-  return FALSE;
+  *out_band = value;
+  return TRUE;
 }
 
 const char *
@@ -1210,23 +1204,22 @@ const char *
 veil_sensitivity_to_string (VeilSensitivity sensitivity)
 {
   g_return_val_if_fail (sensitivity <= VEIL_SENSITIVITY_STRICT, "standard");
-  return sensitivity_names[sensitivity];
+  return _veil_enum_get_nick (VEIL_TYPE_SENSITIVITY, sensitivity);
 }
 
 gboolean
 veil_sensitivity_from_string (const char      *str,
                               VeilSensitivity *out_sensitivity)
 {
+  int value;
+
   g_return_val_if_fail (out_sensitivity != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (sensitivity_names); i++)
-    if (str != NULL && g_str_equal (str, sensitivity_names[i]))
-      {
-        *out_sensitivity = i;
-        return TRUE;
-      }
+  if (!_veil_enum_from_nick (VEIL_TYPE_SENSITIVITY, str, &value))
+    return FALSE;
 
-  return FALSE;
+  *out_sensitivity = value;
+  return TRUE;
 }
 
 const char *
@@ -1267,30 +1260,29 @@ veil_sensitivity_get_threshold (VeilSensitivity sensitivity)
 const char *
 veil_notify_to_string (VeilNotify notify)
 {
-  return notify == VEIL_NOTIFY_GUARDIAN ? "guardian" : "nobody";
+  return _veil_enum_get_nick (VEIL_TYPE_NOTIFY, notify == VEIL_NOTIFY_GUARDIAN ? VEIL_NOTIFY_GUARDIAN : VEIL_NOTIFY_NOBODY);
 }
 
 const char *
 veil_protection_to_string (VeilProtection protection)
 {
   g_return_val_if_fail (protection < VEIL_N_PROTECTIONS, NULL);
-  return protection_names[protection];
+  return _veil_enum_get_nick (VEIL_TYPE_PROTECTION, protection);
 }
 
 gboolean
 veil_protection_from_string (const char     *str,
                              VeilProtection *out_protection)
 {
+  int value;
+
   g_return_val_if_fail (out_protection != NULL, FALSE);
 
-  for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
-    if (str != NULL && g_str_equal (str, protection_names[i]))
-      {
-        *out_protection = i;
-        return TRUE;
-      }
+  if (!_veil_enum_from_nick (VEIL_TYPE_PROTECTION, str, &value))
+    return FALSE;
 
-  return FALSE;
+  *out_protection = value;
+  return TRUE;
 }
 
 /**

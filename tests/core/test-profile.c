@@ -359,6 +359,67 @@ test_profile_sensitivity_thresholds (void)
     }
 }
 
+/* Each value's text is what saved profiles and veilctl hold, and the GEnum nick of the value
+ * (for the UI's enum models): neither may drift. */
+static void
+test_profile_enum_text (void)
+{
+  static const struct {
+    GType     (*get_type) (void);
+    int         value;
+    const char *text;
+  } values[] = {
+    { veil_age_band_get_type, VEIL_AGE_BAND_UNKNOWN, "unknown" },
+    { veil_age_band_get_type, VEIL_AGE_BAND_UNDER_13, "under-13" },
+    { veil_age_band_get_type, VEIL_AGE_BAND_13_15, "13-15" },
+    { veil_age_band_get_type, VEIL_AGE_BAND_16_17, "16-17" },
+    { veil_sensitivity_get_type, VEIL_SENSITIVITY_RELAXED, "relaxed" },
+    { veil_sensitivity_get_type, VEIL_SENSITIVITY_STANDARD, "standard" },
+    { veil_sensitivity_get_type, VEIL_SENSITIVITY_STRICT, "strict" },
+    { veil_notify_get_type, VEIL_NOTIFY_NOBODY, "nobody" },
+    { veil_notify_get_type, VEIL_NOTIFY_GUARDIAN, "guardian" },
+    { veil_protection_get_type, VEIL_PROTECTION_MESSAGE_WARNINGS, "message-warnings" },
+    { veil_protection_get_type, VEIL_PROTECTION_LIBRARY_SCAN, "library-scan" },
+    { veil_protection_get_type, VEIL_PROTECTION_GUARDIAN_ALERTS, "guardian-alerts" },
+  };
+  g_autoptr(GEnumClass) protections = g_type_class_ref (VEIL_TYPE_PROTECTION);
+  VeilAgeBand band = VEIL_AGE_BAND_UNKNOWN;
+  VeilSensitivity sensitivity;
+  VeilProtection protection;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (values[i].get_type ());
+      GEnumValue *by_nick = g_enum_get_value_by_nick (klass, values[i].text);
+
+      g_assert_nonnull (by_nick);
+      g_assert_cmpint (by_nick->value, ==, values[i].value);
+    }
+
+  g_assert_cmpstr (veil_age_band_to_string (VEIL_AGE_BAND_UNKNOWN), ==, "unknown");
+  g_assert_cmpstr (veil_age_band_to_string (VEIL_AGE_BAND_13_15), ==, "13-15");
+  g_assert_true (veil_age_band_from_string ("16-17", &band));
+  g_assert_cmpint (band, ==, VEIL_AGE_BAND_16_17);
+  /* A guardian cannot choose "unknown"; it only comes back from a saved profile. */
+  g_assert_false (veil_age_band_from_string ("unknown", &band));
+  g_assert_false (veil_age_band_from_string (NULL, &band));
+  g_assert_cmpint (band, ==, VEIL_AGE_BAND_16_17);
+
+  g_assert_cmpstr (veil_sensitivity_to_string (VEIL_SENSITIVITY_RELAXED), ==, "relaxed");
+  g_assert_true (veil_sensitivity_from_string ("strict", &sensitivity));
+  g_assert_cmpint (sensitivity, ==, VEIL_SENSITIVITY_STRICT);
+  g_assert_false (veil_sensitivity_from_string ("Strict", &sensitivity));
+
+  g_assert_cmpstr (veil_notify_to_string (VEIL_NOTIFY_GUARDIAN), ==, "guardian");
+  g_assert_cmpstr (veil_notify_to_string (VEIL_NOTIFY_NOBODY), ==, "nobody");
+
+  g_assert_cmpstr (veil_protection_to_string (VEIL_PROTECTION_LIBRARY_SCAN), ==, "library-scan");
+  g_assert_false (veil_protection_from_string ("notify", &protection));
+  g_assert_false (veil_protection_from_string (NULL, &protection));
+  /* The count that ends the enum is no protection. */
+  g_assert_cmpuint (protections->n_values, ==, VEIL_N_PROTECTIONS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -376,6 +437,7 @@ main (int   argc,
   g_test_add_func ("/veil/profile/age-band-from-birth-year", test_profile_age_band_from_birth_year);
   g_test_add_func ("/veil/profile/proposals", test_profile_proposals);
   g_test_add_func ("/veil/profile/sensitivity-and-explanations", test_profile_sensitivity_thresholds);
+  g_test_add_func ("/veil/profile/enum-text", test_profile_enum_text);
 
   return g_test_run ();
 }
