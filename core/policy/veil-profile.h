@@ -130,6 +130,7 @@ gboolean              veil_profile_builder_set_from_string   (VeilProfileBuilder
                                                               GError          **error);
 VeilProfile          *veil_profile_builder_build             (VeilProfileBuilder *self,
                                                               GError          **error);
+char                 *veil_profile_settings_describe         (void);
 
 const char           *veil_age_band_to_string                (VeilAgeBand       band);
 gboolean              veil_age_band_from_string              (const char       *str,

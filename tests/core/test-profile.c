@@ -420,6 +420,53 @@ test_profile_enum_text (void)
   g_assert_cmpuint (protections->n_values, ==, VEIL_N_PROTECTIONS);
 }
 
+/* veilctl's help lists exactly the settings the parser knows, with the values it accepts. */
+static void
+test_profile_settings_describe (void)
+{
+  g_autofree char *text = veil_profile_settings_describe ();
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new ("Sam");
+  static const char *bad[][3] = {
+    { "sensitivity", "extreme", "“extreme” is not a valid value for sensitivity. Use relaxed, standard, strict." },
+    { "notify", "everyone", "“everyone” is not a valid value for notify. Use nobody, guardian." },
+    { "age-band", "unknown", "“unknown” is not a valid value for age-band. Use under-13, 13-15, 16-17." },
+    { "hide-warned", "maybe", "“maybe” is not a valid value for hide-warned. Use on, off." },
+    { "trusted-adults", "all", "“trusted-adults” is not a profile setting. Run “veilctl profile --help” to see the settings." },
+  };
+  guint n_lines = 0;
+
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) words = g_strsplit (g_strchug (lines[i]), " ", 2);
+      g_autoptr(GError) error = NULL;
+
+      /* The listed key exists: a bad value is an invalid value, not an unknown key (except
+       * "trusted-adults", which only exists as "trusted-adults=none"). */
+      if (g_str_equal (words[0], "trusted-adults"))
+        g_assert_true (veil_profile_builder_set_from_string (builder, words[0], "none", &error));
+      else
+        veil_profile_builder_set_from_string (builder, words[0], "\x01", &error);
+      g_assert_false (g_error_matches (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_UNKNOWN_KEY));
+      n_lines++;
+    }
+  g_assert_cmpuint (n_lines, ==, 17);
+  g_assert_nonnull (strstr (text, "sensitivity"));
+  g_assert_nonnull (strstr (text, "(relaxed, standard, strict)"));
+  g_assert_nonnull (strstr (text, "(under-13, 13-15, 16-17)"));
+  g_assert_nonnull (strstr (text, "trusted-adults"));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (veil_profile_builder_set_from_string (builder, bad[i][0], bad[i][1], &error));
+      g_assert_nonnull (error);
+      g_assert_cmpstr (error->message, ==, bad[i][2]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -438,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/veil/profile/proposals", test_profile_proposals);
   g_test_add_func ("/veil/profile/sensitivity-and-explanations", test_profile_sensitivity_thresholds);
   g_test_add_func ("/veil/profile/enum-text", test_profile_enum_text);
+  g_test_add_func ("/veil/profile/settings-describe", test_profile_settings_describe);
 
   return g_test_run ();
 }
