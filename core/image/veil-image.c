@@ -511,37 +511,22 @@ make_preview (VipsImage    *memory,
   return preview;
 }
 
-static VeilImage *
-load_source (int                     fd,
-             const char             *name,
-             VeilImageNeeds          needs,
-             const VeilImageLimits  *limits,
-             GCancellable           *cancellable,
-             GError                **error)
+/* The first step of a load: what fstat() says, before libvips sees anything. Only a
+ * non-empty regular file within the size limit goes on. */
+static gboolean
+check_file (int                     fd,
+            const char             *name,
+            const VeilImageLimits  *limits,
+            GError                **error)
 {
-  g_autoptr(VeilImage) self = NULL;
-  g_autoptr(VipsSource) source = NULL;
-  g_autoptr(VipsImage) header = NULL;
-  g_autoptr(VipsImage) loaded = NULL;
-  g_autoptr(VipsImage) base = NULL;
-  g_autoptr(VipsImage) memory = NULL;
-  g_autoptr(VipsImage) preview = NULL;
-  DecodeWatch watch = { 0, cancellable, FALSE, FALSE };
-  const char *loader;
-  const char *format = NULL;
   GStatBuf st;
-  guint64 n_pixels;
-  int shrink = 1;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
 
   if (fstat (fd, &st) != 0)
     {
       int saved_errno = errno;
       g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
                    _("“%s” cannot be read: %s"), name, g_strerror (saved_errno));
-      return NULL;
+      return FALSE;
     }
   if (!S_ISREG (st.st_mode))
     {
@@ -549,13 +534,13 @@ load_source (int                     fd,
                    S_ISDIR (st.st_mode) ? _("“%s” is a folder, not an image file.")
                                         : _("“%s” is not a regular file (it may be a device or a pipe), so it is not read as an image."),
                    name);
-      return NULL;
+      return FALSE;
     }
   if (st.st_size == 0)
     {
       g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_EMPTY,
                    _("“%s” is empty (0 bytes), so there is no image in it."), name);
-      return NULL;
+      return FALSE;
     }
   if (limits->max_file_size != 0 && (guint64) st.st_size > limits->max_file_size)
     {
@@ -565,21 +550,23 @@ load_source (int                     fd,
       g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_FILE_TOO_LARGE,
                    _("“%s” is %s, more than the %s Veil reads for one image. It was skipped."),
                    name, size, limit);
-      return NULL;
+      return FALSE;
     }
 
-  ensure_vips ();
+  return TRUE;
+}
 
-  source = vips_source_new_from_descriptor (fd);
-  if (source == NULL)
-    {
-      g_autofree char *message = take_vips_error ();
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
-                   _("“%s” cannot be read (%s)."), name, message);
-      return NULL;
-    }
+/* Returns: (nullable): the short format name of the loader libvips would use for @source,
+ *   or %NULL with @error set when it is no image or a loader Veil keeps away from untrusted
+ *   files */
+static const char *
+find_format (int          fd,
+             VipsSource  *source,
+             const char  *name,
+             GError     **error)
+{
+  const char *loader = vips_foreign_find_load_source (source);
 
-  loader = vips_foreign_find_load_source (source);
   if (loader == NULL)
     {
       vips_error_clear ();
@@ -594,30 +581,61 @@ load_source (int                     fd,
 
   for (gsize i = 0; i < G_N_ELEMENTS (allowed_loaders); i++)
     if (g_str_equal (loader, allowed_loaders[i].loader))
-      format = allowed_loaders[i].format;
-  if (format == NULL)
-    {
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
-                   _("“%s” is a kind of file Veil does not analyse (%s). Only photos and "
-                     "pictures (JPEG, PNG, WebP, GIF, TIFF, HEIF) are read."),
-                   name, loader);
-      return NULL;
-    }
+      return allowed_loaders[i].format;
 
-  /* The header alone: nothing is decoded yet. fail_on=error makes libvips report
-   * truncated or damaged data instead of returning a grey-padded image. */
-  header = vips_image_new_from_source (source, "",
-                                       "access", VIPS_ACCESS_SEQUENTIAL,
-                                       "fail_on", VIPS_FAIL_ON_ERROR,
-                                       NULL);
-  if (header == NULL)
+  g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+               _("“%s” is a kind of file Veil does not analyse (%s). Only photos and "
+                 "pictures (JPEG, PNG, WebP, GIF, TIFF, HEIF) are read."),
+               name, loader);
+  return NULL;
+}
+
+/* Opens @source for sequential reading, @shrink > 1 asking a JPEG for shrink-on-load.
+ * fail_on=error makes libvips report truncated or damaged data instead of returning a
+ * grey-padded image. */
+static VipsImage *
+open_image (VipsSource  *source,
+            const char  *name,
+            const char  *format,
+            int          shrink,
+            GError     **error)
+{
+  VipsImage *image;
+
+  if (shrink > 1)
+    image = vips_image_new_from_source (source, "",
+                                        "access", VIPS_ACCESS_SEQUENTIAL,
+                                        "fail_on", VIPS_FAIL_ON_ERROR,
+                                        "shrink", shrink,
+                                        NULL);
+  else
+    image = vips_image_new_from_source (source, "",
+                                        "access", VIPS_ACCESS_SEQUENTIAL,
+                                        "fail_on", VIPS_FAIL_ON_ERROR,
+                                        NULL);
+  if (image == NULL)
     {
       g_autofree char *message = take_vips_error ();
       g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT,
                    _("“%s” looks like a %s image but its header is damaged (%s)."),
                    name, format, message);
-      return NULL;
     }
+  return image;
+}
+
+/* The header alone, nothing decoded yet: enough to check the pixel limit. */
+static VipsImage *
+open_header (VipsSource             *source,
+             const char             *name,
+             const char             *format,
+             const VeilImageLimits  *limits,
+             GError                **error)
+{
+  g_autoptr(VipsImage) header = open_image (source, name, format, 1, error);
+  guint64 n_pixels;
+
+  if (header == NULL)
+    return NULL;
 
   n_pixels = (guint64) header->Xsize * (guint64) header->Ysize;
   if (limits->max_pixels != 0 && n_pixels > limits->max_pixels)
@@ -629,27 +647,217 @@ load_source (int                     fd,
       return NULL;
     }
 
-  if ((needs & VEIL_IMAGE_NEED_PDQ_FAST) && g_str_equal (format, "jpeg"))
-    shrink = choose_fast_shrink (header->Xsize, header->Ysize);
+  return g_steal_pointer (&header);
+}
 
-  if (shrink > 1)
+/* The image to decode: @header itself, or a shrink-on-load of it when a fast hash of a
+ * JPEG is all that is wanted. */
+static VipsImage *
+choose_shrink (VipsSource      *source,
+               VipsImage       *header,
+               const char      *name,
+               const char      *format,
+               VeilImageNeeds   needs,
+               int             *out_shrink,
+               GError         **error)
+{
+  *out_shrink = 1;
+  if ((needs & VEIL_IMAGE_NEED_PDQ_FAST) && g_str_equal (format, "jpeg"))
+    *out_shrink = choose_fast_shrink (header->Xsize, header->Ysize);
+
+  if (*out_shrink > 1)
+    return open_image (source, name, format, *out_shrink, error);
+  return g_object_ref (header);
+}
+
+/* Decodes @image, alpha dropped, into the hash's buffer. */
+static gboolean
+decode_pdq_pixels (VeilImage    *self,
+                   VipsImage    *image,
+                   DecodeWatch  *watch,
+                   const char   *name,
+                   guint         timeout_ms,
+                   GError      **error)
+{
+  g_autoptr(VipsImage) opaque = drop_alpha (image);
+
+  if (opaque == NULL)
     {
-      loaded = vips_image_new_from_source (source, "",
-                                           "access", VIPS_ACCESS_SEQUENTIAL,
-                                           "fail_on", VIPS_FAIL_ON_ERROR,
-                                           "shrink", shrink,
-                                           NULL);
-      if (loaded == NULL)
-        {
-          g_autofree char *message = take_vips_error ();
-          g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT,
-                       _("“%s” looks like a %s image but its header is damaged (%s)."),
-                       name, format, message);
-          return NULL;
-        }
+      g_autofree char *message = take_vips_error ();
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                   _("The colours of “%s” cannot be converted for analysis (%s)."),
+                   name, message);
+      return FALSE;
+    }
+  self->pixels = decode_to_memory (opaque, watch, name, timeout_ms, error);
+  if (self->pixels == NULL)
+    return FALSE;
+  self->pixels_width = opaque->Xsize;
+  self->pixels_height = opaque->Ysize;
+  self->pixels_channels = opaque->Bands;
+  return TRUE;
+}
+
+/* For several consumers: decodes @base once into memory, alpha kept, for each buffer to be
+ * derived from. The returned image may read @self's pixels: drop it before @self. */
+static VipsImage *
+decode_shared (VeilImage    *self,
+               VipsImage    *base,
+               DecodeWatch  *watch,
+               const char   *name,
+               guint         timeout_ms,
+               GError      **error)
+{
+  guint8 *data = decode_to_memory (base, watch, name, timeout_ms, error);
+  VipsImage *memory;
+
+  if (data == NULL)
+    return NULL;
+  if (!has_alpha (base) && (self->needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)))
+    {
+      /* Without alpha the decoded pixels are exactly what PDQ hashes: keep them as the
+       * hash's buffer and let the previews read the same memory, no copy. */
+      self->pixels = data;
+      self->pixels_width = base->Xsize;
+      self->pixels_height = base->Ysize;
+      self->pixels_channels = base->Bands;
+      memory = vips_image_new_from_memory (data, VIPS_IMAGE_SIZEOF_IMAGE (base),
+                                           base->Xsize, base->Ysize, base->Bands,
+                                           VIPS_FORMAT_UCHAR);
     }
   else
-    loaded = g_object_ref (header);
+    {
+      memory = vips_image_new_from_memory_copy (data, VIPS_IMAGE_SIZEOF_IMAGE (base),
+                                                base->Xsize, base->Ysize, base->Bands,
+                                                VIPS_FORMAT_UCHAR);
+      g_free (data);
+    }
+  if (memory == NULL)
+    {
+      g_autofree char *message = take_vips_error ();
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                   _("“%s” could not be held in memory (%s)."), name, message);
+      return NULL;
+    }
+  memory->Type = base->Bands <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
+  vips_image_set_int (memory, VIPS_META_ORIENTATION, self->orientation);
+  return memory;
+}
+
+/* Makes the classifier input and the thumbnail that @self's needs ask for, from @memory. */
+static gboolean
+derive_previews (VeilImage    *self,
+                 VipsImage    *memory,
+                 DecodeWatch  *watch,
+                 const char   *name,
+                 guint         timeout_ms,
+                 GError      **error)
+{
+  g_autoptr(VipsImage) preview = make_preview (memory, watch, name, timeout_ms, error);
+
+  if (preview == NULL)
+    return FALSE;
+
+  if (self->needs & VEIL_IMAGE_NEED_CLASSIFIER)
+    {
+      /* White, as the classifier's training pictures were shown on web pages. */
+      self->classifier_rgb = write_display (preview,
+                                            VEIL_IMAGE_CLASSIFIER_SIZE,
+                                            VEIL_IMAGE_CLASSIFIER_SIZE,
+                                            255.0, watch, name, timeout_ms, error);
+      if (self->classifier_rgb == NULL)
+        return FALSE;
+    }
+
+  if (self->needs & VEIL_IMAGE_NEED_THUMBNAIL)
+    {
+      gboolean swap = self->orientation >= 5;
+      int shown_width = swap ? memory->Ysize : memory->Xsize;
+      int shown_height = swap ? memory->Xsize : memory->Ysize;
+      int long_side = MAX (shown_width, shown_height);
+      double scale = long_side > VEIL_IMAGE_THUMBNAIL_SIZE
+                     ? (double) VEIL_IMAGE_THUMBNAIL_SIZE / long_side : 1.0;
+
+      self->thumbnail_width = MAX (1, (int) (shown_width * scale + 0.5));
+      self->thumbnail_height = MAX (1, (int) (shown_height * scale + 0.5));
+      /* A neutral mid grey behind transparent areas: neither white nor black hides
+       * what is drawn. */
+      self->thumbnail = write_display (preview, self->thumbnail_width, self->thumbnail_height,
+                                       128.0, watch, name, timeout_ms, error);
+      if (self->thumbnail == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Decodes @base once and derives every buffer @self's needs ask for. */
+static gboolean
+decode_and_derive (VeilImage    *self,
+                   VipsImage    *base,
+                   DecodeWatch  *watch,
+                   const char   *name,
+                   guint         timeout_ms,
+                   GError      **error)
+{
+  g_autoptr(VipsImage) memory = NULL;
+
+  /* Hashing only: decode straight into the hash's buffer, alpha dropped on the way. */
+  if ((self->needs & (VEIL_IMAGE_NEED_CLASSIFIER | VEIL_IMAGE_NEED_THUMBNAIL)) == 0)
+    return decode_pdq_pixels (self, base, watch, name, timeout_ms, error);
+
+  memory = decode_shared (self, base, watch, name, timeout_ms, error);
+  if (memory == NULL)
+    return FALSE;
+  if (self->pixels == NULL && (self->needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)) &&
+      !decode_pdq_pixels (self, memory, watch, name, timeout_ms, error))
+    return FALSE;
+
+  return derive_previews (self, memory, watch, name, timeout_ms, error);
+}
+
+static VeilImage *
+load_source (int                     fd,
+             const char             *name,
+             VeilImageNeeds          needs,
+             const VeilImageLimits  *limits,
+             GCancellable           *cancellable,
+             GError                **error)
+{
+  g_autoptr(VeilImage) self = NULL;
+  g_autoptr(VipsSource) source = NULL;
+  g_autoptr(VipsImage) header = NULL;
+  g_autoptr(VipsImage) loaded = NULL;
+  g_autoptr(VipsImage) base = NULL;
+  DecodeWatch watch = { 0, cancellable, FALSE, FALSE };
+  const char *format;
+  int shrink;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  if (!check_file (fd, name, limits, error))
+    return NULL;
+
+  ensure_vips ();
+
+  source = vips_source_new_from_descriptor (fd);
+  if (source == NULL)
+    {
+      g_autofree char *message = take_vips_error ();
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
+                   _("“%s” cannot be read (%s)."), name, message);
+      return NULL;
+    }
+
+  format = find_format (fd, source, name, error);
+  if (format == NULL)
+    return NULL;
+  header = open_header (source, name, format, limits, error);
+  if (header == NULL)
+    return NULL;
+  loaded = choose_shrink (source, header, name, format, needs, &shrink, error);
+  if (loaded == NULL)
+    return NULL;
 
   self = g_object_new (VEIL_TYPE_IMAGE, NULL);
   self->needs = needs;
@@ -665,117 +873,8 @@ load_source (int                     fd,
   if (limits->timeout_ms != 0)
     watch.deadline = g_get_monotonic_time () + (gint64) limits->timeout_ms * 1000;
 
-  if ((needs & (VEIL_IMAGE_NEED_CLASSIFIER | VEIL_IMAGE_NEED_THUMBNAIL)) == 0)
-    {
-      /* Hashing only: decode straight into the hash's buffer, alpha dropped on the way. */
-      g_autoptr(VipsImage) opaque = drop_alpha (base);
-
-      if (opaque == NULL)
-        {
-          g_autofree char *message = take_vips_error ();
-          g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
-                       _("The colours of “%s” cannot be converted for analysis (%s)."),
-                       name, message);
-          return NULL;
-        }
-      self->pixels = decode_to_memory (opaque, &watch, name, limits->timeout_ms, error);
-      if (self->pixels == NULL)
-        return NULL;
-      self->pixels_width = opaque->Xsize;
-      self->pixels_height = opaque->Ysize;
-      self->pixels_channels = opaque->Bands;
-    }
-  else
-    {
-      /* Several consumers: decode once into memory, alpha kept, and derive each buffer. */
-      guint8 *data = decode_to_memory (base, &watch, name, limits->timeout_ms, error);
-      gboolean opaque_base = !has_alpha (base);
-
-      if (data == NULL)
-        return NULL;
-      if (opaque_base && (needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)))
-        {
-          /* Without alpha the decoded pixels are exactly what PDQ hashes: keep them as the
-           * hash's buffer and let the previews read the same memory, no copy. */
-          self->pixels = data;
-          self->pixels_width = base->Xsize;
-          self->pixels_height = base->Ysize;
-          self->pixels_channels = base->Bands;
-          memory = vips_image_new_from_memory (data, VIPS_IMAGE_SIZEOF_IMAGE (base),
-                                               base->Xsize, base->Ysize, base->Bands,
-                                               VIPS_FORMAT_UCHAR);
-        }
-      else
-        {
-          memory = vips_image_new_from_memory_copy (data, VIPS_IMAGE_SIZEOF_IMAGE (base),
-                                                    base->Xsize, base->Ysize, base->Bands,
-                                                    VIPS_FORMAT_UCHAR);
-          g_free (data);
-        }
-      if (memory == NULL)
-        {
-          g_autofree char *message = take_vips_error ();
-          g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
-                       _("“%s” could not be held in memory (%s)."), name, message);
-          return NULL;
-        }
-      memory->Type = base->Bands <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
-      vips_image_set_int (memory, VIPS_META_ORIENTATION, self->orientation);
-
-      if (self->pixels == NULL && (needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)))
-        {
-          g_autoptr(VipsImage) opaque = drop_alpha (memory);
-
-          if (opaque == NULL)
-            {
-              g_autofree char *message = take_vips_error ();
-              g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
-                           _("The colours of “%s” cannot be converted for analysis (%s)."),
-                           name, message);
-              return NULL;
-            }
-          self->pixels = decode_to_memory (opaque, &watch, name, limits->timeout_ms, error);
-          if (self->pixels == NULL)
-            return NULL;
-          self->pixels_width = opaque->Xsize;
-          self->pixels_height = opaque->Ysize;
-          self->pixels_channels = opaque->Bands;
-        }
-
-      preview = make_preview (memory, &watch, name, limits->timeout_ms, error);
-      if (preview == NULL)
-        return NULL;
-
-      if (needs & VEIL_IMAGE_NEED_CLASSIFIER)
-        {
-          /* White, as the classifier's training pictures were shown on web pages. */
-          self->classifier_rgb = write_display (preview,
-                                                VEIL_IMAGE_CLASSIFIER_SIZE,
-                                                VEIL_IMAGE_CLASSIFIER_SIZE,
-                                                255.0, &watch, name, limits->timeout_ms, error);
-          if (self->classifier_rgb == NULL)
-            return NULL;
-        }
-
-      if (needs & VEIL_IMAGE_NEED_THUMBNAIL)
-        {
-          gboolean swap = self->orientation >= 5;
-          int shown_width = swap ? memory->Ysize : memory->Xsize;
-          int shown_height = swap ? memory->Xsize : memory->Ysize;
-          int long_side = MAX (shown_width, shown_height);
-          double scale = long_side > VEIL_IMAGE_THUMBNAIL_SIZE
-                         ? (double) VEIL_IMAGE_THUMBNAIL_SIZE / long_side : 1.0;
-
-          self->thumbnail_width = MAX (1, (int) (shown_width * scale + 0.5));
-          self->thumbnail_height = MAX (1, (int) (shown_height * scale + 0.5));
-          /* A neutral mid grey behind transparent areas: neither white nor black hides
-           * what is drawn. */
-          self->thumbnail = write_display (preview, self->thumbnail_width, self->thumbnail_height,
-                                           128.0, &watch, name, limits->timeout_ms, error);
-          if (self->thumbnail == NULL)
-            return NULL;
-        }
-    }
+  if (!decode_and_derive (self, base, &watch, name, limits->timeout_ms, error))
+    return NULL;
 
   if (self->pixels != NULL && self->pixels_channels == 3)
     self->pixels_channels = fold_grey (self->pixels,
