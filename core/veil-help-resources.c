@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "veil-help-resources.h"
+#include "veil-enum-private.h"
 
 /* The "Get help" list: helplines, hotlines and removal services, shipped offline in
  * `$datadir/veil/io.github.veilapp.Veil.help-resources.xml` (descriptions translated through
@@ -99,24 +100,6 @@ language_rank (const char * const *languages,
   return G_MAXUINT;
 }
 
-static gboolean
-parse_enum (const char  *value,
-            const char **names,
-            const int   *values,
-            int         *out)
-{
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      if (g_str_equal (value, names[i]))
-        {
-          *out = values[i];
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
 static void
 set_parse_error (GMarkupParseContext  *context,
                  ParseState           *state,
@@ -141,13 +124,6 @@ start_element (GMarkupParseContext  *context,
                GError              **error)
 {
   ParseState *state = user_data;
-  static const char *purposes[] = { "report", "remove", "support", "guidance", NULL };
-  static const int purpose_values[] = { VEIL_HELP_PURPOSE_REPORT, VEIL_HELP_PURPOSE_REMOVE,
-                                        VEIL_HELP_PURPOSE_SUPPORT, VEIL_HELP_PURPOSE_GUIDANCE };
-  static const char *audiences[] = { "any", "child", "teen", "adult", "guardian", NULL };
-  static const int audience_values[] = { VEIL_HELP_AUDIENCE_ANY, VEIL_HELP_AUDIENCE_CHILD,
-                                         VEIL_HELP_AUDIENCE_TEEN, VEIL_HELP_AUDIENCE_ADULT,
-                                         VEIL_HELP_AUDIENCE_GUARDIAN };
 
   if (g_str_equal (element_name, "help-resources"))
     {
@@ -181,8 +157,9 @@ start_element (GMarkupParseContext  *context,
                                         G_MARKUP_COLLECT_INVALID))
         return;
 
-      if (!parse_enum (purpose, purposes, purpose_values, &purpose_value) ||
-          !parse_enum (audience, audiences, audience_values, &audience_value))
+      /* The attribute values are the enums' nicks (veil-enums.h). */
+      if (!_veil_enum_from_nick (VEIL_TYPE_HELP_PURPOSE, purpose, &purpose_value) ||
+          !_veil_enum_from_nick (VEIL_TYPE_HELP_AUDIENCE, audience, &audience_value))
         {
           set_parse_error (context, state, error, "unknown purpose or audience");
           return;

@@ -13,18 +13,18 @@ typedef enum {
 } VeilHelpResourcesError;
 
 typedef enum {
-  VEIL_HELP_PURPOSE_REPORT = 1,   /* report to a hotline or the police */
-  VEIL_HELP_PURPOSE_REMOVE = 2,   /* get an image taken down */
-  VEIL_HELP_PURPOSE_SUPPORT = 3,  /* someone to talk to */
-  VEIL_HELP_PURPOSE_GUIDANCE = 4, /* advice for guardians */
+  VEIL_HELP_PURPOSE_REPORT = 1,   /*< nick=report >*/ /* report to a hotline or the police */
+  VEIL_HELP_PURPOSE_REMOVE = 2,   /*< nick=remove >*/ /* get an image taken down */
+  VEIL_HELP_PURPOSE_SUPPORT = 3,  /*< nick=support >*/ /* someone to talk to */
+  VEIL_HELP_PURPOSE_GUIDANCE = 4, /*< nick=guidance >*/ /* advice for guardians */
 } VeilHelpPurpose;
 
 typedef enum {
-  VEIL_HELP_AUDIENCE_ANY = 0,
-  VEIL_HELP_AUDIENCE_CHILD = 1,   /* under 18, any age */
-  VEIL_HELP_AUDIENCE_TEEN = 2,    /* 13 to 17 */
-  VEIL_HELP_AUDIENCE_ADULT = 3,   /* 18 and over */
-  VEIL_HELP_AUDIENCE_GUARDIAN = 4,
+  VEIL_HELP_AUDIENCE_ANY = 0,       /*< nick=any >*/
+  VEIL_HELP_AUDIENCE_CHILD = 1,     /*< nick=child >*/ /* under 18, any age */
+  VEIL_HELP_AUDIENCE_TEEN = 2,      /*< nick=teen >*/ /* 13 to 17 */
+  VEIL_HELP_AUDIENCE_ADULT = 3,     /*< nick=adult >*/ /* 18 and over */
+  VEIL_HELP_AUDIENCE_GUARDIAN = 4,  /*< nick=guardian >*/
 } VeilHelpAudience;
 
 /* One helpline, hotline or guidance page. Plain data: every string is owned. */

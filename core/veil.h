@@ -43,3 +43,6 @@
 #include "veil-analyzer-service.h"
 
 #include "veil-context.h"
+
+/* GEnum types of the enums above (generated) */
+#include "veil-enums.h"

@@ -244,15 +244,13 @@ profile_set (int    argc,
   g_autoptr(VeilProfileBuilder) builder = NULL;
   g_autoptr(VeilProfile) changed = NULL;
   g_autoptr(VeilProfile) saved = NULL;
+  g_autofree char *settings = veil_profile_settings_describe ();
+  g_autofree char *description = g_strdup_printf ("%s:\n%s", _("Settings"), settings);
   VeilStore *store;
   int rc;
 
-  if (!parse_options (&argc, &argv, _("NAME KEY=VALUE…"), change_entries,
-                      _("Settings: message-warnings, library-scan, guardian-alerts (on/off); notify "
-                        "(nobody/guardian); folders (paths separated by “:”); sensitivity "
-                        "(relaxed/standard/strict); view-needs-pin (on/off); retention-days; "
-                        "match-threshold; age-band; birth-year; unix-user; name; trusted-adult "
-                        "(“Name:how to reach them”); trusted-adults=none.")))
+  /* The settings' help comes from the same table that parses them. */
+  if (!parse_options (&argc, &argv, _("NAME KEY=VALUE…"), change_entries, description))
     return VEILCTL_EXIT_USAGE;
   if (argc < 3)
     {

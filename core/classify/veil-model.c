@@ -222,175 +222,233 @@ check_bn (VeilModel   *self,
   return present == G_N_ELEMENTS (bn) && isfinite (op->epsilon) && op->epsilon > 0 && op->epsilon < 1;
 }
 
+/* The fields of one op-table entry; type and activation are checked by the caller. */
+static void
+read_op_entry (const guint8 *e,
+               VeilModelOp  *op)
+{
+  op->input[0] = read_i32 (e + 8);
+  op->input[1] = read_i32 (e + 12);
+  op->kh = read_u32 (e + 16);
+  op->kw = read_u32 (e + 20);
+  op->stride_h = read_u32 (e + 24);
+  op->stride_w = read_u32 (e + 28);
+  op->pad_top = read_u32 (e + 32);
+  op->pad_bottom = read_u32 (e + 36);
+  op->pad_left = read_u32 (e + 40);
+  op->pad_right = read_u32 (e + 44);
+  op->out_c = read_u32 (e + 48);
+  op->kernel = read_i32 (e + 52);
+  op->bias = read_i32 (e + 56);
+  op->gamma = read_i32 (e + 60);
+  op->beta = read_i32 (e + 64);
+  op->mean = read_i32 (e + 68);
+  op->var = read_i32 (e + 72);
+  op->epsilon = read_f64 (e + 76);
+}
+
+/* Checks op @i's inputs and takes its input size from the first one. */
+static gboolean
+check_op_inputs (VeilModel    *self,
+                 guint         i,
+                 VeilModelOp  *op,
+                 GError      **error)
+{
+  /* Inputs come from earlier ops only, so the list is already in execution order. */
+  for (guint k = 0; k < 2; k++)
+    {
+      gboolean wanted = k == 0 || op->type == VEIL_MODEL_OP_ADD;
+
+      if (!wanted)
+        {
+          if (op->input[k] != VEIL_MODEL_NO_INPUT)
+            return graph_error (error, i, _("has an input it cannot use"));
+          continue;
+        }
+      if (op->input[k] < VEIL_MODEL_INPUT || op->input[k] >= (int) i)
+        return graph_error (error, i, _("reads an op that does not come before it"));
+    }
+
+  if (op->input[0] == VEIL_MODEL_INPUT)
+    {
+      op->in_h = self->in_h;
+      op->in_w = self->in_w;
+      op->in_c = self->in_c;
+    }
+  else
+    {
+      const VeilModelOp *src = &self->ops[op->input[0]];
+
+      op->in_h = src->out_h;
+      op->in_w = src->out_w;
+      op->in_c = src->out_c;
+    }
+
+  return TRUE;
+}
+
+/* Convolutions, plain and depthwise. */
+static gboolean
+check_conv (VeilModel    *self,
+            guint         i,
+            VeilModelOp  *op,
+            GError      **error)
+{
+  guint kdims[4] = { op->kh, op->kw, op->in_c, op->out_c };
+  guint bdims[1] = { op->out_c };
+  guint span_h, span_w;
+
+  if (op->kh < 1 || op->kh > VEIL_MODEL_MAX_KERNEL || op->kw < 1 || op->kw > VEIL_MODEL_MAX_KERNEL ||
+      op->stride_h < 1 || op->stride_h > 4 || op->stride_w < 1 || op->stride_w > 4 ||
+      op->pad_top >= op->kh || op->pad_bottom >= op->kh ||
+      op->pad_left >= op->kw || op->pad_right >= op->kw)
+    return graph_error (error, i, _("has an unsupported kernel, stride or padding"));
+  if (op->type == VEIL_MODEL_OP_DEPTHWISE)
+    {
+      if (op->out_c != op->in_c)
+        return graph_error (error, i, _("changes the channel count in a depthwise convolution"));
+      kdims[3] = 1;
+    }
+  if (!tensor_has_shape (self, op->kernel, 4, kdims))
+    return graph_error (error, i, _("has a kernel whose shape does not match"));
+  if (op->bias != VEIL_MODEL_NO_TENSOR && !tensor_has_shape (self, op->bias, 1, bdims))
+    return graph_error (error, i, _("has a bias whose shape does not match"));
+  if (!check_bn (self, op))
+    return graph_error (error, i, _("has an inconsistent batch normalisation"));
+  span_h = op->in_h + op->pad_top + op->pad_bottom;
+  span_w = op->in_w + op->pad_left + op->pad_right;
+  if (span_h < op->kh || span_w < op->kw)
+    return graph_error (error, i, _("has a kernel larger than its input"));
+  op->out_h = (span_h - op->kh) / op->stride_h + 1;
+  op->out_w = (span_w - op->kw) / op->stride_w + 1;
+  return TRUE;
+}
+
+static gboolean
+check_add (VeilModel    *self,
+           guint         i,
+           VeilModelOp  *op,
+           GError      **error)
+{
+  const VeilModelOp *b = op->input[1] == VEIL_MODEL_INPUT ? NULL : &self->ops[op->input[1]];
+  guint bh = b ? b->out_h : self->in_h, bw = b ? b->out_w : self->in_w, bc = b ? b->out_c : self->in_c;
+
+  if (bh != op->in_h || bw != op->in_w || bc != op->in_c || op->out_c != op->in_c)
+    return graph_error (error, i, _("adds maps whose shapes differ"));
+  if (op->act != VEIL_MODEL_ACT_NONE || op->kernel != VEIL_MODEL_NO_TENSOR ||
+      op->bias != VEIL_MODEL_NO_TENSOR || op->gamma != VEIL_MODEL_NO_TENSOR)
+    return graph_error (error, i, _("is an addition with weights"));
+  op->out_h = op->in_h;
+  op->out_w = op->in_w;
+  return TRUE;
+}
+
+/* Global average pooling. */
+static gboolean
+check_gap (VeilModel    *self,
+           guint         i,
+           VeilModelOp  *op,
+           GError      **error)
+{
+  if (op->kh != op->in_h || op->kw != op->in_w || op->out_c != op->in_c ||
+      op->act != VEIL_MODEL_ACT_NONE || op->kernel != VEIL_MODEL_NO_TENSOR ||
+      op->bias != VEIL_MODEL_NO_TENSOR || op->gamma != VEIL_MODEL_NO_TENSOR)
+    return graph_error (error, i, _("is a pooling that does not cover its whole input"));
+  op->out_h = op->out_w = 1;
+  return TRUE;
+}
+
+static gboolean
+check_dense (VeilModel    *self,
+             guint         i,
+             VeilModelOp  *op,
+             GError      **error)
+{
+  guint kdims[2] = { op->in_c, op->out_c };
+  guint bdims[1] = { op->out_c };
+
+  if (op->in_h != 1 || op->in_w != 1)
+    return graph_error (error, i, _("is a dense layer on a spatial map"));
+  if (!tensor_has_shape (self, op->kernel, 2, kdims))
+    return graph_error (error, i, _("has a kernel whose shape does not match"));
+  if (op->bias != VEIL_MODEL_NO_TENSOR && !tensor_has_shape (self, op->bias, 1, bdims))
+    return graph_error (error, i, _("has a bias whose shape does not match"));
+  if (op->gamma != VEIL_MODEL_NO_TENSOR || op->beta != VEIL_MODEL_NO_TENSOR ||
+      op->mean != VEIL_MODEL_NO_TENSOR || op->var != VEIL_MODEL_NO_TENSOR)
+    return graph_error (error, i, _("is a dense layer with batch normalisation"));
+  op->out_h = op->out_w = 1;
+  return TRUE;
+}
+
+/* Each kind's own checks; they also set the op's output size. */
+typedef gboolean (*OpCheck) (VeilModel    *self,
+                             guint         i,
+                             VeilModelOp  *op,
+                             GError      **error);
+
+static const OpCheck op_checks[] = {
+  [VEIL_MODEL_OP_CONV] = check_conv,
+  [VEIL_MODEL_OP_DEPTHWISE] = check_conv,
+  [VEIL_MODEL_OP_ADD] = check_add,
+  [VEIL_MODEL_OP_GAP] = check_gap,
+  [VEIL_MODEL_OP_DENSE] = check_dense,
+};
+
+static gboolean
+parse_op (VeilModel     *self,
+          const guint8  *e,
+          guint          i,
+          GError       **error)
+{
+  VeilModelOp *op = &self->ops[i];
+  guint32 type = read_u32 (e), act = read_u32 (e + 4);
+  guint64 values;
+
+  read_op_entry (e, op);
+  if (type < VEIL_MODEL_OP_CONV || type > VEIL_MODEL_OP_DENSE)
+    return graph_error (error, i, _("has an unknown type"));
+  op->type = type;
+  if (act > VEIL_MODEL_ACT_SOFTMAX)
+    return graph_error (error, i, _("has an unknown activation"));
+  op->act = act;
+
+  if (!check_op_inputs (self, i, op, error))
+    return FALSE;
+  if (op->out_c < 1 || op->out_c > VEIL_MODEL_MAX_CHANNELS)
+    return graph_error (error, i, _("has an impossible channel count"));
+  if (op->act == VEIL_MODEL_ACT_SOFTMAX && (type != VEIL_MODEL_OP_DENSE || i != self->n_ops - 1))
+    return graph_error (error, i, _("uses softmax anywhere but at the end"));
+
+  g_assert (op->type < G_N_ELEMENTS (op_checks) && op_checks[op->type] != NULL);
+  if (!op_checks[op->type] (self, i, op, error))
+    return FALSE;
+
+  if (op->out_h < 1 || op->out_w < 1 || op->out_h > VEIL_MODEL_MAX_DIM || op->out_w > VEIL_MODEL_MAX_DIM)
+    return graph_error (error, i, _("has an impossible output size"));
+  values = (guint64) op->out_h * op->out_w * op->out_c;
+  if (values > VEIL_MODEL_MAX_VALUES)
+    return graph_error (error, i, _("has an output too large to compute"));
+
+  return TRUE;
+}
+
 static gboolean
 parse_ops (VeilModel     *self,
            const guint8  *table,
            GError       **error)
 {
+  const VeilModelOp *last;
+
   self->ops = g_new0 (VeilModelOp, self->n_ops);
 
   for (guint i = 0; i < self->n_ops; i++)
-    {
-      const guint8 *e = table + (gsize) i * OP_ENTRY_SIZE;
-      VeilModelOp *op = &self->ops[i];
-      guint32 type = read_u32 (e), act = read_u32 (e + 4);
-      guint64 values;
+    if (!parse_op (self, table + (gsize) i * OP_ENTRY_SIZE, i, error))
+      return FALSE;
 
-      op->input[0] = read_i32 (e + 8);
-      op->input[1] = read_i32 (e + 12);
-      op->kh = read_u32 (e + 16);
-      op->kw = read_u32 (e + 20);
-      op->stride_h = read_u32 (e + 24);
-      op->stride_w = read_u32 (e + 28);
-      op->pad_top = read_u32 (e + 32);
-      op->pad_bottom = read_u32 (e + 36);
-      op->pad_left = read_u32 (e + 40);
-      op->pad_right = read_u32 (e + 44);
-      op->out_c = read_u32 (e + 48);
-      op->kernel = read_i32 (e + 52);
-      op->bias = read_i32 (e + 56);
-      op->gamma = read_i32 (e + 60);
-      op->beta = read_i32 (e + 64);
-      op->mean = read_i32 (e + 68);
-      op->var = read_i32 (e + 72);
-      op->epsilon = read_f64 (e + 76);
-
-      if (type < VEIL_MODEL_OP_CONV || type > VEIL_MODEL_OP_DENSE)
-        return graph_error (error, i, _("has an unknown type"));
-      op->type = type;
-      if (act > VEIL_MODEL_ACT_SOFTMAX)
-        return graph_error (error, i, _("has an unknown activation"));
-      op->act = act;
-
-      /* Inputs come from earlier ops only, so the list is already in execution order. */
-      for (guint k = 0; k < 2; k++)
-        {
-          gboolean wanted = k == 0 || type == VEIL_MODEL_OP_ADD;
-
-          if (!wanted)
-            {
-              if (op->input[k] != VEIL_MODEL_NO_INPUT)
-                return graph_error (error, i, _("has an input it cannot use"));
-              continue;
-            }
-          if (op->input[k] < VEIL_MODEL_INPUT || op->input[k] >= (int) i)
-            return graph_error (error, i, _("reads an op that does not come before it"));
-        }
-
-      if (op->input[0] == VEIL_MODEL_INPUT)
-        {
-          op->in_h = self->in_h;
-          op->in_w = self->in_w;
-          op->in_c = self->in_c;
-        }
-      else
-        {
-          const VeilModelOp *src = &self->ops[op->input[0]];
-
-          op->in_h = src->out_h;
-          op->in_w = src->out_w;
-          op->in_c = src->out_c;
-        }
-
-      if (op->out_c < 1 || op->out_c > VEIL_MODEL_MAX_CHANNELS)
-        return graph_error (error, i, _("has an impossible channel count"));
-      if (op->act == VEIL_MODEL_ACT_SOFTMAX && (type != VEIL_MODEL_OP_DENSE || i != self->n_ops - 1))
-        return graph_error (error, i, _("uses softmax anywhere but at the end"));
-
-      switch (op->type)
-        {
-        case VEIL_MODEL_OP_CONV:
-        case VEIL_MODEL_OP_DEPTHWISE:
-          {
-            guint kdims[4] = { op->kh, op->kw, op->in_c, op->out_c };
-            guint bdims[1] = { op->out_c };
-            guint span_h, span_w;
-
-            if (op->kh < 1 || op->kh > VEIL_MODEL_MAX_KERNEL || op->kw < 1 || op->kw > VEIL_MODEL_MAX_KERNEL ||
-                op->stride_h < 1 || op->stride_h > 4 || op->stride_w < 1 || op->stride_w > 4 ||
-                op->pad_top >= op->kh || op->pad_bottom >= op->kh ||
-                op->pad_left >= op->kw || op->pad_right >= op->kw)
-              return graph_error (error, i, _("has an unsupported kernel, stride or padding"));
-            if (op->type == VEIL_MODEL_OP_DEPTHWISE)
-              {
-                if (op->out_c != op->in_c)
-                  return graph_error (error, i, _("changes the channel count in a depthwise convolution"));
-                kdims[3] = 1;
-              }
-            if (!tensor_has_shape (self, op->kernel, 4, kdims))
-              return graph_error (error, i, _("has a kernel whose shape does not match"));
-            if (op->bias != VEIL_MODEL_NO_TENSOR && !tensor_has_shape (self, op->bias, 1, bdims))
-              return graph_error (error, i, _("has a bias whose shape does not match"));
-            if (!check_bn (self, op))
-              return graph_error (error, i, _("has an inconsistent batch normalisation"));
-            span_h = op->in_h + op->pad_top + op->pad_bottom;
-            span_w = op->in_w + op->pad_left + op->pad_right;
-            if (span_h < op->kh || span_w < op->kw)
-              return graph_error (error, i, _("has a kernel larger than its input"));
-            op->out_h = (span_h - op->kh) / op->stride_h + 1;
-            op->out_w = (span_w - op->kw) / op->stride_w + 1;
-          }
-          break;
-
-        case VEIL_MODEL_OP_ADD:
-          {
-            const VeilModelOp *b = op->input[1] == VEIL_MODEL_INPUT ? NULL : &self->ops[op->input[1]];
-            guint bh = b ? b->out_h : self->in_h, bw = b ? b->out_w : self->in_w, bc = b ? b->out_c : self->in_c;
-
-            if (bh != op->in_h || bw != op->in_w || bc != op->in_c || op->out_c != op->in_c)
-              return graph_error (error, i, _("adds maps whose shapes differ"));
-            if (op->act != VEIL_MODEL_ACT_NONE || op->kernel != VEIL_MODEL_NO_TENSOR ||
-                op->bias != VEIL_MODEL_NO_TENSOR || op->gamma != VEIL_MODEL_NO_TENSOR)
-              return graph_error (error, i, _("is an addition with weights"));
-            op->out_h = op->in_h;
-            op->out_w = op->in_w;
-          }
-          break;
-
-        case VEIL_MODEL_OP_GAP:
-          if (op->kh != op->in_h || op->kw != op->in_w || op->out_c != op->in_c ||
-              op->act != VEIL_MODEL_ACT_NONE || op->kernel != VEIL_MODEL_NO_TENSOR ||
-              op->bias != VEIL_MODEL_NO_TENSOR || op->gamma != VEIL_MODEL_NO_TENSOR)
-            return graph_error (error, i, _("is a pooling that does not cover its whole input"));
-          op->out_h = op->out_w = 1;
-          break;
-
-        case VEIL_MODEL_OP_DENSE:
-          {
-            guint kdims[2] = { op->in_c, op->out_c };
-            guint bdims[1] = { op->out_c };
-
-            if (op->in_h != 1 || op->in_w != 1)
-              return graph_error (error, i, _("is a dense layer on a spatial map"));
-            if (!tensor_has_shape (self, op->kernel, 2, kdims))
-              return graph_error (error, i, _("has a kernel whose shape does not match"));
-            if (op->bias != VEIL_MODEL_NO_TENSOR && !tensor_has_shape (self, op->bias, 1, bdims))
-              return graph_error (error, i, _("has a bias whose shape does not match"));
-            if (op->gamma != VEIL_MODEL_NO_TENSOR || op->beta != VEIL_MODEL_NO_TENSOR ||
-                op->mean != VEIL_MODEL_NO_TENSOR || op->var != VEIL_MODEL_NO_TENSOR)
-              return graph_error (error, i, _("is a dense layer with batch normalisation"));
-            op->out_h = op->out_w = 1;
-          }
-          break;
-
-        default:
-          g_assert_not_reached ();
-        }
-
-      if (op->out_h < 1 || op->out_w < 1 || op->out_h > VEIL_MODEL_MAX_DIM || op->out_w > VEIL_MODEL_MAX_DIM)
-        return graph_error (error, i, _("has an impossible output size"));
-      values = (guint64) op->out_h * op->out_w * op->out_c;
-      if (values > VEIL_MODEL_MAX_VALUES)
-        return graph_error (error, i, _("has an output too large to compute"));
-    }
-
-  {
-    const VeilModelOp *last = &self->ops[self->n_ops - 1];
-
-    if (last->type != VEIL_MODEL_OP_DENSE || last->act != VEIL_MODEL_ACT_SOFTMAX ||
-        last->out_c != self->n_classes)
-      return graph_error (error, self->n_ops - 1, _("does not produce the class probabilities"));
-  }
+  last = &self->ops[self->n_ops - 1];
+  if (last->type != VEIL_MODEL_OP_DENSE || last->act != VEIL_MODEL_ACT_SOFTMAX ||
+      last->out_c != self->n_classes)
+    return graph_error (error, self->n_ops - 1, _("does not produce the class probabilities"));
 
   return TRUE;
 }

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "veil-enum-private.h"
 #include "veil-scanner-private.h"
 
 #include "veil-consent.h"
@@ -124,24 +125,20 @@ static const char *image_extensions[] = {
 
 /* --- Summaries ------------------------------------------------------------------------------ */
 
+/* The text of a reason is its nick in veil-enums.h: what the scan store keeps. */
 const char *
 veil_scan_skip_to_string (VeilScanSkip reason)
 {
-  static const char * const names[] = {
-    "unreadable-folder", "unreadable-file", "symlink-loop", "not-an-image", "damaged", "too-large", "other",
-  };
-
   g_return_val_if_fail (reason < VEIL_SCAN_N_SKIP_REASONS, "other");
-  return names[reason];
+  return _veil_enum_get_nick (VEIL_TYPE_SCAN_SKIP, reason);
 }
 
 static VeilScanSkip
 skip_from_string (const char *text)
 {
-  for (guint i = 0; i < VEIL_SCAN_N_SKIP_REASONS; i++)
-    if (g_strcmp0 (text, veil_scan_skip_to_string (i)) == 0)
-      return i;
-  return VEIL_SCAN_SKIP_OTHER;
+  int value;
+
+  return _veil_enum_from_nick (VEIL_TYPE_SCAN_SKIP, text, &value) ? (VeilScanSkip) value : VEIL_SCAN_SKIP_OTHER;
 }
 
 /* Returns: a short translated phrase for @reason */

@@ -20,14 +20,14 @@ typedef enum {
 
 /* Why a file or folder was left out. */
 typedef enum {
-  VEIL_SCAN_SKIP_UNREADABLE_FOLDER = 0,
-  VEIL_SCAN_SKIP_UNREADABLE_FILE = 1,
-  VEIL_SCAN_SKIP_SYMLINK_LOOP = 2,
-  VEIL_SCAN_SKIP_NOT_AN_IMAGE = 3,
-  VEIL_SCAN_SKIP_DAMAGED = 4,
-  VEIL_SCAN_SKIP_TOO_LARGE = 5,
-  VEIL_SCAN_SKIP_OTHER = 6,
-  VEIL_SCAN_N_SKIP_REASONS
+  VEIL_SCAN_SKIP_UNREADABLE_FOLDER = 0,  /*< nick=unreadable-folder >*/
+  VEIL_SCAN_SKIP_UNREADABLE_FILE = 1,    /*< nick=unreadable-file >*/
+  VEIL_SCAN_SKIP_SYMLINK_LOOP = 2,       /*< nick=symlink-loop >*/
+  VEIL_SCAN_SKIP_NOT_AN_IMAGE = 3,       /*< nick=not-an-image >*/
+  VEIL_SCAN_SKIP_DAMAGED = 4,            /*< nick=damaged >*/
+  VEIL_SCAN_SKIP_TOO_LARGE = 5,          /*< nick=too-large >*/
+  VEIL_SCAN_SKIP_OTHER = 6,              /*< nick=other >*/
+  VEIL_SCAN_N_SKIP_REASONS               /*< skip >*/
 } VeilScanSkip;
 
 typedef enum {

@@ -5,6 +5,7 @@
 
 #include "veil-hash-list.h"
 #include "veil-hash-list-private.h"
+#include "veil-enum-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -48,8 +49,6 @@ struct _VeilHashList
 G_DEFINE_FINAL_TYPE (VeilHashList, veil_hash_list, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (veil-hash-list-error-quark, veil_hash_list_error)
-
-static const char *const format_names[] = { "auto", "plain", "pytx", "csv", "veil" };
 
 static void
 veil_hash_list_finalize (GObject *object)
@@ -476,7 +475,7 @@ detect_format (Parser      *parser,
                        parser->requested == VEIL_HASH_LIST_FORMAT_VEIL ? VEIL_HASH_LIST_ERROR_HEADER
                                                                        : VEIL_HASH_LIST_ERROR_PARSE,
                        _("%s, line %llu: this is not a list in the “%s” format."),
-                       parser->name, (unsigned long long) parser->line, format_names[parser->requested]);
+                       parser->name, (unsigned long long) parser->line, veil_hash_list_format_to_string (parser->requested));
           return FALSE;
         }
     }
@@ -984,26 +983,27 @@ fail:
 
 /* ---- Accessors -------------------------------------------------------------------------- */
 
+/* The text of a format is its nick in veil-enums.h, as veilctl spells it. */
 const char *
 veil_hash_list_format_to_string (VeilHashListFormat format)
 {
   g_return_val_if_fail (format <= VEIL_HASH_LIST_FORMAT_VEIL, NULL);
-  return format_names[format];
+  return _veil_enum_get_nick (VEIL_TYPE_HASH_LIST_FORMAT, format);
 }
 
 gboolean
 veil_hash_list_format_from_string (const char         *text,
                                    VeilHashListFormat *format)
 {
+  int value;
+
   g_return_val_if_fail (text != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (format_names); i++)
-    if (g_str_equal (text, format_names[i]))
-      {
-        *format = i;
-        return TRUE;
-      }
-  return FALSE;
+  if (!_veil_enum_from_nick (VEIL_TYPE_HASH_LIST_FORMAT, text, &value))
+    return FALSE;
+
+  *format = value;
+  return TRUE;
 }
 
 /**

@@ -20,11 +20,11 @@ typedef enum {
 } VeilHashListError;
 
 typedef enum {
-  VEIL_HASH_LIST_FORMAT_AUTO = 0,   /* on load: recognise the format */
-  VEIL_HASH_LIST_FORMAT_PLAIN = 1,  /* one hash a line, optional "hash=", metadata after a comma */
-  VEIL_HASH_LIST_FORMAT_PYTX = 2,   /* "pdq <hash>" lines (python-threatexchange file exchange) */
-  VEIL_HASH_LIST_FORMAT_CSV = 3,    /* signal_type,signal_str,collab,category,tags */
-  VEIL_HASH_LIST_FORMAT_VEIL = 4,   /* Veil's own: header with name, source, count, sha256 */
+  VEIL_HASH_LIST_FORMAT_AUTO = 0,   /*< nick=auto >*/ /* on load: recognise the format */
+  VEIL_HASH_LIST_FORMAT_PLAIN = 1,  /*< nick=plain >*/ /* one hash a line, optional "hash=", metadata after a comma */
+  VEIL_HASH_LIST_FORMAT_PYTX = 2,   /*< nick=pytx >*/ /* "pdq <hash>" lines (python-threatexchange file exchange) */
+  VEIL_HASH_LIST_FORMAT_CSV = 3,    /*< nick=csv >*/ /* signal_type,signal_str,collab,category,tags */
+  VEIL_HASH_LIST_FORMAT_VEIL = 4,   /*< nick=veil >*/ /* Veil's own: header with name, source, count, sha256 */
 } VeilHashListFormat;
 
 /* The most entries one list may hold (the index counts entries in 32 bits). */

@@ -5,6 +5,7 @@
 
 #include "veil-pdq.h"
 #include "veil-pdq-private.h"
+#include "veil-enum-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -27,12 +28,6 @@ struct _VeilPdq
 G_DEFINE_FINAL_TYPE (VeilPdq, veil_pdq, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (veil-pdq-error-quark, veil_pdq_error)
-
-static const char *const dihedral_names[VEIL_PDQ_N_DIHEDRAL] = {
-  "orig", "rot90", "rot180", "rot270", "flipx", "flipy", "flipplus1", "flipminus1",
-};
-
-static const char *const mode_names[] = { "exact", "cli", "fast" };
 
 static void
 veil_pdq_class_init (VeilPdqClass *klass)
@@ -203,29 +198,30 @@ const char *
 veil_pdq_dihedral_to_string (VeilPdqDihedral which)
 {
   g_return_val_if_fail (which < VEIL_PDQ_N_DIHEDRAL, NULL);
-  return dihedral_names[which];
+  return _veil_enum_get_nick (VEIL_TYPE_PDQ_DIHEDRAL, which);
 }
 
+/* The text of a mode is its nick in veil-enums.h, as veilctl spells it. */
 const char *
 veil_pdq_mode_to_string (VeilPdqMode mode)
 {
   g_return_val_if_fail (mode <= VEIL_PDQ_MODE_FAST, NULL);
-  return mode_names[mode];
+  return _veil_enum_get_nick (VEIL_TYPE_PDQ_MODE, mode);
 }
 
 gboolean
 veil_pdq_mode_from_string (const char  *text,
                            VeilPdqMode *mode)
 {
+  int value;
+
   g_return_val_if_fail (text != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (mode_names); i++)
-    if (g_str_equal (text, mode_names[i]))
-      {
-        *mode = i;
-        return TRUE;
-      }
-  return FALSE;
+  if (!_veil_enum_from_nick (VEIL_TYPE_PDQ_MODE, text, &value))
+    return FALSE;
+
+  *mode = value;
+  return TRUE;
 }
 
 /**

@@ -16,21 +16,21 @@ typedef enum {
 } VeilPdqError;
 
 typedef enum {
-  VEIL_PDQ_MODE_EXACT = 0,  /* full resolution, bit-identical to the reference core */
-  VEIL_PDQ_MODE_CLI = 1,    /* the reference CLI's 512 x 512 nearest-neighbour stretch */
-  VEIL_PDQ_MODE_FAST = 2,   /* JPEG shrink-on-load to >= 1000 px, then the exact core */
+  VEIL_PDQ_MODE_EXACT = 0,  /*< nick=exact >*/ /* full resolution, bit-identical to the reference core */
+  VEIL_PDQ_MODE_CLI = 1,    /*< nick=cli >*/ /* the reference CLI's 512 x 512 nearest-neighbour stretch */
+  VEIL_PDQ_MODE_FAST = 2,   /*< nick=fast >*/ /* JPEG shrink-on-load to >= 1000 px, then the exact core */
 } VeilPdqMode;
 
 /* The eight dihedral variants, in the order of the reference CLI's --pdqdih-across. */
 typedef enum {
-  VEIL_PDQ_DIHEDRAL_ORIG = 0,
-  VEIL_PDQ_DIHEDRAL_ROT90 = 1,
-  VEIL_PDQ_DIHEDRAL_ROT180 = 2,
-  VEIL_PDQ_DIHEDRAL_ROT270 = 3,
-  VEIL_PDQ_DIHEDRAL_FLIPX = 4,
-  VEIL_PDQ_DIHEDRAL_FLIPY = 5,
-  VEIL_PDQ_DIHEDRAL_FLIP_PLUS1 = 6,
-  VEIL_PDQ_DIHEDRAL_FLIP_MINUS1 = 7,
+  VEIL_PDQ_DIHEDRAL_ORIG = 0,         /*< nick=orig >*/
+  VEIL_PDQ_DIHEDRAL_ROT90 = 1,        /*< nick=rot90 >*/
+  VEIL_PDQ_DIHEDRAL_ROT180 = 2,       /*< nick=rot180 >*/
+  VEIL_PDQ_DIHEDRAL_ROT270 = 3,       /*< nick=rot270 >*/
+  VEIL_PDQ_DIHEDRAL_FLIPX = 4,        /*< nick=flipx >*/
+  VEIL_PDQ_DIHEDRAL_FLIPY = 5,        /*< nick=flipy >*/
+  VEIL_PDQ_DIHEDRAL_FLIP_PLUS1 = 6,   /*< nick=flipplus1 >*/
+  VEIL_PDQ_DIHEDRAL_FLIP_MINUS1 = 7,  /*< nick=flipminus1 >*/
 } VeilPdqDihedral;
 
 #define VEIL_PDQ_N_DIHEDRAL 8

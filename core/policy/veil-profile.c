@@ -4,45 +4,12 @@
 #include "config.h"
 
 #include "veil-profile-private.h"
+#include "veil-enum-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
-#include <stdlib.h>
 
-/* A child's profile: an immutable, refcounted value. Changes go through a builder, and the
- * store keeps every saved version, so what a guardian chose is never edited in place. */
-
-struct _VeilProfile
-{
-  gatomicrefcount       ref_count;
-
-  /* Set by the store */
-  gint64                id;
-  guint                 version;
-  VeilProfileIntegrity  integrity;
-
-  /* Who */
-  char                 *name;
-  VeilAgeBand           age_band;
-  int                   birth_year;      /* 0 when not given */
-  char                 *unix_user;       /* nullable */
-
-  /* What is on */
-  gboolean              protections[VEIL_N_PROTECTIONS];
-  GStrv                 folders;         /* library-scan folders, never NULL */
-  GStrv                 message_folders; /* attachment folders, never NULL; empty: the defaults */
-  gboolean              hide_warned;     /* under 13 only: move warned pictures into Veil's folder */
-  VeilSensitivity       sensitivity;
-  gboolean              view_needs_pin;  /* under 13: viewing a warned image needs the PIN */
-
-  /* Data */
-  guint                 retention_days;
-  guint                 match_threshold;
-
-  /* Trusted adults, parallel arrays */
-  GPtrArray            *trusted_names;
-  GPtrArray            *trusted_contacts;
-};
+/* The profile value and its builder. The struct, shared with the JSON and settings parts,
+ * is in veil-profile-private.h. */
 
 struct _VeilProfileBuilder
 {
@@ -54,21 +21,10 @@ G_DEFINE_QUARK (veil-profile-error-quark, veil_profile_error)
 G_DEFINE_BOXED_TYPE (VeilProfile, veil_profile, veil_profile_ref, veil_profile_unref)
 G_DEFINE_BOXED_TYPE (VeilProfileBuilder, veil_profile_builder, veil_profile_builder_ref, veil_profile_builder_unref)
 
-#define MAX_NAME_LENGTH 64
-#define MAX_RETENTION_DAYS 3650
-#define MAX_MATCH_THRESHOLD 100
+/* --- Private API ------------------------------------------------------------------------- */
 
-static const char * const protection_names[VEIL_N_PROTECTIONS] = {
-  "message-warnings",
-  "library-scan",
-  "guardian-alerts",
-};
-
-static const char * const age_band_names[] = { "unknown", "under-13", "13-15", "16-17" };
-static const char * const sensitivity_names[] = { "relaxed", "standard", "strict" };
-
-static VeilProfile *
-profile_new_empty (void)
+VeilProfile *
+_veil_profile_new_empty (void)
 {
   VeilProfile *self = g_new0 (VeilProfile, 1);
 
@@ -98,10 +54,10 @@ profile_free (VeilProfile *self)
   g_free (self);
 }
 
-static VeilProfile *
-profile_copy (VeilProfile *src)
+VeilProfile *
+_veil_profile_copy (VeilProfile *src)
 {
-  VeilProfile *self = profile_new_empty ();
+  VeilProfile *self = _veil_profile_new_empty ();
 
   self->id = src->id;
   self->version = src->version;
@@ -129,9 +85,9 @@ profile_copy (VeilProfile *src)
   return self;
 }
 
-static gboolean
-validate_name (const char  *name,
-               GError     **error)
+gboolean
+_veil_profile_validate_name (const char  *name,
+                             GError     **error)
 {
   g_autofree char *stripped = NULL;
 
@@ -150,10 +106,10 @@ validate_name (const char  *name,
       return FALSE;
     }
 
-  if (g_utf8_strlen (name, -1) > MAX_NAME_LENGTH)
+  if (g_utf8_strlen (name, -1) > VEIL_PROFILE_MAX_NAME_LENGTH)
     {
       g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_NAME,
-                   _("The profile name is too long. Use at most %d characters."), MAX_NAME_LENGTH);
+                   _("The profile name is too long. Use at most %d characters."), VEIL_PROFILE_MAX_NAME_LENGTH);
       return FALSE;
     }
 
@@ -174,326 +130,13 @@ validate_name (const char  *name,
   return TRUE;
 }
 
-static gboolean
-parse_bool (const char *value,
-            gboolean   *out)
-{
-  if (g_strv_contains ((const char *[]) { "on", "yes", "true", "1", NULL }, value))
-    *out = TRUE;
-  else if (g_strv_contains ((const char *[]) { "off", "no", "false", "0", NULL }, value))
-    *out = FALSE;
-  else
-    return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-parse_uint (const char *value,
-            guint       min,
-            guint       max,
-            guint      *out)
-{
-  guint64 v;
-
-  if (!g_ascii_string_to_unsigned (value, 10, min, max, &v, NULL))
-    return FALSE;
-
-  *out = (guint) v;
-  return TRUE;
-}
-
-/* --- JSON ------------------------------------------------------------------------------- */
-
-static JsonNode *
-profile_to_node (VeilProfile *self)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  /* Fixed member order: the text is signed, so it must be the same for the same settings. */
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, self->name);
-  json_builder_set_member_name (b, "age-band");
-  json_builder_add_string_value (b, veil_age_band_to_string (self->age_band));
-  json_builder_set_member_name (b, "birth-year");
-  json_builder_add_int_value (b, self->birth_year);
-  json_builder_set_member_name (b, "unix-user");
-  if (self->unix_user != NULL)
-    json_builder_add_string_value (b, self->unix_user);
-  else
-    json_builder_add_null_value (b);
-  for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
-    {
-      json_builder_set_member_name (b, protection_names[i]);
-      json_builder_add_boolean_value (b, self->protections[i]);
-    }
-  json_builder_set_member_name (b, "folders");
-  json_builder_begin_array (b);
-  for (guint i = 0; self->folders[i] != NULL; i++)
-    json_builder_add_string_value (b, self->folders[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "message-folders");
-  json_builder_begin_array (b);
-  for (guint i = 0; self->message_folders[i] != NULL; i++)
-    json_builder_add_string_value (b, self->message_folders[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "hide-warned");
-  json_builder_add_boolean_value (b, self->hide_warned);
-  json_builder_set_member_name (b, "sensitivity");
-  json_builder_add_string_value (b, veil_sensitivity_to_string (self->sensitivity));
-  json_builder_set_member_name (b, "view-needs-pin");
-  json_builder_add_boolean_value (b, self->view_needs_pin);
-  json_builder_set_member_name (b, "retention-days");
-  json_builder_add_int_value (b, self->retention_days);
-  json_builder_set_member_name (b, "match-threshold");
-  json_builder_add_int_value (b, self->match_threshold);
-  json_builder_set_member_name (b, "trusted-adults");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < self->trusted_names->len; i++)
-    {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, self->trusted_names->pdata[i]);
-      json_builder_set_member_name (b, "contact");
-      json_builder_add_string_value (b, self->trusted_contacts->pdata[i]);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-
-  return json_builder_get_root (b);
-}
-
-static gboolean
-invalid_data (GError     **error,
-              const char  *member)
-{
-  g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_DATA,
-               _("A saved profile is damaged (the setting “%s” cannot be read). Open the guardian area to check and save the profile again."),
-               member);
-  return FALSE;
-}
-
-static gboolean
-read_string_member (JsonObject  *obj,
-                    const char  *member,
-                    gboolean     nullable,
-                    const char **out,
-                    GError     **error)
-{
-  JsonNode *node = json_object_get_member (obj, member);
-
-  if (node != NULL && nullable && JSON_NODE_HOLDS_NULL (node))
-    {
-      *out = NULL;
-      return TRUE;
-    }
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return invalid_data (error, member);
-
-  *out = json_node_get_string (node);
-  return TRUE;
-}
-
-static gboolean
-read_int_member (JsonObject  *obj,
-                 const char  *member,
-                 gint64       min,
-                 gint64       max,
-                 gint64      *out,
-                 GError     **error)
-{
-  JsonNode *node = json_object_get_member (obj, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return invalid_data (error, member);
-
-  *out = json_node_get_int (node);
-  if (*out < min || *out > max)
-    return invalid_data (error, member);
-
-  return TRUE;
-}
-
-static gboolean
-read_bool_member (JsonObject  *obj,
-                  const char  *member,
-                  gboolean    *out,
-                  GError     **error)
-{
-  JsonNode *node = json_object_get_member (obj, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return invalid_data (error, member);
-
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-/* Replaces *@out with the array of strings @member holds. */
-static gboolean
-read_strv_member (JsonObject   *obj,
-                  const char   *member,
-                  GStrv        *out,
-                  GError      **error)
-{
-  g_autoptr(GPtrArray) strv = g_ptr_array_new_with_free_func (g_free);
-  JsonNode *array_node = json_object_get_member (obj, member);
-  JsonArray *array;
-
-  if (array_node == NULL || !JSON_NODE_HOLDS_ARRAY (array_node))
-    return invalid_data (error, member);
-  array = json_node_get_array (array_node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        return invalid_data (error, member);
-      g_ptr_array_add (strv, g_strdup (json_node_get_string (node)));
-    }
-  g_ptr_array_add (strv, NULL);
-  g_strfreev (*out);
-  *out = (GStrv) g_ptr_array_steal (strv, NULL);
-  return TRUE;
-}
-
-static VeilProfile *
-profile_from_json (const char  *json,
-                   GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(VeilProfile) self = profile_new_empty ();
-  JsonObject *obj;
-  JsonArray *array;
-  const char *s;
-  gint64 n;
-
-  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_DATA,
-                   _("A saved profile is damaged and cannot be read. Open the guardian area to set it up again."));
-      return NULL;
-    }
-  obj = json_node_get_object (json_parser_get_root (parser));
-
-  if (!read_string_member (obj, "name", FALSE, &s, error))
-    return NULL;
-  if (!validate_name (s, NULL))
-    {
-      invalid_data (error, "name");
-      return NULL;
-    }
-  self->name = g_strdup (s);
-
-  if (!read_string_member (obj, "age-band", FALSE, &s, error))
-    return NULL;
-  if (!veil_age_band_from_string (s, &self->age_band) && !g_str_equal (s, "unknown"))
-    {
-      invalid_data (error, "age-band");
-      return NULL;
-    }
-
-  if (!read_int_member (obj, "birth-year", 0, 9999, &n, error))
-    return NULL;
-  self->birth_year = (int) n;
-
-  if (!read_string_member (obj, "unix-user", TRUE, &s, error))
-    return NULL;
-  self->unix_user = g_strdup (s);
-
-  for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
-    if (!read_bool_member (obj, protection_names[i], &self->protections[i], error))
-      return NULL;
-
-  if (!json_object_has_member (obj, "folders") ||
-      !read_strv_member (obj, "folders", &self->folders, error))
-    return NULL;
-
-  /* Profiles saved before message guarding have neither: they keep the defaults. */
-  if (json_object_has_member (obj, "message-folders") &&
-      !read_strv_member (obj, "message-folders", &self->message_folders, error))
-    return NULL;
-  if (json_object_has_member (obj, "hide-warned") &&
-      !read_bool_member (obj, "hide-warned", &self->hide_warned, error))
-    return NULL;
-
-  if (!read_string_member (obj, "sensitivity", FALSE, &s, error))
-    return NULL;
-  if (!veil_sensitivity_from_string (s, &self->sensitivity))
-    {
-      invalid_data (error, "sensitivity");
-      return NULL;
-    }
-
-  if (!read_bool_member (obj, "view-needs-pin", &self->view_needs_pin, error))
-    return NULL;
-  if (!read_int_member (obj, "retention-days", 1, MAX_RETENTION_DAYS, &n, error))
-    return NULL;
-  self->retention_days = (guint) n;
-  if (!read_int_member (obj, "match-threshold", 1, MAX_MATCH_THRESHOLD, &n, error))
-    return NULL;
-  self->match_threshold = (guint) n;
-
-  if (!json_object_has_member (obj, "trusted-adults") ||
-      (array = json_object_get_array_member (obj, "trusted-adults")) == NULL)
-    {
-      invalid_data (error, "trusted-adults");
-      return NULL;
-    }
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      const char *name, *contact;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          !read_string_member (json_node_get_object (node), "name", FALSE, &name, error) ||
-          !read_string_member (json_node_get_object (node), "contact", FALSE, &contact, error))
-        {
-          g_clear_error (error);
-          invalid_data (error, "trusted-adults");
-          return NULL;
-        }
-      g_ptr_array_add (self->trusted_names, g_strdup (name));
-      g_ptr_array_add (self->trusted_contacts, g_strdup (contact));
-    }
-
-  return g_steal_pointer (&self);
-}
-
-/* --- Private API ------------------------------------------------------------------------- */
-
-VeilProfile *
-_veil_profile_new_from_json (gint64                id,
-                             guint                 version,
-                             const char           *json,
-                             VeilProfileIntegrity  integrity,
-                             GError              **error)
-{
-  VeilProfile *self;
-
-  g_return_val_if_fail (json != NULL, NULL);
-
-  self = profile_from_json (json, error);
-  if (self == NULL)
-    return NULL;
-
-  self->id = id;
-  self->version = version;
-  self->integrity = integrity;
-
-  return self;
-}
-
 VeilProfile *
 _veil_profile_copy_with_id (VeilProfile          *self,
                             gint64                id,
                             guint                 version,
                             VeilProfileIntegrity  integrity)
 {
-  VeilProfile *copy = profile_copy (self);
+  VeilProfile *copy = _veil_profile_copy (self);
 
   copy->id = id;
   copy->version = version;
@@ -761,22 +404,6 @@ veil_profile_protection_needs_acknowledgment (VeilProfile    *self,
 }
 
 /**
- * veil_profile_to_json:
- *
- * Returns: (transfer full): the settings as compact JSON, with members in a fixed order
- */
-char *
-veil_profile_to_json (VeilProfile *self)
-{
-  g_autoptr(JsonNode) node = NULL;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  node = profile_to_node (self);
-  return json_to_string (node, FALSE);
-}
-
-/**
  * veil_profile_equal_settings:
  *
  * Returns: whether @a and @b hold the same settings (ids, versions and integrity aside)
@@ -803,7 +430,7 @@ veil_profile_builder_new (const char *name)
   VeilProfileBuilder *self = g_new0 (VeilProfileBuilder, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
-  self->draft = profile_new_empty ();
+  self->draft = _veil_profile_new_empty ();
   self->draft->name = g_strdup (name);
 
   return self;
@@ -824,7 +451,7 @@ veil_profile_builder_new_from_profile (VeilProfile *profile)
 
   self = g_new0 (VeilProfileBuilder, 1);
   g_atomic_ref_count_init (&self->ref_count);
-  self->draft = profile_copy (profile);
+  self->draft = _veil_profile_copy (profile);
   self->draft->integrity = VEIL_PROFILE_INTEGRITY_UNCHECKED;
 
   return self;
@@ -976,159 +603,6 @@ veil_profile_builder_clear_trusted_adults (VeilProfileBuilder *self)
   g_ptr_array_set_size (self->draft->trusted_contacts, 0);
 }
 
-static gboolean
-bad_value (GError     **error,
-           const char  *key,
-           const char  *value,
-           const char  *expected)
-{
-  g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_VALUE,
-               /* Translators: the last %s lists the accepted values */
-               _("“%s” is not a valid value for %s. Use %s."), value, key, expected);
-  return FALSE;
-}
-
-/**
- * veil_profile_builder_set_from_string:
- * @key: a setting name, as veilctl and the age-band proposals spell it
- * @value: its value as text
- *
- * Sets one setting from text: `message-warnings`, `library-scan` and `guardian-alerts`
- * (on/off), `notify` (nobody/guardian), `folders` (colon-separated paths),
- * `message-folders` (colon-separated paths; empty for Veil's defaults), `hide-warned` (on/off),
- * `sensitivity` (relaxed/standard/strict), `view-needs-pin` (on/off), `retention-days`, `match-threshold`,
- * `age-band` (under-13/13-15/16-17), `birth-year`, `unix-user`, `name`, `trusted-adult`
- * (“Name:how to reach them”, added) and `trusted-adults` (`none` clears them).
- */
-gboolean
-veil_profile_builder_set_from_string (VeilProfileBuilder  *self,
-                                      const char          *key,
-                                      const char          *value,
-                                      GError             **error)
-{
-  VeilProtection protection;
-  gboolean b;
-  guint n;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (veil_protection_from_string (key, &protection))
-    {
-      if (!parse_bool (value, &b))
-        return bad_value (error, key, value, "on, off");
-      veil_profile_builder_set_protection_enabled (self, protection, b);
-    }
-  else if (g_str_equal (key, "notify"))
-    {
-      if (g_str_equal (value, "nobody"))
-        b = FALSE;
-      else if (g_str_equal (value, "guardian"))
-        b = TRUE;
-      else
-        return bad_value (error, key, value, "nobody, guardian");
-      veil_profile_builder_set_protection_enabled (self, VEIL_PROTECTION_GUARDIAN_ALERTS, b);
-    }
-  else if (g_str_equal (key, "folders") || g_str_equal (key, "message-folders"))
-    {
-      g_auto(GStrv) parts = g_strsplit (value, ":", -1);
-      g_autoptr(GPtrArray) folders = g_ptr_array_new ();
-
-      for (guint i = 0; parts[i] != NULL; i++)
-        {
-          if (*parts[i] == '\0')
-            continue;
-          if (!g_path_is_absolute (parts[i]))
-            return bad_value (error, key, value, _("absolute folder paths separated by “:”"));
-          g_ptr_array_add (folders, parts[i]);
-        }
-      g_ptr_array_add (folders, NULL);
-      if (g_str_equal (key, "folders"))
-        veil_profile_builder_set_folders (self, (const char * const *) folders->pdata);
-      else
-        veil_profile_builder_set_message_folders (self, (const char * const *) folders->pdata);
-    }
-  else if (g_str_equal (key, "hide-warned"))
-    {
-      if (!parse_bool (value, &b))
-        return bad_value (error, key, value, "on, off");
-      veil_profile_builder_set_hide_warned (self, b);
-    }
-  else if (g_str_equal (key, "sensitivity"))
-    {
-      VeilSensitivity s;
-      if (!veil_sensitivity_from_string (value, &s))
-        return bad_value (error, key, value, "relaxed, standard, strict");
-      veil_profile_builder_set_sensitivity (self, s);
-    }
-  else if (g_str_equal (key, "view-needs-pin"))
-    {
-      if (!parse_bool (value, &b))
-        return bad_value (error, key, value, "on, off");
-      veil_profile_builder_set_view_needs_pin (self, b);
-    }
-  else if (g_str_equal (key, "retention-days"))
-    {
-      if (!parse_uint (value, 1, MAX_RETENTION_DAYS, &n))
-        return bad_value (error, key, value, _("a number of days from 1 to 3650"));
-      veil_profile_builder_set_retention_days (self, n);
-    }
-  else if (g_str_equal (key, "match-threshold"))
-    {
-      if (!parse_uint (value, 1, MAX_MATCH_THRESHOLD, &n))
-        return bad_value (error, key, value, _("a number from 1 to 100"));
-      veil_profile_builder_set_match_threshold (self, n);
-    }
-  else if (g_str_equal (key, "age-band"))
-    {
-      VeilAgeBand band;
-      if (!veil_age_band_from_string (value, &band))
-        return bad_value (error, key, value, "under-13, 13-15, 16-17");
-      veil_profile_builder_set_age_band (self, band);
-    }
-  else if (g_str_equal (key, "birth-year"))
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      int year = g_date_time_get_year (now);
-
-      if (!parse_uint (value, year - 18, year, &n))
-        return bad_value (error, key, value, _("the year the child was born"));
-      veil_profile_builder_set_birth_year (self, (int) n);
-    }
-  else if (g_str_equal (key, "unix-user"))
-    {
-      veil_profile_builder_set_unix_user (self, value);
-    }
-  else if (g_str_equal (key, "name"))
-    {
-      veil_profile_builder_set_name (self, value);
-    }
-  else if (g_str_equal (key, "trusted-adult"))
-    {
-      const char *colon = strchr (value, ':');
-      g_autofree char *name = NULL;
-
-      if (colon == NULL || colon == value)
-        return bad_value (error, key, value, _("“Name:how to reach them”"));
-      name = g_strndup (value, colon - value);
-      veil_profile_builder_add_trusted_adult (self, name, colon + 1);
-    }
-  else if (g_str_equal (key, "trusted-adults") && g_str_equal (value, "none"))
-    {
-      veil_profile_builder_clear_trusted_adults (self);
-    }
-  else
-    {
-      g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_UNKNOWN_KEY,
-                   _("“%s” is not a profile setting. Run “veilctl profile --help” to see the settings."),
-                   key);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /**
  * veil_profile_builder_build:
  *
@@ -1145,48 +619,50 @@ veil_profile_builder_build (VeilProfileBuilder  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   d = self->draft;
-  if (!validate_name (d->name, error))
+  if (!_veil_profile_validate_name (d->name, error))
     return NULL;
-  if (d->retention_days < 1 || d->retention_days > MAX_RETENTION_DAYS)
+  if (d->retention_days < 1 || d->retention_days > VEIL_PROFILE_MAX_RETENTION_DAYS)
     {
       g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_VALUE,
-                   _("Keep alerts for 1 to %d days."), MAX_RETENTION_DAYS);
+                   _("Keep alerts for 1 to %d days."), VEIL_PROFILE_MAX_RETENTION_DAYS);
       return NULL;
     }
-  if (d->match_threshold < 1 || d->match_threshold > MAX_MATCH_THRESHOLD)
+  if (d->match_threshold < 1 || d->match_threshold > VEIL_PROFILE_MAX_MATCH_THRESHOLD)
     {
       g_set_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_VALUE,
                    _("The number of matches before the guardian is told must be from 1 to %d."),
-                   MAX_MATCH_THRESHOLD);
+                   VEIL_PROFILE_MAX_MATCH_THRESHOLD);
       return NULL;
     }
 
-  return profile_copy (d);
+  return _veil_profile_copy (d);
 }
 
 /* --- Enums as text ------------------------------------------------------------------------ */
+
+/* The text of each value is its nick in veil-enums.h: what profiles store and veilctl reads. */
 
 const char *
 veil_age_band_to_string (VeilAgeBand band)
 {
   g_return_val_if_fail (band <= VEIL_AGE_BAND_16_17, "unknown");
-  return age_band_names[band];
+  return _veil_enum_get_nick (VEIL_TYPE_AGE_BAND, band);
 }
 
+/* Only a band a guardian can choose: "unknown" is refused. */
 gboolean
 veil_age_band_from_string (const char  *str,
                            VeilAgeBand *out_band)
 {
+  int value;
+
   g_return_val_if_fail (out_band != NULL, FALSE);
 
-  for (guint i = VEIL_AGE_BAND_UNDER_13; i < G_N_ELEMENTS (age_band_names); i++)
-    if (str != NULL && g_str_equal (str, age_band_names[i]))
-      {
-        *out_band = i;
-        return TRUE;
-      }
+  if (!_veil_enum_from_nick (VEIL_TYPE_AGE_BAND, str, &value) || value == VEIL_AGE_BAND_UNKNOWN)
+    return FALSE;
 
-  return FALSE;
+  *out_band = value;
+  return TRUE;
 }
 
 const char *
@@ -1210,23 +686,22 @@ const char *
 veil_sensitivity_to_string (VeilSensitivity sensitivity)
 {
   g_return_val_if_fail (sensitivity <= VEIL_SENSITIVITY_STRICT, "standard");
-  return sensitivity_names[sensitivity];
+  return _veil_enum_get_nick (VEIL_TYPE_SENSITIVITY, sensitivity);
 }
 
 gboolean
 veil_sensitivity_from_string (const char      *str,
                               VeilSensitivity *out_sensitivity)
 {
+  int value;
+
   g_return_val_if_fail (out_sensitivity != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (sensitivity_names); i++)
-    if (str != NULL && g_str_equal (str, sensitivity_names[i]))
-      {
-        *out_sensitivity = i;
-        return TRUE;
-      }
+  if (!_veil_enum_from_nick (VEIL_TYPE_SENSITIVITY, str, &value))
+    return FALSE;
 
-  return FALSE;
+  *out_sensitivity = value;
+  return TRUE;
 }
 
 const char *
@@ -1267,30 +742,29 @@ veil_sensitivity_get_threshold (VeilSensitivity sensitivity)
 const char *
 veil_notify_to_string (VeilNotify notify)
 {
-  return notify == VEIL_NOTIFY_GUARDIAN ? "guardian" : "nobody";
+  return _veil_enum_get_nick (VEIL_TYPE_NOTIFY, notify == VEIL_NOTIFY_GUARDIAN ? VEIL_NOTIFY_GUARDIAN : VEIL_NOTIFY_NOBODY);
 }
 
 const char *
 veil_protection_to_string (VeilProtection protection)
 {
   g_return_val_if_fail (protection < VEIL_N_PROTECTIONS, NULL);
-  return protection_names[protection];
+  return _veil_enum_get_nick (VEIL_TYPE_PROTECTION, protection);
 }
 
 gboolean
 veil_protection_from_string (const char     *str,
                              VeilProtection *out_protection)
 {
+  int value;
+
   g_return_val_if_fail (out_protection != NULL, FALSE);
 
-  for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
-    if (str != NULL && g_str_equal (str, protection_names[i]))
-      {
-        *out_protection = i;
-        return TRUE;
-      }
+  if (!_veil_enum_from_nick (VEIL_TYPE_PROTECTION, str, &value))
+    return FALSE;
 
-  return FALSE;
+  *out_protection = value;
+  return TRUE;
 }
 
 /**

@@ -17,29 +17,29 @@ typedef enum {
 } VeilProfileError;
 
 typedef enum {
-  VEIL_AGE_BAND_UNKNOWN = 0,
-  VEIL_AGE_BAND_UNDER_13 = 1,
-  VEIL_AGE_BAND_13_15 = 2,
-  VEIL_AGE_BAND_16_17 = 3,
+  VEIL_AGE_BAND_UNKNOWN = 0,      /*< nick=unknown >*/
+  VEIL_AGE_BAND_UNDER_13 = 1,     /*< nick=under-13 >*/
+  VEIL_AGE_BAND_13_15 = 2,        /*< nick=13-15 >*/
+  VEIL_AGE_BAND_16_17 = 3,        /*< nick=16-17 >*/
 } VeilAgeBand;
 
 typedef enum {
-  VEIL_SENSITIVITY_RELAXED = 0,
-  VEIL_SENSITIVITY_STANDARD = 1,
-  VEIL_SENSITIVITY_STRICT = 2,
+  VEIL_SENSITIVITY_RELAXED = 0,   /*< nick=relaxed >*/
+  VEIL_SENSITIVITY_STANDARD = 1,  /*< nick=standard >*/
+  VEIL_SENSITIVITY_STRICT = 2,    /*< nick=strict >*/
 } VeilSensitivity;
 
 typedef enum {
-  VEIL_NOTIFY_NOBODY = 0,
-  VEIL_NOTIFY_GUARDIAN = 1,
+  VEIL_NOTIFY_NOBODY = 0,         /*< nick=nobody >*/
+  VEIL_NOTIFY_GUARDIAN = 1,       /*< nick=guardian >*/
 } VeilNotify;
 
 /* The things a guardian turns on and a child acknowledges, one explanation screen each. */
 typedef enum {
-  VEIL_PROTECTION_MESSAGE_WARNINGS = 0,
-  VEIL_PROTECTION_LIBRARY_SCAN = 1,
-  VEIL_PROTECTION_GUARDIAN_ALERTS = 2,
-  VEIL_N_PROTECTIONS
+  VEIL_PROTECTION_MESSAGE_WARNINGS = 0,  /*< nick=message-warnings >*/
+  VEIL_PROTECTION_LIBRARY_SCAN = 1,      /*< nick=library-scan >*/
+  VEIL_PROTECTION_GUARDIAN_ALERTS = 2,   /*< nick=guardian-alerts >*/
+  VEIL_N_PROTECTIONS                     /*< skip >*/
 } VeilProtection;
 
 typedef enum {
@@ -130,6 +130,7 @@ gboolean              veil_profile_builder_set_from_string   (VeilProfileBuilder
                                                               GError          **error);
 VeilProfile          *veil_profile_builder_build             (VeilProfileBuilder *self,
                                                               GError          **error);
+char                 *veil_profile_settings_describe         (void);
 
 const char           *veil_age_band_to_string                (VeilAgeBand       band);
 gboolean              veil_age_band_from_string              (const char       *str,

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "veil-report.h"
+#include "veil-enum-private.h"
 
 G_DEFINE_QUARK (veil-report-error-quark, veil_report_error)
 
@@ -42,10 +43,6 @@ struct _VeilReportBuilder
 
 G_DEFINE_BOXED_TYPE (VeilReport, veil_report, veil_report_ref, veil_report_unref)
 G_DEFINE_BOXED_TYPE (VeilReportBuilder, veil_report_builder, veil_report_builder_ref, veil_report_builder_unref)
-
-static const char * const reporter_names[] = { NULL, "child", "guardian" };
-static const char * const source_names[] = { NULL, "folder", "app", "library" };
-static const char * const kind_names[] = { NULL, "report", "help-request" };
 
 static VeilReport *
 report_new (void)
@@ -489,14 +486,14 @@ report_to_node (VeilReport *self,
   json_builder_set_member_name (b, "time");
   json_builder_add_string_value (b, time);
   json_builder_set_member_name (b, "reporter");
-  json_builder_add_string_value (b, reporter_names[self->reporter]);
+  json_builder_add_string_value (b, _veil_enum_get_nick (VEIL_TYPE_REPORTER, self->reporter));
   json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, kind_names[self->kind]);
+  json_builder_add_string_value (b, _veil_enum_get_nick (VEIL_TYPE_REPORT_KIND, self->kind));
 
   json_builder_set_member_name (b, "source");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, source_names[self->source]);
+  json_builder_add_string_value (b, _veil_enum_get_nick (VEIL_TYPE_REPORT_SOURCE, self->source));
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, self->source_name);
   json_builder_end_object (b);
@@ -551,18 +548,15 @@ veil_report_to_json (VeilReport *self)
   return json_to_string (root, TRUE);
 }
 
+/* Returns: the value of @enum_type whose nick (its stored text) is @nick; 0, which none of
+ *   the report enums uses, when there is none */
 static int
-index_of (const char * const *names,
-          guint               n_names,
-          const char         *name)
+value_of (GType       enum_type,
+          const char *nick)
 {
-  for (guint i = 1; i < n_names; i++)
-    {
-      if (g_strcmp0 (names[i], name) == 0)
-        return i;
-    }
+  int value;
 
-  return 0;
+  return _veil_enum_from_nick (enum_type, nick, &value) ? value : 0;
 }
 
 static const char *
@@ -631,11 +625,11 @@ veil_report_new_from_json (const char  *json,
       source == NULL || image == NULL || verdict_node == NULL || !JSON_NODE_HOLDS_OBJECT (verdict_node))
     goto invalid;
 
-  reporter = index_of (reporter_names, G_N_ELEMENTS (reporter_names), get_string (root, "reporter"));
-  source_kind = index_of (source_names, G_N_ELEMENTS (source_names), get_string (source, "kind"));
+  reporter = value_of (VEIL_TYPE_REPORTER, get_string (root, "reporter"));
+  source_kind = value_of (VEIL_TYPE_REPORT_SOURCE, get_string (source, "kind"));
   /* Reports written before help requests existed have no "kind": they are reports. */
   kind = json_object_has_member (root, "kind")
-         ? index_of (kind_names, G_N_ELEMENTS (kind_names), get_string (root, "kind"))
+         ? value_of (VEIL_TYPE_REPORT_KIND, get_string (root, "kind"))
          : VEIL_REPORT_KIND_REPORT;
   sha256 = get_string (image, "sha256");
   time = get_string (root, "time") != NULL ? g_date_time_new_from_iso8601 (get_string (root, "time"), NULL) : NULL;

@@ -21,21 +21,21 @@ typedef enum {
 } VeilReportError;
 
 typedef enum {
-  VEIL_REPORTER_CHILD = 1,
-  VEIL_REPORTER_GUARDIAN = 2,
+  VEIL_REPORTER_CHILD = 1,     /*< nick=child >*/
+  VEIL_REPORTER_GUARDIAN = 2,  /*< nick=guardian >*/
 } VeilReporter;
 
 typedef enum {
-  VEIL_REPORT_SOURCE_FOLDER = 1,      /* a watched attachment folder */
-  VEIL_REPORT_SOURCE_APP = 2,         /* an app that called the Analyzer D-Bus API */
-  VEIL_REPORT_SOURCE_LIBRARY = 3,     /* a library scan */
+  VEIL_REPORT_SOURCE_FOLDER = 1,      /*< nick=folder >*/ /* a watched attachment folder */
+  VEIL_REPORT_SOURCE_APP = 2,         /*< nick=app >*/ /* an app that called the Analyzer D-Bus API */
+  VEIL_REPORT_SOURCE_LIBRARY = 3,     /*< nick=library >*/ /* a library scan */
 } VeilReportSource;
 
 /* What the child asked for: a report about an image, or help from the guardian (a help
  * request carries the alert's reasons but needs no checksum: nothing is being reported). */
 typedef enum {
-  VEIL_REPORT_KIND_REPORT = 1,
-  VEIL_REPORT_KIND_HELP_REQUEST = 2,
+  VEIL_REPORT_KIND_REPORT = 1,        /*< nick=report >*/
+  VEIL_REPORT_KIND_HELP_REQUEST = 2,  /*< nick=help-request >*/
 } VeilReportKind;
 
 typedef enum {

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "veil-verdict.h"
+#include "veil-enum-private.h"
 
 /* A reason keeps the exact figures the guardian sees (score or distance, the threshold it
  * crossed, where the judgement came from) and, for the classifier, the small class-activation
@@ -56,39 +57,28 @@ G_DEFINE_BOXED_TYPE (VeilVerdictBuilder, veil_verdict_builder, veil_verdict_buil
 /* The largest heatmap a reason keeps; the model's maps are 7 x 7. */
 #define MAX_HEATMAP_SIDE 64
 
+/* The text of a signal is its nick in veil-enums.h: what stored reasons hold. */
 const char *
 veil_signal_to_string (VeilSignal signal)
 {
-  switch (signal)
-    {
-    case VEIL_SIGNAL_CLASSIFIER:
-      return "classifier";
-    case VEIL_SIGNAL_HASH_LIST:
-      return "hash-list";
-    case VEIL_SIGNAL_PROTECTED_IMAGE:
-      return "protected-image";
-    default:
-      return "unknown";
-    }
+  const char *nick = _veil_enum_get_nick (VEIL_TYPE_SIGNAL, signal);
+
+  return nick != NULL ? nick : "unknown";
 }
 
 gboolean
 veil_signal_from_string (const char *text,
                          VeilSignal *signal)
 {
-  static const VeilSignal all[] = {
-    VEIL_SIGNAL_CLASSIFIER, VEIL_SIGNAL_HASH_LIST, VEIL_SIGNAL_PROTECTED_IMAGE,
-  };
+  int value;
 
   g_return_val_if_fail (signal != NULL, FALSE);
 
-  for (gsize i = 0; text != NULL && i < G_N_ELEMENTS (all); i++)
-    if (g_str_equal (text, veil_signal_to_string (all[i])))
-      {
-        *signal = all[i];
-        return TRUE;
-      }
-  return FALSE;
+  if (!_veil_enum_from_nick (VEIL_TYPE_SIGNAL, text, &value))
+    return FALSE;
+
+  *signal = value;
+  return TRUE;
 }
 
 /* --- Reasons -------------------------------------------------------------------------------- */

@@ -19,9 +19,9 @@ typedef enum {
 } VeilVerdictError;
 
 typedef enum {
-  VEIL_SIGNAL_CLASSIFIER = 1,       /* the on-device model's score */
-  VEIL_SIGNAL_HASH_LIST = 2,        /* near an entry of a guardian's hash list */
-  VEIL_SIGNAL_PROTECTED_IMAGE = 3,  /* near one of the child's own "protect my images" */
+  VEIL_SIGNAL_CLASSIFIER = 1,       /*< nick=classifier >*/ /* the on-device model's score */
+  VEIL_SIGNAL_HASH_LIST = 2,        /*< nick=hash-list >*/ /* near an entry of a guardian's hash list */
+  VEIL_SIGNAL_PROTECTED_IMAGE = 3,  /*< nick=protected-image >*/ /* near one of the child's own "protect my images" */
 } VeilSignal;
 
 typedef struct _VeilReason VeilReason;

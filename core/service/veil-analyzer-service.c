@@ -10,6 +10,8 @@
 #include "veil-analyzer-service.h"
 #include "veil-analyzer1-dbus.h"
 #include "veil-classifier-result.h"
+#include "veil-enum-private.h"
+#include "veil-store.h"
 #include "veil-verdict.h"
 
 /* VeilAnalyzerService: the io.github.veilapp.Veil.Analyzer1 D-Bus API. Messaging apps and
@@ -526,16 +528,9 @@ veil_analyzer_service_init (VeilAnalyzerService *self)
 const char *
 veil_analyzer_policy_to_string (VeilAnalyzerPolicy policy)
 {
-  switch (policy)
-    {
-    case VEIL_ANALYZER_POLICY_SIMPLE:
-      return "simple";
-    case VEIL_ANALYZER_POLICY_DESCRIPTIVE:
-      return "descriptive";
-    case VEIL_ANALYZER_POLICY_DISABLED:
-    default:
-      return "disabled";
-    }
+  const char *nick = _veil_enum_get_nick (VEIL_TYPE_ANALYZER_POLICY, policy);
+
+  return nick != NULL ? nick : "disabled";
 }
 
 /**

@@ -24,9 +24,9 @@ typedef enum {
 
 /* What callers should do with sensitive pictures, from the linked profile's consent state. */
 typedef enum {
-  VEIL_ANALYZER_POLICY_DISABLED = 0,     /* "disabled": no active message warnings */
-  VEIL_ANALYZER_POLICY_SIMPLE = 1,       /* "simple": under 13, blur and a short warning */
-  VEIL_ANALYZER_POLICY_DESCRIPTIVE = 2,  /* "descriptive": 13 and over, blur and explanation */
+  VEIL_ANALYZER_POLICY_DISABLED = 0,     /*< nick=disabled >*/ /* "disabled": no active message warnings */
+  VEIL_ANALYZER_POLICY_SIMPLE = 1,       /*< nick=simple >*/ /* "simple": under 13, blur and a short warning */
+  VEIL_ANALYZER_POLICY_DESCRIPTIVE = 2,  /*< nick=descriptive >*/ /* "descriptive": 13 and over, blur and explanation */
 } VeilAnalyzerPolicy;
 
 /* The object path the service is exported at, on the application's own bus name. */

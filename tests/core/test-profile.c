@@ -359,6 +359,114 @@ test_profile_sensitivity_thresholds (void)
     }
 }
 
+/* Each value's text is what saved profiles and veilctl hold, and the GEnum nick of the value
+ * (for the UI's enum models): neither may drift. */
+static void
+test_profile_enum_text (void)
+{
+  static const struct {
+    GType     (*get_type) (void);
+    int         value;
+    const char *text;
+  } values[] = {
+    { veil_age_band_get_type, VEIL_AGE_BAND_UNKNOWN, "unknown" },
+    { veil_age_band_get_type, VEIL_AGE_BAND_UNDER_13, "under-13" },
+    { veil_age_band_get_type, VEIL_AGE_BAND_13_15, "13-15" },
+    { veil_age_band_get_type, VEIL_AGE_BAND_16_17, "16-17" },
+    { veil_sensitivity_get_type, VEIL_SENSITIVITY_RELAXED, "relaxed" },
+    { veil_sensitivity_get_type, VEIL_SENSITIVITY_STANDARD, "standard" },
+    { veil_sensitivity_get_type, VEIL_SENSITIVITY_STRICT, "strict" },
+    { veil_notify_get_type, VEIL_NOTIFY_NOBODY, "nobody" },
+    { veil_notify_get_type, VEIL_NOTIFY_GUARDIAN, "guardian" },
+    { veil_protection_get_type, VEIL_PROTECTION_MESSAGE_WARNINGS, "message-warnings" },
+    { veil_protection_get_type, VEIL_PROTECTION_LIBRARY_SCAN, "library-scan" },
+    { veil_protection_get_type, VEIL_PROTECTION_GUARDIAN_ALERTS, "guardian-alerts" },
+  };
+  g_autoptr(GEnumClass) protections = g_type_class_ref (VEIL_TYPE_PROTECTION);
+  VeilAgeBand band = VEIL_AGE_BAND_UNKNOWN;
+  VeilSensitivity sensitivity;
+  VeilProtection protection;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (values[i].get_type ());
+      GEnumValue *by_nick = g_enum_get_value_by_nick (klass, values[i].text);
+
+      g_assert_nonnull (by_nick);
+      g_assert_cmpint (by_nick->value, ==, values[i].value);
+    }
+
+  g_assert_cmpstr (veil_age_band_to_string (VEIL_AGE_BAND_UNKNOWN), ==, "unknown");
+  g_assert_cmpstr (veil_age_band_to_string (VEIL_AGE_BAND_13_15), ==, "13-15");
+  g_assert_true (veil_age_band_from_string ("16-17", &band));
+  g_assert_cmpint (band, ==, VEIL_AGE_BAND_16_17);
+  /* A guardian cannot choose "unknown"; it only comes back from a saved profile. */
+  g_assert_false (veil_age_band_from_string ("unknown", &band));
+  g_assert_false (veil_age_band_from_string (NULL, &band));
+  g_assert_cmpint (band, ==, VEIL_AGE_BAND_16_17);
+
+  g_assert_cmpstr (veil_sensitivity_to_string (VEIL_SENSITIVITY_RELAXED), ==, "relaxed");
+  g_assert_true (veil_sensitivity_from_string ("strict", &sensitivity));
+  g_assert_cmpint (sensitivity, ==, VEIL_SENSITIVITY_STRICT);
+  g_assert_false (veil_sensitivity_from_string ("Strict", &sensitivity));
+
+  g_assert_cmpstr (veil_notify_to_string (VEIL_NOTIFY_GUARDIAN), ==, "guardian");
+  g_assert_cmpstr (veil_notify_to_string (VEIL_NOTIFY_NOBODY), ==, "nobody");
+
+  g_assert_cmpstr (veil_protection_to_string (VEIL_PROTECTION_LIBRARY_SCAN), ==, "library-scan");
+  g_assert_false (veil_protection_from_string ("notify", &protection));
+  g_assert_false (veil_protection_from_string (NULL, &protection));
+  /* The count that ends the enum is no protection. */
+  g_assert_cmpuint (protections->n_values, ==, VEIL_N_PROTECTIONS);
+}
+
+/* veilctl's help lists exactly the settings the parser knows, with the values it accepts. */
+static void
+test_profile_settings_describe (void)
+{
+  g_autofree char *text = veil_profile_settings_describe ();
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new ("Sam");
+  static const char *bad[][3] = {
+    { "sensitivity", "extreme", "“extreme” is not a valid value for sensitivity. Use relaxed, standard, strict." },
+    { "notify", "everyone", "“everyone” is not a valid value for notify. Use nobody, guardian." },
+    { "age-band", "unknown", "“unknown” is not a valid value for age-band. Use under-13, 13-15, 16-17." },
+    { "hide-warned", "maybe", "“maybe” is not a valid value for hide-warned. Use on, off." },
+    { "trusted-adults", "all", "“trusted-adults” is not a profile setting. Run “veilctl profile --help” to see the settings." },
+  };
+  guint n_lines = 0;
+
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) words = g_strsplit (g_strchug (lines[i]), " ", 2);
+      g_autoptr(GError) error = NULL;
+
+      /* The listed key exists: a bad value is an invalid value, not an unknown key (except
+       * "trusted-adults", which only exists as "trusted-adults=none"). */
+      if (g_str_equal (words[0], "trusted-adults"))
+        g_assert_true (veil_profile_builder_set_from_string (builder, words[0], "none", &error));
+      else
+        veil_profile_builder_set_from_string (builder, words[0], "\x01", &error);
+      g_assert_false (g_error_matches (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_UNKNOWN_KEY));
+      n_lines++;
+    }
+  g_assert_cmpuint (n_lines, ==, 17);
+  g_assert_nonnull (strstr (text, "sensitivity"));
+  g_assert_nonnull (strstr (text, "(relaxed, standard, strict)"));
+  g_assert_nonnull (strstr (text, "(under-13, 13-15, 16-17)"));
+  g_assert_nonnull (strstr (text, "trusted-adults"));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (veil_profile_builder_set_from_string (builder, bad[i][0], bad[i][1], &error));
+      g_assert_nonnull (error);
+      g_assert_cmpstr (error->message, ==, bad[i][2]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -376,6 +484,8 @@ main (int   argc,
   g_test_add_func ("/veil/profile/age-band-from-birth-year", test_profile_age_band_from_birth_year);
   g_test_add_func ("/veil/profile/proposals", test_profile_proposals);
   g_test_add_func ("/veil/profile/sensitivity-and-explanations", test_profile_sensitivity_thresholds);
+  g_test_add_func ("/veil/profile/enum-text", test_profile_enum_text);
+  g_test_add_func ("/veil/profile/settings-describe", test_profile_settings_describe);
 
   return g_test_run ();
 }

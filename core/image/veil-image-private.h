@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "veil-image.h"
+
+G_BEGIN_DECLS
+
+/* VeilImage is one class over two files: veil-image.c (the object and its API) and
+ * veil-image-load.c (the bounded decode that fills it in). */
+
+/* One bounded decode per file. libvips reads the header, the limits are checked before any
+ * pixel is decoded, then the pixels are decoded once and every buffer a consumer asked for is
+ * made from that single decode. */
+
+struct _VeilImage
+{
+  GObject         parent_instance;
+
+  VeilImageNeeds  needs;
+  char           *format;          /* owned; short name such as "jpeg" */
+  guint           width;           /* stored size, EXIF orientation not applied */
+  guint           height;
+  guint           orientation;     /* EXIF orientation 1..8 */
+  guint           shrink;          /* JPEG shrink-on-load factor used for the pixels, 1 = none */
+
+  /* PDQ input: 8-bit, alpha dropped, 1 channel when every pixel has R = G = B. */
+  guint8         *pixels;          /* owned */
+  guint           pixels_width;
+  guint           pixels_height;
+  guint           pixels_channels;
+
+  guint8         *classifier_rgb;  /* owned; 224 x 224 x 3 */
+
+  guint8         *thumbnail;       /* owned; RGB, rowstride = width * 3 */
+  guint           thumbnail_width;
+  guint           thumbnail_height;
+};
+
+void       _veil_image_ensure_vips  (void);
+VeilImage *_veil_image_load_source  (int                     fd,
+                                     const char             *name,
+                                     VeilImageNeeds          needs,
+                                     const VeilImageLimits  *limits,
+                                     GCancellable           *cancellable,
+                                     GError                **error);
+
+G_END_DECLS
