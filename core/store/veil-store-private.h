@@ -42,6 +42,9 @@ gboolean  _veil_store_create_at_version (const char        *path,
                                          guint              version,
                                          GError           **error);
 sqlite3  *_veil_store_get_db            (VeilStore         *self);
+gboolean  _veil_store_set_page_limit    (VeilStore         *self,
+                                         gboolean           limit,
+                                         GError           **error);
 
 /* Shared by the files of VeilStore. The main connection's writes run between
  * _veil_store_begin() and _veil_store_commit() or _veil_store_rollback(), which hold lock. */

@@ -207,6 +207,34 @@ _veil_store_create_at_version (const char  *path,
   return TRUE;
 }
 
+/* Caps the file at the pages it has now, or lifts the cap, on both connections: a write that
+ * needs a new page then fails as it would on a full disk. For the tests. */
+gboolean
+_veil_store_set_page_limit (VeilStore  *self,
+                            gboolean    limit,
+                            GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  gint64 pages = G_MAXUINT32 - 1;  /* SQLite's own ceiling */
+  gboolean ok = TRUE;
+
+  g_rec_mutex_lock (&self->lock);
+  g_mutex_lock (&self->scan_lock);
+  if (limit)
+    {
+      stmt = veil_db_prepare (self->db, "PRAGMA page_count", error);
+      ok = stmt != NULL && veil_db_step (stmt, error) == VEIL_DB_STEP_ROW;
+      if (ok)
+        pages = sqlite3_column_int64 (stmt, 0);
+    }
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
+  ok = ok && veil_db_exec (self->db, sql, error) && veil_db_exec (self->scan_db, sql, error);
+  g_mutex_unlock (&self->scan_lock);
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
 sqlite3 *
 _veil_store_get_db (VeilStore *self)
 {

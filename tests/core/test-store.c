@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE  /* unshare() */
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "test-store-fixture.h"
 #include "veil-test-utils.h"
 
 /* The store's file: opening, migrations, integrity, the damaged copy, crash safety, Veil's
- * notes. Each table has a test of its own (test-store-profiles.c and the others). */
+ * notes, and what a full disk or a read-only folder does. Each table has a test of its own
+ * (test-store-profiles.c and the others). */
 
 /* --- Opening ------------------------------------------------------------------------------ */
 
@@ -434,6 +441,218 @@ test_store_crash_killed_from_outside (StoreFixture  *fixture,
     }
 }
 
+/* --- Meta ---------------------------------------------------------------------------------- */
+
+static void
+test_store_meta (StoreFixture  *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(VeilStore) store = open_store (fixture);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+
+  g_assert_null (veil_store_get_meta (store, "last-export"));
+  g_assert_true (veil_store_set_meta (store, "last-export", "1700000000", &error));
+  g_assert_no_error (error);
+  value = veil_store_get_meta (store, "last-export");
+  g_assert_cmpstr (value, ==, "1700000000");
+  g_clear_pointer (&value, g_free);
+
+  g_assert_true (veil_store_set_meta (store, "last-export", "1800000000", &error));
+  value = veil_store_get_meta (store, "last-export");
+  g_assert_cmpstr (value, ==, "1800000000");
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM meta"), ==, 1);
+
+  g_assert_true (veil_store_set_meta (store, "last-export", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (veil_store_get_meta (store, "last-export"));
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM meta"), ==, 0);
+}
+
+/* --- A full disk and a read-only folder ---------------------------------------------------- */
+
+/* Neither is damage: the message says what to do, and never suggests erasing anything. */
+static void
+assert_not_damage (const GError *error)
+{
+  g_assert_null (strstr (error->message, "damaged"));
+  g_assert_null (strstr (error->message, "erase"));
+  g_assert_null (strstr (error->message, "Erase"));
+}
+
+static void
+assert_disk_full (GError **error)
+{
+  g_assert_error (*error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_DISK_FULL);
+  g_assert_nonnull (strstr ((*error)->message, "space"));
+  assert_not_damage (*error);
+  g_clear_error (error);
+}
+
+static void
+test_store_disk_full (StoreFixture  *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(VeilStore) store = open_store (fixture);
+  g_autoptr(VeilProfile) draft = make_profile ("Mia", "message-warnings", "on", NULL);
+  g_autoptr(VeilProfile) mia = save (store, draft);
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = g_strnfill (256 * 1024, 'x');
+  g_autofree char *value = NULL;
+  g_autofree char *backup = NULL;
+  VeilFileStamp stamp = { 1, 2, 3, 4 };
+
+  /* The file may not grow by a single page, as on a disk with no space left. */
+  g_assert_true (_veil_store_set_page_limit (store, TRUE, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (veil_store_set_meta (store, "big", big, &error));
+  assert_disk_full (&error);
+  /* The scan workers' connection says the same. */
+  g_assert_false (veil_store_record_file (store, "/home/mia/Pictures/a.jpg", &stamp, "test-classifier",
+                                          NULL, NULL, big, NULL, NULL, NULL, NULL, &error));
+  assert_disk_full (&error);
+
+  /* Nothing was half-written and the store still reads. */
+  profiles = veil_store_list_profiles (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (profiles->len, ==, 1);
+  g_assert_null (veil_store_get_meta (store, "big"));
+  g_assert_cmpuint (veil_store_count_cache (store), ==, 0);
+
+  /* Once there is space again, the same writes succeed. */
+  g_assert_true (_veil_store_set_page_limit (store, FALSE, &error));
+  g_assert_true (veil_store_set_meta (store, "big", big, &error));
+  g_assert_no_error (error);
+  g_assert_true (veil_store_record_file (store, "/home/mia/Pictures/a.jpg", &stamp, "test-classifier",
+                                         NULL, NULL, "unreadable", NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  value = veil_store_get_meta (store, "big");
+  g_assert_cmpstr (value, ==, big);
+  g_assert_cmpuint (veil_store_count_cache (store), ==, 1);
+
+  g_clear_object (&store);
+  store = open_store (fixture);
+  backup = find_backup (fixture->dir);
+  g_assert_null (backup);
+}
+
+static gboolean
+write_proc_file (const char *path,
+                 const char *contents)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = write (fd, contents, strlen (contents)) == (gssize) strlen (contents);
+  close (fd);
+  return ok;
+}
+
+/* Makes @dir read-only for this process alone: a private mount namespace with a read-only bind
+ * mount over it. chmod is not enough, as root (which CI runs as) writes anyway. Without root,
+ * a user namespace maps this user to root inside it. Async-signal-safe, for use after fork(). */
+static gboolean
+make_read_only (const char *dir)
+{
+  if (geteuid () != 0)
+    {
+      char map[64];
+      unsigned uid = (unsigned) geteuid ();
+      unsigned gid = (unsigned) getegid ();
+
+      if (unshare (CLONE_NEWUSER | CLONE_NEWNS) != 0 ||
+          !write_proc_file ("/proc/self/setgroups", "deny"))
+        return FALSE;
+      snprintf (map, sizeof map, "0 %u 1", uid);
+      if (!write_proc_file ("/proc/self/uid_map", map))
+        return FALSE;
+      snprintf (map, sizeof map, "0 %u 1", gid);
+      if (!write_proc_file ("/proc/self/gid_map", map))
+        return FALSE;
+    }
+  else if (unshare (CLONE_NEWNS) != 0)
+    return FALSE;
+
+  return mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+         mount (dir, dir, NULL, MS_BIND, NULL) == 0 &&
+         mount (NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) == 0;
+}
+
+static gboolean
+can_make_read_only (const char *dir)
+{
+  int status = 0;
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    _exit (make_read_only (dir) ? 0 : 1);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+static void
+read_only_subprocess (void)
+{
+  const char *path = g_getenv ("VEIL_TEST_STORE_PATH");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(VeilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+
+  g_assert_true (make_read_only (dir));
+  /* Really read-only, for root too. */
+  g_assert_false (g_file_set_contents (path, "", 0, NULL));
+
+  store = veil_store_new (path, NULL, &error);
+  g_assert_null (store);
+  g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, dir));
+  assert_not_damage (error);
+  backup = find_backup (dir);
+  g_assert_null (backup);
+}
+
+static void
+test_store_read_only_folder (StoreFixture  *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(VeilStore) store = open_store (fixture);
+  g_autoptr(VeilProfile) draft = make_profile ("Mia", "message-warnings", "on", NULL);
+  g_autoptr(VeilProfile) mia = save (store, draft);
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_clear_object (&store);
+  if (!can_make_read_only (fixture->dir))
+    {
+      g_test_skip ("Cannot mount the test folder read-only: this needs root or unprivileged user namespaces");
+      return;
+    }
+
+  before = file_checksum (fixture->path);
+  g_setenv ("VEIL_TEST_STORE_PATH", fixture->path, TRUE);
+  g_test_trap_subprocess ("/veil/store/read-only-folder/subprocess", 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+
+  /* No copy was kept, the file is untouched, and it opens as before once writable again. */
+  backup = find_backup (fixture->dir);
+  g_assert_null (backup);
+  after = file_checksum (fixture->path);
+  g_assert_cmpstr (before, ==, after);
+  store = open_store (fixture);
+  profiles = veil_store_list_profiles (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (profiles->len, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -449,12 +668,16 @@ main (int   argc,
   ADD_STORE_TEST ("/veil/store/corrupt-page", test_store_corrupt_page);
   ADD_STORE_TEST ("/veil/store/crash-mid-write", test_store_crash_mid_write);
   ADD_STORE_TEST ("/veil/store/crash-killed-from-outside", test_store_crash_killed_from_outside);
+  ADD_STORE_TEST ("/veil/store/meta", test_store_meta);
+  ADD_STORE_TEST ("/veil/store/disk-full", test_store_disk_full);
+  ADD_STORE_TEST ("/veil/store/read-only-folder", test_store_read_only_folder);
 
   g_test_add_data_func ("/veil/store/crash-mid-write/subprocess/profile-row", "profile-row", crash_subprocess);
   g_test_add_data_func ("/veil/store/crash-mid-write/subprocess/profile-data", "profile-data", crash_subprocess);
   g_test_add_data_func ("/veil/store/crash-mid-write/subprocess/profile-version", "profile-version", crash_subprocess);
   g_test_add_data_func ("/veil/store/crash-mid-write/subprocess/consent", "consent", crash_subprocess);
   g_test_add_func ("/veil/store/crash-killed-from-outside/subprocess", busy_writer);
+  g_test_add_func ("/veil/store/read-only-folder/subprocess", read_only_subprocess);
 
   return g_test_run ();
 }
