@@ -113,9 +113,9 @@ veil_db_set_error (sqlite3  *db,
 
 /* Returns: whether a failed read of the file means the file is damaged, rather than that
  * something around it (permissions, space, another program, memory) is missing */
-gboolean
-veil_db_is_damage (sqlite3 *db,
-                   int      rc)
+static gboolean
+is_damage (sqlite3 *db,
+           int      rc)
 {
   int sys = db != NULL ? sqlite3_system_errno (db) : 0;
 
@@ -134,6 +134,61 @@ veil_db_is_damage (sqlite3 *db,
     default:
       return TRUE;
     }
+}
+
+/* --- Integrity ---------------------------------------------------------------------------- */
+
+/* A failed check is damage unless SQLite failed for a reason outside the file (a read-only
+ * folder, a full disk, another program): those get their own error, never a copy of the file
+ * or advice to erase it. */
+static gboolean
+damage_or_error (sqlite3   *db,
+                 int        rc,
+                 char     **out_problem,
+                 GError   **error)
+{
+  if (is_damage (db, rc))
+    {
+      *out_problem = g_strdup (sqlite3_errmsg (db));
+      return TRUE;
+    }
+  return veil_db_set_error (db, rc, error);
+}
+
+/**
+ * veil_db_check_integrity:
+ * @out_problem: (out): what SQLite found wrong, or %NULL when the file passes
+ *
+ * Returns: %FALSE with @error set when the check could not run for a reason that is not
+ *   damage (a read-only folder, a full disk, another program)
+ */
+gboolean
+veil_db_check_integrity (sqlite3  *db,
+                         char    **out_problem,
+                         GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) problems = g_string_new (NULL);
+  int rc;
+
+  *out_problem = NULL;
+  rc = sqlite3_prepare_v2 (db, "PRAGMA integrity_check(20)", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return damage_or_error (db, rc, out_problem, error);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *line = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (line != NULL && !g_str_equal (line, "ok"))
+        g_string_append_printf (problems, "%s%s", problems->len > 0 ? "; " : "", line);
+    }
+  if (rc != SQLITE_DONE)
+    return damage_or_error (db, rc, out_problem, error);
+
+  if (problems->len > 0)
+    *out_problem = g_string_free (g_steal_pointer (&problems), FALSE);
+  return TRUE;
 }
 
 /* --- Connections --------------------------------------------------------------------------- */
@@ -214,6 +269,14 @@ void
 veil_db_close (sqlite3 *db)
 {
   sqlite3_close (db);
+}
+
+/* Gives back the memory the connection caches (pages read earlier); they are read again when
+ * needed. */
+void
+veil_db_release_memory (sqlite3 *db)
+{
+  sqlite3_db_release_memory (db);
 }
 
 /* --- Statements ---------------------------------------------------------------------------- */
@@ -391,6 +454,13 @@ veil_db_query_rows (sqlite3_stmt     *stmt,
   if (step == VEIL_DB_STEP_FAILED)
     return NULL;
   return g_steal_pointer (&rows);
+}
+
+/* Returns: whether the last failure on @db broke a UNIQUE constraint */
+gboolean
+veil_db_is_unique_violation (sqlite3 *db)
+{
+  return sqlite3_extended_errcode (db) == SQLITE_CONSTRAINT_UNIQUE;
 }
 
 /* --- Transactions -------------------------------------------------------------------------- */

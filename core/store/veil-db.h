@@ -34,12 +34,15 @@ gboolean      veil_db_configure   (sqlite3          *db,
                                    VeilDbRole        role,
                                    GError          **error);
 void          veil_db_close       (sqlite3          *db);
+void          veil_db_release_memory (sqlite3       *db);
 
 gboolean      veil_db_set_error   (sqlite3          *db,
                                    int               rc,
                                    GError          **error);
-gboolean      veil_db_is_damage   (sqlite3          *db,
-                                   int               rc);
+gboolean      veil_db_is_unique_violation (sqlite3  *db);
+gboolean      veil_db_check_integrity (sqlite3      *db,
+                                       char        **out_problem,
+                                       GError      **error);
 
 gboolean      veil_db_exec        (sqlite3          *db,
                                    const char       *sql,

@@ -228,7 +228,7 @@ write_profile_data (VeilStore   *self,
   if (!veil_db_step_done (stmt, error))
     {
       if (error != NULL && *error != NULL &&
-          sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_UNIQUE)
+          veil_db_is_unique_violation (self->db))
         {
           g_clear_error (error);
           set_exists_error (name, error);

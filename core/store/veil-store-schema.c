@@ -250,54 +250,6 @@ backup_damaged (const char  *path,
   return g_steal_pointer (&backup);
 }
 
-/* A failed check is damage unless SQLite failed for a reason outside the file (a read-only
- * folder, a full disk, another program): those get their own error, never a copy of the file
- * or advice to erase it. */
-static gboolean
-damage_or_error (sqlite3   *db,
-                 int        rc,
-                 char     **out_problem,
-                 GError   **error)
-{
-  if (veil_db_is_damage (db, rc))
-    {
-      *out_problem = g_strdup (sqlite3_errmsg (db));
-      return TRUE;
-    }
-  return veil_db_set_error (db, rc, error);
-}
-
-/* Sets @out_problem to what SQLite found wrong, or %NULL when the file passes. Returns %FALSE
- * with @error set when the check could not run for a reason that is not damage. */
-static gboolean
-check_integrity (sqlite3  *db,
-                 char    **out_problem,
-                 GError  **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GString) problems = g_string_new (NULL);
-  int rc;
-
-  *out_problem = NULL;
-  rc = sqlite3_prepare_v2 (db, "PRAGMA integrity_check(20)", -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    return damage_or_error (db, rc, out_problem, error);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *line = (const char *) sqlite3_column_text (stmt, 0);
-
-      if (line != NULL && !g_str_equal (line, "ok"))
-        g_string_append_printf (problems, "%s%s", problems->len > 0 ? "; " : "", line);
-    }
-  if (rc != SQLITE_DONE)
-    return damage_or_error (db, rc, out_problem, error);
-
-  if (problems->len > 0)
-    *out_problem = g_string_free (g_steal_pointer (&problems), FALSE);
-  return TRUE;
-}
-
 static void
 set_damaged_error (const char  *path,
                    const char  *problem,
@@ -355,7 +307,7 @@ _veil_store_open_database (const char  *path,
   if (db == NULL)
     return NULL;
 
-  if (!check_integrity (db, &problem, error))
+  if (!veil_db_check_integrity (db, &problem, error))
     {
       veil_db_close (db);
       return NULL;

@@ -417,10 +417,10 @@ veil_store_release_memory (VeilStore *self)
   g_return_if_fail (VEIL_IS_STORE (self));
 
   g_rec_mutex_lock (&self->lock);
-  sqlite3_db_release_memory (self->db);
+  veil_db_release_memory (self->db);
   g_rec_mutex_unlock (&self->lock);
 
   g_mutex_lock (&self->scan_lock);
-  sqlite3_db_release_memory (self->scan_db);
+  veil_db_release_memory (self->scan_db);
   g_mutex_unlock (&self->scan_lock);
 }
