@@ -42,6 +42,7 @@ gboolean  _veil_store_create_at_version (const char        *path,
                                          guint              version,
                                          GError           **error);
 sqlite3  *_veil_store_get_db            (VeilStore         *self);
+/* Caps the file at the pages it has now (or lifts the cap), so tests can fill the disk. */
 gboolean  _veil_store_set_page_limit    (VeilStore         *self,
                                          gboolean           limit,
                                          GError           **error);

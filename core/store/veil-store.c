@@ -249,7 +249,9 @@ _veil_store_get_db (VeilStore *self)
  *
  * Opens the store, checking its integrity and migrating an older schema. A damaged file gives
  * %VEIL_STORE_ERROR_CORRUPT and a copy of it next to the original; the original is never
- * changed. This runs the integrity check, so the UI uses veil_store_new_async().
+ * changed. A data folder that cannot be written gives %VEIL_STORE_ERROR_READ_ONLY and a full
+ * disk %VEIL_STORE_ERROR_DISK_FULL: neither is damage, and neither makes a copy. This runs the
+ * integrity check, so the UI uses veil_store_new_async().
  *
  * Returns: (transfer full): the store, or %NULL with @error set
  */
