@@ -50,7 +50,9 @@ veil_alert_free (VeilAlert *alert)
 /* Returns: (transfer full) (nullable): the alert in @stmt's current row, or %NULL when its
  *   reasons cannot be read back (the row is then left out) */
 static gpointer
-alert_from_row (sqlite3_stmt *stmt)
+alert_from_row (sqlite3_stmt  *stmt,
+                gpointer       user_data,
+                GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   VeilVerdict *verdict = veil_verdict_new_from_json ((const char *) sqlite3_column_text (stmt, 4), &local_error);
@@ -79,31 +81,19 @@ GPtrArray *
 _veil_store_scan_query_rows (VeilStore           *self,
                              const char          *sql,
                              gint64               id,
-                             VeilStoreRowReader   read_row,
+                             VeilDbRowReader      read_row,
                              GDestroyNotify       free_func,
                              GError             **error)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_func);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc = SQLITE_ERROR;
+  GPtrArray *rows = NULL;
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, sql, error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, id);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gpointer row = read_row (stmt);
-
-          if (row != NULL)
-            g_ptr_array_add (rows, row);
-        }
-      if (rc != SQLITE_DONE)
-        _veil_store_scan_error (self->scan_db, error);
-    }
+  stmt = veil_db_prepare (self->scan_db, sql, error);
+  if (stmt != NULL && veil_db_bind_int64 (stmt, 1, id, error))
+    rows = veil_db_query_rows (stmt, read_row, NULL, free_func, error);
   g_mutex_unlock (&self->scan_lock);
-  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
+  return rows;
 }
 
 static GPtrArray *
@@ -167,15 +157,13 @@ veil_store_count_alerts_in_state (VeilStore     *self,
   g_return_val_if_fail (VEIL_IS_STORE (self), 0);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "SELECT count(*) FROM alerts WHERE profile_id = ? AND source = 'library'"
+  stmt = veil_db_prepare (self->scan_db, "SELECT count(*) FROM alerts WHERE profile_id = ? AND source = 'library'"
                                          " AND (?2 IS NULL OR state = ?2)", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, profile_id);
-      sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        n = (guint) sqlite3_column_int (stmt, 0);
-    }
+  if (stmt != NULL &&
+      veil_db_bind_int64 (stmt, 1, profile_id, NULL) &&
+      veil_db_bind_text (stmt, 2, state, NULL) &&
+      veil_db_step (stmt, NULL) == VEIL_DB_STEP_ROW)
+    n = (guint) sqlite3_column_int (stmt, 0);
   g_mutex_unlock (&self->scan_lock);
   return n;
 }
@@ -200,13 +188,14 @@ veil_store_get_thumbnail (VeilStore      *self,
   g_return_val_if_fail (VEIL_IS_STORE (self), NULL);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "SELECT thumbnail FROM alerts WHERE id = ? AND thumbnail IS NOT NULL", error);
-  if (stmt != NULL)
+  stmt = veil_db_prepare (self->scan_db, "SELECT thumbnail FROM alerts WHERE id = ? AND thumbnail IS NOT NULL", error);
+  if (stmt != NULL && veil_db_bind_int64 (stmt, 1, alert_id, error))
     {
-      sqlite3_bind_int64 (stmt, 1, alert_id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      VeilDbStep step = veil_db_step (stmt, error);
+
+      if (step == VEIL_DB_STEP_ROW)
         bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
-      else
+      else if (step == VEIL_DB_STEP_DONE)
         not_found (error);
     }
   g_mutex_unlock (&self->scan_lock);
@@ -222,44 +211,32 @@ update_state (VeilStore      *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 profile_id = 0;
+  VeilDbStep step;
 
-  if (!_veil_store_scan_exec (self, "BEGIN IMMEDIATE", error))
+  if (!veil_db_begin (self->scan_db, error))
     return FALSE;
-  stmt = _veil_store_scan_prepare (self, "SELECT profile_id FROM alerts WHERE id = ?", error);
-  if (stmt == NULL)
+  stmt = veil_db_prepare (self->scan_db, "SELECT profile_id FROM alerts WHERE id = ?", error);
+  if (stmt == NULL || !veil_db_bind_int64 (stmt, 1, alert_id, error))
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, alert_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      not_found (error);
-      goto fail;
-    }
+  step = veil_db_step (stmt, error);
+  if (step == VEIL_DB_STEP_DONE)
+    not_found (error);
+  if (step != VEIL_DB_STEP_ROW)
+    goto fail;
   profile_id = sqlite3_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  stmt = _veil_store_scan_prepare (self, state != NULL ? "UPDATE alerts SET state = ?2 WHERE id = ?1" : "DELETE FROM alerts WHERE id = ?1", error);
-  if (stmt == NULL)
+  stmt = veil_db_prepare (self->scan_db, state != NULL ? "UPDATE alerts SET state = ?2 WHERE id = ?1" : "DELETE FROM alerts WHERE id = ?1", error);
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, alert_id, error) ||
+      (state != NULL && !veil_db_bind_text (stmt, 2, state, error)) ||
+      !veil_db_step_done (stmt, error) ||
+      !_veil_store_insert_audit (self->scan_db, profile_id, _veil_store_now (), VEIL_ACTOR_GUARDIAN, audit_kind, "", error))
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, alert_id);
-  if (state != NULL)
-    sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
-  if (!_veil_store_scan_step_done (self, stmt, error))
-    goto fail;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  stmt = _veil_store_scan_prepare (self, "INSERT INTO audit (profile_id, time, actor, kind, detail) VALUES (?, ?, ?, ?, '')", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, profile_id);
-  sqlite3_bind_int64 (stmt, 2, _veil_store_now ());
-  sqlite3_bind_text (stmt, 3, VEIL_ACTOR_GUARDIAN, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, audit_kind, -1, SQLITE_STATIC);
-  if (!_veil_store_scan_step_done (self, stmt, error))
-    goto fail;
-  return _veil_store_scan_exec (self, "COMMIT", error) || (_veil_store_scan_rollback (self), FALSE);
+  return veil_db_commit (self->scan_db, error);
 
 fail:
-  _veil_store_scan_rollback (self);
+  veil_db_rollback (self->scan_db);
   return FALSE;
 }
 
@@ -313,17 +290,15 @@ veil_store_mark_wrong (VeilStore  *self,
   ok = update_state (self, alert_id, VEIL_ALERT_STATE_WRONG, "alert-marked-wrong", error);
   if (ok)
     {
-      stmt = _veil_store_scan_prepare (self, "INSERT OR IGNORE INTO alert_exceptions (profile_id, pdq, time)"
+      stmt = veil_db_prepare (self->scan_db, "INSERT OR IGNORE INTO alert_exceptions (profile_id, pdq, time)"
                                              " SELECT profile_id, pdq, ? FROM alerts WHERE id = ? AND pdq IS NOT NULL",
                                        error);
       ok = stmt != NULL;
     }
   if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, _veil_store_now ());
-      sqlite3_bind_int64 (stmt, 2, alert_id);
-      ok = _veil_store_scan_step_done (self, stmt, error);
-    }
+    ok = veil_db_bind_int64 (stmt, 1, _veil_store_now (), error) &&
+         veil_db_bind_int64 (stmt, 2, alert_id, error) &&
+         veil_db_step_done (stmt, error);
   g_mutex_unlock (&self->scan_lock);
   return ok;
 }
@@ -372,44 +347,39 @@ veil_store_record_message_alert (VeilStore      *self,
   folder_name = folder_name != NULL ? folder_name : "";
 
   g_mutex_lock (&self->scan_lock);
-  if (!_veil_store_scan_exec (self, "BEGIN IMMEDIATE", error))
+  if (!veil_db_begin (self->scan_db, error))
     goto out;
 
-  stmt = _veil_store_scan_prepare (self, "INSERT INTO alerts (profile_id, time, source, reasons, pdq, thumbnail, state, folder)"
+  stmt = veil_db_prepare (self->scan_db, "INSERT INTO alerts (profile_id, time, source, reasons, pdq, thumbnail, state, folder)"
                                          " VALUES (?, ?, 'message', ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, profile_id);
-  sqlite3_bind_int64 (stmt, 2, _veil_store_now ());
-  sqlite3_bind_text (stmt, 3, reasons, -1, SQLITE_STATIC);
-  if (hash != NULL)
-    sqlite3_bind_blob (stmt, 4, blob, sizeof blob, SQLITE_STATIC);
-  if (blurred_thumbnail != NULL)
-    sqlite3_bind_blob64 (stmt, 5, g_bytes_get_data (blurred_thumbnail, NULL),
-                         g_bytes_get_size (blurred_thumbnail), SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, tell_guardian ? VEIL_ALERT_STATE_TOLD : VEIL_ALERT_STATE_PRIVATE, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, folder_name, -1, SQLITE_STATIC);
-  if (!_veil_store_scan_step_done (self, stmt, error))
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, profile_id, error) ||
+      !veil_db_bind_int64 (stmt, 2, _veil_store_now (), error) ||
+      !veil_db_bind_text (stmt, 3, reasons, error) ||
+      !veil_db_bind_blob (stmt, 4, hash != NULL ? blob : NULL, sizeof blob, error) ||
+      !veil_db_bind_blob (stmt, 5, blurred_thumbnail != NULL ? g_bytes_get_data (blurred_thumbnail, NULL) : NULL,
+                          blurred_thumbnail != NULL ? g_bytes_get_size (blurred_thumbnail) : 0, error) ||
+      !veil_db_bind_text (stmt, 6, tell_guardian ? VEIL_ALERT_STATE_TOLD : VEIL_ALERT_STATE_PRIVATE, error) ||
+      !veil_db_bind_text (stmt, 7, folder_name, error) ||
+      !veil_db_step_done (stmt, error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->scan_db);
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  stmt = _veil_store_scan_prepare (self, "INSERT INTO alert_files (alert_id, path) VALUES (?, ?)", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, path, -1, SQLITE_STATIC);
-  if (!_veil_store_scan_step_done (self, stmt, error))
-    goto fail;
-
-  if (!_veil_store_scan_insert_audit (self, profile_id, "message-warning", folder_name, error) ||
-                       !_veil_store_scan_exec (self, "COMMIT", error))
+  stmt = veil_db_prepare (self->scan_db, "INSERT INTO alert_files (alert_id, path) VALUES (?, ?)", error);
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, id, error) ||
+      !veil_db_bind_text (stmt, 2, path, error) ||
+      !veil_db_step_done (stmt, error) ||
+      !_veil_store_insert_audit (self->scan_db, profile_id, _veil_store_now (), VEIL_ACTOR_VEIL,
+                                 "message-warning", folder_name, error) ||
+      !veil_db_commit (self->scan_db, error))
     goto fail;
   g_mutex_unlock (&self->scan_lock);
   return id;
 
 fail:
-  _veil_store_scan_rollback (self);
+  veil_db_rollback (self->scan_db);
 out:
   g_mutex_unlock (&self->scan_lock);
   return 0;
@@ -458,16 +428,41 @@ veil_store_set_hidden_path (VeilStore      *self,
   g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "UPDATE alerts SET hidden_path = ? WHERE id = ?", error);
+  stmt = veil_db_prepare (self->scan_db, "UPDATE alerts SET hidden_path = ? WHERE id = ?", error);
   ok = stmt != NULL;
   if (ok)
     {
-      sqlite3_bind_text (stmt, 1, hidden_path, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, alert_id);
-      ok = _veil_store_scan_step_done (self, stmt, error);
+      ok = veil_db_bind_text (stmt, 1, hidden_path, error) &&
+           veil_db_bind_int64 (stmt, 2, alert_id, error) &&
+           veil_db_step_done (stmt, error);
       if (ok && sqlite3_changes (self->scan_db) == 0)
         ok = not_found (error);
     }
   g_mutex_unlock (&self->scan_lock);
   return ok;
+}
+
+guint
+veil_store_count_alerts (VeilStore  *self,
+                         gint64      profile_id,
+                         GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), 0);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = veil_db_prepare (self->db, "SELECT count(*) FROM alerts WHERE profile_id = ?", error);
+  if (stmt != NULL && veil_db_bind_int64 (stmt, 1, profile_id, error))
+    {
+      VeilDbStep step = veil_db_step (stmt, error);
+
+      if (step == VEIL_DB_STEP_ROW)
+        n = (guint) sqlite3_column_int (stmt, 0);
+      else if (step == VEIL_DB_STEP_DONE)
+        veil_db_set_error (self->db, SQLITE_ERROR, error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return n;
 }

@@ -68,22 +68,19 @@ veil_store_import_hash_list (VeilStore      *self,
     }
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "INSERT INTO profile_hash_lists (profile_id, name, source, version, imported, entries,"
+  stmt = veil_db_prepare (self->scan_db, "INSERT INTO profile_hash_lists (profile_id, name, source, version, imported, entries,"
                                          " hashes, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
   ok = stmt != NULL;
   if (ok)
-    {
-      if (profile_id != 0)
-        sqlite3_bind_int64 (stmt, 1, profile_id);
-      sqlite3_bind_text (stmt, 2, veil_hash_list_get_name (list), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, source != NULL ? source : (veil_hash_list_get_source (list) ?: ""), -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 4, (int) veil_hash_list_get_version (list));
-      sqlite3_bind_int64 (stmt, 5, _veil_store_now ());
-      sqlite3_bind_int (stmt, 6, (int) n);
-      sqlite3_bind_blob (stmt, 7, hashes->data, (int) hashes->len, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 8, labels->data, (int) labels->len, SQLITE_STATIC);
-      ok = _veil_store_scan_step_done (self, stmt, error);
-    }
+    ok = veil_db_bind_id (stmt, 1, profile_id, error) &&
+         veil_db_bind_text (stmt, 2, veil_hash_list_get_name (list), error) &&
+         veil_db_bind_text (stmt, 3, source != NULL ? source : (veil_hash_list_get_source (list) ?: ""), error) &&
+         veil_db_bind_int (stmt, 4, (int) veil_hash_list_get_version (list), error) &&
+         veil_db_bind_int64 (stmt, 5, _veil_store_now (), error) &&
+         veil_db_bind_int (stmt, 6, (int) n, error) &&
+         veil_db_bind_blob (stmt, 7, hashes->data, hashes->len, error) &&
+         veil_db_bind_blob (stmt, 8, labels->data, labels->len, error) &&
+         veil_db_step_done (stmt, error);
   g_mutex_unlock (&self->scan_lock);
   return ok;
 }
@@ -150,16 +147,14 @@ veil_store_protect_image (VeilStore      *self,
   _veil_store_hash_to_blob (veil_pdq_get_hash (pdq), blob);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "INSERT OR REPLACE INTO protected_images (profile_id, md5, pdq, added) VALUES (?, ?, ?, ?)", error);
+  stmt = veil_db_prepare (self->scan_db, "INSERT OR REPLACE INTO protected_images (profile_id, md5, pdq, added) VALUES (?, ?, ?, ?)", error);
   ok = stmt != NULL;
   if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, profile_id);
-      sqlite3_bind_text (stmt, 2, md5, -1, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 3, blob, sizeof blob, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, _veil_store_now ());
-      ok = _veil_store_scan_step_done (self, stmt, error);
-    }
+    ok = veil_db_bind_int64 (stmt, 1, profile_id, error) &&
+         veil_db_bind_text (stmt, 2, md5, error) &&
+         veil_db_bind_blob (stmt, 3, blob, sizeof blob, error) &&
+         veil_db_bind_int64 (stmt, 4, _veil_store_now (), error) &&
+         veil_db_step_done (stmt, error);
   g_mutex_unlock (&self->scan_lock);
 
   if (ok && out_md5 != NULL)
@@ -168,7 +163,9 @@ veil_store_protect_image (VeilStore      *self,
 }
 
 static gpointer
-hash_list_from_row (sqlite3_stmt *stmt)
+hash_list_from_row (sqlite3_stmt  *stmt,
+                    gpointer       user_data,
+                    GError       **error)
 {
   VeilStoredHashList *l = g_new0 (VeilStoredHashList, 1);
 
@@ -213,7 +210,7 @@ delete_one (VeilStore      *self,
             sqlite3_stmt   *stmt,
             GError        **error)
 {
-  if (!_veil_store_scan_step_done (self, stmt, error))
+  if (!veil_db_step_done (stmt, error))
     return FALSE;
   if (sqlite3_changes (self->scan_db) == 0)
     {
@@ -242,19 +239,19 @@ veil_store_remove_hash_list (VeilStore      *self,
   g_return_val_if_fail (list_id > 0, FALSE);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "DELETE FROM profile_hash_lists WHERE id = ?", error);
+  stmt = veil_db_prepare (self->scan_db, "DELETE FROM profile_hash_lists WHERE id = ?", error);
   ok = stmt != NULL;
   if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, list_id);
-      ok = delete_one (self, stmt, error);
-    }
+    ok = veil_db_bind_int64 (stmt, 1, list_id, error) &&
+         delete_one (self, stmt, error);
   g_mutex_unlock (&self->scan_lock);
   return ok;
 }
 
 static gpointer
-protected_image_from_row (sqlite3_stmt *stmt)
+protected_image_from_row (sqlite3_stmt  *stmt,
+                          gpointer       user_data,
+                          GError       **error)
 {
   g_autoptr(VeilProtectedImage) image = g_new0 (VeilProtectedImage, 1);
 
@@ -304,14 +301,12 @@ veil_store_unprotect_image (VeilStore      *self,
   g_return_val_if_fail (profile_id > 0 && md5 != NULL, FALSE);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "DELETE FROM protected_images WHERE profile_id = ? AND md5 = ?", error);
+  stmt = veil_db_prepare (self->scan_db, "DELETE FROM protected_images WHERE profile_id = ? AND md5 = ?", error);
   ok = stmt != NULL;
   if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, profile_id);
-      sqlite3_bind_text (stmt, 2, md5, -1, SQLITE_STATIC);
-      ok = delete_one (self, stmt, error);
-    }
+    ok = veil_db_bind_int64 (stmt, 1, profile_id, error) &&
+         veil_db_bind_text (stmt, 2, md5, error) &&
+         delete_one (self, stmt, error);
   g_mutex_unlock (&self->scan_lock);
   return ok;
 }
@@ -319,7 +314,9 @@ veil_store_unprotect_image (VeilStore      *self,
 /* Returns: (transfer full): the stored list in @stmt's current row (name, source, version,
  *   entries, hashes, labels), or %NULL when it is damaged (the row is then left out) */
 static gpointer
-hash_list_entries_from_row (sqlite3_stmt *stmt)
+hash_list_entries_from_row (sqlite3_stmt  *stmt,
+                            gpointer       user_data,
+                            GError       **error)
 {
   g_autoptr(VeilHashList) list = veil_hash_list_new ((const char *) sqlite3_column_text (stmt, 0));
   guint n = (guint) sqlite3_column_int (stmt, 3);
@@ -389,25 +386,22 @@ veil_store_list_exceptions (VeilStore  *self,
 {
   g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (VeilPdqHash));
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc = SQLITE_ERROR;
+  VeilDbStep step = VEIL_DB_STEP_FAILED;
 
   g_return_val_if_fail (VEIL_IS_STORE (self), NULL);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "SELECT pdq FROM alert_exceptions WHERE profile_id = ?", error);
-  if (stmt != NULL)
+  stmt = veil_db_prepare (self->scan_db, "SELECT pdq FROM alert_exceptions WHERE profile_id = ?", error);
+  if (stmt != NULL && veil_db_bind_int64 (stmt, 1, profile_id, error))
     {
-      sqlite3_bind_int64 (stmt, 1, profile_id);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      while ((step = veil_db_step (stmt, error)) == VEIL_DB_STEP_ROW)
         {
           VeilPdqHash hash;
 
           if (_veil_store_blob_to_hash (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), &hash))
             g_array_append_val (hashes, hash);
         }
-      if (rc != SQLITE_DONE)
-        _veil_store_scan_error (self->scan_db, error);
     }
   g_mutex_unlock (&self->scan_lock);
-  return rc == SQLITE_DONE ? g_steal_pointer (&hashes) : NULL;
+  return step == VEIL_DB_STEP_DONE ? g_steal_pointer (&hashes) : NULL;
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <sqlite3.h>
-
+#include "veil-db.h"
 #include "veil-store.h"
 
 G_BEGIN_DECLS
@@ -14,8 +13,8 @@ typedef void (*VeilStoreWriteHook) (VeilStore  *store,
                                     gpointer    user_data);
 
 
-/* VeilStore is one class over several files (veil-store.c, veil-store-scans.c,
- * veil-store-alerts.c, veil-store-hash-lists.c) sharing this header. */
+/* VeilStore is one class over several files (veil-store.c and veil-store-*.c) sharing this
+ * header; all of them reach SQLite through veil-db.h. */
 struct _VeilStore
 {
   GObject             parent_instance;
@@ -43,37 +42,65 @@ gboolean  _veil_store_create_at_version (const char        *path,
                                          guint              version,
                                          GError           **error);
 sqlite3  *_veil_store_get_db            (VeilStore         *self);
+/* Caps the file at the pages it has now (or lifts the cap), so tests can fill the disk. */
+gboolean  _veil_store_set_page_limit    (VeilStore         *self,
+                                         gboolean           limit,
+                                         GError           **error);
 
-/* Helpers for the second connection, shared by the files of VeilStore that use it. Unless
- * said otherwise, the caller holds scan_lock. */
+/* Shared by the files of VeilStore. The main connection's writes run between
+ * _veil_store_begin() and _veil_store_commit() or _veil_store_rollback(), which hold lock. */
+gboolean      _veil_store_begin             (VeilStore          *self,
+                                             GError            **error);
+gboolean      _veil_store_commit            (VeilStore          *self,
+                                             GError            **error);
+void          _veil_store_rollback          (VeilStore          *self);
+void          _veil_store_reach             (VeilStore          *self,
+                                             const char         *point);
 
-/* Reads one row into a new element, or returns %NULL to leave the row out. */
-typedef gpointer (*VeilStoreRowReader) (sqlite3_stmt *stmt);
+/* veil-store-schema.c */
+sqlite3      *_veil_store_open_database     (const char         *path,
+                                             guint               target_version,
+                                             GError            **error);
+guint         _veil_store_read_user_version (sqlite3            *db,
+                                             GError            **error);
 
-gboolean      _veil_store_open_scan_db      (VeilStore          *self,
+/* veil-store-profiles.c; called with lock held */
+VeilProfile  *_veil_store_load_profile      (VeilStore          *self,
+                                             const char         *where,
+                                             gint64              id,
+                                             const char         *name,
                                              GError            **error);
-gboolean      _veil_store_scan_error        (sqlite3            *db,
-                                             GError            **error);
-gboolean      _veil_store_scan_exec         (VeilStore          *self,
-                                             const char         *sql,
-                                             GError            **error);
-sqlite3_stmt *_veil_store_scan_prepare      (VeilStore          *self,
-                                             const char         *sql,
-                                             GError            **error);
-gboolean      _veil_store_scan_step_done    (VeilStore          *self,
-                                             sqlite3_stmt       *stmt,
-                                             GError            **error);
-void          _veil_store_scan_rollback     (VeilStore          *self);
-gboolean      _veil_store_scan_insert_audit (VeilStore          *self,
+gboolean      _veil_store_check_profile_exists (VeilStore       *self,
+                                                VeilProfile     *profile,
+                                                GError         **error);
+
+/* veil-store-audit.c: the one way an audit entry is written, on either connection, inside
+ * the caller's transaction. */
+gboolean      _veil_store_insert_audit      (sqlite3            *db,
                                              gint64              profile_id,
+                                             gint64              time,
+                                             const char         *actor,
                                              const char         *kind,
                                              const char         *detail,
                                              GError            **error);
-/* Takes scan_lock itself. */
+gboolean      _veil_store_insert_consent    (VeilStore          *self,
+                                             gint64              profile_id,
+                                             VeilProtection      protection,
+                                             const char         *action,
+                                             const char         *actor,
+                                             guint               text_version,
+                                             gint64              time,
+                                             GError            **error);
+
+/* The second connection (veil-store-scans.c); unless said otherwise, the caller holds
+ * scan_lock. */
+gboolean      _veil_store_open_scan_db      (VeilStore          *self,
+                                             GError            **error);
+/* Takes scan_lock itself; binds @id to the statement's first parameter. */
 GPtrArray    *_veil_store_scan_query_rows   (VeilStore          *self,
                                              const char         *sql,
                                              gint64              id,
-                                             VeilStoreRowReader  read_row,
+                                             VeilDbRowReader     read_row,
                                              GDestroyNotify      free_func,
                                              GError            **error);
 gint64        _veil_store_now               (void);
@@ -82,7 +109,5 @@ void          _veil_store_hash_to_blob      (const VeilPdqHash  *hash,
 gboolean      _veil_store_blob_to_hash      (const void         *blob,
                                              int                 size,
                                              VeilPdqHash        *hash);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 G_END_DECLS

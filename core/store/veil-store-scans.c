@@ -17,57 +17,6 @@
 
 /* --- Helpers -------------------------------------------------------------------------------- */
 
-gboolean
-_veil_store_scan_error (sqlite3  *db,
-                        GError  **error)
-{
-  g_set_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_FAILED,
-               _("Veil could not save or read scan results (%s). Close other Veil windows and try again."),
-               sqlite3_errmsg (db));
-  return FALSE;
-}
-
-gboolean
-_veil_store_scan_exec (VeilStore      *self,
-                       const char     *sql,
-                       GError        **error)
-{
-  if (sqlite3_exec (self->scan_db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return _veil_store_scan_error (self->scan_db, error);
-  return TRUE;
-}
-
-sqlite3_stmt *
-_veil_store_scan_prepare (VeilStore      *self,
-                          const char     *sql,
-                          GError        **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (self->scan_db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _veil_store_scan_error (self->scan_db, error);
-      return NULL;
-    }
-  return stmt;
-}
-
-gboolean
-_veil_store_scan_step_done (VeilStore      *self,
-                            sqlite3_stmt   *stmt,
-                            GError        **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return _veil_store_scan_error (self->scan_db, error);
-  return TRUE;
-}
-
-void
-_veil_store_scan_rollback (VeilStore *self)
-{
-  sqlite3_exec (self->scan_db, "ROLLBACK", NULL, NULL, NULL);
-}
-
 gint64
 _veil_store_now (void)
 {
@@ -189,34 +138,12 @@ static guint
 count_distinct_alerts (VeilStore     *self,
                        gint64         profile_id)
 {
-  g_autoptr(sqlite3_stmt) stmt = _veil_store_scan_prepare (self,
-                     "SELECT count(DISTINCT coalesce(pdq, id)) FROM alerts WHERE profile_id = ? AND source = 'library'"
+  g_autoptr(sqlite3_stmt) stmt = veil_db_prepare (self->scan_db, "SELECT count(DISTINCT coalesce(pdq, id)) FROM alerts WHERE profile_id = ? AND source = 'library'"
                      " AND state IN ('held', 'told')", NULL);
 
-  if (stmt == NULL)
+  if (stmt == NULL || !veil_db_bind_int64 (stmt, 1, profile_id, NULL))
     return 0;
-  sqlite3_bind_int64 (stmt, 1, profile_id);
-  return sqlite3_step (stmt) == SQLITE_ROW ? (guint) sqlite3_column_int (stmt, 0) : 0;
-}
-
-gboolean
-_veil_store_scan_insert_audit (VeilStore      *self,
-                               gint64          profile_id,
-                               const char     *kind,
-                               const char     *detail,
-                               GError        **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = _veil_store_scan_prepare (self,
-                     "INSERT INTO audit (profile_id, time, actor, kind, detail) VALUES (?, ?, ?, ?, ?)", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, profile_id);
-  sqlite3_bind_int64 (stmt, 2, _veil_store_now ());
-  sqlite3_bind_text (stmt, 3, VEIL_ACTOR_VEIL, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, detail, -1, SQLITE_TRANSIENT);
-  return _veil_store_scan_step_done (self, stmt, error);
+  return veil_db_step (stmt, NULL) == VEIL_DB_STEP_ROW ? (guint) sqlite3_column_int (stmt, 0) : 0;
 }
 
 /* Called in a transaction, after a new held alert: tells the guardian about every held alert
@@ -236,11 +163,10 @@ apply_threshold (VeilStore      *self,
       count_distinct_alerts (self, id) < MAX (1, veil_profile_get_match_threshold (profile)))
     return TRUE;
 
-  stmt = _veil_store_scan_prepare (self, "UPDATE alerts SET state = 'told' WHERE profile_id = ? AND source = 'library' AND state = 'held'", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!_veil_store_scan_step_done (self, stmt, error))
+  stmt = veil_db_prepare (self->scan_db, "UPDATE alerts SET state = 'told' WHERE profile_id = ? AND source = 'library' AND state = 'held'", error);
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, id, error) ||
+      !veil_db_step_done (stmt, error))
     return FALSE;
   told = (guint) sqlite3_changes (self->scan_db);
   if (told > 0)
@@ -250,7 +176,7 @@ apply_threshold (VeilStore      *self,
                                                            "%u held alerts reached the match threshold and were shown to the guardian",
                                                            told), told);
 
-      if (!_veil_store_scan_insert_audit (self, id, "alerts-told", detail, error))
+      if (!_veil_store_insert_audit (self->scan_db, id, _veil_store_now (), VEIL_ACTOR_VEIL, "alerts-told", detail, error))
         return FALSE;
     }
   *out_newly_told = told;
@@ -263,11 +189,8 @@ gboolean
 _veil_store_open_scan_db (VeilStore  *self,
                           GError    **error)
 {
-  if (sqlite3_open_v2 (self->path, &self->scan_db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
-    return _veil_store_scan_error (self->scan_db, error);
-  sqlite3_busy_timeout (self->scan_db, 10000);
-  return _veil_store_scan_exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;", error);
+  self->scan_db = veil_db_open (self->path, VEIL_DB_WORKER, error);
+  return self->scan_db != NULL && veil_db_configure (self->scan_db, VEIL_DB_WORKER, error);
 }
 
 /* --- Scan cache ----------------------------------------------------------------------------- */
@@ -296,17 +219,14 @@ veil_store_lookup_file (VeilStore           *self,
 
   memset (out_entry, 0, sizeof *out_entry);
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "SELECT pdq, quality, scores, failure FROM scan_files WHERE path = ? AND device = ?"
+  stmt = veil_db_prepare (self->scan_db, "SELECT pdq, quality, scores, failure FROM scan_files WHERE path = ? AND device = ?"
                                          " AND inode = ? AND size = ? AND mtime = ? AND classifier = ?", NULL);
-  if (stmt != NULL)
+  if (stmt != NULL &&
+      veil_db_bind_text (stmt, 1, path, NULL) &&
+      veil_db_bind_stamp (stmt, 2, stamp->device, stamp->inode, stamp->size, stamp->mtime_ns, NULL) &&
+      veil_db_bind_text (stmt, 6, classifier_id, NULL))
     {
-      sqlite3_bind_text (stmt, 1, path, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, (gint64) stamp->device);
-      sqlite3_bind_int64 (stmt, 3, (gint64) stamp->inode);
-      sqlite3_bind_int64 (stmt, 4, (gint64) stamp->size);
-      sqlite3_bind_int64 (stmt, 5, stamp->mtime_ns);
-      sqlite3_bind_text (stmt, 6, classifier_id, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      if (veil_db_step (stmt, NULL) == VEIL_DB_STEP_ROW)
         {
           const char *scores = (const char *) sqlite3_column_text (stmt, 2);
 
@@ -342,6 +262,109 @@ veil_store_lookup_file (VeilStore           *self,
  * an alert (one per picture hash and profile), and the threshold check. A scan killed at any
  * point keeps every file recorded before.
  */
+/* In record_file's transaction: the scan cache row. */
+static gboolean
+record_cache_row (VeilStore            *self,
+                  const char           *path,
+                  const VeilFileStamp  *stamp,
+                  const char           *classifier_id,
+                  VeilVerdict          *verdict,
+                  const guint8         *blob,
+                  const char           *scores_json,
+                  const char           *failure,
+                  GError              **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = veil_db_prepare (self->scan_db, "INSERT OR REPLACE INTO scan_files (path, device, inode, size, mtime, classifier, pdq,"
+                                         " quality, scores, failure, scanned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  return stmt != NULL &&
+         veil_db_bind_text (stmt, 1, path, error) &&
+         veil_db_bind_stamp (stmt, 2, stamp->device, stamp->inode, stamp->size, stamp->mtime_ns, error) &&
+         veil_db_bind_text (stmt, 6, classifier_id, error) &&
+         veil_db_bind_blob (stmt, 7, blob, 32, error) &&
+         veil_db_bind_int (stmt, 8, verdict != NULL ? (int) veil_verdict_get_hash_quality (verdict) : 0, error) &&
+         veil_db_bind_text (stmt, 9, scores_json, error) &&
+         veil_db_bind_text (stmt, 10, failure, error) &&
+         veil_db_bind_int64 (stmt, 11, _veil_store_now (), error) &&
+         veil_db_step_done (stmt, error);
+}
+
+/* In record_file's transaction: whether @profile_id has a library alert for this picture. */
+static gboolean
+find_library_alert (VeilStore     *self,
+                    gint64         profile_id,
+                    const guint8  *blob,
+                    gboolean      *out_found,
+                    GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  VeilDbStep step;
+
+  *out_found = FALSE;
+  stmt = veil_db_prepare (self->scan_db, "SELECT 1 FROM alerts WHERE profile_id = ? AND pdq = ? AND source = 'library'", error);
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, profile_id, error) ||
+      !veil_db_bind_blob (stmt, 2, blob, 32, error))
+    return FALSE;
+  step = veil_db_step (stmt, error);
+  *out_found = step == VEIL_DB_STEP_ROW;
+  return step != VEIL_DB_STEP_FAILED;
+}
+
+/* In record_file's transaction: a new held library alert, its file and its audit entry,
+ * then the threshold check. */
+static gboolean
+insert_library_alert (VeilStore     *self,
+                      VeilProfile   *profile,
+                      const char    *path,
+                      VeilVerdict   *verdict,
+                      const guint8  *blob,
+                      GBytes        *blurred_thumbnail,
+                      guint         *out_told,
+                      GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *reasons = veil_verdict_to_json (verdict);
+  gint64 profile_id = veil_profile_get_id (profile);
+
+  stmt = veil_db_prepare (self->scan_db, "INSERT INTO alerts (profile_id, time, source, reasons, pdq, thumbnail, state)"
+                                         " VALUES (?, ?, 'library', ?, ?, ?, 'held')", error);
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, profile_id, error) ||
+      !veil_db_bind_int64 (stmt, 2, _veil_store_now (), error) ||
+      !veil_db_bind_text (stmt, 3, reasons, error) ||
+      !veil_db_bind_blob (stmt, 4, blob, 32, error) ||
+      !veil_db_bind_blob (stmt, 5, blurred_thumbnail != NULL ? g_bytes_get_data (blurred_thumbnail, NULL) : NULL,
+                          blurred_thumbnail != NULL ? g_bytes_get_size (blurred_thumbnail) : 0, error) ||
+      !veil_db_step_done (stmt, error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = veil_db_prepare (self->scan_db, "INSERT INTO alert_files (alert_id, path) VALUES (?, ?)", error);
+  return stmt != NULL &&
+         veil_db_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (self->scan_db), error) &&
+         veil_db_bind_text (stmt, 2, path, error) &&
+         veil_db_step_done (stmt, error) &&
+         /* The audit log names no file: the child's page shows that an alert was held. */
+         _veil_store_insert_audit (self->scan_db, profile_id, _veil_store_now (), VEIL_ACTOR_VEIL, "alert", "library", error) &&
+         apply_threshold (self, profile, out_told, error);
+}
+
+/**
+ * veil_store_record_file:
+ * @verdict: (nullable): the verdict, or %NULL when the file could not be analysed
+ * @scores: (nullable): the classifier's scores, kept for rescans
+ * @failure: (nullable): why the file could not be analysed, kept so rescans skip it too
+ * @profile: (nullable): whose alert a sensitive verdict becomes
+ * @blurred_thumbnail: (nullable): the alert's thumbnail
+ * @out_new_alert: (out) (optional): whether a new alert was recorded (not a duplicate)
+ * @out_newly_told: (out) (optional): how many held alerts this one released to the guardian
+ *
+ * Records one analysed file in one transaction: the cache row, and for a sensitive verdict
+ * an alert (one per picture hash and profile), and the threshold check. A scan killed at any
+ * point keeps every file recorded before.
+ */
 gboolean
 veil_store_record_file (VeilStore            *self,
                         const char           *path,
@@ -356,7 +379,6 @@ veil_store_record_file (VeilStore            *self,
                         guint                *out_newly_told,
                         GError              **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *scores_json = NULL;
   const VeilPdqHash *hash = verdict != NULL ? veil_verdict_get_hash (verdict) : NULL;
   guint8 blob[32];
@@ -372,83 +394,30 @@ veil_store_record_file (VeilStore            *self,
     scores_json = scores_to_json (scores);
 
   g_mutex_lock (&self->scan_lock);
-  if (!_veil_store_scan_exec (self, "BEGIN IMMEDIATE", error))
+  if (!veil_db_begin (self->scan_db, error))
     goto out;
 
-  stmt = _veil_store_scan_prepare (self, "INSERT OR REPLACE INTO scan_files (path, device, inode, size, mtime, classifier, pdq,"
-                                         " quality, scores, failure, scanned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
+  if (!record_cache_row (self, path, stamp, classifier_id, verdict, hash != NULL ? blob : NULL,
+                         scores_json, failure, error))
     goto fail;
-  sqlite3_bind_text (stmt, 1, path, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, (gint64) stamp->device);
-  sqlite3_bind_int64 (stmt, 3, (gint64) stamp->inode);
-  sqlite3_bind_int64 (stmt, 4, (gint64) stamp->size);
-  sqlite3_bind_int64 (stmt, 5, stamp->mtime_ns);
-  sqlite3_bind_text (stmt, 6, classifier_id, -1, SQLITE_STATIC);
-  if (hash != NULL)
-    sqlite3_bind_blob (stmt, 7, blob, sizeof blob, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 8, verdict != NULL ? (int) veil_verdict_get_hash_quality (verdict) : 0);
-  sqlite3_bind_text (stmt, 9, scores_json, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 10, failure, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 11, _veil_store_now ());
-  if (!_veil_store_scan_step_done (self, stmt, error))
-    goto fail;
-  g_clear_pointer (&stmt, sqlite3_finalize);
 
   if (verdict != NULL && profile != NULL && veil_verdict_get_sensitive (verdict))
     {
-      gint64 profile_id = veil_profile_get_id (profile);
-      g_autofree char *reasons = veil_verdict_to_json (verdict);
       gboolean duplicate = FALSE;
 
       /* One alert per picture: copies of it elsewhere in the library add nothing to review. */
-      if (hash != NULL)
-        {
-          stmt = _veil_store_scan_prepare (self, "SELECT 1 FROM alerts WHERE profile_id = ? AND pdq = ? AND source = 'library'", error);
-          if (stmt == NULL)
-            goto fail;
-          sqlite3_bind_int64 (stmt, 1, profile_id);
-          sqlite3_bind_blob (stmt, 2, blob, sizeof blob, SQLITE_STATIC);
-          duplicate = sqlite3_step (stmt) == SQLITE_ROW;
-          g_clear_pointer (&stmt, sqlite3_finalize);
-        }
-
+      if (hash != NULL && !find_library_alert (self, veil_profile_get_id (profile), blob, &duplicate, error))
+        goto fail;
       if (!duplicate)
         {
-          stmt = _veil_store_scan_prepare (self, "INSERT INTO alerts (profile_id, time, source, reasons, pdq, thumbnail, state)"
-                                                 " VALUES (?, ?, 'library', ?, ?, ?, 'held')", error);
-          if (stmt == NULL)
-            goto fail;
-          sqlite3_bind_int64 (stmt, 1, profile_id);
-          sqlite3_bind_int64 (stmt, 2, _veil_store_now ());
-          sqlite3_bind_text (stmt, 3, reasons, -1, SQLITE_STATIC);
-          if (hash != NULL)
-            sqlite3_bind_blob (stmt, 4, blob, sizeof blob, SQLITE_STATIC);
-          if (blurred_thumbnail != NULL)
-            sqlite3_bind_blob64 (stmt, 5, g_bytes_get_data (blurred_thumbnail, NULL),
-                                 g_bytes_get_size (blurred_thumbnail), SQLITE_STATIC);
-          if (!_veil_store_scan_step_done (self, stmt, error))
-            goto fail;
-          g_clear_pointer (&stmt, sqlite3_finalize);
-
-          stmt = _veil_store_scan_prepare (self, "INSERT INTO alert_files (alert_id, path) VALUES (?, ?)", error);
-          if (stmt == NULL)
-            goto fail;
-          sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (self->scan_db));
-          sqlite3_bind_text (stmt, 2, path, -1, SQLITE_STATIC);
-          if (!_veil_store_scan_step_done (self, stmt, error))
-            goto fail;
-          g_clear_pointer (&stmt, sqlite3_finalize);
-
-          /* The audit log names no file: the child's page shows that an alert was held. */
-          if (!_veil_store_scan_insert_audit (self, profile_id, "alert", "library", error) ||
-                               !apply_threshold (self, profile, &told, error))
+          if (!insert_library_alert (self, profile, path, verdict, hash != NULL ? blob : NULL,
+                                     blurred_thumbnail, &told, error))
             goto fail;
           new_alert = TRUE;
         }
     }
 
-  if (!_veil_store_scan_exec (self, "COMMIT", error))
+  if (!veil_db_commit (self->scan_db, error))
     goto fail;
   g_mutex_unlock (&self->scan_lock);
   if (out_new_alert != NULL)
@@ -458,7 +427,7 @@ veil_store_record_file (VeilStore            *self,
   return TRUE;
 
 fail:
-  _veil_store_scan_rollback (self);
+  veil_db_rollback (self->scan_db);
 out:
   g_mutex_unlock (&self->scan_lock);
   return FALSE;
@@ -480,13 +449,11 @@ veil_store_has_alert (VeilStore         *self,
 
   _veil_store_hash_to_blob (hash, blob);
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "SELECT 1 FROM alerts WHERE profile_id = ? AND pdq = ? AND source = 'library'", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, profile_id);
-      sqlite3_bind_blob (stmt, 2, blob, sizeof blob, SQLITE_STATIC);
-      found = sqlite3_step (stmt) == SQLITE_ROW;
-    }
+  stmt = veil_db_prepare (self->scan_db, "SELECT 1 FROM alerts WHERE profile_id = ? AND pdq = ? AND source = 'library'", NULL);
+  if (stmt != NULL &&
+      veil_db_bind_int64 (stmt, 1, profile_id, NULL) &&
+      veil_db_bind_blob (stmt, 2, blob, sizeof blob, NULL))
+    found = veil_db_step (stmt, NULL) == VEIL_DB_STEP_ROW;
   g_mutex_unlock (&self->scan_lock);
   return found;
 }
@@ -501,8 +468,8 @@ veil_store_count_cache (VeilStore *self)
   g_return_val_if_fail (VEIL_IS_STORE (self), 0);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "SELECT count(*) FROM scan_files", NULL);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  stmt = veil_db_prepare (self->scan_db, "SELECT count(*) FROM scan_files", NULL);
+  if (stmt != NULL && veil_db_step (stmt, NULL) == VEIL_DB_STEP_ROW)
     n = (guint) sqlite3_column_int (stmt, 0);
   g_mutex_unlock (&self->scan_lock);
   return n;
@@ -530,25 +497,23 @@ veil_store_begin_run (VeilStore      *self,
   g_return_val_if_fail (VEIL_IS_STORE (self), 0);
 
   g_mutex_lock (&self->scan_lock);
-  if (!_veil_store_scan_exec (self, "BEGIN IMMEDIATE", error))
+  if (!veil_db_begin (self->scan_db, error))
     goto out;
-  stmt = _veil_store_scan_prepare (self, "DELETE FROM scan_runs WHERE profile_id = ? AND finished IS NULL", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, profile_id);
-  if (!_veil_store_scan_step_done (self, stmt, error))
+  stmt = veil_db_prepare (self->scan_db, "DELETE FROM scan_runs WHERE profile_id = ? AND finished IS NULL", error);
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, profile_id, error) ||
+      !veil_db_step_done (stmt, error))
     goto fail;
   resumed = sqlite3_changes (self->scan_db) > 0;
   g_clear_pointer (&stmt, sqlite3_finalize);
-  stmt = _veil_store_scan_prepare (self, "INSERT INTO scan_runs (profile_id, started) VALUES (?, ?)", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, profile_id);
-  sqlite3_bind_int64 (stmt, 2, _veil_store_now ());
-  if (!_veil_store_scan_step_done (self, stmt, error))
+  stmt = veil_db_prepare (self->scan_db, "INSERT INTO scan_runs (profile_id, started) VALUES (?, ?)", error);
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, profile_id, error) ||
+      !veil_db_bind_int64 (stmt, 2, _veil_store_now (), error) ||
+      !veil_db_step_done (stmt, error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->scan_db);
-  if (!_veil_store_scan_exec (self, "COMMIT", error))
+  if (!veil_db_commit (self->scan_db, error))
     {
       id = 0;
       goto fail;
@@ -556,7 +521,7 @@ veil_store_begin_run (VeilStore      *self,
   goto out;
 
 fail:
-  _veil_store_scan_rollback (self);
+  veil_db_rollback (self->scan_db);
 out:
   g_mutex_unlock (&self->scan_lock);
   if (out_resumed != NULL)
@@ -577,15 +542,13 @@ veil_store_finish_run (VeilStore      *self,
   g_return_val_if_fail (summary != NULL, FALSE);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "UPDATE scan_runs SET finished = ?, summary = ? WHERE id = ?", error);
+  stmt = veil_db_prepare (self->scan_db, "UPDATE scan_runs SET finished = ?, summary = ? WHERE id = ?", error);
   ok = stmt != NULL;
   if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, _veil_store_now ());
-      sqlite3_bind_text (stmt, 2, summary, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, run_id);
-      ok = _veil_store_scan_step_done (self, stmt, error);
-    }
+    ok = veil_db_bind_int64 (stmt, 1, _veil_store_now (), error) &&
+         veil_db_bind_text (stmt, 2, summary, error) &&
+         veil_db_bind_int64 (stmt, 3, run_id, error) &&
+         veil_db_step_done (stmt, error);
   g_mutex_unlock (&self->scan_lock);
   return ok;
 }
@@ -601,12 +564,11 @@ veil_store_get_last_summary (VeilStore     *self,
   g_return_val_if_fail (VEIL_IS_STORE (self), NULL);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "SELECT summary FROM scan_runs WHERE profile_id = ? AND finished IS NOT NULL"
+  stmt = veil_db_prepare (self->scan_db, "SELECT summary FROM scan_runs WHERE profile_id = ? AND finished IS NOT NULL"
                                          " ORDER BY id DESC LIMIT 1", NULL);
-  if (stmt != NULL)
+  if (stmt != NULL && veil_db_bind_int64 (stmt, 1, profile_id, NULL))
     {
-      sqlite3_bind_int64 (stmt, 1, profile_id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      if (veil_db_step (stmt, NULL) == VEIL_DB_STEP_ROW)
         summary = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
     }
   g_mutex_unlock (&self->scan_lock);
@@ -634,16 +596,18 @@ veil_store_begin_message_watch (VeilStore      *self,
   g_return_val_if_fail (VEIL_IS_STORE (self), 0);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "INSERT INTO message_watch (profile_id, since) VALUES (?, ?)"
+  stmt = veil_db_prepare (self->scan_db, "INSERT INTO message_watch (profile_id, since) VALUES (?, ?)"
                                          " ON CONFLICT (profile_id) DO UPDATE SET since = since RETURNING since", error);
-  if (stmt != NULL)
+  if (stmt != NULL &&
+      veil_db_bind_int64 (stmt, 1, profile_id, error) &&
+      veil_db_bind_int64 (stmt, 2, g_get_real_time (), error))
     {
-      sqlite3_bind_int64 (stmt, 1, profile_id);
-      sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      VeilDbStep step = veil_db_step (stmt, error);
+
+      if (step == VEIL_DB_STEP_ROW)
         since = sqlite3_column_int64 (stmt, 0);
-      else
-        _veil_store_scan_error (self->scan_db, error);
+      else if (step == VEIL_DB_STEP_DONE)
+        veil_db_set_error (self->scan_db, SQLITE_ERROR, error);
     }
   g_mutex_unlock (&self->scan_lock);
   return since;
@@ -663,18 +627,13 @@ veil_store_lookup_message_file (VeilStore           *self,
   g_return_val_if_fail (path != NULL && stamp != NULL, FALSE);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "SELECT 1 FROM message_files WHERE profile_id = ? AND path = ? AND device = ?"
+  stmt = veil_db_prepare (self->scan_db, "SELECT 1 FROM message_files WHERE profile_id = ? AND path = ? AND device = ?"
                                          " AND inode = ? AND size = ? AND mtime = ?", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, profile_id);
-      sqlite3_bind_text (stmt, 2, path, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, (gint64) stamp->device);
-      sqlite3_bind_int64 (stmt, 4, (gint64) stamp->inode);
-      sqlite3_bind_int64 (stmt, 5, (gint64) stamp->size);
-      sqlite3_bind_int64 (stmt, 6, stamp->mtime_ns);
-      found = sqlite3_step (stmt) == SQLITE_ROW;
-    }
+  if (stmt != NULL &&
+      veil_db_bind_int64 (stmt, 1, profile_id, NULL) &&
+      veil_db_bind_text (stmt, 2, path, NULL) &&
+      veil_db_bind_stamp (stmt, 3, stamp->device, stamp->inode, stamp->size, stamp->mtime_ns, NULL))
+    found = veil_db_step (stmt, NULL) == VEIL_DB_STEP_ROW;
   g_mutex_unlock (&self->scan_lock);
   return found;
 }
@@ -694,20 +653,15 @@ veil_store_record_message_file (VeilStore           *self,
   g_return_val_if_fail (path != NULL && stamp != NULL, FALSE);
 
   g_mutex_lock (&self->scan_lock);
-  stmt = _veil_store_scan_prepare (self, "INSERT OR REPLACE INTO message_files (profile_id, path, device, inode, size, mtime, analyzed)"
+  stmt = veil_db_prepare (self->scan_db, "INSERT OR REPLACE INTO message_files (profile_id, path, device, inode, size, mtime, analyzed)"
                                          " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
   ok = stmt != NULL;
   if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, profile_id);
-      sqlite3_bind_text (stmt, 2, path, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, (gint64) stamp->device);
-      sqlite3_bind_int64 (stmt, 4, (gint64) stamp->inode);
-      sqlite3_bind_int64 (stmt, 5, (gint64) stamp->size);
-      sqlite3_bind_int64 (stmt, 6, stamp->mtime_ns);
-      sqlite3_bind_int64 (stmt, 7, _veil_store_now ());
-      ok = _veil_store_scan_step_done (self, stmt, error);
-    }
+    ok = veil_db_bind_int64 (stmt, 1, profile_id, error) &&
+         veil_db_bind_text (stmt, 2, path, error) &&
+         veil_db_bind_stamp (stmt, 3, stamp->device, stamp->inode, stamp->size, stamp->mtime_ns, error) &&
+         veil_db_bind_int64 (stmt, 7, _veil_store_now (), error) &&
+         veil_db_step_done (stmt, error);
   g_mutex_unlock (&self->scan_lock);
   return ok;
 }

@@ -24,6 +24,8 @@ typedef enum {
   VEIL_STORE_ERROR_EXISTS = 6,
   VEIL_STORE_ERROR_CONFLICT = 7,
   VEIL_STORE_ERROR_IO = 8,         /* a picture to protect could not be read */
+  VEIL_STORE_ERROR_READ_ONLY = 9,  /* the data folder or its disk cannot be written */
+  VEIL_STORE_ERROR_DISK_FULL = 10,
 } VeilStoreError;
 
 /* The newest schema this build knows; older files are migrated forward at open. */
