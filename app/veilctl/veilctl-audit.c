@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl audit [NAME] [--json]`: what Veil and the guardian did, newest first. Like the
  * transparency page, it needs no PIN and shows no pictures. Without NAME: the guardian's

@@ -11,7 +11,7 @@
 #include "veil-heatmap.h"
 #include "veil-image.h"
 #include "veil-nsfw-classifier.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* veilctl classify [--json] [--heatmap OUT.png] FILE…
  *

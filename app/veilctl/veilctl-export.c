@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl export DIR --pin-stdin` and `veilctl erase --pin-stdin`: the guardian takes a
  * copy of everything Veil keeps, or deletes all of it. */

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* veilctl hash, match and list: PDQ hashes of files, lookups in hash lists, and list
  * conversion. Output goes to stdout in a stable format; every problem goes to stderr as
@@ -544,27 +544,42 @@ list_convert (int         argc,
   return VEILCTL_EXIT_OK;
 }
 
+static int
+list_import (int    argc,
+             char **argv)
+{
+  return list_convert (argc, argv, TRUE);
+}
+
+static int
+list_export (int    argc,
+             char **argv)
+{
+  return list_convert (argc, argv, FALSE);
+}
+
+static void
+print_list_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n  veilctl list import [--format F] [--name N] [--source S] [--version V] INPUT OUTPUT\n"
+                   "  veilctl list export [--format plain|pytx|csv|veil] LIST OUTPUT\n"
+                   "  veilctl list info [--json] LIST\n", _("Usage:"));
+}
+
+static const VeilctlCommandEntry list_commands[] = {
+  { "import", list_import, NULL },
+  { "export", list_export, NULL },
+  { "info", list_info, NULL },
+};
+
+static const VeilctlCommandGroup list_group = {
+  list_commands, G_N_ELEMENTS (list_commands), print_list_usage,
+  N_("veilctl list: unknown subcommand “%s” (import, export or info)\n"), FALSE, TRUE,
+};
+
 int
 veilctl_list (int    argc,
               char **argv)
 {
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      FILE *stream = argc < 2 ? stderr : stdout;
-
-      fprintf (stream, "%s\n  veilctl list import [--format F] [--name N] [--source S] [--version V] INPUT OUTPUT\n"
-                       "  veilctl list export [--format plain|pytx|csv|veil] LIST OUTPUT\n"
-                       "  veilctl list info [--json] LIST\n", _("Usage:"));
-      return argc < 2 ? VEILCTL_EXIT_USAGE : VEILCTL_EXIT_OK;
-    }
-
-  if (g_str_equal (argv[1], "import"))
-    return list_convert (argc - 1, argv + 1, TRUE);
-  if (g_str_equal (argv[1], "export"))
-    return list_convert (argc - 1, argv + 1, FALSE);
-  if (g_str_equal (argv[1], "info"))
-    return list_info (argc - 1, argv + 1);
-
-  fprintf (stderr, _("veilctl list: unknown subcommand “%s” (import, export or info)\n"), argv[1]);
-  return VEILCTL_EXIT_USAGE;
+  return veilctl_dispatch (&list_group, argc, argv);
 }

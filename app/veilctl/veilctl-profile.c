@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl profile create|set|list|show|delete`: the guardian's profile settings for scripts.
  * Every change needs the guardian PIN on standard input (--pin-stdin). */
@@ -432,29 +432,36 @@ print_help (FILE *stream)
            _("Usage:"), _("Run “veilctl profile set --help” for the settings."));
 }
 
+static int
+profile_list (int    argc,
+              char **argv)
+{
+  return profile_list_or_show (argc, argv, FALSE);
+}
+
+static int
+profile_show (int    argc,
+              char **argv)
+{
+  return profile_list_or_show (argc, argv, TRUE);
+}
+
+static const VeilctlCommandEntry subcommands[] = {
+  { "create", profile_create, NULL },
+  { "set", profile_set, NULL },
+  { "list", profile_list, NULL },
+  { "show", profile_show, NULL },
+  { "delete", profile_delete, NULL },
+};
+
+static const VeilctlCommandGroup group = {
+  subcommands, G_N_ELEMENTS (subcommands), print_help,
+  N_("veilctl: unknown profile command “%s”\n"), TRUE, TRUE,
+};
+
 int
 veilctl_profile (int    argc,
                  char **argv)
 {
-  const char *sub = argc >= 2 ? argv[1] : NULL;
-
-  if (sub == NULL || g_str_equal (sub, "--help") || g_str_equal (sub, "-h"))
-    {
-      print_help (sub == NULL ? stderr : stdout);
-      return sub == NULL ? VEILCTL_EXIT_USAGE : VEILCTL_EXIT_OK;
-    }
-  if (g_str_equal (sub, "create"))
-    return profile_create (argc - 1, argv + 1);
-  if (g_str_equal (sub, "set"))
-    return profile_set (argc - 1, argv + 1);
-  if (g_str_equal (sub, "list"))
-    return profile_list_or_show (argc - 1, argv + 1, FALSE);
-  if (g_str_equal (sub, "show"))
-    return profile_list_or_show (argc - 1, argv + 1, TRUE);
-  if (g_str_equal (sub, "delete"))
-    return profile_delete (argc - 1, argv + 1);
-
-  fprintf (stderr, _("veilctl: unknown profile command “%s”\n"), sub);
-  print_help (stderr);
-  return VEILCTL_EXIT_USAGE;
+  return veilctl_dispatch (&group, argc, argv);
 }

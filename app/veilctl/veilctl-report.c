@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl report make|list|show|export`. A child may always make a report (no PIN); reading
  * and exporting reports are guardian commands. Reports hold checksums and reasons, never the
@@ -44,13 +44,6 @@ static const GOptionEntry export_entries[] = {
   { "pin-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_pin_stdin, N_("Read the guardian PIN from standard input"), NULL },
   { NULL }
 };
-
-static int
-usage (const char *text)
-{
-  fprintf (stderr, "%s\n  %s\n", _("Usage:"), text);
-  return VEILCTL_EXIT_USAGE;
-}
 
 static gboolean
 parse_options (int                *argc,
@@ -125,22 +118,6 @@ source_to_string (VeilReportSource source)
     }
 }
 
-static char *
-format_time (gint64 unix_time)
-{
-  g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (unix_time);
-
-  return t != NULL ? g_date_time_format (t, "%Y-%m-%d %H:%M") : g_strdup ("?");
-}
-
-static void
-print_node (JsonNode *node)
-{
-  g_autofree char *text = json_to_string (node, TRUE);
-
-  printf ("%s\n", text);
-}
-
 /* --- make ---------------------------------------------------------------------------------- */
 
 static VeilAnalyzer *
@@ -148,15 +125,9 @@ open_analyzer (VeilStore   *store,
                VeilProfile *profile)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new_with_default_model (2, &error);
-
-  if (analyzer == NULL)
-    {
-      /* The report is still worth making: its checksums are what hotlines match on. */
-      fprintf (stderr, _("veilctl: warning: %s The report will say only what the hash lists found.\n"), error->message);
-      g_clear_error (&error);
-      analyzer = veil_analyzer_new (NULL);
-    }
+  /* Without the model the report is still worth making: its checksums are what hotlines
+   * match on. */
+  g_autoptr(VeilAnalyzer) analyzer = veilctl_open_analyzer (2, VEILCTL_ANALYZER_FOR_REPORT);
 
   /* The profile's hash lists, as its folder checks use them. */
   if (!veil_analyzer_load_lists (analyzer, store, veil_profile_get_id (profile), &error))
@@ -185,7 +156,7 @@ report_make (int    argc,
   gint64 id;
 
   if (!parse_options (&argc, &argv, _("PROFILE FILE — report an image you were sent"), make_entries) || argc != 3)
-    return usage ("veilctl report make PROFILE FILE [--words TEXT] [--source folder|app|library] "
+    return veilctl_usage ("veilctl report make PROFILE FILE [--words TEXT] [--source folder|app|library] "
                   "[--source-name NAME] [--sender S] [--json]");
 
   if (opt_source != NULL && g_str_equal (opt_source, "app"))
@@ -215,10 +186,7 @@ report_make (int    argc,
   source_name = opt_source_name != NULL ? opt_source_name : folder;
 
   /* A child may always report: no PIN, no keyring needed. */
-  store = veil_store_new (NULL, NULL, &error);
-  if (store == NULL)
-    return veilctl_report_error (error);
-  profile = veil_store_lookup_profile (store, argv[1], &error);
+  profile = veilctl_open_profile (argv[1], &store, &error);
   if (profile == NULL)
     return veilctl_report_error (error);
 
@@ -257,7 +225,7 @@ report_make (int    argc,
       json_builder_add_int_value (b, id);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
-      print_node (root);
+      veilctl_print_json (root, TRUE);
     }
   else
     {
@@ -300,7 +268,7 @@ static void
 print_entry_line (VeilReportEntry *entry)
 {
   VeilReport *report = entry->report;
-  g_autofree char *when = format_time (entry->time);
+  g_autofree char *when = veilctl_format_time (entry->time);
 
   printf ("#%" G_GINT64_FORMAT "  %s  %s  %s  %s: %s\n", entry->id, entry->state, when,
           veil_report_get_kind (report) == VEIL_REPORT_KIND_HELP_REQUEST ? "help-request" : "report",
@@ -351,7 +319,7 @@ report_list (int    argc,
   int status;
 
   if (!parse_options (&argc, &argv, _("PROFILE — a profile’s reports, newest first"), read_entries) || argc != 2)
-    return usage ("veilctl report list PROFILE [--json] --pin-stdin");
+    return veilctl_usage ("veilctl report list PROFILE [--json] --pin-stdin");
   if ((status = open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
     return status;
 
@@ -370,7 +338,7 @@ report_list (int    argc,
       for (guint i = 0; i < reports->len; i++)
         json_array_add_element (array, entry_to_node (reports->pdata[i]));
       json_node_set_array (root, array);
-      print_node (root);
+      veilctl_print_json (root, TRUE);
     }
   else if (reports->len == 0)
     printf ("%s\n", _("No reports."));
@@ -392,7 +360,7 @@ report_show (int    argc,
   int status;
 
   if (!parse_options (&argc, &argv, _("ID — one report with its reasons and fingerprints"), read_entries) || argc != 2)
-    return usage ("veilctl report show ID [--json] --pin-stdin");
+    return veilctl_usage ("veilctl report show ID [--json] --pin-stdin");
   if (!parse_id (argv[1], &id))
     return VEILCTL_EXIT_USAGE;
   if ((status = open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
@@ -405,7 +373,7 @@ report_show (int    argc,
   if (opt_json)
     {
       g_autoptr(JsonNode) node = entry_to_node (entry);
-      print_node (node);
+      veilctl_print_json (node, TRUE);
     }
   else
     print_entry_text (entry);
@@ -464,7 +432,7 @@ report_export (int    argc,
   int status;
 
   if (!parse_options (&argc, &argv, _("ID FOLDER — write a report bundle for a hotline"), export_entries) || argc != 3)
-    return usage ("veilctl report export ID FOLDER [--include-image FILE] --pin-stdin");
+    return veilctl_usage ("veilctl report export ID FOLDER [--include-image FILE] --pin-stdin");
   if (!parse_id (argv[1], &id))
     return VEILCTL_EXIT_USAGE;
   if ((status = open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
@@ -521,24 +489,20 @@ print_help (FILE *stream)
              "--include-image is given."));
 }
 
+static const VeilctlCommandEntry subcommands[] = {
+  { "make", report_make, NULL },
+  { "list", report_list, NULL },
+  { "show", report_show, NULL },
+  { "export", report_export, NULL },
+};
+
+static const VeilctlCommandGroup group = {
+  subcommands, G_N_ELEMENTS (subcommands), print_help, NULL, FALSE, TRUE,
+};
+
 int
 veilctl_report (int    argc,
                 char **argv)
 {
-  if (argc >= 2 && g_str_equal (argv[1], "make"))
-    return report_make (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "list"))
-    return report_list (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "show"))
-    return report_show (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "export"))
-    return report_export (argc - 1, argv + 1);
-  if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
-    {
-      print_help (stdout);
-      return VEILCTL_EXIT_OK;
-    }
-
-  print_help (stderr);
-  return VEILCTL_EXIT_USAGE;
+  return veilctl_dispatch (&group, argc, argv);
 }
