@@ -309,6 +309,25 @@ veilctl_print_json (JsonNode *node,
 }
 
 /**
+ * veilctl_json_object_append:
+ * @members: (transfer full): an object node
+ *
+ * Adds the members of @members to the end of @object, in their order, so that a command's
+ * own keys and a core record's keys make one object.
+ */
+void
+veilctl_json_object_append (JsonObject *object,
+                            JsonNode   *members)
+{
+  g_autoptr(JsonNode) node = members;
+  JsonObject *from = json_node_get_object (node);
+  g_autoptr(GList) names = json_object_get_members (from);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    json_object_set_member (object, l->data, json_object_dup_member (from, l->data));
+}
+
+/**
  * veilctl_format_time:
  *
  * Returns: (transfer full): @unix_time in local time as “YYYY-MM-DD HH:MM”, or “?”

@@ -66,6 +66,8 @@ VeilAnalyzer *veilctl_open_analyzer     (guint                       n_threads,
 /* Output */
 void          veilctl_print_json        (JsonNode                   *node,
                                          gboolean                    pretty);
+void          veilctl_json_object_append (JsonObject                *object,
+                                          JsonNode                  *members);
 char         *veilctl_format_time       (gint64                      unix_time);
 
 G_END_DECLS

@@ -95,16 +95,7 @@ status_node (VeilStore   *store,
       if (!veil_store_get_protection_status (store, profile, p, &status, error))
         return NULL;
       json_builder_set_member_name (b, veil_protection_to_string (p));
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "enabled");
-      json_builder_add_boolean_value (b, status.enabled);
-      json_builder_set_member_name (b, "acknowledged");
-      json_builder_add_boolean_value (b, status.acknowledged);
-      json_builder_set_member_name (b, "needs-acknowledgment");
-      json_builder_add_boolean_value (b, status.needs_acknowledgment);
-      json_builder_set_member_name (b, "active");
-      json_builder_add_boolean_value (b, status.active);
-      json_builder_end_object (b);
+      json_builder_add_value (b, veil_protection_status_to_json_node (&status));
     }
   json_builder_end_object (b);
   json_builder_set_member_name (b, "settings");
@@ -112,18 +103,6 @@ status_node (VeilStore   *store,
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
-}
-
-static void
-print_json (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
 }
 
 static gboolean
@@ -373,7 +352,7 @@ profile_list_or_show (int      argc,
             }
           root = json_node_init_array (json_node_alloc (), array);
         }
-      print_json (root);
+      veilctl_print_json (root, TRUE);
       return VEILCTL_EXIT_OK;
     }
 

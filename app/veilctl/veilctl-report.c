@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -217,14 +216,11 @@ report_make (int    argc,
 
   if (opt_json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonObject) o = json_object_new ();
       g_autoptr(JsonNode) root = NULL;
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, id);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
+      json_object_set_int_member (o, "id", id);
+      root = json_node_init_object (json_node_alloc (), o);
       veilctl_print_json (root, TRUE);
     }
   else
@@ -238,31 +234,6 @@ report_make (int    argc,
 }
 
 /* --- list and show ------------------------------------------------------------------------- */
-
-static JsonNode *
-entry_to_node (VeilReportEntry *entry)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *json = veil_report_to_json (entry->report);
-  JsonNode *report = json_from_string (json, NULL);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, entry->id);
-  json_builder_set_member_name (b, "profile-id");
-  json_builder_add_int_value (b, entry->profile_id);
-  json_builder_set_member_name (b, "time");
-  json_builder_add_int_value (b, entry->time);
-  json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, entry->state);
-  json_builder_set_member_name (b, "report");
-  if (report != NULL)
-    json_builder_add_value (b, report);
-  else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
 
 static void
 print_entry_line (VeilReportEntry *entry)
@@ -333,11 +304,11 @@ report_list (int    argc,
   if (opt_json)
     {
       g_autoptr(JsonArray) array = json_array_new ();
-      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      g_autoptr(JsonNode) root = NULL;
 
       for (guint i = 0; i < reports->len; i++)
-        json_array_add_element (array, entry_to_node (reports->pdata[i]));
-      json_node_set_array (root, array);
+        json_array_add_element (array, veil_report_entry_to_json_node (reports->pdata[i]));
+      root = json_node_init_array (json_node_alloc (), array);
       veilctl_print_json (root, TRUE);
     }
   else if (reports->len == 0)
@@ -372,7 +343,7 @@ report_show (int    argc,
 
   if (opt_json)
     {
-      g_autoptr(JsonNode) node = entry_to_node (entry);
+      g_autoptr(JsonNode) node = veil_report_entry_to_json_node (entry);
       veilctl_print_json (node, TRUE);
     }
   else

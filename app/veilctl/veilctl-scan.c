@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
-#include <json-glib/json-glib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -203,80 +202,15 @@ veilctl_scan (int    argc,
 /* --- alerts -------------------------------------------------------------------------------- */
 
 static void
-add_reason_json (JsonBuilder *b,
-                 VeilReason  *reason)
-{
-  g_autofree char *explanation = veil_reason_describe (reason);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "signal");
-  json_builder_add_string_value (b, veil_signal_to_string (veil_reason_get_signal (reason)));
-  if (veil_reason_get_class_name (reason) != NULL)
-    {
-      json_builder_set_member_name (b, "class");
-      json_builder_add_string_value (b, veil_reason_get_class_name (reason));
-    }
-  json_builder_set_member_name (b, "figure");
-  json_builder_add_double_value (b, veil_reason_get_figure (reason));
-  json_builder_set_member_name (b, "threshold");
-  json_builder_add_double_value (b, veil_reason_get_threshold (reason));
-  json_builder_set_member_name (b, "source");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, veil_reason_get_source_name (reason));
-  json_builder_set_member_name (b, "version");
-  json_builder_add_string_value (b, veil_reason_get_source_version (reason));
-  json_builder_set_member_name (b, veil_reason_get_signal (reason) == VEIL_SIGNAL_CLASSIFIER ? "sha256" : "entry");
-  json_builder_add_string_value (b, veil_reason_get_source_detail (reason));
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "explanation");
-  json_builder_add_string_value (b, explanation);
-  json_builder_end_object (b);
-}
-
-static void
 print_alerts_json (GPtrArray *alerts)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonArray) array = json_array_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
-  json_builder_begin_array (b);
   for (guint i = 0; i < alerts->len; i++)
-    {
-      VeilAlert *alert = g_ptr_array_index (alerts, i);
-      const VeilPdqHash *hash = veil_verdict_get_hash (alert->verdict);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, alert->id);
-      json_builder_set_member_name (b, "time");
-      json_builder_add_int_value (b, alert->time);
-      json_builder_set_member_name (b, "state");
-      json_builder_add_string_value (b, alert->state);
-      json_builder_set_member_name (b, "file");
-      json_builder_add_string_value (b, alert->path);
-      if (hash != NULL)
-        {
-          char hex[VEIL_PDQ_HEX_LENGTH + 1];
-
-          veil_pdq_hash_to_hex (hash, hex);
-          json_builder_set_member_name (b, "pdq");
-          json_builder_add_string_value (b, hex);
-          json_builder_set_member_name (b, "quality");
-          json_builder_add_int_value (b, veil_verdict_get_hash_quality (alert->verdict));
-        }
-      json_builder_set_member_name (b, "reasons");
-      json_builder_begin_array (b);
-      for (guint r = 0; r < veil_verdict_get_n_reasons (alert->verdict); r++)
-        add_reason_json (b, veil_verdict_get_reason (alert->verdict, r));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  text = json_to_string (root, TRUE);
-  printf ("%s\n", text);
+    json_array_add_element (array, veil_alert_to_json_node (g_ptr_array_index (alerts, i)));
+  root = json_node_init_array (json_node_alloc (), array);
+  veilctl_print_json (root, TRUE);
 }
 
 static void

@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
-#include <json-glib/json-glib.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -30,21 +29,14 @@ warned_cb (VeilMessageGuard *guard,
 {
   if (run->json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonObject) o = json_object_new ();
       g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "alert");
-      json_builder_add_int_value (b, alert_id);
-      json_builder_set_member_name (b, "path");
-      json_builder_add_string_value (b, path);
-      json_builder_set_member_name (b, "folder");
-      json_builder_add_string_value (b, folder_name);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      text = json_to_string (root, FALSE);
-      printf ("%s\n", text);
+      json_object_set_int_member (o, "alert", alert_id);
+      json_object_set_string_member (o, "path", path);
+      json_object_set_string_member (o, "folder", folder_name);
+      root = json_node_init_object (json_node_alloc (), o);
+      veilctl_print_json (root, FALSE);
     }
   else
     {
