@@ -196,6 +196,27 @@ veilctl_hash (int    argc,
 
 /* ---- match ------------------------------------------------------------------------------ */
 
+static gboolean
+load_lists (VeilHashIndex  *index,
+            char          **paths)
+{
+  for (guint l = 0; paths[l] != NULL; l++)
+    {
+      g_autoptr(GError) list_error = NULL;
+      g_autoptr(VeilHashList) list = veil_hash_list_load_file (paths[l], VEIL_HASH_LIST_FORMAT_AUTO,
+                                                               NULL, &list_error);
+
+      /* Matching against part of the lists would look like "no match": stop instead. */
+      if (list == NULL)
+        {
+          fprintf (stderr, "veilctl match: %s\n", list_error->message);
+          return FALSE;
+        }
+      veil_hash_index_add_list (index, list);
+    }
+  return TRUE;
+}
+
 int
 veilctl_match (int    argc,
                char **argv)
@@ -239,20 +260,8 @@ veilctl_match (int    argc,
   if (files->len == 0)
     return usage_error (context, "match", _("Name at least one image file."));
 
-  for (guint l = 0; list_paths[l] != NULL; l++)
-    {
-      g_autoptr(GError) list_error = NULL;
-      g_autoptr(VeilHashList) list = veil_hash_list_load_file (list_paths[l], VEIL_HASH_LIST_FORMAT_AUTO,
-                                                               NULL, &list_error);
-
-      /* Matching against part of the lists would look like "no match": stop instead. */
-      if (list == NULL)
-        {
-          fprintf (stderr, "veilctl match: %s\n", list_error->message);
-          return VEILCTL_EXIT_FAILURE;
-        }
-      veil_hash_index_add_list (index, list);
-    }
+  if (!load_lists (index, list_paths))
+    return VEILCTL_EXIT_FAILURE;
 
   if (json)
     array = json_array_new ();
