@@ -150,7 +150,7 @@ JsonNode *
 veil_alert_to_json_node (const VeilAlert *alert)
 {
   g_autoptr(JsonNode) verdict = NULL;
-  JsonObject *o = json_object_new ();
+  g_autoptr(JsonObject) o = json_object_new ();
   JsonObject *v;
   g_autoptr(GList) members = NULL;
 
