@@ -246,7 +246,5 @@ veilctl_classify (int    argc,
         }
     }
 
-  if (failed == 0)
-    return VEILCTL_EXIT_OK;
-  return failed == n_files ? VEILCTL_EXIT_FAILURE : VEILCTL_EXIT_PARTIAL;
+  return veilctl_exit_for (n_files - failed, failed);
 }

@@ -101,6 +101,56 @@ veilctl_usage (const char *text)
 }
 
 /**
+ * veilctl_parse_options:
+ * @parameter: what follows the options in the help, translated
+ * @entries: the command's options
+ * @description: (nullable): text shown after the options in the help
+ *
+ * Parses a command's options, printing what is wrong on standard error.
+ *
+ * Returns: whether the options were understood
+ */
+gboolean
+veilctl_parse_options (int                 *argc,
+                       char              ***argv,
+                       const char          *parameter,
+                       const GOptionEntry  *entries,
+                       const char          *description)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (description != NULL)
+    g_option_context_set_description (context, description);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      fprintf (stderr, "veilctl: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * veilctl_exit_for:
+ * @n_ok: inputs handled
+ * @n_failed: inputs that failed
+ *
+ * Returns: %VEILCTL_EXIT_OK when none failed, %VEILCTL_EXIT_PARTIAL when some did and
+ *   %VEILCTL_EXIT_FAILURE when all did
+ */
+int
+veilctl_exit_for (guint n_ok,
+                  guint n_failed)
+{
+  if (n_failed == 0)
+    return VEILCTL_EXIT_OK;
+  return n_ok > 0 ? VEILCTL_EXIT_PARTIAL : VEILCTL_EXIT_FAILURE;
+}
+
+/**
  * veilctl_report_error:
  *
  * Prints @error for a person and returns the matching exit code.

@@ -41,6 +41,13 @@ int           veilctl_dispatch          (const VeilctlCommandGroup  *group,
                                          int                         argc,
                                          char                      **argv);
 int           veilctl_usage             (const char                 *text);
+gboolean      veilctl_parse_options     (int                        *argc,
+                                         char                     ***argv,
+                                         const char                 *parameter,
+                                         const GOptionEntry         *entries,
+                                         const char                 *description);
+int           veilctl_exit_for          (guint                       n_ok,
+                                         guint                       n_failed);
 
 /* Errors, the store, the guardian and the PIN */
 int           veilctl_report_error      (const GError               *error);

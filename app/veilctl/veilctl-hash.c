@@ -42,15 +42,6 @@ usage_error (GOptionContext *context,
   return VEILCTL_EXIT_USAGE;
 }
 
-static int
-exit_for (guint n_ok,
-          guint n_failed)
-{
-  if (n_failed == 0)
-    return VEILCTL_EXIT_OK;
-  return n_ok > 0 ? VEILCTL_EXIT_PARTIAL : VEILCTL_EXIT_FAILURE;
-}
-
 /* File names from the command line, or one a line from stdin (like the reference's -i). */
 static GPtrArray *
 collect_files (int        argc,
@@ -191,7 +182,7 @@ veilctl_hash (int    argc,
 
   if (json)
     print_json_array (array);
-  return exit_for (n_ok, n_failed);
+  return veilctl_exit_for (n_ok, n_failed);
 }
 
 /* ---- match ------------------------------------------------------------------------------ */
@@ -327,7 +318,7 @@ veilctl_match (int    argc,
 
   if (json)
     print_json_array (array);
-  return exit_for (n_ok, n_failed);
+  return veilctl_exit_for (n_ok, n_failed);
 }
 
 /* ---- list ------------------------------------------------------------------------------- */

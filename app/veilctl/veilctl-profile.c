@@ -33,29 +33,6 @@ static const GOptionEntry read_entries[] = {
   { NULL }
 };
 
-static gboolean
-parse_options (int                *argc,
-               char             ***argv,
-               const char         *parameter,
-               const GOptionEntry *entries,
-               const char         *description)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
-  g_autoptr(GError) error = NULL;
-
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (description != NULL)
-    g_option_context_set_description (context, description);
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      fprintf (stderr, "veilctl: %s\n", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static int
 need_pin_option (void)
 {
@@ -169,7 +146,7 @@ profile_create (int    argc,
   guint n;
   int rc;
 
-  if (!parse_options (&argc, &argv, _("NAME"), create_entries, NULL))
+  if (!veilctl_parse_options (&argc, &argv, _("NAME"), create_entries, NULL))
     return VEILCTL_EXIT_USAGE;
   if (argc != 2)
     {
@@ -226,7 +203,7 @@ profile_set (int    argc,
   VeilStore *store;
   int rc;
 
-  if (!parse_options (&argc, &argv, _("NAME KEY=VALUE…"), change_entries,
+  if (!veilctl_parse_options (&argc, &argv, _("NAME KEY=VALUE…"), change_entries,
                       _("Settings: message-warnings, library-scan, guardian-alerts (on/off); notify "
                         "(nobody/guardian); folders (paths separated by “:”); sensitivity "
                         "(relaxed/standard/strict); view-needs-pin (on/off); retention-days; "
@@ -299,7 +276,7 @@ profile_list_or_show (int      argc,
   g_autoptr(GPtrArray) profiles = NULL;
   VeilStore *store;
 
-  if (!parse_options (&argc, &argv, show ? _("NAME") : "", read_entries, NULL))
+  if (!veilctl_parse_options (&argc, &argv, show ? _("NAME") : "", read_entries, NULL))
     return VEILCTL_EXIT_USAGE;
   if ((show && argc != 2) || (!show && argc != 1))
     {
@@ -374,7 +351,7 @@ profile_delete (int    argc,
   g_autoptr(VeilProfile) profile = NULL;
   int rc;
 
-  if (!parse_options (&argc, &argv, _("NAME"), change_entries, NULL))
+  if (!veilctl_parse_options (&argc, &argv, _("NAME"), change_entries, NULL))
     return VEILCTL_EXIT_USAGE;
   if (argc != 2)
     {

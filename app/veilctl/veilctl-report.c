@@ -45,25 +45,6 @@ static const GOptionEntry export_entries[] = {
 };
 
 static gboolean
-parse_options (int                *argc,
-               char             ***argv,
-               const char         *parameter,
-               const GOptionEntry *entries)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
-  g_autoptr(GError) error = NULL;
-
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      fprintf (stderr, "veilctl: %s\n", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 parse_id (const char *text,
           gint64     *out_id)
 {
@@ -154,7 +135,7 @@ report_make (int    argc,
   const char *source_name;
   gint64 id;
 
-  if (!parse_options (&argc, &argv, _("PROFILE FILE — report an image you were sent"), make_entries) || argc != 3)
+  if (!veilctl_parse_options (&argc, &argv, _("PROFILE FILE — report an image you were sent"), make_entries, NULL) || argc != 3)
     return veilctl_usage ("veilctl report make PROFILE FILE [--words TEXT] [--source folder|app|library] "
                   "[--source-name NAME] [--sender S] [--json]");
 
@@ -289,7 +270,7 @@ report_list (int    argc,
   g_autoptr(GPtrArray) reports = NULL;
   int status;
 
-  if (!parse_options (&argc, &argv, _("PROFILE — a profile’s reports, newest first"), read_entries) || argc != 2)
+  if (!veilctl_parse_options (&argc, &argv, _("PROFILE — a profile’s reports, newest first"), read_entries, NULL) || argc != 2)
     return veilctl_usage ("veilctl report list PROFILE [--json] --pin-stdin");
   if ((status = open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
     return status;
@@ -330,7 +311,7 @@ report_show (int    argc,
   gint64 id;
   int status;
 
-  if (!parse_options (&argc, &argv, _("ID — one report with its reasons and fingerprints"), read_entries) || argc != 2)
+  if (!veilctl_parse_options (&argc, &argv, _("ID — one report with its reasons and fingerprints"), read_entries, NULL) || argc != 2)
     return veilctl_usage ("veilctl report show ID [--json] --pin-stdin");
   if (!parse_id (argv[1], &id))
     return VEILCTL_EXIT_USAGE;
@@ -402,7 +383,7 @@ report_export (int    argc,
   gint64 id;
   int status;
 
-  if (!parse_options (&argc, &argv, _("ID FOLDER — write a report bundle for a hotline"), export_entries) || argc != 3)
+  if (!veilctl_parse_options (&argc, &argv, _("ID FOLDER — write a report bundle for a hotline"), export_entries, NULL) || argc != 3)
     return veilctl_usage ("veilctl report export ID FOLDER [--include-image FILE] --pin-stdin");
   if (!parse_id (argv[1], &id))
     return VEILCTL_EXIT_USAGE;

@@ -160,6 +160,7 @@ veilctl_scan (int    argc,
     }
   g_ptr_array_add (folders, NULL);
 
+  /* The scan's workers already use every core: one inference thread each. */
   analyzer = veilctl_open_analyzer (1, VEILCTL_ANALYZER_FOR_CHECKS);
   scanner = veil_scanner_new (analyzer, store, profile);
   if (opt_workers > 0)

@@ -101,6 +101,7 @@ veilctl_watch (int    argc,
   if (profile == NULL)
     return veilctl_report_error (error);
 
+  /* The guard analyzes one picture per core at a time: one inference thread each. */
   analyzer = veilctl_open_analyzer (1, VEILCTL_ANALYZER_FOR_CHECKS);
   guard = veil_message_guard_new (store, analyzer);
   g_signal_connect (guard, "warned", G_CALLBACK (warned_cb), &run);
