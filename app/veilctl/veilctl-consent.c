@@ -98,7 +98,10 @@ static const VeilctlCommandEntry subcommands[] = {
 };
 
 static const VeilctlCommandGroup group = {
-  subcommands, G_N_ELEMENTS (subcommands), print_usage, NULL, FALSE, TRUE,
+  .commands = subcommands,
+  .n_commands = G_N_ELEMENTS (subcommands),
+  .print_usage = print_usage,
+  .has_help = TRUE,
 };
 
 int

@@ -89,7 +89,10 @@ static const VeilctlCommandEntry subcommands[] = {
 };
 
 static const VeilctlCommandGroup group = {
-  subcommands, G_N_ELEMENTS (subcommands), print_help, NULL, FALSE, TRUE,
+  .commands = subcommands,
+  .n_commands = G_N_ELEMENTS (subcommands),
+  .print_usage = print_help,
+  .has_help = TRUE,
 };
 
 int

@@ -477,8 +477,11 @@ static const VeilctlCommandEntry list_commands[] = {
 };
 
 static const VeilctlCommandGroup list_group = {
-  list_commands, G_N_ELEMENTS (list_commands), print_list_usage,
-  N_("veilctl list: unknown subcommand “%s” (import, export or info)\n"), FALSE, TRUE,
+  .commands = list_commands,
+  .n_commands = G_N_ELEMENTS (list_commands),
+  .print_usage = print_list_usage,
+  .unknown_format = N_("veilctl list: unknown subcommand “%s” (import, export or info)\n"),
+  .has_help = TRUE,
 };
 
 int

@@ -411,8 +411,12 @@ static const VeilctlCommandEntry subcommands[] = {
 };
 
 static const VeilctlCommandGroup group = {
-  subcommands, G_N_ELEMENTS (subcommands), print_help,
-  N_("veilctl: unknown profile command “%s”\n"), TRUE, TRUE,
+  .commands = subcommands,
+  .n_commands = G_N_ELEMENTS (subcommands),
+  .print_usage = print_help,
+  .unknown_format = N_("veilctl: unknown profile command “%s”\n"),
+  .usage_after_unknown = TRUE,
+  .has_help = TRUE,
 };
 
 int

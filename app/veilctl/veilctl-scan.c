@@ -434,7 +434,9 @@ static const VeilctlCommandEntry scan_list_commands[] = {
 
 /* No --help of its own: the usage line is all there is to say. */
 static const VeilctlCommandGroup scan_list_group = {
-  scan_list_commands, G_N_ELEMENTS (scan_list_commands), print_scan_list_usage, NULL, FALSE, FALSE,
+  .commands = scan_list_commands,
+  .n_commands = G_N_ELEMENTS (scan_list_commands),
+  .print_usage = print_scan_list_usage,
 };
 
 int

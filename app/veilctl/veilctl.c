@@ -39,8 +39,12 @@ static const VeilctlCommandEntry commands[] = {
 static void print_usage (FILE *stream);
 
 static const VeilctlCommandGroup veilctl = {
-  commands, G_N_ELEMENTS (commands), print_usage,
-  N_("veilctl: unknown command “%s”\n"), TRUE, TRUE,
+  .commands = commands,
+  .n_commands = G_N_ELEMENTS (commands),
+  .print_usage = print_usage,
+  .unknown_format = N_("veilctl: unknown command “%s”\n"),
+  .usage_after_unknown = TRUE,
+  .has_help = TRUE,
 };
 
 static void
