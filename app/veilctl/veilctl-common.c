@@ -317,6 +317,32 @@ veilctl_unlock_if_pin_set (VeilGuardian *guardian)
 }
 
 /**
+ * veilctl_open_unlocked:
+ * @out_guardian: (out) (transfer full): the guardian, unlocked
+ *
+ * Opens the guardian with the keyring, as every change needs, and unlocks it with the PIN
+ * on standard input.
+ *
+ * Returns: %VEILCTL_EXIT_OK, or the exit code to end the command with
+ */
+int
+veilctl_open_unlocked (VeilGuardian **out_guardian)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilGuardian) guardian = veilctl_open_guardian (TRUE, &error);
+  int status;
+
+  if (guardian == NULL)
+    return veilctl_report_error (error);
+  status = veilctl_unlock_from_stdin (guardian);
+  if (status != VEILCTL_EXIT_OK)
+    return status;
+
+  *out_guardian = g_steal_pointer (&guardian);
+  return VEILCTL_EXIT_OK;
+}
+
+/**
  * veilctl_open_analyzer:
  * @n_threads: inference threads for the model
  * @use: what the analyzer is for, which decides the warning when the model is missing

@@ -60,6 +60,7 @@ char         *veilctl_read_stdin_line   (void);
 void          veilctl_free_secret       (char                       *secret);
 int           veilctl_unlock_from_stdin (VeilGuardian               *guardian);
 int           veilctl_unlock_if_pin_set (VeilGuardian               *guardian);
+int           veilctl_open_unlocked     (VeilGuardian              **out_guardian);
 
 /* The analyzer */
 typedef enum {

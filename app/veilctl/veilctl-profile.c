@@ -167,10 +167,7 @@ profile_create (int    argc,
   if (draft == NULL)
     return veilctl_report_error (error);
 
-  guardian = veilctl_open_guardian (TRUE, &error);
-  if (guardian == NULL)
-    return veilctl_report_error (error);
-  if ((rc = veilctl_unlock_from_stdin (guardian)) != VEILCTL_EXIT_OK)
+  if ((rc = veilctl_open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
     return rc;
 
   saved = veil_guardian_save_profile (guardian, draft, &error);

@@ -63,24 +63,12 @@ parse_id (const char *text,
 static int
 open_unlocked (VeilGuardian **out_guardian)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VeilGuardian) guardian = NULL;
-  int status;
-
   if (!opt_pin_stdin)
     {
       fprintf (stderr, "%s\n", _("veilctl: reports are for the guardian: pass --pin-stdin and write the guardian PIN on standard input"));
       return VEILCTL_EXIT_USAGE;
     }
-  guardian = veilctl_open_guardian (TRUE, &error);
-  if (guardian == NULL)
-    return veilctl_report_error (error);
-  status = veilctl_unlock_from_stdin (guardian);
-  if (status != VEILCTL_EXIT_OK)
-    return status;
-
-  *out_guardian = g_steal_pointer (&guardian);
-  return VEILCTL_EXIT_OK;
+  return veilctl_open_unlocked (out_guardian);
 }
 
 static const char *
