@@ -15,6 +15,7 @@
 /* hash/: hash lists and their index */
 #include "veil-hash-list.h"
 #include "veil-hash-index.h"
+#include "veil-hash-json.h"
 
 /* classify/: model, classifier, policy */
 #include "veil-model.h"
@@ -33,6 +34,7 @@
 
 /* store/ */
 #include "veil-store.h"
+#include "veil-store-json.h"
 
 /* guard/: watcher, library scanner, message guard */
 #include "veil-watcher.h"

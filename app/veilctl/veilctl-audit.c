@@ -4,11 +4,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl audit [NAME] [--json]`: what Veil and the guardian did, newest first. Like the
  * transparency page, it needs no PIN and shows no pictures. Without NAME: the guardian's
@@ -59,44 +58,21 @@ veilctl_audit (int    argc,
 
   if (opt_json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autoptr(JsonArray) array = json_array_new ();
       g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
-      json_builder_begin_array (b);
       for (guint i = 0; i < entries_list->len; i++)
-        {
-          VeilAuditEntry *e = entries_list->pdata[i];
-          g_autofree char *sentence = veil_audit_entry_describe (e);
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "time");
-          json_builder_add_int_value (b, e->time);
-          json_builder_set_member_name (b, "actor");
-          json_builder_add_string_value (b, e->actor);
-          json_builder_set_member_name (b, "kind");
-          json_builder_add_string_value (b, e->kind);
-          json_builder_set_member_name (b, "detail");
-          json_builder_add_string_value (b, e->detail);
-          json_builder_set_member_name (b, "description");
-          json_builder_add_string_value (b, sentence);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      json_generator_set_pretty (gen, TRUE);
-      json_generator_set_root (gen, root);
-      text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+        json_array_add_element (array, veil_audit_entry_to_json_node (entries_list->pdata[i],
+                                                                      VEIL_AUDIT_JSON_DESCRIPTION));
+      root = json_node_init_array (json_node_alloc (), array);
+      veilctl_print_json (root, TRUE);
       return VEILCTL_EXIT_OK;
     }
 
   for (guint i = 0; i < entries_list->len; i++)
     {
       VeilAuditEntry *e = entries_list->pdata[i];
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (e->time);
-      g_autofree char *stamp = g_date_time_format (when, "%Y-%m-%d %H:%M");
+      g_autofree char *stamp = veilctl_format_time (e->time);
       g_autofree char *sentence = veil_audit_entry_describe (e);
 
       printf ("%s  %s\n", stamp, sentence);

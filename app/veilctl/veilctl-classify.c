@@ -11,7 +11,7 @@
 #include "veil-heatmap.h"
 #include "veil-image.h"
 #include "veil-nsfw-classifier.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* veilctl classify [--json] [--heatmap OUT.png] FILE…
  *
@@ -31,13 +31,9 @@ typedef struct {
 static void
 print_json_line (JsonBuilder *builder)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
 
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
+  veilctl_print_json (root, FALSE);
 }
 
 static void
@@ -250,7 +246,5 @@ veilctl_classify (int    argc,
         }
     }
 
-  if (failed == 0)
-    return VEILCTL_EXIT_OK;
-  return failed == n_files ? VEILCTL_EXIT_FAILURE : VEILCTL_EXIT_PARTIAL;
+  return veilctl_exit_for (n_files - failed, failed);
 }

@@ -7,23 +7,33 @@
 #include <stdio.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl consent ack|review NAME PROTECTION`: the child's own steps. No PIN: the child is
  * the one acting. `ack` prints the same explanation the acknowledgment screen shows, and
  * records which version of it was shown. */
 
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n  veilctl consent ack NAME PROTECTION\n  veilctl consent review NAME PROTECTION\n", _("Usage:"));
+  /* After a mistake, also say which protections there are. */
+  if (stream == stderr)
+    fprintf (stream, "\n%s\n", _("PROTECTION is message-warnings, library-scan or guardian-alerts."));
+}
+
 static int
 usage (void)
 {
-  fprintf (stderr, "%s\n  veilctl consent ack NAME PROTECTION\n  veilctl consent review NAME PROTECTION\n\n%s\n",
-           _("Usage:"), _("PROTECTION is message-warnings, library-scan or guardian-alerts."));
+  print_usage (stderr);
   return VEILCTL_EXIT_USAGE;
 }
 
-int
-veilctl_consent (int    argc,
-                 char **argv)
+/* argv: the subcommand, NAME and PROTECTION. */
+static int
+consent_run (int       argc,
+             char    **argv,
+             gboolean  ack)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilGuardian) guardian = NULL;
@@ -31,19 +41,12 @@ veilctl_consent (int    argc,
   VeilStore *store;
   VeilProtection protection;
   VeilExplanation explanation;
-  gboolean ack;
 
-  if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
-    {
-      printf ("%s\n  veilctl consent ack NAME PROTECTION\n  veilctl consent review NAME PROTECTION\n", _("Usage:"));
-      return VEILCTL_EXIT_OK;
-    }
-  if (argc != 4 || !(g_str_equal (argv[1], "ack") || g_str_equal (argv[1], "review")))
+  if (argc != 3)
     return usage ();
-  ack = g_str_equal (argv[1], "ack");
-  if (!veil_protection_from_string (argv[3], &protection))
+  if (!veil_protection_from_string (argv[2], &protection))
     {
-      fprintf (stderr, _("veilctl: “%s” is not a protection.\n"), argv[3]);
+      fprintf (stderr, _("veilctl: “%s” is not a protection.\n"), argv[2]);
       return usage ();
     }
 
@@ -51,10 +54,9 @@ veilctl_consent (int    argc,
   if (guardian == NULL)
     return veilctl_report_error (error);
   store = veil_guardian_get_store (guardian);
-  profile = veil_store_lookup_profile (store, argv[2], &error);
+  profile = veil_store_lookup_profile (store, argv[1], &error);
   if (profile == NULL)
     return veilctl_report_error (error);
-
   if (!ack)
     {
       if (!veil_store_request_review (store, profile, protection, &error))
@@ -74,4 +76,37 @@ veilctl_consent (int    argc,
                   ? _("Thank you. This protection is now active.")
                   : _("Thank you. Your guardian has not turned this protection on, so it stays off."));
   return VEILCTL_EXIT_OK;
+}
+
+static int
+consent_ack (int    argc,
+             char **argv)
+{
+  return consent_run (argc, argv, TRUE);
+}
+
+static int
+consent_review (int    argc,
+                char **argv)
+{
+  return consent_run (argc, argv, FALSE);
+}
+
+static const VeilctlCommandEntry subcommands[] = {
+  { "ack", consent_ack, NULL },
+  { "review", consent_review, NULL },
+};
+
+static const VeilctlCommandGroup group = {
+  .commands = subcommands,
+  .n_commands = G_N_ELEMENTS (subcommands),
+  .print_usage = print_usage,
+  .has_help = TRUE,
+};
+
+int
+veilctl_consent (int    argc,
+                 char **argv)
+{
+  return veilctl_dispatch (&group, argc, argv);
 }

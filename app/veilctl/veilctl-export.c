@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl export DIR --pin-stdin` and `veilctl erase --pin-stdin`: the guardian takes a
  * copy of everything Veil keeps, or deletes all of it. */
@@ -57,10 +57,7 @@ veilctl_export (int    argc,
     }
   dir = first_positional (argc, argv);
 
-  guardian = veilctl_open_guardian (TRUE, &error);
-  if (guardian == NULL)
-    return veilctl_report_error (error);
-  if ((rc = veilctl_unlock_from_stdin (guardian)) != VEILCTL_EXIT_OK)
+  if ((rc = veilctl_open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
     return rc;
   if (!veil_guardian_export (guardian, dir, &error))
     return veilctl_report_error (error);
@@ -84,10 +81,7 @@ veilctl_erase (int    argc,
       return VEILCTL_EXIT_USAGE;
     }
 
-  guardian = veilctl_open_guardian (TRUE, &error);
-  if (guardian == NULL)
-    return veilctl_report_error (error);
-  if ((rc = veilctl_unlock_from_stdin (guardian)) != VEILCTL_EXIT_OK)
+  if ((rc = veilctl_open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
     return rc;
   if (!veil_guardian_erase_all (guardian, NULL, &error))
     return veilctl_report_error (error);

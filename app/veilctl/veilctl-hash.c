@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* veilctl hash, match and list: PDQ hashes of files, lookups in hash lists, and list
  * conversion. Output goes to stdout in a stable format; every problem goes to stderr as
@@ -42,15 +42,6 @@ usage_error (GOptionContext *context,
   return VEILCTL_EXIT_USAGE;
 }
 
-static int
-exit_for (guint n_ok,
-          guint n_failed)
-{
-  if (n_failed == 0)
-    return VEILCTL_EXIT_OK;
-  return n_ok > 0 ? VEILCTL_EXIT_PARTIAL : VEILCTL_EXIT_FAILURE;
-}
-
 /* File names from the command line, or one a line from stdin (like the reference's -i). */
 static GPtrArray *
 collect_files (int        argc,
@@ -76,32 +67,28 @@ collect_files (int        argc,
   return files;
 }
 
-static void
-print_json (JsonBuilder *builder)
+/* A file that could not be hashed: {file, error: {domain, code, message}}. */
+static JsonObject *
+file_error_object (const char   *file,
+                   const GError *error)
 {
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  JsonObject *o = json_object_new ();
+  JsonObject *e = json_object_new ();
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
+  json_object_set_string_member (e, "domain", g_quark_to_string (error->domain));
+  json_object_set_int_member (e, "code", error->code);
+  json_object_set_string_member (e, "message", error->message);
+  json_object_set_string_member (o, "file", file);
+  json_object_set_object_member (o, "error", e);
+  return o;
 }
 
 static void
-add_error_member (JsonBuilder  *builder,
-                  const GError *error)
+print_json_array (JsonArray *array)
 {
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "domain");
-  json_builder_add_string_value (builder, g_quark_to_string (error->domain));
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_int_value (builder, error->code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, error->message);
-  json_builder_end_object (builder);
+  g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), array);
+
+  veilctl_print_json (root, TRUE);
 }
 
 /* ---- hash ------------------------------------------------------------------------------- */
@@ -126,7 +113,7 @@ veilctl_hash (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("FILE… — print PDQ hashes"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonArray) array = NULL;
   VeilPdqMode mode = VEIL_PDQ_MODE_EXACT;
   guint n_ok = 0, n_failed = 0;
 
@@ -145,10 +132,7 @@ veilctl_hash (int    argc,
     return usage_error (context, "hash", _("Name at least one image file."));
 
   if (json)
-    {
-      builder = json_builder_new ();
-      json_builder_begin_array (builder);
-    }
+    array = json_array_new ();
 
   for (guint i = 0; i < files->len; i++)
     {
@@ -162,42 +146,19 @@ veilctl_hash (int    argc,
           n_failed++;
           fprintf (stderr, "veilctl hash: %s\n", file_error->message);
           if (json)
-            {
-              json_builder_begin_object (builder);
-              json_builder_set_member_name (builder, "file");
-              json_builder_add_string_value (builder, file);
-              add_error_member (builder, file_error);
-              json_builder_end_object (builder);
-            }
+            json_array_add_object_element (array, file_error_object (file, file_error));
           continue;
         }
       n_ok++;
 
       if (json)
         {
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "file");
-          json_builder_add_string_value (builder, file);
-          json_builder_set_member_name (builder, "mode");
-          json_builder_add_string_value (builder, veil_pdq_mode_to_string (mode));
-          json_builder_set_member_name (builder, "hash");
-          veil_pdq_hash_to_hex (veil_pdq_get_hash (pdq), hex);
-          json_builder_add_string_value (builder, hex);
-          json_builder_set_member_name (builder, "quality");
-          json_builder_add_int_value (builder, veil_pdq_get_quality (pdq));
-          if (dihedral)
-            {
-              json_builder_set_member_name (builder, "dihedral");
-              json_builder_begin_object (builder);
-              for (int k = 0; k < VEIL_PDQ_N_DIHEDRAL; k++)
-                {
-                  veil_pdq_hash_to_hex (veil_pdq_get_dihedral (pdq, k), hex);
-                  json_builder_set_member_name (builder, veil_pdq_dihedral_to_string (k));
-                  json_builder_add_string_value (builder, hex);
-                }
-              json_builder_end_object (builder);
-            }
-          json_builder_end_object (builder);
+          JsonObject *o = json_object_new ();
+
+          json_object_set_string_member (o, "file", file);
+          json_object_set_string_member (o, "mode", veil_pdq_mode_to_string (mode));
+          veilctl_json_object_append (o, veil_pdq_to_json_node (pdq, dihedral));
+          json_array_add_object_element (array, o);
           continue;
         }
 
@@ -220,14 +181,32 @@ veilctl_hash (int    argc,
     }
 
   if (json)
-    {
-      json_builder_end_array (builder);
-      print_json (builder);
-    }
-  return exit_for (n_ok, n_failed);
+    print_json_array (array);
+  return veilctl_exit_for (n_ok, n_failed);
 }
 
 /* ---- match ------------------------------------------------------------------------------ */
+
+static gboolean
+load_lists (VeilHashIndex  *index,
+            char          **paths)
+{
+  for (guint l = 0; paths[l] != NULL; l++)
+    {
+      g_autoptr(GError) list_error = NULL;
+      g_autoptr(VeilHashList) list = veil_hash_list_load_file (paths[l], VEIL_HASH_LIST_FORMAT_AUTO,
+                                                               NULL, &list_error);
+
+      /* Matching against part of the lists would look like "no match": stop instead. */
+      if (list == NULL)
+        {
+          fprintf (stderr, "veilctl match: %s\n", list_error->message);
+          return FALSE;
+        }
+      veil_hash_index_add_list (index, list);
+    }
+  return TRUE;
+}
 
 int
 veilctl_match (int    argc,
@@ -250,7 +229,7 @@ veilctl_match (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(VeilHashIndex) index = veil_hash_index_new ();
-  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonArray) array = NULL;
   VeilPdqMode mode = VEIL_PDQ_MODE_EXACT;
   guint n_ok = 0, n_failed = 0;
 
@@ -272,26 +251,11 @@ veilctl_match (int    argc,
   if (files->len == 0)
     return usage_error (context, "match", _("Name at least one image file."));
 
-  for (guint l = 0; list_paths[l] != NULL; l++)
-    {
-      g_autoptr(GError) list_error = NULL;
-      g_autoptr(VeilHashList) list = veil_hash_list_load_file (list_paths[l], VEIL_HASH_LIST_FORMAT_AUTO,
-                                                               NULL, &list_error);
-
-      /* Matching against part of the lists would look like "no match": stop instead. */
-      if (list == NULL)
-        {
-          fprintf (stderr, "veilctl match: %s\n", list_error->message);
-          return VEILCTL_EXIT_FAILURE;
-        }
-      veil_hash_index_add_list (index, list);
-    }
+  if (!load_lists (index, list_paths))
+    return VEILCTL_EXIT_FAILURE;
 
   if (json)
-    {
-      builder = json_builder_new ();
-      json_builder_begin_array (builder);
-    }
+    array = json_array_new ();
 
   for (guint i = 0; i < files->len; i++)
     {
@@ -307,13 +271,7 @@ veilctl_match (int    argc,
           n_failed++;
           fprintf (stderr, "veilctl match: %s\n", file_error->message);
           if (json)
-            {
-              json_builder_begin_object (builder);
-              json_builder_set_member_name (builder, "file");
-              json_builder_add_string_value (builder, file);
-              add_error_member (builder, file_error);
-              json_builder_end_object (builder);
-            }
+            json_array_add_object_element (array, file_error_object (file, file_error));
           continue;
         }
       n_ok++;
@@ -332,46 +290,16 @@ veilctl_match (int    argc,
 
       if (json)
         {
-          char hex[VEIL_PDQ_HEX_LENGTH + 1];
+          JsonObject *o = json_object_new ();
+          JsonArray *found = json_array_new ();
 
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "file");
-          json_builder_add_string_value (builder, file);
-          json_builder_set_member_name (builder, "hash");
-          veil_pdq_hash_to_hex (veil_pdq_get_hash (pdq), hex);
-          json_builder_add_string_value (builder, hex);
-          json_builder_set_member_name (builder, "quality");
-          json_builder_add_int_value (builder, veil_pdq_get_quality (pdq));
-          json_builder_set_member_name (builder, "looked_up");
-          json_builder_add_boolean_value (builder, !low_quality);
-          json_builder_set_member_name (builder, "matches");
-          json_builder_begin_array (builder);
+          json_object_set_string_member (o, "file", file);
+          veilctl_json_object_append (o, veil_pdq_to_json_node (pdq, FALSE));
+          json_object_set_boolean_member (o, "looked_up", !low_quality);
           for (guint m = 0; matches != NULL && m < matches->len; m++)
-            {
-              const VeilHashMatch *match = &g_array_index (matches, VeilHashMatch, m);
-              const char *label = veil_hash_list_get_label (match->list, match->entry);
-
-              veil_pdq_hash_to_hex (veil_hash_list_get_hash (match->list, match->entry), hex);
-              json_builder_begin_object (builder);
-              json_builder_set_member_name (builder, "distance");
-              json_builder_add_int_value (builder, match->distance);
-              json_builder_set_member_name (builder, "variant");
-              json_builder_add_string_value (builder, veil_pdq_dihedral_to_string (match->needle));
-              json_builder_set_member_name (builder, "list");
-              json_builder_add_string_value (builder, veil_hash_list_get_name (match->list));
-              json_builder_set_member_name (builder, "entry");
-              json_builder_add_int_value (builder, match->entry);
-              json_builder_set_member_name (builder, "entry_hash");
-              json_builder_add_string_value (builder, hex);
-              json_builder_set_member_name (builder, "label");
-              if (label != NULL)
-                json_builder_add_string_value (builder, label);
-              else
-                json_builder_add_null_value (builder);
-              json_builder_end_object (builder);
-            }
-          json_builder_end_array (builder);
-          json_builder_end_object (builder);
+            json_array_add_element (found, veil_hash_match_to_json_node (&g_array_index (matches, VeilHashMatch, m)));
+          json_object_set_array_member (o, "matches", found);
+          json_array_add_object_element (array, o);
           continue;
         }
 
@@ -389,11 +317,8 @@ veilctl_match (int    argc,
     }
 
   if (json)
-    {
-      json_builder_end_array (builder);
-      print_json (builder);
-    }
-  return exit_for (n_ok, n_failed);
+    print_json_array (array);
+  return veilctl_exit_for (n_ok, n_failed);
 }
 
 /* ---- list ------------------------------------------------------------------------------- */
@@ -425,37 +350,16 @@ list_info (int    argc,
       fprintf (stderr, "veilctl list info: %s\n", error->message);
       return VEILCTL_EXIT_FAILURE;
     }
-  created = g_date_time_format_iso8601 (veil_hash_list_get_created (list));
-  sha = veil_hash_list_compute_checksum (list);
-
   if (json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = veil_hash_list_to_json_node (list);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, veil_hash_list_get_name (list));
-      json_builder_set_member_name (builder, "source");
-      if (veil_hash_list_get_source (list) != NULL)
-        json_builder_add_string_value (builder, veil_hash_list_get_source (list));
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "version");
-      json_builder_add_int_value (builder, veil_hash_list_get_version (list));
-      json_builder_set_member_name (builder, "created");
-      json_builder_add_string_value (builder, created);
-      json_builder_set_member_name (builder, "format");
-      json_builder_add_string_value (builder, veil_hash_list_format_to_string (veil_hash_list_get_format (list)));
-      json_builder_set_member_name (builder, "entries");
-      json_builder_add_int_value (builder, veil_hash_list_get_n_entries (list));
-      json_builder_set_member_name (builder, "skipped");
-      json_builder_add_int_value (builder, veil_hash_list_get_n_skipped (list));
-      json_builder_set_member_name (builder, "sha256");
-      json_builder_add_string_value (builder, sha);
-      json_builder_end_object (builder);
-      print_json (builder);
+      veilctl_print_json (root, TRUE);
       return VEILCTL_EXIT_OK;
     }
+
+  created = g_date_time_format_iso8601 (veil_hash_list_get_created (list));
+  sha = veil_hash_list_compute_checksum (list);
 
   printf ("%s: %s\n", _("Name"), veil_hash_list_get_name (list));
   printf ("%s: %s\n", _("Source"), veil_hash_list_get_source (list) != NULL ? veil_hash_list_get_source (list) : "-");
@@ -544,27 +448,45 @@ list_convert (int         argc,
   return VEILCTL_EXIT_OK;
 }
 
+static int
+list_import (int    argc,
+             char **argv)
+{
+  return list_convert (argc, argv, TRUE);
+}
+
+static int
+list_export (int    argc,
+             char **argv)
+{
+  return list_convert (argc, argv, FALSE);
+}
+
+static void
+print_list_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n  veilctl list import [--format F] [--name N] [--source S] [--version V] INPUT OUTPUT\n"
+                   "  veilctl list export [--format plain|pytx|csv|veil] LIST OUTPUT\n"
+                   "  veilctl list info [--json] LIST\n", _("Usage:"));
+}
+
+static const VeilctlCommandEntry list_commands[] = {
+  { "import", list_import, NULL },
+  { "export", list_export, NULL },
+  { "info", list_info, NULL },
+};
+
+static const VeilctlCommandGroup list_group = {
+  .commands = list_commands,
+  .n_commands = G_N_ELEMENTS (list_commands),
+  .print_usage = print_list_usage,
+  .unknown_format = N_("veilctl list: unknown subcommand “%s” (import, export or info)\n"),
+  .has_help = TRUE,
+};
+
 int
 veilctl_list (int    argc,
               char **argv)
 {
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      FILE *stream = argc < 2 ? stderr : stdout;
-
-      fprintf (stream, "%s\n  veilctl list import [--format F] [--name N] [--source S] [--version V] INPUT OUTPUT\n"
-                       "  veilctl list export [--format plain|pytx|csv|veil] LIST OUTPUT\n"
-                       "  veilctl list info [--json] LIST\n", _("Usage:"));
-      return argc < 2 ? VEILCTL_EXIT_USAGE : VEILCTL_EXIT_OK;
-    }
-
-  if (g_str_equal (argv[1], "import"))
-    return list_convert (argc - 1, argv + 1, TRUE);
-  if (g_str_equal (argv[1], "export"))
-    return list_convert (argc - 1, argv + 1, FALSE);
-  if (g_str_equal (argv[1], "info"))
-    return list_info (argc - 1, argv + 1);
-
-  fprintf (stderr, _("veilctl list: unknown subcommand “%s” (import, export or info)\n"), argv[1]);
-  return VEILCTL_EXIT_USAGE;
+  return veilctl_dispatch (&list_group, argc, argv);
 }

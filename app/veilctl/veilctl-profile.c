@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl profile create|set|list|show|delete`: the guardian's profile settings for scripts.
  * Every change needs the guardian PIN on standard input (--pin-stdin). */
@@ -32,29 +32,6 @@ static const GOptionEntry read_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON for scripts"), NULL },
   { NULL }
 };
-
-static gboolean
-parse_options (int                *argc,
-               char             ***argv,
-               const char         *parameter,
-               const GOptionEntry *entries,
-               const char         *description)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
-  g_autoptr(GError) error = NULL;
-
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (description != NULL)
-    g_option_context_set_description (context, description);
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      fprintf (stderr, "veilctl: %s\n", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 static int
 need_pin_option (void)
@@ -95,16 +72,7 @@ status_node (VeilStore   *store,
       if (!veil_store_get_protection_status (store, profile, p, &status, error))
         return NULL;
       json_builder_set_member_name (b, veil_protection_to_string (p));
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "enabled");
-      json_builder_add_boolean_value (b, status.enabled);
-      json_builder_set_member_name (b, "acknowledged");
-      json_builder_add_boolean_value (b, status.acknowledged);
-      json_builder_set_member_name (b, "needs-acknowledgment");
-      json_builder_add_boolean_value (b, status.needs_acknowledgment);
-      json_builder_set_member_name (b, "active");
-      json_builder_add_boolean_value (b, status.active);
-      json_builder_end_object (b);
+      json_builder_add_value (b, veil_protection_status_to_json_node (&status));
     }
   json_builder_end_object (b);
   json_builder_set_member_name (b, "settings");
@@ -112,18 +80,6 @@ status_node (VeilStore   *store,
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
-}
-
-static void
-print_json (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
 }
 
 static gboolean
@@ -190,7 +146,7 @@ profile_create (int    argc,
   guint n;
   int rc;
 
-  if (!parse_options (&argc, &argv, _("NAME"), create_entries, NULL))
+  if (!veilctl_parse_options (&argc, &argv, _("NAME"), create_entries, NULL))
     return VEILCTL_EXIT_USAGE;
   if (argc != 2)
     {
@@ -211,10 +167,7 @@ profile_create (int    argc,
   if (draft == NULL)
     return veilctl_report_error (error);
 
-  guardian = veilctl_open_guardian (TRUE, &error);
-  if (guardian == NULL)
-    return veilctl_report_error (error);
-  if ((rc = veilctl_unlock_from_stdin (guardian)) != VEILCTL_EXIT_OK)
+  if ((rc = veilctl_open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
     return rc;
 
   saved = veil_guardian_save_profile (guardian, draft, &error);
@@ -250,7 +203,7 @@ profile_set (int    argc,
   int rc;
 
   /* The settings' help comes from the same table that parses them. */
-  if (!parse_options (&argc, &argv, _("NAME KEY=VALUE…"), change_entries, description))
+  if (!veilctl_parse_options (&argc, &argv, _("NAME KEY=VALUE…"), change_entries, description))
     return VEILCTL_EXIT_USAGE;
   if (argc < 3)
     {
@@ -318,7 +271,7 @@ profile_list_or_show (int      argc,
   g_autoptr(GPtrArray) profiles = NULL;
   VeilStore *store;
 
-  if (!parse_options (&argc, &argv, show ? _("NAME") : "", read_entries, NULL))
+  if (!veilctl_parse_options (&argc, &argv, show ? _("NAME") : "", read_entries, NULL))
     return VEILCTL_EXIT_USAGE;
   if ((show && argc != 2) || (!show && argc != 1))
     {
@@ -371,7 +324,7 @@ profile_list_or_show (int      argc,
             }
           root = json_node_init_array (json_node_alloc (), array);
         }
-      print_json (root);
+      veilctl_print_json (root, TRUE);
       return VEILCTL_EXIT_OK;
     }
 
@@ -393,7 +346,7 @@ profile_delete (int    argc,
   g_autoptr(VeilProfile) profile = NULL;
   int rc;
 
-  if (!parse_options (&argc, &argv, _("NAME"), change_entries, NULL))
+  if (!veilctl_parse_options (&argc, &argv, _("NAME"), change_entries, NULL))
     return VEILCTL_EXIT_USAGE;
   if (argc != 2)
     {
@@ -430,29 +383,40 @@ print_help (FILE *stream)
            _("Usage:"), _("Run “veilctl profile set --help” for the settings."));
 }
 
+static int
+profile_list (int    argc,
+              char **argv)
+{
+  return profile_list_or_show (argc, argv, FALSE);
+}
+
+static int
+profile_show (int    argc,
+              char **argv)
+{
+  return profile_list_or_show (argc, argv, TRUE);
+}
+
+static const VeilctlCommandEntry subcommands[] = {
+  { "create", profile_create, NULL },
+  { "set", profile_set, NULL },
+  { "list", profile_list, NULL },
+  { "show", profile_show, NULL },
+  { "delete", profile_delete, NULL },
+};
+
+static const VeilctlCommandGroup group = {
+  .commands = subcommands,
+  .n_commands = G_N_ELEMENTS (subcommands),
+  .print_usage = print_help,
+  .unknown_format = N_("veilctl: unknown profile command “%s”\n"),
+  .usage_after_unknown = TRUE,
+  .has_help = TRUE,
+};
+
 int
 veilctl_profile (int    argc,
                  char **argv)
 {
-  const char *sub = argc >= 2 ? argv[1] : NULL;
-
-  if (sub == NULL || g_str_equal (sub, "--help") || g_str_equal (sub, "-h"))
-    {
-      print_help (sub == NULL ? stderr : stdout);
-      return sub == NULL ? VEILCTL_EXIT_USAGE : VEILCTL_EXIT_OK;
-    }
-  if (g_str_equal (sub, "create"))
-    return profile_create (argc - 1, argv + 1);
-  if (g_str_equal (sub, "set"))
-    return profile_set (argc - 1, argv + 1);
-  if (g_str_equal (sub, "list"))
-    return profile_list_or_show (argc - 1, argv + 1, FALSE);
-  if (g_str_equal (sub, "show"))
-    return profile_list_or_show (argc - 1, argv + 1, TRUE);
-  if (g_str_equal (sub, "delete"))
-    return profile_delete (argc - 1, argv + 1);
-
-  fprintf (stderr, _("veilctl: unknown profile command “%s”\n"), sub);
-  print_help (stderr);
-  return VEILCTL_EXIT_USAGE;
+  return veilctl_dispatch (&group, argc, argv);
 }

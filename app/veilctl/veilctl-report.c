@@ -4,12 +4,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl report make|list|show|export`. A child may always make a report (no PIN); reading
  * and exporting reports are guardian commands. Reports hold checksums and reasons, never the
@@ -45,32 +44,6 @@ static const GOptionEntry export_entries[] = {
   { NULL }
 };
 
-static int
-usage (const char *text)
-{
-  fprintf (stderr, "%s\n  %s\n", _("Usage:"), text);
-  return VEILCTL_EXIT_USAGE;
-}
-
-static gboolean
-parse_options (int                *argc,
-               char             ***argv,
-               const char         *parameter,
-               const GOptionEntry *entries)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
-  g_autoptr(GError) error = NULL;
-
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      fprintf (stderr, "veilctl: %s\n", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 parse_id (const char *text,
           gint64     *out_id)
@@ -90,24 +63,12 @@ parse_id (const char *text,
 static int
 open_unlocked (VeilGuardian **out_guardian)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VeilGuardian) guardian = NULL;
-  int status;
-
   if (!opt_pin_stdin)
     {
       fprintf (stderr, "%s\n", _("veilctl: reports are for the guardian: pass --pin-stdin and write the guardian PIN on standard input"));
       return VEILCTL_EXIT_USAGE;
     }
-  guardian = veilctl_open_guardian (TRUE, &error);
-  if (guardian == NULL)
-    return veilctl_report_error (error);
-  status = veilctl_unlock_from_stdin (guardian);
-  if (status != VEILCTL_EXIT_OK)
-    return status;
-
-  *out_guardian = g_steal_pointer (&guardian);
-  return VEILCTL_EXIT_OK;
+  return veilctl_open_unlocked (out_guardian);
 }
 
 static const char *
@@ -125,22 +86,6 @@ source_to_string (VeilReportSource source)
     }
 }
 
-static char *
-format_time (gint64 unix_time)
-{
-  g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (unix_time);
-
-  return t != NULL ? g_date_time_format (t, "%Y-%m-%d %H:%M") : g_strdup ("?");
-}
-
-static void
-print_node (JsonNode *node)
-{
-  g_autofree char *text = json_to_string (node, TRUE);
-
-  printf ("%s\n", text);
-}
-
 /* --- make ---------------------------------------------------------------------------------- */
 
 static VeilAnalyzer *
@@ -148,15 +93,9 @@ open_analyzer (VeilStore   *store,
                VeilProfile *profile)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new_with_default_model (2, &error);
-
-  if (analyzer == NULL)
-    {
-      /* The report is still worth making: its checksums are what hotlines match on. */
-      fprintf (stderr, _("veilctl: warning: %s The report will say only what the hash lists found.\n"), error->message);
-      g_clear_error (&error);
-      analyzer = veil_analyzer_new (NULL);
-    }
+  /* Without the model the report is still worth making: its checksums are what hotlines
+   * match on. */
+  g_autoptr(VeilAnalyzer) analyzer = veilctl_open_analyzer (2, VEILCTL_ANALYZER_FOR_REPORT);
 
   /* The profile's hash lists, as its folder checks use them. */
   if (!veil_analyzer_load_lists (analyzer, store, veil_profile_get_id (profile), &error))
@@ -184,8 +123,8 @@ report_make (int    argc,
   const char *source_name;
   gint64 id;
 
-  if (!parse_options (&argc, &argv, _("PROFILE FILE — report an image you were sent"), make_entries) || argc != 3)
-    return usage ("veilctl report make PROFILE FILE [--words TEXT] [--source folder|app|library] "
+  if (!veilctl_parse_options (&argc, &argv, _("PROFILE FILE — report an image you were sent"), make_entries, NULL) || argc != 3)
+    return veilctl_usage ("veilctl report make PROFILE FILE [--words TEXT] [--source folder|app|library] "
                   "[--source-name NAME] [--sender S] [--json]");
 
   if (opt_source != NULL && g_str_equal (opt_source, "app"))
@@ -215,10 +154,7 @@ report_make (int    argc,
   source_name = opt_source_name != NULL ? opt_source_name : folder;
 
   /* A child may always report: no PIN, no keyring needed. */
-  store = veil_store_new (NULL, NULL, &error);
-  if (store == NULL)
-    return veilctl_report_error (error);
-  profile = veil_store_lookup_profile (store, argv[1], &error);
+  profile = veilctl_open_profile (argv[1], &store, &error);
   if (profile == NULL)
     return veilctl_report_error (error);
 
@@ -249,15 +185,12 @@ report_make (int    argc,
 
   if (opt_json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonObject) o = json_object_new ();
       g_autoptr(JsonNode) root = NULL;
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, id);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      print_node (root);
+      json_object_set_int_member (o, "id", id);
+      root = json_node_init_object (json_node_alloc (), o);
+      veilctl_print_json (root, TRUE);
     }
   else
     {
@@ -271,36 +204,11 @@ report_make (int    argc,
 
 /* --- list and show ------------------------------------------------------------------------- */
 
-static JsonNode *
-entry_to_node (VeilReportEntry *entry)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *json = veil_report_to_json (entry->report);
-  JsonNode *report = json_from_string (json, NULL);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, entry->id);
-  json_builder_set_member_name (b, "profile-id");
-  json_builder_add_int_value (b, entry->profile_id);
-  json_builder_set_member_name (b, "time");
-  json_builder_add_int_value (b, entry->time);
-  json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, entry->state);
-  json_builder_set_member_name (b, "report");
-  if (report != NULL)
-    json_builder_add_value (b, report);
-  else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
 static void
 print_entry_line (VeilReportEntry *entry)
 {
   VeilReport *report = entry->report;
-  g_autofree char *when = format_time (entry->time);
+  g_autofree char *when = veilctl_format_time (entry->time);
 
   printf ("#%" G_GINT64_FORMAT "  %s  %s  %s  %s: %s\n", entry->id, entry->state, when,
           veil_report_get_kind (report) == VEIL_REPORT_KIND_HELP_REQUEST ? "help-request" : "report",
@@ -350,8 +258,8 @@ report_list (int    argc,
   g_autoptr(GPtrArray) reports = NULL;
   int status;
 
-  if (!parse_options (&argc, &argv, _("PROFILE — a profile’s reports, newest first"), read_entries) || argc != 2)
-    return usage ("veilctl report list PROFILE [--json] --pin-stdin");
+  if (!veilctl_parse_options (&argc, &argv, _("PROFILE — a profile’s reports, newest first"), read_entries, NULL) || argc != 2)
+    return veilctl_usage ("veilctl report list PROFILE [--json] --pin-stdin");
   if ((status = open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
     return status;
 
@@ -365,12 +273,12 @@ report_list (int    argc,
   if (opt_json)
     {
       g_autoptr(JsonArray) array = json_array_new ();
-      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      g_autoptr(JsonNode) root = NULL;
 
       for (guint i = 0; i < reports->len; i++)
-        json_array_add_element (array, entry_to_node (reports->pdata[i]));
-      json_node_set_array (root, array);
-      print_node (root);
+        json_array_add_element (array, veil_report_entry_to_json_node (reports->pdata[i]));
+      root = json_node_init_array (json_node_alloc (), array);
+      veilctl_print_json (root, TRUE);
     }
   else if (reports->len == 0)
     printf ("%s\n", _("No reports."));
@@ -391,8 +299,8 @@ report_show (int    argc,
   gint64 id;
   int status;
 
-  if (!parse_options (&argc, &argv, _("ID — one report with its reasons and fingerprints"), read_entries) || argc != 2)
-    return usage ("veilctl report show ID [--json] --pin-stdin");
+  if (!veilctl_parse_options (&argc, &argv, _("ID — one report with its reasons and fingerprints"), read_entries, NULL) || argc != 2)
+    return veilctl_usage ("veilctl report show ID [--json] --pin-stdin");
   if (!parse_id (argv[1], &id))
     return VEILCTL_EXIT_USAGE;
   if ((status = open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
@@ -404,8 +312,8 @@ report_show (int    argc,
 
   if (opt_json)
     {
-      g_autoptr(JsonNode) node = entry_to_node (entry);
-      print_node (node);
+      g_autoptr(JsonNode) node = veil_report_entry_to_json_node (entry);
+      veilctl_print_json (node, TRUE);
     }
   else
     print_entry_text (entry);
@@ -463,8 +371,8 @@ report_export (int    argc,
   gint64 id;
   int status;
 
-  if (!parse_options (&argc, &argv, _("ID FOLDER — write a report bundle for a hotline"), export_entries) || argc != 3)
-    return usage ("veilctl report export ID FOLDER [--include-image FILE] --pin-stdin");
+  if (!veilctl_parse_options (&argc, &argv, _("ID FOLDER — write a report bundle for a hotline"), export_entries, NULL) || argc != 3)
+    return veilctl_usage ("veilctl report export ID FOLDER [--include-image FILE] --pin-stdin");
   if (!parse_id (argv[1], &id))
     return VEILCTL_EXIT_USAGE;
   if ((status = open_unlocked (&guardian)) != VEILCTL_EXIT_OK)
@@ -521,24 +429,23 @@ print_help (FILE *stream)
              "--include-image is given."));
 }
 
+static const VeilctlCommandEntry subcommands[] = {
+  { "make", report_make, NULL },
+  { "list", report_list, NULL },
+  { "show", report_show, NULL },
+  { "export", report_export, NULL },
+};
+
+static const VeilctlCommandGroup group = {
+  .commands = subcommands,
+  .n_commands = G_N_ELEMENTS (subcommands),
+  .print_usage = print_help,
+  .has_help = TRUE,
+};
+
 int
 veilctl_report (int    argc,
                 char **argv)
 {
-  if (argc >= 2 && g_str_equal (argv[1], "make"))
-    return report_make (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "list"))
-    return report_list (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "show"))
-    return report_show (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "export"))
-    return report_export (argc - 1, argv + 1);
-  if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
-    {
-      print_help (stdout);
-      return VEILCTL_EXIT_OK;
-    }
-
-  print_help (stderr);
-  return VEILCTL_EXIT_USAGE;
+  return veilctl_dispatch (&group, argc, argv);
 }

@@ -5,52 +5,18 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
-#include <json-glib/json-glib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl scan`, `veilctl alerts` and `veilctl scan-list`: a profile's picture folders
  * checked from a terminal or a script, the alerts they raised with their reasons, and the
  * hash lists those checks use. No command here prints or writes pixels. */
 
 /* --- Shared helpers ------------------------------------------------------------------------ */
-
-static int
-usage (const char *text)
-{
-  fprintf (stderr, "%s\n  %s\n", _("Usage:"), text);
-  return VEILCTL_EXIT_USAGE;
-}
-
-/* When a guardian PIN is set, guardian-only commands read it from standard input. */
-static int
-require_guardian (VeilGuardian *guardian)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean has_pin = FALSE;
-
-  if (!veil_guardian_has_pin (guardian, &has_pin, NULL, &error))
-    return veilctl_report_error (error);
-  return has_pin ? veilctl_unlock_from_stdin (guardian) : VEILCTL_EXIT_OK;
-}
-
-static VeilAnalyzer *
-open_analyzer (void)
-{
-  g_autoptr(GError) error = NULL;
-  /* The scan's workers already use every core: one inference thread each. */
-  VeilAnalyzer *analyzer = veil_analyzer_new_with_default_model (1, &error);
-
-  if (analyzer != NULL)
-    return analyzer;
-  /* Hash lists still work without the model: say so and go on. */
-  fprintf (stderr, _("veilctl: warning: %s Pictures are only compared with hash lists.\n"), error->message);
-  return veil_analyzer_new (NULL);
-}
 
 static char *
 format_duration (double seconds)
@@ -182,12 +148,9 @@ veilctl_scan (int    argc,
       "held until the profile's match threshold is reached."));
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2 || opt_workers < 0)
-    return usage ("veilctl scan PROFILE [FOLDER…] [--json] [--workers N]");
+    return veilctl_usage ("veilctl scan PROFILE [FOLDER…] [--json] [--workers N]");
 
-  store = veil_store_new (NULL, NULL, &error);
-  if (store == NULL)
-    return veilctl_report_error (error);
-  profile = veil_store_lookup_profile (store, argv[1], &error);
+  profile = veilctl_open_profile (argv[1], &store, &error);
   if (profile == NULL)
     return veilctl_report_error (error);
   for (int i = 2; i < argc; i++)
@@ -197,7 +160,8 @@ veilctl_scan (int    argc,
     }
   g_ptr_array_add (folders, NULL);
 
-  analyzer = open_analyzer ();
+  /* The scan's workers already use every core: one inference thread each. */
+  analyzer = veilctl_open_analyzer (1, VEILCTL_ANALYZER_FOR_CHECKS);
   scanner = veil_scanner_new (analyzer, store, profile);
   if (opt_workers > 0)
     veil_scanner_set_n_workers (scanner, (guint) opt_workers);
@@ -239,88 +203,15 @@ veilctl_scan (int    argc,
 /* --- alerts -------------------------------------------------------------------------------- */
 
 static void
-add_reason_json (JsonBuilder *b,
-                 VeilReason  *reason)
-{
-  g_autofree char *explanation = veil_reason_describe (reason);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "signal");
-  json_builder_add_string_value (b, veil_signal_to_string (veil_reason_get_signal (reason)));
-  if (veil_reason_get_class_name (reason) != NULL)
-    {
-      json_builder_set_member_name (b, "class");
-      json_builder_add_string_value (b, veil_reason_get_class_name (reason));
-    }
-  json_builder_set_member_name (b, "figure");
-  json_builder_add_double_value (b, veil_reason_get_figure (reason));
-  json_builder_set_member_name (b, "threshold");
-  json_builder_add_double_value (b, veil_reason_get_threshold (reason));
-  json_builder_set_member_name (b, "source");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, veil_reason_get_source_name (reason));
-  json_builder_set_member_name (b, "version");
-  json_builder_add_string_value (b, veil_reason_get_source_version (reason));
-  json_builder_set_member_name (b, veil_reason_get_signal (reason) == VEIL_SIGNAL_CLASSIFIER ? "sha256" : "entry");
-  json_builder_add_string_value (b, veil_reason_get_source_detail (reason));
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "explanation");
-  json_builder_add_string_value (b, explanation);
-  json_builder_end_object (b);
-}
-
-static char *
-format_time (gint64 unix_time)
-{
-  g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (unix_time);
-
-  return t != NULL ? g_date_time_format (t, "%Y-%m-%d %H:%M") : g_strdup ("?");
-}
-
-static void
 print_alerts_json (GPtrArray *alerts)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonArray) array = json_array_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
-  json_builder_begin_array (b);
   for (guint i = 0; i < alerts->len; i++)
-    {
-      VeilAlert *alert = g_ptr_array_index (alerts, i);
-      const VeilPdqHash *hash = veil_verdict_get_hash (alert->verdict);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, alert->id);
-      json_builder_set_member_name (b, "time");
-      json_builder_add_int_value (b, alert->time);
-      json_builder_set_member_name (b, "state");
-      json_builder_add_string_value (b, alert->state);
-      json_builder_set_member_name (b, "file");
-      json_builder_add_string_value (b, alert->path);
-      if (hash != NULL)
-        {
-          char hex[VEIL_PDQ_HEX_LENGTH + 1];
-
-          veil_pdq_hash_to_hex (hash, hex);
-          json_builder_set_member_name (b, "pdq");
-          json_builder_add_string_value (b, hex);
-          json_builder_set_member_name (b, "quality");
-          json_builder_add_int_value (b, veil_verdict_get_hash_quality (alert->verdict));
-        }
-      json_builder_set_member_name (b, "reasons");
-      json_builder_begin_array (b);
-      for (guint r = 0; r < veil_verdict_get_n_reasons (alert->verdict); r++)
-        add_reason_json (b, veil_verdict_get_reason (alert->verdict, r));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  text = json_to_string (root, TRUE);
-  printf ("%s\n", text);
+    json_array_add_element (array, veil_alert_to_json_node (g_ptr_array_index (alerts, i)));
+  root = json_node_init_array (json_node_alloc (), array);
+  veilctl_print_json (root, TRUE);
 }
 
 static void
@@ -332,7 +223,7 @@ print_alerts_text (GPtrArray *alerts)
     {
       VeilAlert *alert = g_ptr_array_index (alerts, i);
       const VeilPdqHash *hash = veil_verdict_get_hash (alert->verdict);
-      g_autofree char *when = format_time (alert->time);
+      g_autofree char *when = veilctl_format_time (alert->time);
 
       printf ("#%" G_GINT64_FORMAT "  %s  %s  %s\n", alert->id, alert->state, when, alert->path);
       if (hash != NULL)
@@ -381,12 +272,12 @@ veilctl_alerts (int    argc,
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 ||
       opt_dismiss < 0 || opt_wrong < 0 || opt_delete < 0)
-    return usage ("veilctl alerts PROFILE [--json] [--dismiss ID | --wrong ID | --delete ID]");
+    return veilctl_usage ("veilctl alerts PROFILE [--json] [--dismiss ID | --wrong ID | --delete ID]");
 
   guardian = veilctl_open_guardian (FALSE, &error);
   if (guardian == NULL)
     return veilctl_report_error (error);
-  status = require_guardian (guardian);
+  status = veilctl_unlock_if_pin_set (guardian);
   if (status != VEILCTL_EXIT_OK)
     return status;
   profile = veil_store_lookup_profile (veil_guardian_get_store (guardian), argv[1], &error);
@@ -433,7 +324,7 @@ scan_list_import (int    argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != (opt_all ? 2 : 3))
-    return usage ("veilctl scan-list import (PROFILE | --all) FILE [--name NAME] [--source TEXT]");
+    return veilctl_usage ("veilctl scan-list import (PROFILE | --all) FILE [--name NAME] [--source TEXT]");
   file = argv[argc - 1];
 
   list = veil_hash_list_load_file (file, VEIL_HASH_LIST_FORMAT_AUTO, NULL, &error);
@@ -445,7 +336,7 @@ scan_list_import (int    argc,
   guardian = veilctl_open_guardian (FALSE, &error);
   if (guardian == NULL)
     return veilctl_report_error (error);
-  status = require_guardian (guardian);
+  status = veilctl_unlock_if_pin_set (guardian);
   if (status != VEILCTL_EXIT_OK)
     return status;
   if (!opt_all)
@@ -475,11 +366,8 @@ scan_list_show (int    argc,
   g_autoptr(GPtrArray) lists = NULL;
 
   if (argc != 2)
-    return usage ("veilctl scan-list show PROFILE");
-  store = veil_store_new (NULL, NULL, &error);
-  if (store == NULL)
-    return veilctl_report_error (error);
-  profile = veil_store_lookup_profile (store, argv[1], &error);
+    return veilctl_usage ("veilctl scan-list show PROFILE");
+  profile = veilctl_open_profile (argv[1], &store, &error);
   if (profile == NULL)
     return veilctl_report_error (error);
   lists = veil_store_list_hash_lists (store, veil_profile_get_id (profile), &error);
@@ -490,7 +378,7 @@ scan_list_show (int    argc,
   for (guint i = 0; i < lists->len; i++)
     {
       VeilStoredHashList *l = g_ptr_array_index (lists, i);
-      g_autofree char *when = format_time (l->imported);
+      g_autofree char *when = veilctl_format_time (l->imported);
 
       /* Translators: name, version, entries, source, import time, and whom it is for */
       printf (_("%s  version %u  %u entries  from %s  imported %s  (%s)\n"), l->name, l->version,
@@ -509,11 +397,8 @@ scan_list_protect (int    argc,
   int status = VEILCTL_EXIT_OK;
 
   if (argc < 3)
-    return usage ("veilctl scan-list protect PROFILE PICTURE…");
-  store = veil_store_new (NULL, NULL, &error);
-  if (store == NULL)
-    return veilctl_report_error (error);
-  profile = veil_store_lookup_profile (store, argv[1], &error);
+    return veilctl_usage ("veilctl scan-list protect PROFILE PICTURE…");
+  profile = veilctl_open_profile (argv[1], &store, &error);
   if (profile == NULL)
     return veilctl_report_error (error);
 
@@ -535,15 +420,28 @@ scan_list_protect (int    argc,
   return status;
 }
 
+static void
+print_scan_list_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n  %s\n", _("Usage:"), "veilctl scan-list (import | show | protect) …");
+}
+
+static const VeilctlCommandEntry scan_list_commands[] = {
+  { "import", scan_list_import, NULL },
+  { "show", scan_list_show, NULL },
+  { "protect", scan_list_protect, NULL },
+};
+
+/* No --help of its own: the usage line is all there is to say. */
+static const VeilctlCommandGroup scan_list_group = {
+  .commands = scan_list_commands,
+  .n_commands = G_N_ELEMENTS (scan_list_commands),
+  .print_usage = print_scan_list_usage,
+};
+
 int
 veilctl_scan_list (int    argc,
                    char **argv)
 {
-  if (argc >= 2 && g_str_equal (argv[1], "import"))
-    return scan_list_import (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "show"))
-    return scan_list_show (argc - 1, argv + 1);
-  if (argc >= 2 && g_str_equal (argv[1], "protect"))
-    return scan_list_protect (argc - 1, argv + 1);
-  return usage ("veilctl scan-list (import | show | protect) …");
+  return veilctl_dispatch (&scan_list_group, argc, argv);
 }

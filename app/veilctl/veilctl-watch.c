@@ -5,12 +5,11 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
-#include <json-glib/json-glib.h>
 #include <signal.h>
 #include <stdio.h>
 
 #include "veil.h"
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* `veilctl watch PROFILE` runs message warnings in the foreground (what the background
  * service does), one line per warning; `veilctl restore ALERT_ID --pin-stdin` puts a picture
@@ -21,28 +20,6 @@ typedef struct {
   gboolean   json;
 } WatchRun;
 
-static int
-usage (const char *text)
-{
-  fprintf (stderr, "%s\n  %s\n", _("Usage:"), text);
-  return VEILCTL_EXIT_USAGE;
-}
-
-/* The analyzer with the on-device model, as `veilctl scan` builds it. */
-static VeilAnalyzer *
-open_analyzer (void)
-{
-  g_autoptr(GError) error = NULL;
-  /* The guard analyzes one picture per core at a time: one inference thread each. */
-  VeilAnalyzer *analyzer = veil_analyzer_new_with_default_model (1, &error);
-
-  if (analyzer != NULL)
-    return analyzer;
-  /* Hash lists still work without the model: say so and go on. */
-  fprintf (stderr, _("veilctl: warning: %s Pictures are only compared with hash lists.\n"), error->message);
-  return veil_analyzer_new (NULL);
-}
-
 static void
 warned_cb (VeilMessageGuard *guard,
            gint64            alert_id,
@@ -52,21 +29,14 @@ warned_cb (VeilMessageGuard *guard,
 {
   if (run->json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonObject) o = json_object_new ();
       g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "alert");
-      json_builder_add_int_value (b, alert_id);
-      json_builder_set_member_name (b, "path");
-      json_builder_add_string_value (b, path);
-      json_builder_set_member_name (b, "folder");
-      json_builder_add_string_value (b, folder_name);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      text = json_to_string (root, FALSE);
-      printf ("%s\n", text);
+      json_object_set_int_member (o, "alert", alert_id);
+      json_object_set_string_member (o, "path", path);
+      json_object_set_string_member (o, "folder", folder_name);
+      root = json_node_init_object (json_node_alloc (), o);
+      veilctl_print_json (root, FALSE);
     }
   else
     {
@@ -124,17 +94,15 @@ veilctl_watch (int    argc,
       "Stops with Ctrl+C."));
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
-    return usage ("veilctl watch PROFILE [--json]");
+    return veilctl_usage ("veilctl watch PROFILE [--json]");
   run.json = opt_json;
 
-  store = veil_store_new (NULL, NULL, &error);
-  if (store == NULL)
-    return veilctl_report_error (error);
-  profile = veil_store_lookup_profile (store, argv[1], &error);
+  profile = veilctl_open_profile (argv[1], &store, &error);
   if (profile == NULL)
     return veilctl_report_error (error);
 
-  analyzer = open_analyzer ();
+  /* The guard analyzes one picture per core at a time: one inference thread each. */
+  analyzer = veilctl_open_analyzer (1, VEILCTL_ANALYZER_FOR_CHECKS);
   guard = veil_message_guard_new (store, analyzer);
   g_signal_connect (guard, "warned", G_CALLBACK (warned_cb), &run);
   g_signal_connect (guard, "failed", G_CALLBACK (failed_cb), &run);
@@ -175,7 +143,6 @@ veilctl_restore (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilGuardian) guardian = NULL;
   g_autofree char *restored = NULL;
-  gboolean has_pin = FALSE;
   gint64 alert_id = 0;
   int status;
 
@@ -186,14 +153,12 @@ veilctl_restore (int    argc,
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 || !opt_pin_stdin ||
       !g_ascii_string_to_signed (argv[1], 10, 1, G_MAXINT64, &alert_id, NULL))
-    return usage ("veilctl restore ALERT_ID --pin-stdin");
+    return veilctl_usage ("veilctl restore ALERT_ID --pin-stdin");
 
   guardian = veilctl_open_guardian (FALSE, &error);
   if (guardian == NULL)
     return veilctl_report_error (error);
-  if (!veil_guardian_has_pin (guardian, &has_pin, NULL, &error))
-    return veilctl_report_error (error);
-  if (has_pin && (status = veilctl_unlock_from_stdin (guardian)) != VEILCTL_EXIT_OK)
+  if ((status = veilctl_unlock_if_pin_set (guardian)) != VEILCTL_EXIT_OK)
     return status;
 
   if (!veil_message_guard_restore (veil_guardian_get_store (guardian), alert_id, &restored, &error))

@@ -5,18 +5,12 @@
 #include <locale.h>
 #include <stdio.h>
 
-#include "veilctl.h"
+#include "veilctl-common.h"
 
 /* veilctl: Veil's command-line surface for guardians' scripts, the tests and the benchmarks.
  * Each command lives in its own veilctl-<command>.c and is listed in the table below. */
 
-typedef struct {
-  const char     *name;
-  VeilctlCommand  run;
-  const char     *summary; /* translatable, marked with N_() */
-} VeilctlEntry;
-
-static const VeilctlEntry commands[] = {
+static const VeilctlCommandEntry commands[] = {
   { "version", veilctl_version, N_("Print Veil's version") },
   /* Hashing and hash lists */
   { "hash", veilctl_hash, N_("Print the PDQ hashes of image files") },
@@ -42,13 +36,23 @@ static const VeilctlEntry commands[] = {
   { "restore", veilctl_restore, N_("Put a picture Veil hid back where it was") },
 };
 
+static void print_usage (FILE *stream);
+
+static const VeilctlCommandGroup veilctl = {
+  .commands = commands,
+  .n_commands = G_N_ELEMENTS (commands),
+  .print_usage = print_usage,
+  .unknown_format = N_("veilctl: unknown command “%s”\n"),
+  .usage_after_unknown = TRUE,
+  .has_help = TRUE,
+};
+
 static void
 print_usage (FILE *stream)
 {
   fprintf (stream, "%s\n  veilctl [--version] [--help] COMMAND [ARGS…]\n\n%s\n",
            _("Usage:"), _("Commands:"));
-  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  veilctl_print_commands (stream, commands, G_N_ELEMENTS (commands));
   fprintf (stream, "\n%s\n", _("Run “veilctl COMMAND --help” for the options of a command."));
 }
 
@@ -71,28 +75,13 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  if (argc < 2)
-    {
-      print_usage (stderr);
-      return VEILCTL_EXIT_USAGE;
-    }
-
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+  if (argc >= 2 && g_str_equal (argv[1], "help"))
     {
       print_usage (stdout);
       return VEILCTL_EXIT_OK;
     }
-
-  if (g_str_equal (argv[1], "--version"))
+  if (argc >= 2 && g_str_equal (argv[1], "--version"))
     return veilctl_version (argc - 1, argv + 1);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      if (g_str_equal (argv[1], commands[i].name))
-        return commands[i].run (argc - 1, argv + 1);
-    }
-
-  fprintf (stderr, _("veilctl: unknown command “%s”\n"), argv[1]);
-  print_usage (stderr);
-  return VEILCTL_EXIT_USAGE;
+  return veilctl_dispatch (&veilctl, argc, argv);
 }

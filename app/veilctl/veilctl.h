@@ -40,12 +40,5 @@ int veilctl_report    (int argc, char **argv);
 /* Message warnings */
 int veilctl_watch     (int argc, char **argv);
 int veilctl_restore   (int argc, char **argv);
-/* Helpers shared by the guardian, profile, consent, audit, export and erase
- * commands (in veilctl-guardian.c) */
-typedef struct _VeilGuardian VeilGuardian;
-VeilGuardian *veilctl_open_guardian     (gboolean       need_keyring,
-                                         GError       **error);
-int           veilctl_unlock_from_stdin (VeilGuardian  *guardian);
-int           veilctl_report_error      (const GError  *error);
 
 G_END_DECLS

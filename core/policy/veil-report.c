@@ -548,6 +548,21 @@ veil_report_to_json (VeilReport *self)
   return json_to_string (root, TRUE);
 }
 
+/**
+ * veil_report_to_json_node:
+ * @self: a #VeilReport
+ *
+ * Returns: (transfer full): the report as veil_report_to_json() writes it, as a node to
+ *   put inside other JSON
+ */
+JsonNode *
+veil_report_to_json_node (VeilReport *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return report_to_node (self, FALSE);
+}
+
 /* Returns: the value of @enum_type whose nick (its stored text) is @nick; 0, which none of
  *   the report enums uses, when there is none */
 static int

@@ -98,6 +98,7 @@ const char         *veil_report_get_words             (VeilReport           *sel
 const char         *veil_report_get_sha256            (VeilReport           *self);
 char               *veil_report_get_pdq               (VeilReport           *self);
 char               *veil_report_to_json               (VeilReport           *self);
+JsonNode           *veil_report_to_json_node          (VeilReport           *self);
 VeilReport         *veil_report_new_from_json         (const char           *json,
                                                        GError              **error);
 char               *veil_report_export                (VeilReport           *self,

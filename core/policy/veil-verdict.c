@@ -524,6 +524,92 @@ veil_verdict_to_json (VeilVerdict *self)
   return json_to_string (root, FALSE);
 }
 
+/**
+ * veil_reason_to_display_json_node:
+ * @self: a #VeilReason
+ *
+ * The reason as veilctl shows it to people and scripts: its figures, its source and the
+ * sentence that explains it. veil_reason_to_json() is the stored form, read back by
+ * veil_reason_new_from_json().
+ *
+ * Returns: (transfer full): `{signal, class?, figure, threshold, source: {name, version,
+ *   sha256 | entry}, explanation}`
+ */
+JsonNode *
+veil_reason_to_display_json_node (VeilReason *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *explanation = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  explanation = veil_reason_describe (self);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "signal");
+  json_builder_add_string_value (b, veil_signal_to_string (self->signal));
+  if (self->class_name != NULL)
+    {
+      json_builder_set_member_name (b, "class");
+      json_builder_add_string_value (b, self->class_name);
+    }
+  json_builder_set_member_name (b, "figure");
+  json_builder_add_double_value (b, self->figure);
+  json_builder_set_member_name (b, "threshold");
+  json_builder_add_double_value (b, self->threshold);
+  json_builder_set_member_name (b, "source");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, self->source_name);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, self->source_version);
+  json_builder_set_member_name (b, self->signal == VEIL_SIGNAL_CLASSIFIER ? "sha256" : "entry");
+  json_builder_add_string_value (b, self->source_detail);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "explanation");
+  json_builder_add_string_value (b, explanation);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+/**
+ * veil_verdict_to_display_json_node:
+ * @self: a #VeilVerdict
+ *
+ * The verdict as veilctl shows it: the picture's PDQ hash and its quality when it was
+ * hashed, and each reason as veil_reason_to_display_json_node() writes it.
+ * veil_verdict_to_json() is the stored form.
+ *
+ * Returns: (transfer full): `{pdq?, quality?, reasons}`
+ */
+JsonNode *
+veil_verdict_to_display_json_node (VeilVerdict *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (b);
+  if (self->has_hash)
+    {
+      char hex[VEIL_PDQ_HEX_LENGTH + 1];
+
+      veil_pdq_hash_to_hex (&self->hash, hex);
+      json_builder_set_member_name (b, "pdq");
+      json_builder_add_string_value (b, hex);
+      json_builder_set_member_name (b, "quality");
+      json_builder_add_int_value (b, self->quality);
+    }
+  json_builder_set_member_name (b, "reasons");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->reasons->len; i++)
+    json_builder_add_value (b, veil_reason_to_display_json_node (g_ptr_array_index (self->reasons, i)));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
 VeilVerdict *
 veil_verdict_new_from_json (const char  *json,
                             GError     **error)

@@ -69,6 +69,7 @@ const float        *veil_reason_get_heatmap           (VeilReason          *self
 char               *veil_reason_describe              (VeilReason          *self);
 char               *veil_reason_describe_figures      (VeilReason          *self);
 JsonNode           *veil_reason_to_json               (VeilReason          *self);
+JsonNode           *veil_reason_to_display_json_node  (VeilReason          *self);
 VeilReason         *veil_reason_new_from_json         (JsonNode            *node,
                                                        GError             **error);
 
@@ -85,6 +86,7 @@ gboolean            veil_verdict_has_signal           (VeilVerdict         *self
 const VeilPdqHash  *veil_verdict_get_hash             (VeilVerdict         *self);
 guint               veil_verdict_get_hash_quality     (VeilVerdict         *self);
 char               *veil_verdict_to_json              (VeilVerdict         *self);
+JsonNode           *veil_verdict_to_display_json_node (VeilVerdict         *self);
 VeilVerdict        *veil_verdict_new_from_json        (const char          *json,
                                                        GError             **error);
 
