@@ -5,6 +5,12 @@
 
 G_BEGIN_DECLS
 
+/* Shared by the reader (veil-hash-list.c) and the writer (veil-hash-list-save.c). */
+#define VEIL_HASH_LIST_MAGIC "veil-hash-list"
+#define VEIL_HASH_LIST_FORMAT_VERSION 1
+#define VEIL_HASH_LIST_HEADER_END "---"
+#define VEIL_HASH_LIST_CSV_HEADER "signal_type,signal_str,collab,category,tags"
+
 /* The entries' hashes as one contiguous array (4 words each), for the index's scans. */
 const VeilPdqHash *_veil_hash_list_get_hashes (VeilHashList *self,
                                                gsize        *n_entries);
