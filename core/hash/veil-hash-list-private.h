@@ -15,4 +15,14 @@ G_BEGIN_DECLS
 const VeilPdqHash *_veil_hash_list_get_hashes (VeilHashList *self,
                                                gsize        *n_entries);
 
+/* CSV fields (veil-hash-list-csv.c) */
+int                _veil_hash_list_csv_split  (GString      *scratch,
+                                               const char   *p,
+                                               const char   *end,
+                                               gsize         starts[],
+                                               gsize         lengths[],
+                                               int           max_fields);
+void               _veil_hash_list_csv_append (GString      *out,
+                                               const char   *text);
+
 G_END_DECLS

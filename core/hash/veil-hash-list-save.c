@@ -16,25 +16,6 @@
 #define WRITE_BLOCK (1024 * 1024)
 
 static void
-append_csv_field (GString    *out,
-                  const char *text)
-{
-  if (strpbrk (text, ",\"") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 append_entry (VeilHashList       *self,
               guint               i,
               VeilHashListFormat  format,
@@ -51,9 +32,9 @@ append_entry (VeilHashList       *self,
       break;
     case VEIL_HASH_LIST_FORMAT_CSV:
       g_string_append_printf (out, "pdq,%s,", hex);
-      append_csv_field (out, veil_hash_list_get_name (self));
+      _veil_hash_list_csv_append (out, veil_hash_list_get_name (self));
       g_string_append_c (out, ',');
-      append_csv_field (out, label != NULL ? label : "");
+      _veil_hash_list_csv_append (out, label != NULL ? label : "");
       g_string_append (out, ",\n");
       break;
     case VEIL_HASH_LIST_FORMAT_PLAIN:

@@ -258,70 +258,6 @@ parse_plain_line (Parser      *parser,
   return add_entry (parser, &hash, label, label != NULL ? (gsize) (label_end - label) : 0, error);
 }
 
-/* Splits one CSV record (RFC 4180 quoting, no line breaks inside fields) into @fields,
- * unquoted into parser->scratch. Returns the number of fields, or -1 on bad quoting. */
-static int
-split_csv (Parser     *parser,
-           const char *p,
-           const char *end,
-           gsize       starts[],
-           gsize       lengths[],
-           int         max_fields)
-{
-  int n = 0;
-
-  g_string_truncate (parser->scratch, 0);
-  for (;;)
-    {
-      gsize start = parser->scratch->len;
-
-      if (n == max_fields)
-        return n;
-
-      if (p < end && *p == '"')
-        {
-          p++;
-          for (;;)
-            {
-              if (p >= end)
-                return -1;
-              if (*p == '"')
-                {
-                  if (p + 1 < end && p[1] == '"')
-                    {
-                      g_string_append_c (parser->scratch, '"');
-                      p += 2;
-                      continue;
-                    }
-                  p++;
-                  break;
-                }
-              g_string_append_c (parser->scratch, *p++);
-            }
-          if (p < end && *p != ',')
-            return -1;
-        }
-      else
-        {
-          const char *comma = memchr (p, ',', end - p);
-          const char *stop = comma != NULL ? comma : end;
-
-          if (memchr (p, '"', stop - p) != NULL)
-            return -1;
-          g_string_append_len (parser->scratch, p, stop - p);
-          p = stop;
-        }
-
-      starts[n] = start;
-      lengths[n] = parser->scratch->len - start;
-      n++;
-
-      if (p >= end)
-        return n;
-      p++; /* the comma */
-    }
-}
-
 static gboolean
 parse_csv_line (Parser      *parser,
                 const char  *p,
@@ -332,7 +268,7 @@ parse_csv_line (Parser      *parser,
   VeilPdqHash hash;
   g_autoptr(GString) label = NULL;
   const char *s;
-  int n = split_csv (parser, p, end, starts, lengths, 5);
+  int n = _veil_hash_list_csv_split (parser->scratch, p, end, starts, lengths, 5);
 
   if (n < 0)
     return parse_error (parser, error, _("a quoted field is not closed properly."));
