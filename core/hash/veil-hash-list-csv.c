@@ -74,17 +74,36 @@ _veil_hash_list_csv_split (GString    *scratch,
     }
 }
 
-/* One field, quoted as RFC 4180 asks when it holds a comma or a quote. */
+/* Spreadsheets run a cell that starts with one of = + - @ (or a tab or carriage return
+ * before one) as a formula: OWASP's "CSV Injection" advice is to start such a cell with a '
+ * so that it shows as text. A cell that already starts with ' gets one too, so that taking
+ * exactly one off on import gives every label back as it was. */
+static const char guarded[] = "=+-@\t\r'";
+
+static gboolean
+is_guarded (char c)
+{
+  return memchr (guarded, c, sizeof guarded - 1) != NULL;
+}
+
+/* One field: a ' first when a spreadsheet could take it for a formula, then quoted as
+ * RFC 4180 asks when it holds a comma, a quote or a line break. */
 void
 _veil_hash_list_csv_append (GString    *out,
                             const char *text)
 {
-  if (strpbrk (text, ",\"") == NULL)
+  gboolean guard = text[0] != '\0' && is_guarded (text[0]);
+
+  if (strpbrk (text, ",\"\r\n") == NULL)
     {
+      if (guard)
+        g_string_append_c (out, '\'');
       g_string_append (out, text);
       return;
     }
   g_string_append_c (out, '"');
+  if (guard)
+    g_string_append_c (out, '\'');
   for (const char *p = text; *p != '\0'; p++)
     {
       if (*p == '"')
@@ -92,4 +111,14 @@ _veil_hash_list_csv_append (GString    *out,
       g_string_append_c (out, *p);
     }
   g_string_append_c (out, '"');
+}
+
+/* The length of the guard _veil_hash_list_csv_append() puts before @cell: 1 when it starts
+ * with a ' followed by a guarded character, else 0. Files from elsewhere that follow the
+ * same advice read the same way; a cell like "'90s" keeps its apostrophe. */
+gsize
+_veil_hash_list_csv_guard_length (const char *cell,
+                                  gsize       length)
+{
+  return length >= 2 && cell[0] == '\'' && is_guarded (cell[1]) ? 1 : 0;
 }

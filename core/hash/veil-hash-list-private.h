@@ -24,5 +24,7 @@ int                _veil_hash_list_csv_split  (GString      *scratch,
                                                int           max_fields);
 void               _veil_hash_list_csv_append (GString      *out,
                                                const char   *text);
+gsize              _veil_hash_list_csv_guard_length (const char *cell,
+                                                     gsize       length);
 
 G_END_DECLS

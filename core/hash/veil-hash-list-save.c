@@ -15,10 +15,12 @@
 /* Output is handed to the stream in blocks of about this size. */
 #define WRITE_BLOCK (1024 * 1024)
 
+/* @collab: the CSV collab column, the list's name on one line */
 static void
 append_entry (VeilHashList       *self,
               guint               i,
               VeilHashListFormat  format,
+              const char         *collab,
               GString            *out)
 {
   char hex[VEIL_PDQ_HEX_LENGTH + 1];
@@ -32,7 +34,7 @@ append_entry (VeilHashList       *self,
       break;
     case VEIL_HASH_LIST_FORMAT_CSV:
       g_string_append_printf (out, "pdq,%s,", hex);
-      _veil_hash_list_csv_append (out, veil_hash_list_get_name (self));
+      _veil_hash_list_csv_append (out, collab);
       g_string_append_c (out, ',');
       _veil_hash_list_csv_append (out, label != NULL ? label : "");
       g_string_append (out, ",\n");
@@ -76,7 +78,7 @@ veil_hash_list_compute_checksum (VeilHashList *self)
   for (guint i = 0; i < n_entries; i++)
     {
       g_string_truncate (line, 0);
-      append_entry (self, i, VEIL_HASH_LIST_FORMAT_VEIL, line);
+      append_entry (self, i, VEIL_HASH_LIST_FORMAT_VEIL, NULL, line);
       g_checksum_update (checksum, (const guchar *) line->str, line->len);
     }
   return g_strdup (g_checksum_get_string (checksum));
@@ -102,6 +104,7 @@ veil_hash_list_save_file (VeilHashList        *self,
   g_autoptr(GFileOutputStream) stream = NULL;
   g_autoptr(GString) out = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *one_line_name = NULL;
   GError *local_error = NULL;
   guint n_entries;
 
@@ -115,16 +118,17 @@ veil_hash_list_save_file (VeilHashList        *self,
   if (stream == NULL)
     goto fail;
 
+  /* Every format keeps one entry, or one header item, a line. */
+  one_line_name = g_strdelimit (g_strdup (veil_hash_list_get_name (self)), "\r\n", ' ');
   n_entries = veil_hash_list_get_n_entries (self);
   out = g_string_sized_new (WRITE_BLOCK + 4096);
   if (format == VEIL_HASH_LIST_FORMAT_VEIL)
     {
       g_autofree char *sha = veil_hash_list_compute_checksum (self);
       g_autofree char *created = g_date_time_format (veil_hash_list_get_created (self), "%Y-%m-%dT%H:%M:%SZ");
-      g_autofree char *clean_name = g_strdelimit (g_strdup (veil_hash_list_get_name (self)), "\r\n", ' ');
 
       g_string_append_printf (out, "%s %d\n", VEIL_HASH_LIST_MAGIC, VEIL_HASH_LIST_FORMAT_VERSION);
-      g_string_append_printf (out, "name: %s\n", clean_name);
+      g_string_append_printf (out, "name: %s\n", one_line_name);
       if (veil_hash_list_get_source (self) != NULL)
         {
           g_autofree char *clean_source = g_strdelimit (g_strdup (veil_hash_list_get_source (self)), "\r\n", ' ');
@@ -141,7 +145,7 @@ veil_hash_list_save_file (VeilHashList        *self,
 
   for (guint i = 0; i < n_entries; i++)
     {
-      append_entry (self, i, format, out);
+      append_entry (self, i, format, one_line_name, out);
       if (out->len >= WRITE_BLOCK)
         {
           if (!g_output_stream_write_all (G_OUTPUT_STREAM (stream), out->str, out->len, NULL,

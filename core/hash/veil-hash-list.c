@@ -292,11 +292,14 @@ parse_csv_line (Parser      *parser,
   label = g_string_new (NULL);
   for (int i = 2; i < n; i++)
     {
+      /* The ' a spreadsheet-safe export put before a formula-like cell is not the label's. */
+      gsize guard = _veil_hash_list_csv_guard_length (s + starts[i], lengths[i]);
+
       if (lengths[i] == 0)
         continue;
       if (label->len > 0)
         g_string_append (label, " / ");
-      g_string_append_len (label, s + starts[i], lengths[i]);
+      g_string_append_len (label, s + starts[i] + guard, lengths[i] - guard);
     }
   return add_entry (parser, &hash, label->str, label->len, error);
 }
