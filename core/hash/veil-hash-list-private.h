@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 #define VEIL_HASH_LIST_FORMAT_VERSION 1
 #define VEIL_HASH_LIST_HEADER_END "---"
 #define VEIL_HASH_LIST_CSV_HEADER "signal_type,signal_str,collab,category,tags"
+/* pytx: the comment line that carries the next entry's label */
+#define VEIL_HASH_LIST_LABEL_COMMENT "# veil-label:"
 
 /* The entries' hashes as one contiguous array (4 words each), for the index's scans. */
 const VeilPdqHash *_veil_hash_list_get_hashes (VeilHashList *self,

@@ -30,6 +30,11 @@ append_entry (VeilHashList       *self,
   switch (format)
     {
     case VEIL_HASH_LIST_FORMAT_PYTX:
+      /* python-threatexchange's file exchange reads "signal_type signal" lines and takes
+       * all after the first space as the signal, so the label cannot share the line: it
+       * goes on a comment line before it, which pytx skips and Veil reads back. */
+      if (label != NULL)
+        g_string_append_printf (out, "%s %s\n", VEIL_HASH_LIST_LABEL_COMMENT, label);
       g_string_append_printf (out, "pdq %s\n", hex);
       break;
     case VEIL_HASH_LIST_FORMAT_CSV:
@@ -89,7 +94,8 @@ veil_hash_list_compute_checksum (VeilHashList *self)
  * @path: where to write; replaced atomically
  * @format: any format but %VEIL_HASH_LIST_FORMAT_AUTO
  *
- * Writes the list. Labels are kept in every format but "pytx", which has no room for them.
+ * Writes the list, labels included: in "pytx" on a "# veil-label:" comment line before
+ * their entry, in "csv" guarded against spreadsheet formulas (docs/veilctl-hash.md).
  *
  * Returns: %TRUE on success
  */

@@ -149,6 +149,10 @@ typedef struct {
   char               *expected_sha256;
   GChecksum          *checksum;
 
+  /* pytx: the label a "# veil-label:" comment gave the next entry */
+  GString            *pending_label;
+  gboolean            have_pending_label;
+
   GString            *scratch;
 } Parser;
 
@@ -218,17 +222,22 @@ trim_end (const char *start,
   return end;
 }
 
-/* "[pdq ][hash=]<64 hex>[,metadata | whitespace metadata]" */
+/* "[pdq ][hash=]<64 hex>[,metadata | whitespace metadata]". With @take_pending, an entry
+ * without a label of its own takes the one a "# veil-label:" comment just gave. */
 static gboolean
 parse_plain_line (Parser      *parser,
                   const char  *p,
                   const char  *end,
+                  gboolean     take_pending,
                   GError     **error)
 {
   VeilPdqHash hash;
   const char *label = NULL;
   const char *label_end = NULL;
   gboolean pytx = FALSE;
+  gboolean pending = parser->have_pending_label;
+
+  parser->have_pending_label = FALSE;
 
   if (end - p > 4 && g_ascii_strncasecmp (p, "pdq", 3) == 0 && (p[3] == ' ' || p[3] == '\t'))
     {
@@ -253,6 +262,11 @@ parse_plain_line (Parser      *parser,
         return parse_error (parser, error,
                             _("the hash is longer than 64 digits or followed by something other than a comma."));
       label_end = trim_end (label, end);
+    }
+  else if (take_pending && pending)
+    {
+      label = parser->pending_label->str;
+      label_end = label + parser->pending_label->len;
     }
 
   return add_entry (parser, &hash, label, label != NULL ? (gsize) (label_end - label) : 0, error);
@@ -449,6 +463,25 @@ detect_format (Parser      *parser,
   return TRUE;
 }
 
+/* Veil's pytx export keeps labels on "# veil-label: LABEL" lines before their entries:
+ * python-threatexchange reads the rest of an entry line as the hash and skips these. */
+static void
+note_label_comment (Parser     *parser,
+                    const char *p,
+                    const char *end)
+{
+  gsize marker = strlen (VEIL_HASH_LIST_LABEL_COMMENT);
+
+  if ((gsize) (end - p) <= marker || memcmp (p, VEIL_HASH_LIST_LABEL_COMMENT, marker) != 0)
+    return;
+  p += marker;
+  if (*p == ' ')
+    p++;
+  g_string_truncate (parser->pending_label, 0);
+  g_string_append_len (parser->pending_label, p, end - p);
+  parser->have_pending_label = parser->pending_label->len > 0;
+}
+
 static gboolean
 parse_line (Parser      *parser,
             const char  *p,
@@ -465,8 +498,13 @@ parse_line (Parser      *parser,
   p = skip_spaces (p, end);
   end = trim_end (p, end);
 
-  if (p == end || *p == '#')
+  if (p == end)
     return TRUE;
+  if (*p == '#')
+    {
+      note_label_comment (parser, p, end);
+      return TRUE;
+    }
 
   if (parser->detected == VEIL_HASH_LIST_FORMAT_AUTO)
     {
@@ -483,14 +521,15 @@ parse_line (Parser      *parser,
     case VEIL_HASH_LIST_FORMAT_VEIL:
       if (parser->in_header)
         return parse_header_line (parser, p, end, error);
-      return parse_plain_line (parser, p, end, error);
+      /* The header's sha256 covers the entry lines alone, so comments add nothing here. */
+      return parse_plain_line (parser, p, end, FALSE, error);
     case VEIL_HASH_LIST_FORMAT_CSV:
       return parse_csv_line (parser, p, end, error);
     case VEIL_HASH_LIST_FORMAT_PLAIN:
     case VEIL_HASH_LIST_FORMAT_PYTX:
     case VEIL_HASH_LIST_FORMAT_AUTO:
     default:
-      return parse_plain_line (parser, p, end, error);
+      return parse_plain_line (parser, p, end, TRUE, error);
     }
 }
 
@@ -546,6 +585,8 @@ parser_clear (Parser *parser)
   g_clear_pointer (&parser->checksum, g_checksum_free);
   if (parser->scratch != NULL)
     g_string_free (g_steal_pointer (&parser->scratch), TRUE);
+  if (parser->pending_label != NULL)
+    g_string_free (g_steal_pointer (&parser->pending_label), TRUE);
 }
 
 static gboolean
@@ -634,6 +675,7 @@ veil_hash_list_load_file (const char          *path,
   parser.requested = format;
   parser.detected = VEIL_HASH_LIST_FORMAT_AUTO;
   parser.scratch = g_string_new (NULL);
+  parser.pending_label = g_string_new (NULL);
 
   buffer = g_malloc (block + MAX_LINE);
   while (!eof)
