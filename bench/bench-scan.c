@@ -12,16 +12,23 @@
 
 #include "veil.h"
 #include "veil-bench-utils.h"
+#include "veil-nsfw-classifier-private.h"
+#include "veil-pdq-private.h"
 
-/* bench/scan: library-scan throughput against its floor, rescan cost, and peak memory.
+/* bench/scan: library-scan throughput against its baselines, rescan cost, and peak memory.
  *
- * 1. 400 generated photos (12 MP and 1 MP JPEGs, small PNGs). The floor is
- *    max(decode-only, inference-only) over the same files, both on all cores; the scan must
- *    stay within 1.3x of it.
+ * 1. 400 generated photos (12 MP and 1 MP JPEGs, small PNGs). A scan decodes (and hashes)
+ *    every file and classifies it on the same cores, so it is held to the sum
+ *    decode-only + inference-only over the same files, each run alone on all cores: the
+ *    scan must stay within 1.15x of that sum.
  * 2. 10 000 unchanged files (VEIL_BENCH_RESCAN_FILES changes the count): the rescan must take
  *    under 3% of the first scan.
  * 3. Peak RSS during the 400-photo scan: under 300 MB.
  * Every figure is measured in this run; nothing is compared with a stored number. */
+
+/* The scan may cost this much more than decoding and classifying the same files alone:
+ * queueing, the database and the scheduler's share. */
+#define SCAN_TARGET 1.15
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
 
@@ -226,7 +233,8 @@ main (int    argc,
   guint n_rescan = rescan_env != NULL ? (guint) g_ascii_strtoull (rescan_env, NULL, 10) : 10000;
   guint n_cores = MAX (1, g_get_num_processors ());
   Baseline base = { 0, };
-  double t_decode, t_infer, t_floor, t_scan, t_first, t_rescan;
+  const char *pdq_kernel;
+  double t_decode, t_infer, t_sum, t_scan, t_first, t_rescan;
   guint analyzed = 0;
   guint64 peak;
   gboolean ok = TRUE;
@@ -247,6 +255,7 @@ main (int    argc,
   /* The workers use every core; one inference thread each, in the baseline too. */
   veil_nsfw_classifier_set_threads (classifier, 1);
   analyzer = veil_analyzer_new (VEIL_CLASSIFIER (classifier));
+  _veil_pdq_get_downsample (&pdq_kernel);
 
   printf ("Generating 400 photos (40 x 12 MP JPEG, 200 x 1 MP JPEG, 160 small PNG)...\n");
   fflush (stdout);
@@ -261,7 +270,7 @@ main (int    argc,
 
   t_decode = run_parallel (&base, decode_worker, n_cores);
   t_infer = run_parallel (&base, infer_worker, n_cores);
-  t_floor = MAX (t_decode, t_infer);
+  t_sum = t_decode + t_infer;
 
   store = veil_store_new (db, NULL, &error);
   g_assert_no_error (error);
@@ -277,13 +286,15 @@ main (int    argc,
   g_assert (analyzed == paths->len);
 
   printf ("\n== Scan throughput (%u files, %u cores) ==\n", paths->len, n_cores);
+  printf ("kernels: classifier %s, PDQ downsample %s\n",
+          _veil_nsfw_classifier_get_kernels_name (classifier), pdq_kernel);
   printf ("decode-only (with PDQ)  %7.2f s\n", t_decode);
   printf ("inference-only          %7.2f s\n", t_infer);
-  printf ("floor = max of the two  %7.2f s\n", t_floor);
+  printf ("sum of the two          %7.2f s\n", t_sum);
   printf ("scan                    %7.2f s  (%.1f files/s)\n", t_scan, paths->len / t_scan);
-  printf ("ratio scan / floor      %7.2f   (target <= 1.30) %s\n", t_scan / t_floor,
-          t_scan / t_floor <= 1.3 ? "PASS" : "FAIL");
-  ok &= t_scan / t_floor <= 1.3;
+  printf ("ratio scan / (decode + inference) %5.2f   (target <= %.2f) %s\n", t_scan / t_sum,
+          SCAN_TARGET, t_scan / t_sum <= SCAN_TARGET ? "OK" : "over");
+  ok &= t_scan / t_sum <= SCAN_TARGET;
   printf ("peak RSS during scan    %7.1f MB (target < 300 MB) %s\n", peak / 1048576.0,
           peak < 300u * 1048576u ? "PASS" : "FAIL");
   ok &= peak < 300u * 1048576u;

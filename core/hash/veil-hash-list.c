@@ -19,10 +19,6 @@
 #define MAX_LINE (64 * 1024)
 #define NO_LABEL G_MAXUINT32
 
-#define VEIL_MAGIC "veil-hash-list"
-#define VEIL_FORMAT_VERSION 1
-#define VEIL_HEADER_END "---"
-#define CSV_HEADER "signal_type,signal_str,collab,category,tags"
 
 struct _VeilHashList
 {
@@ -152,6 +148,10 @@ typedef struct {
   char               *expected_sha256;
   GChecksum          *checksum;
 
+  /* pytx: the label a "# veil-label:" comment gave the next entry */
+  GString            *pending_label;
+  gboolean            have_pending_label;
+
   GString            *scratch;
 } Parser;
 
@@ -221,17 +221,22 @@ trim_end (const char *start,
   return end;
 }
 
-/* "[pdq ][hash=]<64 hex>[,metadata | whitespace metadata]" */
+/* "[pdq ][hash=]<64 hex>[,metadata | whitespace metadata]". With @take_pending, an entry
+ * without a label of its own takes the one a "# veil-label:" comment just gave. */
 static gboolean
 parse_plain_line (Parser      *parser,
                   const char  *p,
                   const char  *end,
+                  gboolean     take_pending,
                   GError     **error)
 {
   VeilPdqHash hash;
   const char *label = NULL;
   const char *label_end = NULL;
   gboolean pytx = FALSE;
+  gboolean pending = parser->have_pending_label;
+
+  parser->have_pending_label = FALSE;
 
   if (end - p > 4 && g_ascii_strncasecmp (p, "pdq", 3) == 0 && (p[3] == ' ' || p[3] == '\t'))
     {
@@ -257,72 +262,13 @@ parse_plain_line (Parser      *parser,
                             _("the hash is longer than 64 digits or followed by something other than a comma."));
       label_end = trim_end (label, end);
     }
+  else if (take_pending && pending)
+    {
+      label = parser->pending_label->str;
+      label_end = label + parser->pending_label->len;
+    }
 
   return add_entry (parser, &hash, label, label != NULL ? (gsize) (label_end - label) : 0, error);
-}
-
-/* Splits one CSV record (RFC 4180 quoting, no line breaks inside fields) into @fields,
- * unquoted into parser->scratch. Returns the number of fields, or -1 on bad quoting. */
-static int
-split_csv (Parser     *parser,
-           const char *p,
-           const char *end,
-           gsize       starts[],
-           gsize       lengths[],
-           int         max_fields)
-{
-  int n = 0;
-
-  g_string_truncate (parser->scratch, 0);
-  for (;;)
-    {
-      gsize start = parser->scratch->len;
-
-      if (n == max_fields)
-        return n;
-
-      if (p < end && *p == '"')
-        {
-          p++;
-          for (;;)
-            {
-              if (p >= end)
-                return -1;
-              if (*p == '"')
-                {
-                  if (p + 1 < end && p[1] == '"')
-                    {
-                      g_string_append_c (parser->scratch, '"');
-                      p += 2;
-                      continue;
-                    }
-                  p++;
-                  break;
-                }
-              g_string_append_c (parser->scratch, *p++);
-            }
-          if (p < end && *p != ',')
-            return -1;
-        }
-      else
-        {
-          const char *comma = memchr (p, ',', end - p);
-          const char *stop = comma != NULL ? comma : end;
-
-          if (memchr (p, '"', stop - p) != NULL)
-            return -1;
-          g_string_append_len (parser->scratch, p, stop - p);
-          p = stop;
-        }
-
-      starts[n] = start;
-      lengths[n] = parser->scratch->len - start;
-      n++;
-
-      if (p >= end)
-        return n;
-      p++; /* the comma */
-    }
 }
 
 static gboolean
@@ -335,7 +281,7 @@ parse_csv_line (Parser      *parser,
   VeilPdqHash hash;
   g_autoptr(GString) label = NULL;
   const char *s;
-  int n = split_csv (parser, p, end, starts, lengths, 5);
+  int n = _veil_hash_list_csv_split (parser->scratch, p, end, starts, lengths, 5);
 
   if (n < 0)
     return parse_error (parser, error, _("a quoted field is not closed properly."));
@@ -359,11 +305,14 @@ parse_csv_line (Parser      *parser,
   label = g_string_new (NULL);
   for (int i = 2; i < n; i++)
     {
+      /* The ' a spreadsheet-safe export put before a formula-like cell is not the label's. */
+      gsize guard = _veil_hash_list_csv_guard_length (s + starts[i], lengths[i]);
+
       if (lengths[i] == 0)
         continue;
       if (label->len > 0)
         g_string_append (label, " / ");
-      g_string_append_len (label, s + starts[i], lengths[i]);
+      g_string_append_len (label, s + starts[i] + guard, lengths[i] - guard);
     }
   return add_entry (parser, &hash, label->str, label->len, error);
 }
@@ -379,7 +328,7 @@ parse_header_line (Parser      *parser,
   g_autofree char *key = NULL;
   g_autofree char *value = NULL;
 
-  if (end - p == strlen (VEIL_HEADER_END) && memcmp (p, VEIL_HEADER_END, end - p) == 0)
+  if (end - p == strlen (VEIL_HASH_LIST_HEADER_END) && memcmp (p, VEIL_HASH_LIST_HEADER_END, end - p) == 0)
     {
       if (!parser->have_entries || !parser->have_sha256)
         {
@@ -457,7 +406,7 @@ detect_format (Parser      *parser,
   VeilHashListFormat found;
 
   *consumed = FALSE;
-  if (len >= strlen (VEIL_MAGIC) && memcmp (p, VEIL_MAGIC, strlen (VEIL_MAGIC)) == 0)
+  if (len >= strlen (VEIL_HASH_LIST_MAGIC) && memcmp (p, VEIL_HASH_LIST_MAGIC, strlen (VEIL_HASH_LIST_MAGIC)) == 0)
     found = VEIL_HASH_LIST_FORMAT_VEIL;
   else if (len >= strlen ("signal_type,") && g_ascii_strncasecmp (p, "signal_type,", strlen ("signal_type,")) == 0)
     found = VEIL_HASH_LIST_FORMAT_CSV;
@@ -484,7 +433,7 @@ detect_format (Parser      *parser,
   if (found == VEIL_HASH_LIST_FORMAT_VEIL)
     {
       g_autofree char *magic = g_strndup (p, len);
-      g_autofree char *expected = g_strdup_printf ("%s %d", VEIL_MAGIC, VEIL_FORMAT_VERSION);
+      g_autofree char *expected = g_strdup_printf ("%s %d", VEIL_HASH_LIST_MAGIC, VEIL_HASH_LIST_FORMAT_VERSION);
 
       if (!g_str_equal (g_strchomp (magic), expected))
         {
@@ -505,12 +454,31 @@ detect_format (Parser      *parser,
           g_ascii_strncasecmp (p, "signal_type,signal_str", strlen ("signal_type,signal_str")) != 0)
         {
           /* Translators: %s is the expected first line of the file, kept as it is */
-          g_autofree char *reason = g_strdup_printf (_("a CSV list must start with the header “%s”."), CSV_HEADER);
+          g_autofree char *reason = g_strdup_printf (_("a CSV list must start with the header “%s”."), VEIL_HASH_LIST_CSV_HEADER);
           return parse_error (parser, error, reason);
         }
       *consumed = TRUE;
     }
   return TRUE;
+}
+
+/* Veil's pytx export keeps labels on "# veil-label: LABEL" lines before their entries:
+ * python-threatexchange reads the rest of an entry line as the hash and skips these. */
+static void
+note_label_comment (Parser     *parser,
+                    const char *p,
+                    const char *end)
+{
+  gsize marker = strlen (VEIL_HASH_LIST_LABEL_COMMENT);
+
+  if ((gsize) (end - p) <= marker || memcmp (p, VEIL_HASH_LIST_LABEL_COMMENT, marker) != 0)
+    return;
+  p += marker;
+  if (*p == ' ')
+    p++;
+  g_string_truncate (parser->pending_label, 0);
+  g_string_append_len (parser->pending_label, p, end - p);
+  parser->have_pending_label = parser->pending_label->len > 0;
 }
 
 static gboolean
@@ -529,8 +497,13 @@ parse_line (Parser      *parser,
   p = skip_spaces (p, end);
   end = trim_end (p, end);
 
-  if (p == end || *p == '#')
+  if (p == end)
     return TRUE;
+  if (*p == '#')
+    {
+      note_label_comment (parser, p, end);
+      return TRUE;
+    }
 
   if (parser->detected == VEIL_HASH_LIST_FORMAT_AUTO)
     {
@@ -547,14 +520,15 @@ parse_line (Parser      *parser,
     case VEIL_HASH_LIST_FORMAT_VEIL:
       if (parser->in_header)
         return parse_header_line (parser, p, end, error);
-      return parse_plain_line (parser, p, end, error);
+      /* The header's sha256 covers the entry lines alone, so comments add nothing here. */
+      return parse_plain_line (parser, p, end, FALSE, error);
     case VEIL_HASH_LIST_FORMAT_CSV:
       return parse_csv_line (parser, p, end, error);
     case VEIL_HASH_LIST_FORMAT_PLAIN:
     case VEIL_HASH_LIST_FORMAT_PYTX:
     case VEIL_HASH_LIST_FORMAT_AUTO:
     default:
-      return parse_plain_line (parser, p, end, error);
+      return parse_plain_line (parser, p, end, TRUE, error);
     }
 }
 
@@ -610,6 +584,8 @@ parser_clear (Parser *parser)
   g_clear_pointer (&parser->checksum, g_checksum_free);
   if (parser->scratch != NULL)
     g_string_free (g_steal_pointer (&parser->scratch), TRUE);
+  if (parser->pending_label != NULL)
+    g_string_free (g_steal_pointer (&parser->pending_label), TRUE);
 }
 
 static gboolean
@@ -698,6 +674,7 @@ veil_hash_list_load_file (const char          *path,
   parser.requested = format;
   parser.detected = VEIL_HASH_LIST_FORMAT_AUTO;
   parser.scratch = g_string_new (NULL);
+  parser.pending_label = g_string_new (NULL);
 
   buffer = g_malloc (block + MAX_LINE);
   while (!eof)
@@ -810,175 +787,6 @@ veil_hash_list_load_file_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == veil_hash_list_load_file_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---- Writing ---------------------------------------------------------------------------- */
-
-static void
-append_csv_field (GString    *out,
-                  const char *text)
-{
-  if (strpbrk (text, ",\"") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_entry (VeilHashList       *self,
-              gsize               i,
-              VeilHashListFormat  format,
-              GString            *out)
-{
-  char hex[VEIL_PDQ_HEX_LENGTH + 1];
-  const char *label = veil_hash_list_get_label (self, i);
-
-  veil_pdq_hash_to_hex (&self->hashes[i], hex);
-  switch (format)
-    {
-    case VEIL_HASH_LIST_FORMAT_PYTX:
-      g_string_append_printf (out, "pdq %s\n", hex);
-      break;
-    case VEIL_HASH_LIST_FORMAT_CSV:
-      g_string_append_printf (out, "pdq,%s,", hex);
-      append_csv_field (out, self->name);
-      g_string_append_c (out, ',');
-      append_csv_field (out, label != NULL ? label : "");
-      g_string_append (out, ",\n");
-      break;
-    case VEIL_HASH_LIST_FORMAT_PLAIN:
-    case VEIL_HASH_LIST_FORMAT_VEIL:
-    case VEIL_HASH_LIST_FORMAT_AUTO:
-    default:
-      g_string_append (out, hex);
-      if (label != NULL)
-        {
-          g_string_append_c (out, ',');
-          g_string_append (out, label);
-        }
-      g_string_append_c (out, '\n');
-      break;
-    }
-}
-
-/**
- * veil_hash_list_compute_checksum:
- *
- * The sha256 a Veil list header carries: over each entry's line, `hash[,label]` and a line
- * feed, in order, hashes in lowercase hex.
- *
- * Returns: (transfer full): 64 lowercase hex digits
- */
-char *
-veil_hash_list_compute_checksum (VeilHashList *self)
-{
-  g_autoptr(GChecksum) checksum = NULL;
-  g_autoptr(GString) line = NULL;
-
-  g_return_val_if_fail (VEIL_IS_HASH_LIST (self), NULL);
-
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  line = g_string_new (NULL);
-  for (gsize i = 0; i < self->n_entries; i++)
-    {
-      g_string_truncate (line, 0);
-      append_entry (self, i, VEIL_HASH_LIST_FORMAT_VEIL, line);
-      g_checksum_update (checksum, (const guchar *) line->str, line->len);
-    }
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
-/**
- * veil_hash_list_save_file:
- * @path: where to write; replaced atomically
- * @format: any format but %VEIL_HASH_LIST_FORMAT_AUTO
- *
- * Writes the list. Labels are kept in every format but "pytx", which has no room for them.
- *
- * Returns: %TRUE on success
- */
-gboolean
-veil_hash_list_save_file (VeilHashList        *self,
-                          const char          *path,
-                          VeilHashListFormat   format,
-                          GCancellable        *cancellable,
-                          GError             **error)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(GString) out = NULL;
-  g_autofree char *name = NULL;
-  GError *local_error = NULL;
-
-  g_return_val_if_fail (VEIL_IS_HASH_LIST (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (format != VEIL_HASH_LIST_FORMAT_AUTO && format <= VEIL_HASH_LIST_FORMAT_VEIL, FALSE);
-
-  name = g_filename_display_name (path);
-  file = g_file_new_for_path (path);
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, &local_error);
-  if (stream == NULL)
-    goto fail;
-
-  out = g_string_sized_new (READ_BLOCK + 4096);
-  if (format == VEIL_HASH_LIST_FORMAT_VEIL)
-    {
-      g_autofree char *sha = veil_hash_list_compute_checksum (self);
-      g_autofree char *created = g_date_time_format (self->created, "%Y-%m-%dT%H:%M:%SZ");
-      g_autofree char *clean_name = g_strdelimit (g_strdup (self->name), "\r\n", ' ');
-
-      g_string_append_printf (out, "%s %d\n", VEIL_MAGIC, VEIL_FORMAT_VERSION);
-      g_string_append_printf (out, "name: %s\n", clean_name);
-      if (self->source != NULL)
-        {
-          g_autofree char *clean_source = g_strdelimit (g_strdup (self->source), "\r\n", ' ');
-          g_string_append_printf (out, "source: %s\n", clean_source);
-        }
-      g_string_append_printf (out, "version: %u\n", self->version);
-      g_string_append_printf (out, "created: %s\n", created);
-      g_string_append_printf (out, "entries: %" G_GSIZE_FORMAT "\n", self->n_entries);
-      g_string_append_printf (out, "sha256: %s\n", sha);
-      g_string_append (out, VEIL_HEADER_END "\n");
-    }
-  else if (format == VEIL_HASH_LIST_FORMAT_CSV)
-    g_string_append (out, CSV_HEADER "\n");
-
-  for (gsize i = 0; i < self->n_entries; i++)
-    {
-      append_entry (self, i, format, out);
-      if (out->len >= READ_BLOCK)
-        {
-          if (!g_output_stream_write_all (G_OUTPUT_STREAM (stream), out->str, out->len, NULL,
-                                          cancellable, &local_error))
-            goto fail;
-          g_string_truncate (out, 0);
-        }
-    }
-  if (!g_output_stream_write_all (G_OUTPUT_STREAM (stream), out->str, out->len, NULL,
-                                  cancellable, &local_error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &local_error))
-    goto fail;
-  return TRUE;
-
-fail:
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  g_set_error (error, VEIL_HASH_LIST_ERROR, VEIL_HASH_LIST_ERROR_IO,
-               _("The list could not be written to %s: %s"), name, local_error->message);
-  g_error_free (local_error);
-  return FALSE;
 }
 
 /* ---- Accessors -------------------------------------------------------------------------- */

@@ -306,7 +306,9 @@ test_export_formats (Fixture *fixture, gconstpointer data)
       switch (formats[f])
         {
         case VEIL_HASH_LIST_FORMAT_PLAIN:
+        case VEIL_HASH_LIST_FORMAT_PYTX:
           assert_entry (back, 0, H1, "bridge, 2026");
+          assert_entry (back, 1, H2, NULL);
           assert_entry (back, 2, H3, "Ünïcode \"quoted\"");
           break;
         case VEIL_HASH_LIST_FORMAT_CSV:
@@ -316,10 +318,140 @@ test_export_formats (Fixture *fixture, gconstpointer data)
           assert_entry (back, 2, H3, "Family photos / Ünïcode \"quoted\"");
           break;
         default:
-          assert_entry (back, 0, H1, NULL);
-          break;
+          g_assert_not_reached ();
         }
     }
+}
+
+/* python-threatexchange's file exchange splits each line at its first space into signal type
+ * and signal (file_api.py): entry lines must be exactly "pdq <hash>", so labels travel on
+ * "# veil-label:" comment lines before them, which pytx skips and Veil reads back. */
+static void
+test_export_pytx_labels (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(VeilHashList) list = sample_list ();
+  g_autofree char *path = g_build_filename (fixture->dir, "exchange.txt", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(VeilHashList) back = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_entries = 0;
+
+  g_assert_true (veil_hash_list_save_file (list, path, VEIL_HASH_LIST_FORMAT_PYTX, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==,
+                   "# veil-label: bridge, 2026\n"
+                   "pdq " H1 "\n"
+                   "pdq " H2 "\n"
+                   "# veil-label: Ünïcode \"quoted\"\n"
+                   "pdq " H3 "\n");
+
+  /* What pytx reads: a known signal type, then a signal that is a whole PDQ hash. */
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) columns = g_strsplit (lines[i], " ", 2);
+      VeilPdqHash hash;
+
+      if (g_str_equal (columns[0], "#"))
+        continue;
+      g_assert_cmpstr (columns[0], ==, "pdq");
+      g_assert_true (veil_pdq_hash_parse (columns[1], -1, &hash));
+      n_entries++;
+    }
+  g_assert_cmpuint (n_entries, ==, 3);
+
+  back = load_ok (path, VEIL_HASH_LIST_FORMAT_AUTO);
+  g_assert_cmpint (veil_hash_list_get_format (back), ==, VEIL_HASH_LIST_FORMAT_PYTX);
+  g_assert_cmpuint (veil_hash_list_get_n_entries (back), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (veil_hash_list_get_label (back, i), ==, veil_hash_list_get_label (list, i));
+}
+
+/* A "# veil-label:" line labels the next entry only, and an entry's own label wins. */
+static void
+test_pytx_label_comments (Fixture *fixture, gconstpointer data)
+{
+  const char *text =
+    "# veil-label: first one\n"
+    "\n"
+    "# an ordinary comment\n"
+    "pdq " H1 "\n"
+    "pdq " H2 "\n"
+    "# veil-label: not used\n"
+    "pdq " H3 " its own\n"
+    "# veil-label:\n"
+    H1 "\n";
+  g_autofree char *path = write_file (fixture, "comments.txt", text, -1);
+  g_autoptr(VeilHashList) list = load_ok (path, VEIL_HASH_LIST_FORMAT_AUTO);
+
+  g_assert_cmpuint (veil_hash_list_get_n_entries (list), ==, 4);
+  assert_entry (list, 0, H1, "first one");
+  assert_entry (list, 1, H2, NULL);
+  assert_entry (list, 2, H3, "its own");
+  assert_entry (list, 3, H1, NULL);
+}
+
+/* Labels a spreadsheet would run as formulas (OWASP's CSV injection list: = + - @, tab and
+ * carriage return) are written with a leading ' and come back unchanged. */
+static void
+test_export_csv_guard (Fixture *fixture, gconstpointer data)
+{
+  static const char *const labels[] = {
+    "=HYPERLINK(\"http://example.com\",\"x\")", "+1", "-2", "@SUM(A1:A2)", "\tcmd", "'90s", "fine",
+  };
+  g_autoptr(VeilHashList) list = veil_hash_list_new ("@Family");
+  g_autofree char *path = g_build_filename (fixture->dir, "guarded.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(VeilHashList) back = NULL;
+  g_autoptr(GError) error = NULL;
+  VeilPdqHash h;
+
+  g_assert_true (veil_pdq_hash_parse (H1, -1, &h));
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    g_assert_true (veil_hash_list_add (list, &h, labels[i]));
+  g_assert_true (veil_hash_list_save_file (list, path, VEIL_HASH_LIST_FORMAT_CSV, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The name (collab) and the label (category) are guarded; RFC 4180 quoting on top. */
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==,
+                   "signal_type,signal_str,collab,category,tags\n"
+                   "pdq," H1 ",'@Family,\"'=HYPERLINK(\"\"http://example.com\"\",\"\"x\"\")\",\n"
+                   "pdq," H1 ",'@Family,'+1,\n"
+                   "pdq," H1 ",'@Family,'-2,\n"
+                   "pdq," H1 ",'@Family,'@SUM(A1:A2),\n"
+                   "pdq," H1 ",'@Family,'\tcmd,\n"
+                   "pdq," H1 ",'@Family,''90s,\n"
+                   "pdq," H1 ",'@Family,fine,\n");
+
+  /* Veil's own CSV reads back to the original text: the label is "collab / category". */
+  back = load_ok (path, VEIL_HASH_LIST_FORMAT_AUTO);
+  g_assert_cmpuint (veil_hash_list_get_n_entries (back), ==, G_N_ELEMENTS (labels));
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      g_autofree char *expected = g_strconcat ("@Family / ", labels[i], NULL);
+      assert_entry (back, i, H1, expected);
+    }
+}
+
+/* A ' is taken off on import only where it guards one of the characters the export guards,
+ * so other files' labels that merely start with an apostrophe keep it. */
+static void
+test_csv_guard_import (Fixture *fixture, gconstpointer data)
+{
+  const char *text =
+    "signal_type,signal_str,collab,category,tags\n"
+    "pdq," H1 ",,'90s,\n"
+    "pdq," H2 ",,'=1+1,'-x\n"
+    "pdq," H3 ",'','''x,'\n";
+  g_autofree char *path = write_file (fixture, "other.csv", text, -1);
+  g_autoptr(VeilHashList) list = load_ok (path, VEIL_HASH_LIST_FORMAT_AUTO);
+
+  assert_entry (list, 0, H1, "'90s");
+  assert_entry (list, 1, H2, "=1+1 / -x");
+  assert_entry (list, 2, H3, "' / ''x / '");
 }
 
 /* A list bigger than the reader's block, so lines straddle block borders, with memory kept
@@ -478,6 +610,10 @@ main (int   argc,
   ADD ("veil-round-trip", test_veil_round_trip);
   ADD ("veil-tampered", test_veil_tampered);
   ADD ("export-formats", test_export_formats);
+  ADD ("export-pytx-labels", test_export_pytx_labels);
+  ADD ("pytx-label-comments", test_pytx_label_comments);
+  ADD ("export-csv-guard", test_export_csv_guard);
+  ADD ("csv-guard-import", test_csv_guard_import);
   ADD ("large", test_large);
   ADD ("async", test_async);
   ADD ("mutations", test_mutations);

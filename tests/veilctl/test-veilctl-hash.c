@@ -223,6 +223,66 @@ test_list_and_match (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (err, "line 1"));
 }
 
+/* Exports keep every label, spreadsheet-safe in CSV, and Veil reads its own exports back to
+ * the same labels. */
+static void
+test_list_export_labels (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *plain = g_build_filename (fixture->dir, "labels.txt", NULL);
+  g_autofree char *veil = g_build_filename (fixture->dir, "labels.veilhashes", NULL);
+  g_autofree char *csv = g_build_filename (fixture->dir, "labels.csv", NULL);
+  g_autofree char *back = g_build_filename (fixture->dir, "back.veilhashes", NULL);
+  g_autofree char *pytx = g_build_filename (fixture->dir, "labels-pytx.txt", NULL);
+  g_autofree char *pytx_back = g_build_filename (fixture->dir, "pytx-back.veilhashes", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(VeilHashList) list = NULL;
+  g_autoptr(VeilHashList) from_pytx = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (plain,
+                                      "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22,=SUM(1;2)\n"
+                                      "30a10efd71c83f429013d48d0ffffc52e34e0e17ada952a9d29685211ea9e5af,-1\n",
+                                      -1, NULL));
+  g_assert_cmpint (run (&out, &err, "list", "import", "--name", "Family", plain, veil, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (&out, &err, "list", "export", "--format", "csv", veil, csv, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, ",Family,'=SUM(1;2),\n"));
+  g_assert_nonnull (strstr (text, ",Family,'-1,\n"));
+
+  g_assert_cmpint (run (&out, &err, "list", "import", csv, back, NULL), ==, 0);
+  list = veil_hash_list_load_file (back, VEIL_HASH_LIST_FORMAT_VEIL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (veil_hash_list_get_label (list, 0), ==, "Family / =SUM(1;2)");
+  g_assert_cmpstr (veil_hash_list_get_label (list, 1), ==, "Family / -1");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&text, g_free);
+
+  /* pytx: entry lines stay "pdq <hash>", each label on a comment line before its entry. */
+  g_assert_cmpint (run (&out, &err, "list", "export", "--format", "pytx", veil, pytx, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (g_file_get_contents (pytx, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==,
+                   "# veil-label: =SUM(1;2)\n"
+                   "pdq f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22\n"
+                   "# veil-label: -1\n"
+                   "pdq 30a10efd71c83f429013d48d0ffffc52e34e0e17ada952a9d29685211ea9e5af\n");
+
+  g_assert_cmpint (run (&out, &err, "list", "import", pytx, pytx_back, NULL), ==, 0);
+  from_pytx = veil_hash_list_load_file (pytx_back, VEIL_HASH_LIST_FORMAT_VEIL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (veil_hash_list_get_label (from_pytx, 0), ==, "=SUM(1;2)");
+  g_assert_cmpstr (veil_hash_list_get_label (from_pytx, 1), ==, "-1");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -235,6 +295,7 @@ main (int   argc,
   ADD ("hash-output", test_hash_output);
   ADD ("hash-errors", test_hash_errors);
   ADD ("list-and-match", test_list_and_match);
+  ADD ("list-export-labels", test_list_export_labels);
 
   return g_test_run ();
 }
