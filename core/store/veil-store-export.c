@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "veil-store-private.h"
+#include "veil-store-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -94,38 +95,12 @@ export_node (VeilStore  *self,
       json_builder_set_member_name (b, "consent");
       json_builder_begin_array (b);
       for (guint j = 0; j < consent->len; j++)
-        {
-          VeilConsentRecord *r = consent->pdata[j];
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "time");
-          json_builder_add_int_value (b, r->time);
-          json_builder_set_member_name (b, "protection");
-          json_builder_add_string_value (b, r->protection);
-          json_builder_set_member_name (b, "action");
-          json_builder_add_string_value (b, r->action);
-          json_builder_set_member_name (b, "actor");
-          json_builder_add_string_value (b, r->actor);
-          json_builder_set_member_name (b, "text-version");
-          json_builder_add_int_value (b, r->text_version);
-          json_builder_end_object (b);
-        }
+        json_builder_add_value (b, veil_consent_record_to_json_node (consent->pdata[j]));
       json_builder_end_array (b);
       json_builder_set_member_name (b, "audit");
       json_builder_begin_array (b);
       for (guint j = audit->len; j > 0; j--)
-        {
-          VeilAuditEntry *e = audit->pdata[j - 1];
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "time");
-          json_builder_add_int_value (b, e->time);
-          json_builder_set_member_name (b, "actor");
-          json_builder_add_string_value (b, e->actor);
-          json_builder_set_member_name (b, "kind");
-          json_builder_add_string_value (b, e->kind);
-          json_builder_set_member_name (b, "detail");
-          json_builder_add_string_value (b, e->detail);
-          json_builder_end_object (b);
-        }
+        json_builder_add_value (b, veil_audit_entry_to_json_node (audit->pdata[j - 1], VEIL_AUDIT_JSON_DEFAULT));
       json_builder_end_array (b);
       json_builder_set_member_name (b, "alerts");
       json_builder_add_int_value (b, veil_store_count_alerts (self, veil_profile_get_id (p), NULL));
@@ -139,17 +114,7 @@ export_node (VeilStore  *self,
   json_builder_set_member_name (b, "guardian-actions");
   json_builder_begin_array (b);
   for (guint j = general->len; j > 0; j--)
-    {
-      VeilAuditEntry *e = general->pdata[j - 1];
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "time");
-      json_builder_add_int_value (b, e->time);
-      json_builder_set_member_name (b, "kind");
-      json_builder_add_string_value (b, e->kind);
-      json_builder_set_member_name (b, "detail");
-      json_builder_add_string_value (b, e->detail);
-      json_builder_end_object (b);
-    }
+    json_builder_add_value (b, veil_audit_entry_to_json_node (general->pdata[j - 1], VEIL_AUDIT_JSON_NO_ACTOR));
   json_builder_end_array (b);
   json_builder_end_object (b);
 
