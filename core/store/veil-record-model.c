@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "veil-record-model-private.h"
 
 /* VeilRecordModel: one profile's rows of the store as a GListModel of small item objects, for
@@ -413,15 +411,10 @@ veil_record_model_reload_async (VeilRecordModel     *self,
   g_return_if_fail (VEIL_IS_RECORD_MODEL (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
+  g_return_if_fail (priv->store != NULL);
+
   outer = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (outer, veil_record_model_reload_async);
-  if (priv->store == NULL)
-    {
-      g_task_return_new_error (outer, VEIL_STORE_ERROR, VEIL_STORE_ERROR_OPEN,
-                               _("Veil’s data could not be opened. Restart Veil to try again."));
-      return;
-    }
-
   data = g_new0 (ReadData, 1);
   data->store = g_object_ref (priv->store);
   data->profile_id = priv->profile_id;
