@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "veil-hash-list-row.h"
 #include "veil-hash-lists.h"
 
 /* The guardian's hash lists for one profile, inside the PIN-protected scan page: import a
@@ -21,15 +22,15 @@ struct _VeilHashLists
   VeilProfile         *profile;
 
   /* owned */
-  VeilStore           *store;
+  GListModel          *model;         /* the context's VeilHashListModel; NULL without a store */
   GCancellable        *cancellable;   /* cancelled in dispose */
-  GPtrArray           *rows;
   GtkNativeDialog     *chooser;
   gboolean             chooser_all_profiles;
   guint                n_importing;
 
   /* template children */
   GtkMenuButton       *import_button;
+  GtkListBox          *list_box;
 };
 
 G_DEFINE_FINAL_TYPE (VeilHashLists, veil_hash_lists, ADW_TYPE_PREFERENCES_GROUP)
@@ -48,25 +49,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-/* What the import thread needs; it owns all of it. */
-typedef struct {
-  VeilStore     *store;
-  char          *path;
-  char          *source;
-  gint64         profile_id;
-} ImportData;
-
-static void
-import_data_free (ImportData *data)
-{
-  g_clear_object (&data->store);
-  g_free (data->path);
-  g_free (data->source);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportData, import_data_free)
 
 /* Shown, never only logged: a toast on the page around us; a failure gets a dialog when
  * the group stands alone. */
@@ -96,17 +78,11 @@ tell (VeilHashLists *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static gboolean
-ensure_store (VeilHashLists *self)
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer user_data)
 {
-  VeilStore *store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
-
-  if (self->store != NULL)
-    return TRUE;
-  if (store == NULL || self->profile == NULL)
-    return FALSE;
-  self->store = g_object_ref (store);
-  return TRUE;
+  return veil_hash_list_row_new (VEIL_HASH_LIST_ITEM (item));
 }
 
 static gboolean
@@ -120,87 +96,6 @@ guardian_unlocked (VeilHashLists *self)
   return FALSE;
 }
 
-static char *
-describe (const VeilStoredHashList *list)
-{
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (list->imported);
-  /* Translators: when a hash list was imported, see g_date_time_format() */
-  g_autofree char *imported = g_date_time_format (when, _("%e %B %Y, %H:%M"));
-  g_autofree char *entries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u entry", "%u entries", list->n_entries),
-                                              list->n_entries);
-  const char *scope = list->profile_id == 0 ? _("for every profile") : _("for this profile only");
-
-  /* Translators: a hash list's details: source, version, entry count, import time and scope,
-   * e.g. "From hotline.csv · version 3 · 120 entries · imported 2 May 2026, 14:02 · for every profile" */
-  return g_strdup_printf (_("From %s · version %u · %s · imported %s · %s"),
-                          list->source != NULL && *list->source != '\0' ? list->source : _("unknown source"),
-                          list->version, entries, g_strstrip (imported), scope);
-}
-
-static void
-fill (VeilHashLists *self)
-{
-  g_autoptr(GPtrArray) lists = NULL;
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (self->rows, i));
-  g_ptr_array_set_size (self->rows, 0);
-
-  if (!ensure_store (self))
-    return;
-  lists = veil_store_list_hash_lists (self->store, veil_profile_get_id (self->profile), &error);
-  if (lists == NULL)
-    {
-      tell (self, error->message, TRUE);
-      return;
-    }
-
-  for (guint i = 0; i < lists->len; i++)
-    {
-      const VeilStoredHashList *list = g_ptr_array_index (lists, i);
-      g_autofree char *subtitle = NULL;
-      g_autofree char *remove_label = NULL;
-      GtkWidget *row, *button;
-
-      if (g_strcmp0 (list->kind, "list") != 0)
-        continue;
-      subtitle = describe (list);
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), list->name);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-
-      button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, _("Remove This List"));
-      /* Translators: accessible label of the button removing the hash list named %s */
-      remove_label = g_strdup_printf (_("Remove the list “%s”"), list->name);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "hashes.remove");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (list->id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
-      g_ptr_array_add (self->rows, row);
-    }
-
-  if (self->rows->len == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No lists yet"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   _("Import one from an organisation you trust, for example a hotline."));
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      g_object_set_data (G_OBJECT (row), "veil-placeholder", GINT_TO_POINTER (TRUE));
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
-      g_ptr_array_add (self->rows, row);
-    }
-}
-
 static void
 update_actions (VeilHashLists *self)
 {
@@ -211,23 +106,31 @@ update_actions (VeilHashLists *self)
 }
 
 static void
-import_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+finish_import (VeilHashLists *self,
+               const GError  *error)
 {
-  ImportData *data = task_data;
-  g_autoptr(VeilHashList) list = NULL;
+  self->n_importing--;
+  update_actions (self);
+  if (error == NULL)
+    tell (self, _("The list was imported. The next check uses it."), FALSE);
+  else
+    tell (self, error->message, TRUE);
+  g_signal_emit (self, signals[IMPORT_FINISHED], 0, error == NULL, error != NULL ? error->message : NULL);
+}
+
+static void
+reloaded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(VeilHashLists) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  list = veil_hash_list_load_file (data->path, VEIL_HASH_LIST_FORMAT_AUTO, cancellable, &error);
-  if (list == NULL ||
-      !veil_store_import_hash_list (data->store, data->profile_id, list, data->source, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  /* The list is kept either way; a failed read shows at the next reload. */
+  if (!veil_record_model_reload_finish (VEIL_RECORD_MODEL (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  finish_import (self, NULL);
 }
 
 static void
@@ -235,24 +138,20 @@ import_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  VeilHashLists *self = VEIL_HASH_LISTS (source);
+  g_autoptr(VeilHashLists) self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  g_autoptr(VeilHashList) list = veil_hash_list_import_file_finish (VEIL_STORE (source), result, &error);
 
-  self->n_importing--;
-  update_actions (self);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (ok)
+  if (list == NULL)
     {
-      fill (self);
-      tell (self, _("The list was imported. The next check uses it."), FALSE);
+      finish_import (self, error);
+      return;
     }
-  else
-    {
-      tell (self, error->message, TRUE);
-    }
-  g_signal_emit (self, signals[IMPORT_FINISHED], 0, ok, ok ? NULL : error->message);
+  /* Told once the new list is shown. */
+  veil_record_model_reload_async (VEIL_RECORD_MODEL (self->model), self->cancellable, reloaded_cb,
+                                  g_object_ref (self));
 }
 
 static void
@@ -317,7 +216,12 @@ veil_hash_lists_constructed (GObject *object)
 
   update_actions (self);
   if (self->context != NULL && self->profile != NULL)
-    fill (self);
+    self->model = veil_context_get_hash_list_model (self->context, veil_profile_get_id (self->profile));
+  if (self->model != NULL)
+    {
+      g_object_ref (self->model);
+      gtk_list_box_bind_model (self->list_box, self->model, create_row_cb, NULL, NULL);
+    }
 }
 
 static void
@@ -330,7 +234,7 @@ veil_hash_lists_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_HASH_LISTS);
-  g_clear_object (&self->store);
+  g_clear_object (&self->model);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (veil_hash_lists_parent_class)->dispose (object);
@@ -343,7 +247,6 @@ veil_hash_lists_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->profile, veil_profile_unref);
-  g_clear_pointer (&self->rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (veil_hash_lists_parent_class)->finalize (object);
 }
@@ -421,6 +324,7 @@ veil_hash_lists_class_init (VeilHashListsClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-hash-lists.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilHashLists, import_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilHashLists, list_box);
 
   gtk_widget_class_install_action (widget_class, "hashes.import", "b", import_action);
   gtk_widget_class_install_action (widget_class, "hashes.remove", "x", remove_action);
@@ -430,7 +334,6 @@ static void
 veil_hash_lists_init (VeilHashLists *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -457,32 +360,28 @@ veil_hash_lists_import_file (VeilHashLists *self,
                              GFile         *file,
                              gboolean       all_profiles)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(ImportData) data = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *source = NULL;
 
   g_return_if_fail (VEIL_IS_HASH_LISTS (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  if (!guardian_unlocked (self) || !ensure_store (self))
+  if (!guardian_unlocked (self) || self->model == NULL)
     return;
 
-  data = g_new0 (ImportData, 1);
-  data->store = g_object_ref (self->store);
-  data->path = g_file_get_path (file);
-  data->source = g_file_get_basename (file);
-  data->profile_id = all_profiles ? 0 : veil_profile_get_id (self->profile);
-  if (data->path == NULL)
+  path = g_file_get_path (file);
+  if (path == NULL)
     {
       tell (self, _("Only lists stored on this computer can be imported."), TRUE);
       return;
     }
+  source = g_file_get_basename (file);
 
-  task = g_task_new (self, self->cancellable, import_done_cb, NULL);
-  g_task_set_source_tag (task, veil_hash_lists_import_file);
-  g_task_set_task_data (task, g_steal_pointer (&data), (GDestroyNotify) import_data_free);
   self->n_importing++;
   update_actions (self);
-  g_task_run_in_thread (task, import_thread);
+  veil_hash_list_import_file_async (veil_record_model_get_store (VEIL_RECORD_MODEL (self->model)),
+                                    all_profiles ? 0 : veil_profile_get_id (self->profile),
+                                    path, NULL, source, self->cancellable, import_done_cb, g_object_ref (self));
 }
 
 /**
@@ -502,38 +401,31 @@ veil_hash_lists_remove (VeilHashLists *self,
 
   g_return_val_if_fail (VEIL_IS_HASH_LISTS (self), FALSE);
 
-  if (!guardian_unlocked (self) || !ensure_store (self))
+  if (!guardian_unlocked (self) || self->model == NULL)
     return FALSE;
-  if (!veil_store_remove_hash_list (self->store, list_id, &error))
+  if (!veil_hash_list_model_remove (VEIL_HASH_LIST_MODEL (self->model), list_id, &error))
     {
       tell (self, error->message, TRUE);
-      fill (self);
       return FALSE;
     }
-  fill (self);
   return TRUE;
 }
 
-/* Returns: how many lists are shown (the "no lists yet" row is not one) */
+/* Returns: how many lists are shown (the "no lists yet" placeholder is not one) */
 guint
 veil_hash_lists_get_n_shown (VeilHashLists *self)
 {
-  guint n = 0;
-
   g_return_val_if_fail (VEIL_IS_HASH_LISTS (self), 0);
 
-  for (guint i = 0; i < self->rows->len; i++)
-    if (g_object_get_data (G_OBJECT (g_ptr_array_index (self->rows, i)), "veil-placeholder") == NULL)
-      n++;
-  return n;
+  return self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
 }
 
-/* Reads the lists again, for instance after veilctl changed them. */
+/* Reads the lists again; the context also does whenever the store changes. */
 void
 veil_hash_lists_reload (VeilHashLists *self)
 {
   g_return_if_fail (VEIL_IS_HASH_LISTS (self));
 
-  if (self->context != NULL && self->profile != NULL)
-    fill (self);
+  if (self->model != NULL)
+    veil_record_model_reload (VEIL_RECORD_MODEL (self->model));
 }
