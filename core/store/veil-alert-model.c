@@ -12,7 +12,8 @@ struct _VeilAlertItem
 {
   GObject    parent_instance;
 
-  VeilAlert *alert;  /* owned */
+  VeilAlert *alert;      /* owned */
+  GBytes    *thumbnail;  /* owned, nullable: the blurred preview kept with the alert */
 };
 
 struct _VeilAlertModel
@@ -29,6 +30,7 @@ veil_alert_item_finalize (GObject *object)
   VeilAlertItem *self = VEIL_ALERT_ITEM (object);
 
   g_clear_pointer (&self->alert, veil_alert_free);
+  g_clear_pointer (&self->thumbnail, g_bytes_unref);
 
   G_OBJECT_CLASS (veil_alert_item_parent_class)->finalize (object);
 }
@@ -60,6 +62,19 @@ veil_alert_item_new (VeilAlert *alert)
   return self;
 }
 
+/**
+ * veil_alert_item_get_thumbnail:
+ *
+ * Returns: (transfer none) (nullable): the blurred preview (PNG) kept with the alert, read
+ *   with it in the background so that views need not ask the store
+ */
+GBytes *
+veil_alert_item_get_thumbnail (VeilAlertItem *self)
+{
+  g_return_val_if_fail (VEIL_IS_ALERT_ITEM (self), NULL);
+  return self->thumbnail;
+}
+
 const VeilAlert *
 veil_alert_item_get_alert (VeilAlertItem *self)
 {
@@ -69,13 +84,19 @@ veil_alert_item_get_alert (VeilAlertItem *self)
 
 static void
 take_alerts (GPtrArray *items,
-             GPtrArray *alerts)
+             GPtrArray *alerts,
+             VeilStore *store)
 {
   gsize n = 0;
   g_autofree VeilAlert **stolen = (VeilAlert **) g_ptr_array_steal (alerts, &n);
 
   for (gsize i = 0; i < n; i++)
-    g_ptr_array_add (items, veil_alert_item_new (stolen[i]));
+    {
+      VeilAlertItem *item = veil_alert_item_new (stolen[i]);
+
+      item->thumbnail = veil_store_get_thumbnail (store, item->alert->id, NULL);
+      g_ptr_array_add (items, item);
+    }
 }
 
 static GPtrArray *
@@ -96,8 +117,8 @@ veil_alert_model_load (VeilRecordModel  *model,
     return NULL;
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
-  take_alerts (items, library);
-  take_alerts (items, messages);
+  take_alerts (items, library, store);
+  take_alerts (items, messages, store);
   return items;
 }
 

@@ -11,9 +11,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VeilAlertItem, veil_alert_item, VEIL, ALERT_ITEM, GObject)
 G_DECLARE_FINAL_TYPE (VeilAlertModel, veil_alert_model, VEIL, ALERT_MODEL, VeilRecordModel)
 
-VeilAlertItem   *veil_alert_item_new       (VeilAlert     *alert);
-const VeilAlert *veil_alert_item_get_alert (VeilAlertItem *self);
-VeilAlertModel  *veil_alert_model_new      (VeilStore     *store,
-                                            gint64         profile_id);
+VeilAlertItem   *veil_alert_item_new           (VeilAlert     *alert);
+const VeilAlert *veil_alert_item_get_alert     (VeilAlertItem *self);
+GBytes          *veil_alert_item_get_thumbnail (VeilAlertItem *self);
+VeilAlertModel  *veil_alert_model_new          (VeilStore     *store,
+                                                gint64         profile_id);
 
 G_END_DECLS

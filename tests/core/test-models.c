@@ -163,6 +163,7 @@ test_alerts_and_reports (ModelsFixture *fixture,
   GListModel *reports = veil_context_get_report_model (fixture->context, profile_id);
   GListModel *other_profile = veil_context_get_alert_model (fixture->context, profile_id + 1);
   g_autoptr(VeilVerdict) verdict = sensitive_verdict (1);
+  g_autoptr(GBytes) thumbnail = g_bytes_new_static ("PNGTHUMB", 8);
   g_autoptr(VeilReportBuilder) builder = veil_report_builder_new ();
   g_autoptr(VeilReport) report = NULL;
   g_autoptr(VeilAlertItem) alert = NULL;
@@ -176,12 +177,14 @@ test_alerts_and_reports (ModelsFixture *fixture,
   wait_for_n_items (reports, 0);
 
   alert_id = veil_store_record_message_alert (fixture->store, fixture->profile, "/home/mia/Downloads/a.jpg",
-                                              "Downloads", verdict, NULL, FALSE, &error);
+                                              "Downloads", verdict, thumbnail, FALSE, &error);
   g_assert_no_error (error);
   wait_for_n_items (alerts, 1);
   alert = g_list_model_get_item (alerts, 0);
   g_assert_cmpint (veil_alert_item_get_alert (alert)->id, ==, alert_id);
   g_assert_cmpstr (veil_alert_item_get_alert (alert)->state, ==, VEIL_ALERT_STATE_PRIVATE);
+  /* The preview comes with the item: views need not ask the store. */
+  g_assert_true (g_bytes_equal (veil_alert_item_get_thumbnail (alert), thumbnail));
 
   /* A state changed elsewhere replaces the item. */
   other = veil_store_new (fixture->db, NULL, &error);
