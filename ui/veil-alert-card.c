@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-alert-card.h"
+#include "veil-ui-utils.h"
 
 /* One alert explained to the guardian: the blurred thumbnail with the classifier's heatmap
  * over it, a plain sentence, the exact figures, where the file is, and what can be done. The
@@ -27,7 +28,6 @@ struct _VeilAlertCard
   gboolean         revealed;
 
   /* template children */
-  AdwToastOverlay *toasts;
   GtkPicture      *picture;
   GtkLabel        *sentence_label;
   GtkLabel        *figures_label;
@@ -54,13 +54,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void
-toast (VeilAlertCard *self,
-       const char    *text)
-{
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
-}
-
 static VeilStore *
 ensure_store (VeilAlertCard *self)
 {
@@ -83,7 +76,7 @@ check_unlocked (VeilAlertCard *self)
 
   if (guardian != NULL && veil_guardian_get_unlocked (guardian))
     return TRUE;
-  toast (self, _("Unlock the guardian area with the PIN first."));
+  veil_ui_toast (GTK_WIDGET (self), _("Unlock the guardian area with the PIN first."));
   return FALSE;
 }
 
@@ -235,7 +228,7 @@ dismiss_action (GtkWidget  *widget,
   if (!check_unlocked (self) || ensure_store (self) == NULL)
     return;
   if (!veil_store_dismiss_alert (self->store, self->alert->id, &error))
-    toast (self, error->message);
+    veil_ui_show_error (GTK_WIDGET (self), error);
   else
     set_state (self, VEIL_ALERT_STATE_DISMISSED);
 }
@@ -252,7 +245,7 @@ wrong_action (GtkWidget  *widget,
     return;
   /* Scans load the exception list from the store, so no analyzer needs telling here. */
   if (!veil_store_mark_wrong (self->store, self->alert->id, &error))
-    toast (self, error->message);
+    veil_ui_show_error (GTK_WIDGET (self), error);
   else
     set_state (self, VEIL_ALERT_STATE_WRONG);
 }
@@ -267,12 +260,12 @@ restore_picture (VeilAlertCard *self)
 
   if (!veil_message_guard_restore (self->store, self->alert->id, &path, &error))
     {
-      toast (self, error->message);
+      veil_ui_show_error (GTK_WIDGET (self), error);
       return FALSE;
     }
   /* Translators: %s is the path the picture is back at */
   message = g_strdup_printf (_("Put back as %s"), path);
-  toast (self, message);
+  veil_ui_toast (GTK_WIDGET (self), message);
   g_clear_pointer (&self->alert->hidden_path, g_free);
   g_free (self->alert->path);
   self->alert->path = g_steal_pointer (&path);
@@ -309,7 +302,7 @@ delete_action (GtkWidget  *widget,
   if (self->alert->hidden_path != NULL && !restore_picture (self))
     return;
   if (!veil_store_delete_alert (self->store, self->alert->id, &error))
-    toast (self, error->message);
+    veil_ui_show_error (GTK_WIDGET (self), error);
   else
     {
       gtk_picture_set_paintable (self->picture, NULL);
@@ -355,7 +348,7 @@ reveal_loaded_cb (GObject      *source,
   if (image == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, error->message);
+        veil_ui_show_error (GTK_WIDGET (self), error);
       return;
     }
   rgb = veil_image_get_thumbnail (image, &w, &h);
@@ -380,7 +373,7 @@ reveal_action (GtkWidget  *widget,
   if (!veil_store_add_audit (veil_context_get_store (self->context), self->alert->profile_id,
                              VEIL_ACTOR_GUARDIAN, "alert-revealed", "", &error))
     {
-      toast (self, error->message);
+      veil_ui_show_error (GTK_WIDGET (self), error);
       return;
     }
   veil_image_limits_init_default (&limits);
@@ -496,7 +489,6 @@ veil_alert_card_class_init (VeilAlertCardClass *klass)
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-alert-card.ui");
-  gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, toasts);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, picture);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, sentence_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, figures_label);

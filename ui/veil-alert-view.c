@@ -6,7 +6,13 @@
 #include <glib/gi18n.h>
 
 #include "veil-alert-view.h"
+#include "veil-alert-report.h"
 #include "veil-blurred-picture.h"
+#include "veil-help-list.h"
+#include "veil-pin-dialog.h"
+#include "veil-report-dialog.h"
+#include "veil-trusted-adults-dialog.h"
+#include "veil-ui-utils.h"
 
 /* What a child sees when Veil blurred a picture that arrived in a watched folder: the picture
  * under a strong blur, a kind explanation that puts no blame on the child, the reason in one
@@ -28,15 +34,12 @@ struct _VeilAlertView
   VeilAlert            *alert;
   GCancellable         *cancellable;
   VeilAlertViewPicture  picture_kind;
-  gboolean              busy;           /* a report or a PIN check is running */
+  gboolean              busy;           /* a report, the PIN question or the help list is under way */
 
-  /* the dialog open now (it owns itself) and the entries inside it */
+  /* the dialog open now (it owns itself) */
   AdwMessageDialog     *dialog;
-  GtkTextView          *words_view;
-  GtkEditable          *pin_entry;
 
   /* template children */
-  AdwToastOverlay      *toasts;
   VeilBlurredPicture   *picture;
   GtkLabel             *title_label;
   GtkLabel             *explanation_label;
@@ -72,17 +75,6 @@ static const char * const choice_actions[] = {
 
 /* --- helpers -------------------------------------------------------------------------------- */
 
-static void
-toast (VeilAlertView *self,
-       const char    *text)
-{
-  AdwToast *t = adw_toast_new (text);
-
-  /* Messages for a child stay until they have been read. */
-  adw_toast_set_timeout (t, 0);
-  adw_toast_overlay_add_toast (self->toasts, t);
-}
-
 /* Under 13, or an age the guardian did not give: the simpler words and the stricter rule. */
 static gboolean
 is_young (VeilAlertView *self)
@@ -91,14 +83,6 @@ is_young (VeilAlertView *self)
                                            : VEIL_AGE_BAND_UNKNOWN;
 
   return band == VEIL_AGE_BAND_UNDER_13 || band == VEIL_AGE_BAND_UNKNOWN;
-}
-
-static GtkWindow *
-get_window (VeilAlertView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
 static VeilStore *
@@ -117,7 +101,7 @@ add_audit (VeilAlertView *self,
   if (get_store (self) == NULL || self->alert == NULL)
     return;
   if (!veil_store_add_audit (get_store (self), self->alert->profile_id, VEIL_ACTOR_CHILD, kind, detail, &error))
-    toast (self, error->message);
+    veil_ui_toast_until_dismissed (GTK_WIDGET (self), error->message);
 }
 
 static void
@@ -131,18 +115,6 @@ set_choices_enabled (VeilAlertView *self,
   /* Viewing needs the picture itself; the stored thumbnail is blurred for good. */
   if (enabled && self->picture_kind != VEIL_ALERT_VIEW_PICTURE_FILE)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "alert.view", FALSE);
-}
-
-/* Where the picture came from, for people: the watched folder or app, else its folder. */
-static char *
-get_source_name (VeilAlert *alert)
-{
-  g_autofree char *dir = NULL;
-
-  if (alert->folder != NULL && *alert->folder != '\0')
-    return g_strdup (alert->folder);
-  dir = g_path_get_dirname (alert->path);
-  return g_path_get_basename (dir);
 }
 
 static char *
@@ -188,7 +160,7 @@ static void
 fill_labels (VeilAlertView *self)
 {
   g_autofree char *reason = describe_reason (self->alert);
-  g_autofree char *source_name = get_source_name (self->alert);
+  g_autofree char *source_name = veil_alert_report_get_source_name (self->alert);
   g_autofree char *source = NULL;
   const char *told;
 
@@ -296,7 +268,7 @@ decoded_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      g_autofree char *source_name = get_source_name (self->alert);
+      g_autofree char *source_name = veil_alert_report_get_source_name (self->alert);
       g_autofree char *gone = NULL;
 
       g_debug ("Showing the stored thumbnail: %s", error->message);
@@ -390,36 +362,22 @@ dialog_destroyed_cb (VeilAlertView *self,
                      GtkWidget     *dialog)
 {
   if ((GtkWidget *) self->dialog == dialog)
-    {
-      self->dialog = NULL;
-      self->words_view = NULL;
-      self->pin_entry = NULL;
-    }
+    self->dialog = NULL;
 }
 
-static GtkWidget *
-new_boxed_list (void)
+/* One dialog at a time: a new one replaces the one open. */
+static void
+present_dialog (VeilAlertView *self,
+                GtkWidget     *dialog,
+                GCallback      response_cb)
 {
-  GtkWidget *list = gtk_list_box_new ();
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  return list;
-}
-
-static AdwMessageDialog *
-new_dialog (VeilAlertView *self,
-            const char    *heading,
-            const char    *body)
-{
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (get_window (self), heading, body));
-
   if (self->dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
-  self->dialog = dialog;
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  self->dialog = ADW_MESSAGE_DIALOG (dialog);
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self, G_CONNECT_SWAPPED);
-  return dialog;
+  if (response_cb != NULL)
+    g_signal_connect_object (dialog, "response", response_cb, self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -433,126 +391,62 @@ confirm_response_cb (VeilAlertView *self,
 static void
 ask_confirmation (VeilAlertView *self)
 {
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
 
-  dialog = new_dialog (self, _("View the Picture?"),
-                       is_young (self)
-                       ? _("It might be upsetting. You can blur it again at any time.")
-                       : _("It may show something you don’t want to see. You can blur it again at any time, "
-                           "and whatever it shows, it is not your fault."));
-  adw_message_dialog_add_responses (dialog,
+  dialog = adw_message_dialog_new (veil_ui_get_window (GTK_WIDGET (self)), _("View the Picture?"),
+                                   is_young (self)
+                                   ? _("It might be upsetting. You can blur it again at any time.")
+                                   : _("It may show something you don’t want to see. You can blur it again at any "
+                                       "time, and whatever it shows, it is not your fault."));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Don’t View"),
                                     "view", _("_View"),
                                     NULL);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  present_dialog (self, dialog, G_CALLBACK (confirm_response_cb));
 }
 
-static void ask_pin (VeilAlertView *self,
-                     const char    *problem);
-
 static void
-pin_checked_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+pin_asked_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  g_autoptr(VeilAlertView) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean right = veil_pin_dialog_ask_finish (result, &error);
+  VeilAlertView *self;
 
-  if (!veil_guardian_unlock_finish (VEIL_GUARDIAN (source), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      self->busy = FALSE;
-      ask_pin (self, error->message);
-      return;
-    }
-
+  /* Cancelled in dispose: the view may be gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = VEIL_ALERT_VIEW (user_data);
   self->busy = FALSE;
+  if (!right)
+    return;
   /* The PIN was for this picture only: guardian settings stay closed. */
-  veil_guardian_lock (VEIL_GUARDIAN (source));
+  veil_guardian_lock (veil_context_get_guardian (self->context));
   reveal (self, "guardian-pin");
 }
 
 static void
-pin_response_cb (VeilAlertView *self,
-                 const char    *response)
+ask_pin (VeilAlertView *self)
 {
   VeilGuardian *guardian = veil_context_get_guardian (self->context);
-  g_autofree char *pin = NULL;
 
-  if (!g_str_equal (response, "unlock") || self->pin_entry == NULL || guardian == NULL)
+  if (guardian == NULL)
     return;
-
-  pin = g_strdup (gtk_editable_get_text (self->pin_entry));
-  gtk_editable_set_text (self->pin_entry, "");
-  if (*pin == '\0')
-    {
-      ask_pin (self, _("Enter the guardian PIN."));
-      return;
-    }
-  self->busy = TRUE;
-  veil_guardian_unlock_async (guardian, pin, self->cancellable, pin_checked_cb, g_object_ref (self));
-}
-
-static void
-pin_activated_cb (VeilAlertView *self)
-{
   if (self->dialog != NULL)
-    adw_message_dialog_response (self->dialog, "unlock");
-}
-
-static void
-ask_pin (VeilAlertView *self,
-         const char    *problem)
-{
-  AdwMessageDialog *dialog;
-  GtkWidget *list = new_boxed_list ();
-  GtkWidget *row = adw_password_entry_row_new ();
-  g_autofree char *body = NULL;
-  const char *ask = _("A guardian needs to type the PIN before this picture is shown. You can also choose "
-                      "not to view it.");
-
-  body = problem != NULL ? g_strdup_printf ("%s\n\n%s", problem, ask) : g_strdup (ask);
-  dialog = new_dialog (self, _("Ask Your Guardian"), body);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Guardian PIN"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Guardian PIN"), -1);
-  g_signal_connect_object (row, "entry-activated", G_CALLBACK (pin_activated_cb), self, G_CONNECT_SWAPPED);
-  gtk_list_box_append (GTK_LIST_BOX (list), row);
-  adw_message_dialog_set_extra_child (dialog, list);
-  self->pin_entry = GTK_EDITABLE (row);
-
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Don’t View"),
-                                    "unlock", _("_Show Picture"),
-                                    NULL);
-  adw_message_dialog_set_default_response (dialog, "unlock");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (pin_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (row);
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
+  self->busy = TRUE;
+  veil_pin_dialog_ask_async (GTK_WIDGET (self), guardian, _("Ask Your Guardian"),
+                             _("A guardian needs to type the PIN before this picture is shown. You can also "
+                               "choose not to view it."),
+                             _("_Don’t View"), _("_Show Picture"),
+                             self->cancellable, pin_asked_cb, self);
 }
 
 /* --- reports and help requests -------------------------------------------------------------- */
-
-static VeilReportBuilder *
-new_report_builder (VeilAlertView  *self,
-                    VeilReportKind  kind)
-{
-  VeilReportBuilder *builder = veil_report_builder_new ();
-  g_autofree char *source_name = get_source_name (self->alert);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  veil_report_builder_set_kind (builder, kind);
-  veil_report_builder_set_time (builder, now);
-  veil_report_builder_set_reporter (builder, VEIL_REPORTER_CHILD);
-  veil_report_builder_set_source (builder, VEIL_REPORT_SOURCE_FOLDER, source_name);
-  veil_report_builder_set_verdict (builder, self->alert->verdict);
-  veil_report_builder_set_file_name (builder, self->alert->path);
-  return builder;
-}
 
 static gboolean
 store_report (VeilAlertView     *self,
@@ -563,7 +457,7 @@ store_report (VeilAlertView     *self,
 
   if (report == NULL || veil_store_add_report (get_store (self), self->profile, report, VEIL_ACTOR_CHILD, &error) == 0)
     {
-      toast (self, error->message);
+      veil_ui_toast_until_dismissed (GTK_WIDGET (self), error->message);
       return FALSE;
     }
   return TRUE;
@@ -578,90 +472,16 @@ tell_response_cb (VeilAlertView *self,
   if (!g_str_equal (response, "ask"))
     return;
 
-  builder = new_report_builder (self, VEIL_REPORT_KIND_HELP_REQUEST);
+  builder = veil_alert_report_new_builder (self->alert, VEIL_REPORT_KIND_HELP_REQUEST);
   if (store_report (self, builder))
-    toast (self, _("Your guardian will see that you asked for help. They will not see the picture unless you show them."));
+    veil_ui_toast_until_dismissed (GTK_WIDGET (self), _("Your guardian will see that you asked for help. They will not see the picture unless you show them."));
 }
 
 static void
 show_trusted_adults (VeilAlertView *self)
 {
-  guint n = veil_profile_get_n_trusted_adults (self->profile);
-  g_autofree char *intro = NULL;
-  AdwMessageDialog *dialog;
-  GtkWidget *list;
-
-  dialog = new_dialog (self, _("Tell a Trusted Adult"),
-                       n > 0
-                       ? _("Talking to someone you trust can help. It’s not your fault. You could tell:")
-                       : _("Talking to someone you trust can help, like a parent, a teacher or another adult you "
-                           "know well. It’s not your fault."));
-  if (n > 0)
-    {
-      list = new_boxed_list ();
-      for (guint i = 0; i < n; i++)
-        {
-          const char *name = NULL, *contact = NULL;
-          GtkWidget *row = adw_action_row_new ();
-
-          veil_profile_get_trusted_adult (self->profile, i, &name, &contact);
-          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-          if (contact != NULL && *contact != '\0')
-            adw_action_row_set_subtitle (ADW_ACTION_ROW (row), contact);
-          adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-          gtk_list_box_append (GTK_LIST_BOX (list), row);
-        }
-      adw_message_dialog_set_extra_child (dialog, list);
-    }
-
-  /* Asking through Veil tells the guardian: say so before the child agrees. */
-  intro = g_strdup (adw_message_dialog_get_body (dialog));
-  adw_message_dialog_format_body (dialog, "%s\n\n%s", intro,
-                                  _("If you ask for help in Veil, your guardian sees that you asked and why Veil "
-                                    "blurred the picture. They don’t see the picture."));
-  adw_message_dialog_add_responses (dialog,
-                                    "close", _("_Not Now"),
-                                    "ask", _("_Ask for Help in Veil"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "ask", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "close");
-  adw_message_dialog_set_close_response (dialog, "close");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (tell_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-checksum_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  VeilReportBuilder *builder = task_data;
-  VeilAlert *alert = g_object_get_data (G_OBJECT (task), "veil-alert");
-  g_autoptr(GError) error = NULL;
-  const char *paths[] = { alert->hidden_path, alert->path };
-
-  /* Read in place, never copied: the report keeps only the fingerprint. */
-  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
-    {
-      g_autoptr(GFile) file = NULL;
-
-      if (paths[i] == NULL)
-        continue;
-      g_clear_error (&error);
-      file = g_file_new_for_path (paths[i]);
-      if (veil_report_builder_checksum_file (builder, file, cancellable, &error))
-        {
-          /* The name it arrived with, not the one Veil hides it under. */
-          veil_report_builder_set_file_name (builder, alert->path);
-          g_task_return_boolean (task, TRUE);
-          return;
-        }
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        break;
-    }
-  g_task_return_error (task, g_steal_pointer (&error));
+  present_dialog (self, veil_trusted_adults_dialog_new (veil_ui_get_window (GTK_WIDGET (self)), self->profile),
+                  G_CALLBACK (tell_response_cb));
 }
 
 static void
@@ -669,160 +489,56 @@ checksummed_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  VeilAlertView *self = VEIL_ALERT_VIEW (source);
-  VeilReportBuilder *builder = g_task_get_task_data (G_TASK (result));
+  g_autoptr(VeilAlertView) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(VeilReportBuilder) builder = veil_alert_report_checksum_finish (result, &error);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (builder == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       self->busy = FALSE;
-      toast (self, error->message);
+      veil_ui_toast_until_dismissed (GTK_WIDGET (self), error->message);
       return;
     }
 
   self->busy = FALSE;
   if (store_report (self, builder))
-    toast (self, _("Your report is saved in Veil. Nothing was sent anywhere."));
+    veil_ui_toast_until_dismissed (GTK_WIDGET (self), _("Your report is saved in Veil. Nothing was sent anywhere."));
 }
 
 static void
-report_response_cb (VeilAlertView *self,
-                    const char    *response)
+report_response_cb (VeilAlertView    *self,
+                    const char       *response,
+                    VeilReportDialog *dialog)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(VeilReportBuilder) builder = NULL;
   g_autofree char *words = NULL;
-  VeilReportBuilder *builder;
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
 
-  if (!g_str_equal (response, "report") || self->words_view == NULL || self->busy)
+  if (!g_str_equal (response, "report") || self->busy)
     return;
 
-  buffer = gtk_text_view_get_buffer (self->words_view);
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  words = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-
-  builder = new_report_builder (self, VEIL_REPORT_KIND_REPORT);
+  words = veil_report_dialog_get_words (dialog);
+  builder = veil_alert_report_new_builder (self->alert, VEIL_REPORT_KIND_REPORT);
   veil_report_builder_set_words (builder, words);
   self->busy = TRUE;
-  task = g_task_new (self, self->cancellable, checksummed_cb, NULL);
-  g_task_set_source_tag (task, report_response_cb);
-  g_task_set_task_data (task, builder, (GDestroyNotify) veil_report_builder_unref);
-  g_object_set_data_full (G_OBJECT (task), "veil-alert", veil_alert_copy (self->alert), (GDestroyNotify) veil_alert_free);
-  g_task_run_in_thread (task, checksum_thread);
+  veil_alert_report_checksum_async (builder, self->alert, self->cancellable, checksummed_cb, g_object_ref (self));
 }
 
 static void
 show_report_dialog (VeilAlertView *self)
 {
-  AdwMessageDialog *dialog;
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Your words (you can leave this empty)"));
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *words = gtk_text_view_new ();
-
-  dialog = new_dialog (self, _("Report This Picture"),
-                       _("Veil keeps the report on this computer, with where the picture came from and its "
-                         "fingerprint, never the picture itself. Nothing is sent anywhere.\n\n"
-                         "Please don’t forward the picture to anyone, not even to show what happened: that "
-                         "can be against the law. A guardian can give the report to a hotline, which can "
-                         "recognise the picture by its fingerprint."));
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), words);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (words), GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (words), FALSE);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (words), 6);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (words), 6);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (words), 6);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (words), 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (words), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Your words about the picture"), -1);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), words);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_size_request (scrolled, -1, 96);
-  gtk_widget_add_css_class (scrolled, "card");
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), scrolled);
-  adw_message_dialog_set_extra_child (dialog, box);
-  self->words_view = GTK_TEXT_VIEW (words);
-
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "report", _("_Save Report"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "report", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "report");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (report_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_dialog (self, veil_report_dialog_new (veil_ui_get_window (GTK_WIDGET (self))),
+                  G_CALLBACK (report_response_cb));
 }
 
 /* --- help ----------------------------------------------------------------------------------- */
 
 static void
-load_help_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+help_link_cb (VeilAlertView *self,
+              const char    *url)
 {
-  g_autofree char *path = veil_help_resources_find_file ();
-  g_autoptr(GError) error = NULL;
-  GPtrArray *resources;
-
-  if (path == NULL)
-    {
-      g_task_return_new_error (task, VEIL_HELP_RESOURCES_ERROR, VEIL_HELP_RESOURCES_ERROR_UNREADABLE,
-                               _("Veil’s list of helplines is missing. Reinstalling Veil brings it back."));
-      return;
-    }
-  resources = veil_help_resources_load (path, g_get_language_names (), &error);
-  if (resources == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, resources, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-link_clicked_cb (GtkButton     *button,
-                 VeilAlertView *self)
-{
-  g_signal_emit (self, signals[OPEN_LINK], 0, g_object_get_data (G_OBJECT (button), "veil-url"));
-}
-
-static GtkWidget *
-new_help_row (VeilAlertView          *self,
-              const VeilHelpResource *r)
-{
-  GtkWidget *row = adw_action_row_new ();
-  g_autoptr(GString) subtitle = g_string_new (r->description);
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->name);
-  if (r->phone != NULL)
-    /* Translators: a helpline's phone number */
-    g_string_append_printf (subtitle, "%s%s", subtitle->len > 0 ? "\n" : "", r->phone);
-  if (r->sms != NULL)
-    /* Translators: how to reach a helpline by text message */
-    g_string_append_printf (subtitle, _("%sText: %s"), subtitle->len > 0 ? "\n" : "", r->sms);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-
-  if (r->url != NULL)
-    {
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Open"));
-      /* Translators: accessible label of the button opening the website of %s */
-      g_autofree char *label = g_strdup_printf (_("Open the website of %s"), r->name);
-
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-      g_object_set_data_full (G_OBJECT (button), "veil-url", g_strdup (r->url), g_free);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (link_clicked_cb), self, 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    }
-  return row;
+  g_signal_emit (self, signals[OPEN_LINK], 0, url);
 }
 
 static void
@@ -830,42 +546,31 @@ help_loaded_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  VeilAlertView *self = VEIL_ALERT_VIEW (source);
+  g_autoptr(VeilAlertView) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autoptr(GPtrArray) chosen = NULL;
-  g_autofree char *country = NULL;
-  AdwMessageDialog *dialog;
-  GtkWidget *list, *scrolled;
+  g_autoptr(GPtrArray) chosen = veil_help_list_load_finish (result, &error);
+  GtkWidget *dialog, *list;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->busy = FALSE;
-  if (all == NULL)
+  if (chosen == NULL)
     {
-      toast (self, error->message);
+      veil_ui_toast_until_dismissed (GTK_WIDGET (self), error->message);
       return;
     }
 
-  country = veil_help_resources_get_country ();
-  chosen = veil_help_resources_select (all, country,
-                                       is_young (self) ? VEIL_HELP_AUDIENCE_CHILD : VEIL_HELP_AUDIENCE_TEEN);
-  dialog = new_dialog (self, _("Get Help"),
-                       _("You’re not alone. These people help young people with things like this. Nothing "
-                         "opens until you choose it."));
-  list = new_boxed_list ();
-  for (guint i = 0; i < chosen->len; i++)
-    gtk_list_box_append (GTK_LIST_BOX (list), new_help_row (self, g_ptr_array_index (chosen, i)));
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
-  adw_message_dialog_set_extra_child (dialog, scrolled);
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  adw_message_dialog_set_default_response (dialog, "close");
-  adw_message_dialog_set_close_response (dialog, "close");
-  gtk_window_present (GTK_WINDOW (dialog));
+  dialog = adw_message_dialog_new (veil_ui_get_window (GTK_WIDGET (self)), _("Get Help"),
+                                   _("You’re not alone. These people help young people with things like this. "
+                                     "Nothing opens until you choose it."));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  list = veil_help_list_new (chosen);
+  g_signal_connect_object (list, "open-link", G_CALLBACK (help_link_cb), self, G_CONNECT_SWAPPED);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  present_dialog (self, dialog, NULL);
 }
 
 static void
@@ -873,7 +578,7 @@ open_link_default (VeilAlertView *self,
                    const char    *url)
 {
   /* Only ever on the child's own click. */
-  gtk_show_uri (get_window (self), url, GDK_CURRENT_TIME);
+  gtk_show_uri (veil_ui_get_window (GTK_WIDGET (self)), url, GDK_CURRENT_TIME);
 }
 
 /* --- actions -------------------------------------------------------------------------------- */
@@ -908,7 +613,7 @@ view_action (GtkWidget  *widget,
     }
 
   if (is_young (self) && veil_profile_get_view_needs_pin (self->profile))
-    ask_pin (self, NULL);
+    ask_pin (self);
   else
     ask_confirmation (self);
 }
@@ -938,14 +643,12 @@ get_help_action (GtkWidget  *widget,
                  GVariant   *param)
 {
   VeilAlertView *self = VEIL_ALERT_VIEW (widget);
-  g_autoptr(GTask) task = NULL;
 
   if (self->busy)
     return;
   self->busy = TRUE;
-  task = g_task_new (self, self->cancellable, help_loaded_cb, NULL);
-  g_task_set_source_tag (task, get_help_action);
-  g_task_run_in_thread (task, load_help_thread);
+  veil_help_list_load_async (is_young (self) ? VEIL_HELP_AUDIENCE_CHILD : VEIL_HELP_AUDIENCE_TEEN,
+                             self->cancellable, help_loaded_cb, g_object_ref (self));
 }
 
 /* --- GObject -------------------------------------------------------------------------------- */
@@ -953,7 +656,7 @@ get_help_action (GtkWidget  *widget,
 static void
 map_cb (VeilAlertView *self)
 {
-  GtkWindow *window = get_window (self);
+  GtkWindow *window = veil_ui_get_window (GTK_WIDGET (self));
 
   /* "Don't view" is what Enter does. */
   if (window != NULL)
@@ -964,7 +667,7 @@ map_cb (VeilAlertView *self)
 static void
 unmap_cb (VeilAlertView *self)
 {
-  GtkWindow *window = get_window (self);
+  GtkWindow *window = veil_ui_get_window (GTK_WIDGET (self));
 
   if (window != NULL && gtk_window_get_default_widget (window) == GTK_WIDGET (self->dont_view_button))
     gtk_window_set_default_widget (window, NULL);
@@ -1107,7 +810,6 @@ veil_alert_view_class_init (VeilAlertViewClass *klass)
 
   g_type_ensure (VEIL_TYPE_BLURRED_PICTURE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-alert-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, VeilAlertView, toasts);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertView, picture);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertView, title_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertView, explanation_label);

@@ -9,6 +9,7 @@
 #include "veil-profile-page.h"
 #include "veil-review-queue.h"
 #include "veil-scan-page.h"
+#include "veil-ui-utils.h"
 
 /* The guardian area, shown only while the guardian is unlocked: the children's profiles,
  * export and erase. It locks itself after a few minutes without input, so a computer left
@@ -538,6 +539,9 @@ veil_guardian_area_init (VeilGuardianArea *self)
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  veil_ui_guard_password_row (self->current_pin_row);
+  veil_ui_guard_password_row (self->new_pin_row);
+  veil_ui_guard_password_row (self->repeat_pin_row);
   self->profile_rows = g_ptr_array_new ();
   self->lock_timeout = DEFAULT_LOCK_TIMEOUT;
 

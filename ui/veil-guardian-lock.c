@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-guardian-lock.h"
+#include "veil-ui-utils.h"
 
 /* The door to guardian settings: the PIN, checked in a worker thread, with the back-off
  * explained when it applies. Without a keyring it says so and stays closed. */
@@ -44,14 +45,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
-show_error (VeilGuardianLock *self,
-            const char       *message)
-{
-  gtk_label_set_text (self->error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
-}
-
-static void
 set_busy (VeilGuardianLock *self,
           gboolean          busy)
 {
@@ -77,12 +70,12 @@ unlock_cb (GObject      *source,
   gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
   if (!ok)
     {
-      show_error (self, error->message);
+      veil_ui_set_error_label (self->error_label, error->message);
       gtk_widget_grab_focus (GTK_WIDGET (self->pin_row));
       return;
     }
 
-  show_error (self, NULL);
+  veil_ui_set_error_label (self->error_label, NULL);
   g_signal_emit (self, signals[UNLOCKED], 0);
 }
 
@@ -97,14 +90,14 @@ unlock_action (GtkWidget  *widget,
 
   if (guardian == NULL)
     {
-      show_error (self, _("Veil could not open its data. Close Veil and open it again."));
+      veil_ui_set_error_label (self->error_label, _("Veil could not open its data. Close Veil and open it again."));
       return;
     }
   if (self->busy)
     return;
   if (*pin == '\0')
     {
-      show_error (self, _("Enter the guardian PIN."));
+      veil_ui_set_error_label (self->error_label, _("Enter the guardian PIN."));
       return;
     }
 
@@ -208,6 +201,7 @@ static void
 veil_guardian_lock_init (VeilGuardianLock *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  veil_ui_guard_password_row (self->pin_row);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -237,7 +231,7 @@ veil_guardian_lock_refresh (VeilGuardianLock *self)
   g_return_val_if_fail (VEIL_IS_GUARDIAN_LOCK (self), FALSE);
 
   guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
-  show_error (self, NULL);
+  veil_ui_set_error_label (self->error_label, NULL);
 
   if (guardian == NULL)
     {

@@ -7,6 +7,7 @@
 
 #include "veil-hash-list-row.h"
 #include "veil-hash-lists.h"
+#include "veil-ui-utils.h"
 
 /* The guardian's hash lists for one profile, inside the PIN-protected scan page: import a
  * list file for this profile or for every profile, see each list's name, source, version,
@@ -57,19 +58,12 @@ tell (VeilHashLists *self,
       const char    *text,
       gboolean       failure)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   GtkRoot *root;
   GtkWidget *dialog;
 
-  if (overlay != NULL)
-    {
-      AdwToast *toast = adw_toast_new (text);
-
-      if (failure)
-        adw_toast_set_timeout (toast, 0);  /* an error names a file and line: let it be read */
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-      return;
-    }
+  /* An error names a file and line: let it be read. */
+  if (failure ? veil_ui_toast_until_dismissed (GTK_WIDGET (self), text) : veil_ui_toast (GTK_WIDGET (self), text))
+    return;
   root = gtk_widget_get_root (GTK_WIDGET (self));
   if (!failure || !GTK_IS_WINDOW (root))
     return;

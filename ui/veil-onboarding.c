@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "veil-onboarding.h"
+#include "veil-proposal-row.h"
+#include "veil-ui-utils.h"
 
 /* First run: what Veil is, the guardian PIN, the first profile, and the age-band defaults as
  * proposals the guardian turns on one by one. Nothing is active at the end: the child still
@@ -20,7 +22,7 @@ struct _VeilOnboarding
   GCancellable        *cancellable;
   VeilProfileBuilder  *draft;         /* the profile being made, before it is saved */
   VeilProfile         *saved;         /* the last profile saved */
-  GPtrArray           *proposal_rows; /* AdwActionRow, with a GtkSwitch each */
+  GPtrArray           *proposal_rows; /* VeilProposalRow */
   gboolean             busy;
 
   /* Template children */
@@ -56,14 +58,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
-show_error (GtkLabel   *label,
-            const char *message)
-{
-  gtk_label_set_text (label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
-}
-
-static void
 go_to (VeilOnboarding *self,
        const char     *step)
 {
@@ -78,7 +72,7 @@ get_guardian (VeilOnboarding  *self,
   VeilGuardian *guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
 
   if (guardian == NULL)
-    show_error (error_label, _("Veil could not open its data. Close Veil and open it again."));
+    veil_ui_set_error_label (error_label, _("Veil could not open its data. Close Veil and open it again."));
   return guardian;
 }
 
@@ -111,7 +105,7 @@ start_action (GtkWidget  *widget,
   /* A guardian who already chose a PIN and unlocked goes straight to the profile. */
   if (!veil_guardian_has_pin (guardian, &has_pin, NULL, &error))
     {
-      show_error (self->pin_error, error->message);
+      veil_ui_set_error_label (self->pin_error, error->message);
       go_to (self, "pin");
       return;
     }
@@ -135,13 +129,13 @@ set_pin_cb (GObject      *source,
   set_busy (self, FALSE);
   if (!ok)
     {
-      show_error (self->pin_error, error->message);
+      veil_ui_set_error_label (self->pin_error, error->message);
       return;
     }
 
   gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
-  show_error (self->pin_error, NULL);
+  veil_ui_set_error_label (self->pin_error, NULL);
   go_to (self, "profile");
 }
 
@@ -161,17 +155,17 @@ set_pin_action (GtkWidget  *widget,
 
   if (!veil_guardian_check_pin_strength (pin, &error))
     {
-      show_error (self->pin_error, error->message);
+      veil_ui_set_error_label (self->pin_error, error->message);
       return;
     }
   if (!g_str_equal (pin, confirm))
     {
-      show_error (self->pin_error, _("The two PINs are not the same. Type them again."));
+      veil_ui_set_error_label (self->pin_error, _("The two PINs are not the same. Type them again."));
       return;
     }
 
   /* Hashing the PIN takes a moment: it runs in a worker thread. */
-  show_error (self->pin_error, NULL);
+  veil_ui_set_error_label (self->pin_error, NULL);
   set_busy (self, TRUE);
   veil_guardian_set_pin_async (guardian, NULL, pin, self->cancellable, set_pin_cb, g_object_ref (self));
 }
@@ -195,17 +189,8 @@ fill_proposals (VeilOnboarding *self,
   proposals = veil_age_band_get_proposals (band, &n);
   for (guint i = 0; i < n; i++)
     {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *sw = gtk_switch_new ();
+      GtkWidget *row = veil_proposal_row_new (&proposals[i]);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(proposals[i].description));
-      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _(proposals[i].description), -1);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
-      g_object_set_data (G_OBJECT (row), "veil-switch", sw);
-      g_object_set_data (G_OBJECT (row), "veil-proposal", (gpointer) &proposals[i]);
       adw_preferences_group_add (self->proposals_group, row);
       g_ptr_array_add (self->proposal_rows, row);
     }
@@ -227,7 +212,7 @@ create_profile_action (GtkWidget  *widget,
   check = veil_profile_builder_build (builder, &error);
   if (check == NULL)
     {
-      show_error (self->profile_error, error->message);
+      veil_ui_set_error_label (self->profile_error, error->message);
       return;
     }
   if (self->context != NULL && veil_context_get_store (self->context) != NULL)
@@ -235,12 +220,12 @@ create_profile_action (GtkWidget  *widget,
       g_autoptr(VeilProfile) existing = veil_store_lookup_profile (veil_context_get_store (self->context), name, NULL);
       if (existing != NULL)
         {
-          show_error (self->profile_error, _("There is already a profile with this name. Choose another name."));
+          veil_ui_set_error_label (self->profile_error, _("There is already a profile with this name. Choose another name."));
           return;
         }
     }
 
-  show_error (self->profile_error, NULL);
+  veil_ui_set_error_label (self->profile_error, NULL);
   g_clear_pointer (&self->draft, veil_profile_builder_unref);
   self->draft = g_steal_pointer (&builder);
   fill_proposals (self, band);
@@ -265,14 +250,13 @@ save_profile_action (GtkWidget  *widget,
   /* Only what the guardian turned on, one by one. */
   for (guint i = 0; i < self->proposal_rows->len; i++)
     {
-      GObject *row = self->proposal_rows->pdata[i];
-      GtkSwitch *sw = g_object_get_data (row, "veil-switch");
-      const VeilProposal *p = g_object_get_data (row, "veil-proposal");
+      VeilProposalRow *row = self->proposal_rows->pdata[i];
+      const VeilProposal *p = veil_proposal_row_get_proposal (row);
 
-      if (gtk_switch_get_active (sw) &&
+      if (veil_proposal_row_get_active (row) &&
           !veil_profile_builder_set_from_string (self->draft, p->key, p->value, &error))
         {
-          show_error (self->save_error, error->message);
+          veil_ui_set_error_label (self->save_error, error->message);
           return;
         }
     }
@@ -285,11 +269,11 @@ save_profile_action (GtkWidget  *widget,
     }
   if (profile == NULL || self->saved == NULL)
     {
-      show_error (self->save_error, error->message);
+      veil_ui_set_error_label (self->save_error, error->message);
       return;
     }
 
-  show_error (self->save_error, NULL);
+  veil_ui_set_error_label (self->save_error, NULL);
   veil_context_notify_profiles_changed (self->context);
 
   /* Translators: %s is the child's name */
@@ -463,6 +447,8 @@ static void
 veil_onboarding_init (VeilOnboarding *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  veil_ui_guard_password_row (self->pin_row);
+  veil_ui_guard_password_row (self->confirm_row);
   self->cancellable = g_cancellable_new ();
   self->proposal_rows = g_ptr_array_new ();
 }
@@ -505,7 +491,7 @@ veil_onboarding_restart (VeilOnboarding *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
-  show_error (self->pin_error, NULL);
+  veil_ui_set_error_label (self->pin_error, NULL);
   add_another_action (GTK_WIDGET (self), NULL, NULL);
   go_to (self, "intro");
 }

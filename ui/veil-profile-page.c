@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-profile-page.h"
+#include "veil-ui-utils.h"
 
 /* Every setting of one child's profile, behind the guardian PIN. Each protection says in one
  * line what it does, shows what the child will see, and whether the child has acknowledged
@@ -83,25 +84,19 @@ expander_for (VeilProfilePage *self,
 }
 
 static void
-show_error (VeilProfilePage *self,
-            const char      *message)
-{
-  gtk_label_set_text (self->error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
-}
-
-static void
 clear_dynamic_rows (VeilProfilePage *self)
 {
   for (guint i = 0; i < self->dynamic_rows->len; i++)
     {
       GtkWidget *row = self->dynamic_rows->pdata[i];
-      GtkWidget *parent = g_object_get_data (G_OBJECT (row), "veil-parent");
+      GtkWidget *expander = gtk_widget_get_ancestor (row, ADW_TYPE_EXPANDER_ROW);
 
-      if (ADW_IS_EXPANDER_ROW (parent))
-        adw_expander_row_remove (ADW_EXPANDER_ROW (parent), row);
+      /* Rows go back out the way they came in: an expander's own rows, or a group's. */
+      if (expander != NULL)
+        adw_expander_row_remove (ADW_EXPANDER_ROW (expander), row);
       else
-        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (parent), row);
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP)),
+                                      row);
     }
   g_ptr_array_set_size (self->dynamic_rows, 0);
 }
@@ -117,7 +112,6 @@ add_info_row (VeilProfilePage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : "");
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  g_object_set_data (G_OBJECT (row), "veil-parent", expander);
   adw_expander_row_add_row (expander, row);
   g_ptr_array_add (self->dynamic_rows, row);
   return row;
@@ -243,7 +237,6 @@ refresh_rows (VeilProfilePage *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), self->adult_contacts->pdata[i]);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  remove_button ("profile.remove-adult", g_variant_new_uint32 (i), label));
-      g_object_set_data (G_OBJECT (row), "veil-parent", self->adults_group);
       adw_preferences_group_add (self->adults_group, row);
       g_ptr_array_add (self->dynamic_rows, row);
     }
@@ -334,7 +327,7 @@ save_action (GtkWidget  *widget,
       veil_profile_builder_set_birth_year (b, 0);
     else if (!veil_profile_builder_set_from_string (b, "birth-year", year, &error))
       {
-        show_error (self, error->message);
+        veil_ui_set_error_label (self->error_label, error->message);
         return;
       }
   }
@@ -360,11 +353,11 @@ save_action (GtkWidget  *widget,
     saved = veil_guardian_save_profile (guardian, changed, &error);
   if (saved == NULL)
     {
-      show_error (self, error->message);
+      veil_ui_set_error_label (self->error_label, error->message);
       return;
     }
 
-  show_error (self, NULL);
+  veil_ui_set_error_label (self->error_label, NULL);
   g_clear_pointer (&self->profile, veil_profile_unref);
   self->profile = veil_profile_ref (saved);
   load_profile (self);
@@ -386,7 +379,7 @@ delete_response_cb (AdwMessageDialog *dialog,
 
   if (!veil_guardian_delete_profile (guardian, self->profile, &error))
     {
-      show_error (self, error->message);
+      veil_ui_set_error_label (self->error_label, error->message);
       return;
     }
   veil_context_notify_profiles_changed (self->context);
@@ -522,10 +515,10 @@ add_adult_cb (VeilProfilePage *self)
 
   if (*name == '\0')
     {
-      show_error (self, _("Give the trusted adult’s name first."));
+      veil_ui_set_error_label (self->error_label, _("Give the trusted adult’s name first."));
       return;
     }
-  show_error (self, NULL);
+  veil_ui_set_error_label (self->error_label, NULL);
   g_ptr_array_add (self->adult_names, g_steal_pointer (&name));
   g_ptr_array_add (self->adult_contacts, g_steal_pointer (&contact));
   gtk_editable_set_text (GTK_EDITABLE (self->adult_name_row), "");

@@ -7,6 +7,7 @@
 
 #include "veil-protect-images.h"
 #include "veil-protected-image-row.h"
+#include "veil-ui-utils.h"
 
 /* "Protect my pictures", for teens and without the PIN: the teen picks their own pictures,
  * Veil keeps only each one's PDQ hash and MD5 (the pair Take It Down and StopNCII take), lists
@@ -28,7 +29,6 @@ struct _VeilProtectImages
   guint                n_adding;
 
   /* template children */
-  AdwToastOverlay     *toasts;
   AdwPreferencesGroup *images_group;
   GtkListBox          *images_list;
   AdwPreferencesGroup *links_group;
@@ -53,13 +53,6 @@ static guint signals[N_SIGNALS];
 
 /* The two services that take hashes instead of pictures, in the help resources file. */
 static const char * const link_ids[] = { "take-it-down", "stopncii" };
-
-static void
-toast (VeilProtectImages *self,
-       const char        *text)
-{
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
-}
 
 static GtkWidget *
 icon_button (const char *icon,
@@ -141,7 +134,7 @@ finish_adding (VeilProtectImages *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "protect.add", self->n_adding == 0);
   if (problem != NULL)
     {
-      toast (self, problem);
+      veil_ui_toast (GTK_WIDGET (self), problem);
     }
   else
     {
@@ -150,7 +143,7 @@ finish_adding (VeilProtectImages *self,
                                                             "%u pictures are protected. Only their codes were kept.",
                                                             n_added),
                                                n_added);
-      toast (self, text);
+      veil_ui_toast (GTK_WIDGET (self), text);
     }
   g_signal_emit (self, signals[ADD_FINISHED], 0, n_added, problem);
 }
@@ -260,7 +253,7 @@ copy_action (GtkWidget  *widget,
     return;
   text = veil_protected_image_row_format_hashes (image);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  toast (self, _("Copied. Paste the codes where the service asks for them."));
+  veil_ui_toast (GTK_WIDGET (self), _("Copied. Paste the codes where the service asks for them."));
 }
 
 static void
@@ -271,7 +264,7 @@ remove_action (GtkWidget  *widget,
   VeilProtectImages *self = VEIL_PROTECT_IMAGES (widget);
 
   if (veil_protect_images_remove (self, g_variant_get_string (param, NULL)))
-    toast (self, _("That picture is no longer protected, and its codes are gone."));
+    veil_ui_toast (GTK_WIDGET (self), _("That picture is no longer protected, and its codes are gone."));
 }
 
 static void
@@ -404,7 +397,6 @@ veil_protect_images_class_init (VeilProtectImagesClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-protect-images.ui");
-  gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, toasts);
   gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, images_group);
   gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, images_list);
   gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, links_group);
@@ -504,7 +496,7 @@ veil_protect_images_remove (VeilProtectImages *self,
     return FALSE;
   if (!veil_protected_image_model_remove (VEIL_PROTECTED_IMAGE_MODEL (self->model), md5, &error))
     {
-      toast (self, error->message);
+      veil_ui_show_error (GTK_WIDGET (self), error);
       return FALSE;
     }
   return TRUE;

@@ -9,6 +9,7 @@
 
 #include "veil-hash-lists.h"
 #include "veil-scan-page.h"
+#include "veil-ui-utils.h"
 
 /* A profile's picture-folder checks: the folders (chosen through the file chooser portal),
  * "Scan now", progress with counts, rate and time left, pause and cancel, and the last
@@ -32,7 +33,6 @@ struct _VeilScanPage
   GtkNativeDialog     *chooser;
 
   /* template children */
-  AdwToastOverlay     *toasts;
   AdwPreferencesPage  *preferences_page;
   AdwPreferencesGroup *folders_group;
   GtkProgressBar      *progress_bar;
@@ -59,13 +59,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static void
-toast (VeilScanPage *self,
-       const char   *text)
-{
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
-}
 
 static void
 update_actions (VeilScanPage *self)
@@ -192,7 +185,7 @@ scan_done_cb (GObject      *source,
                                               ? _("Stopped. The next check continues where this one stopped.")
                                               : error->message);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, error->message);
+        veil_ui_show_error (GTK_WIDGET (self), error);
     }
   else
     {
@@ -239,7 +232,7 @@ model_loaded_cb (GObject      *source,
   if (analyzer == NULL)
     {
       /* Hash lists still work without the model. */
-      toast (self, error->message);
+      veil_ui_show_error (GTK_WIDGET (self), error);
       analyzer = veil_analyzer_new (NULL);
     }
   self->analyzer = analyzer;
@@ -337,7 +330,7 @@ chooser_response_cb (VeilScanPage    *self,
     saved = veil_store_save_profile (veil_context_get_store (self->context), changed, VEIL_ACTOR_GUARDIAN, &error);
   if (saved == NULL)
     {
-      toast (self, error->message);
+      veil_ui_show_error (GTK_WIDGET (self), error);
       return;
     }
   g_clear_pointer (&self->profile, veil_profile_unref);
@@ -359,7 +352,7 @@ add_folder_action (GtkWidget  *widget,
   /* Changing what is checked is a guardian's setting: it needs the PIN. */
   if (guardian == NULL || !veil_guardian_get_unlocked (guardian))
     {
-      toast (self, _("Unlock the guardian area with the PIN first."));
+      veil_ui_toast (GTK_WIDGET (self), _("Unlock the guardian area with the PIN first."));
       return;
     }
   if (self->chooser != NULL)
@@ -513,7 +506,6 @@ veil_scan_page_class_init (VeilScanPageClass *klass)
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-scan-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, VeilScanPage, toasts);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, folders_group);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, progress_bar);

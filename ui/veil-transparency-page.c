@@ -66,7 +66,6 @@ add_row (VeilTransparencyPage *self,
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
-  g_object_set_data (G_OBJECT (row), "veil-parent", group);
   adw_preferences_group_add (group, row);
   g_ptr_array_add (self->rows, row);
   return row;
@@ -78,7 +77,9 @@ clear_rows (VeilTransparencyPage *self)
   for (guint i = 0; i < self->rows->len; i++)
     {
       GtkWidget *row = self->rows->pdata[i];
-      adw_preferences_group_remove (g_object_get_data (G_OBJECT (row), "veil-parent"), row);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
     }
   g_ptr_array_set_size (self->rows, 0);
 }

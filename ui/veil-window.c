@@ -12,6 +12,7 @@
 #include "veil-guardian-lock.h"
 #include "veil-onboarding.h"
 #include "veil-transparency-page.h"
+#include "veil-ui-utils.h"
 
 /* The main window: a welcome page until Veil is set up, then a home page with the
  * transparency page (for everyone) and the guardian area (behind the PIN). The guardian is
@@ -36,7 +37,6 @@ struct _VeilWindow
   char                 *alert_return;   /* the page to go back to from the warning */
 
   /* Template children */
-  AdwToastOverlay      *toast_overlay;
   AdwStatusPage        *welcome_page;
   AdwStatusPage        *error_page;
   GtkMenuButton        *primary_menu_button;
@@ -520,7 +520,6 @@ veil_window_class_init (VeilWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, VeilWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, primary_menu_button);
@@ -577,7 +576,7 @@ veil_window_show_toast (VeilWindow *self,
   g_return_if_fail (VEIL_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  veil_ui_toast (GTK_WIDGET (self), message);
 }
 
 /**

@@ -185,7 +185,7 @@ static void
 collect_buttons (GtkWidget *root,
                  GPtrArray *out)
 {
-  if (GTK_IS_BUTTON (root) && g_object_get_data (G_OBJECT (root), "veil-url") != NULL)
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), "help-list.open") == 0)
     g_ptr_array_add (out, root);
   for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
     collect_buttons (c, out);
@@ -227,7 +227,7 @@ respond (AdwMessageDialog *dialog,
   g_object_ref (dialog);
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  g_object_unref (dialog);
+  veil_test_assert_finalized (dialog);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
@@ -405,6 +405,85 @@ test_view_young_pin (VeilAppFixture *fixture,
   g_assert_true (has_audit (fixture, veil_profile_get_id (young), "warning-viewed"));
 }
 
+/* Escape on the PIN dialog (what the key does: close the window) is "don't view": the dialog
+ * and its PIN row are finalised, and the next change of the keyboard's state, which every key
+ * press and click brings, reaches nothing that is gone; the buttons keep working. */
+static void
+test_pin_escape (VeilAppFixture *fixture,
+                 gconstpointer   data)
+{
+  g_autoptr(VeilProfile) young = save_profile (fixture, "Mia", "age-band", "under-13", "message-warnings", "on", NULL);
+  GdkSeat *seat = gdk_display_get_default_seat (gdk_display_get_default ());
+  g_auto(Alerted) alerted = { 0 };
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  GtkEditable *text;
+  VeilAlertView *view;
+
+  record_alert (fixture, young, FALSE, 17, &alerted);
+  view = open_alert (fixture, alerted.alert_id);
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.view", NULL);
+  dialog = g_object_ref (wait_for_dialog ());
+  g_assert_true (VEIL_IS_PIN_DIALOG (dialog));
+  entry = veil_test_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
+  g_assert_true (gtk_widget_get_realized (entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "1");
+  g_object_add_weak_pointer (G_OBJECT (entry), (gpointer *) &entry);
+  /* GTK's event handling may hold the row's text a little longer than the row. */
+  text = g_object_ref (gtk_editable_get_delegate (GTK_EDITABLE (entry)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_dialog ());
+  veil_test_assert_finalized (dialog);
+  g_assert_null (entry);
+  g_object_notify (G_OBJECT (text), "has-focus");
+  g_object_notify (G_OBJECT (text), "visibility");
+  g_object_notify (G_OBJECT (gdk_seat_get_keyboard (seat)), "caps-lock-state");
+  g_assert_false (veil_alert_view_get_revealed (view));
+  g_assert_false (has_audit (fixture, veil_profile_get_id (young), "warning-viewed"));
+
+  g_signal_emit_by_name (find_action_button (GTK_WIDGET (view), "alert.view"), "clicked");
+  dialog = wait_for_dialog ();
+  g_assert_true (VEIL_IS_PIN_DIALOG (dialog));
+  g_object_notify (G_OBJECT (gdk_seat_get_keyboard (seat)), "caps-lock-state");
+  respond (dialog, "cancel");
+  g_assert_null (find_dialog ());
+  g_signal_emit_by_name (find_action_button (GTK_WIDGET (view), "alert.dont-view"), "clicked");
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+  g_assert_finalize_object (text);
+}
+
+/* Leaving the warning while the PIN is asked for withdraws the question: the dialog closes and
+ * is finalised with the view, and nothing is shown or logged as viewed. */
+static void
+test_pin_withdrawn (VeilAppFixture *fixture,
+                    gconstpointer   data)
+{
+  g_autoptr(VeilProfile) young = save_profile (fixture, "Mia", "age-band", "under-13", "message-warnings", "on", NULL);
+  g_auto(Alerted) alerted = { 0 };
+  AdwMessageDialog *dialog;
+  VeilAlertView *view;
+
+  record_alert (fixture, young, FALSE, 18, &alerted);
+  view = open_alert (fixture, alerted.alert_id);
+  g_object_add_weak_pointer (G_OBJECT (view), (gpointer *) &view);
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.view", NULL);
+  dialog = g_object_ref (wait_for_dialog ());
+  g_assert_true (VEIL_IS_PIN_DIALOG (dialog));
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.dont-view", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+  g_assert_null (find_dialog ());
+  veil_test_assert_finalized (dialog);
+  g_assert_null (view);
+  g_assert_true (has_audit (fixture, veil_profile_get_id (young), "warning-not-viewed"));
+  g_assert_false (has_audit (fixture, veil_profile_get_id (young), "warning-viewed"));
+}
+
 static void
 test_tell_trusted_adult (VeilAppFixture *fixture,
                          gconstpointer   data)
@@ -574,7 +653,7 @@ test_get_help (VeilAppFixture *fixture,
     g_assert_true (gtk_test_accessible_has_property (buttons->pdata[i], GTK_ACCESSIBLE_PROPERTY_LABEL));
 
   /* A click opens exactly that link. */
-  url = g_object_get_data (buttons->pdata[0], "veil-url");
+  url = g_variant_get_string (gtk_actionable_get_action_target_value (buttons->pdata[0]), NULL);
   g_assert_true (g_str_has_prefix (url, "https://"));
   g_signal_emit_by_name (buttons->pdata[0], "clicked");
   g_assert_cmpuint (opened->len, ==, 1);
@@ -607,6 +686,17 @@ test_file_gone (VeilAppFixture *fixture,
   g_assert_nonnull (strstr (text->str, "no longer there"));
 }
 
+/* The first row of the "Warned pictures" group that opens a warning. */
+static GtkWidget *
+find_warned_row (GtkWidget *group)
+{
+  for (GtkWidget *w = veil_test_find_descendant (group, ADW_TYPE_ACTION_ROW, NULL); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    if (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)) != NULL)
+      return w;
+  return NULL;
+}
+
 /* The child's own "Warned pictures" list on the transparency page: time and folder, newest
  * first, each row reopening its warning. */
 static void
@@ -629,14 +719,14 @@ test_transparency_list (VeilAppFixture *fixture,
   g_assert_nonnull (strstr (text->str, "In Downloads"));
   g_assert_null (strstr (text->str, "photo-"));
 
-  for (GtkWidget *w = veil_test_find_descendant (group, ADW_TYPE_ACTION_ROW, NULL); w != NULL && row == NULL;
-       w = gtk_widget_get_next_sibling (w))
-    if (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)) != NULL)
-      row = w;
-  g_assert_nonnull (row);
   /* Newest first. */
+  row = find_warned_row (group);
+  g_assert_nonnull (row);
   g_assert_cmpint (g_variant_get_int64 (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row))), ==, second.alert_id);
   veil_test_app_screenshot (fixture, "transparency-warned");
+  /* Drawing the window runs the main loop, in which the page may refill its rows. */
+  row = find_warned_row (group);
+  g_assert_cmpint (g_variant_get_int64 (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row))), ==, second.alert_id);
   g_signal_emit_by_name (row, "activate");
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "alert");
   g_assert_cmpint (veil_alert_view_get_alert_id (get_view (fixture)), ==, second.alert_id);
@@ -690,6 +780,8 @@ main (int   argc,
   ADD ("/veil/alert-view/shows-choices", test_shows_choices);
   ADD ("/veil/alert-view/view-teen", test_view_teen);
   ADD ("/veil/alert-view/view-young-pin", test_view_young_pin);
+  ADD ("/veil/alert-view/pin-escape", test_pin_escape);
+  ADD ("/veil/alert-view/pin-withdrawn", test_pin_withdrawn);
   ADD ("/veil/alert-view/tell-trusted-adult", test_tell_trusted_adult);
   ADD ("/veil/alert-view/report", test_report);
   ADD ("/veil/alert-view/get-help", test_get_help);

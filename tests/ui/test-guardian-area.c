@@ -374,7 +374,7 @@ test_erase (VeilAppFixture     *fixture,
       {
         answered = TRUE;
         adw_message_dialog_response (l->data, "erase");
-        gtk_window_destroy (l->data);
+        veil_test_destroy_window (l->data);
       }
   g_assert_true (answered);
 

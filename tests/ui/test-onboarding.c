@@ -64,16 +64,16 @@ confirm_proposals (GtkWidget           *onboarding,
   g_assert_nonnull (list);
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
       {
-        const VeilProposal *p = g_object_get_data (G_OBJECT (row), "veil-proposal");
-        GtkSwitch *sw = g_object_get_data (G_OBJECT (row), "veil-switch");
+        const VeilProposal *p;
 
-        if (p == NULL)
+        if (!VEIL_IS_PROPOSAL_ROW (row))
           continue;
+        p = veil_proposal_row_get_proposal (VEIL_PROPOSAL_ROW (row));
         n_rows++;
         /* Every proposal starts unconfirmed. */
-        g_assert_false (gtk_switch_get_active (sw));
+        g_assert_false (veil_proposal_row_get_active (VEIL_PROPOSAL_ROW (row)));
         if (g_strv_contains (keys, p->key))
-          gtk_switch_set_active (sw, TRUE);
+          veil_proposal_row_set_active (VEIL_PROPOSAL_ROW (row), TRUE);
       }
   return n_rows;
 }

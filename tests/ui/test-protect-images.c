@@ -11,6 +11,7 @@
 #include "veil-scan-page.h"
 #include "veil-transparency-page.h"
 #include "veil-test-keyring.h"
+#include "veil-test-app.h"
 #include "veil-test-utils.h"
 
 /* Hash lists in the guardian's scan page, "protect my pictures" for teens reached from the
@@ -73,7 +74,7 @@ fixture_teardown (UiFixture     *fixture,
 
   if (guardian != NULL)
     veil_guardian_lock (guardian);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  veil_test_destroy_window (fixture->window);
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->context);
   veil_test_rm_rf (fixture->dir);
@@ -492,7 +493,7 @@ test_protect (UiFixture     *fixture,
   g_assert_true (gtk_widget_is_visible (links));
   g_assert_nonnull (find_action_button (window, "protect.open-link", "https://stopncii.org/"));
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  veil_test_destroy_window (window);
   g_free (result.problem);
 }
 
@@ -560,7 +561,7 @@ test_transparency_entry (UiFixture     *fixture,
   g_assert_nonnull (opened);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (opened)) == GTK_WINDOW (fixture->window));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (opened)));
-  gtk_window_destroy (GTK_WINDOW (opened));
+  veil_test_destroy_window (opened);
 }
 
 
@@ -596,12 +597,12 @@ test_held_count (UiFixture     *fixture,
 
   /* Before any check: no count. */
   page = veil_transparency_page_new (fixture->context);
-  gtk_window_set_child (GTK_WINDOW (fixture->window), page);
+  veil_test_replace_child (fixture->window, page);
   g_assert_false (label_contains (page, "held"));
 
   scan_page = g_object_new (VEIL_TYPE_SCAN_PAGE, "context", fixture->context, "profile", kim,
                             "analyzer", analyzer, NULL);
-  gtk_window_set_child (GTK_WINDOW (fixture->window), scan_page);
+  veil_test_replace_child (fixture->window, scan_page);
   gtk_window_present (GTK_WINDOW (fixture->window));
   g_signal_connect (scan_page, "finished", G_CALLBACK (finished_cb), &finished);
   g_assert_true (gtk_widget_activate_action (scan_page, "scan.start", NULL));
@@ -610,7 +611,7 @@ test_held_count (UiFixture     *fixture,
                                                       VEIL_ALERT_STATE_HELD), ==, 1);
 
   page = veil_transparency_page_new (fixture->context);
-  gtk_window_set_child (GTK_WINDOW (fixture->window), page);
+  veil_test_replace_child (fixture->window, page);
   g_assert_true (label_contains (page, "1 picture found by a folder check is held"));
   g_assert_true (label_contains (page, "Only this number is shown here."));
   /* Nothing about the picture itself: no image widget, no file name. */
@@ -622,13 +623,13 @@ test_held_count (UiFixture     *fixture,
 static void
 test_no_properties (void)
 {
-  GtkWidget *group = g_object_ref_sink (g_object_new (VEIL_TYPE_HASH_LISTS, NULL));
+  GtkWidget *group = veil_test_own_widget (g_object_new (VEIL_TYPE_HASH_LISTS, NULL));
   GtkWidget *window = g_object_new (VEIL_TYPE_PROTECT_IMAGES, NULL);
 
   g_assert_cmpuint (veil_hash_lists_get_n_shown (VEIL_HASH_LISTS (group)), ==, 0);
   g_assert_cmpuint (veil_protect_images_get_n_shown (VEIL_PROTECT_IMAGES (window)), ==, 0);
-  g_object_unref (group);
-  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (group);
+  veil_test_destroy_window (window);
 }
 
 int

@@ -241,6 +241,7 @@ test_queue (VeilAppFixture *fixture,
 
   veil_test_rm_rf (out);
   veil_guardian_lock (guardian);
+  veil_test_destroy_window (gtk_widget_get_root (GTK_WIDGET (queue)));
 }
 
 int

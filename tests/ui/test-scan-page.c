@@ -10,6 +10,7 @@
 #include "veil-review-queue.h"
 #include "veil-scan-page.h"
 #include "veil-test-keyring.h"
+#include "veil-test-app.h"
 #include "veil-test-utils.h"
 
 /* The scan page, the review queue and the alert card under Xvfb, on a real store, a real
@@ -81,7 +82,7 @@ static void
 fixture_teardown (PageFixture   *fixture,
                   gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  veil_test_destroy_window (fixture->window);
   g_clear_pointer (&fixture->profile, veil_profile_unref);
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->context);
@@ -110,7 +111,7 @@ scan_from_page (PageFixture *fixture,
   veil_context_set_analyzer (fixture->context, analyzer);
   page = veil_scan_page_new (fixture->context, profile);
 
-  gtk_window_set_child (GTK_WINDOW (fixture->window), page);
+  veil_test_replace_child (fixture->window, page);
   gtk_window_present (GTK_WINDOW (fixture->window));
   g_signal_connect (page, "finished", G_CALLBACK (finished_cb), &finished);
   g_assert_true (gtk_widget_activate_action (page, "scan.start", NULL));
@@ -165,7 +166,7 @@ test_scan_and_review (PageFixture   *fixture,
 
   /* Behind the PIN. */
   queue = veil_review_queue_new (fixture->context, fixture->profile);
-  gtk_window_set_child (GTK_WINDOW (fixture->window), queue);
+  veil_test_replace_child (fixture->window, queue);
   g_assert_cmpuint (veil_review_queue_get_n_shown (VEIL_REVIEW_QUEUE (queue)), ==, 0);
   g_assert_true (label_contains (queue, "Unlock the guardian area"));
 
@@ -219,7 +220,7 @@ test_held (PageFixture   *fixture,
   g_assert_no_error (error);
 
   queue = veil_review_queue_new (fixture->context, kim);
-  gtk_window_set_child (GTK_WINDOW (fixture->window), queue);
+  veil_test_replace_child (fixture->window, queue);
   g_assert_cmpuint (veil_review_queue_get_n_shown (VEIL_REVIEW_QUEUE (queue)), ==, 0);
   g_assert_true (label_contains (queue, "1 alert is held until 3 distinct matches are found."));
   g_assert_false (veil_review_queue_open_alert (VEIL_REVIEW_QUEUE (queue), 0));
@@ -234,8 +235,8 @@ test_no_properties (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
     {
-      GtkWidget *w = g_object_ref_sink (g_object_new (types[i], NULL));
-      g_object_unref (w);
+      GtkWidget *w = veil_test_own_widget (g_object_new (types[i], NULL));
+      g_assert_finalize_object (w);
     }
 }
 

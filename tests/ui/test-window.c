@@ -6,6 +6,7 @@
 
 #include "veil-application.h"
 #include "veil-ui.h"
+#include "veil-test-app.h"
 #include "veil-test-utils.h"
 
 /* Runs the real VeilApplication and its main window under a real display (Xvfb in CI). */
@@ -54,7 +55,7 @@ fixture_teardown (WindowFixture *fixture,
   GList *windows;
 
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
+    veil_test_destroy_window (windows->data);
 
   g_application_release (G_APPLICATION (fixture->app));
   while (g_main_context_iteration (NULL, FALSE))
@@ -179,14 +180,14 @@ test_window_preferences_and_about (WindowFixture *fixture,
           g_assert_false (gtk_switch_get_active (GTK_SWITCH (sw)));
           gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
           g_assert_true (g_settings_get_boolean (settings, "show-notifications"));
-          gtk_window_destroy (l->data);
+          veil_test_destroy_window (l->data);
         }
       else if (ADW_IS_ABOUT_WINDOW (l->data))
         {
           found_about = TRUE;
           g_assert_cmpstr (adw_about_window_get_application_name (l->data), ==, "Veil");
           g_assert_cmpstr (adw_about_window_get_version (l->data), ==, PACKAGE_VERSION);
-          gtk_window_destroy (l->data);
+          veil_test_destroy_window (l->data);
         }
     }
 

@@ -26,6 +26,60 @@ veil_test_wait_until (VeilTestPredicate pred,
 }
 
 static gboolean
+only_our_ref (gpointer data)
+{
+  return g_atomic_int_get (&G_OBJECT (data)->ref_count) == 1;
+}
+
+/* Drops the test's reference to @object, a widget GTK has let go of, and checks that it is
+ * finalised: work still running for it (a worker thread, an idle) may finish first, but a
+ * leak fails the test after a few seconds instead of hiding. */
+void
+veil_test_assert_finalized (gpointer object)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!only_our_ref (object) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_finalize_object (object);
+}
+
+/* Destroys @window, as closing it does, and checks that it is finalised. */
+void
+veil_test_destroy_window (gpointer window)
+{
+  g_assert_true (GTK_IS_WINDOW (window));
+
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  veil_test_assert_finalized (window);
+}
+
+/* Puts @child in @window in place of what it showed, and checks that the widget shown
+ * before (if any) is finalised. */
+void
+veil_test_replace_child (gpointer   window,
+                         GtkWidget *child)
+{
+  GtkWidget *old = gtk_window_get_child (GTK_WINDOW (window));
+
+  if (old != NULL)
+    g_object_ref (old);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  if (old != NULL)
+    veil_test_assert_finalized (old);
+}
+
+/* Sinks a widget made outside any window, so that the test owns it. */
+gpointer
+veil_test_own_widget (gpointer widget)
+{
+  g_assert_true (GTK_IS_WIDGET (widget));
+  return g_object_ref_sink (widget);
+}
+
+static gboolean
 context_ready (gpointer data)
 {
   return veil_context_get_ready (data);
@@ -92,7 +146,8 @@ veil_test_app_fixture_teardown (VeilAppFixture *fixture,
   g_autofree char *tmp = g_path_get_dirname (fixture->data_dir);
 
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
+    veil_test_destroy_window (windows->data);
+  fixture->window = NULL;
   g_application_release (G_APPLICATION (fixture->app));
   while (g_main_context_iteration (NULL, FALSE))
     ;

@@ -42,6 +42,11 @@ GtkWidget       *veil_test_find_descendant      (GtkWidget      *root,
 void             veil_test_collect_labels       (GtkWidget      *root,
                                                  GString        *out);
 gboolean         veil_test_label_visible        (GtkWidget      *label);
+void             veil_test_assert_finalized     (gpointer        object);
+void             veil_test_destroy_window       (gpointer        window);
+gpointer         veil_test_own_widget           (gpointer        widget);
+void             veil_test_replace_child        (gpointer        window,
+                                                 GtkWidget      *child);
 
 #define VEIL_TEST_APP_ADD(path, func) \
   g_test_add (path, VeilAppFixture, NULL, veil_test_app_fixture_setup, func, veil_test_app_fixture_teardown)

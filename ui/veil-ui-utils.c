@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-ui"
+
+#include "config.h"
+
+#include "veil-ui-utils.h"
+
+/**
+ * veil_ui_get_window:
+ * @widget: a widget
+ *
+ * Returns: (transfer none) (nullable): the window @widget is in, if any
+ */
+GtkWindow *
+veil_ui_get_window (GtkWidget *widget)
+{
+  GtkRoot *root;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  root = gtk_widget_get_root (widget);
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+/* A widget's own overlay is inside it (the template's child), so look there first, closest
+ * levels before deeper ones, then in the widgets around it. */
+static AdwToastOverlay *
+find_toast_overlay (GtkWidget *widget)
+{
+  g_autoptr(GQueue) queue = g_queue_new ();
+
+  g_queue_push_tail (queue, widget);
+  while (!g_queue_is_empty (queue))
+    {
+      GtkWidget *w = g_queue_pop_head (queue);
+
+      if (ADW_IS_TOAST_OVERLAY (w))
+        return ADW_TOAST_OVERLAY (w);
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_queue_push_tail (queue, c);
+    }
+  for (GtkWidget *w = gtk_widget_get_parent (widget); w != NULL; w = gtk_widget_get_parent (w))
+    if (ADW_IS_TOAST_OVERLAY (w))
+      return ADW_TOAST_OVERLAY (w);
+  return NULL;
+}
+
+static gboolean
+add_toast (GtkWidget  *widget,
+           const char *message,
+           gboolean    sticky)
+{
+  AdwToastOverlay *overlay;
+  AdwToast *toast;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  overlay = find_toast_overlay (widget);
+  if (overlay == NULL)
+    return FALSE;
+  toast = adw_toast_new (message);
+  if (sticky)
+    adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (overlay, toast);
+  return TRUE;
+}
+
+/**
+ * veil_ui_toast:
+ * @widget: the widget the message is about
+ * @message: what to say
+ *
+ * Shows @message in the toast overlay nearest to @widget, for the usual few seconds.
+ *
+ * Returns: %FALSE if there is no toast overlay in or around @widget
+ */
+gboolean
+veil_ui_toast (GtkWidget  *widget,
+               const char *message)
+{
+  return add_toast (widget, message, FALSE);
+}
+
+/**
+ * veil_ui_toast_until_dismissed:
+ * @widget: the widget the message is about
+ * @message: what to say
+ *
+ * Like veil_ui_toast(), but the toast stays until it is dismissed: messages for a child
+ * stay until they have been read, and so do errors that name a file and a line.
+ *
+ * Returns: %FALSE if there is no toast overlay in or around @widget
+ */
+gboolean
+veil_ui_toast_until_dismissed (GtkWidget  *widget,
+                               const char *message)
+{
+  return add_toast (widget, message, TRUE);
+}
+
+/**
+ * veil_ui_show_error:
+ * @widget: the widget whose action failed
+ * @error: why; its message says what to do
+ *
+ * Shows @error's message as a toast near @widget.
+ */
+void
+veil_ui_show_error (GtkWidget    *widget,
+                    const GError *error)
+{
+  g_return_if_fail (error != NULL);
+
+  veil_ui_toast (widget, error->message);
+}
+
+/**
+ * veil_ui_set_error_label:
+ * @label: a label kept for problems, hidden while there is none
+ * @message: (nullable): the problem, or %NULL to hide the label
+ */
+void
+veil_ui_set_error_label (GtkLabel   *label,
+                         const char *message)
+{
+  g_return_if_fail (GTK_IS_LABEL (label));
+
+  gtk_label_set_text (label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+}
+
+typedef struct {
+  GWeakRef text;
+  GWeakRef keyboard;
+} RowGuard;
+
+static void
+password_row_gone_cb (gpointer  data,
+                      GObject  *row)
+{
+  RowGuard *guard = data;
+  g_autoptr(GObject) text = g_weak_ref_get (&guard->text);
+  g_autoptr(GObject) keyboard = g_weak_ref_get (&guard->keyboard);
+
+  /* The row is disposed but its address is still valid: drop every handler that would call
+   * it. libadwaita 1.2's row leaves some on its text, which GTK's event handling can keep a
+   * little longer (a click right after Escape closed a dialog then reached a freed row). */
+  if (text != NULL)
+    g_signal_handlers_disconnect_matched (text, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, row);
+  if (keyboard != NULL)
+    g_signal_handlers_disconnect_matched (keyboard, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, row);
+  g_weak_ref_clear (&guard->text);
+  g_weak_ref_clear (&guard->keyboard);
+  g_free (guard);
+}
+
+/**
+ * veil_ui_guard_password_row:
+ * @row: a password row
+ *
+ * Makes @row safe to destroy: once it is gone, neither its text nor the keyboard call it.
+ */
+void
+veil_ui_guard_password_row (AdwPasswordEntryRow *row)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  GdkSeat *seat = display != NULL ? gdk_display_get_default_seat (display) : NULL;
+  RowGuard *guard;
+
+  g_return_if_fail (ADW_IS_PASSWORD_ENTRY_ROW (row));
+
+  guard = g_new0 (RowGuard, 1);
+  g_weak_ref_init (&guard->text, gtk_editable_get_delegate (GTK_EDITABLE (row)));
+  g_weak_ref_init (&guard->keyboard, seat != NULL ? gdk_seat_get_keyboard (seat) : NULL);
+  g_object_weak_ref (G_OBJECT (row), password_row_gone_cb, guard);
+}

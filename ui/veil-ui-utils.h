@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* Small helpers every widget of libveil-ui shares: toasts, error labels, the window a
+ * widget is in, and password rows that are safe to destroy. */
+
+GtkWindow *veil_ui_get_window             (GtkWidget       *widget);
+gboolean   veil_ui_toast                  (GtkWidget       *widget,
+                                           const char      *message);
+gboolean   veil_ui_toast_until_dismissed  (GtkWidget       *widget,
+                                           const char      *message);
+void       veil_ui_show_error             (GtkWidget       *widget,
+                                           const GError    *error);
+void       veil_ui_set_error_label        (GtkLabel        *label,
+                                           const char      *message);
+void       veil_ui_guard_password_row     (AdwPasswordEntryRow *row);
+
+G_END_DECLS
