@@ -5,9 +5,15 @@
 
 #include "veil-context.h"
 
+#include "veil-alert-model.h"
+#include "veil-hash-list-model.h"
+#include "veil-protected-image-model.h"
+#include "veil-report-model.h"
+
 /* VeilContext: what the application owns and hands to every widget as a construct-only
- * property (no singletons): the settings, the store and the guardian. The store is opened
- * off the main thread, since opening runs SQLite's integrity check. */
+ * property (no singletons): the settings, the store and the guardian, and list models of the
+ * store's rows for views to render. The store is opened off the main thread, since opening
+ * runs SQLite's integrity check. */
 
 struct _VeilContext
 {
@@ -25,6 +31,9 @@ struct _VeilContext
   GFileMonitor *store_monitor;  /* owned: the database's write-ahead log */
   guint         store_check_id; /* pending debounced check */
   char         *settings_stamp; /* what profiles and consent looked like last time */
+
+  /* "<kind>/<profile id>" → VeilRecordModel, owned; each reloads when the store changes */
+  GHashTable   *models;
 };
 
 /* Writes come in bursts (one transaction per checked picture): look once they have settled. */
@@ -41,6 +50,7 @@ enum {
 
 enum {
   PROFILES_CHANGED,
+  STORE_CHANGED,
   N_SIGNALS
 };
 
@@ -121,6 +131,9 @@ check_store_cb (gpointer user_data)
   VeilContext *self = VEIL_CONTEXT (user_data);
   g_autofree char *stamp = NULL;
 
+  GHashTableIter iter;
+  gpointer model;
+
   self->store_check_id = 0;
   if (self->store == NULL)
     return G_SOURCE_REMOVE;
@@ -131,6 +144,12 @@ check_store_cb (gpointer user_data)
       self->settings_stamp = g_steal_pointer (&stamp);
       g_signal_emit (self, signals[PROFILES_CHANGED], 0);
     }
+
+  /* Any write, here or elsewhere: the models read their rows again and splice what changed. */
+  g_hash_table_iter_init (&iter, self->models);
+  while (g_hash_table_iter_next (&iter, NULL, &model))
+    veil_record_model_reload (model);
+  g_signal_emit (self, signals[STORE_CHANGED], 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -182,6 +201,7 @@ veil_context_dispose (GObject *object)
 
   unwatch_store (self);
 
+  g_hash_table_remove_all (self->models);
   g_clear_object (&self->guardian);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -197,6 +217,7 @@ veil_context_finalize (GObject *object)
 
   g_clear_error (&self->store_error);
   g_clear_error (&self->keyring_error);
+  g_clear_pointer (&self->models, g_hash_table_unref);
 
   G_OBJECT_CLASS (veil_context_parent_class)->finalize (object);
 }
@@ -272,11 +293,22 @@ veil_context_class_init (VeilContextClass *klass)
   signals[PROFILES_CHANGED] =
     g_signal_new ("profiles-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * VeilContext::store-changed:
+   *
+   * Something was written to the store, here or by another process (veilctl); emitted once
+   * a burst of writes has settled. The context's models reload by themselves.
+   */
+  signals[STORE_CHANGED] =
+    g_signal_new ("store-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 veil_context_init (VeilContext *self)
 {
+  self->models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 /**
@@ -349,6 +381,8 @@ veil_context_load_finish (VeilContext   *self,
   self->store_error = g_steal_pointer (&data->store_error);
   self->keyring_error = g_steal_pointer (&data->keyring_error);
   unwatch_store (self);
+  /* Models of the old store show the old store: the next ask makes new ones. */
+  g_hash_table_remove_all (self->models);
   if (self->store != NULL)
     watch_store (self);
   self->ready = TRUE;
@@ -454,4 +488,147 @@ veil_context_set_analyzer (VeilContext  *self,
   g_return_if_fail (analyzer == NULL || VEIL_IS_ANALYZER (analyzer));
 
   g_set_object (&self->analyzer, analyzer);
+}
+
+typedef VeilRecordModel *(*NewModelFunc) (VeilStore *store,
+                                          gint64     profile_id);
+
+static GListModel *
+get_model (VeilContext  *self,
+           const char   *kind,
+           gint64        profile_id,
+           NewModelFunc  new_model)
+{
+  g_autofree char *key = g_strdup_printf ("%s/%" G_GINT64_FORMAT, kind, profile_id);
+  VeilRecordModel *model;
+
+  if (self->store == NULL)
+    return NULL;
+  model = g_hash_table_lookup (self->models, key);
+  if (model == NULL)
+    {
+      model = new_model (self->store, profile_id);
+      veil_record_model_reload (model);
+      g_hash_table_insert (self->models, g_steal_pointer (&key), model);
+    }
+  return G_LIST_MODEL (model);
+}
+
+/**
+ * veil_context_get_alert_model:
+ *
+ * Returns: (transfer none) (nullable): the profile's alerts (#VeilAlertItem), kept up to date;
+ *   %NULL until the store is loaded
+ */
+GListModel *
+veil_context_get_alert_model (VeilContext *self,
+                              gint64       profile_id)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), NULL);
+  return get_model (self, "alerts", profile_id, (NewModelFunc) veil_alert_model_new);
+}
+
+/**
+ * veil_context_get_report_model:
+ *
+ * Returns: (transfer none) (nullable): the profile's reports (#VeilReportItem), kept up to date
+ */
+GListModel *
+veil_context_get_report_model (VeilContext *self,
+                               gint64       profile_id)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), NULL);
+  return get_model (self, "reports", profile_id, (NewModelFunc) veil_report_model_new);
+}
+
+/**
+ * veil_context_get_hash_list_model:
+ *
+ * Returns: (transfer none) (nullable): the guardian's hash lists that apply to the profile
+ *   (#VeilHashListItem), kept up to date
+ */
+GListModel *
+veil_context_get_hash_list_model (VeilContext *self,
+                                  gint64       profile_id)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), NULL);
+  return get_model (self, "hash-lists", profile_id, (NewModelFunc) veil_hash_list_model_new);
+}
+
+/**
+ * veil_context_get_protected_image_model:
+ *
+ * Returns: (transfer none) (nullable): the pictures the profile's child protects
+ *   (#VeilProtectedImageItem), kept up to date
+ */
+GListModel *
+veil_context_get_protected_image_model (VeilContext *self,
+                                        gint64       profile_id)
+{
+  g_return_val_if_fail (VEIL_IS_CONTEXT (self), NULL);
+  return get_model (self, "protected-images", profile_id, (NewModelFunc) veil_protected_image_model_new);
+}
+
+static void
+load_analyzer_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  /* Folder checks run one worker per core: one inference thread each. */
+  VeilAnalyzer *analyzer = veil_analyzer_new_with_default_model (1, &error);
+
+  if (analyzer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, analyzer, g_object_unref);
+}
+
+/**
+ * veil_context_load_analyzer_async:
+ *
+ * Gets the analyzer the application shares: the one set, or else the default model loaded
+ * in a worker thread, which the context then keeps for everyone.
+ */
+void
+veil_context_load_analyzer_async (VeilContext         *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VEIL_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, veil_context_load_analyzer_async);
+  if (self->analyzer != NULL)
+    g_task_return_pointer (task, g_object_ref (self->analyzer), g_object_unref);
+  else
+    g_task_run_in_thread (task, load_analyzer_thread);
+}
+
+/**
+ * veil_context_load_analyzer_finish:
+ *
+ * Returns: (transfer full): the analyzer, or %NULL when the model could not be loaded
+ */
+VeilAnalyzer *
+veil_context_load_analyzer_finish (VeilContext   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  VeilAnalyzer *analyzer;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == veil_context_load_analyzer_async, NULL);
+
+  analyzer = g_task_propagate_pointer (G_TASK (result), error);
+  /* Loaded while another load ran: the first one kept stays the shared one. */
+  if (analyzer != NULL && self->analyzer == NULL)
+    self->analyzer = g_object_ref (analyzer);
+  else if (analyzer != NULL && analyzer != self->analyzer)
+    g_set_object (&analyzer, self->analyzer);
+  return analyzer;
 }

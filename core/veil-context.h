@@ -32,5 +32,20 @@ void          veil_context_notify_profiles_changed (VeilContext       *self);
 VeilAnalyzer *veil_context_get_analyzer         (VeilContext          *self);
 void          veil_context_set_analyzer         (VeilContext          *self,
                                                  VeilAnalyzer         *analyzer);
+void          veil_context_load_analyzer_async  (VeilContext          *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+VeilAnalyzer *veil_context_load_analyzer_finish (VeilContext          *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+GListModel   *veil_context_get_alert_model      (VeilContext          *self,
+                                                 gint64                profile_id);
+GListModel   *veil_context_get_report_model     (VeilContext          *self,
+                                                 gint64                profile_id);
+GListModel   *veil_context_get_hash_list_model  (VeilContext          *self,
+                                                 gint64                profile_id);
+GListModel   *veil_context_get_protected_image_model (VeilContext     *self,
+                                                 gint64                profile_id);
 
 G_END_DECLS

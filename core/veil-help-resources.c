@@ -363,6 +363,139 @@ veil_help_resources_find_file (void)
   return NULL;
 }
 
+/**
+ * veil_help_resources_load_default:
+ *
+ * Finds the installed file (veil_help_resources_find_file()) and reads it for the user's
+ * languages. Blocks: use veil_help_resources_load_default_async() from the UI.
+ *
+ * Returns: (transfer full) (element-type VeilHelpResource): the resources, or %NULL with a
+ *   #VeilHelpResourcesError, also when the file is missing
+ */
+GPtrArray *
+veil_help_resources_load_default (GError **error)
+{
+  g_autofree char *path = veil_help_resources_find_file ();
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (path == NULL)
+    {
+      g_set_error_literal (error, VEIL_HELP_RESOURCES_ERROR, VEIL_HELP_RESOURCES_ERROR_UNREADABLE,
+                           _("Veil’s list of helplines is missing. Reinstalling Veil brings it back."));
+      return NULL;
+    }
+  return veil_help_resources_load (path, g_get_language_names (), error);
+}
+
+static void
+load_default_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *resources = veil_help_resources_load_default (&error);
+
+  if (resources == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, resources, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * veil_help_resources_load_default_async:
+ *
+ * veil_help_resources_load_default() in a worker thread.
+ */
+void
+veil_help_resources_load_default_async (GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, veil_help_resources_load_default_async);
+  g_task_run_in_thread (task, load_default_thread);
+}
+
+/* Returns: (transfer full) (element-type VeilHelpResource): the resources, or %NULL */
+GPtrArray *
+veil_help_resources_load_default_finish (GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == veil_help_resources_load_default_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * veil_help_resources_load_selected:
+ * @audience: who the help is for
+ *
+ * veil_help_resources_load_default(), then veil_help_resources_select() for this computer's
+ * country and @audience. Blocks: use veil_help_resources_load_selected_async() from the UI.
+ *
+ * Returns: (transfer full) (element-type VeilHelpResource): the chosen resources, or %NULL
+ */
+GPtrArray *
+veil_help_resources_load_selected (VeilHelpAudience   audience,
+                                   GError           **error)
+{
+  g_autoptr(GPtrArray) all = veil_help_resources_load_default (error);
+  g_autofree char *country = NULL;
+
+  if (all == NULL)
+    return NULL;
+  country = veil_help_resources_get_country ();
+  return veil_help_resources_select (all, country, audience);
+}
+
+static void
+load_selected_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *resources = veil_help_resources_load_selected (GPOINTER_TO_INT (task_data), &error);
+
+  if (resources == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, resources, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * veil_help_resources_load_selected_async:
+ *
+ * veil_help_resources_load_selected() in a worker thread.
+ */
+void
+veil_help_resources_load_selected_async (VeilHelpAudience     audience,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, veil_help_resources_load_selected_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (audience), NULL);
+  g_task_run_in_thread (task, load_selected_thread);
+}
+
+/* Returns: (transfer full) (element-type VeilHelpResource): the chosen resources, or %NULL */
+GPtrArray *
+veil_help_resources_load_selected_finish (GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == veil_help_resources_load_selected_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static gboolean
 serves_country (const VeilHelpResource *resource,
                 const char             *country)

@@ -53,6 +53,20 @@ char             *veil_help_resources_find_file  (void);
 GPtrArray        *veil_help_resources_load       (const char              *path,
                                                   const char * const      *languages,
                                                   GError                 **error);
+GPtrArray        *veil_help_resources_load_default        (GError                 **error);
+void              veil_help_resources_load_default_async  (GCancellable            *cancellable,
+                                                           GAsyncReadyCallback      callback,
+                                                           gpointer                 user_data);
+GPtrArray        *veil_help_resources_load_default_finish (GAsyncResult            *result,
+                                                           GError                 **error);
+GPtrArray        *veil_help_resources_load_selected        (VeilHelpAudience         audience,
+                                                            GError                 **error);
+void              veil_help_resources_load_selected_async  (VeilHelpAudience         audience,
+                                                            GCancellable            *cancellable,
+                                                            GAsyncReadyCallback      callback,
+                                                            gpointer                 user_data);
+GPtrArray        *veil_help_resources_load_selected_finish (GAsyncResult            *result,
+                                                            GError                 **error);
 GPtrArray        *veil_help_resources_select     (GPtrArray               *resources,
                                                   const char              *country,
                                                   VeilHelpAudience         audience);

@@ -10,6 +10,7 @@
 /* image/: decoding, PDQ, heatmap */
 #include "veil-image.h"
 #include "veil-pdq.h"
+#include "veil-image-preview.h"
 #include "veil-heatmap.h"
 
 /* hash/: hash lists and their index */
@@ -32,9 +33,16 @@
 #include "veil-analyzer.h"
 #include "veil-report.h"
 
-/* store/ */
+/* store/: the store, models of its rows, pipelines that fill it */
 #include "veil-store.h"
 #include "veil-store-json.h"
+#include "veil-record-model.h"
+#include "veil-alert-model.h"
+#include "veil-report-model.h"
+#include "veil-hash-list-model.h"
+#include "veil-protected-image-model.h"
+#include "veil-hash-list-import.h"
+#include "veil-protect-pictures.h"
 
 /* guard/: watcher, library scanner, message guard */
 #include "veil-watcher.h"

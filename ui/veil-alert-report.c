@@ -6,8 +6,8 @@
 #include "veil-alert-report.h"
 
 /* What a child's report or help request about a message alert holds: where the picture came
- * from, why Veil blurred it and, for a report, the picture's fingerprint, read in a worker
- * thread from the file in place. Never the picture itself. */
+ * from, why Veil blurred it and, for a report, the picture's fingerprint, read in the
+ * background (by libveil) from the file in place. Never the picture itself. */
 
 /**
  * veil_alert_report_get_source_name:
@@ -58,51 +58,19 @@ veil_alert_report_new_builder (VeilAlert      *alert,
   return builder;
 }
 
-typedef struct {
-  VeilReportBuilder *builder;
-  VeilAlert         *alert;
-} ChecksumData;
-
 static void
-checksum_data_free (ChecksumData *data)
+checksummed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  g_clear_pointer (&data->builder, veil_report_builder_unref);
-  g_clear_pointer (&data->alert, veil_alert_free);
-  g_free (data);
-}
+  g_autoptr(GTask) task = user_data;
+  VeilReportBuilder *builder = g_task_get_task_data (task);
+  GError *error = NULL;
 
-static void
-checksum_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  ChecksumData *data = task_data;
-  VeilAlert *alert = data->alert;
-  g_autoptr(GError) error = NULL;
-  const char *paths[] = { alert->hidden_path, alert->path };
-
-  /* Read in place, never copied: the report keeps only the fingerprint. */
-  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
-    {
-      g_autoptr(GFile) file = NULL;
-
-      if (paths[i] == NULL)
-        continue;
-      g_clear_error (&error);
-      file = g_file_new_for_path (paths[i]);
-      if (veil_report_builder_checksum_file (data->builder, file, cancellable, &error))
-        {
-          /* The name it arrived with, not the one Veil hides it under. */
-          veil_report_builder_set_file_name (data->builder, alert->path);
-          g_task_return_pointer (task, veil_report_builder_ref (data->builder),
-                                 (GDestroyNotify) veil_report_builder_unref);
-          return;
-        }
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        break;
-    }
-  g_task_return_error (task, g_steal_pointer (&error));
+  if (veil_report_builder_checksum_first_file_finish (builder, result, &error))
+    g_task_return_pointer (task, veil_report_builder_ref (builder), (GDestroyNotify) veil_report_builder_unref);
+  else
+    g_task_return_error (task, error);
 }
 
 /**
@@ -113,7 +81,7 @@ checksum_thread (GTask        *task,
  * @callback: called once the fingerprint is in @builder
  * @user_data: data for @callback
  *
- * Adds the picture's fingerprint to @builder in a worker thread.
+ * Adds the picture's fingerprint to @builder in the background.
  */
 void
 veil_alert_report_checksum_async (VeilReportBuilder   *builder,
@@ -123,18 +91,20 @@ veil_alert_report_checksum_async (VeilReportBuilder   *builder,
                                   gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  ChecksumData *data;
+  const char *paths[2];
 
   g_return_if_fail (builder != NULL);
   g_return_if_fail (alert != NULL);
 
+  /* Read in place, never copied: the report keeps only the fingerprint, and the name the
+   * picture arrived with, not the one Veil hides it under. */
+  paths[0] = alert->hidden_path;
+  paths[1] = alert->path;
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, veil_alert_report_checksum_async);
-  data = g_new0 (ChecksumData, 1);
-  data->builder = veil_report_builder_ref (builder);
-  data->alert = veil_alert_copy (alert);
-  g_task_set_task_data (task, data, (GDestroyNotify) checksum_data_free);
-  g_task_run_in_thread (task, checksum_thread);
+  g_task_set_task_data (task, veil_report_builder_ref (builder), (GDestroyNotify) veil_report_builder_unref);
+  veil_report_builder_checksum_first_file_async (builder, paths, G_N_ELEMENTS (paths), alert->path, cancellable,
+                                                 checksummed_cb, g_steal_pointer (&task));
 }
 
 /**

@@ -186,59 +186,6 @@ fill_labels (VeilAlertView *self)
 
 /* --- the picture ---------------------------------------------------------------------------- */
 
-typedef struct {
-  char   *paths[2];     /* where Veil hides it, then where it arrived; either may be NULL */
-  GBytes *rgb;          /* result: display-size RGB, EXIF orientation applied */
-  guint   width;
-  guint   height;
-} DecodeData;
-
-static void
-decode_data_free (DecodeData *data)
-{
-  g_free (data->paths[0]);
-  g_free (data->paths[1]);
-  g_clear_pointer (&data->rgb, g_bytes_unref);
-  g_free (data);
-}
-
-static void
-decode_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  DecodeData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  VeilImageLimits limits;
-
-  veil_image_limits_init_default (&limits);
-  for (guint i = 0; i < G_N_ELEMENTS (data->paths); i++)
-    {
-      g_autoptr(VeilImage) image = NULL;
-      const guint8 *rgb;
-
-      if (data->paths[i] == NULL)
-        continue;
-      g_clear_error (&error);
-      image = veil_image_load_file (data->paths[i], VEIL_IMAGE_NEED_THUMBNAIL, &limits, cancellable, &error);
-      if (image == NULL)
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            break;
-          continue;
-        }
-      rgb = veil_image_get_thumbnail (image, &data->width, &data->height);
-      data->rgb = g_bytes_new (rgb, (gsize) data->width * data->height * 3);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (error == NULL)
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The picture is no longer on this computer."));
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
 static void
 show_stored_thumbnail (VeilAlertView *self)
 {
@@ -259,15 +206,19 @@ decoded_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  VeilAlertView *self = VEIL_ALERT_VIEW (source);
-  DecodeData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(VeilAlertView) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(VeilImage) image = veil_image_load_preview_finish (result, &error);
+  g_autoptr(GBytes) rgb = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  const guint8 *pixels;
+  guint width, height;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  /* The view went away meanwhile. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (image == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       g_autofree char *source_name = veil_alert_report_get_source_name (self->alert);
       g_autofree char *gone = NULL;
 
@@ -282,8 +233,9 @@ decoded_cb (GObject      *source,
     }
 
   /* Only in memory: a texture is never written to a cache or a file. */
-  texture = gdk_memory_texture_new ((int) data->width, (int) data->height, GDK_MEMORY_R8G8B8,
-                                    data->rgb, (gsize) data->width * 3);
+  pixels = veil_image_get_thumbnail (image, &width, &height);
+  rgb = g_bytes_new (pixels, (gsize) width * height * 3);
+  texture = gdk_memory_texture_new ((int) width, (int) height, GDK_MEMORY_R8G8B8, rgb, (gsize) width * 3);
   veil_blurred_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
   self->picture_kind = VEIL_ALERT_VIEW_PICTURE_FILE;
   set_choices_enabled (self, TRUE);
@@ -292,14 +244,10 @@ decoded_cb (GObject      *source,
 static void
 load_picture (VeilAlertView *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, decoded_cb, NULL);
-  DecodeData *data = g_new0 (DecodeData, 1);
+  const char *paths[] = { self->alert->hidden_path, self->alert->path };
 
-  data->paths[0] = g_strdup (self->alert->hidden_path);
-  data->paths[1] = g_strdup (self->alert->path);
-  g_task_set_source_tag (task, load_picture);
-  g_task_set_task_data (task, data, (GDestroyNotify) decode_data_free);
-  g_task_run_in_thread (task, decode_thread);
+  /* Where Veil hides it, then where it arrived. */
+  veil_image_load_preview_async (paths, G_N_ELEMENTS (paths), self->cancellable, decoded_cb, g_object_ref (self));
 }
 
 static void

@@ -7,47 +7,29 @@
 
 #include "veil-hash-list-row.h"
 
-/* One imported hash list in the guardian's hash lists group: its name, where it came from,
- * its version, size, import time and scope, and a button that removes it (the group's
- * "hashes.remove" action, with the list's id). */
+/* One of the guardian's hash lists: its name, where it came from, version, size, import time
+ * and scope, and a button that removes it (the "hashes.remove" action of the list around). */
 
 struct _VeilHashListRow
 {
-  AdwActionRow  parent_instance;
+  AdwActionRow      parent_instance;
 
-  gint64        list_id;
+  /* construct-only, owned */
+  VeilHashListItem *item;
 
   /* template children */
-  GtkButton    *remove_button;
+  GtkButton        *remove_button;
 };
 
 G_DEFINE_FINAL_TYPE (VeilHashListRow, veil_hash_list_row, ADW_TYPE_ACTION_ROW)
 
-static void
-veil_hash_list_row_dispose (GObject *object)
-{
-  gtk_widget_dispose_template (GTK_WIDGET (object), VEIL_TYPE_HASH_LIST_ROW);
+enum {
+  PROP_0,
+  PROP_ITEM,
+  N_PROPS
+};
 
-  G_OBJECT_CLASS (veil_hash_list_row_parent_class)->dispose (object);
-}
-
-static void
-veil_hash_list_row_class_init (VeilHashListRowClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  object_class->dispose = veil_hash_list_row_dispose;
-
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-hash-list-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, VeilHashListRow, remove_button);
-}
-
-static void
-veil_hash_list_row_init (VeilHashListRow *self)
-{
-  gtk_widget_init_template (GTK_WIDGET (self));
-}
+static GParamSpec *properties[N_PROPS];
 
 static char *
 describe (const VeilStoredHashList *list)
@@ -66,36 +48,114 @@ describe (const VeilStoredHashList *list)
                           list->version, entries, g_strstrip (imported), scope);
 }
 
-/**
- * veil_hash_list_row_new:
- * @list: an imported hash list
- *
- * Returns: (transfer floating): the row showing @list
- */
-GtkWidget *
-veil_hash_list_row_new (const VeilStoredHashList *list)
+static void
+veil_hash_list_row_constructed (GObject *object)
 {
-  VeilHashListRow *self;
+  VeilHashListRow *self = VEIL_HASH_LIST_ROW (object);
+  const VeilStoredHashList *list;
   g_autofree char *subtitle = NULL;
   g_autofree char *remove_label = NULL;
 
-  g_return_val_if_fail (list != NULL, NULL);
+  G_OBJECT_CLASS (veil_hash_list_row_parent_class)->constructed (object);
 
-  self = g_object_new (VEIL_TYPE_HASH_LIST_ROW, "title", list->name, NULL);
-  self->list_id = list->id;
+  if (self->item == NULL)
+    return;
+  list = veil_hash_list_item_get_list (self->item);
   subtitle = describe (list);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), list->name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
   /* Translators: accessible label of the button removing the hash list named %s */
   remove_label = g_strdup_printf (_("Remove the list “%s”"), list->name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->remove_button), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->remove_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  remove_label, -1);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->remove_button), g_variant_new_int64 (list->id));
-  return GTK_WIDGET (self);
 }
 
-/* Returns: the stored id of the list shown */
-gint64
-veil_hash_list_row_get_list_id (VeilHashListRow *self)
+static void
+veil_hash_list_row_dispose (GObject *object)
 {
-  g_return_val_if_fail (VEIL_IS_HASH_LIST_ROW (self), 0);
-  return self->list_id;
+  VeilHashListRow *self = VEIL_HASH_LIST_ROW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_HASH_LIST_ROW);
+  g_clear_object (&self->item);
+
+  G_OBJECT_CLASS (veil_hash_list_row_parent_class)->dispose (object);
+}
+
+static void
+veil_hash_list_row_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  VeilHashListRow *self = VEIL_HASH_LIST_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM:
+      g_value_set_object (value, self->item);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_hash_list_row_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  VeilHashListRow *self = VEIL_HASH_LIST_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM:
+      self->item = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_hash_list_row_class_init (VeilHashListRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = veil_hash_list_row_constructed;
+  object_class->dispose = veil_hash_list_row_dispose;
+  object_class->get_property = veil_hash_list_row_get_property;
+  object_class->set_property = veil_hash_list_row_set_property;
+
+  properties[PROP_ITEM] =
+    g_param_spec_object ("item", NULL, NULL, VEIL_TYPE_HASH_LIST_ITEM,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-hash-list-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, VeilHashListRow, remove_button);
+}
+
+static void
+veil_hash_list_row_init (VeilHashListRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+veil_hash_list_row_new (VeilHashListItem *item)
+{
+  g_return_val_if_fail (VEIL_IS_HASH_LIST_ITEM (item), NULL);
+
+  return g_object_new (VEIL_TYPE_HASH_LIST_ROW, "item", item, NULL);
+}
+
+/* Returns: (transfer none) (nullable): the list shown */
+VeilHashListItem *
+veil_hash_list_row_get_item (VeilHashListRow *self)
+{
+  g_return_val_if_fail (VEIL_IS_HASH_LIST_ROW (self), NULL);
+  return self->item;
 }

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (VeilHashListRow, veil_hash_list_row, VEIL, HASH_LIST_ROW, AdwActionRow)
 
-GtkWidget *veil_hash_list_row_new         (const VeilStoredHashList *list);
-gint64     veil_hash_list_row_get_list_id (VeilHashListRow          *self);
+GtkWidget        *veil_hash_list_row_new      (VeilHashListItem *item);
+VeilHashListItem *veil_hash_list_row_get_item (VeilHashListRow  *self);
 
 G_END_DECLS

@@ -5,8 +5,8 @@
 
 #include <glib/gi18n.h>
 
-#include "veil-hash-lists.h"
 #include "veil-hash-list-row.h"
+#include "veil-hash-lists.h"
 #include "veil-ui-utils.h"
 
 /* The guardian's hash lists for one profile, inside the PIN-protected scan page: import a
@@ -23,15 +23,15 @@ struct _VeilHashLists
   VeilProfile         *profile;
 
   /* owned */
-  VeilStore           *store;
+  GListModel          *model;         /* the context's VeilHashListModel; NULL without a store */
   GCancellable        *cancellable;   /* cancelled in dispose */
-  GPtrArray           *rows;
   GtkNativeDialog     *chooser;
   gboolean             chooser_all_profiles;
   guint                n_importing;
 
   /* template children */
   GtkMenuButton       *import_button;
+  GtkListBox          *list_box;
 };
 
 G_DEFINE_FINAL_TYPE (VeilHashLists, veil_hash_lists, ADW_TYPE_PREFERENCES_GROUP)
@@ -50,25 +50,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-/* What the import thread needs; it owns all of it. */
-typedef struct {
-  VeilStore     *store;
-  char          *path;
-  char          *source;
-  gint64         profile_id;
-} ImportData;
-
-static void
-import_data_free (ImportData *data)
-{
-  g_clear_object (&data->store);
-  g_free (data->path);
-  g_free (data->source);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportData, import_data_free)
 
 /* Shown, never only logged: a toast on the page around us; a failure gets a dialog when
  * the group stands alone. */
@@ -91,17 +72,11 @@ tell (VeilHashLists *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static gboolean
-ensure_store (VeilHashLists *self)
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer user_data)
 {
-  VeilStore *store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
-
-  if (self->store != NULL)
-    return TRUE;
-  if (store == NULL || self->profile == NULL)
-    return FALSE;
-  self->store = g_object_ref (store);
-  return TRUE;
+  return veil_hash_list_row_new (VEIL_HASH_LIST_ITEM (item));
 }
 
 static gboolean
@@ -116,50 +91,6 @@ guardian_unlocked (VeilHashLists *self)
 }
 
 static void
-fill (VeilHashLists *self)
-{
-  g_autoptr(GPtrArray) lists = NULL;
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (self->rows, i));
-  g_ptr_array_set_size (self->rows, 0);
-
-  if (!ensure_store (self))
-    return;
-  lists = veil_store_list_hash_lists (self->store, veil_profile_get_id (self->profile), &error);
-  if (lists == NULL)
-    {
-      tell (self, error->message, TRUE);
-      return;
-    }
-
-  for (guint i = 0; i < lists->len; i++)
-    {
-      const VeilStoredHashList *list = g_ptr_array_index (lists, i);
-      GtkWidget *row;
-
-      if (g_strcmp0 (list->kind, "list") != 0)
-        continue;
-      row = veil_hash_list_row_new (list);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
-      g_ptr_array_add (self->rows, row);
-    }
-
-  if (self->rows->len == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No lists yet"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   _("Import one from an organisation you trust, for example a hotline."));
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
-      g_ptr_array_add (self->rows, row);
-    }
-}
-
-static void
 update_actions (VeilHashLists *self)
 {
   gboolean ready = self->context != NULL && self->profile != NULL && veil_context_get_store (self->context) != NULL;
@@ -169,23 +100,31 @@ update_actions (VeilHashLists *self)
 }
 
 static void
-import_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+finish_import (VeilHashLists *self,
+               const GError  *error)
 {
-  ImportData *data = task_data;
-  g_autoptr(VeilHashList) list = NULL;
+  self->n_importing--;
+  update_actions (self);
+  if (error == NULL)
+    tell (self, _("The list was imported. The next check uses it."), FALSE);
+  else
+    tell (self, error->message, TRUE);
+  g_signal_emit (self, signals[IMPORT_FINISHED], 0, error == NULL, error != NULL ? error->message : NULL);
+}
+
+static void
+reloaded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(VeilHashLists) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  list = veil_hash_list_load_file (data->path, VEIL_HASH_LIST_FORMAT_AUTO, cancellable, &error);
-  if (list == NULL ||
-      !veil_store_import_hash_list (data->store, data->profile_id, list, data->source, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  /* The list is kept either way; a failed read shows at the next reload. */
+  if (!veil_record_model_reload_finish (VEIL_RECORD_MODEL (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  finish_import (self, NULL);
 }
 
 static void
@@ -193,24 +132,20 @@ import_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  VeilHashLists *self = VEIL_HASH_LISTS (source);
+  g_autoptr(VeilHashLists) self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  g_autoptr(VeilHashList) list = veil_hash_list_import_file_finish (VEIL_STORE (source), result, &error);
 
-  self->n_importing--;
-  update_actions (self);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (ok)
+  if (list == NULL)
     {
-      fill (self);
-      tell (self, _("The list was imported. The next check uses it."), FALSE);
+      finish_import (self, error);
+      return;
     }
-  else
-    {
-      tell (self, error->message, TRUE);
-    }
-  g_signal_emit (self, signals[IMPORT_FINISHED], 0, ok, ok ? NULL : error->message);
+  /* Told once the new list is shown. */
+  veil_record_model_reload_async (VEIL_RECORD_MODEL (self->model), self->cancellable, reloaded_cb,
+                                  g_object_ref (self));
 }
 
 static void
@@ -275,7 +210,12 @@ veil_hash_lists_constructed (GObject *object)
 
   update_actions (self);
   if (self->context != NULL && self->profile != NULL)
-    fill (self);
+    self->model = veil_context_get_hash_list_model (self->context, veil_profile_get_id (self->profile));
+  if (self->model != NULL)
+    {
+      g_object_ref (self->model);
+      gtk_list_box_bind_model (self->list_box, self->model, create_row_cb, NULL, NULL);
+    }
 }
 
 static void
@@ -288,7 +228,7 @@ veil_hash_lists_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_HASH_LISTS);
-  g_clear_object (&self->store);
+  g_clear_object (&self->model);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (veil_hash_lists_parent_class)->dispose (object);
@@ -301,7 +241,6 @@ veil_hash_lists_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->profile, veil_profile_unref);
-  g_clear_pointer (&self->rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (veil_hash_lists_parent_class)->finalize (object);
 }
@@ -379,6 +318,7 @@ veil_hash_lists_class_init (VeilHashListsClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-hash-lists.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilHashLists, import_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilHashLists, list_box);
 
   gtk_widget_class_install_action (widget_class, "hashes.import", "b", import_action);
   gtk_widget_class_install_action (widget_class, "hashes.remove", "x", remove_action);
@@ -388,7 +328,6 @@ static void
 veil_hash_lists_init (VeilHashLists *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -415,32 +354,28 @@ veil_hash_lists_import_file (VeilHashLists *self,
                              GFile         *file,
                              gboolean       all_profiles)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(ImportData) data = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *source = NULL;
 
   g_return_if_fail (VEIL_IS_HASH_LISTS (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  if (!guardian_unlocked (self) || !ensure_store (self))
+  if (!guardian_unlocked (self) || self->model == NULL)
     return;
 
-  data = g_new0 (ImportData, 1);
-  data->store = g_object_ref (self->store);
-  data->path = g_file_get_path (file);
-  data->source = g_file_get_basename (file);
-  data->profile_id = all_profiles ? 0 : veil_profile_get_id (self->profile);
-  if (data->path == NULL)
+  path = g_file_get_path (file);
+  if (path == NULL)
     {
       tell (self, _("Only lists stored on this computer can be imported."), TRUE);
       return;
     }
+  source = g_file_get_basename (file);
 
-  task = g_task_new (self, self->cancellable, import_done_cb, NULL);
-  g_task_set_source_tag (task, veil_hash_lists_import_file);
-  g_task_set_task_data (task, g_steal_pointer (&data), (GDestroyNotify) import_data_free);
   self->n_importing++;
   update_actions (self);
-  g_task_run_in_thread (task, import_thread);
+  veil_hash_list_import_file_async (veil_record_model_get_store (VEIL_RECORD_MODEL (self->model)),
+                                    all_profiles ? 0 : veil_profile_get_id (self->profile),
+                                    path, NULL, source, self->cancellable, import_done_cb, g_object_ref (self));
 }
 
 /**
@@ -460,38 +395,31 @@ veil_hash_lists_remove (VeilHashLists *self,
 
   g_return_val_if_fail (VEIL_IS_HASH_LISTS (self), FALSE);
 
-  if (!guardian_unlocked (self) || !ensure_store (self))
+  if (!guardian_unlocked (self) || self->model == NULL)
     return FALSE;
-  if (!veil_store_remove_hash_list (self->store, list_id, &error))
+  if (!veil_hash_list_model_remove (VEIL_HASH_LIST_MODEL (self->model), list_id, &error))
     {
       tell (self, error->message, TRUE);
-      fill (self);
       return FALSE;
     }
-  fill (self);
   return TRUE;
 }
 
-/* Returns: how many lists are shown (the "no lists yet" row is not one) */
+/* Returns: how many lists are shown (the "no lists yet" placeholder is not one) */
 guint
 veil_hash_lists_get_n_shown (VeilHashLists *self)
 {
-  guint n = 0;
-
   g_return_val_if_fail (VEIL_IS_HASH_LISTS (self), 0);
 
-  for (guint i = 0; i < self->rows->len; i++)
-    if (VEIL_IS_HASH_LIST_ROW (g_ptr_array_index (self->rows, i)))
-      n++;
-  return n;
+  return self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
 }
 
-/* Reads the lists again, for instance after veilctl changed them. */
+/* Reads the lists again; the context also does whenever the store changes. */
 void
 veil_hash_lists_reload (VeilHashLists *self)
 {
   g_return_if_fail (VEIL_IS_HASH_LISTS (self));
 
-  if (self->context != NULL && self->profile != NULL)
-    fill (self);
+  if (self->model != NULL)
+    veil_record_model_reload (VEIL_RECORD_MODEL (self->model));
 }

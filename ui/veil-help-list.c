@@ -128,31 +128,18 @@ veil_help_list_new (GPtrArray *resources)
 /* --- loading -------------------------------------------------------------------------------- */
 
 static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  VeilHelpAudience audience = GPOINTER_TO_INT (task_data);
-  g_autofree char *path = veil_help_resources_find_file ();
-  g_autofree char *country = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *chosen = veil_help_resources_load_selected_finish (result, &error);
 
-  if (path == NULL)
-    {
-      g_task_return_new_error (task, VEIL_HELP_RESOURCES_ERROR, VEIL_HELP_RESOURCES_ERROR_UNREADABLE,
-                               _("Veil’s list of helplines is missing. Reinstalling Veil brings it back."));
-      return;
-    }
-  all = veil_help_resources_load (path, g_get_language_names (), &error);
-  if (all == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  country = veil_help_resources_get_country ();
-  g_task_return_pointer (task, veil_help_resources_select (all, country, audience), (GDestroyNotify) g_ptr_array_unref);
+  if (chosen == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, chosen, (GDestroyNotify) g_ptr_array_unref);
 }
 
 /**
@@ -162,7 +149,7 @@ load_thread (GTask        *task,
  * @callback: called with the help resources
  * @user_data: data for @callback
  *
- * Reads Veil's list of help resources in a worker thread and picks those for this
+ * Reads Veil's list of help resources in the background and picks those for this
  * computer's country and @audience.
  */
 void
@@ -174,8 +161,7 @@ veil_help_list_load_async (VeilHelpAudience     audience,
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, veil_help_list_load_async);
-  g_task_set_task_data (task, GINT_TO_POINTER (audience), NULL);
-  g_task_run_in_thread (task, load_thread);
+  veil_help_resources_load_selected_async (audience, cancellable, loaded_cb, g_steal_pointer (&task));
 }
 
 /**

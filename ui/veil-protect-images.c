@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-protect-images.h"
+#include "veil-protected-image-row.h"
 #include "veil-ui-utils.h"
 
 /* "Protect my pictures", for teens and without the PIN: the teen picks their own pictures,
@@ -22,16 +23,14 @@ struct _VeilProtectImages
   VeilProfile         *profile;
 
   /* owned */
-  VeilStore           *store;
+  GListModel          *model;         /* the context's VeilProtectedImageModel; NULL without a store */
   GCancellable        *cancellable;   /* cancelled in dispose */
-  GPtrArray           *images;        /* VeilProtectedImage, as shown */
-  GPtrArray           *image_rows;
-  GPtrArray           *link_rows;
   GtkNativeDialog     *chooser;
   guint                n_adding;
 
   /* template children */
   AdwPreferencesGroup *images_group;
+  GtkListBox          *images_list;
   AdwPreferencesGroup *links_group;
 };
 
@@ -55,49 +54,6 @@ static guint signals[N_SIGNALS];
 /* The two services that take hashes instead of pictures, in the help resources file. */
 static const char * const link_ids[] = { "take-it-down", "stopncii" };
 
-/* Owned by the thread that adds pictures; read back once the task returns. */
-typedef struct {
-  VeilStore     *store;
-  gint64         profile_id;
-  GPtrArray     *paths;       /* char * */
-  guint          n_added;
-  char          *problem;     /* the first failure, naming the file */
-} AddData;
-
-static void
-add_data_free (AddData *data)
-{
-  g_clear_object (&data->store);
-  g_clear_pointer (&data->paths, g_ptr_array_unref);
-  g_free (data->problem);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AddData, add_data_free)
-
-static gboolean
-ensure_store (VeilProtectImages *self)
-{
-  VeilStore *store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
-
-  if (self->store != NULL)
-    return TRUE;
-  if (store == NULL || self->profile == NULL)
-    return FALSE;
-  self->store = g_object_ref (store);
-  return TRUE;
-}
-
-static char *
-hashes_text (const VeilProtectedImage *image)
-{
-  char pdq[VEIL_PDQ_HEX_LENGTH + 1];
-
-  veil_pdq_hash_to_hex (&image->pdq, pdq);
-  /* Not translated: the services ask for these exact names. */
-  return g_strdup_printf ("MD5: %s\nPDQ: %s", image->md5, pdq);
-}
-
 static GtkWidget *
 icon_button (const char *icon,
              const char *tooltip,
@@ -116,111 +72,30 @@ icon_button (const char *icon,
   return button;
 }
 
-static void
-fill (VeilProtectImages *self)
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer user_data)
 {
-  g_autoptr(GPtrArray) images = NULL;
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; i < self->image_rows->len; i++)
-    adw_preferences_group_remove (self->images_group, g_ptr_array_index (self->image_rows, i));
-  g_ptr_array_set_size (self->image_rows, 0);
-  g_ptr_array_set_size (self->images, 0);
-
-  if (ensure_store (self))
-    images = veil_store_list_protected_images (self->store, veil_profile_get_id (self->profile), &error);
-  if (error != NULL)
-    veil_ui_show_error (GTK_WIDGET (self), error);
-
-  for (guint i = 0; images != NULL && i < images->len; i++)
-    {
-      VeilProtectedImage *image = g_ptr_array_index (images, i);
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (image->added);
-      /* Translators: when a picture was protected, see g_date_time_format() */
-      g_autofree char *date = g_date_time_format (when, _("%e %B %Y"));
-      g_autofree char *title = NULL;
-      g_autofree char *subtitle = hashes_text (image);
-      GtkWidget *row = adw_action_row_new ();
-
-      /* Translators: %s is a date; the row shows a protected picture's codes, not the picture */
-      title = g_strdup_printf (_("Picture added %s"), g_strstrip (date));
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 icon_button ("edit-copy-symbolic", _("Copy the Codes"),
-                                              _("Copy this picture’s codes"), "protect.copy", image->md5));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 icon_button ("user-trash-symbolic", _("Stop Protecting"),
-                                              _("Stop protecting this picture and forget its codes"),
-                                              "protect.remove", image->md5));
-      adw_preferences_group_add (self->images_group, row);
-      g_ptr_array_add (self->image_rows, row);
-    }
-  if (images != NULL)
-    g_ptr_array_extend_and_steal (self->images, g_steal_pointer (&images));
-
-  if (self->images->len == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No pictures yet"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Add a picture when you are ready. There is no rush."));
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      adw_preferences_group_add (self->images_group, row);
-      g_ptr_array_add (self->image_rows, row);
-    }
-}
-
-static const VeilProtectedImage *
-find_image (VeilProtectImages *self,
-            const char        *md5)
-{
-  for (guint i = 0; i < self->images->len; i++)
-    {
-      const VeilProtectedImage *image = g_ptr_array_index (self->images, i);
-
-      if (g_str_equal (image->md5, md5))
-        return image;
-    }
-  return NULL;
+  return veil_protected_image_row_new (VEIL_PROTECTED_IMAGE_ITEM (item));
 }
 
 /* --- help links ---------------------------------------------------------------------------- */
-
-static void
-load_links_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  g_autofree char *path = veil_help_resources_find_file ();
-  g_autoptr(GError) error = NULL;
-  GPtrArray *resources;
-
-  if (path == NULL)
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      return;
-    }
-  resources = veil_help_resources_load (path, g_get_language_names (), &error);
-  if (resources == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, resources, (GDestroyNotify) g_ptr_array_unref);
-}
 
 static void
 links_loaded_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  VeilProtectImages *self = VEIL_PROTECT_IMAGES (source);
+  g_autoptr(VeilProtectImages) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) resources = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GPtrArray) resources = veil_help_resources_load_default_finish (result, &error);
+  guint n_links = 0;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_cancellable_is_cancelled (self->cancellable))
     return;
+  /* Without the file there is nothing to point to; the codes can still be copied. */
+  if (resources == NULL)
+    g_debug ("No services to point to: %s", error->message);
 
   for (guint k = 0; k < G_N_ELEMENTS (link_ids); k++)
     for (guint i = 0; resources != NULL && i < resources->len; i++)
@@ -242,46 +117,67 @@ links_loaded_cb (GObject      *source,
                                    icon_button ("web-browser-symbolic", _("Open Website"), label,
                                                 "protect.open-link", r->url));
         adw_preferences_group_add (self->links_group, row);
-        g_ptr_array_add (self->link_rows, row);
+        n_links++;
       }
 
-  /* Without the file there is nothing to point to; the codes can still be copied. */
-  gtk_widget_set_visible (GTK_WIDGET (self->links_group), self->link_rows->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->links_group), n_links > 0);
 }
 
 /* --- adding pictures ----------------------------------------------------------------------- */
 
 static void
-add_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+finish_adding (VeilProtectImages *self,
+               guint              n_added,
+               const char        *problem)
 {
-  AddData *data = task_data;
-
-  for (guint i = 0; i < data->paths->len; i++)
+  self->n_adding--;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "protect.add", self->n_adding == 0);
+  if (problem != NULL)
     {
-      const char *path = g_ptr_array_index (data->paths, i);
-      g_autoptr(GError) error = NULL;
-
-      if (veil_store_protect_image (data->store, data->profile_id, path, NULL, cancellable, &error))
-        {
-          data->n_added++;
-        }
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      else if (data->problem == NULL)
-        {
-          g_autofree char *name = g_path_get_basename (path);
-
-          /* Translators: %s is a file name, then why it could not be used */
-          data->problem = g_strdup_printf (_("%s could not be added: %s"), name, error->message);
-        }
+      veil_ui_toast (GTK_WIDGET (self), problem);
     }
-  g_task_return_boolean (task, TRUE);
+  else
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u picture is protected. Only its codes were kept.",
+                                                            "%u pictures are protected. Only their codes were kept.",
+                                                            n_added),
+                                               n_added);
+      veil_ui_toast (GTK_WIDGET (self), text);
+    }
+  g_signal_emit (self, signals[ADD_FINISHED], 0, n_added, problem);
+}
+
+/* What adding found, until the pictures are listed. */
+typedef struct {
+  VeilProtectImages *self;     /* owned */
+  guint              n_added;
+  char              *problem;
+} Added;
+
+static void
+added_free (Added *added)
+{
+  g_object_unref (added->self);
+  g_free (added->problem);
+  g_free (added);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Added, added_free)
+
+static void
+reloaded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Added) added = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The hashes are kept either way; a failed read shows at the next reload. */
+  if (!veil_record_model_reload_finish (VEIL_RECORD_MODEL (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  finish_adding (added->self, added->n_added, added->problem);
 }
 
 static void
@@ -289,30 +185,17 @@ add_done_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  VeilProtectImages *self = VEIL_PROTECT_IMAGES (source);
-  AddData *data = g_task_get_task_data (G_TASK (result));
+  VeilProtectImages *self = user_data;
+  g_autoptr(Added) added = g_new0 (Added, 1);
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    return;  /* only cancellation fails the task: the window is going away */
+  added->self = self;
+  if (!veil_protect_pictures_finish (VEIL_STORE (source), result, &added->n_added, &added->problem, &error))
+    return;  /* only cancellation fails: the window is going away */
 
-  self->n_adding--;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "protect.add", self->n_adding == 0);
-  fill (self);
-  if (data->problem != NULL)
-    {
-      veil_ui_toast (GTK_WIDGET (self), data->problem);
-    }
-  else
-    {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u picture is protected. Only its codes were kept.",
-                                                            "%u pictures are protected. Only their codes were kept.",
-                                                            data->n_added),
-                                               data->n_added);
-      veil_ui_toast (GTK_WIDGET (self), text);
-    }
-  g_signal_emit (self, signals[ADD_FINISHED], 0, data->n_added, data->problem);
+  /* Told once the pictures are listed. */
+  veil_record_model_reload_async (VEIL_RECORD_MODEL (self->model), self->cancellable, reloaded_cb,
+                                  g_steal_pointer (&added));
 }
 
 static void
@@ -360,12 +243,15 @@ copy_action (GtkWidget  *widget,
              GVariant   *param)
 {
   VeilProtectImages *self = VEIL_PROTECT_IMAGES (widget);
-  const VeilProtectedImage *image = find_image (self, g_variant_get_string (param, NULL));
+  const VeilProtectedImage *image = NULL;
   g_autofree char *text = NULL;
 
+  if (self->model != NULL)
+    image = veil_protected_image_model_find (VEIL_PROTECTED_IMAGE_MODEL (self->model),
+                                             g_variant_get_string (param, NULL));
   if (image == NULL)
     return;
-  text = hashes_text (image);
+  text = veil_protected_image_row_format_hashes (image);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   veil_ui_toast (GTK_WIDGET (self), _("Copied. Paste the codes where the service asks for them."));
 }
@@ -396,19 +282,20 @@ static void
 veil_protect_images_constructed (GObject *object)
 {
   VeilProtectImages *self = VEIL_PROTECT_IMAGES (object);
-  g_autoptr(GTask) task = NULL;
 
   G_OBJECT_CLASS (veil_protect_images_parent_class)->constructed (object);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "protect.add",
-                                 self->context != NULL && self->profile != NULL &&
-                                 veil_context_get_store (self->context) != NULL);
-  fill (self);
+  if (self->context != NULL && self->profile != NULL)
+    self->model = veil_context_get_protected_image_model (self->context, veil_profile_get_id (self->profile));
+  if (self->model != NULL)
+    {
+      g_object_ref (self->model);
+      gtk_list_box_bind_model (self->images_list, self->model, create_row_cb, NULL, NULL);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "protect.add", self->model != NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->links_group), FALSE);
-  task = g_task_new (self, self->cancellable, links_loaded_cb, NULL);
-  g_task_set_source_tag (task, veil_protect_images_constructed);
-  g_task_run_in_thread (task, load_links_thread);
+  veil_help_resources_load_default_async (self->cancellable, links_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -421,7 +308,7 @@ veil_protect_images_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_PROTECT_IMAGES);
-  g_clear_object (&self->store);
+  g_clear_object (&self->model);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (veil_protect_images_parent_class)->dispose (object);
@@ -434,9 +321,6 @@ veil_protect_images_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->profile, veil_profile_unref);
-  g_clear_pointer (&self->images, g_ptr_array_unref);
-  g_clear_pointer (&self->image_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->link_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (veil_protect_images_parent_class)->finalize (object);
 }
@@ -514,6 +398,7 @@ veil_protect_images_class_init (VeilProtectImagesClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-protect-images.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, images_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, images_list);
   gtk_widget_class_bind_template_child (widget_class, VeilProtectImages, links_group);
 
   gtk_widget_class_install_action (widget_class, "protect.add", NULL, add_action);
@@ -527,9 +412,6 @@ static void
 veil_protect_images_init (VeilProtectImages *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->images = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_protected_image_free);
-  self->image_rows = g_ptr_array_new ();
-  self->link_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -570,33 +452,29 @@ void
 veil_protect_images_add_files (VeilProtectImages *self,
                                GPtrArray         *files)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(AddData) data = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
 
   g_return_if_fail (VEIL_IS_PROTECT_IMAGES (self));
   g_return_if_fail (files != NULL);
 
-  if (!ensure_store (self))
+  if (self->model == NULL)
     return;
 
-  data = g_new0 (AddData, 1);
-  data->store = g_object_ref (self->store);
-  data->profile_id = veil_profile_get_id (self->profile);
-  data->paths = g_ptr_array_new_with_free_func (g_free);
+  paths = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < files->len; i++)
     {
       char *path = g_file_get_path (g_ptr_array_index (files, i));
 
       if (path != NULL)
-        g_ptr_array_add (data->paths, path);
+        g_ptr_array_add (paths, path);
     }
+  g_ptr_array_add (paths, NULL);
 
-  task = g_task_new (self, self->cancellable, add_done_cb, NULL);
-  g_task_set_source_tag (task, veil_protect_images_add_files);
-  g_task_set_task_data (task, g_steal_pointer (&data), (GDestroyNotify) add_data_free);
   self->n_adding++;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "protect.add", FALSE);
-  g_task_run_in_thread (task, add_thread);
+  veil_protect_pictures_async (veil_record_model_get_store (VEIL_RECORD_MODEL (self->model)),
+                               veil_profile_get_id (self->profile), (const char * const *) paths->pdata,
+                               self->cancellable, add_done_cb, g_object_ref (self));
 }
 
 /**
@@ -610,18 +488,18 @@ veil_protect_images_remove (VeilProtectImages *self,
                             const char        *md5)
 {
   g_autoptr(GError) error = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (VEIL_IS_PROTECT_IMAGES (self), FALSE);
   g_return_val_if_fail (md5 != NULL, FALSE);
 
-  if (!ensure_store (self))
+  if (self->model == NULL)
     return FALSE;
-  ok = veil_store_unprotect_image (self->store, veil_profile_get_id (self->profile), md5, &error);
-  if (!ok)
-    veil_ui_show_error (GTK_WIDGET (self), error);
-  fill (self);
-  return ok;
+  if (!veil_protected_image_model_remove (VEIL_PROTECTED_IMAGE_MODEL (self->model), md5, &error))
+    {
+      veil_ui_show_error (GTK_WIDGET (self), error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Returns: how many protected pictures are listed */
@@ -629,7 +507,8 @@ guint
 veil_protect_images_get_n_shown (VeilProtectImages *self)
 {
   g_return_val_if_fail (VEIL_IS_PROTECT_IMAGES (self), 0);
-  return self->images->len;
+
+  return self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
 }
 
 /**
@@ -642,9 +521,13 @@ char *
 veil_protect_images_get_hashes_text (VeilProtectImages *self,
                                      guint              index)
 {
+  g_autoptr(VeilProtectedImageItem) item = NULL;
+
   g_return_val_if_fail (VEIL_IS_PROTECT_IMAGES (self), NULL);
 
-  if (index >= self->images->len)
+  if (self->model != NULL)
+    item = g_list_model_get_item (self->model, index);
+  if (item == NULL)
     return NULL;
-  return hashes_text (g_ptr_array_index (self->images, index));
+  return veil_protected_image_row_format_hashes (veil_protected_image_item_get_image (item));
 }

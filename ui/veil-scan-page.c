@@ -216,32 +216,19 @@ start_scan (VeilScanPage *self)
 }
 
 static void
-load_model_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  GError *error = NULL;
-  /* The scan's workers use every core: one inference thread each. */
-  VeilAnalyzer *analyzer = veil_analyzer_new_with_default_model (1, &error);
-
-  if (analyzer == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, analyzer, g_object_unref);
-}
-
-static void
 model_loaded_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  VeilScanPage *self = VEIL_SCAN_PAGE (source);
+  g_autoptr(VeilScanPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  VeilAnalyzer *analyzer = g_task_propagate_pointer (G_TASK (result), &error);
+  VeilAnalyzer *analyzer = veil_context_load_analyzer_finish (VEIL_CONTEXT (source), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_object (&analyzer);
+      return;
+    }
   if (analyzer == NULL)
     {
       /* Hash lists still work without the model. */
@@ -258,9 +245,8 @@ start_action (GtkWidget  *widget,
               GVariant   *param)
 {
   VeilScanPage *self = VEIL_SCAN_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
 
-  if (self->scanner != NULL)
+  if (self->scanner != NULL || self->context == NULL)
     return;
   /* The application's analyzer, when it has one: one model in memory for everything. */
   if (self->analyzer == NULL && self->context != NULL && veil_context_get_analyzer (self->context) != NULL)
@@ -270,10 +256,9 @@ start_action (GtkWidget  *widget,
       start_scan (self);
       return;
     }
+  /* Loaded once for the whole application, which then shares it. */
   gtk_label_set_text (self->status_label, _("Loading the on-device model…"));
-  task = g_task_new (self, self->cancellable, model_loaded_cb, NULL);
-  g_task_set_source_tag (task, start_action);
-  g_task_run_in_thread (task, load_model_thread);
+  veil_context_load_analyzer_async (self->context, self->cancellable, model_loaded_cb, g_object_ref (self));
 }
 
 static void

@@ -311,6 +311,134 @@ veil_report_builder_checksum_file (VeilReportBuilder  *self,
 }
 
 /**
+ * veil_report_builder_checksum_first_file:
+ * @paths: (array length=n_paths): where the image may be, in order; entries may be %NULL
+ * @file_name: (nullable): the name for the report, %NULL for the name of the file read
+ *
+ * Like veil_report_builder_checksum_file() with the first of @paths that can be read: an
+ * alert's picture is read where Veil hides it, else where it arrived. Read in place, never
+ * copied. Blocks: use veil_report_builder_checksum_first_file_async() from the UI.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+veil_report_builder_checksum_first_file (VeilReportBuilder   *self,
+                                         const char * const  *paths,
+                                         guint                n_paths,
+                                         const char          *file_name,
+                                         GCancellable        *cancellable,
+                                         GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (self != NULL && self->report != NULL, FALSE);
+  g_return_val_if_fail (paths != NULL || n_paths == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < n_paths; i++)
+    {
+      g_autoptr(GFile) file = NULL;
+
+      if (paths[i] == NULL)
+        continue;
+      g_clear_error (&local_error);
+      file = g_file_new_for_path (paths[i]);
+      if (veil_report_builder_checksum_file (self, file, cancellable, &local_error))
+        {
+          if (file_name != NULL)
+            veil_report_builder_set_file_name (self, file_name);
+          return TRUE;
+        }
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        break;
+    }
+
+  if (local_error == NULL)
+    g_set_error_literal (&local_error, VEIL_REPORT_ERROR, VEIL_REPORT_ERROR_UNREADABLE,
+                         _("The picture is no longer on this computer."));
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+typedef struct {
+  VeilReportBuilder *builder;
+  GPtrArray         *paths;      /* char *, entries may be NULL */
+  char              *file_name;
+} ChecksumData;
+
+static void
+checksum_data_free (ChecksumData *data)
+{
+  veil_report_builder_unref (data->builder);
+  g_ptr_array_unref (data->paths);
+  g_free (data->file_name);
+  g_free (data);
+}
+
+static void
+checksum_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  ChecksumData *data = task_data;
+  GError *error = NULL;
+
+  if (veil_report_builder_checksum_first_file (data->builder, (const char * const *) data->paths->pdata,
+                                               data->paths->len, data->file_name, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * veil_report_builder_checksum_first_file_async:
+ *
+ * veil_report_builder_checksum_first_file() in a worker thread. Leave the builder alone
+ * until the callback runs.
+ */
+void
+veil_report_builder_checksum_first_file_async (VeilReportBuilder   *self,
+                                               const char * const  *paths,
+                                               guint                n_paths,
+                                               const char          *file_name,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ChecksumData *data;
+
+  g_return_if_fail (self != NULL && self->report != NULL);
+  g_return_if_fail (paths != NULL || n_paths == 0);
+
+  data = g_new0 (ChecksumData, 1);
+  data->builder = veil_report_builder_ref (self);
+  data->paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n_paths; i++)
+    g_ptr_array_add (data->paths, g_strdup (paths[i]));
+  data->file_name = g_strdup (file_name);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, veil_report_builder_checksum_first_file_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) checksum_data_free);
+  g_task_run_in_thread (task, checksum_thread);
+}
+
+gboolean
+veil_report_builder_checksum_first_file_finish (VeilReportBuilder  *self,
+                                                GAsyncResult       *result,
+                                                GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == veil_report_builder_checksum_first_file_async,
+                        FALSE);
+  g_return_val_if_fail (((ChecksumData *) g_task_get_task_data (G_TASK (result)))->builder == self, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
  * veil_report_builder_build:
  * @self: a #VeilReportBuilder
  * @error: return location for a #VeilReportError

@@ -81,6 +81,22 @@ gboolean            veil_report_builder_checksum_file (VeilReportBuilder    *sel
                                                        GFile                *image,
                                                        GCancellable         *cancellable,
                                                        GError              **error);
+gboolean            veil_report_builder_checksum_first_file        (VeilReportBuilder    *self,
+                                                                    const char * const   *paths,
+                                                                    guint                 n_paths,
+                                                                    const char           *file_name,
+                                                                    GCancellable         *cancellable,
+                                                                    GError              **error);
+void                veil_report_builder_checksum_first_file_async  (VeilReportBuilder    *self,
+                                                                    const char * const   *paths,
+                                                                    guint                 n_paths,
+                                                                    const char           *file_name,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+gboolean            veil_report_builder_checksum_first_file_finish (VeilReportBuilder    *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 VeilReport         *veil_report_builder_build         (VeilReportBuilder    *self,
                                                        GError              **error);
 

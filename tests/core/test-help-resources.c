@@ -198,6 +198,53 @@ test_minimal_valid (void)
   veil_test_rm_rf (dir);
 }
 
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray **out = user_data;
+
+  *out = veil_help_resources_load_selected_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* The installed (here: the built) file, read in the background as the UI does; a missing
+ * file is an error that says what to do. */
+static void
+test_load_default (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("VEIL_HELP_RESOURCES"));
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) chosen = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autofree char *country = veil_help_resources_get_country ();
+  g_autoptr(GError) error = NULL;
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  all = veil_help_resources_load_default (&error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, >, 0);
+
+  veil_help_resources_load_selected_async (VEIL_HELP_AUDIENCE_CHILD, NULL, loaded_cb, &chosen);
+  while (chosen == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (chosen);
+  expected = veil_help_resources_select (all, country, VEIL_HELP_AUDIENCE_CHILD);
+  g_assert_cmpuint (chosen->len, ==, expected->len);
+
+  g_setenv ("VEIL_HELP_RESOURCES", "/nonexistent/help-resources.xml", TRUE);
+  g_clear_pointer (&all, g_ptr_array_unref);
+  all = veil_help_resources_load_default (&error);
+  g_assert_null (all);
+  g_assert_error (error, VEIL_HELP_RESOURCES_ERROR, VEIL_HELP_RESOURCES_ERROR_UNREADABLE);
+  if (saved != NULL)
+    g_setenv ("VEIL_HELP_RESOURCES", saved, TRUE);
+  else
+    g_unsetenv ("VEIL_HELP_RESOURCES");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -210,6 +257,7 @@ main (int   argc,
   g_test_add_func ("/veil/help-resources/country", test_country);
   g_test_add_func ("/veil/help-resources/malformed", test_malformed);
   g_test_add_func ("/veil/help-resources/minimal-valid", test_minimal_valid);
+  g_test_add_func ("/veil/help-resources/load-default", test_load_default);
 
   return g_test_run ();
 }
