@@ -3,13 +3,10 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "veil-consent.h"
-#include "veil-message-guard.h"
-#include "veil-paths.h"
+#include "veil-message-guard-private.h"
 #include "veil-store.h"
 #include "veil-watcher.h"
 
@@ -25,33 +22,6 @@
 
 /* Bytes the content-type sniffer looks at, as the watcher does. */
 #define SNIFF_BYTES 4096
-
-typedef struct {
-  char    *path;
-  char    *folder_name;
-} Job;
-
-/* What a worker found, handed back to the main context. */
-typedef struct {
-  char    *path;
-  char    *folder_name;
-  gboolean skipped;      /* this version was analyzed before */
-  gboolean sensitive;
-  gint64   alert_id;     /* > 0 when an alert was recorded */
-  char    *failure;      /* why the file could not be analyzed, or NULL */
-} JobResult;
-
-/* Everything a worker needs, owned by the task so the guard may go away meanwhile. */
-typedef struct {
-  Job           *job;
-  VeilStore     *store;
-  VeilAnalyzer  *analyzer;
-  VeilProfile   *profile;
-  gboolean       tell_guardian;
-  gboolean       hide;
-  GWeakRef       guard;
-  guint          generation;
-} JobData;
 
 typedef struct {
   GPtrArray     *folders;      /* GFile, owned */
@@ -83,7 +53,7 @@ struct _VeilMessageGuard
   guint          generation;    /* bumped each time guarding stops, so stale results are dropped */
 
   /* Work */
-  GQueue         queue;         /* Job *, owned: waiting for a worker */
+  GQueue         queue;         /* VeilMessageGuardJob *, owned: waiting for a worker */
   GHashTable    *active;        /* path -> GINT_TO_POINTER (again), for queued and running files */
   guint          n_running;
   guint          max_running;
@@ -109,38 +79,6 @@ static void start_jobs (VeilMessageGuard *self);
 /* --- Jobs ----------------------------------------------------------------------------------- */
 
 static void
-job_free (Job *job)
-{
-  if (job == NULL)
-    return;
-  g_free (job->path);
-  g_free (job->folder_name);
-  g_free (job);
-}
-
-static void
-job_result_free (JobResult *result)
-{
-  if (result == NULL)
-    return;
-  g_free (result->path);
-  g_free (result->folder_name);
-  g_free (result->failure);
-  g_free (result);
-}
-
-static void
-job_data_free (JobData *data)
-{
-  job_free (data->job);
-  g_clear_object (&data->store);
-  g_clear_object (&data->analyzer);
-  g_clear_pointer (&data->profile, veil_profile_unref);
-  g_weak_ref_clear (&data->guard);
-  g_free (data);
-}
-
-static void
 catch_up_data_free (CatchUpData *data)
 {
   g_clear_pointer (&data->folders, g_ptr_array_unref);
@@ -148,42 +86,6 @@ catch_up_data_free (CatchUpData *data)
   g_clear_object (&data->store);
   g_weak_ref_clear (&data->guard);
   g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (JobResult, job_result_free)
-
-/* Identifies the version of @path without reading it; FALSE when it is not a regular file. */
-static gboolean
-stamp_file (GFile          *file,
-            VeilFileStamp  *stamp,
-            gint64         *out_changed_usec)
-{
-  g_autoptr(GFileInfo) info = NULL;
-  gint64 mtime_usec, ctime_usec;
-
-  /* NOFOLLOW: a symlink dropped into Downloads could point anywhere; it is not a download. */
-  info = g_file_query_info (file,
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                            G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC ","
-                            G_FILE_ATTRIBUTE_TIME_CHANGED "," G_FILE_ATTRIBUTE_TIME_CHANGED_USEC ","
-                            G_FILE_ATTRIBUTE_UNIX_DEVICE "," G_FILE_ATTRIBUTE_UNIX_INODE,
-                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    return FALSE;
-
-  stamp->device = g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_DEVICE);
-  stamp->inode = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE);
-  stamp->size = (guint64) g_file_info_get_size (info);
-  mtime_usec = (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * G_USEC_PER_SEC +
-               g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
-  stamp->mtime_ns = mtime_usec * 1000;
-  /* A picture moved in keeps its old modification time; the change time says when it came. */
-  ctime_usec = (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_CHANGED) * G_USEC_PER_SEC +
-               g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_CHANGED_USEC);
-  if (out_changed_usec != NULL)
-    *out_changed_usec = MAX (mtime_usec, ctime_usec);
-  return TRUE;
 }
 
 /* Judges by the first bytes, never by the name, as the watcher does for new files. */
@@ -203,125 +105,15 @@ sniff_image (GFile *file)
   return g_content_type_is_mime_type (content_type, "image/*");
 }
 
-/* Moves @path into `<data dir>/hidden/<alert id>/`, never leaving a second copy behind.
- * Returns: (transfer full): where it is now, or %NULL with @error set */
-static char *
-hide_picture (const char  *path,
-              gint64       alert_id,
-              GError     **error)
-{
-  g_autofree char *data_dir = veil_paths_get_data_dir ();
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, alert_id);
-  g_autofree char *dir = g_build_filename (data_dir, "hidden", id, NULL);
-  g_autofree char *basename = g_path_get_basename (path);
-  g_autofree char *hidden = g_build_filename (dir, basename, NULL);
-  g_autoptr(GFile) source = g_file_new_for_path (path);
-  g_autoptr(GFile) dest = g_file_new_for_path (hidden);
-  g_autoptr(GError) local_error = NULL;
-
-  if (!veil_paths_ensure_private_dir (dir, &local_error) ||
-      !g_file_move (source, dest, G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_ALL_METADATA,
-                    NULL, NULL, NULL, &local_error))
-    {
-      /* Across file systems a move is a copy and a delete: if the delete failed, the copy
-       * must go, so that the picture exists once, where the child left it. */
-      if (g_file_query_exists (source, NULL) && g_file_query_exists (dest, NULL))
-        g_file_delete (dest, NULL, NULL);
-      g_rmdir (dir);
-      g_set_error (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_MOVE,
-                   _("Veil could not move the picture into its own folder (%s). It was left where it was."),
-                   local_error->message);
-      return NULL;
-    }
-  return g_steal_pointer (&hidden);
-}
-
-static void
-analyze_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  JobData *data = task_data;
-  g_autoptr(JobResult) result = g_new0 (JobResult, 1);
-  g_autoptr(GFile) file = g_file_new_for_path (data->job->path);
-  g_autoptr(VeilVerdict) verdict = NULL;
-  g_autoptr(GBytes) thumbnail = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 profile_id = veil_profile_get_id (data->profile);
-  VeilFileStamp stamp = { 0, };
-
-  result->path = g_strdup (data->job->path);
-  result->folder_name = g_strdup (data->job->folder_name);
-
-  /* Gone, replaced by something that is not a file, or seen before: nothing to do. */
-  if (!stamp_file (file, &stamp, NULL) ||
-      veil_store_lookup_message_file (data->store, profile_id, data->job->path, &stamp))
-    {
-      result->skipped = TRUE;
-      g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) job_result_free);
-      return;
-    }
-
-  verdict = veil_analyzer_analyze_file (data->analyzer, data->job->path, data->profile, NULL, &thumbnail,
-                                        cancellable, &error);
-  /* Stopped half-way: not recorded, so the next start catches up on it. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (!veil_store_record_message_file (data->store, profile_id, data->job->path, &stamp,
-                                       verdict == NULL ? NULL : &error))
-    g_debug ("Could not remember %s as analyzed: %s", data->job->path, error != NULL ? error->message : "");
-
-  if (verdict == NULL)
-    {
-      result->failure = g_strdup (error->message);
-      g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) job_result_free);
-      return;
-    }
-  g_clear_error (&error);
-
-  result->sensitive = veil_verdict_get_sensitive (verdict);
-  if (result->sensitive)
-    {
-      result->alert_id = veil_store_record_message_alert (data->store, data->profile, data->job->path,
-                                                          data->job->folder_name, verdict, thumbnail,
-                                                          data->tell_guardian, &error);
-      if (result->alert_id <= 0)
-        {
-          /* The child is still warned; only the alert view will have nothing to show. */
-          g_debug ("Could not record the alert for %s: %s", data->job->path, error->message);
-          g_clear_error (&error);
-        }
-      else if (data->hide)
-        {
-          g_autofree char *hidden = hide_picture (data->job->path, result->alert_id, &error);
-
-          if (hidden == NULL ||
-              !veil_store_set_hidden_path (data->store, result->alert_id, hidden, &error))
-            {
-              g_debug ("%s", error->message);
-              g_clear_error (&error);
-            }
-        }
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) job_result_free);
-}
-
 static void
 analyze_done_cb (GObject      *source_object,
                  GAsyncResult *res,
                  gpointer      user_data)
 {
   GTask *task = G_TASK (res);
-  JobData *data = g_task_get_task_data (task);
+  VeilMessageGuardJobData *data = g_task_get_task_data (task);
   g_autoptr(VeilMessageGuard) self = g_weak_ref_get (&data->guard);
-  g_autoptr(JobResult) result = NULL;
+  g_autoptr(VeilMessageGuardJobResult) result = NULL;
   g_autoptr(GError) error = NULL;
   gpointer again = NULL;
   gboolean was_active;
@@ -353,7 +145,7 @@ analyze_done_cb (GObject      *source_object,
   /* A newer version arrived while this one was being analyzed: look again. */
   if (!self->disposed && was_active && GPOINTER_TO_INT (again) && data->generation == self->generation)
     {
-      Job *job = g_new0 (Job, 1);
+      VeilMessageGuardJob *job = g_new0 (VeilMessageGuardJob, 1);
 
       job->path = g_strdup (data->job->path);
       job->folder_name = g_strdup (data->job->folder_name);
@@ -376,7 +168,7 @@ start_jobs (VeilMessageGuard *self)
   while (self->profile != NULL && self->n_running < self->max_running && !g_queue_is_empty (&self->queue))
     {
       g_autoptr(GTask) task = NULL;
-      JobData *data = g_new0 (JobData, 1);
+      VeilMessageGuardJobData *data = g_new0 (VeilMessageGuardJobData, 1);
 
       data->job = g_queue_pop_head (&self->queue);
       data->store = g_object_ref (self->store);
@@ -389,9 +181,9 @@ start_jobs (VeilMessageGuard *self)
 
       task = g_task_new (NULL, self->cancellable, analyze_done_cb, NULL);
       g_task_set_source_tag (task, start_jobs);
-      g_task_set_task_data (task, data, (GDestroyNotify) job_data_free);
+      g_task_set_task_data (task, data, (GDestroyNotify) _veil_message_guard_job_data_free);
       self->n_running++;
-      g_task_run_in_thread (task, analyze_thread);
+      g_task_run_in_thread (task, _veil_message_guard_analyze_thread);
     }
   if (push)
     g_main_context_pop_thread_default (self->context);
@@ -404,14 +196,14 @@ enqueue (VeilMessageGuard *self,
          const char       *path,
          const char       *folder_name)
 {
-  Job *job;
+  VeilMessageGuardJob *job;
 
   if (g_hash_table_contains (self->active, path))
     {
       g_hash_table_insert (self->active, g_strdup (path), GINT_TO_POINTER (TRUE));
       return;
     }
-  job = g_new0 (Job, 1);
+  job = g_new0 (VeilMessageGuardJob, 1);
   job->path = g_strdup (path);
   job->folder_name = g_strdup (folder_name);
   g_hash_table_insert (self->active, g_strdup (path), GINT_TO_POINTER (FALSE));
@@ -452,7 +244,7 @@ catch_up_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   CatchUpData *data = task_data;
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) _veil_message_guard_job_free);
 
   for (guint i = 0; i < data->folders->len; i++)
     {
@@ -469,16 +261,16 @@ catch_up_thread (GTask        *task,
           g_autofree char *path = g_file_get_path (child);
           VeilFileStamp stamp = { 0, };
           gint64 arrived = 0;
-          Job *job;
+          VeilMessageGuardJob *job;
 
           /* Partial downloads wait for the watcher to see them complete. */
           if (path == NULL || veil_watcher_is_partial_name (g_file_info_get_name (info)) ||
-              !stamp_file (child, &stamp, &arrived) || stamp.size == 0 ||
+              !_veil_message_guard_stamp_file (child, &stamp, &arrived) || stamp.size == 0 ||
               arrived < data->since_usec ||
               veil_store_lookup_message_file (data->store, data->profile_id, path, &stamp) ||
               !sniff_image (child))
             continue;
-          job = g_new0 (Job, 1);
+          job = g_new0 (VeilMessageGuardJob, 1);
           job->path = g_steal_pointer (&path);
           job->folder_name = g_strdup (data->names->pdata[i]);
           g_ptr_array_add (found, job);
@@ -502,7 +294,7 @@ catch_up_done_cb (GObject      *source_object,
   self->n_catching_up--;
   for (guint i = 0; found != NULL && i < found->len; i++)
     {
-      Job *job = found->pdata[i];
+      VeilMessageGuardJob *job = found->pdata[i];
 
       g_debug ("Arrived while Veil was not running: %s", job->path);
       enqueue (self, job->path, job->folder_name);
@@ -548,7 +340,7 @@ stop_guarding (VeilMessageGuard *self)
   self->generation++;
   self->n_running = 0;
   self->n_catching_up = 0;
-  g_queue_clear_full (&self->queue, (GDestroyNotify) job_free);
+  g_queue_clear_full (&self->queue, (GDestroyNotify) _veil_message_guard_job_free);
   g_hash_table_remove_all (self->active);
 
   if (self->watcher != NULL)
@@ -901,107 +693,4 @@ veil_message_guard_get_n_busy (VeilMessageGuard *self)
 
   return (self->watcher != NULL ? veil_watcher_get_n_pending (self->watcher) : 0) +
          g_queue_get_length (&self->queue) + self->n_running + self->n_catching_up;
-}
-
-/* Returns: (transfer full): a free path for putting @path back: itself, or
- *   "name (restored).ext" (then "name (restored 2).ext", ...) next to it */
-static char *
-free_restore_path (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  const char *dot = strrchr (base, '.');
-  g_autofree char *stem = g_strndup (base, dot != NULL && dot != base ? (gsize) (dot - base) : strlen (base));
-  const char *ext = dot != NULL && dot != base ? dot : "";
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    return g_strdup (path);
-  for (guint n = 1; n < 1000; n++)
-    {
-      /* Translators: the name a restored picture gets when a file already took its place,
-       * e.g. "photo (restored).jpg"; %s is the name without its extension */
-      g_autofree char *name = n == 1 ? g_strdup_printf (_("%s (restored)"), stem)
-                                     : g_strdup_printf (_("%s (restored %u)"), stem, n);
-      g_autofree char *full = g_strconcat (name, ext, NULL);
-      g_autofree char *candidate = g_build_filename (dir, full, NULL);
-
-      if (!g_file_test (candidate, G_FILE_TEST_EXISTS) && !g_file_test (candidate, G_FILE_TEST_IS_SYMLINK))
-        return g_steal_pointer (&candidate);
-    }
-  return NULL;
-}
-
-/**
- * veil_message_guard_restore:
- * @alert_id: a message alert whose picture Veil hid
- * @out_path: (out) (optional): where the picture is now
- *
- * Moves a hidden picture back where it arrived, or, when a file took its place meanwhile,
- * next to it as "name (restored).ext": nothing is ever overwritten. The restored file is
- * not analyzed again.
- *
- * Returns: %FALSE with @error set: %VEIL_MESSAGE_GUARD_ERROR_NOT_HIDDEN when the picture is
- *   not hidden, %VEIL_MESSAGE_GUARD_ERROR_MOVE when it could not be moved back
- */
-gboolean
-veil_message_guard_restore (VeilStore      *store,
-                            gint64          alert_id,
-                            char          **out_path,
-                            GError        **error)
-{
-  g_autoptr(VeilAlert) alert = NULL;
-  g_autoptr(GFile) source = NULL;
-  g_autoptr(GFile) dest = NULL;
-  g_autoptr(GFile) dir = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *target = NULL;
-  VeilFileStamp stamp = { 0, };
-
-  g_return_val_if_fail (VEIL_IS_STORE (store), FALSE);
-
-  alert = veil_store_get_alert (store, alert_id, error);
-  if (alert == NULL)
-    return FALSE;
-  if (alert->hidden_path == NULL || alert->path == NULL || *alert->path == '\0')
-    {
-      g_set_error_literal (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_NOT_HIDDEN,
-                           _("This picture is not hidden by Veil: it is still where it arrived, or was restored already."));
-      return FALSE;
-    }
-
-  target = free_restore_path (alert->path);
-  source = g_file_new_for_path (alert->hidden_path);
-  if (target == NULL)
-    {
-      g_set_error (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_MOVE,
-                   _("There is no free name for the picture next to “%s”. Move some files away and try again."),
-                   alert->path);
-      return FALSE;
-    }
-  dest = g_file_new_for_path (target);
-  if (!g_file_move (source, dest, G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_ALL_METADATA,
-                    NULL, NULL, NULL, &local_error))
-    {
-      g_set_error (error, VEIL_MESSAGE_GUARD_ERROR, VEIL_MESSAGE_GUARD_ERROR_MOVE,
-                   _("Veil could not put the picture back (%s). It is still kept safe in Veil’s folder."),
-                   local_error->message);
-      return FALSE;
-    }
-  dir = g_file_get_parent (source);
-  if (dir != NULL)
-    g_file_delete (dir, NULL, NULL);
-
-  if (!veil_store_set_hidden_path (store, alert_id, NULL, error))
-    return FALSE;
-  /* Back in a watched folder, the picture is not a new arrival: do not warn about it again. */
-  if (stamp_file (dest, &stamp, NULL) &&
-      !veil_store_record_message_file (store, alert->profile_id, target, &stamp, &local_error))
-    g_debug ("Could not remember the restored picture: %s", local_error->message);
-  if (!veil_store_add_audit (store, alert->profile_id, VEIL_ACTOR_VEIL,
-                             "picture-restored", alert->folder != NULL ? alert->folder : "", error))
-    return FALSE;
-
-  if (out_path != NULL)
-    *out_path = g_steal_pointer (&target);
-  return TRUE;
 }
