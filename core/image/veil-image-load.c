@@ -187,19 +187,25 @@ read_orientation (VipsImage *image)
   return 1;
 }
 
-/* Any decoded image becomes 8-bit: R,G,B or grey, with its alpha band (if any) last.
- * 16-bit samples are scaled (v * 255 / 65535, rounded), not cut to their low byte as the
- * reference CLI does by accident. */
+/* Any decoded image becomes 8-bit: R,G,B or grey, with its alpha band (if any) last, or
+ * C,M,Y,K (and alpha) when @cmyk is set: CMYK is converted later, differently for the hash
+ * and for people (see decode_cmyk()). 16-bit samples are scaled (v * 255 / 65535, rounded),
+ * not cut to their low byte as the reference CLI does by accident. */
 static gboolean
 to_8bit (VipsImage   *in,
          VipsImage  **out,
+         gboolean    *cmyk,
          const char  *name,
          GError     **error)
 {
   g_autoptr(VipsImage) current = g_object_ref (in);
   VipsInterpretation interpretation = vips_image_guess_interpretation (in);
+  int colour_bands;
 
-  if (interpretation == VIPS_INTERPRETATION_CMYK ||
+  *cmyk = interpretation == VIPS_INTERPRETATION_CMYK && in->Bands >= 4;
+  colour_bands = *cmyk ? 4 : 3;
+
+  if ((interpretation == VIPS_INTERPRETATION_CMYK && !*cmyk) ||
       interpretation == VIPS_INTERPRETATION_LAB ||
       interpretation == VIPS_INTERPRETATION_LABS ||
       interpretation == VIPS_INTERPRETATION_LCH ||
@@ -236,13 +242,13 @@ to_8bit (VipsImage   *in,
       current = cast;
     }
 
-  /* Bands: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. Anything else keeps its first three
-   * (or first one) bands. */
-  if (current->Bands > 4)
+  /* Bands: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA (or 4 CMYK, 5 CMYK + alpha). Anything
+   * else keeps its colour bands only. */
+  if (current->Bands > colour_bands + 1)
     {
       VipsImage *extracted = NULL;
 
-      if (vips_extract_band (current, &extracted, 0, "n", 3, NULL) != 0)
+      if (vips_extract_band (current, &extracted, 0, "n", colour_bands, NULL) != 0)
         goto fail;
       g_clear_object (&current);
       current = extracted;
@@ -683,7 +689,8 @@ decode_shared (VeilImage    *self,
 
   if (data == NULL)
     return NULL;
-  if (!has_alpha (base) && (self->needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)))
+  if (!has_alpha (base) && self->pixels == NULL &&
+      (self->needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)))
     {
       /* Without alpha the decoded pixels are exactly what PDQ hashes: keep them as the
        * hash's buffer and let the previews read the same memory, no copy. */
@@ -786,6 +793,88 @@ decode_and_derive (VeilImage    *self,
   return derive_previews (self, memory, watch, name, timeout_ms, error);
 }
 
+/* CMYK as the reference tool chain turns it into RGB for hashing: ImageMagick's convert
+ * (which the reference CLI runs) and Pillow (python-threatexchange) both ignore any ICC
+ * profile and compute R = (255 - C) * (255 - K) / 255, rounded, and likewise G from M and B
+ * from Y. libvips hands out un-inverted ink values for every CMYK JPEG, as ImageMagick does,
+ * Adobe marker or not. */
+static guint8 *
+cmyk_to_reference_rgb (const guint8 *cmyk,
+                       gsize         n_pixels,
+                       guint         bands)
+{
+  guint8 *rgb = g_malloc (n_pixels * 3);
+
+  for (gsize i = 0; i < n_pixels; i++)
+    {
+      const guint8 *p = cmyk + i * bands;
+      guint white = 255 - p[3];
+
+      for (guint c = 0; c < 3; c++)
+        rgb[3 * i + c] = (guint8) (((255 - p[c]) * white + 127) / 255);
+    }
+  return rgb;
+}
+
+/* A CMYK @base is decoded once. The hash gets the reference tool chain's conversion, so
+ * that its hash is the one python-threatexchange and the reference CLI compute; people and
+ * the classifier get libvips' colour-managed one (the file's own profile, or a generic
+ * CMYK profile), which looks like what the picture is meant to look like. */
+static gboolean
+decode_cmyk (VeilImage    *self,
+             VipsImage    *base,
+             DecodeWatch  *watch,
+             const char   *name,
+             guint         timeout_ms,
+             GError      **error)
+{
+  g_autofree guint8 *cmyk = decode_to_memory (base, watch, name, timeout_ms, error);
+  g_autoptr(VipsImage) memory = NULL;
+  g_autoptr(VipsImage) managed = NULL;
+  g_autoptr(VipsImage) rgb = NULL;
+  gboolean unused_cmyk;
+  const void *profile = NULL;
+  size_t profile_length = 0;
+
+  if (cmyk == NULL)
+    return FALSE;
+
+  if (self->needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST))
+    {
+      self->pixels = cmyk_to_reference_rgb (cmyk, (gsize) base->Xsize * base->Ysize, base->Bands);
+      self->pixels_width = base->Xsize;
+      self->pixels_height = base->Ysize;
+      self->pixels_channels = 3;
+    }
+  if ((self->needs & (VEIL_IMAGE_NEED_CLASSIFIER | VEIL_IMAGE_NEED_THUMBNAIL)) == 0)
+    return TRUE;
+
+  memory = vips_image_new_from_memory_copy (cmyk, VIPS_IMAGE_SIZEOF_IMAGE (base),
+                                            base->Xsize, base->Ysize, base->Bands,
+                                            VIPS_FORMAT_UCHAR);
+  if (memory != NULL)
+    {
+      memory->Type = VIPS_INTERPRETATION_CMYK;
+      if (vips_image_get_typeof (base, VIPS_META_ICC_NAME) != 0 &&
+          vips_image_get_blob (base, VIPS_META_ICC_NAME, &profile, &profile_length) == 0)
+        vips_image_set_blob_copy (memory, VIPS_META_ICC_NAME, profile, profile_length);
+      if (vips_colourspace (memory, &managed, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+        g_clear_object (&managed);
+    }
+  if (managed == NULL)
+    {
+      g_autofree char *message = take_vips_error ();
+
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                   _("The colours of “%s” cannot be converted for analysis (%s)."),
+                   name, message);
+      return FALSE;
+    }
+  if (!to_8bit (managed, &rgb, &unused_cmyk, name, error))
+    return FALSE;
+  return decode_and_derive (self, rgb, watch, name, timeout_ms, error);
+}
+
 VeilImage *
 _veil_image_load_source (int                     fd,
                          const char             *name,
@@ -801,6 +890,7 @@ _veil_image_load_source (int                     fd,
   g_autoptr(VipsImage) base = NULL;
   DecodeWatch watch = { 0, cancellable, FALSE, FALSE };
   const char *format;
+  gboolean cmyk;
   int shrink;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -837,13 +927,14 @@ _veil_image_load_source (int                     fd,
   self->orientation = read_orientation (header);
   self->shrink = shrink;
 
-  if (!to_8bit (loaded, &base, name, error))
+  if (!to_8bit (loaded, &base, &cmyk, name, error))
     return NULL;
 
   if (limits->timeout_ms != 0)
     watch.deadline = g_get_monotonic_time () + (gint64) limits->timeout_ms * 1000;
 
-  if (!decode_and_derive (self, base, &watch, name, limits->timeout_ms, error))
+  if (cmyk ? !decode_cmyk (self, base, &watch, name, limits->timeout_ms, error)
+           : !decode_and_derive (self, base, &watch, name, limits->timeout_ms, error))
     return NULL;
 
   if (self->pixels != NULL && self->pixels_channels == 3)
