@@ -567,8 +567,11 @@ find_format (int          fd,
 }
 
 /* Opens @source for sequential reading, @shrink > 1 asking a JPEG for shrink-on-load.
- * fail_on=error makes libvips report truncated or damaged data instead of returning a
- * grey-padded image. */
+ * Damaged or truncated data must fail the decode rather than come back grey-padded. For
+ * most loaders fail_on=error does that. libjpeg, though, reports scan data that ends early
+ * ("premature end of data segment": a header promising more pixels than the file holds) as
+ * a mere warning, which libvips only fails on at fail_on=warning; its other warnings are
+ * damage too (bad Huffman codes, lost restart markers, stray bytes). */
 static VipsImage *
 open_image (VipsSource  *source,
             const char  *name,
@@ -576,18 +579,19 @@ open_image (VipsSource  *source,
             int          shrink,
             GError     **error)
 {
+  VipsFailOn fail_on = g_str_equal (format, "jpeg") ? VIPS_FAIL_ON_WARNING : VIPS_FAIL_ON_ERROR;
   VipsImage *image;
 
   if (shrink > 1)
     image = vips_image_new_from_source (source, "",
                                         "access", VIPS_ACCESS_SEQUENTIAL,
-                                        "fail_on", VIPS_FAIL_ON_ERROR,
+                                        "fail_on", fail_on,
                                         "shrink", shrink,
                                         NULL);
   else
     image = vips_image_new_from_source (source, "",
                                         "access", VIPS_ACCESS_SEQUENTIAL,
-                                        "fail_on", VIPS_FAIL_ON_ERROR,
+                                        "fail_on", fail_on,
                                         NULL);
   if (image == NULL)
     {

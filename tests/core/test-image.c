@@ -645,6 +645,70 @@ test_huge_header (Fixture       *fixture,
 }
 
 static void
+assert_refused_as_damaged (const char     *path,
+                           VeilImageNeeds  needs)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilImage) image = veil_image_load_file (path, needs, NULL, NULL, &error);
+
+  g_assert_null (image);
+  g_assert_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "damaged"));
+}
+
+/* Headers that promise more pixels than the file holds: refused as damaged, not decoded
+ * grey-padded, on every decode path (whole, shrunk on load, shared with previews). */
+static void
+test_short_payload (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *jpeg = write_jpeg (fixture, "payload.jpg", 64, 48);
+  g_autofree char *png = path_in (fixture, "payload.png");
+  g_autofree guint8 *rgb = pattern (64, 48, 3);
+  g_autoptr(VipsImage) vimage = image_from (rgb, 64, 48, 3, VIPS_INTERPRETATION_sRGB);
+  const VeilImageNeeds needs[] = {
+    VEIL_IMAGE_NEED_PDQ, VEIL_IMAGE_NEED_PDQ_FAST,
+    VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_CLASSIFIER | VEIL_IMAGE_NEED_THUMBNAIL,
+  };
+  g_autofree char *contents = NULL;
+  gsize length, at = 2;
+
+  /* The JPEG's frame header (SOF0) says 9999 x 9999. */
+  g_assert_true (g_file_get_contents (jpeg, &contents, &length, NULL));
+  while ((guint8) contents[at + 1] != 0xc0)
+    at += 2 + (((guint8) contents[at + 2] << 8) | (guint8) contents[at + 3]);
+  for (int i = 0; i < 2; i++)
+    {
+      contents[at + 5 + 2 * i] = (char) (9999 >> 8);
+      contents[at + 6 + 2 * i] = (char) (9999 & 0xff);
+    }
+  g_assert_true (g_file_set_contents (jpeg, contents, length, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
+    assert_refused_as_damaged (jpeg, needs[i]);
+
+  /* The PNG's IHDR says 480 rows; its complete zlib stream holds 48. */
+  g_clear_pointer (&contents, g_free);
+  g_assert_cmpint (vips_pngsave (vimage, png, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (png, &contents, &length, NULL));
+  put_be32 ((guint8 *) contents + 20, 480);
+  put_be32 ((guint8 *) contents + 29, crc32_of ((const guint8 *) contents + 12, 17));
+  g_assert_true (g_file_set_contents (png, contents, length, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
+    assert_refused_as_damaged (png, needs[i]);
+
+  /* WebP and GIF files cut short. */
+  for (guint f = 0; f < 2; f++)
+    {
+      g_autofree char *whole = path_in (fixture, f == 0 ? "whole.webp" : "whole.gif");
+      g_autofree char *cut = path_in (fixture, f == 0 ? "cut.webp" : "cut.gif");
+
+      g_assert_cmpint (vips_image_write_to_file (vimage, whole, NULL), ==, 0);
+      truncate_file (whole, cut, 0.7);
+      assert_refused_as_damaged (cut, VEIL_IMAGE_NEED_PDQ);
+    }
+}
+
+static void
 test_limits (Fixture       *fixture,
              gconstpointer  data)
 {
@@ -851,6 +915,7 @@ main (int   argc,
   ADD ("not-images", test_not_images);
   ADD ("fifo", test_fifo);
   ADD ("huge-header", test_huge_header);
+  ADD ("short-payload", test_short_payload);
   ADD ("limits", test_limits);
   ADD ("timeout", test_timeout);
   ADD ("unreadable", test_unreadable);
