@@ -8,9 +8,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <vips/vips.h>
 #include <vips/vector.h>
 
@@ -27,22 +25,6 @@ array_double_unref (VipsArrayDouble *array)
   vips_area_unref (VIPS_AREA (array));
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsArrayDouble, array_double_unref)
-
-/* Loaders Veil lets near untrusted files: the common photo formats. libvips also reads PDF,
- * SVG, FITS, CSV matrices and more, through large parsers that a picture from a chat has no
- * business reaching, so those are refused as unsupported. */
-static const struct {
-  const char *loader;   /* libvips type name */
-  const char *format;
-} allowed_loaders[] = {
-  { "VipsForeignLoadJpegSource", "jpeg" },
-  { "VipsForeignLoadPngSource", "png" },
-  { "VipsForeignLoadWebpSource", "webp" },
-  { "VipsForeignLoadNsgifSource", "gif" },
-  { "VipsForeignLoadTiffSource", "tiff" },
-  { "VipsForeignLoadHeifSource", "heif" },
-  { "VipsForeignLoadJxlSource", "jxl" },
-};
 
 /* Tracks the time budget and cancellation while libvips decodes. */
 typedef struct {
@@ -399,28 +381,6 @@ write_display (VipsImage    *source,
   return decode_to_memory (sized, watch, name, timeout_ms, error);
 }
 
-/* Sniffs formats libvips knows about in general but that this system's libvips cannot read,
- * so that the error says "unsupported" rather than "not an image". */
-static gboolean
-looks_like_unsupported_image (int fd)
-{
-  guint8 head[16] = { 0 };
-  ssize_t n = pread (fd, head, sizeof head, 0);
-
-  if (n < 12)
-    return FALSE;
-  /* ISO base media (HEIF, AVIF), BMP, JPEG XL, JPEG 2000. */
-  if (memcmp (head + 4, "ftyp", 4) == 0)
-    return TRUE;
-  if (head[0] == 'B' && head[1] == 'M')
-    return TRUE;
-  if (head[0] == 0xff && head[1] == 0x0a)
-    return TRUE;
-  if (memcmp (head, "\0\0\0\x0cjP  ", 8) == 0)
-    return TRUE;
-  return FALSE;
-}
-
 /* Largest 1/2^k JPEG shrink-on-load that keeps the long side at 1000 px or more
  * (PDQ.md §9: about 1-3 bits from the exact hash, 4-16x less to decode and blur). */
 static int
@@ -532,40 +492,6 @@ check_file (int                     fd,
   return TRUE;
 }
 
-/* Returns: (nullable): the short format name of the loader libvips would use for @source,
- *   or %NULL with @error set when it is no image or a loader Veil keeps away from untrusted
- *   files */
-static const char *
-find_format (int          fd,
-             VipsSource  *source,
-             const char  *name,
-             GError     **error)
-{
-  const char *loader = vips_foreign_find_load_source (source);
-
-  if (loader == NULL)
-    {
-      vips_error_clear ();
-      if (looks_like_unsupported_image (fd))
-        g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
-                     _("“%s” is in an image format this computer cannot read."), name);
-      else
-        g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_AN_IMAGE,
-                     _("“%s” is not an image, or not one in a format Veil knows."), name);
-      return NULL;
-    }
-
-  for (gsize i = 0; i < G_N_ELEMENTS (allowed_loaders); i++)
-    if (g_str_equal (loader, allowed_loaders[i].loader))
-      return allowed_loaders[i].format;
-
-  g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
-               _("“%s” is a kind of file Veil does not analyse (%s). Only photos and "
-                 "pictures (JPEG, PNG, WebP, GIF, TIFF, HEIF) are read."),
-               name, loader);
-  return NULL;
-}
-
 /* Opens @source for sequential reading, @shrink > 1 asking a JPEG for shrink-on-load.
  * Damaged or truncated data must fail the decode rather than come back grey-padded. For
  * most loaders fail_on=error does that. libjpeg, though, reports scan data that ends early
@@ -612,21 +538,10 @@ open_header (VipsSource             *source,
              GError                **error)
 {
   g_autoptr(VipsImage) header = open_image (source, name, format, 1, error);
-  guint64 n_pixels;
 
-  if (header == NULL)
+  if (header == NULL ||
+      !_veil_image_check_size (name, header->Xsize, header->Ysize, limits, error))
     return NULL;
-
-  n_pixels = (guint64) header->Xsize * (guint64) header->Ysize;
-  if (limits->max_pixels != 0 && n_pixels > limits->max_pixels)
-    {
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_TOO_MANY_PIXELS,
-                   _("“%s” is %d × %d pixels, more than the %llu pixels Veil decodes for one "
-                     "image. It was skipped."),
-                   name, header->Xsize, header->Ysize, (unsigned long long) limits->max_pixels);
-      return NULL;
-    }
-
   return g_steal_pointer (&header);
 }
 
@@ -913,8 +828,10 @@ _veil_image_load_source (int                     fd,
       return NULL;
     }
 
-  format = find_format (fd, source, name, error);
+  format = _veil_image_find_format (fd, source, name, error);
   if (format == NULL)
+    return NULL;
+  if (g_str_equal (format, "png") && !_veil_image_check_png_size (fd, name, limits, error))
     return NULL;
   header = open_header (source, name, format, limits, error);
   if (header == NULL)

@@ -708,6 +708,77 @@ test_short_payload (Fixture       *fixture,
     }
 }
 
+/* Refused with @code; returns the message. */
+static char *
+load_error_message (const char *path,
+                    int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilImage) image = veil_image_load_file (path, VEIL_IMAGE_NEED_PDQ, NULL, NULL, &error);
+
+  g_assert_null (image);
+  g_assert_error (error, VEIL_IMAGE_ERROR, code);
+  g_test_message ("%s", error->message);
+  return g_strdup (error->message);
+}
+
+static char *
+write_png_header (Fixture *fixture,
+                  guint32  width,
+                  guint32  height)
+{
+  guint8 png[8 + 25] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autofree char *name = g_strdup_printf ("%ux%u.png", width, height);
+  char *path = path_in (fixture, name);
+
+  put_be32 (png + 8, 13);
+  memcpy (png + 12, "IHDR", 4);
+  put_be32 (png + 16, width);
+  put_be32 (png + 20, height);
+  png[24] = 8;
+  png[25] = 2;
+  put_be32 (png + 29, crc32_of (png + 12, 17));
+  g_assert_true (g_file_set_contents (path, (const char *) png, sizeof png, NULL));
+  return path;
+}
+
+/* Each refusal gives its true reason: a format Veil does not read (naming the ones it
+ * does), or a picture too wide or high (naming the limit), never "damaged". */
+static void
+test_unsupported_reasons (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const struct { const char *name; const char *bytes; gsize length; const char *format; } files[] = {
+    { "codestream.jxl", "\xff\x0a\xfa\x7f\x01\x90\x08\x06\x01\x00\x48\x00\x4b\x38", 14, "JPEG XL" },
+    { "container.jxl", "\0\0\0\x0cJXL \r\n\x87\n\0\0\0\x14" "ftypjxl \0\0\0\0", 28, "JPEG XL" },
+    /* 2 x 2 pixels, 24 bits: file header, info header, two rows padded to 8 bytes. */
+    { "picture.bmp", "BM\x46\0\0\0\0\0\0\0\x36\0\0\0" "\x28\0\0\0\x02\0\0\0\x02\0\0\0\x01\0\x18\0"
+      "\0\0\0\0\x10\0\0\0\x13\x0b\0\0\x13\x0b\0\0\0\0\0\0\0\0\0\0" "\xff\0\0\0\xff\0\0\0\0\0\xff\0\xff\xff\xff\0",
+      70, "BMP" },
+  };
+  static const guint32 sizes[][2] = { { 100000000, 1 }, { 1, 100000000 }, { 1000001, 1 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = path_in (fixture, files[i].name);
+      g_autofree char *message = NULL;
+
+      g_assert_true (g_file_set_contents (path, files[i].bytes, files[i].length, NULL));
+      message = load_error_message (path, VEIL_IMAGE_ERROR_UNSUPPORTED);
+      g_assert_nonnull (strstr (message, files[i].format));
+      g_assert_nonnull (strstr (message, "Veil does not read"));
+      g_assert_nonnull (strstr (message, "JPEG, PNG, WebP, GIF, TIFF and HEIF/AVIF"));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *path = write_png_header (fixture, sizes[i][0], sizes[i][1]);
+      g_autofree char *message = load_error_message (path, VEIL_IMAGE_ERROR_TOO_MANY_PIXELS);
+
+      g_assert_nonnull (strstr (message, "at most 1000000 pixels wide and 1000000 pixels high"));
+    }
+}
+
 static void
 test_limits (Fixture       *fixture,
              gconstpointer  data)
@@ -916,6 +987,7 @@ main (int   argc,
   ADD ("fifo", test_fifo);
   ADD ("huge-header", test_huge_header);
   ADD ("short-payload", test_short_payload);
+  ADD ("unsupported-reasons", test_unsupported_reasons);
   ADD ("limits", test_limits);
   ADD ("timeout", test_timeout);
   ADD ("unreadable", test_unreadable);
