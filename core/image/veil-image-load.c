@@ -8,9 +8,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <vips/vips.h>
 #include <vips/vector.h>
 
@@ -27,22 +25,6 @@ array_double_unref (VipsArrayDouble *array)
   vips_area_unref (VIPS_AREA (array));
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsArrayDouble, array_double_unref)
-
-/* Loaders Veil lets near untrusted files: the common photo formats. libvips also reads PDF,
- * SVG, FITS, CSV matrices and more, through large parsers that a picture from a chat has no
- * business reaching, so those are refused as unsupported. */
-static const struct {
-  const char *loader;   /* libvips type name */
-  const char *format;
-} allowed_loaders[] = {
-  { "VipsForeignLoadJpegSource", "jpeg" },
-  { "VipsForeignLoadPngSource", "png" },
-  { "VipsForeignLoadWebpSource", "webp" },
-  { "VipsForeignLoadNsgifSource", "gif" },
-  { "VipsForeignLoadTiffSource", "tiff" },
-  { "VipsForeignLoadHeifSource", "heif" },
-  { "VipsForeignLoadJxlSource", "jxl" },
-};
 
 /* Tracks the time budget and cancellation while libvips decodes. */
 typedef struct {
@@ -187,19 +169,25 @@ read_orientation (VipsImage *image)
   return 1;
 }
 
-/* Any decoded image becomes 8-bit: R,G,B or grey, with its alpha band (if any) last.
- * 16-bit samples are scaled (v * 255 / 65535, rounded), not cut to their low byte as the
- * reference CLI does by accident. */
+/* Any decoded image becomes 8-bit: R,G,B or grey, with its alpha band (if any) last, or
+ * C,M,Y,K (and alpha) when @cmyk is set: CMYK is converted later, differently for the hash
+ * and for people (see decode_cmyk()). 16-bit samples are scaled (v * 255 / 65535, rounded),
+ * not cut to their low byte as the reference CLI does by accident. */
 static gboolean
 to_8bit (VipsImage   *in,
          VipsImage  **out,
+         gboolean    *cmyk,
          const char  *name,
          GError     **error)
 {
   g_autoptr(VipsImage) current = g_object_ref (in);
   VipsInterpretation interpretation = vips_image_guess_interpretation (in);
+  int colour_bands;
 
-  if (interpretation == VIPS_INTERPRETATION_CMYK ||
+  *cmyk = interpretation == VIPS_INTERPRETATION_CMYK && in->Bands >= 4;
+  colour_bands = *cmyk ? 4 : 3;
+
+  if ((interpretation == VIPS_INTERPRETATION_CMYK && !*cmyk) ||
       interpretation == VIPS_INTERPRETATION_LAB ||
       interpretation == VIPS_INTERPRETATION_LABS ||
       interpretation == VIPS_INTERPRETATION_LCH ||
@@ -236,13 +224,13 @@ to_8bit (VipsImage   *in,
       current = cast;
     }
 
-  /* Bands: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. Anything else keeps its first three
-   * (or first one) bands. */
-  if (current->Bands > 4)
+  /* Bands: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA (or 4 CMYK, 5 CMYK + alpha). Anything
+   * else keeps its colour bands only. */
+  if (current->Bands > colour_bands + 1)
     {
       VipsImage *extracted = NULL;
 
-      if (vips_extract_band (current, &extracted, 0, "n", 3, NULL) != 0)
+      if (vips_extract_band (current, &extracted, 0, "n", colour_bands, NULL) != 0)
         goto fail;
       g_clear_object (&current);
       current = extracted;
@@ -393,28 +381,6 @@ write_display (VipsImage    *source,
   return decode_to_memory (sized, watch, name, timeout_ms, error);
 }
 
-/* Sniffs formats libvips knows about in general but that this system's libvips cannot read,
- * so that the error says "unsupported" rather than "not an image". */
-static gboolean
-looks_like_unsupported_image (int fd)
-{
-  guint8 head[16] = { 0 };
-  ssize_t n = pread (fd, head, sizeof head, 0);
-
-  if (n < 12)
-    return FALSE;
-  /* ISO base media (HEIF, AVIF), BMP, JPEG XL, JPEG 2000. */
-  if (memcmp (head + 4, "ftyp", 4) == 0)
-    return TRUE;
-  if (head[0] == 'B' && head[1] == 'M')
-    return TRUE;
-  if (head[0] == 0xff && head[1] == 0x0a)
-    return TRUE;
-  if (memcmp (head, "\0\0\0\x0cjP  ", 8) == 0)
-    return TRUE;
-  return FALSE;
-}
-
 /* Largest 1/2^k JPEG shrink-on-load that keeps the long side at 1000 px or more
  * (PDQ.md §9: about 1-3 bits from the exact hash, 4-16x less to decode and blur). */
 static int
@@ -526,43 +492,12 @@ check_file (int                     fd,
   return TRUE;
 }
 
-/* Returns: (nullable): the short format name of the loader libvips would use for @source,
- *   or %NULL with @error set when it is no image or a loader Veil keeps away from untrusted
- *   files */
-static const char *
-find_format (int          fd,
-             VipsSource  *source,
-             const char  *name,
-             GError     **error)
-{
-  const char *loader = vips_foreign_find_load_source (source);
-
-  if (loader == NULL)
-    {
-      vips_error_clear ();
-      if (looks_like_unsupported_image (fd))
-        g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
-                     _("“%s” is in an image format this computer cannot read."), name);
-      else
-        g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_AN_IMAGE,
-                     _("“%s” is not an image, or not one in a format Veil knows."), name);
-      return NULL;
-    }
-
-  for (gsize i = 0; i < G_N_ELEMENTS (allowed_loaders); i++)
-    if (g_str_equal (loader, allowed_loaders[i].loader))
-      return allowed_loaders[i].format;
-
-  g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
-               _("“%s” is a kind of file Veil does not analyse (%s). Only photos and "
-                 "pictures (JPEG, PNG, WebP, GIF, TIFF, HEIF) are read."),
-               name, loader);
-  return NULL;
-}
-
 /* Opens @source for sequential reading, @shrink > 1 asking a JPEG for shrink-on-load.
- * fail_on=error makes libvips report truncated or damaged data instead of returning a
- * grey-padded image. */
+ * Damaged or truncated data must fail the decode rather than come back grey-padded. For
+ * most loaders fail_on=error does that. libjpeg, though, reports scan data that ends early
+ * ("premature end of data segment": a header promising more pixels than the file holds) as
+ * a mere warning, which libvips only fails on at fail_on=warning; its other warnings are
+ * damage too (bad Huffman codes, lost restart markers, stray bytes). */
 static VipsImage *
 open_image (VipsSource  *source,
             const char  *name,
@@ -570,18 +505,19 @@ open_image (VipsSource  *source,
             int          shrink,
             GError     **error)
 {
+  VipsFailOn fail_on = g_str_equal (format, "jpeg") ? VIPS_FAIL_ON_WARNING : VIPS_FAIL_ON_ERROR;
   VipsImage *image;
 
   if (shrink > 1)
     image = vips_image_new_from_source (source, "",
                                         "access", VIPS_ACCESS_SEQUENTIAL,
-                                        "fail_on", VIPS_FAIL_ON_ERROR,
+                                        "fail_on", fail_on,
                                         "shrink", shrink,
                                         NULL);
   else
     image = vips_image_new_from_source (source, "",
                                         "access", VIPS_ACCESS_SEQUENTIAL,
-                                        "fail_on", VIPS_FAIL_ON_ERROR,
+                                        "fail_on", fail_on,
                                         NULL);
   if (image == NULL)
     {
@@ -602,21 +538,10 @@ open_header (VipsSource             *source,
              GError                **error)
 {
   g_autoptr(VipsImage) header = open_image (source, name, format, 1, error);
-  guint64 n_pixels;
 
-  if (header == NULL)
+  if (header == NULL ||
+      !_veil_image_check_size (name, header->Xsize, header->Ysize, limits, error))
     return NULL;
-
-  n_pixels = (guint64) header->Xsize * (guint64) header->Ysize;
-  if (limits->max_pixels != 0 && n_pixels > limits->max_pixels)
-    {
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_TOO_MANY_PIXELS,
-                   _("“%s” is %d × %d pixels, more than the %llu pixels Veil decodes for one "
-                     "image. It was skipped."),
-                   name, header->Xsize, header->Ysize, (unsigned long long) limits->max_pixels);
-      return NULL;
-    }
-
   return g_steal_pointer (&header);
 }
 
@@ -683,7 +608,8 @@ decode_shared (VeilImage    *self,
 
   if (data == NULL)
     return NULL;
-  if (!has_alpha (base) && (self->needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)))
+  if (!has_alpha (base) && self->pixels == NULL &&
+      (self->needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)))
     {
       /* Without alpha the decoded pixels are exactly what PDQ hashes: keep them as the
        * hash's buffer and let the previews read the same memory, no copy. */
@@ -786,6 +712,88 @@ decode_and_derive (VeilImage    *self,
   return derive_previews (self, memory, watch, name, timeout_ms, error);
 }
 
+/* CMYK as the reference tool chain turns it into RGB for hashing: ImageMagick's convert
+ * (which the reference CLI runs) and Pillow (python-threatexchange) both ignore any ICC
+ * profile and compute R = (255 - C) * (255 - K) / 255, rounded, and likewise G from M and B
+ * from Y. libvips hands out un-inverted ink values for every CMYK JPEG, as ImageMagick does,
+ * Adobe marker or not. */
+static guint8 *
+cmyk_to_reference_rgb (const guint8 *cmyk,
+                       gsize         n_pixels,
+                       guint         bands)
+{
+  guint8 *rgb = g_malloc (n_pixels * 3);
+
+  for (gsize i = 0; i < n_pixels; i++)
+    {
+      const guint8 *p = cmyk + i * bands;
+      guint white = 255 - p[3];
+
+      for (guint c = 0; c < 3; c++)
+        rgb[3 * i + c] = (guint8) (((255 - p[c]) * white + 127) / 255);
+    }
+  return rgb;
+}
+
+/* A CMYK @base is decoded once. The hash gets the reference tool chain's conversion, so
+ * that its hash is the one python-threatexchange and the reference CLI compute; people and
+ * the classifier get libvips' colour-managed one (the file's own profile, or a generic
+ * CMYK profile), which looks like what the picture is meant to look like. */
+static gboolean
+decode_cmyk (VeilImage    *self,
+             VipsImage    *base,
+             DecodeWatch  *watch,
+             const char   *name,
+             guint         timeout_ms,
+             GError      **error)
+{
+  g_autofree guint8 *cmyk = decode_to_memory (base, watch, name, timeout_ms, error);
+  g_autoptr(VipsImage) memory = NULL;
+  g_autoptr(VipsImage) managed = NULL;
+  g_autoptr(VipsImage) rgb = NULL;
+  gboolean unused_cmyk;
+  const void *profile = NULL;
+  size_t profile_length = 0;
+
+  if (cmyk == NULL)
+    return FALSE;
+
+  if (self->needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST))
+    {
+      self->pixels = cmyk_to_reference_rgb (cmyk, (gsize) base->Xsize * base->Ysize, base->Bands);
+      self->pixels_width = base->Xsize;
+      self->pixels_height = base->Ysize;
+      self->pixels_channels = 3;
+    }
+  if ((self->needs & (VEIL_IMAGE_NEED_CLASSIFIER | VEIL_IMAGE_NEED_THUMBNAIL)) == 0)
+    return TRUE;
+
+  memory = vips_image_new_from_memory_copy (cmyk, VIPS_IMAGE_SIZEOF_IMAGE (base),
+                                            base->Xsize, base->Ysize, base->Bands,
+                                            VIPS_FORMAT_UCHAR);
+  if (memory != NULL)
+    {
+      memory->Type = VIPS_INTERPRETATION_CMYK;
+      if (vips_image_get_typeof (base, VIPS_META_ICC_NAME) != 0 &&
+          vips_image_get_blob (base, VIPS_META_ICC_NAME, &profile, &profile_length) == 0)
+        vips_image_set_blob_copy (memory, VIPS_META_ICC_NAME, profile, profile_length);
+      if (vips_colourspace (memory, &managed, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+        g_clear_object (&managed);
+    }
+  if (managed == NULL)
+    {
+      g_autofree char *message = take_vips_error ();
+
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                   _("The colours of “%s” cannot be converted for analysis (%s)."),
+                   name, message);
+      return FALSE;
+    }
+  if (!to_8bit (managed, &rgb, &unused_cmyk, name, error))
+    return FALSE;
+  return decode_and_derive (self, rgb, watch, name, timeout_ms, error);
+}
+
 VeilImage *
 _veil_image_load_source (int                     fd,
                          const char             *name,
@@ -801,6 +809,7 @@ _veil_image_load_source (int                     fd,
   g_autoptr(VipsImage) base = NULL;
   DecodeWatch watch = { 0, cancellable, FALSE, FALSE };
   const char *format;
+  gboolean cmyk;
   int shrink;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -819,8 +828,10 @@ _veil_image_load_source (int                     fd,
       return NULL;
     }
 
-  format = find_format (fd, source, name, error);
+  format = _veil_image_find_format (fd, source, name, error);
   if (format == NULL)
+    return NULL;
+  if (g_str_equal (format, "png") && !_veil_image_check_png_size (fd, name, limits, error))
     return NULL;
   header = open_header (source, name, format, limits, error);
   if (header == NULL)
@@ -837,13 +848,14 @@ _veil_image_load_source (int                     fd,
   self->orientation = read_orientation (header);
   self->shrink = shrink;
 
-  if (!to_8bit (loaded, &base, name, error))
+  if (!to_8bit (loaded, &base, &cmyk, name, error))
     return NULL;
 
   if (limits->timeout_ms != 0)
     watch.deadline = g_get_monotonic_time () + (gint64) limits->timeout_ms * 1000;
 
-  if (!decode_and_derive (self, base, &watch, name, limits->timeout_ms, error))
+  if (cmyk ? !decode_cmyk (self, base, &watch, name, limits->timeout_ms, error)
+           : !decode_and_derive (self, base, &watch, name, limits->timeout_ms, error))
     return NULL;
 
   if (self->pixels != NULL && self->pixels_channels == 3)

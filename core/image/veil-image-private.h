@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <vips/vips.h>
+
 #include "veil-image.h"
 
 G_BEGIN_DECLS
 
-/* VeilImage is one class over two files: veil-image.c (the object and its API) and
- * veil-image-load.c (the bounded decode that fills it in). */
+/* VeilImage is one class over three files: veil-image.c (the object and its API),
+ * veil-image-format.c (which files are read, and their size limits) and veil-image-load.c
+ * (the bounded decode that fills it in). */
 
 /* One bounded decode per file. libvips reads the header, the limits are checked before any
  * pixel is decoded, then the pixels are decoded once and every buffer a consumer asked for is
@@ -36,12 +39,34 @@ struct _VeilImage
   guint           thumbnail_height;
 };
 
-void       _veil_image_ensure_vips  (void);
-VeilImage *_veil_image_load_source  (int                     fd,
-                                     const char             *name,
-                                     VeilImageNeeds          needs,
-                                     const VeilImageLimits  *limits,
-                                     GCancellable           *cancellable,
-                                     GError                **error);
+/* The widest and highest picture Veil decodes, in pixels: libpng's own limit, applied to
+ * every format alike. */
+#define VEIL_IMAGE_MAX_SIDE 1000000
+
+void        _veil_image_ensure_vips     (void);
+
+/* veil-image-format.c */
+const char *_veil_image_find_format     (int                     fd,
+                                         VipsSource             *source,
+                                         const char             *name,
+                                         GError                **error);
+gboolean    _veil_image_check_size      (const char             *name,
+                                         guint64                 width,
+                                         guint64                 height,
+                                         const VeilImageLimits  *limits,
+                                         GError                **error);
+gboolean    _veil_image_check_png_size  (int                     fd,
+                                         const char             *name,
+                                         const VeilImageLimits  *limits,
+                                         GError                **error);
+
+
+/* veil-image-load.c */
+VeilImage  *_veil_image_load_source     (int                     fd,
+                                         const char             *name,
+                                         VeilImageNeeds          needs,
+                                         const VeilImageLimits  *limits,
+                                         GCancellable           *cancellable,
+                                         GError                **error);
 
 G_END_DECLS

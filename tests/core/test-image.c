@@ -645,6 +645,141 @@ test_huge_header (Fixture       *fixture,
 }
 
 static void
+assert_refused_as_damaged (const char     *path,
+                           VeilImageNeeds  needs)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilImage) image = veil_image_load_file (path, needs, NULL, NULL, &error);
+
+  g_assert_null (image);
+  g_assert_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "damaged"));
+}
+
+/* Headers that promise more pixels than the file holds: refused as damaged, not decoded
+ * grey-padded, on every decode path (whole, shrunk on load, shared with previews). */
+static void
+test_short_payload (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *jpeg = write_jpeg (fixture, "payload.jpg", 64, 48);
+  g_autofree char *png = path_in (fixture, "payload.png");
+  g_autofree guint8 *rgb = pattern (64, 48, 3);
+  g_autoptr(VipsImage) vimage = image_from (rgb, 64, 48, 3, VIPS_INTERPRETATION_sRGB);
+  const VeilImageNeeds needs[] = {
+    VEIL_IMAGE_NEED_PDQ, VEIL_IMAGE_NEED_PDQ_FAST,
+    VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_CLASSIFIER | VEIL_IMAGE_NEED_THUMBNAIL,
+  };
+  g_autofree char *contents = NULL;
+  gsize length, at = 2;
+
+  /* The JPEG's frame header (SOF0) says 9999 x 9999. */
+  g_assert_true (g_file_get_contents (jpeg, &contents, &length, NULL));
+  while ((guint8) contents[at + 1] != 0xc0)
+    at += 2 + (((guint8) contents[at + 2] << 8) | (guint8) contents[at + 3]);
+  for (int i = 0; i < 2; i++)
+    {
+      contents[at + 5 + 2 * i] = (char) (9999 >> 8);
+      contents[at + 6 + 2 * i] = (char) (9999 & 0xff);
+    }
+  g_assert_true (g_file_set_contents (jpeg, contents, length, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
+    assert_refused_as_damaged (jpeg, needs[i]);
+
+  /* The PNG's IHDR says 480 rows; its complete zlib stream holds 48. */
+  g_clear_pointer (&contents, g_free);
+  g_assert_cmpint (vips_pngsave (vimage, png, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (png, &contents, &length, NULL));
+  put_be32 ((guint8 *) contents + 20, 480);
+  put_be32 ((guint8 *) contents + 29, crc32_of ((const guint8 *) contents + 12, 17));
+  g_assert_true (g_file_set_contents (png, contents, length, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
+    assert_refused_as_damaged (png, needs[i]);
+
+  /* WebP and GIF files cut short. */
+  for (guint f = 0; f < 2; f++)
+    {
+      g_autofree char *whole = path_in (fixture, f == 0 ? "whole.webp" : "whole.gif");
+      g_autofree char *cut = path_in (fixture, f == 0 ? "cut.webp" : "cut.gif");
+
+      g_assert_cmpint (vips_image_write_to_file (vimage, whole, NULL), ==, 0);
+      truncate_file (whole, cut, 0.7);
+      assert_refused_as_damaged (cut, VEIL_IMAGE_NEED_PDQ);
+    }
+}
+
+/* Refused with @code; returns the message. */
+static char *
+load_error_message (const char *path,
+                    int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilImage) image = veil_image_load_file (path, VEIL_IMAGE_NEED_PDQ, NULL, NULL, &error);
+
+  g_assert_null (image);
+  g_assert_error (error, VEIL_IMAGE_ERROR, code);
+  g_test_message ("%s", error->message);
+  return g_strdup (error->message);
+}
+
+static char *
+write_png_header (Fixture *fixture,
+                  guint32  width,
+                  guint32  height)
+{
+  guint8 png[8 + 25] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autofree char *name = g_strdup_printf ("%ux%u.png", width, height);
+  char *path = path_in (fixture, name);
+
+  put_be32 (png + 8, 13);
+  memcpy (png + 12, "IHDR", 4);
+  put_be32 (png + 16, width);
+  put_be32 (png + 20, height);
+  png[24] = 8;
+  png[25] = 2;
+  put_be32 (png + 29, crc32_of (png + 12, 17));
+  g_assert_true (g_file_set_contents (path, (const char *) png, sizeof png, NULL));
+  return path;
+}
+
+/* Each refusal gives its true reason: a format Veil does not read (naming the ones it
+ * does), or a picture too wide or high (naming the limit), never "damaged". */
+static void
+test_unsupported_reasons (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const struct { const char *name; const char *bytes; gsize length; const char *format; } files[] = {
+    { "codestream.jxl", "\xff\x0a\xfa\x7f\x01\x90\x08\x06\x01\x00\x48\x00\x4b\x38", 14, "JPEG XL" },
+    { "container.jxl", "\0\0\0\x0cJXL \r\n\x87\n\0\0\0\x14" "ftypjxl \0\0\0\0", 28, "JPEG XL" },
+    /* 2 x 2 pixels, 24 bits: file header, info header, two rows padded to 8 bytes. */
+    { "picture.bmp", "BM\x46\0\0\0\0\0\0\0\x36\0\0\0" "\x28\0\0\0\x02\0\0\0\x02\0\0\0\x01\0\x18\0"
+      "\0\0\0\0\x10\0\0\0\x13\x0b\0\0\x13\x0b\0\0\0\0\0\0\0\0\0\0" "\xff\0\0\0\xff\0\0\0\0\0\xff\0\xff\xff\xff\0",
+      70, "BMP" },
+  };
+  static const guint32 sizes[][2] = { { 100000000, 1 }, { 1, 100000000 }, { 1000001, 1 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = path_in (fixture, files[i].name);
+      g_autofree char *message = NULL;
+
+      g_assert_true (g_file_set_contents (path, files[i].bytes, files[i].length, NULL));
+      message = load_error_message (path, VEIL_IMAGE_ERROR_UNSUPPORTED);
+      g_assert_nonnull (strstr (message, files[i].format));
+      g_assert_nonnull (strstr (message, "Veil does not read"));
+      g_assert_nonnull (strstr (message, "JPEG, PNG, WebP, GIF, TIFF and HEIF/AVIF"));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *path = write_png_header (fixture, sizes[i][0], sizes[i][1]);
+      g_autofree char *message = load_error_message (path, VEIL_IMAGE_ERROR_TOO_MANY_PIXELS);
+
+      g_assert_nonnull (strstr (message, "at most 1000000 pixels wide and 1000000 pixels high"));
+    }
+}
+
+static void
 test_limits (Fixture       *fixture,
              gconstpointer  data)
 {
@@ -851,6 +986,8 @@ main (int   argc,
   ADD ("not-images", test_not_images);
   ADD ("fifo", test_fifo);
   ADD ("huge-header", test_huge_header);
+  ADD ("short-payload", test_short_payload);
+  ADD ("unsupported-reasons", test_unsupported_reasons);
   ADD ("limits", test_limits);
   ADD ("timeout", test_timeout);
   ADD ("unreadable", test_unreadable);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <vips/vips.h>
 
 #include "veil.h"
 #include "veil-pdq-private.h"
@@ -501,6 +502,163 @@ test_async (void)
   g_object_unref (pdq);
 }
 
+/* ---- CMYK JPEGs against ImageMagick ---------------------------------------------------- */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
+
+/* Pixels as the reference CLI gets them: `convert FILE ppm:-` (PDQ.md §1), P6 or P5. */
+static guint8 *
+imagemagick_pixels (const char *path,
+                    guint      *width,
+                    guint      *height,
+                    guint      *channels)
+{
+  const char *argv[] = { "convert", path, "ppm:-", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize offset = 0, length;
+  guint values[3];
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (out[0] == 'P' && (out[1] == '6' || out[1] == '5'));
+  *channels = out[1] == '6' ? 3 : 1;
+  offset = 2;
+  for (guint i = 0; i < 3; i++)
+    {
+      char *end;
+
+      while (g_ascii_isspace (out[offset]))
+        offset++;
+      values[i] = (guint) strtoul (out + offset, &end, 10);
+      offset = end - out;
+    }
+  offset++;  /* the single white space before the samples */
+  g_assert_cmpuint (values[2], ==, 255);
+  *width = values[0];
+  *height = values[1];
+  length = (gsize) *width * *height * *channels;
+  return g_memdup2 (out + offset, length);
+}
+
+/* Rewrites the JPEG at @src without its Adobe (APP14) segment. */
+static void
+strip_adobe_marker (const char *src,
+                    const char *dst)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gsize length, at = 2;
+
+  g_assert_true (g_file_get_contents (src, &data, &length, NULL));
+  g_byte_array_append (out, (const guint8 *) data, 2);
+  while (at + 4 <= length)
+    {
+      guint8 marker = (guint8) data[at + 1];
+      gsize segment = 2 + (((guint8) data[at + 2] << 8) | (guint8) data[at + 3]);
+
+      if (marker == 0xda)
+        {
+          g_byte_array_append (out, (const guint8 *) data + at, length - at);
+          break;
+        }
+      if (marker != 0xee)
+        g_byte_array_append (out, (const guint8 *) data + at, segment);
+      at += segment;
+    }
+  g_assert_cmpuint (out->len, ==, length - 16);
+  g_assert_true (g_file_set_contents (dst, (const char *) out->data, out->len, NULL));
+}
+
+/* A CMYK JPEG hashes exactly as the reference tool chain hashes it: ImageMagick's (and
+ * Pillow's) naive CMYK to RGB, not a colour-managed one. With and without the Adobe marker,
+ * with an embedded profile, and as ImageMagick writes one. */
+static void
+test_cmyk_like_imagemagick (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *convert = g_find_program_in_path ("convert");
+  const guint w = 160, h = 120;
+  g_autofree guint8 *cmyk = g_malloc ((gsize) w * h * 4);
+  g_autoptr(VipsImage) image = NULL;
+  const char *names[] = { "adobe.jpg", "no-adobe.jpg", "profile.jpg", "imagemagick.jpg" };
+
+  if (convert == NULL)
+    {
+      g_test_skip ("ImageMagick's convert is not installed (tools/setup-deps.sh installs it): "
+                   "CMYK hashes are not compared with the reference tool chain");
+      return;
+    }
+
+  dir = veil_test_make_tmpdir ();
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      for (guint b = 0; b < 4; b++)
+        cmyk[((gsize) y * w + x) * 4 + b] = (guint8) ((x * (3 + b) + y * (5 + 2 * b) + ((x / 20 + y / 15 + b) % 3) * 60) % 256);
+  image = vips_image_new_from_memory_copy (cmyk, (gsize) w * h * 4, w, h, 4, VIPS_FORMAT_UCHAR);
+  image->Type = VIPS_INTERPRETATION_CMYK;
+
+  {
+    g_autofree char *adobe = g_build_filename (dir, names[0], NULL);
+    g_autofree char *plain = g_build_filename (dir, names[1], NULL);
+    g_autofree char *profile = g_build_filename (dir, names[2], NULL);
+    g_autofree char *rgb = g_build_filename (dir, "rgb.png", NULL);
+    g_autofree char *im = g_build_filename (dir, names[3], NULL);
+    const char *argv[] = { "convert", rgb, "-colorspace", "CMYK", im, NULL };
+    g_autoptr(VipsImage) srgb = NULL;
+    int status;
+
+    g_assert_cmpint (vips_jpegsave (image, adobe, "Q", 95, NULL), ==, 0);
+    strip_adobe_marker (adobe, plain);
+    g_assert_cmpint (vips_jpegsave (image, profile, "Q", 95, "profile", "cmyk", NULL), ==, 0);
+    g_assert_cmpint (vips_colourspace (image, &srgb, VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+    g_assert_cmpint (vips_pngsave (srgb, rgb, NULL), ==, 0);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 NULL, NULL, &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VeilPdq) ours = veil_pdq_hash_file (path, VEIL_PDQ_MODE_EXACT, FALSE, NULL, NULL, &error);
+      g_autoptr(VeilPdq) theirs = NULL;
+      g_autoptr(VeilImage) loaded = NULL;
+      g_autofree guint8 *pixels = NULL;
+      guint pw, ph, pc, vw, vh, vc;
+      const guint8 *veil_pixels;
+      char a[65], b[65];
+
+      g_assert_no_error (error);
+      pixels = imagemagick_pixels (path, &pw, &ph, &pc);
+      theirs = veil_pdq_new_from_pixels (pixels, pw, ph, pc, VEIL_PDQ_MODE_EXACT, FALSE);
+      veil_pdq_hash_to_hex (veil_pdq_get_hash (ours), a);
+      veil_pdq_hash_to_hex (veil_pdq_get_hash (theirs), b);
+      g_test_message ("%s: veil %s, imagemagick %s", names[i], a, b);
+      g_assert_cmpstr (a, ==, b);
+
+      /* The same pixels, also when a thumbnail and the classifier input come from the
+       * same decode (those are colour-managed). */
+      loaded = veil_image_load_file (path, VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_THUMBNAIL |
+                                     VEIL_IMAGE_NEED_CLASSIFIER, NULL, NULL, &error);
+      g_assert_no_error (error);
+      veil_pixels = veil_image_get_pixels (loaded, &vw, &vh, &vc);
+      g_assert_cmpuint (vw, ==, pw);
+      g_assert_cmpuint (vh, ==, ph);
+      g_assert_cmpuint (vc, ==, pc);
+      g_assert_cmpmem (veil_pixels, (gsize) vw * vh * vc, pixels, (gsize) pw * ph * pc);
+      g_assert_nonnull (veil_image_get_thumbnail (loaded, NULL, NULL));
+      g_assert_nonnull (veil_image_get_classifier_rgb (loaded));
+    }
+
+  veil_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -517,6 +675,7 @@ main (int   argc,
   g_test_add_func ("/veil/pdq/distance", test_distance);
   g_test_add_func ("/veil/pdq/modes", test_modes);
   g_test_add_func ("/veil/pdq/async", test_async);
+  g_test_add_func ("/veil/pdq/cmyk-like-imagemagick", test_cmyk_like_imagemagick);
 
   return g_test_run ();
 }
