@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "veil-alert-card.h"
+#include "veil-alert-tile.h"
+#include "veil-report-row.h"
 #include "veil-review-queue.h"
 
 /* The guardian's review queue for one profile, behind the PIN: the alerts the guardian has
@@ -60,36 +62,7 @@ static GtkWidget *
 make_tile (gpointer item,
            gpointer user_data)
 {
-  const VeilAlert *alert = veil_alert_item_get_alert (item);
-  GBytes *png = veil_alert_item_get_thumbnail (item);
-  g_autoptr(GdkTexture) texture = png != NULL ? gdk_texture_new_from_bytes (png, NULL) : NULL;
-  g_autofree char *name = g_path_get_basename (alert->path);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-  GtkWidget *label = gtk_label_new (name);
-
-  if (g_strcmp0 (alert->source, VEIL_ALERT_SOURCE_MESSAGE) == 0 && alert->folder != NULL)
-    {
-      /* Translators: a message warning's tile; %s is a folder such as Downloads, or an app */
-      g_autofree char *arrived = g_strdup_printf (_("Arrived in %s"), alert->folder);
-      GtkWidget *where = gtk_label_new (arrived);
-
-      gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_END);
-      gtk_widget_add_css_class (where, "caption");
-      gtk_widget_add_css_class (where, "dim-label");
-      /* Under the file name, which comes next. */
-      gtk_box_prepend (GTK_BOX (box), where);
-    }
-
-  gtk_widget_set_size_request (picture, 128, 128);
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
-  gtk_picture_set_alternative_text (GTK_PICTURE (picture), _("Blurred preview"));
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_box_prepend (GTK_BOX (box), label);
-  gtk_box_prepend (GTK_BOX (box), picture);
-  if (g_strcmp0 (alert->state, VEIL_ALERT_STATE_DISMISSED) == 0)
-    gtk_widget_add_css_class (box, "dim-label");
-  return box;
+  return veil_alert_tile_new (item);
 }
 
 static char *
@@ -113,7 +86,6 @@ make_report_row (gpointer item,
 {
   const VeilReportEntry *entry = veil_report_item_get_entry (item);
   VeilReport *report = entry->report;
-  GtkWidget *row = adw_action_row_new ();
   g_autofree char *when = format_time (entry->time);
   /* Translators: a report's row: its kind ("Report", "Help request"), then when it was made */
   g_autofree char *title = g_strdup_printf (_("%s, %s"), kind_label (report), when);
@@ -133,12 +105,7 @@ make_report_row (gpointer item,
         g_string_append_printf (subtitle, " · “%s”", flat);
     }
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  return row;
+  return veil_report_row_new (title, subtitle->str);
 }
 
 static void
