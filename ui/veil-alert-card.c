@@ -21,6 +21,7 @@ struct _VeilAlertCard
   VeilContext     *context;
   VeilProfile     *profile;
   VeilAlert       *alert;
+  GBytes          *thumbnail;  /* nullable: the blurred preview, read with the alert */
 
   /* owned */
   VeilStore       *store;
@@ -43,6 +44,7 @@ enum {
   PROP_CONTEXT,
   PROP_PROFILE,
   PROP_ALERT,
+  PROP_THUMBNAIL,
   N_PROPS
 };
 
@@ -197,11 +199,10 @@ update (VeilAlertCard *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.restore",
                                  self->context != NULL && self->alert->hidden_path != NULL);
 
-  if (!self->revealed && ensure_store (self) != NULL)
+  /* The preview came with the alert's list item: no store read on the main thread. */
+  if (!self->revealed)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) png = veil_store_get_thumbnail (self->store, self->alert->id, &error);
-      g_autoptr(GdkTexture) preview = png != NULL ? render_preview (self, png) : NULL;
+      g_autoptr(GdkTexture) preview = self->thumbnail != NULL ? render_preview (self, self->thumbnail) : NULL;
 
       gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (preview));
     }
@@ -410,6 +411,7 @@ veil_alert_card_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->profile, veil_profile_unref);
   g_clear_pointer (&self->alert, veil_alert_free);
+  g_clear_pointer (&self->thumbnail, g_bytes_unref);
 
   G_OBJECT_CLASS (veil_alert_card_parent_class)->finalize (object);
 }
@@ -432,6 +434,9 @@ veil_alert_card_get_property (GObject    *object,
       break;
     case PROP_ALERT:
       g_value_set_boxed (value, self->alert);
+      break;
+    case PROP_THUMBNAIL:
+      g_value_set_boxed (value, self->thumbnail);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -457,6 +462,9 @@ veil_alert_card_set_property (GObject      *object,
     case PROP_ALERT:
       self->alert = g_value_dup_boxed (value);
       break;
+    case PROP_THUMBNAIL:
+      self->thumbnail = g_value_dup_boxed (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -478,6 +486,7 @@ veil_alert_card_class_init (VeilAlertCardClass *klass)
   properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, VEIL_TYPE_CONTEXT, flags);
   properties[PROP_PROFILE] = g_param_spec_boxed ("profile", NULL, NULL, VEIL_TYPE_PROFILE, flags);
   properties[PROP_ALERT] = g_param_spec_boxed ("alert", NULL, NULL, VEIL_TYPE_ALERT, flags);
+  properties[PROP_THUMBNAIL] = g_param_spec_boxed ("thumbnail", NULL, NULL, G_TYPE_BYTES, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -511,15 +520,22 @@ veil_alert_card_init (VeilAlertCard *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/**
+ * veil_alert_card_new:
+ * @alert: the alert to explain
+ * @thumbnail: (nullable): its blurred preview (PNG), as its #VeilAlertItem holds it
+ */
 GtkWidget *
-veil_alert_card_new (VeilContext *context,
-                     VeilProfile *profile,
-                     VeilAlert   *alert)
+veil_alert_card_new (VeilContext     *context,
+                     VeilProfile     *profile,
+                     const VeilAlert *alert,
+                     GBytes          *thumbnail)
 {
   g_return_val_if_fail (VEIL_IS_CONTEXT (context), NULL);
   g_return_val_if_fail (alert != NULL, NULL);
 
-  return g_object_new (VEIL_TYPE_ALERT_CARD, "context", context, "profile", profile, "alert", alert, NULL);
+  return g_object_new (VEIL_TYPE_ALERT_CARD, "context", context, "profile", profile, "alert", alert,
+                       "thumbnail", thumbnail, NULL);
 }
 
 /* Returns: (transfer none) (nullable): the alert shown */

@@ -11,9 +11,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (VeilAlertCard, veil_alert_card, VEIL, ALERT_CARD, AdwBin)
 
-GtkWidget *veil_alert_card_new           (VeilContext   *context,
-                                          VeilProfile   *profile,
-                                          VeilAlert     *alert);
+GtkWidget *veil_alert_card_new           (VeilContext     *context,
+                                          VeilProfile     *profile,
+                                          const VeilAlert *alert,
+                                          GBytes          *thumbnail);
 VeilAlert *veil_alert_card_get_alert     (VeilAlertCard *self);
 gboolean   veil_alert_card_get_revealed  (VeilAlertCard *self);
 

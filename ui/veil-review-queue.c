@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "veil-alert-card.h"
+#include "veil-alert-tile.h"
+#include "veil-report-row.h"
 #include "veil-review-queue.h"
 
 /* The guardian's review queue for one profile, behind the PIN: the alerts the guardian has
@@ -27,9 +29,10 @@ struct _VeilReviewQueue
   VeilProfile     *profile;
 
   /* owned */
-  VeilStore       *store;
-  GPtrArray       *alerts;       /* of VeilAlert, those in the grid */
-  GPtrArray       *reports;      /* of VeilReportEntry, those in the list */
+  GListModel      *alert_model;  /* nullable: the context's VeilAlertModel for the profile */
+  GListModel      *report_model; /* nullable: the context's VeilReportModel for the profile */
+  GtkFilterListModel *shown;     /* nullable: the alerts in the grid, while unlocked */
+  gboolean         bound;        /* whether the grid and the list show the models */
   VeilReportEntry *open_report;  /* nullable: the report shown */
   GtkFileChooserNative *chooser; /* nullable: choosing where to export */
   GtkWidget       *report_status; /* nullable: a label in the open report */
@@ -56,38 +59,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static GtkWidget *
-make_tile (VeilReviewQueue *self,
-           VeilAlert       *alert)
+make_tile (gpointer item,
+           gpointer user_data)
 {
-  g_autoptr(GBytes) png = veil_store_get_thumbnail (self->store, alert->id, NULL);
-  g_autoptr(GdkTexture) texture = png != NULL ? gdk_texture_new_from_bytes (png, NULL) : NULL;
-  g_autofree char *name = g_path_get_basename (alert->path);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-  GtkWidget *label = gtk_label_new (name);
-
-  if (g_strcmp0 (alert->source, VEIL_ALERT_SOURCE_MESSAGE) == 0 && alert->folder != NULL)
-    {
-      /* Translators: a message warning's tile; %s is a folder such as Downloads, or an app */
-      g_autofree char *arrived = g_strdup_printf (_("Arrived in %s"), alert->folder);
-      GtkWidget *where = gtk_label_new (arrived);
-
-      gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_END);
-      gtk_widget_add_css_class (where, "caption");
-      gtk_widget_add_css_class (where, "dim-label");
-      /* Under the file name, which comes next. */
-      gtk_box_prepend (GTK_BOX (box), where);
-    }
-
-  gtk_widget_set_size_request (picture, 128, 128);
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
-  gtk_picture_set_alternative_text (GTK_PICTURE (picture), _("Blurred preview"));
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_box_prepend (GTK_BOX (box), label);
-  gtk_box_prepend (GTK_BOX (box), picture);
-  if (g_strcmp0 (alert->state, VEIL_ALERT_STATE_DISMISSED) == 0)
-    gtk_widget_add_css_class (box, "dim-label");
-  return box;
+  return veil_alert_tile_new (item);
 }
 
 static char *
@@ -106,10 +81,11 @@ kind_label (VeilReport *report)
 }
 
 static GtkWidget *
-make_report_row (VeilReportEntry *entry)
+make_report_row (gpointer item,
+                 gpointer user_data)
 {
+  const VeilReportEntry *entry = veil_report_item_get_entry (item);
   VeilReport *report = entry->report;
-  GtkWidget *row = adw_action_row_new ();
   g_autofree char *when = format_time (entry->time);
   /* Translators: a report's row: its kind ("Report", "Help request"), then when it was made */
   g_autofree char *title = g_strdup_printf (_("%s, %s"), kind_label (report), when);
@@ -129,12 +105,7 @@ make_report_row (VeilReportEntry *entry)
         g_string_append_printf (subtitle, " · “%s”", flat);
     }
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  return row;
+  return veil_report_row_new (title, subtitle->str);
 }
 
 static void
@@ -316,7 +287,8 @@ delete_report_action (GtkWidget  *widget,
 
   if (self->open_report == NULL || guardian == NULL || !veil_guardian_get_unlocked (guardian))
     return;
-  if (!veil_store_delete_report (veil_context_get_store (self->context), self->open_report->id,
+  if (self->report_model == NULL ||
+      !veil_report_model_remove (VEIL_REPORT_MODEL (self->report_model), self->open_report->id,
                                  VEIL_ACTOR_GUARDIAN, &error))
     {
       show_report_status (self, error->message);
@@ -329,8 +301,9 @@ delete_report_action (GtkWidget  *widget,
 static void
 card_changed_cb (VeilReviewQueue *self)
 {
-  /* The grid is rebuilt when the guardian goes back to it. */
-  g_clear_pointer (&self->alerts, g_ptr_array_unref);
+  /* The card wrote to the store: the grid follows once the alerts are read again. */
+  if (self->alert_model != NULL)
+    veil_record_model_reload (VEIL_RECORD_MODEL (self->alert_model));
 }
 
 static void
@@ -382,7 +355,9 @@ veil_review_queue_dispose (GObject *object)
   self->report_status = NULL;
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_REVIEW_QUEUE);
-  g_clear_object (&self->store);
+  g_clear_object (&self->shown);
+  g_clear_object (&self->alert_model);
+  g_clear_object (&self->report_model);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (veil_review_queue_parent_class)->dispose (object);
@@ -394,8 +369,6 @@ veil_review_queue_finalize (GObject *object)
   VeilReviewQueue *self = VEIL_REVIEW_QUEUE (object);
 
   g_clear_pointer (&self->profile, veil_profile_unref);
-  g_clear_pointer (&self->alerts, g_ptr_array_unref);
-  g_clear_pointer (&self->reports, g_ptr_array_unref);
   g_clear_pointer (&self->open_report, veil_report_entry_free);
 
   G_OBJECT_CLASS (veil_review_queue_parent_class)->finalize (object);
@@ -494,83 +467,71 @@ veil_review_queue_new (VeilContext *context,
   return g_object_new (VEIL_TYPE_REVIEW_QUEUE, "context", context, "profile", profile, NULL);
 }
 
-/**
- * veil_review_queue_reload:
- *
- * Reads the alerts again (after a scan, or when the guardian area is unlocked or locked).
- */
-void
-veil_review_queue_reload (VeilReviewQueue *self)
+/* Held alerts stay out of sight until the threshold; wrong ones are done with. Message
+ * warnings reach the guardian only when the profile's rule told the guardian: private ones
+ * belong to the child alone. */
+static gboolean
+is_shown (gpointer item,
+          gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = NULL;
-  VeilGuardian *guardian;
-  GtkWidget *child;
-  guint held;
+  const VeilAlert *alert = veil_alert_item_get_alert (item);
 
-  g_return_if_fail (VEIL_IS_REVIEW_QUEUE (self));
+  return g_strcmp0 (alert->state, VEIL_ALERT_STATE_TOLD) == 0 ||
+         g_strcmp0 (alert->state, VEIL_ALERT_STATE_DISMISSED) == 0;
+}
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->grid))) != NULL)
-    gtk_flow_box_remove (self->grid, child);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->reports_list))) != NULL)
-    gtk_list_box_remove (self->reports_list, child);
-  g_clear_pointer (&self->alerts, g_ptr_array_unref);
-  g_clear_pointer (&self->reports, g_ptr_array_unref);
-  g_clear_pointer (&self->open_report, veil_report_entry_free);
+/* Counted from the items, as the store counts them: held folder-check alerts only. */
+static guint
+count_held (VeilReviewQueue *self)
+{
+  guint n = g_list_model_get_n_items (self->alert_model);
+  guint held = 0;
 
-  guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
-  if (guardian == NULL || self->profile == NULL || !veil_guardian_get_unlocked (guardian))
+  for (guint i = 0; i < n; i++)
     {
-      gtk_stack_set_visible_child_name (self->stack, "locked");
-      return;
-    }
+      g_autoptr(VeilAlertItem) item = g_list_model_get_item (self->alert_model, i);
+      const VeilAlert *alert = veil_alert_item_get_alert (item);
 
-  if (self->store == NULL)
-    self->store = g_object_ref (veil_context_get_store (self->context));
-  all = veil_store_list_alerts (self->store, veil_profile_get_id (self->profile), &error);
-  if (all == NULL)
+      if (g_strcmp0 (alert->source, VEIL_ALERT_SOURCE_LIBRARY) == 0 &&
+          g_strcmp0 (alert->state, VEIL_ALERT_STATE_HELD) == 0)
+        held++;
+    }
+  return held;
+}
+
+static void
+show_page (VeilReviewQueue *self,
+           const char      *name)
+{
+  /* An open card or report stays until the guardian goes back. */
+  if (adw_bin_get_child (self->card_slot) == NULL)
+    gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+/* Follows the models: the held count, the reports group and which page shows. */
+static void
+update_status (VeilReviewQueue *self)
+{
+  const GError *error;
+  guint held, n_shown, n_reports;
+
+  if (!self->bound || !veil_record_model_get_loaded (VEIL_RECORD_MODEL (self->alert_model)) ||
+      !veil_record_model_get_loaded (VEIL_RECORD_MODEL (self->report_model)))
+    return;
+
+  error = veil_record_model_get_error (VEIL_RECORD_MODEL (self->alert_model));
+  if (error != NULL)
     {
       adw_status_page_set_description (self->empty_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      show_page (self, "empty");
       return;
     }
 
-  self->alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_alert_free);
-  for (guint i = 0; i < all->len; i++)
-    {
-      VeilAlert *alert = g_ptr_array_index (all, i);
+  n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+  n_reports = g_list_model_get_n_items (self->report_model);
+  gtk_widget_set_visible (GTK_WIDGET (self->reports_group), n_reports > 0);
 
-      /* Held alerts stay out of sight until the threshold; wrong ones are done with. */
-      if (g_str_equal (alert->state, VEIL_ALERT_STATE_TOLD) || g_str_equal (alert->state, VEIL_ALERT_STATE_DISMISSED))
-        {
-          gtk_flow_box_append (self->grid, make_tile (self, alert));
-          g_ptr_array_add (self->alerts, veil_alert_copy (alert));
-        }
-    }
-
-  /* Message warnings reach the guardian only when the profile's rule told the guardian:
-   * private ones belong to the child alone. */
-  g_clear_pointer (&all, g_ptr_array_unref);
-  all = veil_store_list_message_alerts (self->store, veil_profile_get_id (self->profile), NULL);
-  for (guint i = 0; all != NULL && i < all->len; i++)
-    {
-      VeilAlert *alert = g_ptr_array_index (all, i);
-
-      if (g_str_equal (alert->state, VEIL_ALERT_STATE_TOLD) || g_str_equal (alert->state, VEIL_ALERT_STATE_DISMISSED))
-        {
-          gtk_flow_box_append (self->grid, make_tile (self, alert));
-          g_ptr_array_add (self->alerts, veil_alert_copy (alert));
-        }
-    }
-
-  self->reports = veil_store_list_reports (veil_context_get_store (self->context), veil_profile_get_id (self->profile), NULL);
-  if (self->reports == NULL)
-    self->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_report_entry_free);
-  for (guint i = 0; i < self->reports->len; i++)
-    gtk_list_box_append (self->reports_list, make_report_row (g_ptr_array_index (self->reports, i)));
-  gtk_widget_set_visible (GTK_WIDGET (self->reports_group), self->reports->len > 0);
-
-  held = veil_store_count_alerts_in_state (self->store, veil_profile_get_id (self->profile), VEIL_ALERT_STATE_HELD);
+  held = count_held (self);
   if (held > 0)
     {
       /* Translators: %u alerts are held; %u is the profile's match threshold */
@@ -586,7 +547,83 @@ veil_review_queue_reload (VeilReviewQueue *self)
       adw_status_page_set_description (self->empty_page, _("Folder checks found nothing to show you."));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->held_label), held > 0);
-  gtk_stack_set_visible_child_name (self->stack, self->alerts->len > 0 || self->reports->len > 0 ? "grid" : "empty");
+  show_page (self, n_shown > 0 || n_reports > 0 ? "grid" : "empty");
+}
+
+/* Takes the context's models of the profile's alerts and reports, once. */
+static gboolean
+ensure_models (VeilReviewQueue *self)
+{
+  gint64 profile_id = veil_profile_get_id (self->profile);
+  GListModel *alerts;
+  GListModel *reports;
+
+  if (self->alert_model != NULL)
+    return TRUE;
+  alerts = veil_context_get_alert_model (self->context, profile_id);
+  reports = veil_context_get_report_model (self->context, profile_id);
+  if (alerts == NULL || reports == NULL)
+    return FALSE;
+
+  self->alert_model = g_object_ref (alerts);
+  self->report_model = g_object_ref (reports);
+  self->shown = gtk_filter_list_model_new (g_object_ref (alerts),
+                                           GTK_FILTER (gtk_custom_filter_new (is_shown, NULL, NULL)));
+  /* After the filter model's own handler, so that the grid's count is up to date. */
+  g_signal_connect_object (alerts, "items-changed", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (alerts, "notify::loaded", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (reports, "items-changed", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (reports, "notify::loaded", G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
+  return TRUE;
+}
+
+static void
+bind_models (VeilReviewQueue *self,
+             gboolean         bind)
+{
+  if (self->bound == bind)
+    return;
+  gtk_flow_box_bind_model (self->grid, bind ? G_LIST_MODEL (self->shown) : NULL,
+                           bind ? make_tile : NULL, NULL, NULL);
+  gtk_list_box_bind_model (self->reports_list, bind ? self->report_model : NULL,
+                           bind ? make_report_row : NULL, NULL, NULL);
+  self->bound = bind;
+}
+
+/**
+ * veil_review_queue_reload:
+ *
+ * Reads the alerts again (after a scan, or when the guardian area is unlocked or locked).
+ * The reading happens in the background: the grid and the list follow the context's models.
+ */
+void
+veil_review_queue_reload (VeilReviewQueue *self)
+{
+  VeilGuardian *guardian;
+
+  g_return_if_fail (VEIL_IS_REVIEW_QUEUE (self));
+
+  g_clear_pointer (&self->open_report, veil_report_entry_free);
+
+  guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
+  if (guardian == NULL || self->profile == NULL || !veil_guardian_get_unlocked (guardian))
+    {
+      bind_models (self, FALSE);
+      gtk_stack_set_visible_child_name (self->stack, "locked");
+      return;
+    }
+  if (!ensure_models (self))
+    {
+      bind_models (self, FALSE);
+      adw_status_page_set_description (self->empty_page, _("Folder checks found nothing to show you."));
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  bind_models (self, TRUE);
+  veil_record_model_reload (VEIL_RECORD_MODEL (self->alert_model));
+  veil_record_model_reload (VEIL_RECORD_MODEL (self->report_model));
+  update_status (self);
 }
 
 /* Returns: how many alerts the grid shows */
@@ -594,7 +631,7 @@ guint
 veil_review_queue_get_n_shown (VeilReviewQueue *self)
 {
   g_return_val_if_fail (VEIL_IS_REVIEW_QUEUE (self), 0);
-  return self->alerts != NULL ? self->alerts->len : 0;
+  return self->bound ? g_list_model_get_n_items (G_LIST_MODEL (self->shown)) : 0;
 }
 
 /**
@@ -609,13 +646,17 @@ gboolean
 veil_review_queue_open_alert (VeilReviewQueue *self,
                               guint            index)
 {
+  g_autoptr(VeilAlertItem) item = NULL;
   GtkWidget *card;
 
   g_return_val_if_fail (VEIL_IS_REVIEW_QUEUE (self), FALSE);
 
-  if (self->alerts == NULL || index >= self->alerts->len)
+  if (self->bound)
+    item = g_list_model_get_item (G_LIST_MODEL (self->shown), index);
+  if (item == NULL)
     return FALSE;
-  card = veil_alert_card_new (self->context, self->profile, g_ptr_array_index (self->alerts, index));
+  card = veil_alert_card_new (self->context, self->profile, veil_alert_item_get_alert (item),
+                              veil_alert_item_get_thumbnail (item));
   g_signal_connect_object (card, "changed", G_CALLBACK (card_changed_cb), self, G_CONNECT_SWAPPED);
   adw_bin_set_child (self->card_slot, card);
   gtk_stack_set_visible_child_name (self->stack, "card");
@@ -627,7 +668,7 @@ guint
 veil_review_queue_get_n_reports (VeilReviewQueue *self)
 {
   g_return_val_if_fail (VEIL_IS_REVIEW_QUEUE (self), 0);
-  return self->reports != NULL ? self->reports->len : 0;
+  return self->bound ? g_list_model_get_n_items (self->report_model) : 0;
 }
 
 /**
@@ -642,12 +683,16 @@ gboolean
 veil_review_queue_open_report (VeilReviewQueue *self,
                                guint            index)
 {
+  g_autoptr(VeilReportItem) item = NULL;
+
   g_return_val_if_fail (VEIL_IS_REVIEW_QUEUE (self), FALSE);
 
-  if (self->reports == NULL || index >= self->reports->len)
+  if (self->bound)
+    item = g_list_model_get_item (self->report_model, index);
+  if (item == NULL)
     return FALSE;
   g_clear_pointer (&self->open_report, veil_report_entry_free);
-  self->open_report = veil_report_entry_copy (g_ptr_array_index (self->reports, index));
+  self->open_report = veil_report_entry_copy (veil_report_item_get_entry (item));
   adw_bin_set_child (self->card_slot, make_report_view (self, self->open_report));
   gtk_stack_set_visible_child_name (self->stack, "card");
   return TRUE;

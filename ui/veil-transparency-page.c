@@ -7,6 +7,7 @@
 
 #include "veil-protect-images.h"
 #include "veil-transparency-page.h"
+#include "veil-warned-row.h"
 
 /* What Veil does on this computer, for everyone and without the PIN: the protections of a
  * profile and whether they are active, the folders checked, recent checks and alerts (words
@@ -23,6 +24,9 @@ struct _VeilTransparencyPage
   GPtrArray           *profiles;      /* VeilProfile, in the order of profile_names */
   GPtrArray           *rows;          /* dynamic rows, each with its "veil-parent" group */
   gboolean             reloading;
+  GListModel          *warned_source; /* nullable: the shown profile's VeilAlertModel */
+  GListModel          *warned;        /* nullable: its newest message warnings, as listed */
+  GtkWidget           *warned_empty;  /* nullable: the row saying there are none, in rows */
 
   /* Template children */
   AdwPreferencesGroup *profile_group;
@@ -31,6 +35,7 @@ struct _VeilTransparencyPage
   AdwPreferencesGroup *protections_group;
   AdwPreferencesGroup *folders_group;
   AdwPreferencesGroup *warned_group;
+  GtkListBox          *warned_list;
   AdwPreferencesGroup *activity_group;
   AdwPreferencesGroup *protect_group;
   AdwPreferencesGroup *guardian_group;
@@ -71,9 +76,23 @@ add_row (VeilTransparencyPage *self,
   return row;
 }
 
+/* Lets go of the warned pictures' model; the list empties. */
+static void
+unbind_warned (VeilTransparencyPage *self)
+{
+  if (self->warned_list != NULL)
+    gtk_list_box_bind_model (self->warned_list, NULL, NULL, NULL, NULL);
+  if (self->warned_source != NULL)
+    g_signal_handlers_disconnect_by_data (self->warned_source, self);
+  g_clear_object (&self->warned);
+  g_clear_object (&self->warned_source);
+}
+
 static void
 clear_rows (VeilTransparencyPage *self)
 {
+  unbind_warned (self);
+  self->warned_empty = NULL;
   for (guint i = 0; i < self->rows->len; i++)
     {
       GtkWidget *row = self->rows->pdata[i];
@@ -129,44 +148,79 @@ is_linked_profile (VeilTransparencyPage *self,
   return self->profiles->len == 1;
 }
 
+static gboolean
+is_message_alert (gpointer item,
+                  gpointer user_data)
+{
+  return g_strcmp0 (veil_alert_item_get_alert (item)->source, VEIL_ALERT_SOURCE_MESSAGE) == 0;
+}
+
+static GtkWidget *
+create_warned_row (gpointer item,
+                   gpointer user_data)
+{
+  const VeilAlert *alert = veil_alert_item_get_alert (item);
+  g_autofree char *when = format_time (alert->time);
+  g_autofree char *dir = g_path_get_dirname (alert->path);
+  g_autofree char *folder = alert->folder != NULL ? g_strdup (alert->folder) : g_path_get_basename (dir);
+  /* Translators: where a blurred picture arrived, e.g. "In Downloads" */
+  g_autofree char *where = g_strdup_printf (_("In %s"), folder);
+
+  return veil_warned_row_new (alert->id, when, where);
+}
+
+/* Follows the model: the group shows once the alerts are read, with a row saying so when
+ * there are none. */
+static void
+update_warned (VeilTransparencyPage *self)
+{
+  gboolean loaded, empty;
+
+  if (self->warned == NULL)
+    return;
+  loaded = veil_record_model_get_loaded (VEIL_RECORD_MODEL (self->warned_source));
+  empty = g_list_model_get_n_items (self->warned) == 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->warned_list), !empty);
+  gtk_widget_set_visible (GTK_WIDGET (self->warned_group), loaded);
+  if (loaded && empty && self->warned_empty == NULL)
+    {
+      self->warned_empty = add_row (self, self->warned_group, _("No pictures were blurred"), NULL);
+    }
+  else if (!empty && self->warned_empty != NULL)
+    {
+      adw_preferences_group_remove (self->warned_group, self->warned_empty);
+      g_ptr_array_remove (self->rows, self->warned_empty);
+      self->warned_empty = NULL;
+    }
+}
+
 /* The child's own message warnings: time and folder only, each reopening its alert view.
- * Shown only on the child's own account, since a warning may be for nobody else's eyes. */
+ * Shown only on the child's own account, since a warning may be for nobody else's eyes. The
+ * rows follow the context's alert model, read in the background. */
 static void
 add_warned_pictures (VeilTransparencyPage *self,
-                     VeilStore            *store,
                      VeilProfile          *profile)
 {
-  g_autoptr(GPtrArray) alerts = NULL;
+  GListModel *alerts;
+  GtkFilterListModel *messages;
 
   gtk_widget_set_visible (GTK_WIDGET (self->warned_group), FALSE);
   if (!is_linked_profile (self, profile) ||
       !veil_profile_get_protection_enabled (profile, VEIL_PROTECTION_MESSAGE_WARNINGS))
     return;
-  alerts = veil_store_list_message_alerts (store, veil_profile_get_id (profile), NULL);
+  alerts = veil_context_get_alert_model (self->context, veil_profile_get_id (profile));
   if (alerts == NULL)
     return;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->warned_group), TRUE);
-  for (guint i = 0; i < alerts->len && i < MAX_ENTRIES; i++)
-    {
-      VeilAlert *alert = alerts->pdata[i];
-      g_autofree char *when = format_time (alert->time);
-      g_autofree char *dir = g_path_get_dirname (alert->path);
-      g_autofree char *folder = alert->folder != NULL ? g_strdup (alert->folder) : g_path_get_basename (dir);
-      /* Translators: where a blurred picture arrived, e.g. "In Downloads" */
-      g_autofree char *where = g_strdup_printf (_("In %s"), folder);
-      GtkWidget *row = add_row (self, self->warned_group, when, where);
-      GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
-
-      gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open"), -1);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
-      /* The target first: the action takes a parameter. */
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", alert->id);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "transparency.show-alert");
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-    }
-  if (alerts->len == 0)
-    add_row (self, self->warned_group, _("No pictures were blurred"), NULL);
+  self->warned_source = g_object_ref (alerts);
+  messages = gtk_filter_list_model_new (g_object_ref (alerts),
+                                        GTK_FILTER (gtk_custom_filter_new (is_message_alert, NULL, NULL)));
+  self->warned = G_LIST_MODEL (gtk_slice_list_model_new (G_LIST_MODEL (messages), 0, MAX_ENTRIES));
+  gtk_list_box_bind_model (self->warned_list, self->warned, create_warned_row, NULL, NULL);
+  /* After the filter's own handler, so that the count is up to date. */
+  g_signal_connect_object (alerts, "items-changed", G_CALLBACK (update_warned), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (alerts, "notify::loaded", G_CALLBACK (update_warned), self, G_CONNECT_SWAPPED);
+  update_warned (self);
 }
 
 static void
@@ -263,7 +317,7 @@ show_profile (VeilTransparencyPage *self)
       n_guardian++;
     }
   add_held_count (self, store, profile);
-  add_warned_pictures (self, store, profile);
+  add_warned_pictures (self, profile);
   if (n_activity == 0)
     add_row (self, self->activity_group, _("No checks or alerts yet"), NULL);
   if (n_guardian == 0)
@@ -342,6 +396,7 @@ veil_transparency_page_dispose (GObject *object)
   /* The bin unparents its child itself before the template children are cleared. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_TRANSPARENCY_PAGE);
+  unbind_warned (self);
   g_clear_object (&self->context);
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
@@ -421,6 +476,7 @@ veil_transparency_page_class_init (VeilTransparencyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, protections_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, folders_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, warned_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, warned_list);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, activity_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, protect_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, guardian_group);

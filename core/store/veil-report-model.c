@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "veil-record-model-private.h"
 #include "veil-report-model.h"
 
 /* One profile's reports, newest first, as the store lists them. */
@@ -125,4 +126,41 @@ veil_report_model_new (VeilStore *store,
   g_return_val_if_fail (VEIL_IS_STORE (store), NULL);
 
   return g_object_new (VEIL_TYPE_REPORT_MODEL, "store", store, "profile-id", profile_id, NULL);
+}
+
+static gboolean
+has_report_id (gconstpointer item,
+               gconstpointer id)
+{
+  return VEIL_REPORT_ITEM ((gpointer) item)->entry->id == *(const gint64 *) id;
+}
+
+/**
+ * veil_report_model_remove:
+ * @report_id: a listed report's id
+ * @actor: who deletes it, for the audit log
+ *
+ * Deletes the report from the store and drops it from the model at once.
+ *
+ * Returns: whether it was deleted
+ */
+gboolean
+veil_report_model_remove (VeilReportModel  *self,
+                          gint64            report_id,
+                          const char       *actor,
+                          GError          **error)
+{
+  VeilRecordModel *model = VEIL_RECORD_MODEL (self);
+  guint position;
+
+  g_return_val_if_fail (VEIL_IS_REPORT_MODEL (self), FALSE);
+
+  if (!veil_store_delete_report (veil_record_model_get_store (model), report_id, actor, error))
+    {
+      veil_record_model_reload (model);
+      return FALSE;
+    }
+  if (_veil_record_model_find (model, has_report_id, &report_id, &position))
+    _veil_record_model_drop (model, position);
+  return TRUE;
 }

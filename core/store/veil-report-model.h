@@ -15,5 +15,9 @@ VeilReportItem        *veil_report_item_new       (VeilReportEntry *entry);
 const VeilReportEntry *veil_report_item_get_entry (VeilReportItem  *self);
 VeilReportModel       *veil_report_model_new      (VeilStore       *store,
                                                    gint64           profile_id);
+gboolean               veil_report_model_remove   (VeilReportModel *self,
+                                                   gint64           report_id,
+                                                   const char      *actor,
+                                                   GError         **error);
 
 G_END_DECLS

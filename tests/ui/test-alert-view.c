@@ -713,6 +713,8 @@ test_transparency_list (VeilAppFixture *fixture,
   record_alert (fixture, teen, FALSE, 15, &second);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-transparency", NULL);
   page = veil_window_get_page (fixture->window, "transparency");
+  /* The list is read in the background. */
+  veil_test_sync_model (veil_context_get_alert_model (veil_test_app_get_context (fixture), veil_profile_get_id (teen)));
   group = veil_test_find_descendant (page, ADW_TYPE_PREFERENCES_GROUP, "warned_group");
   g_assert_true (gtk_widget_get_visible (group));
   veil_test_collect_labels (group, text);

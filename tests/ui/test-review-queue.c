@@ -133,6 +133,15 @@ show_queue (VeilAppFixture *fixture,
   return queue;
 }
 
+/* The queue reads in the background: waits until its alerts and reports are those stored. */
+static void
+sync_queue (VeilContext *context,
+            VeilProfile *profile)
+{
+  veil_test_sync_model (veil_context_get_alert_model (context, veil_profile_get_id (profile)));
+  veil_test_sync_model (veil_context_get_report_model (context, veil_profile_get_id (profile)));
+}
+
 static gboolean
 has_audit (VeilStore  *store,
            gint64      profile_id,
@@ -179,6 +188,7 @@ test_queue (VeilAppFixture *fixture,
   g_assert_true (veil_guardian_unlock (guardian, PIN, NULL, &error));
   g_assert_no_error (error);
   veil_review_queue_reload (queue);
+  sync_queue (context, q.profile);
 
   /* The told message warning is in the grid, saying where it arrived; the private one is not. */
   g_assert_cmpuint (veil_review_queue_get_n_shown (queue), ==, 1);

@@ -122,6 +122,15 @@ scan_from_page (PageFixture *fixture,
   g_assert_true (used == analyzer);
 }
 
+/* The queue reads in the background: waits until its alerts and reports are those stored. */
+static void
+sync_queue (VeilContext *context,
+            VeilProfile *profile)
+{
+  veil_test_sync_model (veil_context_get_alert_model (context, veil_profile_get_id (profile)));
+  veil_test_sync_model (veil_context_get_report_model (context, veil_profile_get_id (profile)));
+}
+
 static VeilAlertCard *
 find_card (GtkWidget *widget)
 {
@@ -174,6 +183,7 @@ test_scan_and_review (PageFixture   *fixture,
   g_assert_no_error (error);
   veil_guardian_unlock (guardian, PIN, NULL, &error);
   g_assert_no_error (error);
+  sync_queue (fixture->context, fixture->profile);
   g_assert_cmpuint (veil_review_queue_get_n_shown (VEIL_REVIEW_QUEUE (queue)), ==, 1);
 
   /* The card explains with the exact figures and the location. */
@@ -221,6 +231,7 @@ test_held (PageFixture   *fixture,
 
   queue = veil_review_queue_new (fixture->context, kim);
   veil_test_replace_child (fixture->window, queue);
+  sync_queue (fixture->context, kim);
   g_assert_cmpuint (veil_review_queue_get_n_shown (VEIL_REVIEW_QUEUE (queue)), ==, 0);
   g_assert_true (label_contains (queue, "1 alert is held until 3 distinct matches are found."));
   g_assert_false (veil_review_queue_open_alert (VEIL_REVIEW_QUEUE (queue), 0));

@@ -25,6 +25,38 @@ veil_test_wait_until (VeilTestPredicate pred,
     }
 }
 
+static void
+model_synced_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  veil_record_model_reload_finish (VEIL_RECORD_MODEL (source), result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Waits until @model (a #VeilRecordModel) shows the store as it is now: a read started now
+ * comes after every write the test made, and the model applies reads in order. Views bound to
+ * the model have followed by the time this returns. */
+void
+veil_test_sync_model (GListModel *model)
+{
+  gboolean done = FALSE;
+
+  g_assert_true (VEIL_IS_RECORD_MODEL (model));
+  veil_record_model_reload_async (VEIL_RECORD_MODEL (model), NULL, model_synced_cb, &done);
+  veil_test_wait_until (is_true, &done);
+}
+
 static gboolean
 only_our_ref (gpointer data)
 {

@@ -36,6 +36,7 @@ void             veil_test_app_screenshot       (VeilAppFixture *fixture,
 
 void             veil_test_wait_until           (VeilTestPredicate pred,
                                                  gpointer          data);
+void             veil_test_sync_model           (GListModel       *model);
 GtkWidget       *veil_test_find_descendant      (GtkWidget      *root,
                                                  GType           type,
                                                  const char     *name);
