@@ -568,15 +568,6 @@ veil_model_new_internal (GBytes    *bytes,
   return g_steal_pointer (&self);
 }
 
-/* For the fuzzer: the same parser without the digest check, which random input would
- * otherwise never get past. */
-VeilModel *
-_veil_model_new_from_bytes_unverified (GBytes  *bytes,
-                                       GError **error)
-{
-  return veil_model_new_internal (bytes, FALSE, error);
-}
-
 static void
 veil_model_finalize (GObject *object)
 {
