@@ -62,8 +62,6 @@ typedef struct {
  * nsfwjs model needs, so a hostile file cannot make the engine allocate gigabytes. */
 #define VEIL_MODEL_MAX_VALUES   (G_GUINT64_CONSTANT (1) << 24)
 
-VeilModel             *_veil_model_new_from_bytes_unverified (GBytes  *bytes,
-                                                               GError **error);
 const VeilModelOp     *_veil_model_get_ops     (VeilModel *self,
                                                 guint     *n_ops);
 const VeilModelTensor *_veil_model_get_tensor  (VeilModel *self,

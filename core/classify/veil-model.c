@@ -6,9 +6,12 @@
 #include "veil-model-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The model file is written by tools/veil-convert-model.py at build time. It is untrusted input
  * all the same (a damaged install, a swapped file): every field is checked before it is used,
@@ -565,15 +568,6 @@ veil_model_new_internal (GBytes    *bytes,
   return g_steal_pointer (&self);
 }
 
-/* For the fuzzer: the same parser without the digest check, which random input would
- * otherwise never get past. */
-VeilModel *
-_veil_model_new_from_bytes_unverified (GBytes  *bytes,
-                                       GError **error)
-{
-  return veil_model_new_internal (bytes, FALSE, error);
-}
-
 static void
 veil_model_finalize (GObject *object)
 {
@@ -635,12 +629,85 @@ veil_model_new_from_bytes (GBytes  *bytes,
   return veil_model_new_internal (bytes, TRUE, error);
 }
 
+/* Opens @path for reading without blocking: a FIFO (or a device) at the model path must be
+ * refused, not waited on. Symlinks are followed on purpose, unlike for pictures in watched
+ * folders: the model path is PKGDATADIR/models (root-owned, where a distribution may well
+ * install the model as a link into a shared data package) or VEIL_MODEL_PATH, which the user
+ * sets themselves, so no one else can plant a link there. Whatever the link leads to must
+ * still be a regular file, which the caller checks on the descriptor. */
+static int
+open_model_fd (const char  *path,
+               const char  *name,
+               GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT || saved_errno == ENOTDIR)
+        g_set_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_NOT_FOUND,
+                     _("The classifier model “%s” is missing. Reinstall Veil, or run tools/fetch-model.sh and rebuild when working from source."),
+                     name);
+      else
+        g_set_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_UNREADABLE,
+                     _("The classifier model “%s” cannot be read: %s"), name, g_strerror (saved_errno));
+    }
+  return fd;
+}
+
+/* Maps the regular, non-empty file open at @fd; everything is decided on the descriptor, so
+ * what is checked is what is read. */
+static GBytes *
+map_model_fd (int          fd,
+              const char  *name,
+              GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+
+  if (fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_UNREADABLE,
+                   _("The classifier model “%s” cannot be read: %s"), name, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_UNREADABLE,
+                   _("The classifier model at “%s” is not a regular file. Reinstall Veil or set VEIL_MODEL_PATH to the model file."),
+                   name);
+      return NULL;
+    }
+  if (st.st_size == 0)
+    {
+      g_set_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_TRUNCATED,
+                   _("The classifier model “%s” is empty. Reinstall Veil to repair it."), name);
+      return NULL;
+    }
+
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_UNREADABLE,
+                   _("The classifier model “%s” cannot be read: %s"), name, local_error->message);
+      return NULL;
+    }
+  return g_mapped_file_get_bytes (mapped);
+}
+
 /**
  * veil_model_new_from_file:
  * @path: a model file
  * @error: return location for a #VeilModelError
  *
  * Maps @path read-only and validates it. The mapping is shared by every user of the model.
+ * Anything but a regular file (a folder, a FIFO, a device) is refused with
+ * %VEIL_MODEL_ERROR_UNREADABLE without being read, and without blocking.
  *
  * Returns: (transfer full) (nullable): the model, or %NULL with @error set
  */
@@ -648,33 +715,22 @@ VeilModel *
 veil_model_new_from_file (const char  *path,
                           GError     **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
+  g_autofree char *name = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
+  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_NOT_FOUND,
-                     _("The classifier model “%s” is missing. Reinstall Veil, or run tools/fetch-model.sh and rebuild when working from source."),
-                     path);
-      else
-        g_set_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_UNREADABLE,
-                     _("The classifier model “%s” cannot be read: %s"), path, local_error->message);
-      return NULL;
-    }
-
-  bytes = g_mapped_file_get_bytes (mapped);
-  if (g_bytes_get_size (bytes) == 0)
-    {
-      g_set_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_TRUNCATED,
-                   _("The classifier model “%s” is empty. Reinstall Veil to repair it."), path);
-      return NULL;
-    }
+  name = g_filename_display_name (path);
+  fd = open_model_fd (path, name, error);
+  if (fd < 0)
+    return NULL;
+  /* The mapping outlives the descriptor. */
+  bytes = map_model_fd (fd, name, error);
+  g_close (fd, NULL);
+  if (bytes == NULL)
+    return NULL;
 
   return veil_model_new_internal (bytes, TRUE, error);
 }

@@ -3,6 +3,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "veil-model-private.h"
 #include "veil-test-utils.h"
@@ -176,6 +178,119 @@ test_missing (void)
   model = veil_model_new_from_file (dir, &error);
   g_assert_null (model);
   g_assert_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_UNREADABLE);
+
+  veil_test_rm_rf (dir);
+}
+
+/* Loads @path in a thread and fails the test if that takes more than a few seconds: a
+ * loader that waits on a FIFO would otherwise hang the whole run instead of failing it. */
+typedef struct {
+  GMutex      lock;
+  GCond       cond;
+  const char *path;
+  gboolean    done;
+  VeilModel  *model;
+  GError     *error;
+} TimedLoad;
+
+static gpointer
+timed_load_thread (gpointer user_data)
+{
+  TimedLoad *load = user_data;
+  GError *error = NULL;
+  VeilModel *model = veil_model_new_from_file (load->path, &error);
+
+  g_mutex_lock (&load->lock);
+  load->model = model;
+  load->error = error;
+  load->done = TRUE;
+  g_cond_signal (&load->cond);
+  g_mutex_unlock (&load->lock);
+  return NULL;
+}
+
+static VeilModel *
+load_within_deadline (const char  *path,
+                      GError     **error)
+{
+  TimedLoad load = { .path = path };
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  GThread *thread;
+
+  g_mutex_init (&load.lock);
+  g_cond_init (&load.cond);
+  thread = g_thread_new ("timed-load", timed_load_thread, &load);
+  g_mutex_lock (&load.lock);
+  while (!load.done)
+    if (!g_cond_wait_until (&load.cond, &load.lock, deadline))
+      g_error ("loading the model at %s did not return within 10 s", path);
+  g_mutex_unlock (&load.lock);
+  g_thread_join (thread);
+  g_mutex_clear (&load.lock);
+  g_cond_clear (&load.cond);
+
+  if (load.error != NULL)
+    g_propagate_error (error, load.error);
+  return load.model;
+}
+
+static void
+assert_not_regular (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilModel) model = load_within_deadline (path, &error);
+
+  g_assert_null (model);
+  g_assert_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_UNREADABLE);
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_test_message ("refused: %s", error->message);
+}
+
+/* Only a regular file is read. A FIFO is refused at once (opening it for reading would
+ * otherwise wait for a writer forever), and so are a folder and a device. */
+static void
+test_not_regular (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ();
+  g_autofree char *fifo = g_build_filename (dir, "fifo.vmodel", NULL);
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  assert_not_regular (fifo);
+  assert_not_regular (dir);
+  assert_not_regular ("/dev/null");
+
+  veil_test_rm_rf (dir);
+}
+
+/* A symlink as the last component is followed (a distribution may install the model as a
+ * link into a shared data package; see open_model_fd()), but only to a regular file. */
+static void
+test_symlink (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = veil_test_make_tmpdir ();
+  g_autofree char *real = veil_model_get_default_path ();
+  g_autofree char *link = g_build_filename (dir, "link.vmodel", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_autofree char *fifo_link = g_build_filename (dir, "fifo-link.vmodel", NULL);
+  g_autofree char *dangling = g_build_filename (dir, "dangling.vmodel", NULL);
+  g_autofree char *absolute = g_canonicalize_filename (real, NULL);
+  VeilModel *model;
+
+  g_assert_cmpint (symlink (absolute, link), ==, 0);
+  model = load_within_deadline (link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (veil_model_get_name (model), ==, "nsfwjs-mobilenet_v2");
+  g_assert_finalize_object (model);
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (symlink (fifo, fifo_link), ==, 0);
+  assert_not_regular (fifo_link);
+
+  g_assert_cmpint (symlink ("nowhere.vmodel", dangling), ==, 0);
+  model = load_within_deadline (dangling, &error);
+  g_assert_null (model);
+  g_assert_error (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_NOT_FOUND);
 
   veil_test_rm_rf (dir);
 }
@@ -418,6 +533,8 @@ main (int   argc,
 
   g_test_add_func ("/veil/model/valid", test_valid);
   g_test_add_func ("/veil/model/missing", test_missing);
+  g_test_add_func ("/veil/model/not-regular", test_not_regular);
+  g_test_add_func ("/veil/model/symlink", test_symlink);
   g_test_add_func ("/veil/model/truncated", test_truncated);
   g_test_add_func ("/veil/model/bad-magic", test_bad_magic);
   g_test_add_func ("/veil/model/bad-version", test_bad_version);
