@@ -327,12 +327,6 @@ scan_list_import (int    argc,
     return veilctl_usage ("veilctl scan-list import (PROFILE | --all) FILE [--name NAME] [--source TEXT]");
   file = argv[argc - 1];
 
-  list = veil_hash_list_load_file (file, VEIL_HASH_LIST_FORMAT_AUTO, NULL, &error);
-  if (list == NULL)
-    return veilctl_report_error (error);
-  if (opt_name != NULL)
-    veil_hash_list_set_name (list, opt_name);
-
   guardian = veilctl_open_guardian (FALSE, &error);
   if (guardian == NULL)
     return veilctl_report_error (error);
@@ -345,8 +339,12 @@ scan_list_import (int    argc,
       if (profile == NULL)
         return veilctl_report_error (error);
     }
-  if (!veil_store_import_hash_list (veil_guardian_get_store (guardian), profile != NULL ? veil_profile_get_id (profile) : 0,
-                                    list, opt_source != NULL ? opt_source : file, &error))
+  /* The same pipeline the guardian area runs, in its synchronous form. */
+  list = veil_hash_list_import_file (veil_guardian_get_store (guardian),
+                                     profile != NULL ? veil_profile_get_id (profile) : 0,
+                                     file, opt_name, opt_source != NULL ? opt_source : file,
+                                     NULL, &error);
+  if (list == NULL)
     return veilctl_report_error (error);
 
   /* Translators: list name, number of hashes */
