@@ -480,23 +480,11 @@ is_shown (gpointer item,
          g_strcmp0 (alert->state, VEIL_ALERT_STATE_DISMISSED) == 0;
 }
 
-/* Counted from the items, as the store counts them: held folder-check alerts only. */
+/* Counted from the loaded items, as the store counts them: held folder-check alerts only. */
 static guint
 count_held (VeilReviewQueue *self)
 {
-  guint n = g_list_model_get_n_items (self->alert_model);
-  guint held = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(VeilAlertItem) item = g_list_model_get_item (self->alert_model, i);
-      const VeilAlert *alert = veil_alert_item_get_alert (item);
-
-      if (g_strcmp0 (alert->source, VEIL_ALERT_SOURCE_LIBRARY) == 0 &&
-          g_strcmp0 (alert->state, VEIL_ALERT_STATE_HELD) == 0)
-        held++;
-    }
-  return held;
+  return veil_alert_model_count_in_state (VEIL_ALERT_MODEL (self->alert_model), VEIL_ALERT_STATE_HELD);
 }
 
 static void

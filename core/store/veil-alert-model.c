@@ -162,3 +162,33 @@ veil_alert_model_new (VeilStore *store,
 
   return g_object_new (VEIL_TYPE_ALERT_MODEL, "store", store, "profile-id", profile_id, NULL);
 }
+
+/**
+ * veil_alert_model_count_in_state:
+ * @state: (nullable): one of the VEIL_ALERT_STATE_* values, or %NULL for all
+ *
+ * Counts the loaded folder-check alerts as veil_store_count_alerts_in_state() counts them in
+ * the store, without a query on the caller's thread.
+ *
+ * Returns: how many library alerts of the model are in @state
+ */
+guint
+veil_alert_model_count_in_state (VeilAlertModel *self,
+                                 const char     *state)
+{
+  guint n, count = 0;
+
+  g_return_val_if_fail (VEIL_IS_ALERT_MODEL (self), 0);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VeilAlertItem) item = g_list_model_get_item (G_LIST_MODEL (self), i);
+      const VeilAlert *alert = veil_alert_item_get_alert (item);
+
+      if (g_strcmp0 (alert->source, VEIL_ALERT_SOURCE_LIBRARY) == 0 &&
+          (state == NULL || g_strcmp0 (alert->state, state) == 0))
+        count++;
+    }
+  return count;
+}

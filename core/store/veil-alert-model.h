@@ -16,5 +16,7 @@ const VeilAlert *veil_alert_item_get_alert     (VeilAlertItem *self);
 GBytes          *veil_alert_item_get_thumbnail (VeilAlertItem *self);
 VeilAlertModel  *veil_alert_model_new          (VeilStore     *store,
                                                 gint64         profile_id);
+guint            veil_alert_model_count_in_state (VeilAlertModel *self,
+                                                  const char     *state);
 
 G_END_DECLS

@@ -147,9 +147,9 @@ veil_store_list_message_alerts (VeilStore      *self,
  * Returns: how many library alerts @profile_id has (what the child's page shows)
  */
 guint
-veil_store_count_alerts_in_state (VeilStore     *self,
-                              gint64         profile_id,
-                              const char    *state)
+veil_store_count_alerts_in_state (VeilStore  *self,
+                                  gint64      profile_id,
+                                  const char *state)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   guint n = 0;

@@ -185,6 +185,10 @@ test_alerts_and_reports (ModelsFixture *fixture,
   g_assert_cmpstr (veil_alert_item_get_alert (alert)->state, ==, VEIL_ALERT_STATE_PRIVATE);
   /* The preview comes with the item: views need not ask the store. */
   g_assert_true (g_bytes_equal (veil_alert_item_get_thumbnail (alert), thumbnail));
+  /* Counted as the store counts: folder-check alerts only, so a message warning is not. */
+  g_assert_cmpuint (veil_alert_model_count_in_state (VEIL_ALERT_MODEL (alerts), NULL), ==,
+                    veil_store_count_alerts_in_state (fixture->store, profile_id, NULL));
+  g_assert_cmpuint (veil_alert_model_count_in_state (VEIL_ALERT_MODEL (alerts), NULL), ==, 0);
 
   /* A state changed elsewhere replaces the item. */
   other = veil_store_new (fixture->db, NULL, &error);
