@@ -39,7 +39,14 @@ static const struct {
   const char *name;      /* a format's proper name: not translated */
   gboolean    readable;  /* Veil reads it where the system's libvips does */
 } known_formats[] = {
-  { 4, "ftyp", 4, "HEIF/AVIF", TRUE },
+  /* ISO media files start with an ftyp box; only these brands are pictures (MP4 and MOV
+   * videos share the box and must not be called HEIF). */
+  { 4, "ftypheic", 8, "HEIF/AVIF", TRUE },
+  { 4, "ftypheix", 8, "HEIF/AVIF", TRUE },
+  { 4, "ftypmif1", 8, "HEIF/AVIF", TRUE },
+  { 4, "ftypmsf1", 8, "HEIF/AVIF", TRUE },
+  { 4, "ftypavif", 8, "HEIF/AVIF", TRUE },
+  { 4, "ftypavis", 8, "HEIF/AVIF", TRUE },
   { 0, "BM", 2, "BMP", FALSE },
   { 0, "\xff\x0a", 2, "JPEG XL", FALSE },
   { 0, "\0\0\0\x0cJXL \r\n\x87\n", 12, "JPEG XL", FALSE },

@@ -777,6 +777,16 @@ test_unsupported_reasons (Fixture       *fixture,
 
       g_assert_nonnull (strstr (message, "at most 1000000 pixels wide and 1000000 pixels high"));
     }
+
+  /* An MP4 video shares HEIF's ftyp box but is no picture at all. */
+  {
+    g_autofree char *path = path_in (fixture, "clip.mp4");
+    g_autofree char *message = NULL;
+
+    g_assert_true (g_file_set_contents (path, "\0\0\0\x18" "ftypisom\0\0\x02\0isomiso2", 24, NULL));
+    message = load_error_message (path, VEIL_IMAGE_ERROR_NOT_AN_IMAGE);
+    g_assert_null (strstr (message, "HEIF"));
+  }
 }
 
 static void
