@@ -135,6 +135,29 @@ veil_reason_new_classifier (const char  *class_name,
 }
 
 /**
+ * veil_reason_new_unchecked:
+ * @detail: (nullable): what went wrong, in the words of the part that failed (for the guardian)
+ *
+ * Returns: (transfer full): the reason a picture could not be checked
+ */
+VeilReason *
+veil_reason_new_unchecked (VeilUncheckedCause  cause,
+                           const char         *detail)
+{
+  const char *nick = _veil_enum_get_nick (VEIL_TYPE_UNCHECKED_CAUSE, cause);
+  VeilReason *self;
+
+  g_return_val_if_fail (nick != NULL, NULL);
+
+  self = reason_alloc (VEIL_SIGNAL_UNCHECKED);
+  self->class_name = g_strdup (nick);
+  self->source_name = g_strdup ("veil");
+  self->source_version = g_strdup ("");
+  self->source_detail = g_strdup (detail != NULL ? detail : "");
+  return self;
+}
+
+/**
  * veil_reason_new_hash_match:
  * @signal: %VEIL_SIGNAL_HASH_LIST or %VEIL_SIGNAL_PROTECTED_IMAGE
  * @distance: the Hamming distance between the picture's PDQ hash and the entry
@@ -240,6 +263,40 @@ veil_reason_get_source_detail (VeilReason *self)
   return self->source_detail;
 }
 
+/* Returns: why the picture could not be checked, or 0 for a reason that is not %VEIL_SIGNAL_UNCHECKED */
+VeilUncheckedCause
+veil_reason_get_unchecked_cause (VeilReason *self)
+{
+  int cause = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+  if (self->signal != VEIL_SIGNAL_UNCHECKED ||
+      !_veil_enum_from_nick (VEIL_TYPE_UNCHECKED_CAUSE, self->class_name, &cause))
+    return 0;
+  return cause;
+}
+
+static char *
+describe_unchecked (VeilUncheckedCause cause)
+{
+  switch (cause)
+    {
+    case VEIL_UNCHECKED_TOO_LARGE:
+      return g_strdup (_("Veil couldn’t check this picture because it is too large."));
+    case VEIL_UNCHECKED_DAMAGED:
+      return g_strdup (_("Veil couldn’t check this picture because it is damaged or in a form Veil cannot read."));
+    case VEIL_UNCHECKED_TOO_SLOW:
+      return g_strdup (_("Veil couldn’t check this picture because checking it took too long."));
+    case VEIL_UNCHECKED_WORKER_CRASHED:
+      return g_strdup (_("Veil couldn’t check this picture because the check stopped unexpectedly."));
+    case VEIL_UNCHECKED_MODEL_MISSING:
+      return g_strdup (_("Veil couldn’t check this picture because its on-device model could not be loaded."));
+    case VEIL_UNCHECKED_UNREADABLE:
+    default:
+      return g_strdup (_("Veil couldn’t check this picture because it could not be read."));
+    }
+}
+
 /* Returns: (nullable): the class-activation map, row by row */
 const float *
 veil_reason_get_heatmap (VeilReason *self,
@@ -274,6 +331,8 @@ veil_reason_describe (VeilReason *self)
       return g_strdup_printf (_("This picture looks like one on the list “%s”."), self->source_name);
     case VEIL_SIGNAL_PROTECTED_IMAGE:
       return g_strdup (_("This picture looks like one of the pictures the child asked Veil to protect."));
+    case VEIL_SIGNAL_UNCHECKED:
+      return describe_unchecked (veil_reason_get_unchecked_cause (self));
     default:
       return g_strdup (_("Veil noticed this picture."));
     }
@@ -288,6 +347,10 @@ char *
 veil_reason_describe_figures (VeilReason *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->signal == VEIL_SIGNAL_UNCHECKED)
+    /* Translators: %s is a cause such as "too-large", then what the failing part said */
+    return g_strdup_printf (_("not checked (%s): %s"), self->class_name, self->source_detail);
 
   if (self->signal == VEIL_SIGNAL_CLASSIFIER)
     /* Translators: class, score, threshold, model name, model version */
@@ -379,6 +442,8 @@ veil_reason_new_from_json (JsonNode  *node,
   self->source_detail = g_strdup (json_object_get_string_member_with_default (o, detail_key, ""));
   if (signal == VEIL_SIGNAL_CLASSIFIER && self->class_name == NULL)
     return invalid (error), NULL;
+  if (signal == VEIL_SIGNAL_UNCHECKED && veil_reason_get_unchecked_cause (self) == 0)
+    return invalid (error), NULL;
 
   if (json_object_has_member (o, "heatmap"))
     {
@@ -423,14 +488,47 @@ veil_verdict_unref (VeilVerdict *self)
 /**
  * veil_verdict_get_sensitive:
  *
- * Returns: %TRUE when at least one reason holds and the guardian has not marked a picture
- *   like this one as wrong
+ * A picture that could not be checked is not sensitive by this measure: see
+ * veil_verdict_get_unchecked(); the profile's rule decides how it is shown.
+ *
+ * Returns: %TRUE when at least one reason of a check holds and the guardian has not marked a
+ *   picture like this one as wrong
  */
 gboolean
 veil_verdict_get_sensitive (VeilVerdict *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
-  return self->reasons->len > 0 && !self->suppressed;
+
+  if (self->suppressed)
+    return FALSE;
+  for (guint i = 0; i < self->reasons->len; i++)
+    if (((VeilReason *) g_ptr_array_index (self->reasons, i))->signal != VEIL_SIGNAL_UNCHECKED)
+      return TRUE;
+  return FALSE;
+}
+
+/* Returns: %TRUE when Veil could not check the picture, or part of it (one of its frames) */
+gboolean
+veil_verdict_get_unchecked (VeilVerdict *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return veil_verdict_has_signal (self, VEIL_SIGNAL_UNCHECKED);
+}
+
+/* Returns: why the picture could not be checked (the first cause), or 0 when it was checked */
+VeilUncheckedCause
+veil_verdict_get_unchecked_cause (VeilVerdict *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  for (guint i = 0; i < self->reasons->len; i++)
+    {
+      VeilUncheckedCause cause = veil_reason_get_unchecked_cause (g_ptr_array_index (self->reasons, i));
+
+      if (cause != 0)
+        return cause;
+    }
+  return 0;
 }
 
 /* Returns: %TRUE when reasons held but the exception list suppressed them */
@@ -654,6 +752,24 @@ veil_verdict_new_from_json (const char  *json,
 }
 
 /* --- Builder -------------------------------------------------------------------------------- */
+
+/**
+ * veil_verdict_new_unchecked:
+ * @detail: (nullable): what went wrong, for the guardian
+ *
+ * Returns: (transfer full): the verdict for a picture Veil could not check
+ */
+VeilVerdict *
+veil_verdict_new_unchecked (VeilUncheckedCause  cause,
+                            const char         *detail)
+{
+  g_autoptr(VeilVerdictBuilder) builder = veil_verdict_builder_new ();
+  g_autoptr(VeilReason) reason = veil_reason_new_unchecked (cause, detail);
+
+  g_return_val_if_fail (reason != NULL, NULL);
+  veil_verdict_builder_add_reason (builder, reason);
+  return veil_verdict_builder_build (builder);
+}
 
 VeilVerdictBuilder *
 veil_verdict_builder_new (void)

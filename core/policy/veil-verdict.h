@@ -22,7 +22,18 @@ typedef enum {
   VEIL_SIGNAL_CLASSIFIER = 1,       /*< nick=classifier >*/ /* the on-device model's score */
   VEIL_SIGNAL_HASH_LIST = 2,        /*< nick=hash-list >*/ /* near an entry of a guardian's hash list */
   VEIL_SIGNAL_PROTECTED_IMAGE = 3,  /*< nick=protected-image >*/ /* near one of the child's own "protect my images" */
+  VEIL_SIGNAL_UNCHECKED = 4,        /*< nick=unchecked >*/ /* Veil could not check the picture */
 } VeilSignal;
+
+/* Why a picture could not be checked: a verdict of its own, never a silent pass. */
+typedef enum {
+  VEIL_UNCHECKED_TOO_LARGE = 1,       /*< nick=too-large >*/ /* over the size, pixel or frame limits */
+  VEIL_UNCHECKED_DAMAGED = 2,         /*< nick=damaged >*/ /* not a readable picture */
+  VEIL_UNCHECKED_TOO_SLOW = 3,        /*< nick=too-slow >*/ /* past the deadline */
+  VEIL_UNCHECKED_WORKER_CRASHED = 4,  /*< nick=worker-crashed >*/ /* the analysis process died */
+  VEIL_UNCHECKED_MODEL_MISSING = 5,   /*< nick=model-missing >*/ /* the classifier could not be loaded */
+  VEIL_UNCHECKED_UNREADABLE = 6,      /*< nick=unreadable >*/ /* not a regular file, or not readable */
+} VeilUncheckedCause;
 
 typedef struct _VeilReason VeilReason;
 typedef struct _VeilVerdict VeilVerdict;
@@ -53,6 +64,8 @@ VeilReason         *veil_reason_new_hash_match        (VeilSignal           sign
                                                        const char          *list_name,
                                                        guint                list_version,
                                                        const char          *entry_label);
+VeilReason         *veil_reason_new_unchecked         (VeilUncheckedCause   cause,
+                                                       const char          *detail);
 VeilReason         *veil_reason_ref                   (VeilReason          *self);
 void                veil_reason_unref                 (VeilReason          *self);
 
@@ -63,6 +76,7 @@ const char         *veil_reason_get_class_name        (VeilReason          *self
 const char         *veil_reason_get_source_name       (VeilReason          *self);
 const char         *veil_reason_get_source_version    (VeilReason          *self);
 const char         *veil_reason_get_source_detail     (VeilReason          *self);
+VeilUncheckedCause  veil_reason_get_unchecked_cause   (VeilReason          *self);
 const float        *veil_reason_get_heatmap           (VeilReason          *self,
                                                        guint               *width,
                                                        guint               *height);
@@ -77,6 +91,8 @@ GType               veil_verdict_get_type             (void) G_GNUC_CONST;
 VeilVerdict        *veil_verdict_ref                  (VeilVerdict         *self);
 void                veil_verdict_unref                (VeilVerdict         *self);
 gboolean            veil_verdict_get_sensitive        (VeilVerdict         *self);
+gboolean            veil_verdict_get_unchecked        (VeilVerdict         *self);
+VeilUncheckedCause  veil_verdict_get_unchecked_cause  (VeilVerdict         *self);
 gboolean            veil_verdict_get_suppressed       (VeilVerdict         *self);
 guint               veil_verdict_get_n_reasons        (VeilVerdict         *self);
 VeilReason         *veil_verdict_get_reason           (VeilVerdict         *self,
@@ -91,6 +107,9 @@ VeilVerdict        *veil_verdict_new_from_json        (const char          *json
                                                        GError             **error);
 
 GType               veil_verdict_builder_get_type     (void) G_GNUC_CONST;
+VeilVerdict        *veil_verdict_new_unchecked        (VeilUncheckedCause   cause,
+                                                       const char          *detail);
+
 VeilVerdictBuilder *veil_verdict_builder_new          (void);
 VeilVerdictBuilder *veil_verdict_builder_ref          (VeilVerdictBuilder  *self);
 void                veil_verdict_builder_unref        (VeilVerdictBuilder  *self);

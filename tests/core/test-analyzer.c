@@ -113,6 +113,55 @@ test_verdict_json (void)
   g_assert_error (error, VEIL_VERDICT_ERROR, VEIL_VERDICT_ERROR_INVALID);
 }
 
+/* A picture Veil could not check is a verdict of its own: not sensitive, not harmless, and
+ * it keeps its cause through the store. */
+static void
+test_verdict_unchecked (void)
+{
+  g_autoptr(VeilVerdict) verdict = veil_verdict_new_unchecked (VEIL_UNCHECKED_TOO_SLOW, "deadline of 20 s passed");
+  g_autoptr(VeilVerdict) back = NULL;
+  g_autoptr(VeilVerdict) both = NULL;
+  g_autoptr(VeilVerdictBuilder) builder = veil_verdict_builder_new ();
+  g_autoptr(VeilReason) clf = veil_reason_new_classifier ("porn", 0.91, 0.7, "nsfwjs", "4.4.0", "abcd", NULL, 0, 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *sentence = NULL;
+  g_autofree char *figures = NULL;
+
+  g_assert_false (veil_verdict_get_sensitive (verdict));
+  g_assert_true (veil_verdict_get_unchecked (verdict));
+  g_assert_cmpint (veil_verdict_get_unchecked_cause (verdict), ==, VEIL_UNCHECKED_TOO_SLOW);
+
+  json = veil_verdict_to_json (verdict);
+  back = veil_verdict_new_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_true (veil_verdict_get_unchecked (back));
+  g_assert_false (veil_verdict_get_sensitive (back));
+  g_assert_cmpint (veil_verdict_get_unchecked_cause (back), ==, VEIL_UNCHECKED_TOO_SLOW);
+  g_assert_cmpint (veil_reason_get_signal (veil_verdict_get_reason (back, 0)), ==, VEIL_SIGNAL_UNCHECKED);
+  sentence = veil_reason_describe (veil_verdict_get_reason (back, 0));
+  g_assert_nonnull (strstr (sentence, "took too long"));
+  figures = veil_reason_describe_figures (veil_verdict_get_reason (back, 0));
+  g_assert_nonnull (strstr (figures, "too-slow"));
+  g_assert_nonnull (strstr (figures, "deadline of 20 s passed"));
+
+  /* A later frame that could not be checked does not hide what the first one showed. */
+  veil_verdict_builder_add_reason (builder, clf);
+  veil_verdict_builder_add_reason (builder, veil_verdict_get_reason (verdict, 0));
+  both = veil_verdict_builder_build (builder);
+  g_assert_true (veil_verdict_get_sensitive (both));
+  g_assert_true (veil_verdict_get_unchecked (both));
+  g_assert_cmpint (veil_verdict_get_unchecked_cause (both), ==, VEIL_UNCHECKED_TOO_SLOW);
+  g_assert_cmpint (veil_reason_get_unchecked_cause (clf), ==, 0);
+
+  /* A stored cause Veil does not know is damaged text, not a pass. */
+  g_clear_pointer (&back, veil_verdict_unref);
+  back = veil_verdict_new_from_json ("{\"reasons\": [{\"signal\": \"unchecked\", \"figure\": 0, "
+                                     "\"threshold\": 0, \"class\": \"bored\"}]}", &error);
+  g_assert_error (error, VEIL_VERDICT_ERROR, VEIL_VERDICT_ERROR_INVALID);
+  g_assert_null (back);
+}
+
 static void
 test_hash_match (AnalyzerFixture *fixture,
                  gconstpointer    data)
@@ -482,6 +531,7 @@ main (int    argc,
   veil_test_tolerate_vips_warnings (argv[0]);
 
   g_test_add_func ("/veil/analyzer/verdict-json", test_verdict_json);
+  g_test_add_func ("/veil/analyzer/verdict-unchecked", test_verdict_unchecked);
   g_test_add ("/veil/analyzer/hash-match", AnalyzerFixture, NULL, fixture_setup, test_hash_match, fixture_teardown);
   g_test_add ("/veil/analyzer/profile-lists", AnalyzerFixture, NULL, fixture_setup, test_profile_lists, fixture_teardown);
   g_test_add ("/veil/analyzer/exception", AnalyzerFixture, NULL, fixture_setup, test_exception, fixture_teardown);
