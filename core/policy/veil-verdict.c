@@ -7,6 +7,7 @@
 
 #include "veil-verdict.h"
 #include "veil-enum-private.h"
+#include "veil-image.h"
 
 /* A reason keeps the exact figures the guardian sees (score or distance, the threshold it
  * crossed, where the judgement came from) and, for the classifier, the small class-activation
@@ -769,6 +770,55 @@ veil_verdict_new_unchecked (VeilUncheckedCause  cause,
   g_return_val_if_fail (reason != NULL, NULL);
   veil_verdict_builder_add_reason (builder, reason);
   return veil_verdict_builder_build (builder);
+}
+
+/**
+ * veil_verdict_new_unchecked_for_error:
+ * @error: why analysing a file failed
+ *
+ * Turns a failure to analyse into the verdict callers act on: a picture that is too large,
+ * too slow, damaged or unreadable was not checked, which is not the same as harmless.
+ *
+ * Returns: (transfer full) (nullable): the verdict, or %NULL when @error means there is no
+ *   picture to judge (not a picture at all, an empty file) or the work was cancelled
+ */
+VeilVerdict *
+veil_verdict_new_unchecked_for_error (const GError *error)
+{
+  VeilUncheckedCause cause = 0;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == VEIL_IMAGE_ERROR)
+    switch ((VeilImageError) error->code)
+      {
+      case VEIL_IMAGE_ERROR_FILE_TOO_LARGE:
+      case VEIL_IMAGE_ERROR_TOO_MANY_PIXELS:
+        cause = VEIL_UNCHECKED_TOO_LARGE;
+        break;
+      case VEIL_IMAGE_ERROR_TIMEOUT:
+        cause = VEIL_UNCHECKED_TOO_SLOW;
+        break;
+      case VEIL_IMAGE_ERROR_NOT_FOUND:
+      case VEIL_IMAGE_ERROR_UNREADABLE:
+      case VEIL_IMAGE_ERROR_NOT_A_FILE:
+        cause = VEIL_UNCHECKED_UNREADABLE;
+        break;
+      case VEIL_IMAGE_ERROR_UNSUPPORTED:
+      case VEIL_IMAGE_ERROR_CORRUPT:
+        cause = VEIL_UNCHECKED_DAMAGED;
+        break;
+      case VEIL_IMAGE_ERROR_NOT_AN_IMAGE:
+      case VEIL_IMAGE_ERROR_TOO_SMALL:
+      case VEIL_IMAGE_ERROR_EMPTY:
+      default:
+        return NULL;
+      }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return NULL;
+  else
+    cause = VEIL_UNCHECKED_UNREADABLE;
+  return veil_verdict_new_unchecked (cause, error->message);
 }
 
 VeilVerdictBuilder *

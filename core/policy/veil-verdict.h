@@ -109,6 +109,7 @@ VeilVerdict        *veil_verdict_new_from_json        (const char          *json
 GType               veil_verdict_builder_get_type     (void) G_GNUC_CONST;
 VeilVerdict        *veil_verdict_new_unchecked        (VeilUncheckedCause   cause,
                                                        const char          *detail);
+VeilVerdict        *veil_verdict_new_unchecked_for_error (const GError     *error);
 
 VeilVerdictBuilder *veil_verdict_builder_new          (void);
 VeilVerdictBuilder *veil_verdict_builder_ref          (VeilVerdictBuilder  *self);

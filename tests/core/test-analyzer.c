@@ -154,6 +154,25 @@ test_verdict_unchecked (void)
   g_assert_cmpint (veil_verdict_get_unchecked_cause (both), ==, VEIL_UNCHECKED_TOO_SLOW);
   g_assert_cmpint (veil_reason_get_unchecked_cause (clf), ==, 0);
 
+  /* Failures to analyse map to their causes; "not a picture" and cancelling are no verdict. */
+  {
+    g_autoptr(GError) slow = g_error_new_literal (VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_TIMEOUT, "20 s");
+    g_autoptr(GError) big = g_error_new_literal (VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_TOO_MANY_PIXELS, "100 MP");
+    g_autoptr(GError) broken = g_error_new_literal (VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT, "cut");
+    g_autoptr(GError) text = g_error_new_literal (VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_AN_IMAGE, "text");
+    g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "stop");
+    g_autoptr(VeilVerdict) v_slow = veil_verdict_new_unchecked_for_error (slow);
+    g_autoptr(VeilVerdict) v_big = veil_verdict_new_unchecked_for_error (big);
+    g_autoptr(VeilVerdict) v_broken = veil_verdict_new_unchecked_for_error (broken);
+
+    g_assert_cmpint (veil_verdict_get_unchecked_cause (v_slow), ==, VEIL_UNCHECKED_TOO_SLOW);
+    g_assert_cmpint (veil_verdict_get_unchecked_cause (v_big), ==, VEIL_UNCHECKED_TOO_LARGE);
+    g_assert_cmpint (veil_verdict_get_unchecked_cause (v_broken), ==, VEIL_UNCHECKED_DAMAGED);
+    g_assert_cmpstr (veil_reason_get_source_detail (veil_verdict_get_reason (v_big, 0)), ==, "100 MP");
+    g_assert_null (veil_verdict_new_unchecked_for_error (text));
+    g_assert_null (veil_verdict_new_unchecked_for_error (cancelled));
+  }
+
   /* A stored cause Veil does not know is damaged text, not a pass. */
   g_clear_pointer (&back, veil_verdict_unref);
   back = veil_verdict_new_from_json ("{\"reasons\": [{\"signal\": \"unchecked\", \"figure\": 0, "
