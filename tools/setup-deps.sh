@@ -10,6 +10,8 @@ packages=(
   gcc meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libgtk-4-bin libadwaita-1-dev
   libvips-dev libsqlite3-dev libsecret-1-dev libjson-glib-dev libsodium-dev
+  # sandboxing the analysis workers
+  libseccomp-dev
   # runtime look and feel
   adwaita-icon-theme fonts-cantarell librsvg2-common shared-mime-info
   # validators used by the data suite
