@@ -35,6 +35,23 @@ veil_paths_get_data_dir (void)
 }
 
 /**
+ * veil_paths_get_analysis_worker:
+ *
+ * Returns: (transfer full): the program that analyses pictures in isolation,
+ * `$libexecdir/veil-analysis-worker`. The `VEIL_ANALYSIS_WORKER` environment variable
+ * overrides it, so tests and the uninstalled build run the one they built.
+ */
+char *
+veil_paths_get_analysis_worker (void)
+{
+  const char *override = g_getenv ("VEIL_ANALYSIS_WORKER");
+
+  if (override != NULL && *override != '\0')
+    return g_strdup (override);
+  return g_build_filename (LIBEXECDIR, "veil-analysis-worker", NULL);
+}
+
+/**
  * veil_paths_get_database_path:
  *
  * Returns: (transfer full): the path of the SQLite store, `veil.db` in the data folder.

@@ -17,6 +17,7 @@ GQuark  veil_paths_error_quark        (void);
 
 char   *veil_paths_get_data_dir       (void);
 char   *veil_paths_get_database_path  (void);
+char   *veil_paths_get_analysis_worker (void);
 gboolean veil_paths_ensure_private_dir (const char  *path,
                                         GError     **error);
 

@@ -502,6 +502,7 @@ static VipsImage *
 open_image (VipsSource  *source,
             const char  *name,
             const char  *format,
+            int          page,
             int          shrink,
             GError     **error)
 {
@@ -513,6 +514,14 @@ open_image (VipsSource  *source,
                                         "access", VIPS_ACCESS_SEQUENTIAL,
                                         "fail_on", fail_on,
                                         "shrink", shrink,
+                                        NULL);
+  else if (page > 0)
+    /* A later frame of an animation, read through the same descriptor as the first. */
+    image = vips_image_new_from_source (source, "",
+                                        "access", VIPS_ACCESS_SEQUENTIAL,
+                                        "fail_on", fail_on,
+                                        "page", page,
+                                        "n", 1,
                                         NULL);
   else
     image = vips_image_new_from_source (source, "",
@@ -534,10 +543,11 @@ static VipsImage *
 open_header (VipsSource             *source,
              const char             *name,
              const char             *format,
+             int                     page,
              const VeilImageLimits  *limits,
              GError                **error)
 {
-  g_autoptr(VipsImage) header = open_image (source, name, format, 1, error);
+  g_autoptr(VipsImage) header = open_image (source, name, format, page, 1, error);
 
   if (header == NULL ||
       !_veil_image_check_size (name, header->Xsize, header->Ysize, limits, error))
@@ -561,7 +571,7 @@ choose_shrink (VipsSource      *source,
     *out_shrink = choose_fast_shrink (header->Xsize, header->Ysize);
 
   if (*out_shrink > 1)
-    return open_image (source, name, format, *out_shrink, error);
+    return open_image (source, name, format, 0, *out_shrink, error);
   return g_object_ref (header);
 }
 
@@ -794,10 +804,12 @@ decode_cmyk (VeilImage    *self,
   return decode_and_derive (self, rgb, watch, name, timeout_ms, error);
 }
 
+/* @page: the frame of an animation to decode (0: the first, or the only picture) */
 VeilImage *
-_veil_image_load_source (int                     fd,
-                         const char             *name,
-                         VeilImageNeeds          needs,
+_veil_image_load_source_page (int                     fd,
+                              const char             *name,
+                              guint                   page,
+                              VeilImageNeeds          needs,
                          const VeilImageLimits  *limits,
                          GCancellable           *cancellable,
                          GError                **error)
@@ -810,7 +822,7 @@ _veil_image_load_source (int                     fd,
   DecodeWatch watch = { 0, cancellable, FALSE, FALSE };
   const char *format;
   gboolean cmyk;
-  int shrink;
+  int shrink = 1;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -833,10 +845,11 @@ _veil_image_load_source (int                     fd,
     return NULL;
   if (g_str_equal (format, "png") && !_veil_image_check_png_size (fd, name, limits, error))
     return NULL;
-  header = open_header (source, name, format, limits, error);
+  header = open_header (source, name, format, (int) page, limits, error);
   if (header == NULL)
     return NULL;
-  loaded = choose_shrink (source, header, name, format, needs, &shrink, error);
+  /* Shrink-on-load is for JPEGs, which have no frames. */
+  loaded = page > 0 ? g_object_ref (header) : choose_shrink (source, header, name, format, needs, &shrink, error);
   if (loaded == NULL)
     return NULL;
 
@@ -863,4 +876,15 @@ _veil_image_load_source (int                     fd,
                                        (gsize) self->pixels_width * self->pixels_height);
 
   return g_steal_pointer (&self);
+}
+
+VeilImage *
+_veil_image_load_source (int                     fd,
+                         const char             *name,
+                         VeilImageNeeds          needs,
+                         const VeilImageLimits  *limits,
+                         GCancellable           *cancellable,
+                         GError                **error)
+{
+  return _veil_image_load_source_page (fd, name, 0, needs, limits, cancellable, error);
 }

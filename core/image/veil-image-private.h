@@ -68,5 +68,12 @@ VeilImage  *_veil_image_load_source     (int                     fd,
                                          const VeilImageLimits  *limits,
                                          GCancellable           *cancellable,
                                          GError                **error);
+VeilImage  *_veil_image_load_source_page (int                    fd,
+                                         const char             *name,
+                                         guint                   page,
+                                         VeilImageNeeds          needs,
+                                         const VeilImageLimits  *limits,
+                                         GCancellable           *cancellable,
+                                         GError                **error);
 
 G_END_DECLS

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-worker"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vips/vips.h>
+
+#include "veil-image-private.h"
+#include "veil-model.h"
+#include "veil-nsfw-classifier.h"
+#include "veil-worker-pool.h"
+#include "veil-worker-private.h"
+#include "veil-worker-sandbox.h"
+
+/* veil-analysis-worker: decodes and analyses the files its parent (a VeilWorkerPool) sends,
+ * one at a time, over the socket pair it was started with. It loads the model, starts
+ * libvips and the translations, then confines itself; from then on it reads only the
+ * descriptors it is handed. The parent limits its memory, time and CPU. */
+
+#define FAULT_MAGIC "VEIL-TEST-FAULT "
+
+typedef struct {
+  int             sock;
+  VeilClassifier *classifier;   /* nullable: the model could not be loaded */
+  char           *model_error;  /* why, when it could not */
+  gboolean        test_faults;
+} Worker;
+
+/* Test-only misbehaviour, switched on by the parent's test flag: a file whose first line is
+ * "VEIL-TEST-FAULT <what>" makes the worker crash, hang, exit, or report what its sandbox
+ * allows. Returns the answer to send instead of an analysis, if any. */
+static GVariant *
+run_fault (int fd)
+{
+  char head[64] = { 0 };
+  g_autoptr(GError) report = NULL;
+  const char *what;
+  int probe;
+
+  if (pread (fd, head, sizeof head - 1, 0) < (ssize_t) strlen (FAULT_MAGIC) ||
+      !g_str_has_prefix (head, FAULT_MAGIC))
+    return NULL;
+  what = head + strlen (FAULT_MAGIC);
+  if (g_str_has_prefix (what, "crash"))
+    raise (SIGSEGV);
+  if (g_str_has_prefix (what, "exit"))
+    _exit (3);
+  if (g_str_has_prefix (what, "hang"))
+    for (;;)
+      pause ();
+  if (g_str_has_prefix (what, "socket"))
+    {
+      probe = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      report = g_error_new (VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_FAILED, "socket: %s",
+                            probe >= 0 ? "allowed" : g_strerror (errno));
+    }
+  else if (g_str_has_prefix (what, "open"))
+    {
+      probe = open ("/etc/passwd", O_RDONLY | O_CLOEXEC);
+      report = g_error_new (VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_FAILED, "open: %s",
+                            probe >= 0 ? "allowed" : g_strerror (errno));
+    }
+  else
+    return NULL;
+  if (probe >= 0)
+    close (probe);
+  return _veil_worker_reply_new (NULL, report);
+}
+
+static GVariant *
+analyze (Worker                  *worker,
+         int                      fd,
+         const char              *name,
+         const VeilWorkerRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilWorkerResult) result = NULL;
+  GVariant *fault = worker->test_faults ? run_fault (fd) : NULL;
+
+  if (fault != NULL)
+    return fault;
+  if (worker->classifier == NULL && (request->needs & VEIL_IMAGE_NEED_CLASSIFIER) != 0)
+    {
+      error = g_error_new (VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_MODEL_MISSING,
+                           _("Veil’s on-device model could not be loaded (%s), so pictures cannot be checked. Reinstall Veil."),
+                           worker->model_error);
+      return _veil_worker_reply_new (NULL, error);
+    }
+  result = veil_worker_analyze_fd (worker->classifier, fd, name, request, NULL, &error);
+  return _veil_worker_reply_new (result, error);
+}
+
+/* Serves one request. Returns FALSE when the parent closed the socket. */
+static gboolean
+serve (Worker *worker)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GVariant) raw = NULL;
+  g_autoptr(GVariant) message = NULL;
+  g_autofree char *name = NULL;
+  VeilWorkerRequest request;
+  int fd = -1;
+  gboolean sent;
+
+  bytes = _veil_worker_receive (worker->sock, &fd, &error);
+  if (bytes == NULL)
+    g_error ("%s", error->message);
+  if (g_bytes_get_size (bytes) == 0)
+    return FALSE;
+  raw = g_variant_new_from_bytes (G_VARIANT_TYPE (VEIL_WORKER_REQUEST_TYPE), bytes, FALSE);
+  message = g_variant_ref_sink (g_variant_get_normal_form (raw));
+  if (fd < 0 || !_veil_worker_request_from_variant (message, &name, &request))
+    g_error ("The parent sent a request without a file.");
+
+  sent = _veil_worker_send (worker->sock, analyze (worker, fd, name, &request), -1, &error);
+  close (fd);
+  if (!sent)
+    g_error ("%s", error->message);
+  return TRUE;
+}
+
+static void
+load_model (Worker     *worker,
+            const char *path)
+{
+  g_autofree char *default_path = path == NULL ? veil_model_get_default_path () : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilModel) model = veil_model_new_from_file (path != NULL ? path : default_path, &error);
+  VeilNsfwClassifier *classifier = model != NULL ? veil_nsfw_classifier_new (model, &error) : NULL;
+
+  if (classifier == NULL)
+    {
+      worker->model_error = g_strdup (error->message);
+      return;
+    }
+  /* One picture at a time, one thread: the pool runs workers side by side instead. */
+  veil_nsfw_classifier_set_threads (classifier, 1);
+  worker->classifier = VEIL_CLASSIFIER (classifier);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model_path = NULL;
+  const char *localedir = g_getenv ("VEIL_LOCALEDIR");
+  gboolean no_landlock = FALSE;
+  Worker worker = { -1, NULL, NULL, FALSE };
+  VeilSandboxLayers layers;
+  const GOptionEntry entries[] = {
+    { "socket", 0, 0, G_OPTION_ARG_INT, &worker.sock, "The socket to the parent", "FD" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, "The model to load", "PATH" },
+    { "no-landlock", 0, 0, G_OPTION_ARG_NONE, &no_landlock, "Leave out the filesystem sandbox", NULL },
+    { "test-faults", 0, 0, G_OPTION_ARG_NONE, &worker.test_faults, "Obey test fault files", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || worker.sock < 0)
+    {
+      g_printerr ("veil-analysis-worker: %s\n", error != NULL ? error->message : "--socket is required");
+      return 2;
+    }
+
+  /* Everything that opens files happens now, before the sandbox closes the filesystem: the
+   * model, libvips and its loaders, the translations. */
+  load_model (&worker, model_path);
+  _veil_image_ensure_vips ();
+  vips_concurrency_set (1);
+  (void) dgettext (GETTEXT_PACKAGE, "");
+
+  layers = veil_worker_sandbox_apply (!no_landlock, &error);
+  if (layers == 0)
+    {
+      g_printerr ("veil-analysis-worker: the sandbox could not be set up: %s\n", error->message);
+      return 1;
+    }
+  g_debug ("Sandbox: no-new-privs %d, network namespace %d, seccomp %d, landlock %d",
+           !!(layers & VEIL_SANDBOX_NO_NEW_PRIVS), !!(layers & VEIL_SANDBOX_NET_NAMESPACE),
+           !!(layers & VEIL_SANDBOX_SECCOMP), !!(layers & VEIL_SANDBOX_LANDLOCK));
+
+  while (serve (&worker))
+    ;
+  g_clear_object (&worker.classifier);
+  g_free (worker.model_error);
+  return 0;
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-worker"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <unistd.h>
+#include <vips/vips.h>
+
+#include "veil-analyzer.h"
+#include "veil-image-private.h"
+#include "veil-worker-pool.h"
+#include "veil-worker-private.h"
+
+/* The figures of one file, from its descriptor alone: what an analysis worker computes, and
+ * what an in-process analyzer (tests, benches) computes the same way. Every frame of an
+ * animation is read through the same descriptor, within the same deadline and a budget of
+ * decoded pixels. */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsSource, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
+
+static gboolean
+analyze_frame (VeilClassifier          *classifier,
+               VeilImage               *image,
+               const VeilWorkerRequest *request,
+               VeilWorkerFrame         *frame,
+               GCancellable            *cancellable,
+               GError                 **error)
+{
+  VeilImageNeeds needs = veil_image_get_needs (image);
+
+  if ((needs & (VEIL_IMAGE_NEED_PDQ | VEIL_IMAGE_NEED_PDQ_FAST)) != 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(VeilPdq) pdq = veil_pdq_new_from_image (image, request->pdq_mode, FALSE, &local_error);
+
+      /* The classifier can still judge a picture PDQ cannot hash. */
+      if (pdq == NULL)
+        g_debug ("No PDQ hash: %s", local_error->message);
+      else
+        {
+          frame->has_hash = TRUE;
+          frame->hash = *veil_pdq_get_hash (pdq);
+          frame->quality = veil_pdq_get_quality (pdq);
+        }
+    }
+  if ((needs & VEIL_IMAGE_NEED_CLASSIFIER) != 0)
+    {
+      if (classifier == NULL)
+        {
+          g_set_error_literal (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_MODEL_MISSING,
+                               _("Veil’s on-device model could not be loaded, so pictures cannot be checked. Reinstall Veil."));
+          return FALSE;
+        }
+      frame->scores = veil_classifier_classify_image (classifier, image, VEIL_CLASSIFY_FLAGS_HEATMAP, cancellable, error);
+      if (frame->scores == NULL)
+        return FALSE;
+    }
+  if ((request->flags & VEIL_WORKER_REQUEST_THUMBNAIL) != 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* Without it a sensitive verdict fails later, where it is needed. */
+      frame->thumbnail = veil_analyzer_blur_thumbnail (image, &local_error);
+      if (frame->thumbnail == NULL)
+        g_debug ("No blurred thumbnail: %s", local_error->message);
+    }
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static guint
+count_pages (int fd)
+{
+  g_autoptr(VipsSource) source = NULL;
+  g_autoptr(VipsImage) header = NULL;
+  int n = 1;
+
+  if (lseek (fd, 0, SEEK_SET) != 0 || (source = vips_source_new_from_descriptor (fd)) == NULL)
+    {
+      vips_error_clear ();
+      return 1;
+    }
+  header = vips_image_new_from_source (source, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+  if (header == NULL)
+    {
+      vips_error_clear ();
+      return 1;
+    }
+  if (vips_image_get_typeof (header, VIPS_META_N_PAGES) != 0)
+    vips_image_get_int (header, VIPS_META_N_PAGES, &n);
+  return (guint) MAX (1, n);
+}
+
+static void
+skip_rest (VeilWorkerResult   *result,
+           VeilUncheckedCause  cause,
+           char               *detail)
+{
+  result->skipped = cause;
+  g_free (result->skipped_detail);
+  result->skipped_detail = detail;
+}
+
+/* Later frames of an animation, evenly spaced. A damaged later frame does not undo the
+ * judgement of the first; frames past the pixel budget or the deadline are counted as not
+ * checked. Returns FALSE only when cancelled or a frame's analysis failed outright. */
+static gboolean
+analyze_later_frames (VeilClassifier          *classifier,
+                      int                      fd,
+                      const char              *name,
+                      VeilImage               *first,
+                      const VeilWorkerRequest *request,
+                      gint64                   deadline,
+                      VeilWorkerResult        *result,
+                      GCancellable            *cancellable,
+                      GError                 **error)
+{
+  guint64 area = (guint64) veil_image_get_width (first) * veil_image_get_height (first);
+  guint64 budget = VEIL_WORKER_MAX_DECODED_PIXELS - MIN (area, VEIL_WORKER_MAX_DECODED_PIXELS);
+  guint n_pages = count_pages (fd);
+  guint n_extra = MIN (VEIL_WORKER_MAX_EXTRA_FRAMES, n_pages - 1);
+
+  for (guint k = 1; k <= n_extra; k++)
+    {
+      guint page = k * n_pages / (n_extra + 1);
+      guint64 cost = (guint64) (page + 1) * area;
+      VeilImageLimits limits = request->limits;
+      g_autoptr(VeilImage) image = NULL;
+      g_autoptr(GError) frame_error = NULL;
+      VeilWorkerFrame frame = { 0 };
+      gint64 now = g_get_monotonic_time ();
+
+      if (cost > budget)
+        {
+          skip_rest (result, VEIL_UNCHECKED_TOO_LARGE,
+                     g_strdup_printf (_("Frames from %u of %u on were not checked: decoding them means decoding "
+                                        "more than %u million pixels."), page + 1, n_pages,
+                                      VEIL_WORKER_MAX_DECODED_PIXELS / 1000000));
+          return TRUE;
+        }
+      if (deadline != 0 && now >= deadline)
+        {
+          skip_rest (result, VEIL_UNCHECKED_TOO_SLOW,
+                     g_strdup_printf (_("Frames from %u of %u on were not checked in time."), page + 1, n_pages));
+          return TRUE;
+        }
+      budget -= cost;
+      if (deadline != 0)
+        limits.timeout_ms = (guint) MAX (1, (deadline - now) / 1000);
+      if (lseek (fd, 0, SEEK_SET) == 0)
+        image = _veil_image_load_source_page (fd, name, page, request->needs, &limits, cancellable, &frame_error);
+      else
+        frame_error = g_error_new (VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE, "%s", g_strerror (errno));
+      if (image == NULL)
+        {
+          if (g_error_matches (frame_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_propagate_error (error, g_steal_pointer (&frame_error));
+              return FALSE;
+            }
+          if (g_error_matches (frame_error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_TIMEOUT))
+            {
+              skip_rest (result, VEIL_UNCHECKED_TOO_SLOW, g_strdup (frame_error->message));
+              return TRUE;
+            }
+          g_debug ("%s, frame %u: %s", name, page, frame_error->message);
+          continue;
+        }
+      g_array_append_val (result->frames, frame);
+      if (!analyze_frame (classifier, image, request,
+                          &g_array_index (result->frames, VeilWorkerFrame, result->frames->len - 1),
+                          cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * veil_worker_analyze_fd:
+ * @classifier: (nullable): the classifier; without it a request that needs one fails with
+ *   %VEIL_WORKER_ERROR_MODEL_MISSING
+ * @fd: an open regular file, read from its start; never closed here
+ * @name: how messages name the file
+ *
+ * Computes the figures of one file in this process: what a worker does for its parent.
+ *
+ * Returns: (transfer full): the figures, or %NULL with @error set (a #VeilImageError for
+ *   files that are not readable pictures)
+ */
+VeilWorkerResult *
+veil_worker_analyze_fd (VeilClassifier          *classifier,
+                        int                      fd,
+                        const char              *name,
+                        const VeilWorkerRequest *request,
+                        GCancellable            *cancellable,
+                        GError                 **error)
+{
+  g_autoptr(VeilWorkerResult) result = _veil_worker_result_new ();
+  g_autoptr(VeilImage) first = NULL;
+  gint64 deadline = 0;
+  const char *format;
+  VeilWorkerFrame frame = { 0 };
+
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+
+  if ((request->needs & VEIL_IMAGE_NEED_CLASSIFIER) != 0 && classifier == NULL)
+    {
+      g_set_error_literal (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_MODEL_MISSING,
+                           _("Veil’s on-device model could not be loaded, so pictures cannot be checked. Reinstall Veil."));
+      return NULL;
+    }
+  if (request->limits.timeout_ms != 0)
+    deadline = g_get_monotonic_time () + (gint64) request->limits.timeout_ms * 1000;
+  if (lseek (fd, 0, SEEK_SET) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
+                   _("“%s” cannot be read: %s"), name, g_strerror (saved_errno));
+      return NULL;
+    }
+  first = _veil_image_load_source (fd, name, request->needs, &request->limits, cancellable, error);
+  if (first == NULL)
+    return NULL;
+  g_array_append_val (result->frames, frame);
+  if (!analyze_frame (classifier, first, request, &g_array_index (result->frames, VeilWorkerFrame, 0),
+                      cancellable, error))
+    return NULL;
+
+  /* A GIF or WebP animation can hide what it shows in later frames. */
+  format = veil_image_get_format (first);
+  if ((g_strcmp0 (format, "gif") == 0 || g_strcmp0 (format, "webp") == 0) &&
+      !analyze_later_frames (classifier, fd, name, first, request, deadline, result, cancellable, error))
+    return NULL;
+
+  if ((request->flags & VEIL_WORKER_REQUEST_SHA256) != 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      result->sha256 = veil_worker_checksum_fd (fd, &local_error);
+      if (result->sha256 == NULL)
+        g_debug ("No SHA-256 of %s: %s", name, local_error->message);
+    }
+  return g_steal_pointer (&result);
+}
+
+/**
+ * veil_worker_checksum_fd:
+ *
+ * The SHA-256 of the file open at @fd, from its start, read with pread(): a file cut short
+ * meanwhile gives a checksum of what was there, never a crash (as a memory map would).
+ *
+ * Returns: (transfer full) (nullable): the checksum in hex
+ */
+char *
+veil_worker_checksum_fd (int      fd,
+                         GError **error)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buffer = g_malloc (64 * 1024);
+  off_t offset = 0;
+
+  for (;;)
+    {
+      ssize_t n = pread (fd, buffer, 64 * 1024, offset);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
+                       _("The file could not be read to the end: %s"), g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_checksum_update (checksum, buffer, (gsize) n);
+      offset += n;
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "veil-worker-result.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the analysis worker (veil-analysis-worker.c) and its parent
+ * (veil-worker-pool.c): the figures' layout and the messages between them. */
+
+typedef struct {
+  gboolean              has_hash;
+  VeilPdqHash           hash;
+  guint                 quality;
+  VeilClassifierResult *scores;     /* nullable */
+  GBytes               *thumbnail;  /* nullable; PNG */
+} VeilWorkerFrame;
+
+struct _VeilWorkerResult
+{
+  gatomicrefcount     ref_count;
+  GArray             *frames;       /* of VeilWorkerFrame */
+  char               *sha256;       /* nullable */
+  VeilUncheckedCause  skipped;      /* 0, or why some frames were not judged */
+  char               *skipped_detail;
+};
+
+VeilWorkerResult *_veil_worker_result_new          (void);
+
+/* The largest message either side accepts, and the most of each thing a reply may hold. */
+#define VEIL_WORKER_MAX_MESSAGE    (4 * 1024 * 1024)
+#define VEIL_WORKER_MAX_FRAMES     (1 + VEIL_WORKER_MAX_EXTRA_FRAMES)
+#define VEIL_WORKER_MAX_CLASSES    64
+#define VEIL_WORKER_MAX_MAP_SIDE   64
+#define VEIL_WORKER_MAX_THUMBNAIL  (1024 * 1024)
+#define VEIL_WORKER_MAX_TEXT       4096
+
+#define VEIL_WORKER_REQUEST_TYPE "(suuuttu)"
+#define VEIL_WORKER_FRAME_TYPE   "(bayubasadadsssuuadaday)"
+#define VEIL_WORKER_REPLY_TYPE   "(uussusa" VEIL_WORKER_FRAME_TYPE ")"
+
+/* Error domains as numbers on the wire. */
+typedef enum {
+  VEIL_WORKER_WIRE_OK = 0,
+  VEIL_WORKER_WIRE_IMAGE = 1,
+  VEIL_WORKER_WIRE_WORKER = 2,
+  VEIL_WORKER_WIRE_ANALYZER = 3,
+} VeilWorkerWireDomain;
+
+GVariant         *_veil_worker_request_to_variant  (const char               *name,
+                                                    const VeilWorkerRequest  *request);
+gboolean          _veil_worker_request_from_variant (GVariant                *variant,
+                                                     char                   **name,
+                                                     VeilWorkerRequest       *request);
+GVariant         *_veil_worker_reply_new           (VeilWorkerResult         *result,
+                                                    const GError             *error);
+VeilWorkerResult *_veil_worker_reply_parse         (GBytes                   *bytes,
+                                                    GError                  **error);
+
+/* Framing: a 4-byte length, then a serialised GVariant; at most one descriptor rides along
+ * with the length. */
+gboolean          _veil_worker_send                (int                       sock,
+                                                    GVariant                 *message,
+                                                    int                       fd,
+                                                    GError                  **error);
+GBytes           *_veil_worker_receive             (int                       sock,
+                                                    int                      *out_fd,
+                                                    GError                  **error);
+
+G_END_DECLS

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "veil-classifier.h"
+#include "veil-image.h"
+#include "veil-pdq.h"
+#include "veil-verdict.h"
+
+G_BEGIN_DECLS
+
+/* What an analysis worker is asked to do with one file, and the figures it answers with.
+ * The figures are what the decode produced (per frame: PDQ hash, classifier scores, a blurred
+ * thumbnail); the verdict is made from them by VeilAnalyzer, in the parent, where the hash
+ * lists and the profile's policy live. */
+
+typedef enum {
+  VEIL_WORKER_REQUEST_THUMBNAIL = 1 << 0,  /* a blurred thumbnail per frame */
+  VEIL_WORKER_REQUEST_SHA256    = 1 << 1,  /* the file's SHA-256, read through the descriptor */
+} VeilWorkerRequestFlags;
+
+typedef struct {
+  VeilImageNeeds          needs;
+  VeilPdqMode             pdq_mode;
+  VeilWorkerRequestFlags  flags;
+  VeilImageLimits         limits;
+} VeilWorkerRequest;
+
+/* Frames of an animation judged besides the first, spread evenly over it. */
+#define VEIL_WORKER_MAX_EXTRA_FRAMES 3
+/* Pixels decoded for one file over all its frames. GIF and WebP decoders decode every frame
+ * up to the one asked for, so frame k of an animation costs (k + 1) frames. */
+#define VEIL_WORKER_MAX_DECODED_PIXELS (200 * 1000 * 1000)
+
+typedef struct _VeilWorkerResult VeilWorkerResult;
+
+#define VEIL_TYPE_WORKER_RESULT (veil_worker_result_get_type ())
+
+GType                 veil_worker_result_get_type      (void) G_GNUC_CONST;
+VeilWorkerResult     *veil_worker_result_ref           (VeilWorkerResult      *self);
+void                  veil_worker_result_unref         (VeilWorkerResult      *self);
+
+guint                 veil_worker_result_get_n_frames  (VeilWorkerResult      *self);
+const VeilPdqHash    *veil_worker_result_get_hash      (VeilWorkerResult      *self,
+                                                        guint                  frame,
+                                                        guint                 *quality);
+VeilClassifierResult *veil_worker_result_get_scores    (VeilWorkerResult      *self,
+                                                        guint                  frame);
+GBytes               *veil_worker_result_get_thumbnail (VeilWorkerResult      *self,
+                                                        guint                  frame);
+const char           *veil_worker_result_get_sha256    (VeilWorkerResult      *self);
+VeilUncheckedCause    veil_worker_result_get_skipped   (VeilWorkerResult      *self,
+                                                        const char           **detail);
+
+VeilWorkerResult     *veil_worker_analyze_fd           (VeilClassifier        *classifier,
+                                                        int                    fd,
+                                                        const char            *name,
+                                                        const VeilWorkerRequest *request,
+                                                        GCancellable          *cancellable,
+                                                        GError               **error);
+char                 *veil_worker_checksum_fd          (int                    fd,
+                                                        GError               **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilWorkerResult, veil_worker_result_unref)
+
+G_END_DECLS
