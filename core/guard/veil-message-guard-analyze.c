@@ -100,8 +100,8 @@ _veil_message_guard_analyze_thread (GTask        *task,
       return;
     }
 
-  verdict = veil_analyzer_analyze_file (data->analyzer, data->job->path, data->profile, NULL, &thumbnail,
-                                        cancellable, &error);
+  verdict = veil_analyzer_analyze_file_in_lane (data->analyzer, data->job->path, VEIL_WORKER_LANE_GUARD,
+                                                data->profile, NULL, &thumbnail, cancellable, &error);
   /* Stopped half-way: not recorded, so the next start catches up on it. */
   if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

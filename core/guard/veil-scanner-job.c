@@ -268,8 +268,8 @@ analyze_item (gpointer data,
   if (g_cancellable_is_cancelled (job->cancellable))
     goto out;
 
-  verdict = veil_analyzer_analyze_file (job->analyzer, item->path, job->profile, &scores, &thumbnail,
-                                        job->cancellable, &error);
+  verdict = veil_analyzer_analyze_file_in_lane (job->analyzer, item->path, VEIL_WORKER_LANE_SCAN, job->profile,
+                                                &scores, &thumbnail, job->cancellable, &error);
   if (verdict == NULL)
     {
       VeilScanSkip reason;

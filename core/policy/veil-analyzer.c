@@ -4,13 +4,10 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <errno.h>
-#include <linux/memfd.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <vips/vips.h>
 
 #include "veil-analyzer.h"
+#include "veil-analyzer-private.h"
 #include "veil-classifier-result-private.h"
 #include "veil-hash-index.h"
 #include "veil-model.h"
@@ -37,6 +34,7 @@ struct _VeilAnalyzer
 
   /* set at construction */
   VeilClassifier  *classifier;     /* owned, nullable */
+  VeilWorkerPool  *pool;           /* owned, nullable: analyse in workers, not here */
   char            *classifier_id;
 
   /* under lock */
@@ -244,6 +242,7 @@ veil_analyzer_finalize (GObject *object)
   VeilAnalyzer *self = VEIL_ANALYZER (object);
 
   g_clear_object (&self->classifier);
+  g_clear_object (&self->pool);
   g_clear_pointer (&self->classifier_id, g_free);
   g_clear_pointer (&self->snapshots, g_hash_table_unref);
   g_mutex_clear (&self->lock);
@@ -354,6 +353,49 @@ veil_analyzer_get_classifier_id (VeilAnalyzer *self)
   return self->classifier_id;
 }
 
+/**
+ * veil_analyzer_new_with_pool:
+ * @pool: the workers that decode and classify, each with its own copy of the model
+ * @classifier_id: the SHA-256 of the workers' model (what veil_analyzer_get_classifier_id()
+ *   returns)
+ *
+ * An analyzer that never decodes a file itself: every file goes to a worker of @pool, and
+ * only hash lists and policy are applied here.
+ */
+VeilAnalyzer *
+veil_analyzer_new_with_pool (VeilWorkerPool *pool,
+                             const char     *classifier_id)
+{
+  VeilAnalyzer *self;
+
+  g_return_val_if_fail (VEIL_IS_WORKER_POOL (pool), NULL);
+  g_return_val_if_fail (classifier_id != NULL, NULL);
+
+  self = g_object_new (VEIL_TYPE_ANALYZER, NULL);
+  self->pool = g_object_ref (pool);
+  g_free (self->classifier_id);
+  self->classifier_id = g_strdup (classifier_id);
+  return self;
+}
+
+/* Returns: (transfer none) (nullable): the workers that analyse files, %NULL when files are
+ *   analysed in this process */
+VeilWorkerPool *
+veil_analyzer_get_pool (VeilAnalyzer *self)
+{
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), NULL);
+  return self->pool;
+}
+
+void
+_veil_analyzer_get_limits (VeilAnalyzer    *self,
+                           VeilImageLimits *limits)
+{
+  g_mutex_lock (&self->lock);
+  *limits = self->limits;
+  g_mutex_unlock (&self->lock);
+}
+
 VeilPdqMode
 veil_analyzer_get_pdq_mode (VeilAnalyzer *self)
 {
@@ -393,7 +435,7 @@ veil_analyzer_get_needs (VeilAnalyzer *self)
 {
   g_return_val_if_fail (VEIL_IS_ANALYZER (self), 0);
   return veil_pdq_mode_get_needs (veil_analyzer_get_pdq_mode (self)) |
-         (self->classifier != NULL ? VEIL_IMAGE_NEED_CLASSIFIER : 0) |
+         (self->classifier != NULL || self->pool != NULL ? VEIL_IMAGE_NEED_CLASSIFIER : 0) |
          VEIL_IMAGE_NEED_THUMBNAIL;
 }
 
@@ -670,260 +712,6 @@ veil_analyzer_analyze_image (VeilAnalyzer          *self,
                                  scores);
 }
 
-/* --- Animated pictures --------------------------------------------------------------------
- * VeilImage decodes the first frame. A GIF or WebP animation can hide what it shows in later
- * frames, so a few more, spread over the animation, are checked too: each is cut out with
- * libvips into a lossless in-memory PNG and decoded through VeilImage like any picture, with
- * the same limits. */
-
-#define MAX_EXTRA_FRAMES 3
-
-static guint
-count_frames (const char            *path,
-              const VeilImageLimits *limits)
-{
-  g_autoptr(VipsImage) header = vips_image_new_from_file (path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
-  int n = 1;
-
-  if (header == NULL)
-    {
-      vips_error_clear ();
-      return 1;
-    }
-  if (vips_image_get_typeof (header, VIPS_META_N_PAGES) != 0)
-    vips_image_get_int (header, VIPS_META_N_PAGES, &n);
-  /* A frame is as large as the first: the pixel limit bounds each one. */
-  if (limits->max_pixels > 0 &&
-      (guint64) vips_image_get_width (header) * vips_image_get_height (header) > limits->max_pixels)
-    return 1;
-  return (guint) MAX (1, n);
-}
-
-static VeilImage *
-load_frame (const char            *path,
-            guint                  page,
-            VeilImageNeeds         needs,
-            const VeilImageLimits *limits,
-            GCancellable          *cancellable,
-            GError               **error)
-{
-  g_autoptr(VipsImage) frame = NULL;
-  g_autofree void *png = NULL;
-  size_t png_size = 0;
-  VeilImage *image;
-  int fd;
-
-  frame = vips_image_new_from_file (path, "page", (int) page, "n", 1, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
-  if (frame == NULL || vips_pngsave_buffer (frame, &png, &png_size, "compression", 1, NULL) != 0)
-    {
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT,
-                   _("Frame %u of the animation could not be read (%s)."), page, vips_error_buffer ());
-      vips_error_clear ();
-      return NULL;
-    }
-  fd = (int) syscall (SYS_memfd_create, "veil-frame", MFD_CLOEXEC);
-  if (fd < 0 || write (fd, png, png_size) != (ssize_t) png_size || lseek (fd, 0, SEEK_SET) != 0)
-    {
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
-                   _("Frame %u of the animation could not be prepared (%s)."), page, g_strerror (errno));
-      if (fd >= 0)
-        close (fd);
-      return NULL;
-    }
-  image = veil_image_load_fd (fd, needs, limits, cancellable, error);
-  close (fd);
-  return image;
-}
-
-/* Per class, the highest probability over @a and @b: what the cache keeps for an animation. */
-static VeilClassifierResult *
-max_scores (VeilClassifierResult *a,
-            VeilClassifierResult *b)
-{
-  guint n = veil_classifier_result_get_n_classes (a);
-  g_autofree const char **names = g_new0 (const char *, n + 1);
-  g_autofree float *p = g_new0 (float, n);
-  g_autofree float *logits = g_new0 (float, n);
-
-  if (veil_classifier_result_get_n_classes (b) != n)
-    return veil_classifier_result_ref (a);
-  for (guint i = 0; i < n; i++)
-    {
-      gboolean from_b = veil_classifier_result_get_probability (b, i) > veil_classifier_result_get_probability (a, i);
-      VeilClassifierResult *src = from_b ? b : a;
-
-      names[i] = g_intern_string (veil_classifier_result_get_class_name (a, i));
-      p[i] = (float) veil_classifier_result_get_probability (src, i);
-      logits[i] = (float) veil_classifier_result_get_logit (src, i);
-    }
-  return _veil_classifier_result_new (n, _veil_classifier_result_intern_class_names (names, n), p, logits,
-                                      veil_classifier_result_get_model_name (a),
-                                      veil_classifier_result_get_model_version (a),
-                                      veil_classifier_result_get_model_sha256 (a));
-}
-
-/**
- * veil_analyzer_analyze_file:
- * @out_scores: (out) (optional) (nullable): the classifier's scores
- * @out_blurred_thumbnail: (out) (optional) (nullable): for a sensitive picture, a small
- *   blurred PNG (the only pixel data Veil keeps); %NULL otherwise
- *
- * Decodes @path once (within the analyzer's limits) and analyzes it. The file is only read.
- *
- * Returns: (transfer full): the verdict, or %NULL with @error set (a #VeilImageError for
- *   files that are not readable pictures)
- */
-VeilVerdict *
-veil_analyzer_analyze_file (VeilAnalyzer          *self,
-                            const char            *path,
-                            VeilProfile           *profile,
-                            VeilClassifierResult **out_scores,
-                            GBytes               **out_blurred_thumbnail,
-                            GCancellable          *cancellable,
-                            GError               **error)
-{
-  g_autoptr(VeilImage) image = NULL;
-  g_autoptr(VeilVerdict) verdict = NULL;
-  g_autoptr(VeilClassifierResult) scores = NULL;
-  VeilImageLimits limits;
-
-  g_return_val_if_fail (VEIL_IS_ANALYZER (self), NULL);
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (out_scores != NULL)
-    *out_scores = NULL;
-
-  g_mutex_lock (&self->lock);
-  limits = self->limits;
-  g_mutex_unlock (&self->lock);
-
-  image = veil_image_load_file (path, veil_analyzer_get_needs (self), &limits, cancellable, error);
-  if (image == NULL)
-    return NULL;
-  verdict = veil_analyzer_analyze_image (self, image, profile, &scores, cancellable, error);
-  if (verdict == NULL)
-    return NULL;
-
-  if (g_strcmp0 (veil_image_get_format (image), "gif") == 0 || g_strcmp0 (veil_image_get_format (image), "webp") == 0)
-    {
-      guint n_frames = count_frames (path, &limits);
-      guint n_extra = MIN (MAX_EXTRA_FRAMES, n_frames - 1);
-
-      for (guint k = 1; k <= n_extra; k++)
-        {
-          guint page = k * n_frames / (n_extra + 1);
-          g_autoptr(GError) frame_error = NULL;
-          g_autoptr(VeilImage) frame = NULL;
-          g_autoptr(VeilVerdict) frame_verdict = NULL;
-          g_autoptr(VeilClassifierResult) frame_scores = NULL;
-
-          frame = load_frame (path, page, veil_analyzer_get_needs (self), &limits, cancellable, &frame_error);
-          if (frame != NULL)
-            frame_verdict = veil_analyzer_analyze_image (self, frame, profile, &frame_scores, cancellable, &frame_error);
-          if (frame_verdict == NULL)
-            {
-              if (g_error_matches (frame_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-                {
-                  g_propagate_error (error, g_steal_pointer (&frame_error));
-                  return NULL;
-                }
-              /* The first frame was judged; a damaged later frame does not undo that. */
-              g_debug ("%s, frame %u: %s", path, page, frame_error->message);
-              continue;
-            }
-          if (scores != NULL && frame_scores != NULL)
-            {
-              VeilClassifierResult *merged = max_scores (scores, frame_scores);
-
-              veil_classifier_result_unref (scores);
-              scores = merged;
-            }
-          if (veil_verdict_get_sensitive (frame_verdict) && !veil_verdict_get_sensitive (verdict))
-            {
-              g_autoptr(VeilVerdictBuilder) builder = veil_verdict_builder_new ();
-
-              /* The picture keeps the first frame's hash; the reasons are the frame's, and
-               * its thumbnail is the one blurred. */
-              veil_verdict_builder_set_hash (builder, veil_verdict_get_hash (verdict), veil_verdict_get_hash_quality (verdict));
-              for (guint r = 0; r < veil_verdict_get_n_reasons (frame_verdict); r++)
-                veil_verdict_builder_add_reason (builder, veil_verdict_get_reason (frame_verdict, r));
-              veil_verdict_builder_set_suppressed (builder, veil_verdict_get_suppressed (verdict));
-              g_clear_pointer (&verdict, veil_verdict_unref);
-              verdict = veil_verdict_builder_build (builder);
-              g_set_object (&image, frame);
-            }
-        }
-    }
-  if (out_scores != NULL)
-    *out_scores = g_steal_pointer (&scores);
-
-  if (out_blurred_thumbnail != NULL)
-    {
-      *out_blurred_thumbnail = NULL;
-      if (veil_verdict_get_sensitive (verdict))
-        {
-          *out_blurred_thumbnail = veil_analyzer_blur_thumbnail (image, error);
-          if (*out_blurred_thumbnail == NULL)
-            {
-              if (out_scores != NULL)
-                g_clear_pointer (out_scores, veil_classifier_result_unref);
-              return NULL;
-            }
-        }
-    }
-  return g_steal_pointer (&verdict);
-}
-
-static void
-analyze_file_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  VeilAnalyzer *self = source_object;
-  VeilProfile *profile = g_object_get_data (G_OBJECT (task), "profile");
-  GError *error = NULL;
-  VeilVerdict *verdict;
-
-  verdict = veil_analyzer_analyze_file (self, task_data, profile, NULL, NULL, cancellable, &error);
-  if (verdict == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, verdict, (GDestroyNotify) veil_verdict_unref);
-}
-
-void
-veil_analyzer_analyze_file_async (VeilAnalyzer        *self,
-                                  const char          *path,
-                                  VeilProfile         *profile,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (VEIL_IS_ANALYZER (self));
-  g_return_if_fail (path != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, veil_analyzer_analyze_file_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  if (profile != NULL)
-    g_object_set_data_full (G_OBJECT (task), "profile", veil_profile_ref (profile),
-                            (GDestroyNotify) veil_profile_unref);
-  g_task_run_in_thread (task, analyze_file_thread);
-}
-
-VeilVerdict *
-veil_analyzer_analyze_file_finish (VeilAnalyzer  *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  g_return_val_if_fail (VEIL_IS_ANALYZER (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /**
  * veil_analyzer_blur_thumbnail:
  * @image: loaded with %VEIL_IMAGE_NEED_THUMBNAIL
@@ -972,27 +760,24 @@ veil_analyzer_blur_thumbnail (VeilImage  *image,
 
 /**
  * veil_analyzer_new_with_default_model:
- * @n_threads: inference threads per picture: 1 where pictures are analyzed one per core
- *   already (scans, the message guard), 2 for one picture at a time
+ * @n_threads: unused: each worker classifies with one thread, and the pool runs several
  *
- * The analyzer with Veil's on-device classifier (veil_model_load_default()). Callers that can
- * work with hash lists alone fall back to veil_analyzer_new (%NULL) and say so.
+ * The analyzer with Veil's on-device classifier (veil_model_load_default()), run in isolated
+ * worker processes. The model is only read here for its identity. A missing or damaged model
+ * does not fall back to hash lists alone: every picture is then "not checked" with
+ * %VEIL_UNCHECKED_MODEL_MISSING, which callers show.
  *
- * Returns: (transfer full) (nullable): the analyzer, or %NULL with @error set when the model
- *   is missing or damaged
+ * Returns: (transfer full): the analyzer
  */
 VeilAnalyzer *
 veil_analyzer_new_with_default_model (guint    n_threads,
                                       GError **error)
 {
-  g_autoptr(VeilModel) model = veil_model_load_default (error);
-  g_autoptr(VeilNsfwClassifier) classifier = NULL;
+  g_autoptr(GError) model_error = NULL;
+  g_autoptr(VeilModel) model = veil_model_load_default (&model_error);
+  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
 
   if (model == NULL)
-    return NULL;
-  classifier = veil_nsfw_classifier_new (model, error);
-  if (classifier == NULL)
-    return NULL;
-  veil_nsfw_classifier_set_threads (classifier, n_threads);
-  return veil_analyzer_new (VEIL_CLASSIFIER (classifier));
+    g_debug ("Every picture will be “not checked”: %s", model_error->message);
+  return veil_analyzer_new_with_pool (pool, model != NULL ? veil_model_get_sha256 (model) : "model-missing");
 }

@@ -12,6 +12,7 @@
 #include "veil-profile.h"
 #include "veil-store.h"
 #include "veil-verdict.h"
+#include "veil-worker-pool.h"
 
 G_BEGIN_DECLS
 
@@ -32,7 +33,10 @@ GQuark                veil_analyzer_error_quark        (void);
 VeilAnalyzer         *veil_analyzer_new                (VeilClassifier        *classifier);
 VeilAnalyzer         *veil_analyzer_new_with_default_model (guint              n_threads,
                                                             GError           **error);
+VeilAnalyzer         *veil_analyzer_new_with_pool      (VeilWorkerPool        *pool,
+                                                        const char            *classifier_id);
 VeilClassifier       *veil_analyzer_get_classifier     (VeilAnalyzer          *self);
+VeilWorkerPool       *veil_analyzer_get_pool           (VeilAnalyzer          *self);
 const char           *veil_analyzer_get_classifier_id  (VeilAnalyzer          *self);
 VeilPdqMode           veil_analyzer_get_pdq_mode       (VeilAnalyzer          *self);
 void                  veil_analyzer_set_pdq_mode       (VeilAnalyzer          *self,
@@ -74,6 +78,40 @@ VeilVerdict          *veil_analyzer_analyze_file       (VeilAnalyzer          *s
                                                         VeilClassifierResult **out_scores,
                                                         GBytes               **out_blurred_thumbnail,
                                                         GCancellable          *cancellable,
+                                                        GError               **error);
+VeilVerdict          *veil_analyzer_analyze_file_in_lane (VeilAnalyzer        *self,
+                                                        const char            *path,
+                                                        VeilWorkerLane         lane,
+                                                        VeilProfile           *profile,
+                                                        VeilClassifierResult **out_scores,
+                                                        GBytes               **out_blurred_thumbnail,
+                                                        GCancellable          *cancellable,
+                                                        GError               **error);
+int                   veil_analyzer_open_file          (VeilAnalyzer          *self,
+                                                        const char            *path,
+                                                        GError               **error);
+VeilVerdict          *veil_analyzer_analyze_fd         (VeilAnalyzer          *self,
+                                                        int                    fd,
+                                                        const char            *name,
+                                                        VeilWorkerLane         lane,
+                                                        VeilProfile           *profile,
+                                                        VeilClassifierResult **out_scores,
+                                                        GBytes               **out_blurred_thumbnail,
+                                                        char                 **out_sha256,
+                                                        GCancellable          *cancellable,
+                                                        GError               **error);
+void                  veil_analyzer_analyze_fd_async   (VeilAnalyzer          *self,
+                                                        int                    fd,
+                                                        const char            *name,
+                                                        VeilWorkerLane         lane,
+                                                        VeilProfile           *profile,
+                                                        GCancellable          *cancellable,
+                                                        GAsyncReadyCallback    callback,
+                                                        gpointer               user_data);
+VeilVerdict          *veil_analyzer_analyze_fd_finish  (VeilAnalyzer          *self,
+                                                        GAsyncResult          *result,
+                                                        VeilClassifierResult **out_scores,
+                                                        char                 **out_sha256,
                                                         GError               **error);
 void                  veil_analyzer_analyze_file_async (VeilAnalyzer          *self,
                                                         const char            *path,

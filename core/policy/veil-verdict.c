@@ -8,6 +8,7 @@
 #include "veil-verdict.h"
 #include "veil-enum-private.h"
 #include "veil-image.h"
+#include "veil-worker-pool.h"
 
 /* A reason keeps the exact figures the guardian sees (score or distance, the threshold it
  * crossed, where the judgement came from) and, for the classifier, the small class-activation
@@ -812,6 +813,27 @@ veil_verdict_new_unchecked_for_error (const GError *error)
       case VEIL_IMAGE_ERROR_TOO_SMALL:
       case VEIL_IMAGE_ERROR_EMPTY:
       default:
+        return NULL;
+      }
+  else if (error->domain == VEIL_WORKER_ERROR)
+    switch ((VeilWorkerError) error->code)
+      {
+      case VEIL_WORKER_ERROR_TIMEOUT:
+        cause = VEIL_UNCHECKED_TOO_SLOW;
+        break;
+      case VEIL_WORKER_ERROR_MODEL_MISSING:
+        cause = VEIL_UNCHECKED_MODEL_MISSING;
+        break;
+      case VEIL_WORKER_ERROR_CRASHED:
+      case VEIL_WORKER_ERROR_START:
+        cause = VEIL_UNCHECKED_WORKER_CRASHED;
+        break;
+      case VEIL_WORKER_ERROR_FAILED:
+        cause = VEIL_UNCHECKED_DAMAGED;
+        break;
+      case VEIL_WORKER_ERROR_BUSY:
+      default:
+        /* Not a judgement of the picture: the caller asks again later. */
         return NULL;
       }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

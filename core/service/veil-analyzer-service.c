@@ -159,29 +159,14 @@ reason_to_variant (VeilReason *reason)
   return g_variant_dict_end (&dict);
 }
 
-/* The file's SHA-256, for reports; the fd case maps the whole file from its start. */
-static char *
-checksum_file (const char *path,
-               int         fd)
-{
-  g_autoptr(GMappedFile) mapped = NULL;
-
-  mapped = path != NULL ? g_mapped_file_new (path, FALSE, NULL) : g_mapped_file_new_from_fd (fd, FALSE, NULL);
-  if (mapped == NULL)
-    return NULL;
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                      (const guchar *) g_mapped_file_get_contents (mapped),
-                                      g_mapped_file_get_length (mapped));
-}
-
 static GVariant *
 build_reply (Request              *request,
              VeilVerdict          *verdict,
-             VeilClassifierResult *scores)
+             VeilClassifierResult *scores,
+             const char           *sha256)
 {
   g_auto(GVariantDict) details = G_VARIANT_DICT_INIT (NULL);
   g_auto(GVariantBuilder) reasons = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("aa{sv}"));
-  g_autofree char *sha256 = checksum_file (request->path, request->fd);
   const VeilPdqHash *hash = veil_verdict_get_hash (verdict);
 
   for (guint i = 0; i < veil_verdict_get_n_reasons (verdict); i++)
@@ -227,28 +212,25 @@ analyze_thread (GTask        *task,
   g_autoptr(VeilVerdict) verdict = NULL;
   g_autoptr(VeilClassifierResult) scores = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *name = request->path != NULL ? g_filename_display_name (request->path)
+                                                : g_strdup_printf (_("file descriptor %d"), request->fd);
+  int fd = request->fd;
 
+  /* The service never decodes: a worker reads the file through a descriptor, every frame of
+   * an animation and the checksum too. A path is opened here as any file Veil reads. */
   if (request->path != NULL)
-    {
-      /* The analyzer's own file path also checks later frames of animations. */
-      verdict = veil_analyzer_analyze_file (self->analyzer, request->path, request->profile,
-                                            &scores, NULL, cancellable, &error);
-    }
-  else
-    {
-      /* No thumbnail: the answer never carries pixels, so none is made. */
-      VeilImageNeeds needs = veil_analyzer_get_needs (self->analyzer) & ~VEIL_IMAGE_NEED_THUMBNAIL;
-      g_autoptr(VeilImage) image = veil_image_load_fd (request->fd, needs, &request->limits, cancellable, &error);
-
-      if (image != NULL)
-        verdict = veil_analyzer_analyze_image (self->analyzer, image, request->profile, &scores,
-                                               cancellable, &error);
-    }
+    fd = veil_analyzer_open_file (self->analyzer, request->path, &error);
+  if (fd >= 0)
+    verdict = veil_analyzer_analyze_fd (self->analyzer, fd, name, VEIL_WORKER_LANE_API, request->profile, &scores, NULL, &sha256,
+                                        cancellable, &error);
+  if (request->path != NULL && fd >= 0)
+    close (fd);
 
   if (verdict == NULL)
     g_task_return_error (task, translate_error (error));
   else
-    g_task_return_pointer (task, g_variant_ref_sink (build_reply (request, verdict, scores)),
+    g_task_return_pointer (task, g_variant_ref_sink (build_reply (request, verdict, scores, sha256)),
                            (GDestroyNotify) g_variant_unref);
 }
 

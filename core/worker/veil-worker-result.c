@@ -189,7 +189,8 @@ frame_to_variant (const VeilWorkerFrame *frame)
     }
   if (!maps_wanted)
     w = h = 0;
-  return g_variant_new (VEIL_WORKER_FRAME_TYPE,
+  /* VEIL_WORKER_FRAME_TYPE, with the arrays made here passed as values. */
+  return g_variant_new ("(b@ayubas@ad@adsssuu@ad@ad@ay)",
                         frame->has_hash,
                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, &frame->hash, sizeof frame->hash, 1),
                         (guint32) frame->quality,

@@ -338,10 +338,14 @@ test_bad_files (AnalyzerFixture *fixture,
   g_assert_true (g_file_set_contents (truncated, contents, length / 3, NULL));
   g_assert_true (g_file_set_contents (text, "not a picture at all", -1, NULL));
 
+  /* A damaged picture was not checked: a verdict that says so, not an error. */
   verdict = veil_analyzer_analyze_file (analyzer, truncated, NULL, NULL, NULL, NULL, &error);
-  g_assert_null (verdict);
-  g_assert_true (error->domain == VEIL_IMAGE_ERROR);
-  g_clear_error (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (verdict);
+  g_assert_true (veil_verdict_get_unchecked (verdict));
+  g_assert_cmpint (veil_verdict_get_unchecked_cause (verdict), ==, VEIL_UNCHECKED_DAMAGED);
+  g_assert_false (veil_verdict_get_sensitive (verdict));
+  g_clear_pointer (&verdict, veil_verdict_unref);
 
   verdict = veil_analyzer_analyze_file (analyzer, text, NULL, NULL, NULL, NULL, &error);
   g_assert_null (verdict);
@@ -361,6 +365,12 @@ test_bad_files (AnalyzerFixture *fixture,
   limits.max_pixels = 20 * 1000 * 1000;
   veil_analyzer_set_limits (analyzer, &limits);
   verdict = veil_analyzer_analyze_file (analyzer, huge, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (veil_verdict_get_unchecked (verdict));
+  g_assert_cmpint (veil_verdict_get_unchecked_cause (verdict), ==, VEIL_UNCHECKED_TOO_LARGE);
+  g_clear_pointer (&verdict, veil_verdict_unref);
+  /* The analyzer's own call says why, with the limit's error. */
+  verdict = veil_analyzer_analyze_file_in_lane (analyzer, huge, VEIL_WORKER_LANE_API, NULL, NULL, NULL, NULL, &error);
   g_assert_null (verdict);
   g_assert_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_TOO_MANY_PIXELS);
 }
