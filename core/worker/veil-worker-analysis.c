@@ -214,13 +214,9 @@ veil_worker_analyze_fd (VeilClassifier          *classifier,
     }
   if (request->limits.timeout_ms != 0)
     deadline = g_get_monotonic_time () + (gint64) request->limits.timeout_ms * 1000;
-  if (lseek (fd, 0, SEEK_SET) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
-                   _("“%s” cannot be read: %s"), name, g_strerror (saved_errno));
-      return NULL;
-    }
+  /* From the start, whoever read it before; what cannot seek (a pipe) is refused next, as
+   * not a regular file. */
+  (void) lseek (fd, 0, SEEK_SET);
   first = _veil_image_load_source (fd, name, request->needs, &request->limits, cancellable, error);
   if (first == NULL)
     return NULL;
