@@ -67,6 +67,20 @@ analyze_frame (VeilClassifier          *classifier,
       if (frame->thumbnail == NULL)
         g_debug ("No blurred thumbnail: %s", local_error->message);
     }
+  if ((request->flags & VEIL_WORKER_REQUEST_PREVIEW) != 0)
+    {
+      guint w = 0, h = 0;
+      const guint8 *rgb = veil_image_get_thumbnail (image, &w, &h);
+
+      if (rgb == NULL && (rgb = veil_image_get_classifier_rgb (image)) != NULL)
+        w = h = VEIL_IMAGE_CLASSIFIER_SIZE;
+      if (rgb != NULL)
+        {
+          frame->preview = g_bytes_new (rgb, (gsize) w * h * 3);
+          frame->preview_width = w;
+          frame->preview_height = h;
+        }
+    }
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 

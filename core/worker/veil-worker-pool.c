@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "veil-paths.h"
@@ -157,7 +156,7 @@ worker_start (PoolState       *self,
   g_autoptr(GError) local_error = NULL;
   int pair[2];
 
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+  if (!_veil_worker_socketpair (pair))
     {
       int saved_errno = errno;
       g_set_error (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_START,

@@ -14,6 +14,9 @@ typedef struct {
   guint                 quality;
   VeilClassifierResult *scores;     /* nullable */
   GBytes               *thumbnail;  /* nullable; PNG */
+  GBytes               *preview;    /* nullable; RGB, rows of preview_width * 3 bytes */
+  guint                 preview_width;
+  guint                 preview_height;
 } VeilWorkerFrame;
 
 struct _VeilWorkerResult
@@ -36,7 +39,7 @@ VeilWorkerResult *_veil_worker_result_new          (void);
 #define VEIL_WORKER_MAX_TEXT       4096
 
 #define VEIL_WORKER_REQUEST_TYPE "(suuuttu)"
-#define VEIL_WORKER_FRAME_TYPE   "(bayubasadadsssuuadaday)"
+#define VEIL_WORKER_FRAME_TYPE   "(bayubasadadsssuuadadayuuay)"
 #define VEIL_WORKER_REPLY_TYPE   "(uussusa" VEIL_WORKER_FRAME_TYPE ")"
 
 /* Error domains as numbers on the wire. */
@@ -59,6 +62,7 @@ VeilWorkerResult *_veil_worker_reply_parse         (GBytes                   *by
 
 /* Framing: a 4-byte length, then a serialised GVariant; at most one descriptor rides along
  * with the length. */
+gboolean          _veil_worker_socketpair          (int                       pair[2]);
 gboolean          _veil_worker_send                (int                       sock,
                                                     GVariant                 *message,
                                                     int                       fd,

@@ -16,6 +16,14 @@
  * order (both ends are the same machine), then that many bytes of serialised GVariant. The
  * file's descriptor, when there is one, travels with the length (SCM_RIGHTS). */
 
+/* The pair between a parent and its worker: Unix-domain, never a network socket. This file is
+ * the only place in libveil that calls the socket API (tests/core/test-no-network.c). */
+gboolean
+_veil_worker_socketpair (int pair[2])
+{
+  return socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0;
+}
+
 static gboolean
 io_error (GError    **error,
           const char *what,

@@ -24,6 +24,7 @@ frame_clear (gpointer data)
 
   g_clear_pointer (&frame->scores, veil_classifier_result_unref);
   g_clear_pointer (&frame->thumbnail, g_bytes_unref);
+  g_clear_pointer (&frame->preview, g_bytes_unref);
 }
 
 VeilWorkerResult *
@@ -96,6 +97,22 @@ veil_worker_result_get_thumbnail (VeilWorkerResult *self,
 {
   g_return_val_if_fail (self != NULL && frame < self->frames->len, NULL);
   return g_array_index (self->frames, VeilWorkerFrame, frame).thumbnail;
+}
+
+/* Returns: (nullable): the frame's display thumbnail as RGB, unblurred, when asked for */
+const guint8 *
+veil_worker_result_get_preview (VeilWorkerResult *self,
+                                guint             frame,
+                                guint            *width,
+                                guint            *height)
+{
+  VeilWorkerFrame *f;
+
+  g_return_val_if_fail (self != NULL && frame < self->frames->len, NULL);
+  f = &g_array_index (self->frames, VeilWorkerFrame, frame);
+  *width = f->preview != NULL ? f->preview_width : 0;
+  *height = f->preview != NULL ? f->preview_height : 0;
+  return f->preview != NULL ? g_bytes_get_data (f->preview, NULL) : NULL;
 }
 
 /* Returns: (nullable): the file's SHA-256 in hex, when asked for */
@@ -190,7 +207,7 @@ frame_to_variant (const VeilWorkerFrame *frame)
   if (!maps_wanted)
     w = h = 0;
   /* VEIL_WORKER_FRAME_TYPE, with the arrays made here passed as values. */
-  return g_variant_new ("(b@ayubas@ad@adsssuu@ad@ad@ay)",
+  return g_variant_new ("(b@ayubas@ad@adsssuu@ad@ad@ayuu@ay)",
                         frame->has_hash,
                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, &frame->hash, sizeof frame->hash, 1),
                         (guint32) frame->quality,
@@ -204,7 +221,11 @@ frame_to_variant (const VeilWorkerFrame *frame)
                         doubles (maps, (gsize) n * w * h), doubles (maps_wanted ? bias : NULL, n),
                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
                                                    frame->thumbnail != NULL ? g_bytes_get_data (frame->thumbnail, NULL) : "",
-                                                   frame->thumbnail != NULL ? g_bytes_get_size (frame->thumbnail) : 0, 1));
+                                                   frame->thumbnail != NULL ? g_bytes_get_size (frame->thumbnail) : 0, 1),
+                        (guint32) frame->preview_width, (guint32) frame->preview_height,
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
+                                                   frame->preview != NULL ? g_bytes_get_data (frame->preview, NULL) : "",
+                                                   frame->preview != NULL ? g_bytes_get_size (frame->preview) : 0, 1));
 }
 
 /* The reply to a request: @result, or @error when there is none. */
@@ -308,6 +329,7 @@ parse_frame (GVariant        *v,
 {
   g_autoptr(GVariant) hash_v = g_variant_get_child_value (v, 1);
   g_autoptr(GVariant) thumb_v = g_variant_get_child_value (v, 14);
+  g_autoptr(GVariant) preview_v = g_variant_get_child_value (v, 17);
   gboolean has_scores;
   gsize n;
   const guint8 *data;
@@ -326,6 +348,14 @@ parse_frame (GVariant        *v,
     return FALSE;
   if (n > 0)
     frame->thumbnail = g_bytes_new (data, n);
+  g_variant_get_child (v, 15, "u", &frame->preview_width);
+  g_variant_get_child (v, 16, "u", &frame->preview_height);
+  data = g_variant_get_fixed_array (preview_v, &n, 1);
+  if (frame->preview_width > VEIL_IMAGE_THUMBNAIL_SIZE || frame->preview_height > VEIL_IMAGE_THUMBNAIL_SIZE ||
+      n != (gsize) frame->preview_width * frame->preview_height * 3)
+    return FALSE;
+  if (n > 0)
+    frame->preview = g_bytes_new (data, n);
   return TRUE;
 }
 

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 typedef enum {
   VEIL_WORKER_REQUEST_THUMBNAIL = 1 << 0,  /* a blurred thumbnail per frame */
   VEIL_WORKER_REQUEST_SHA256    = 1 << 1,  /* the file's SHA-256, read through the descriptor */
+  VEIL_WORKER_REQUEST_PREVIEW   = 1 << 2,  /* the unblurred display thumbnail (veilctl's heatmaps) */
 } VeilWorkerRequestFlags;
 
 typedef struct {
@@ -49,6 +50,10 @@ VeilClassifierResult *veil_worker_result_get_scores    (VeilWorkerResult      *s
                                                         guint                  frame);
 GBytes               *veil_worker_result_get_thumbnail (VeilWorkerResult      *self,
                                                         guint                  frame);
+const guint8         *veil_worker_result_get_preview   (VeilWorkerResult      *self,
+                                                        guint                  frame,
+                                                        guint                 *width,
+                                                        guint                 *height);
 const char           *veil_worker_result_get_sha256    (VeilWorkerResult      *self);
 VeilUncheckedCause    veil_worker_result_get_skipped   (VeilWorkerResult      *self,
                                                         const char           **detail);
