@@ -6,10 +6,13 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
+#include <unistd.h>
 
+#include "veil-analyzer.h"
 #include "veil-classifier-policy.h"
 #include "veil-heatmap.h"
 #include "veil-image.h"
+#include "veil-model.h"
 #include "veil-nsfw-classifier.h"
 #include "veilctl-common.h"
 
@@ -20,7 +23,7 @@
  * are reported and skipped; the exit status says whether all, some or none were handled. */
 
 typedef struct {
-  VeilClassifier       *classifier;
+  VeilAnalyzer         *analyzer;       /* opens files as Veil does; its pool decodes them */
   VeilClassifierPolicy *policy;
   VeilModel            *model;
   gboolean              json;
@@ -74,7 +77,7 @@ heatmap_path_for (ClassifyRun *run,
 static gboolean
 write_heatmap (ClassifyRun          *run,
                const char           *file,
-               VeilImage            *image,
+               VeilWorkerResult     *figures,
                VeilClassifierResult *result,
                int                   flagged,
                GError              **error)
@@ -83,14 +86,36 @@ write_heatmap (ClassifyRun          *run,
   guint cls = flagged >= 0 ? (guint) flagged : veil_classifier_result_get_top_class (result);
   guint map_w, map_h, w = 0, h = 0;
   const float *map = veil_classifier_result_get_heatmap (result, cls, &map_w, &map_h);
-  const guint8 *rgb = veil_image_get_thumbnail (image, &w, &h);
+  /* The worker's display thumbnail (or, without one, its classifier input). */
+  const guint8 *rgb = veil_worker_result_get_preview (figures, 0, &w, &h);
 
-  if (rgb == NULL)
-    {
-      rgb = veil_image_get_classifier_rgb (image);
-      w = h = VEIL_IMAGE_CLASSIFIER_SIZE;
-    }
   return veil_heatmap_save_png (map, map_w, map_h, rgb, w, h, out, error);
+}
+
+/* The file's first-frame figures from an analysis worker: this process never decodes it. */
+static VeilWorkerResult *
+analyze (ClassifyRun  *run,
+         const char   *file,
+         GError      **error)
+{
+  VeilWorkerRequest request = { VEIL_IMAGE_NEED_CLASSIFIER, VEIL_PDQ_MODE_EXACT, 0, { 0 } };
+  g_autofree char *name = g_filename_display_name (file);
+  VeilWorkerResult *figures;
+  int fd;
+
+  if (run->heatmap != NULL)
+    {
+      request.needs |= VEIL_IMAGE_NEED_THUMBNAIL;
+      request.flags |= VEIL_WORKER_REQUEST_PREVIEW;
+    }
+  veil_image_limits_init_default (&request.limits);
+  fd = veil_analyzer_open_file (run->analyzer, file, error);
+  if (fd < 0)
+    return NULL;
+  figures = veil_worker_pool_analyze (veil_analyzer_get_pool (run->analyzer), VEIL_WORKER_LANE_API, fd, name,
+                                      &request, NULL, error);
+  close (fd);
+  return figures;
 }
 
 static gboolean
@@ -98,26 +123,19 @@ classify_file (ClassifyRun  *run,
                const char   *file,
                GError      **error)
 {
-  VeilImageNeeds needs = VEIL_IMAGE_NEED_CLASSIFIER;
-  g_autoptr(VeilImage) image = NULL;
-  g_autoptr(VeilClassifierResult) result = NULL;
+  g_autoptr(VeilWorkerResult) figures = NULL;
+  VeilClassifierResult *result;
   guint n, top;
   int flagged = -1;
   gboolean sensitive;
 
-  if (run->heatmap != NULL)
-    needs |= VEIL_IMAGE_NEED_THUMBNAIL;
-  image = veil_image_load_file (file, needs, NULL, NULL, error);
-  if (image == NULL)
+  figures = analyze (run, file, error);
+  if (figures == NULL)
     return FALSE;
-  result = veil_classifier_classify_image (run->classifier, image,
-                                           run->heatmap != NULL ? VEIL_CLASSIFY_FLAGS_HEATMAP : 0,
-                                           NULL, error);
-  if (result == NULL)
-    return FALSE;
+  result = veil_worker_result_get_scores (figures, 0);
 
   sensitive = veil_classifier_policy_evaluate (run->policy, result, &flagged);
-  if (run->heatmap != NULL && !write_heatmap (run, file, image, result, flagged, error))
+  if (run->heatmap != NULL && !write_heatmap (run, file, figures, result, flagged, error))
     return FALSE;
 
   n = veil_classifier_result_get_n_classes (result);
@@ -186,7 +204,8 @@ veilctl_classify (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("— classify images with the on-device model"));
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilModel) model = NULL;
-  g_autoptr(VeilNsfwClassifier) classifier = NULL;
+  g_autoptr(VeilWorkerPool) pool = NULL;
+  g_autoptr(VeilAnalyzer) analyzer = NULL;
   g_autoptr(VeilClassifierPolicy) policy = veil_classifier_policy_new_default ();
   ClassifyRun run = { 0 };
   guint n_files, failed = 0;
@@ -221,16 +240,17 @@ veilctl_classify (int    argc,
       run.heatmap_is_dir = TRUE;
     }
 
+  /* Read here only for its name and to say at once when it is missing; the worker loads it. */
   model = veil_model_load_default (&error);
-  if (model != NULL)
-    classifier = veil_nsfw_classifier_new (model, &error);
-  if (classifier == NULL)
+  if (model == NULL)
     {
       fprintf (stderr, "veilctl classify: %s\n", error->message);
       return VEILCTL_EXIT_FAILURE;
     }
+  pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
+  analyzer = veil_analyzer_new_with_pool (pool, veil_model_get_sha256 (model));
 
-  run.classifier = VEIL_CLASSIFIER (classifier);
+  run.analyzer = analyzer;
   run.policy = policy;
   run.model = model;
   run.json = json;
