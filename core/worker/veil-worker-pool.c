@@ -362,8 +362,9 @@ pool_state_unref (PoolState *state)
 static PoolState *
 pool_state_new (void)
 {
-  /* The guard's lane never waits for the others; scans use two workers. */
-  static const guint n_workers[VEIL_WORKER_N_LANES] = { 1, 1, 2 };
+  /* The guard's lane never waits for the others; scans use up to one worker per core, at
+   * most four, as the scanner runs one thread per core. */
+  const guint n_workers[VEIL_WORKER_N_LANES] = { 1, 1, CLAMP (g_get_num_processors (), 1, 4) };
   static const guint max_queued[VEIL_WORKER_N_LANES] = { 64, 8, 64 };
   PoolState *state = g_new0 (PoolState, 1);
 
@@ -428,7 +429,8 @@ veil_worker_pool_init (VeilWorkerPool *self)
  * veil_worker_pool_new:
  *
  * A pool whose workers start when first needed. The defaults: one worker for the message
- * guard, one for API callers, two for scans; each recycled after 200 files.
+ * guard, one for API callers, one per core (at most four) for scans; each recycled after
+ * 200 files.
  */
 VeilWorkerPool *
 veil_worker_pool_new (VeilWorkerPoolFlags flags)
