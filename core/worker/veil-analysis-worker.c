@@ -37,7 +37,7 @@ typedef struct {
 
 /* Test-only misbehaviour, switched on by the parent's test flag: a file whose first line is
  * "VEIL-TEST-FAULT <what>" makes the worker crash, hang, exit, or report what its sandbox
- * allows. Returns the answer to send instead of an analysis, if any. */
+ * and limits allow (socket, open, alloc). Returns the answer to send instead of an analysis, if any. */
 static GVariant *
 run_fault (int fd)
 {
@@ -62,6 +62,16 @@ run_fault (int fd)
       probe = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
       report = g_error_new (VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_FAILED, "socket: %s",
                             probe >= 0 ? "allowed" : g_strerror (errno));
+    }
+  else if (g_str_has_prefix (what, "alloc"))
+    {
+      /* More than the parent's RLIMIT_AS allows. */
+      void *block = malloc ((size_t) 3 * 1024 * 1024 * 1024);
+
+      report = g_error_new (VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_FAILED, "alloc: %s",
+                            block != NULL ? "allowed" : "refused");
+      free (block);
+      probe = -1;
     }
   else if (g_str_has_prefix (what, "open"))
     {
@@ -167,6 +177,9 @@ main (int   argc,
     { NULL }
   };
 
+  /* libvips warns about every damaged file, and damaged files are what a worker is for: a
+   * warning never stops it, even where G_DEBUG=fatal-warnings is inherited (the tests). */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -608,7 +608,8 @@ probe (VeilWorkerPool *pool,
   return g_strdup (error->message);
 }
 
-/* No network in a worker, with or without its filesystem layer; no files with it. */
+/* No network in a worker, with or without its filesystem layer; no files with it; never more
+ * memory than its limit. */
 static void
 test_sandbox (PoolFixture   *fixture,
               gconstpointer  data)
@@ -617,12 +618,15 @@ test_sandbox (PoolFixture   *fixture,
   g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (flags);
   g_autofree char *socket_report = probe (pool, fixture->dir, "socket");
   g_autofree char *open_report = probe (pool, fixture->dir, "open");
+  g_autofree char *alloc_report = probe (pool, fixture->dir, "alloc");
 
   g_autofree char *no_socket = g_strdup_printf ("socket: %s", g_strerror (EAFNOSUPPORT));
   g_autofree char *no_open = g_strdup_printf ("open: %s", g_strerror (EACCES));
 
-  g_test_message ("%s; %s", socket_report, open_report);
+  g_test_message ("%s; %s; %s", socket_report, open_report, alloc_report);
   g_assert_cmpstr (socket_report, ==, no_socket);
+  /* The address-space limit is in place: 3 GiB at once is refused. */
+  g_assert_cmpstr (alloc_report, ==, "alloc: refused");
   if (flags & VEIL_WORKER_POOL_NO_LANDLOCK)
     g_assert_cmpstr (open_report, ==, "open: allowed");
   else if (kernel_has_landlock ())
