@@ -25,6 +25,10 @@
 #include "veil-classifier-policy.h"
 #include "veil-nsfw-classifier.h"
 
+/* worker/: analysis of untrusted files in isolated processes */
+#include "veil-worker-result.h"
+#include "veil-worker-pool.h"
+
 /* policy/: profiles, consent, guardian, verdicts, analyzer, reports */
 #include "veil-profile.h"
 #include "veil-consent.h"

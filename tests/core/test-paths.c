@@ -36,6 +36,25 @@ test_data_dir_override (void)
 }
 
 static void
+test_analysis_worker (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("VEIL_ANALYSIS_WORKER"));
+  g_autofree char *installed = NULL;
+  g_autofree char *built = NULL;
+
+  /* The tests run the worker built with them. */
+  g_assert_nonnull (saved);
+  built = veil_paths_get_analysis_worker ();
+  g_assert_cmpstr (built, ==, saved);
+  g_assert_true (g_file_test (built, G_FILE_TEST_IS_EXECUTABLE));
+
+  g_unsetenv ("VEIL_ANALYSIS_WORKER");
+  installed = veil_paths_get_analysis_worker ();
+  g_setenv ("VEIL_ANALYSIS_WORKER", saved, TRUE);
+  g_assert_cmpstr (installed, ==, LIBEXECDIR "/veil-analysis-worker");
+}
+
+static void
 test_private_dir_created (void)
 {
   g_autofree char *tmp = veil_test_make_tmpdir ();
@@ -102,6 +121,7 @@ main (int   argc,
 
   g_test_add_func ("/veil/paths/data-dir-default", test_data_dir_default);
   g_test_add_func ("/veil/paths/data-dir-override", test_data_dir_override);
+  g_test_add_func ("/veil/paths/analysis-worker", test_analysis_worker);
   g_test_add_func ("/veil/paths/private-dir-created", test_private_dir_created);
   g_test_add_func ("/veil/paths/private-dir-narrowed", test_private_dir_narrowed);
   g_test_add_func ("/veil/paths/private-dir-not-a-dir", test_private_dir_not_a_dir);
