@@ -48,6 +48,10 @@ apply_seccomp (GError **error)
   if (rc == 0)
     rc = seccomp_rule_add (ctx, SCMP_ACT_ERRNO (EAFNOSUPPORT), SCMP_SYS (socketpair), 1,
                            SCMP_A0 (SCMP_CMP_NE, AF_UNIX));
+  /* With connect() refused, a new AF_UNIX socket could still send a datagram to an address:
+   * refused too (the worker only answers on the socket it was given). */
+  if (rc == 0)
+    rc = seccomp_rule_add (ctx, SCMP_ACT_ERRNO (EPERM), SCMP_SYS (sendto), 1, SCMP_A4 (SCMP_CMP_NE, 0));
   for (gsize i = 0; rc == 0 && i < G_N_ELEMENTS (refused_calls); i++)
     rc = seccomp_rule_add (ctx, SCMP_ACT_ERRNO (EPERM), refused_calls[i], 0);
   if (rc == 0)
