@@ -225,7 +225,22 @@ skip_for_error (const GError *error)
       }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
     return VEIL_SCAN_SKIP_UNREADABLE_FILE;
+  /* The analysis worker overran its deadline on this file, or died of it. */
+  if (g_error_matches (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_TIMEOUT))
+    return VEIL_SCAN_SKIP_TOO_LARGE;
+  if (g_error_matches (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_CRASHED))
+    return VEIL_SCAN_SKIP_DAMAGED;
   return VEIL_SCAN_SKIP_OTHER;
+}
+
+/* Failures that say nothing about the file (no worker could start, or none had a model):
+ * not remembered, so that the next scan tries the file again. */
+static gboolean
+is_transient (const GError *error)
+{
+  return g_error_matches (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_START) ||
+         g_error_matches (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_BUSY) ||
+         g_error_matches (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_MODEL_MISSING);
 }
 
 /* Scans are background work: the family is using this computer. Linux sets nice and the I/O
@@ -273,14 +288,17 @@ analyze_item (gpointer data,
   if (verdict == NULL)
     {
       VeilScanSkip reason;
+      gboolean transient;
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         goto out;
       reason = skip_for_error (error);
+      transient = is_transient (error);
       g_debug ("%s: %s", item->path, error->message);
       g_clear_error (&error);
       /* Remembered, so that a rescan skips the same damaged file without decoding it. */
-      if (!veil_store_record_file (job->store, item->path, &item->stamp, classifier_id, NULL, NULL,
+      if (!transient &&
+          !veil_store_record_file (job->store, item->path, &item->stamp, classifier_id, NULL, NULL,
                                    veil_scan_skip_to_string (reason), NULL, NULL, NULL, NULL, &error))
         g_debug ("Could not remember %s: %s", item->path, error->message);
       _veil_scanner_job_skip (job, reason, item->path);
