@@ -582,6 +582,45 @@ test_lanes (PoolFixture   *fixture,
   close (fd);
 }
 
+/* A folder scan through the workers: a file that hangs its worker or crashes it is skipped
+ * for what it is, the pictures around it are analysed, and the scan ends. */
+static void
+test_scan (PoolFixture   *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
+  g_autoptr(VeilAnalyzer) analyzer = NULL;
+  g_autofree char *db = g_build_filename (fixture->dir, "veil.db", NULL);
+  g_autofree char *library = g_build_filename (fixture->dir, "Pictures", NULL);
+  g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new ("Sam");
+  g_autoptr(VeilProfile) profile = NULL;
+  g_autoptr(VeilStore) store = NULL;
+  g_autoptr(VeilScanner) scanner = NULL;
+  g_autoptr(VeilScanSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *folders[] = { library, NULL };
+
+  g_assert_cmpint (g_mkdir_with_parents (library, 0700), ==, 0);
+  g_free (veil_test_write_picture (library, "one.png", 300, 200, 1));
+  g_free (veil_test_write_picture (library, "two.jpg", 640, 480, 2));
+  g_free (write_text (library, "hang.jpg", "VEIL-TEST-FAULT hang\n"));
+  g_free (write_text (library, "crash.png", "VEIL-TEST-FAULT crash\n"));
+  store = veil_store_new (db, NULL, &error);
+  g_assert_no_error (error);
+  veil_profile_builder_set_folders (builder, folders);
+  veil_profile_builder_set_protection_enabled (builder, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
+  profile = veil_test_save_profile (store, builder, TRUE);
+
+  veil_worker_pool_set_deadline (pool, 2000);
+  analyzer = pool_analyzer (pool);
+  scanner = veil_scanner_new (analyzer, store, profile);
+  summary = veil_scanner_scan_sync (scanner, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->n_analyzed, ==, 2);
+  g_assert_cmpuint (summary->skipped[VEIL_SCAN_SKIP_TOO_LARGE], ==, 1);
+  g_assert_cmpuint (summary->skipped[VEIL_SCAN_SKIP_DAMAGED], ==, 1);
+}
+
 static gboolean
 kernel_has_landlock (void)
 {
@@ -655,6 +694,7 @@ main (int    argc,
   ADD ("webp-bomb", test_webp_bomb);
   ADD ("png-bomb", test_png_bomb);
   ADD ("lanes", test_lanes);
+  ADD ("scan", test_scan);
 #undef ADD
   g_test_add ("/veil/worker-pool/sandbox", PoolFixture, GINT_TO_POINTER (VEIL_WORKER_POOL_FLAGS_NONE),
               fixture_setup, test_sandbox, fixture_teardown);
