@@ -222,8 +222,8 @@ analyze_thread (GTask        *task,
   if (request->path != NULL)
     fd = veil_analyzer_open_file (self->analyzer, request->path, &error);
   if (fd >= 0)
-    verdict = veil_analyzer_analyze_fd (self->analyzer, fd, name, VEIL_WORKER_LANE_API, request->profile, &scores, NULL, &sha256,
-                                        cancellable, &error);
+    verdict = veil_analyzer_analyze_fd (self->analyzer, fd, name, VEIL_WORKER_LANE_API, request->profile,
+                                        &scores, NULL, &sha256, cancellable, &error);
   if (request->path != NULL && fd >= 0)
     close (fd);
 
