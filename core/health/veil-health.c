@@ -192,9 +192,7 @@ check_model (VeilHealth     *self,
 static void
 check_service (VeilHealth *self)
 {
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  if (self->heartbeat > 0 && now - self->heartbeat < VEIL_HEALTH_HEARTBEAT_INTERVAL * VEIL_HEALTH_HEARTBEAT_MISSED)
+  if (veil_health_service_is_running (self))
     return;
   add_problem (self, VEIL_PROTECTION_MESSAGE_WARNINGS, VEIL_HEALTH_PROBLEM_SERVICE_STOPPED,
                g_strdup (_("Background checks are not running.")),
@@ -270,16 +268,19 @@ check_protection (VeilHealth     *self,
     health->state = VEIL_HEALTH_STATE_ACTIVE;
 }
 
-/* Guardian alerts tell about what the other protections find: they work while one does. */
+/* Guardian alerts tell about what the other protections find: they work while one does, or
+ * will once the child has read it (they need no acknowledgment of their own). */
 static void
 check_alerts_follow (VeilHealth *self)
 {
   ProtectionHealth *alerts = &self->protections[VEIL_PROTECTION_GUARDIAN_ALERTS];
 
-  if (alerts->state != VEIL_HEALTH_STATE_ACTIVE ||
-      self->protections[VEIL_PROTECTION_MESSAGE_WARNINGS].state == VEIL_HEALTH_STATE_ACTIVE ||
-      self->protections[VEIL_PROTECTION_LIBRARY_SCAN].state == VEIL_HEALTH_STATE_ACTIVE)
+  if (alerts->state != VEIL_HEALTH_STATE_ACTIVE)
     return;
+  for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
+    if (p != VEIL_PROTECTION_GUARDIAN_ALERTS &&
+        (self->protections[p].state == VEIL_HEALTH_STATE_ACTIVE || self->protections[p].state == VEIL_HEALTH_STATE_WAITING))
+      return;
   alerts->state = VEIL_HEALTH_STATE_NOT_WORKING;
   add_problem (self, VEIL_PROTECTION_GUARDIAN_ALERTS, VEIL_HEALTH_PROBLEM_NO_FOLDERS,
                g_strdup (_("Neither message warnings nor folder checks are active, so there is nothing to tell you about.")),
@@ -515,6 +516,21 @@ veil_health_get_heartbeat (VeilHealth *self)
 }
 
 /**
+ * veil_health_service_is_running:
+ *
+ * Returns: whether the background service's last heartbeat is recent enough
+ */
+gboolean
+veil_health_service_is_running (VeilHealth *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (VEIL_IS_HEALTH (self), FALSE);
+  return self->heartbeat > 0 &&
+         now - self->heartbeat < VEIL_HEALTH_HEARTBEAT_INTERVAL * VEIL_HEALTH_HEARTBEAT_MISSED;
+}
+
+/**
  * veil_health_get_service_user:
  *
  * Returns: (nullable): the account the background service last ran in
@@ -568,6 +584,19 @@ veil_health_state_to_string (VeilHealthState state)
   const char *nick = _veil_enum_get_nick (VEIL_TYPE_HEALTH_STATE, state);
 
   return nick != NULL ? nick : "off";
+}
+
+/**
+ * veil_health_problem_kind_to_string:
+ *
+ * Returns: the problem's name in `veilctl status --json`, such as "not-linked"
+ */
+const char *
+veil_health_problem_kind_to_string (VeilHealthProblemKind kind)
+{
+  const char *nick = _veil_enum_get_nick (VEIL_TYPE_HEALTH_PROBLEM_KIND, kind);
+
+  return nick != NULL ? nick : "unknown";
 }
 
 /**

@@ -69,10 +69,12 @@ gint64             veil_health_get_last_check       (VeilHealth           *self,
                                                      VeilProtection        protection);
 gboolean           veil_health_is_working           (VeilHealth           *self);
 gint64             veil_health_get_heartbeat        (VeilHealth           *self);
+gboolean           veil_health_service_is_running   (VeilHealth           *self);
 const char        *veil_health_get_service_user     (VeilHealth           *self);
 char              *veil_health_describe             (VeilHealth           *self,
                                                      VeilProtection        protection);
 const char        *veil_health_state_to_string      (VeilHealthState       state);
+const char        *veil_health_problem_kind_to_string (VeilHealthProblemKind kind);
 
 gboolean           veil_health_record_heartbeat     (VeilStore            *store,
                                                      const char           *user,

@@ -135,6 +135,7 @@ test_active (HealthFixture *fixture,
   g_assert_true (veil_health_is_working (health));
   g_assert_cmpstr (veil_health_get_service_user (health), ==, g_get_user_name ());
   g_assert_cmpint (veil_health_get_heartbeat (health), >, 0);
+  g_assert_true (veil_health_service_is_running (health));
   g_assert_cmpint (veil_health_get_last_check (health, VEIL_PROTECTION_MESSAGE_WARNINGS), ==, 0);
   g_assert_cmpint (veil_health_get_last_check (health, VEIL_PROTECTION_LIBRARY_SCAN), ==, 0);
 }
@@ -313,6 +314,7 @@ test_stale_heartbeat (HealthFixture *fixture,
   health = veil_health_check (fixture->store, profile, NULL);
   assert_problem (health, VEIL_PROTECTION_MESSAGE_WARNINGS, VEIL_HEALTH_PROBLEM_SERVICE_STOPPED,
                   "Background checks are not running.", action);
+  g_assert_false (veil_health_service_is_running (health));
   g_assert_finalize_object (health);
 
   /* Two missed: still running. */
