@@ -316,6 +316,25 @@ check_thread (GTask        *task,
   g_task_return_pointer (task, health_new (store, profile), g_object_unref);
 }
 
+static void
+check_all_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  VeilStore *store = task_data;
+  GPtrArray *profiles = g_object_get_data (G_OBJECT (task), "veil-profiles");
+  g_autoptr(GPtrArray) healths = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      g_ptr_array_add (healths, health_new (store, profiles->pdata[i]));
+    }
+  g_task_return_pointer (task, g_steal_pointer (&healths), (GDestroyNotify) g_ptr_array_unref);
+}
+
 /* --- GObject ------------------------------------------------------------------------------- */
 
 static void
@@ -430,6 +449,51 @@ veil_health_check_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == veil_health_check_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * veil_health_check_all_async:
+ * @profiles: (element-type VeilProfile): the profiles to check
+ *
+ * Runs veil_health_check() for each of @profiles, in one worker thread.
+ */
+void
+veil_health_check_all_async (VeilStore           *store,
+                             GPtrArray           *profiles,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *copy;
+
+  g_return_if_fail (VEIL_IS_STORE (store));
+  g_return_if_fail (profiles != NULL);
+
+  copy = g_ptr_array_new_full (profiles->len, (GDestroyNotify) veil_profile_unref);
+  for (guint i = 0; i < profiles->len; i++)
+    g_ptr_array_add (copy, veil_profile_ref (profiles->pdata[i]));
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, veil_health_check_all_async);
+  g_task_set_task_data (task, g_object_ref (store), g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "veil-profiles", copy, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, check_all_thread);
+}
+
+/**
+ * veil_health_check_all_finish:
+ *
+ * Returns: (transfer container) (element-type VeilHealth): one health per profile, in the
+ *   order given, or %NULL when cancelled
+ */
+GPtrArray *
+veil_health_check_all_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == veil_health_check_all_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

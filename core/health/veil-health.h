@@ -59,6 +59,13 @@ void               veil_health_check_async          (VeilStore            *store
                                                      gpointer              user_data);
 VeilHealth        *veil_health_check_finish         (GAsyncResult         *result,
                                                      GError              **error);
+void               veil_health_check_all_async      (VeilStore            *store,
+                                                     GPtrArray            *profiles,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+GPtrArray         *veil_health_check_all_finish     (GAsyncResult         *result,
+                                                     GError              **error);
 
 VeilProfile       *veil_health_get_profile          (VeilHealth           *self);
 VeilHealthState    veil_health_get_state            (VeilHealth           *self,

@@ -436,6 +436,55 @@ test_async (HealthFixture *fixture,
   g_assert_finalize_object (health);
 }
 
+static void
+checked_all_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GPtrArray **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = veil_health_check_all_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_async_all (HealthFixture *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(VeilProfileBuilder) linked = healthy_builder (fixture);
+  g_autoptr(VeilProfileBuilder) unlinked = veil_profile_builder_new ("Noah");
+  g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_profile_unref);
+  g_autoptr(GPtrArray) healths = NULL;
+
+  veil_profile_builder_set_protection_enabled (unlinked, VEIL_PROTECTION_MESSAGE_WARNINGS, TRUE);
+  g_ptr_array_add (profiles, veil_test_save_profile (fixture->store, linked, TRUE));
+  g_ptr_array_add (profiles, veil_test_save_profile (fixture->store, unlinked, TRUE));
+  beat (fixture, 0);
+  veil_health_check_all_async (fixture->store, profiles, NULL, checked_all_cb, &healths);
+  while (healths == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (healths->len, ==, 2);
+  g_assert_true (veil_health_get_profile (healths->pdata[0]) == profiles->pdata[0]);
+  g_assert_true (veil_health_is_working (healths->pdata[0]));
+  assert_problem (healths->pdata[1], VEIL_PROTECTION_MESSAGE_WARNINGS, VEIL_HEALTH_PROBLEM_NOT_LINKED,
+                  "not linked to an account", "Link it to the child’s account in the profile’s settings.");
+}
+
+/* Guardian alerts need no acknowledgment: they work once another protection does. */
+static void
+test_alerts_wait_for_others (HealthFixture *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(VeilProfileBuilder) b = healthy_builder (fixture);
+  g_autoptr(VeilHealth) health = NULL;
+
+  beat (fixture, 0);
+  health = check (fixture, b, FALSE);
+  g_assert_cmpint (veil_health_get_state (health, VEIL_PROTECTION_MESSAGE_WARNINGS), ==, VEIL_HEALTH_STATE_WAITING);
+  g_assert_cmpint (veil_health_get_state (health, VEIL_PROTECTION_GUARDIAN_ALERTS), ==, VEIL_HEALTH_STATE_ACTIVE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +506,8 @@ main (int   argc,
   ADD ("missing-model", test_missing_model);
   ADD ("last-check", test_last_check);
   ADD ("async", test_async);
+  ADD ("async-all", test_async_all);
+  ADD ("alerts-wait-for-others", test_alerts_wait_for_others);
 #undef ADD
 
   return g_test_run ();
