@@ -112,6 +112,12 @@ unlock_through_ui (VeilAppFixture *fixture)
   wait_for_page (fixture, "guardian");
 }
 
+static gboolean
+health_shown (gpointer data)
+{
+  return !g_str_equal (adw_action_row_get_subtitle (ADW_ACTION_ROW (data)), "Checking whether it works…");
+}
+
 static void
 test_unlock (VeilAppFixture     *fixture,
              gconstpointer  data)
@@ -145,6 +151,9 @@ test_unlock (VeilAppFixture     *fixture,
   noah_row = find_row (area, "Noah");
   g_assert_nonnull (mia_row);
   g_assert_nonnull (noah_row);
+  /* Counted once the health check in the background is done. */
+  veil_test_wait_until (health_shown, noah_row);
+  veil_test_wait_until (health_shown, mia_row);
   /* Noah's warnings wait for his acknowledgment; Mia's alerts to the guardian need none. */
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (noah_row)), ==, "0 active, 1 turned on");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (mia_row)), ==, "1 active, 3 turned on");
