@@ -71,8 +71,33 @@ add_problem (VeilHealth            *self,
 
 /* Message warnings run in the background service, which serves only the profile linked to
  * the account it runs in. */
+/* The service serves the first profile linked to its account (as listed by the store). */
 static void
-check_account (VeilHealth *self)
+check_account_taken (VeilHealth *self,
+                     VeilStore  *store,
+                     const char *user)
+{
+  g_autoptr(GPtrArray) profiles = veil_store_list_profiles (store, NULL);
+
+  for (guint i = 0; profiles != NULL && i < profiles->len; i++)
+    {
+      VeilProfile *other = profiles->pdata[i];
+
+      if (g_strcmp0 (veil_profile_get_unix_user (other), user) != 0)
+        continue;
+      if (veil_profile_get_id (other) != veil_profile_get_id (self->profile))
+        add_problem (self, VEIL_PROTECTION_MESSAGE_WARNINGS, VEIL_HEALTH_PROBLEM_ACCOUNT_TAKEN,
+                     /* Translators: %s is another child's name */
+                     g_strdup_printf (_("The profile “%s” is linked to the same account, and Veil checks messages for one profile per account."),
+                                      veil_profile_get_name (other)),
+                     _("Link each profile to the child’s own account in the profile’s settings."));
+      return;
+    }
+}
+
+static void
+check_account (VeilHealth *self,
+               VeilStore  *store)
 {
   const char *user = veil_profile_get_unix_user (self->profile);
   const char *serving = self->service_user != NULL ? self->service_user : g_get_user_name ();
@@ -95,11 +120,15 @@ check_account (VeilHealth *self)
       return;
     }
   if (g_strcmp0 (user, serving) != 0)
-    add_problem (self, VEIL_PROTECTION_MESSAGE_WARNINGS, VEIL_HEALTH_PROBLEM_OTHER_ACCOUNT,
-                 /* Translators: the first %s is the account Veil runs in, the second the profile's */
-                 g_strdup_printf (_("Veil checks messages only in the account “%s”, and this profile is linked to “%s”."),
-                                  serving, user),
-                 _("Link it to this account in the profile’s settings, or set Veil up in the child’s own account."));
+    {
+      add_problem (self, VEIL_PROTECTION_MESSAGE_WARNINGS, VEIL_HEALTH_PROBLEM_OTHER_ACCOUNT,
+                   /* Translators: the first %s is the account Veil runs in, the second the profile's */
+                   g_strdup_printf (_("Veil checks messages only in the account “%s”, and this profile is linked to “%s”."),
+                                    serving, user),
+                   _("Link it to this account in the profile’s settings, or set Veil up in the child’s own account."));
+      return;
+    }
+  check_account_taken (self, store, user);
 }
 
 /* Returns: %TRUE when @path is a folder this account can list */
@@ -244,7 +273,7 @@ check_protection (VeilHealth     *self,
   switch (p)
     {
     case VEIL_PROTECTION_MESSAGE_WARNINGS:
-      check_account (self);
+      check_account (self, store);
       check_message_folders (self);
       check_model (self, p, shared);
       check_service (self);

@@ -32,6 +32,7 @@ typedef enum {
   VEIL_HEALTH_PROBLEM_MODEL = 7,              /*< nick=model >*/
   VEIL_HEALTH_PROBLEM_SERVICE_STOPPED = 8,    /*< nick=service-stopped >*/
   VEIL_HEALTH_PROBLEM_STORE = 9,              /*< nick=store >*/
+  VEIL_HEALTH_PROBLEM_ACCOUNT_TAKEN = 10,     /*< nick=account-taken >*/
 } VeilHealthProblemKind;
 
 /* One problem: what is wrong and what fixes it, both translated sentences. */

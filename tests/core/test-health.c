@@ -221,6 +221,28 @@ test_other_account (HealthFixture *fixture,
                   "Link it to this account in the profile’s settings, or set Veil up in the child’s own account.");
 }
 
+/* Two profiles linked to one account: the service serves the first one only. */
+static void
+test_account_taken (HealthFixture *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(VeilProfileBuilder) first = healthy_builder (fixture);
+  g_autoptr(VeilProfileBuilder) second = healthy_builder (fixture);
+  g_autoptr(VeilProfile) mia = NULL;
+  g_autoptr(VeilHealth) first_health = NULL;
+  g_autoptr(VeilHealth) second_health = NULL;
+
+  beat (fixture, 0);
+  mia = veil_test_save_profile (fixture->store, first, TRUE);
+  veil_profile_builder_set_name (second, "Noah");
+  second_health = check (fixture, second, TRUE);
+  first_health = veil_health_check (fixture->store, mia, NULL);
+  g_assert_cmpint (veil_health_get_state (first_health, VEIL_PROTECTION_MESSAGE_WARNINGS), ==, VEIL_HEALTH_STATE_ACTIVE);
+  assert_problem (second_health, VEIL_PROTECTION_MESSAGE_WARNINGS, VEIL_HEALTH_PROBLEM_ACCOUNT_TAKEN,
+                  "The profile “Mia” is linked to the same account",
+                  "Link each profile to the child’s own account in the profile’s settings.");
+}
+
 static void
 test_missing_folders (HealthFixture *fixture,
                       gconstpointer  data)
@@ -498,6 +520,7 @@ main (int   argc,
   ADD ("unlinked", test_unlinked);
   ADD ("unknown-account", test_unknown_account);
   ADD ("other-account", test_other_account);
+  ADD ("account-taken", test_account_taken);
   ADD ("missing-folders", test_missing_folders);
   ADD ("no-folders", test_no_folders);
   ADD ("unreadable-folder", test_unreadable_folder);

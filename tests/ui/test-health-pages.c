@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "veil-application.h"
+#include "veil-ui.h"
+#include "veil-test-app.h"
+#include "veil-test-keyring.h"
+#include "veil-test-utils.h"
+
+/* The home page and the child's transparency page in the real window say a protection works
+ * only when it does: an unlinked profile reads "Not working" with the reason and its fix. */
+
+#define NOT_LINKED "Not working: This profile is not linked to an account, so Veil does not know whose messages to " \
+                   "check. Link it to the child’s account in the profile’s settings."
+
+/* Mia with message warnings on and read, watching a folder that exists; the background
+ * service beats. */
+static void
+set_up_mia (VeilAppFixture *fixture,
+            gboolean        linked)
+{
+  VeilContext *context = veil_test_app_get_context (fixture);
+  VeilStore *store = veil_context_get_store (context);
+  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Mia");
+  g_autoptr(VeilProfile) mia = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *messages = g_build_filename (fixture->data_dir, "Messages", NULL);
+  const char *folders[] = { messages, NULL };
+
+  g_assert_cmpint (g_mkdir_with_parents (messages, 0700), ==, 0);
+  veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_MESSAGE_WARNINGS, TRUE);
+  veil_profile_builder_set_message_folders (b, folders);
+  if (linked)
+    veil_profile_builder_set_unix_user (b, g_get_user_name ());
+  mia = veil_test_save_profile (store, b, TRUE);
+  g_assert_true (veil_health_record_heartbeat (store, g_get_user_name (), veil_profile_get_id (mia),
+                                               g_get_real_time () / G_USEC_PER_SEC, &error));
+  g_assert_no_error (error);
+  veil_context_notify_profiles_changed (context);
+}
+
+static gboolean
+label_shown (gpointer data)
+{
+  return veil_test_label_visible (data);
+}
+
+static gboolean
+checked (gpointer data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  veil_test_collect_labels (data, text);
+  return strstr (text->str, "Checking whether it works…") == NULL && strstr (text->str, "Message warnings") != NULL;
+}
+
+static char *
+page_text (GtkWidget *page)
+{
+  GString *text = g_string_new (NULL);
+
+  veil_test_collect_labels (page, text);
+  return g_string_free (text, FALSE);
+}
+
+/* Returns: (nullable): the first warning sign under @root */
+static GtkWidget *
+find_warning (GtkWidget *root)
+{
+  if (GTK_IS_IMAGE (root) && gtk_widget_has_css_class (root, "warning"))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_warning (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_unlinked (VeilAppFixture *fixture,
+               gconstpointer   data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *health_label = veil_test_find_descendant (window, GTK_TYPE_LABEL, "health_label");
+  GtkWidget *transparency = veil_window_get_page (fixture->window, "transparency");
+  g_autofree char *text = NULL;
+  GtkWidget *warning;
+
+  set_up_mia (fixture, FALSE);
+
+  /* Home names the protection, what is wrong and what fixes it. */
+  gtk_widget_activate_action (window, "win.go-home", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+  veil_test_wait_until (label_shown, health_label);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (health_label)), ==, "Mia, Message warnings: " NOT_LINKED);
+
+  /* So does the child's page, with a warning sign that says so to screen readers. */
+  gtk_widget_activate_action (window, "win.show-transparency", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "transparency");
+  veil_test_wait_until (checked, transparency);
+  text = page_text (transparency);
+  g_assert_nonnull (strstr (text, NOT_LINKED));
+  warning = find_warning (transparency);
+  g_assert_nonnull (warning);
+  g_assert_true (gtk_widget_get_mapped (warning));
+}
+
+static gboolean
+label_hidden (gpointer data)
+{
+  return !veil_test_label_visible (data);
+}
+
+/* Linking the profile to this account makes it work: the warnings go away. */
+static void
+test_linked (VeilAppFixture *fixture,
+             gconstpointer   data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *health_label = veil_test_find_descendant (window, GTK_TYPE_LABEL, "health_label");
+  GtkWidget *transparency = veil_window_get_page (fixture->window, "transparency");
+  VeilContext *context = veil_test_app_get_context (fixture);
+  VeilStore *store = veil_context_get_store (context);
+  g_autoptr(VeilProfile) mia = NULL;
+  g_autoptr(VeilProfile) linked = NULL;
+  g_autoptr(VeilProfile) saved = NULL;
+  g_autoptr(VeilProfileBuilder) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  set_up_mia (fixture, FALSE);
+  gtk_widget_activate_action (window, "win.go-home", NULL);
+  veil_test_wait_until (label_shown, health_label);
+
+  mia = veil_store_lookup_profile (store, "Mia", &error);
+  g_assert_no_error (error);
+  b = veil_profile_builder_new_from_profile (mia);
+  veil_profile_builder_set_unix_user (b, g_get_user_name ());
+  linked = veil_profile_builder_build (b, &error);
+  g_assert_no_error (error);
+  saved = veil_store_save_profile (store, linked, VEIL_ACTOR_GUARDIAN, &error);
+  g_assert_no_error (error);
+  veil_context_notify_profiles_changed (context);
+
+  gtk_widget_activate_action (window, "win.go-home", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+  veil_test_wait_until (label_hidden, health_label);
+
+  gtk_widget_activate_action (window, "win.show-transparency", NULL);
+  veil_test_wait_until (checked, transparency);
+  text = page_text (transparency);
+  g_assert_null (strstr (text, "Not working"));
+  g_assert_null (find_warning (transparency));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  veil_test_init_ui (&argc, &argv);
+  veil_test_keyring_start ();
+
+  if (!veil_test_app_init ())
+    return 1;
+
+#define ADD VEIL_TEST_APP_ADD
+  ADD ("/veil/health-pages/unlinked", test_unlinked);
+  ADD ("/veil/health-pages/linked", test_linked);
+#undef ADD
+
+  ret = g_test_run ();
+  veil_test_app_shutdown ();
+  veil_test_keyring_stop ();
+  return ret;
+}
