@@ -261,7 +261,7 @@ check_protection (VeilHealth     *self,
       add_problem (self, p, VEIL_HEALTH_PROBLEM_STORE,
                    /* Translators: %s says what went wrong */
                    g_strdup_printf (_("Veil cannot read its records: %s"), error->message),
-                   _("Open Veil to see what is wrong and repair it."));
+                   _("Open Veil to see what is wrong."));
       return;
     }
   if (!status.enabled)
