@@ -158,6 +158,85 @@ test_linked (VeilAppFixture *fixture,
   g_assert_null (find_warning (transparency));
 }
 
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+row_checked (gpointer data)
+{
+  return !g_str_equal (adw_action_row_get_subtitle (ADW_ACTION_ROW (data)), "Checking whether it works…");
+}
+
+/* The "Now" line of message warnings on the profile page, once checked. */
+static gboolean
+now_checked (gpointer data)
+{
+  GtkWidget *warnings = veil_test_find_descendant (data, ADW_TYPE_EXPANDER_ROW, "warnings_row");
+  GtkWidget *now = find_row (warnings, "Now");
+
+  return now != NULL && row_checked (now);
+}
+
+static gboolean
+page_is (gpointer data)
+{
+  void **args = data;
+  return g_strcmp0 (veil_window_get_visible_page (args[0]), args[1]) == 0;
+}
+
+/* The guardian's list counts what really runs and points at the profile; the profile page
+ * says why and what fixes it. */
+static void
+test_guardian_area (VeilAppFixture *fixture,
+                    gconstpointer   data)
+{
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
+  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
+  GtkWidget *lock = veil_window_get_page (fixture->window, "lock");
+  GtkWidget *pin_row = veil_test_find_descendant (lock, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
+  g_autoptr(VeilProfile) mia = NULL;
+  g_autoptr(GError) error = NULL;
+  void *args[] = { fixture->window, (void *) "guardian" };
+  GtkWidget *row, *page, *now;
+
+  g_assert_true (veil_guardian_set_pin (guardian, NULL, "482916", NULL, &error));
+  g_assert_no_error (error);
+  veil_guardian_lock (guardian);
+  set_up_mia (fixture, FALSE);
+  mia = veil_test_app_lookup (fixture, "Mia");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-guardian", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), "482916");
+  gtk_widget_activate_action (lock, "lock.unlock", NULL);
+  veil_test_wait_until (page_is, args);
+
+  row = find_row (area, "Mia");
+  g_assert_nonnull (row);
+  veil_test_wait_until (row_checked, row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "0 active, 1 turned on, 1 not working: open it to see why");
+  g_assert_nonnull (find_warning (row));
+
+  g_assert_true (gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (mia)));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  veil_test_wait_until (now_checked, page);
+  now = find_row (veil_test_find_descendant (page, ADW_TYPE_EXPANDER_ROW, "warnings_row"), "Now");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (now)), ==, NOT_LINKED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -173,6 +252,7 @@ main (int   argc,
 #define ADD VEIL_TEST_APP_ADD
   ADD ("/veil/health-pages/unlinked", test_unlinked);
   ADD ("/veil/health-pages/linked", test_linked);
+  ADD ("/veil/health-pages/guardian-area", test_guardian_area);
 #undef ADD
 
   ret = g_test_run ();

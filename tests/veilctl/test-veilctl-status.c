@@ -71,6 +71,24 @@ beat (CtlFixture *fixture,
   g_assert_finalize_object (store);
 }
 
+/* What the message guard writes once it analysed a picture. */
+static void
+record_message_file (CtlFixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->ctl.dir, "veil.db", NULL);
+  g_autoptr(GError) error = NULL;
+  VeilStore *store = veil_store_new (path, NULL, &error);
+  g_autoptr(VeilProfile) mia = NULL;
+  VeilFileStamp stamp = { 1, 2, 3, 4 };
+
+  g_assert_no_error (error);
+  mia = veil_store_lookup_profile (store, "Mia", &error);
+  g_assert_no_error (error);
+  g_assert_true (veil_store_record_message_file (store, veil_profile_get_id (mia), "/m/a.png", &stamp, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+}
+
 static JsonObject *
 status_json (CtlFixture *fixture,
              JsonNode  **out_root)
@@ -189,6 +207,16 @@ test_active (CtlFixture    *fixture,
   g_assert_cmpstr (json_object_get_string_member (warnings, "state"), ==, "active");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (warnings, "problems")), ==, 0);
   g_assert_true (json_object_get_null_member (warnings, "last-check"));
+  g_clear_pointer (&root, json_node_unref);
+
+  /* Once the guard has checked a picture, when it last did. */
+  record_message_file (fixture);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "status", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Last checked a picture on "));
+  g_assert_null (strstr (out, "No picture checked yet"));
+  warnings = warnings_of (status_json (fixture, &root));
+  g_assert_cmpint (json_object_get_int_member (warnings, "last-check"), >, 0);
 }
 
 int
