@@ -137,20 +137,34 @@ remove_button (const char *action,
 
 static void refresh_rows (VeilProfilePage *self);
 
-/* "Active" only when the protection really runs; otherwise every problem and its fix. */
+/* "Active" only when the protection really runs; otherwise every problem and its fix. A
+ * protection still waiting for the child lists what would stop it, so the guardian can fix
+ * that first. */
 static char *
 describe_health (VeilHealth     *health,
                  VeilProtection  protection)
 {
   GPtrArray *problems = veil_health_get_problems (health, protection);
+  VeilHealthState state = veil_health_get_state (health, protection);
   g_autofree char *first = NULL;
   GString *text;
+  guint i = 0;
 
-  if (veil_health_get_state (health, protection) == VEIL_HEALTH_STATE_ACTIVE)
+  if (state == VEIL_HEALTH_STATE_ACTIVE)
     return g_strdup (_("Active: the child has read and acknowledged it."));
-  first = veil_health_describe (health, protection);
-  text = g_string_new (first);
-  for (guint i = 1; i < problems->len; i++)
+  if (state == VEIL_HEALTH_STATE_WAITING)
+    {
+      text = g_string_new (_("On, but waiting: the child has not read and acknowledged it yet."));
+      if (problems->len > 0)
+        g_string_append_printf (text, "\n%s", _("Even once read, it will not work yet:"));
+    }
+  else
+    {
+      first = veil_health_describe (health, protection);
+      text = g_string_new (first);
+      i = 1;
+    }
+  for (; i < problems->len; i++)
     {
       VeilHealthProblem *problem = problems->pdata[i];
       g_string_append_printf (text, "\n%s %s", problem->reason, problem->action);
@@ -212,7 +226,7 @@ refresh_rows (VeilProfilePage *self)
 
       if (store != NULL && self->profile != NULL && veil_profile_get_id (self->profile) != 0)
         veil_store_get_protection_status (store, self->profile, p, &status, NULL);
-      if (status.active && self->health != NULL)
+      if (status.enabled && self->health != NULL)
         state = not_working = describe_health (self->health, p);
       else if (status.active)
         state = _("Checking whether it works…");

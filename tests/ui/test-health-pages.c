@@ -151,10 +151,18 @@ test_linked (VeilAppFixture *fixture,
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
   veil_test_wait_until (label_hidden, health_label);
 
+  /* The guard checked a picture: the child's page says when. */
+  {
+    VeilFileStamp stamp = { 1, 2, 3, 4 };
+
+    g_assert_true (veil_store_record_message_file (store, veil_profile_get_id (saved), "/m/a.png", &stamp, &error));
+    g_assert_no_error (error);
+  }
   gtk_widget_activate_action (window, "win.show-transparency", NULL);
   veil_test_wait_until (checked, transparency);
   text = page_text (transparency);
   g_assert_null (strstr (text, "Not working"));
+  g_assert_nonnull (strstr (text, "Last checked a picture on "));
   g_assert_null (find_warning (transparency));
 }
 
@@ -191,6 +199,15 @@ now_checked (gpointer data)
 }
 
 static gboolean
+now_lists_problems (gpointer data)
+{
+  GtkWidget *warnings = veil_test_find_descendant (data, ADW_TYPE_EXPANDER_ROW, "warnings_row");
+  GtkWidget *now = find_row (warnings, "Now");
+
+  return now != NULL && strchr (adw_action_row_get_subtitle (ADW_ACTION_ROW (now)), '\n') != NULL;
+}
+
+static gboolean
 page_is (gpointer data)
 {
   void **args = data;
@@ -208,6 +225,7 @@ test_guardian_area (VeilAppFixture *fixture,
   GtkWidget *lock = veil_window_get_page (fixture->window, "lock");
   GtkWidget *pin_row = veil_test_find_descendant (lock, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
   g_autoptr(VeilProfile) mia = NULL;
+  g_autoptr(VeilProfile) noah = NULL;
   g_autoptr(GError) error = NULL;
   void *args[] = { fixture->window, (void *) "guardian" };
   GtkWidget *row, *page, *now;
@@ -217,6 +235,13 @@ test_guardian_area (VeilAppFixture *fixture,
   veil_guardian_lock (guardian);
   set_up_mia (fixture, FALSE);
   mia = veil_test_app_lookup (fixture, "Mia");
+  /* Noah has not read his yet, and his profile is not linked either. */
+  {
+    g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Noah");
+
+    veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_MESSAGE_WARNINGS, TRUE);
+    noah = veil_test_save_profile (veil_context_get_store (veil_test_app_get_context (fixture)), b, FALSE);
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-guardian", NULL);
   gtk_editable_set_text (GTK_EDITABLE (pin_row), "482916");
@@ -235,6 +260,22 @@ test_guardian_area (VeilAppFixture *fixture,
   veil_test_wait_until (now_checked, page);
   now = find_row (veil_test_find_descendant (page, ADW_TYPE_EXPANDER_ROW, "warnings_row"), "Now");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (now)), ==, NOT_LINKED);
+
+  /* Waiting for the child: the guardian already sees what would stop it. */
+  row = find_row (area, "Noah");
+  veil_test_wait_until (row_checked, row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "0 active, 1 turned on");
+  g_assert_true (gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah)));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  /* Until the check is done, the line only says it waits. */
+  veil_test_wait_until (now_lists_problems, page);
+  now = find_row (veil_test_find_descendant (page, ADW_TYPE_EXPANDER_ROW, "warnings_row"), "Now");
+  /* (Without a Downloads folder here, a line about the folders follows.) */
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (now)),
+                                   "On, but waiting: the child has not read and acknowledged it yet.\n"
+                                   "Even once read, it will not work yet:\n"
+                                   "This profile is not linked to an account, so Veil does not know whose messages to check. "
+                                   "Link it to the child’s account in the profile’s settings."));
 }
 
 int
