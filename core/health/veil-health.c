@@ -311,7 +311,7 @@ check_alerts_follow (VeilHealth *self)
         (self->protections[p].state == VEIL_HEALTH_STATE_ACTIVE || self->protections[p].state == VEIL_HEALTH_STATE_WAITING))
       return;
   alerts->state = VEIL_HEALTH_STATE_NOT_WORKING;
-  add_problem (self, VEIL_PROTECTION_GUARDIAN_ALERTS, VEIL_HEALTH_PROBLEM_NO_FOLDERS,
+  add_problem (self, VEIL_PROTECTION_GUARDIAN_ALERTS, VEIL_HEALTH_PROBLEM_NOTHING_CHECKED,
                g_strdup (_("Neither message warnings nor folder checks are active, so there is nothing to tell you about.")),
                _("Turn one of them on, or make it work again, in the profile’s settings."));
 }

@@ -33,6 +33,7 @@ typedef enum {
   VEIL_HEALTH_PROBLEM_SERVICE_STOPPED = 8,    /*< nick=service-stopped >*/
   VEIL_HEALTH_PROBLEM_STORE = 9,              /*< nick=store >*/
   VEIL_HEALTH_PROBLEM_ACCOUNT_TAKEN = 10,     /*< nick=account-taken >*/
+  VEIL_HEALTH_PROBLEM_NOTHING_CHECKED = 11,   /*< nick=nothing-checked >*/
 } VeilHealthProblemKind;
 
 /* One problem: what is wrong and what fixes it, both translated sentences. */

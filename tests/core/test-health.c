@@ -259,7 +259,7 @@ test_missing_folders (HealthFixture *fixture,
   assert_problem (health, VEIL_PROTECTION_MESSAGE_WARNINGS, VEIL_HEALTH_PROBLEM_FOLDER_MISSING,
                   "Messages” is missing.", "Put it back, or choose another folder in the profile’s settings.");
   /* With nothing checked, there is nothing to tell the guardian about. */
-  assert_problem (health, VEIL_PROTECTION_GUARDIAN_ALERTS, VEIL_HEALTH_PROBLEM_NO_FOLDERS,
+  assert_problem (health, VEIL_PROTECTION_GUARDIAN_ALERTS, VEIL_HEALTH_PROBLEM_NOTHING_CHECKED,
                   "Neither message warnings nor folder checks are active",
                   "Turn one of them on, or make it work again, in the profile’s settings.");
 }
