@@ -183,9 +183,20 @@ find_row (GtkWidget  *root,
 }
 
 static gboolean
+subtitle_checked (GtkWidget *row)
+{
+  return !g_str_equal (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Checking whether it works…");
+}
+
+/* The list may be rebuilt while the test waits (the store noticed a write): each look finds
+ * the row of @args[1] under @args[0] again. */
+static gboolean
 row_checked (gpointer data)
 {
-  return !g_str_equal (adw_action_row_get_subtitle (ADW_ACTION_ROW (data)), "Checking whether it works…");
+  void **args = data;
+  GtkWidget *row = find_row (args[0], args[1]);
+
+  return row != NULL && subtitle_checked (row);
 }
 
 /* The "Now" line of message warnings on the profile page, once checked. */
@@ -195,7 +206,7 @@ now_checked (gpointer data)
   GtkWidget *warnings = veil_test_find_descendant (data, ADW_TYPE_EXPANDER_ROW, "warnings_row");
   GtkWidget *now = find_row (warnings, "Now");
 
-  return now != NULL && row_checked (now);
+  return now != NULL && subtitle_checked (now);
 }
 
 static gboolean
@@ -228,6 +239,7 @@ test_guardian_area (VeilAppFixture *fixture,
   g_autoptr(VeilProfile) noah = NULL;
   g_autoptr(GError) error = NULL;
   void *args[] = { fixture->window, (void *) "guardian" };
+  void *rows[] = { area, NULL };
   GtkWidget *row, *page, *now;
 
   g_assert_true (veil_guardian_set_pin (guardian, NULL, "482916", NULL, &error));
@@ -248,9 +260,9 @@ test_guardian_area (VeilAppFixture *fixture,
   gtk_widget_activate_action (lock, "lock.unlock", NULL);
   veil_test_wait_until (page_is, args);
 
+  rows[1] = (void *) "Mia";
+  veil_test_wait_until (row_checked, rows);
   row = find_row (area, "Mia");
-  g_assert_nonnull (row);
-  veil_test_wait_until (row_checked, row);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    "0 active, 1 turned on, 1 not working: open it to see why");
   g_assert_nonnull (find_warning (row));
@@ -262,8 +274,9 @@ test_guardian_area (VeilAppFixture *fixture,
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (now)), ==, NOT_LINKED);
 
   /* Waiting for the child: the guardian already sees what would stop it. */
+  rows[1] = (void *) "Noah";
+  veil_test_wait_until (row_checked, rows);
   row = find_row (area, "Noah");
-  veil_test_wait_until (row_checked, row);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "0 active, 1 turned on");
   g_assert_true (gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah)));
   page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
