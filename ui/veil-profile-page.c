@@ -26,6 +26,8 @@ struct _VeilProfilePage
   GPtrArray           *adult_contacts; /* char * */
   GPtrArray           *dynamic_rows;   /* rows added to expanders/groups, to remove on refresh */
   GtkFileChooserNative *chooser;
+  VeilHealth          *health;         /* nullable: whether the saved protections really run */
+  GCancellable        *health_cancellable; /* the check running, nullable */
 
   /* Template children */
   AdwPreferencesGroup *tampered_group;
@@ -133,6 +135,74 @@ remove_button (const char *action,
   return button;
 }
 
+static void refresh_rows (VeilProfilePage *self);
+
+/* "Active" only when the protection really runs; otherwise every problem and its fix. A
+ * protection still waiting for the child lists what would stop it, so the guardian can fix
+ * that first. */
+static char *
+describe_health (VeilHealth     *health,
+                 VeilProtection  protection)
+{
+  GPtrArray *problems = veil_health_get_problems (health, protection);
+  VeilHealthState state = veil_health_get_state (health, protection);
+  g_autofree char *first = NULL;
+  GString *text;
+  guint i = 0;
+
+  if (state == VEIL_HEALTH_STATE_ACTIVE)
+    return g_strdup (_("Active: the child has read and acknowledged it."));
+  if (state == VEIL_HEALTH_STATE_WAITING)
+    {
+      text = g_string_new (_("On, but waiting: the child has not read and acknowledged it yet."));
+      if (problems->len > 0)
+        g_string_append_printf (text, "\n%s", _("Even once read, it will not work yet:"));
+    }
+  else
+    {
+      first = veil_health_describe (health, protection);
+      text = g_string_new (first);
+      i = 1;
+    }
+  for (; i < problems->len; i++)
+    {
+      VeilHealthProblem *problem = problems->pdata[i];
+      g_string_append_printf (text, "\n%s %s", problem->reason, problem->action);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+health_checked_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VeilProfilePage) self = user_data;
+  g_autoptr(VeilHealth) health = veil_health_check_finish (result, NULL);
+
+  if (health == NULL || self->profile == NULL ||
+      veil_profile_get_id (veil_health_get_profile (health)) != veil_profile_get_id (self->profile))
+    return;
+  g_clear_object (&self->health_cancellable);
+  g_set_object (&self->health, health);
+  refresh_rows (self);
+}
+
+/* Checks the saved profile in the background; the status lines follow when it is done. */
+static void
+check_health (VeilProfilePage *self)
+{
+  VeilStore *store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
+
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  g_clear_object (&self->health);
+  if (store == NULL || self->profile == NULL || veil_profile_get_id (self->profile) == 0)
+    return;
+  self->health_cancellable = g_cancellable_new ();
+  veil_health_check_async (store, self->profile, self->health_cancellable, health_checked_cb, g_object_ref (self));
+}
+
 /* Rebuilds the rows that depend on the profile's state: status lines, folders, adults. */
 static void
 refresh_rows (VeilProfilePage *self)
@@ -148,6 +218,7 @@ refresh_rows (VeilProfilePage *self)
       VeilProtectionStatus status = { 0 };
       VeilExplanation e;
       const char *state;
+      g_autofree char *not_working = NULL;
 
       veil_protection_get_explanation (p, notify, &e);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), e.title);
@@ -155,8 +226,10 @@ refresh_rows (VeilProfilePage *self)
 
       if (store != NULL && self->profile != NULL && veil_profile_get_id (self->profile) != 0)
         veil_store_get_protection_status (store, self->profile, p, &status, NULL);
-      if (status.active)
-        state = _("Active: the child has read and acknowledged it.");
+      if (status.enabled && self->health != NULL)
+        state = not_working = describe_health (self->health, p);
+      else if (status.active)
+        state = _("Checking whether it works…");
       else if (status.enabled)
         state = _("On, but waiting: the child has not read and acknowledged it yet.");
       else
@@ -253,6 +326,7 @@ load_profile (VeilProfilePage *self)
   g_ptr_array_set_size (self->message_folders, 0);
   g_ptr_array_set_size (self->adult_names, 0);
   g_ptr_array_set_size (self->adult_contacts, 0);
+  check_health (self);
 
   if (p == NULL)
     {
@@ -571,6 +645,9 @@ veil_profile_page_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  g_clear_object (&self->health);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_PROFILE_PAGE);
   g_clear_object (&self->context);
   g_clear_pointer (&self->profile, veil_profile_unref);

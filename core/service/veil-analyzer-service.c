@@ -11,6 +11,7 @@
 #include "veil-analyzer1-dbus.h"
 #include "veil-classifier-result.h"
 #include "veil-enum-private.h"
+#include "veil-health.h"
 #include "veil-store.h"
 #include "veil-verdict.h"
 
@@ -37,6 +38,7 @@ struct _VeilAnalyzerService
   VeilProfile        *profile;     /* the linked profile, nullable */
   VeilAnalyzerPolicy  policy;
   VeilImageLimits     limits;
+  guint               heartbeat_id; /* while a store is set */
 };
 
 G_DEFINE_FINAL_TYPE (VeilAnalyzerService, veil_analyzer_service, G_TYPE_OBJECT)
@@ -374,6 +376,40 @@ set_policy (VeilAnalyzerService *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLICY]);
 }
 
+/* --- Heartbeat ------------------------------------------------------------------------------ */
+
+/* Tells VeilHealth, in the store, that the service runs, in which account and for which
+ * profile; a heartbeat older than a few intervals means it stopped. */
+static gboolean
+heartbeat_cb (gpointer user_data)
+{
+  VeilAnalyzerService *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!veil_health_record_heartbeat (self->store, self->user,
+                                     self->profile != NULL ? veil_profile_get_id (self->profile) : 0,
+                                     g_get_real_time () / G_USEC_PER_SEC, &error))
+    g_debug ("Could not record the heartbeat: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Beats now and every interval while a store is set; stopping clears the heartbeat. */
+static void
+update_heartbeat (VeilAnalyzerService *self,
+                  VeilStore           *old_store)
+{
+  if (old_store != NULL && self->heartbeat_id != 0 && old_store != self->store)
+    veil_health_clear_heartbeat (old_store, NULL);
+  if (self->store == NULL)
+    {
+      g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+      return;
+    }
+  heartbeat_cb (self);
+  if (self->heartbeat_id == 0)
+    self->heartbeat_id = g_timeout_add_seconds (VEIL_HEALTH_HEARTBEAT_INTERVAL, heartbeat_cb, self);
+}
+
 /* --- GObject ----------------------------------------------------------------------------- */
 
 static void
@@ -382,6 +418,9 @@ veil_analyzer_service_dispose (GObject *object)
   VeilAnalyzerService *self = VEIL_ANALYZER_SERVICE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->heartbeat_id != 0 && self->store != NULL)
+    veil_health_clear_heartbeat (self->store, NULL);
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   veil_analyzer_service_unexport (self);
   g_clear_object (&self->skeleton);
   g_clear_object (&self->analyzer);
@@ -605,15 +644,19 @@ veil_analyzer_service_set_store (VeilAnalyzerService *self,
                                  VeilStore           *store)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(VeilStore) old_store = NULL;
 
   g_return_if_fail (VEIL_IS_ANALYZER_SERVICE (self));
   g_return_if_fail (store == NULL || VEIL_IS_STORE (store));
 
-  if (!g_set_object (&self->store, store))
+  if (self->store == store)
     return;
+  old_store = g_steal_pointer (&self->store);
+  self->store = store != NULL ? g_object_ref (store) : NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
   if (!veil_analyzer_service_reload_policy (self, &error))
     g_debug ("Could not read the linked profile: %s", error->message);
+  update_heartbeat (self, old_store);
 }
 
 const char *
@@ -646,6 +689,8 @@ veil_analyzer_service_set_user (VeilAnalyzerService *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
   if (!veil_analyzer_service_reload_policy (self, &error))
     g_debug ("Could not read the linked profile: %s", error->message);
+  if (self->store != NULL)
+    update_heartbeat (self, self->store);
 }
 
 /**

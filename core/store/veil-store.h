@@ -371,6 +371,9 @@ gboolean        veil_store_finish_run              (VeilStore            *self,
                                                     GError              **error);
 char           *veil_store_get_last_summary        (VeilStore            *self,
                                                     gint64                profile_id);
+gint64          veil_store_get_last_check          (VeilStore            *self,
+                                                    gint64                profile_id,
+                                                    VeilProtection        protection);
 
 void            veil_store_release_memory          (VeilStore            *self);
 

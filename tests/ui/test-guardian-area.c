@@ -112,6 +112,25 @@ unlock_through_ui (VeilAppFixture *fixture)
   wait_for_page (fixture, "guardian");
 }
 
+/* The profile list may be rebuilt while the test waits (the store noticed a write): each
+ * look finds the row again. */
+static gboolean
+both_checked (gpointer data)
+{
+  GtkWidget *area = data;
+  const char *names[] = { "Mia", "Noah" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *row = find_row (area, names[i]);
+
+      if (row == NULL ||
+          g_str_equal (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Checking whether it works…"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 test_unlock (VeilAppFixture     *fixture,
              gconstpointer  data)
@@ -141,6 +160,8 @@ test_unlock (VeilAppFixture     *fixture,
   gtk_widget_activate_action (lock, "lock.unlock", NULL);
   wait_for_page (fixture, "guardian");
 
+  /* Counted once the health check in the background is done. */
+  veil_test_wait_until (both_checked, area);
   mia_row = find_row (area, "Mia");
   noah_row = find_row (area, "Noah");
   g_assert_nonnull (mia_row);
