@@ -496,6 +496,8 @@ test_burst (GuardFixture  *fixture,
   g_assert_cmpuint (max_busy, >, g_get_num_processors ());
 }
 
+#define BAD_FILES_TEXT "Shopping list: bread, milk. Not a picture at all.\n"
+
 /* A PNG whose header claims @width x @height pixels, with valid chunk checksums. */
 static GBytes *
 png_claiming (guint32 width,
@@ -537,60 +539,162 @@ png_claiming (guint32 width,
   return g_byte_array_free_to_bytes (g_steal_pointer (&png));
 }
 
+typedef struct {
+  GBytes *bytes[2];
+  char   *paths[2];
+  char   *text_path;
+} BadFiles;
+
+static void
+bad_files_clear (BadFiles *files)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&files->bytes[i], g_bytes_unref);
+      g_clear_pointer (&files->paths[i], g_free);
+    }
+  g_clear_pointer (&files->text_path, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BadFiles, bad_files_clear)
+
+/* Writes a PNG over the pixel limit, a truncated JPEG and a text file into Downloads and waits
+ * for the two pictures. */
+static void
+write_bad_files (GuardFixture *fixture,
+                 BadFiles     *files)
+{
+  GBytes **out_bytes = files->bytes;
+  char **out_paths = files->paths;
+  char **out_text_path = &files->text_path;
+
+  g_autofree char *whole = write_picture (fixture->staging, "whole.jpg", 5, TRUE);
+  g_autoptr(GBytes) whole_bytes = read_bytes (whole);
+
+  out_bytes[0] = png_claiming (100000, 100000);
+  out_bytes[1] = g_bytes_new_from_bytes (whole_bytes, 0, g_bytes_get_size (whole_bytes) / 3);
+  out_paths[0] = g_build_filename (fixture->downloads, "huge.png", NULL);
+  out_paths[1] = g_build_filename (fixture->downloads, "cut.jpg", NULL);
+  *out_text_path = g_build_filename (fixture->downloads, "notes.jpg", NULL);
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (g_file_set_contents (out_paths[i], g_bytes_get_data (out_bytes[i], NULL),
+                                        g_bytes_get_size (out_bytes[i]), NULL));
+  g_assert_true (g_file_set_contents (*out_text_path, BAD_FILES_TEXT, -1, NULL));
+  wait_for_results (fixture, 2);
+}
+
+/* Each message alert of @profile is one picture Veil could not check, with its cause, and
+ * has no thumbnail: a picture that could not be decoded is never shown, not even blurred. */
+static void
+assert_unchecked_alerts (GuardFixture *fixture,
+                         VeilProfile  *profile,
+                         char        **paths,
+                         const char   *state)
+{
+  g_autoptr(GPtrArray) alerts = veil_store_list_message_alerts (fixture->store, veil_profile_get_id (profile), NULL);
+  const VeilUncheckedCause causes[] = { VEIL_UNCHECKED_TOO_LARGE, VEIL_UNCHECKED_DAMAGED };
+
+  g_assert_nonnull (alerts);
+  g_assert_cmpuint (alerts->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint k = 0; k < alerts->len; k++)
+        {
+          VeilAlert *alert = g_ptr_array_index (alerts, k);
+          g_autoptr(GBytes) thumbnail = NULL;
+          g_autoptr(GError) error = NULL;
+
+          if (!g_str_equal (alert->path, paths[i]))
+            continue;
+          found = TRUE;
+          g_assert_true (veil_verdict_get_unchecked (alert->verdict));
+          g_assert_false (veil_verdict_get_sensitive (alert->verdict));
+          g_assert_cmpint (veil_verdict_get_unchecked_cause (alert->verdict), ==, causes[i]);
+          g_assert_cmpstr (alert->state, ==, state);
+          thumbnail = veil_store_get_thumbnail (fixture->store, alert->id, &error);
+          g_assert_null (thumbnail);
+          g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND);
+        }
+      g_assert_true (found);
+    }
+}
+
+/* Under 13 the rule is "blur": a picture Veil could not check (too large, truncated) is warned
+ * about like a sensitive one, and hidden when the profile hides warned pictures. */
 static void
 test_bad_files (GuardFixture  *fixture,
                 gconstpointer  data)
 {
   g_autoptr(VeilProfile) profile = save_profile (fixture, "Mia", VEIL_AGE_BAND_UNDER_13, TRUE, FALSE, TRUE);
-  g_autoptr(GBytes) huge = png_claiming (100000, 100000);
-  g_autofree char *huge_path = g_build_filename (fixture->downloads, "huge.png", NULL);
-  g_autofree char *text_path = g_build_filename (fixture->downloads, "notes.jpg", NULL);
-  g_autofree char *truncated_path = g_build_filename (fixture->downloads, "cut.jpg", NULL);
-  g_autofree char *whole = write_picture (fixture->staging, "whole.jpg", 5, TRUE);
-  g_autoptr(GBytes) whole_bytes = read_bytes (whole);
-  g_autoptr(GBytes) truncated = g_bytes_new_from_bytes (whole_bytes, 0, g_bytes_get_size (whole_bytes) / 3);
-  g_autoptr(GPtrArray) alerts = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *text = "Shopping list: bread, milk. Not a picture at all.\n";
-  struct { const char *path; GBytes *bytes; } files[] = {
-    { huge_path, huge },
-    { truncated_path, truncated },
-  };
+  g_auto(BadFiles) files = { { NULL, } };
+  char **paths = files.paths;
+  g_autofree char *text = NULL;
 
+  g_assert_cmpint (veil_profile_get_effective_unchecked_rule (profile), ==, VEIL_UNCHECKED_RULE_BLUR);
   guard (fixture, profile);
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    g_assert_true (g_file_set_contents (files[i].path, g_bytes_get_data (files[i].bytes, NULL),
-                                        g_bytes_get_size (files[i].bytes), NULL));
-  g_assert_true (g_file_set_contents (text_path, text, -1, NULL));
-  wait_for_results (fixture, 2);
+  write_bad_files (fixture, &files);
 
-  /* Each picture that could not be analyzed says why; nothing raised an alert. */
-  g_assert_true (g_hash_table_contains (fixture->failed, huge_path));
-  /* Refused for its size, from the header alone. */
-  g_assert_nonnull (strstr (g_hash_table_lookup (fixture->failed, huge_path), "100000"));
-  g_assert_true (g_hash_table_contains (fixture->failed, truncated_path));
-  g_assert_cmpuint (fixture->n_analyzed, ==, 0);
+  /* Not failures: each is a verdict of its own, and it warned. */
+  g_assert_cmpuint (g_hash_table_size (fixture->failed), ==, 0);
+  g_assert_cmpuint (fixture->n_analyzed, ==, 2);
+  g_assert_cmpuint (fixture->n_sensitive, ==, 2);
+  g_assert_cmpuint (fixture->warned->len, ==, 2);
+  assert_unchecked_alerts (fixture, profile, paths, VEIL_ALERT_STATE_PRIVATE);
+
+  /* Hidden like any warned picture: no longer where it arrived. */
+  for (guint i = 0; i < 2; i++)
+    g_assert_false (g_file_test (paths[i], G_FILE_TEST_EXISTS));
+
+  /* Not a picture by its content: not even tried, and untouched. */
+  g_assert_false (g_hash_table_contains (fixture->failed, files.text_path));
+  g_assert_cmpuint (analyzed_count (fixture, files.text_path), ==, 0);
+  g_assert_true (g_file_get_contents (files.text_path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, BAD_FILES_TEXT);
+}
+
+/* From 13 the rule is "allow": the same pictures are listed as not checked (told to the
+ * guardian when the profile says so) but not warned about, and left untouched. */
+static void
+test_bad_files_allowed (GuardFixture  *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(VeilProfile) profile = save_profile (fixture, "Noah", VEIL_AGE_BAND_13_15, TRUE, TRUE, TRUE);
+  g_auto(BadFiles) files = { { NULL, } };
+  GBytes **bytes = files.bytes;
+  char **paths = files.paths;
+  g_autoptr(GPtrArray) audit = NULL;
+  guint n_not_checked = 0;
+
+  g_assert_cmpint (veil_profile_get_effective_unchecked_rule (profile), ==, VEIL_UNCHECKED_RULE_ALLOW);
+  guard (fixture, profile);
+  write_bad_files (fixture, &files);
+
+  g_assert_cmpuint (g_hash_table_size (fixture->failed), ==, 0);
+  g_assert_cmpuint (fixture->n_analyzed, ==, 2);
+  g_assert_cmpuint (fixture->n_sensitive, ==, 0);
   g_assert_cmpuint (fixture->warned->len, ==, 0);
-  alerts = veil_store_list_message_alerts (fixture->store, veil_profile_get_id (profile), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (alerts->len, ==, 0);
-  /* Not a picture by its content: not even tried. */
-  g_assert_false (g_hash_table_contains (fixture->failed, text_path));
-  g_assert_cmpuint (analyzed_count (fixture, text_path), ==, 0);
+  assert_unchecked_alerts (fixture, profile, paths, VEIL_ALERT_STATE_TOLD);
 
-  /* All untouched, though this profile hides warned pictures. */
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+  for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(GBytes) now = read_bytes (files[i].path);
+      g_autoptr(GBytes) now = read_bytes (paths[i]);
 
-      g_assert_true (g_bytes_equal (now, files[i].bytes));
+      g_assert_true (g_bytes_equal (now, bytes[i]));
     }
-  {
-    g_autofree char *now = NULL;
 
-    g_assert_true (g_file_get_contents (text_path, &now, NULL, NULL));
-    g_assert_cmpstr (now, ==, text);
-  }
+  /* The child's transparency page says what happened, in words that are true. */
+  audit = veil_store_list_audit (fixture->store, veil_profile_get_id (profile), 0, NULL);
+  for (guint i = 0; audit != NULL && i < audit->len; i++)
+    {
+      VeilAuditEntry *entry = g_ptr_array_index (audit, i);
+
+      g_assert_cmpstr (entry->kind, !=, "message-warning");
+      if (g_str_equal (entry->kind, "message-not-checked"))
+        n_not_checked++;
+    }
+  g_assert_cmpuint (n_not_checked, ==, 2);
 }
 
 static void
@@ -1059,6 +1163,7 @@ main (int    argc,
   ADD ("partial-downloads", test_partial_downloads);
   ADD ("burst", test_burst);
   ADD ("bad-files", test_bad_files);
+  ADD ("bad-files-allowed", test_bad_files_allowed);
   ADD ("not-active", test_not_active);
   ADD ("no-folder", test_no_folder);
   ADD ("restart", test_restart);
