@@ -836,16 +836,19 @@ veil_age_band_get_proposals (VeilAgeBand  band,
     { "notify", "guardian", N_("Tell the guardian about alerts") },
     { "view-needs-pin", "on", N_("Ask for the guardian PIN before a blurred picture is shown") },
     { "sensitivity", "strict", N_("Also blur borderline pictures") },
+    { "unchecked", "blur", N_("Also blur pictures Veil couldn’t check (too large, damaged or too slow)") },
   };
   static const VeilProposal teen[] = {
     { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why") },
     { "notify", "nobody", N_("Alerts stay with the child; the guardian is not told") },
     { "sensitivity", "standard", N_("Blur clear cases and most borderline pictures") },
+    { "unchecked", "allow", N_("Pictures Veil couldn’t check are shown normally and listed for review") },
   };
   static const VeilProposal older_teen[] = {
     { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why") },
     { "notify", "nobody", N_("Alerts stay with the child; the guardian is not told") },
     { "sensitivity", "relaxed", N_("Blur only clear cases") },
+    { "unchecked", "allow", N_("Pictures Veil couldn’t check are shown normally and listed for review") },
   };
 
   g_return_val_if_fail (n_proposals != NULL, NULL);

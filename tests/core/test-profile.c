@@ -334,6 +334,9 @@ test_profile_proposals (void)
       /* Teens' alerts stay with them unless the guardian chooses otherwise. */
       g_assert_cmpint (veil_profile_get_notify (p), ==,
                        band == VEIL_AGE_BAND_UNDER_13 ? VEIL_NOTIFY_GUARDIAN : VEIL_NOTIFY_NOBODY);
+      /* The proposal for pictures Veil couldn't check is the age's own default, said aloud. */
+      g_assert_cmpint (veil_profile_get_unchecked_rule (p), ==,
+                       band == VEIL_AGE_BAND_UNDER_13 ? VEIL_UNCHECKED_RULE_BLUR : VEIL_UNCHECKED_RULE_ALLOW);
     }
 }
 
