@@ -757,6 +757,21 @@ test_unchecked (ServiceFixture *fixture,
   assert_unchecked_answer (reply, TRUE, "damaged");
   g_clear_pointer (&reply, g_variant_unref);
 
+  /* Past the decoding time budget: too slow. */
+  {
+    g_autofree char *slow = veil_test_write_picture (fixture->dir, "slow.jpg", 4000, 3000, 6);
+
+    veil_image_limits_init_default (&limits);
+    limits.timeout_ms = 1;
+    veil_analyzer_service_set_limits (fixture->service, &limits);
+    reply = analyze_file (fixture, slow, &error);
+    g_assert_no_error (error);
+    assert_unchecked_answer (reply, TRUE, "too-slow");
+    g_clear_pointer (&reply, g_variant_unref);
+    veil_image_limits_init_default (&limits);
+    veil_analyzer_service_set_limits (fixture->service, &limits);
+  }
+
   /* From 13 the rule is "allow": not blurred, and still said to be not checked. */
   g_clear_pointer (&profile, veil_profile_unref);
   profile = save_linked_profile (fixture, VEIL_AGE_BAND_13_15, TRUE, TRUE);
