@@ -17,11 +17,13 @@
 /* VeilAnalyzerService: the io.github.veilapp.Veil.Analyzer1 D-Bus API. Messaging apps and
  * file managers hand Veil a picture they have open (an fd, never a path: the service must not
  * tell any caller about files only the service can read) and get back whether to blur it and
- * why. A picture Veil could not check is an answer of its own, never a harmless-looking error. It answers only while the message warnings protection is active for the profile
- * linked to this account (enabled by a guardian and acknowledged by the child); otherwise it
- * refuses with .Disabled, so nothing is ever checked without consent. Each analysis runs in
- * a worker thread; the main loop only parses the call and sends the answer. Answers carry
- * figures and names, never pixel data (no thumbnail, no heatmap). */
+ * why. A picture Veil could not check is an answer of its own, never a harmless-looking
+ * error. Each caller has a bounded share of the queue. It answers only while the message
+ * warnings protection is active for the profile linked to this account (enabled by a guardian
+ * and acknowledged by the child); otherwise it refuses with .Disabled, so nothing is ever
+ * checked without consent. Each analysis runs in a worker thread; the main loop only parses
+ * the call and sends the answer. Answers carry figures and names, never pixel data (no
+ * thumbnail, no heatmap). */
 
 struct _VeilAnalyzerService
 {
@@ -339,8 +341,11 @@ start_request (VeilAnalyzerService *self,
     {
       g_dbus_method_invocation_return_error (g_steal_pointer (&request->invocation),
                                              VEIL_ANALYZER_SERVICE_ERROR, VEIL_ANALYZER_SERVICE_ERROR_BUSY,
-                                             _("Veil is still checking %u pictures for this app. Wait for "
-                                               "their answers, then ask again."), n_waiting);
+                                             ngettext ("Veil is still checking %u picture for this app. Wait "
+                                                       "for its answer, then ask again.",
+                                                       "Veil is still checking %u pictures for this app. Wait "
+                                                       "for their answers, then ask again.", n_waiting),
+                                             n_waiting);
       request_free (request);
       return;
     }
