@@ -201,6 +201,7 @@ update (VeilAlertCard *self)
     {
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.reveal", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.wrong", FALSE);
+      gtk_picture_set_alternative_text (self->picture, _("No picture is shown: Veil couldn’t check it"));
     }
   gtk_widget_set_visible (self->restore_button, self->alert->hidden_path != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.restore",
