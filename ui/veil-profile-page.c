@@ -42,6 +42,9 @@ struct _VeilProfilePage
   GtkSwitch           *view_pin_switch;
   AdwActionRow        *hide_warned_row;
   GtkSwitch           *hide_warned_switch;
+  AdwActionRow        *unchecked_row;
+  GtkSwitch           *unchecked_switch;
+  gboolean             unchecked_loaded;  /* the switch as loaded: unchanged keeps the age default */
   GtkSpinButton       *retention_spin;
   GtkSpinButton       *threshold_spin;
   AdwPreferencesGroup *adults_group;
@@ -356,6 +359,8 @@ load_profile (VeilProfilePage *self)
   gtk_spin_button_set_value (self->threshold_spin, veil_profile_get_match_threshold (p));
 
   gtk_switch_set_active (self->hide_warned_switch, veil_profile_get_hide_warned (p));
+  self->unchecked_loaded = veil_profile_get_effective_unchecked_rule (p) == VEIL_UNCHECKED_RULE_BLUR;
+  gtk_switch_set_active (self->unchecked_switch, self->unchecked_loaded);
   folders = veil_profile_get_folders (p);
   for (guint i = 0; folders[i] != NULL; i++)
     g_ptr_array_add (self->folders, g_strdup (folders[i]));
@@ -412,6 +417,11 @@ save_action (GtkWidget  *widget,
   veil_profile_builder_set_retention_days (b, (guint) gtk_spin_button_get_value_as_int (self->retention_spin));
   veil_profile_builder_set_match_threshold (b, (guint) gtk_spin_button_get_value_as_int (self->threshold_spin));
   veil_profile_builder_set_hide_warned (b, gtk_switch_get_active (self->hide_warned_switch));
+  /* Left as it was, a rule the age chose keeps following the age. */
+  if (gtk_switch_get_active (self->unchecked_switch) != self->unchecked_loaded ||
+      veil_profile_get_unchecked_rule (self->profile) != VEIL_UNCHECKED_RULE_DEFAULT)
+    veil_profile_builder_set_unchecked_rule (b, gtk_switch_get_active (self->unchecked_switch) ? VEIL_UNCHECKED_RULE_BLUR
+                                                                                                 : VEIL_UNCHECKED_RULE_ALLOW);
   g_ptr_array_add (self->folders, NULL);
   veil_profile_builder_set_folders (b, (const char * const *) self->folders->pdata);
   g_ptr_array_set_size (self->folders, self->folders->len - 1);
@@ -751,6 +761,8 @@ veil_profile_page_class_init (VeilProfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, view_pin_switch);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, hide_warned_row);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, hide_warned_switch);
+  gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, unchecked_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, unchecked_switch);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, retention_spin);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, threshold_spin);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, adults_group);
@@ -770,6 +782,16 @@ veil_profile_page_class_init (VeilProfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "profile.remove-adult", "u", remove_adult_action);
 }
 
+/* Says what the rule does, in the words the child's alert view keeps. */
+static void
+unchecked_toggled_cb (VeilProfilePage *self)
+{
+  adw_action_row_set_subtitle (self->unchecked_row,
+                               gtk_switch_get_active (self->unchecked_switch)
+                               ? _("Pictures too large, damaged or too slow to check are blurred like sensitive ones (the default under 13)")
+                               : _("Pictures Veil couldn’t check are shown normally and listed for review (the default from 13)"));
+}
+
 static void
 veil_profile_page_init (VeilProfilePage *self)
 {
@@ -779,6 +801,8 @@ veil_profile_page_init (VeilProfilePage *self)
   self->adult_contacts = g_ptr_array_new_with_free_func (g_free);
   self->dynamic_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->unchecked_switch, "notify::active", G_CALLBACK (unchecked_toggled_cb), self);
+  unchecked_toggled_cb (self);
 }
 
 /**

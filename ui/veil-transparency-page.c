@@ -166,8 +166,14 @@ create_warned_row (gpointer item,
   g_autofree char *when = format_time (alert->time);
   g_autofree char *dir = g_path_get_dirname (alert->path);
   g_autofree char *folder = alert->folder != NULL ? g_strdup (alert->folder) : g_path_get_basename (dir);
-  /* Translators: where a blurred picture arrived, e.g. "In Downloads" */
-  g_autofree char *where = g_strdup_printf (_("In %s"), folder);
+  g_autofree char *where = NULL;
+
+  if (veil_verdict_get_unchecked (alert->verdict) && !veil_verdict_get_sensitive (alert->verdict))
+    /* Translators: where a picture Veil could not check arrived, e.g. "Not checked, in Downloads" */
+    where = g_strdup_printf (_("Not checked, in %s"), folder);
+  else
+    /* Translators: where a blurred picture arrived, e.g. "In Downloads" */
+    where = g_strdup_printf (_("In %s"), folder);
 
   return veil_warned_row_new (alert->id, when, where);
 }

@@ -151,6 +151,10 @@ veil_audit_entry_describe (const VeilAuditEntry *entry)
     return g_strdup_printf (_("Alerts reached the guardian: %s."), d);
   if (g_str_equal (k, "message-warning"))
     return g_strdup_printf (_("Veil blurred a picture that arrived in %s."), d);
+  if (g_str_equal (k, "not-checked"))
+    return g_strdup (_("Veil couldn’t check a picture in the checked folders: it is listed for review."));
+  if (g_str_equal (k, "message-not-checked"))
+    return g_strdup_printf (_("Veil couldn’t check a picture that arrived in %s."), d);
   if (g_str_equal (k, "picture-restored"))
     return g_strdup_printf (_("A hidden picture was put back in %s."), d);
   if (g_str_equal (k, "warning-viewed"))

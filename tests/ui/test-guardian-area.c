@@ -207,7 +207,13 @@ test_edit_profile (VeilAppFixture     *fixture,
   g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (alerts_row)), ==, "Tells the guardian when Veil blurs a picture.");
   g_assert_nonnull (find_row (page, "What the Child Will See"));
 
+  /* For a teen, pictures Veil couldn't check are shown, and the page says so. */
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (veil_test_find_descendant (page, GTK_TYPE_SWITCH, "unchecked_switch"))));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (veil_test_find_descendant (page, ADW_TYPE_ACTION_ROW, "unchecked_row"))),
+                   ==, "Pictures Veil couldn’t check are shown normally and listed for review (the default from 13)");
+
   /* Change several settings and save. */
+  gtk_switch_set_active (GTK_SWITCH (veil_test_find_descendant (page, GTK_TYPE_SWITCH, "unchecked_switch")), TRUE);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (alerts_row), TRUE);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (scan_row), TRUE);
   gtk_widget_activate_action (page, "profile.add-folder", "s", "/home/noah/Pictures");
@@ -234,6 +240,7 @@ test_edit_profile (VeilAppFixture     *fixture,
   g_assert_true (veil_profile_get_protection_enabled (saved, VEIL_PROTECTION_LIBRARY_SCAN));
   g_assert_cmpstrv (veil_profile_get_folders (saved), ((const char *[]) { "/home/noah/Pictures", NULL }));
   g_assert_cmpint (veil_profile_get_sensitivity (saved), ==, VEIL_SENSITIVITY_STRICT);
+  g_assert_cmpint (veil_profile_get_unchecked_rule (saved), ==, VEIL_UNCHECKED_RULE_BLUR);
   g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 7);
   g_assert_cmpuint (veil_profile_get_n_trusted_adults (saved), ==, 1);
   veil_profile_get_trusted_adult (saved, 0, &name, &contact);

@@ -133,7 +133,7 @@ test_first_run (VeilAppFixture     *fixture,
   adw_combo_row_set_selected (ADW_COMBO_ROW (age_row), 0);
   gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "defaults");
-  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "library-scan", NULL }), ==, 5);
+  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "library-scan", NULL }), ==, 6);
   veil_test_app_screenshot (fixture, "onboarding-3-defaults");
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
@@ -145,7 +145,7 @@ test_first_run (VeilAppFixture     *fixture,
   gtk_editable_set_text (GTK_EDITABLE (name_row), "Noah");
   adw_combo_row_set_selected (ADW_COMBO_ROW (age_row), 1);
   gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
-  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "sensitivity", NULL }), ==, 3);
+  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "sensitivity", NULL }), ==, 4);
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
 
