@@ -95,8 +95,6 @@ build_settings (VeilStore  *store,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
   json_builder_add_int_value (b, 1);
-  json_builder_set_member_name (b, "saved");
-  json_builder_add_int_value (b, g_get_real_time () / G_USEC_PER_SEC);
   json_builder_set_member_name (b, "profiles");
   json_builder_begin_array (b);
   for (guint i = 0; i < profiles->len; i++)
@@ -117,6 +115,7 @@ _veil_guardian_seal_settings (VeilGuardian *self,
   g_autofree char *json = NULL;
   g_autofree char *signature = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *kept = NULL;
   g_autofree char *path = settings_path (self);
 
   if (key == NULL)
@@ -129,6 +128,9 @@ _veil_guardian_seal_settings (VeilGuardian *self,
     }
   signature = sign_settings (key, json);
   text = g_strconcat (signature, "\n", json, NULL);
+  /* Sealing is cheap to repeat: nothing is written when nothing changed. */
+  if (g_file_get_contents (path, &kept, NULL, NULL) && g_str_equal (kept, text))
+    return;
 
   /* Atomic and private: a crash leaves the old file or the new one, never half of one. */
   if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
@@ -397,8 +399,13 @@ veil_guardian_check_records (VeilGuardian *self,
   g_return_val_if_fail (VEIL_IS_GUARDIAN (self), VEIL_RECORDS_VERIFIED);
 
   store = veil_guardian_get_store (self);
-  if (_veil_guardian_get_key (self) != NULL && veil_store_count_unverified_profiles (store, NULL) > 0)
+  if (_veil_guardian_get_key (self) == NULL)
+    return veil_guardian_get_records_state (self, out_time);
+  if (veil_store_count_unverified_profiles (store, NULL) > 0)
     record_notice (self, VEIL_RECORDS_CHANGED, g_get_real_time () / G_USEC_PER_SEC);
+  else if (veil_guardian_get_records_state (self, NULL) == VEIL_RECORDS_VERIFIED)
+    /* All verified: what the child acknowledged since the last save is kept with the settings. */
+    _veil_guardian_seal_settings (self, NULL);
   return veil_guardian_get_records_state (self, out_time);
 }
 
