@@ -106,6 +106,9 @@ build_settings (VeilStore  *store,
   return json_to_string (root, FALSE);
 }
 
+static void use_verified (VeilGuardian *self,
+                          const char   *text);
+
 void
 _veil_guardian_seal_settings (VeilGuardian *self,
                               GCancellable *cancellable)
@@ -118,7 +121,9 @@ _veil_guardian_seal_settings (VeilGuardian *self,
   g_autofree char *kept = NULL;
   g_autofree char *path = settings_path (self);
 
-  if (key == NULL)
+  /* Without a key nothing can be signed; a data folder removed under a running Veil is for
+   * the next start to find, not to be made again here. */
+  if (key == NULL || !g_file_test (_veil_guardian_get_data_dir (self), G_FILE_TEST_IS_DIR))
     return;
   json = build_settings (veil_guardian_get_store (self), &error);
   if (json == NULL)
@@ -128,6 +133,8 @@ _veil_guardian_seal_settings (VeilGuardian *self,
     }
   signature = sign_settings (key, json);
   text = g_strconcat (signature, "\n", json, NULL);
+  /* What was just sealed stands in for rows edited from now on. */
+  use_verified (self, text);
   /* Sealing is cheap to repeat: nothing is written when nothing changed. */
   if (g_file_get_contents (path, &kept, NULL, NULL) && g_str_equal (kept, text))
     return;
@@ -233,6 +240,16 @@ load_settings (VeilGuardian *self,
            g_strcmp0 (file_text, kept) != 0)
     g_debug ("%s differs from the keyring's copy; the keyring's is used", path);
   return settings;
+}
+
+static void
+use_verified (VeilGuardian *self,
+              const char   *text)
+{
+  g_autoptr(Settings) settings = parse_settings (_veil_guardian_get_key (self), text);
+
+  veil_store_set_verified_profiles (veil_guardian_get_store (self),
+                                    settings != NULL ? settings->profiles : NULL);
 }
 
 void
