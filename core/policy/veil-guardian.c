@@ -104,10 +104,10 @@ keyring_error (GError  *cause,
  * TRUE with *out_secret = NULL. */
 gboolean
 _veil_guardian_lookup_secret (VeilGuardian  *self,
-               const char    *kind,
-               char         **out_secret,
-               GCancellable  *cancellable,
-               GError       **error)
+                              const char    *kind,
+                              char         **out_secret,
+                              GCancellable  *cancellable,
+                              GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   char *secret;
@@ -123,11 +123,11 @@ _veil_guardian_lookup_secret (VeilGuardian  *self,
 
 gboolean
 _veil_guardian_store_secret (VeilGuardian  *self,
-              const char    *kind,
-              const char    *label,
-              const char    *secret,
-              GCancellable  *cancellable,
-              GError       **error)
+                             const char    *kind,
+                             const char    *label,
+                             const char    *secret,
+                             GCancellable  *cancellable,
+                             GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
 
@@ -302,7 +302,7 @@ verify_pin (VeilGuardian  *self,
 
 gboolean
 _veil_guardian_require_unlocked (VeilGuardian  *self,
-                  GError       **error)
+                                 GError       **error)
 {
   if (self->unlocked)
     return TRUE;
