@@ -479,7 +479,8 @@ restore_settings (VeilGuardian  *self,
  * veil_guardian_restore_records:
  *
  * The guardian puts back the settings last verified: every profile they hold is written
- * again, signed, and the notice goes, with an audit entry. Needs guardian settings unlocked.
+ * again, signed, profiles added outside Veil are deleted, and the notice goes, with an audit
+ * entry. Needs guardian settings unlocked.
  */
 gboolean
 veil_guardian_restore_records (VeilGuardian  *self,
@@ -498,7 +499,8 @@ veil_guardian_restore_records (VeilGuardian  *self,
                    _("Veil has no verified settings to restore. Check each profile, then save it again."));
       return FALSE;
     }
-  if (!restore_settings (self, settings, VEIL_ACTOR_GUARDIAN, FALSE, error))
+  if (!restore_settings (self, settings, VEIL_ACTOR_GUARDIAN, FALSE, error) ||
+      !veil_store_remove_unverified_profiles (veil_guardian_get_store (self), VEIL_ACTOR_GUARDIAN, error))
     return FALSE;
   return clear_notice (self, "records-restored", error);
 }

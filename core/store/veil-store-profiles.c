@@ -384,6 +384,17 @@ veil_store_list_profiles (VeilStore  *self,
   stmt = veil_db_prepare (self->db, "SELECT id, version, name, data, signature FROM profiles ORDER BY name", error);
   if (stmt != NULL)
     profiles = veil_db_query_rows (stmt, read_profile_row, self, (GDestroyNotify) veil_profile_unref, error);
+  /* A row Veil never signed, added behind its back, must not stand beside (or before) the
+   * verified profiles that the service and the guard choose from. */
+  for (guint i = profiles != NULL && self->verified != NULL ? profiles->len : 0; i > 0; i--)
+    {
+      VeilProfile *profile = g_ptr_array_index (profiles, i - 1);
+      gint64 id = veil_profile_get_id (profile);
+
+      if (veil_profile_get_integrity (profile) == VEIL_PROFILE_INTEGRITY_TAMPERED &&
+          !g_hash_table_contains (self->verified, &id))
+        g_ptr_array_remove_index (profiles, i - 1);
+    }
   g_rec_mutex_unlock (&self->lock);
   return profiles;
 }
@@ -675,6 +686,61 @@ veil_store_restore_profile (VeilStore    *self,
   if (!write_profile_data (self, id, version, name, data, signature, now, error) ||
       !_veil_store_insert_audit (self->db, id, now, actor, "profile-restored", name, error))
     goto fail;
+  return _veil_store_commit (self, error);
+
+fail:
+  _veil_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * veil_store_remove_unverified_profiles:
+ * @actor: who removes (the guardian, restoring the verified settings)
+ *
+ * Deletes every profile row that neither verifies nor has verified settings to stand in for
+ * it (see veil_store_set_verified_profiles()): rows added outside Veil. Audited.
+ */
+gboolean
+veil_store_remove_unverified_profiles (VeilStore   *self,
+                                       const char  *actor,
+                                       GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  VeilDbStep step = VEIL_DB_STEP_FAILED;
+  gint64 now = _veil_store_now ();
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+
+  if (!_veil_store_begin (self, error))
+    return FALSE;
+  stmt = veil_db_prepare (self->db, "SELECT id, version, name, data, signature FROM profiles", error);
+  while (stmt != NULL && (step = veil_db_step (stmt, error)) == VEIL_DB_STEP_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (!row_verifies (self, stmt) && (self->verified == NULL || !g_hash_table_contains (self->verified, &id)))
+        {
+          g_array_append_val (ids, id);
+          g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (step != VEIL_DB_STEP_DONE)
+    goto fail;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      stmt = veil_db_prepare (self->db, "DELETE FROM profiles WHERE id = ?", error);
+      if (stmt == NULL ||
+          !veil_db_bind_int64 (stmt, 1, g_array_index (ids, gint64, i), error) ||
+          !veil_db_step_done (stmt, error) ||
+          !_veil_store_insert_audit (self->db, 0, now, actor, "profile-deleted",
+                                     names->pdata[i] != NULL ? names->pdata[i] : "", error))
+        goto fail;
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
   return _veil_store_commit (self, error);
 
 fail:

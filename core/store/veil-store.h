@@ -176,6 +176,9 @@ gboolean        veil_store_restore_profile         (VeilStore            *self,
                                                     guint                 acknowledged,
                                                     const char           *actor,
                                                     GError              **error);
+gboolean        veil_store_remove_unverified_profiles (VeilStore         *self,
+                                                    const char           *actor,
+                                                    GError              **error);
 gboolean        veil_store_confirm_profiles        (VeilStore            *self,
                                                     const char           *actor,
                                                     GError              **error);

@@ -312,6 +312,44 @@ test_records_edited (RecordsFixture *fixture,
   g_assert_cmpint (veil_profile_get_protection_enabled (mia, VEIL_PROTECTION_MESSAGE_WARNINGS), ==, restore);
 }
 
+/* A profile added with the sqlite3 tool for the child's account, warnings off, sorted before
+ * the real one: the service never chooses it, and restoring removes it. */
+static void
+test_records_added_row (RecordsFixture *fixture,
+                        gconstpointer   data)
+{
+  g_autoptr(VeilGuardian) guardian = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(VeilProfile) aaron = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  set_up_veil (fixture);
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO profiles (name, version, data, created, updated) "
+                                     "SELECT 'Aaron', 1, replace(replace(data, '\"message-warnings\":true', "
+                                     "'\"message-warnings\":false'), '\"Mia\"', '\"Aaron\"'), 0, 0 "
+                                     "FROM profiles WHERE name = 'Mia'", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+
+  guardian = open_guardian (fixture);
+  g_assert_cmpint (veil_guardian_get_records_state (guardian, NULL), ==, VEIL_RECORDS_CHANGED);
+  profiles = veil_store_list_profiles (veil_guardian_get_store (guardian), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (profiles->len, ==, 1);
+  assert_protecting (veil_guardian_get_store (guardian));
+
+  unlock (guardian);
+  g_assert_true (veil_guardian_restore_records (guardian, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (veil_guardian_check_records (guardian, NULL), ==, VEIL_RECORDS_VERIFIED);
+  aaron = veil_store_lookup_profile (veil_guardian_get_store (guardian), "Aaron", &error);
+  g_assert_null (aaron);
+  g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND);
+  assert_protecting (veil_guardian_get_store (guardian));
+}
+
 /* An edit while Veil runs: the next look (after every write) finds it. */
 static void
 test_records_edited_while_open (RecordsFixture *fixture,
@@ -439,6 +477,7 @@ main (int   argc,
   ADD ("/veil/records/edited/confirm", GINT_TO_POINTER (FALSE), test_records_edited);
   ADD ("/veil/records/edited/restore", GINT_TO_POINTER (TRUE), test_records_edited);
   ADD ("/veil/records/edited-while-open", NULL, test_records_edited_while_open);
+  ADD ("/veil/records/added-row", NULL, test_records_added_row);
   ADD ("/veil/records/fresh", NULL, test_records_fresh);
   ADD ("/veil/records/read-only", NULL, test_records_read_only);
   ADD ("/veil/records/disk-full", NULL, test_records_disk_full);
