@@ -368,6 +368,56 @@ test_veilctl_read_only (CtlFixture    *fixture,
   g_assert_null (strstr (err, "Close other Veil windows"));
 }
 
+/* A full disk: its own message, not a damaged database. */
+static void
+test_veilctl_disk_full (CtlFixture    *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *filler = g_build_filename (fixture->ctl.dir, "filler", NULL);
+  g_autofree char *zeros = g_malloc0 (4 * 1024 * 1024);
+  int status;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("Mounting a small tmpfs needs root");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (fixture->ctl.dir, 0700), ==, 0);
+  if (mount ("tmpfs", fixture->ctl.dir, "tmpfs", 0, "size=1m,mode=0700") != 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("Cannot mount a tmpfs here (%s)", g_strerror (errno));
+      g_test_skip (msg);
+      return;
+    }
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "guardian", "set-pin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "create", "Mia", "--age-band", "under-13", "--pin-stdin", NULL), ==, 0);
+  /* Whatever space is left goes to another file (not written atomically: it must stay). */
+  {
+    FILE *f = fopen (filler, "w");
+
+    g_assert_nonnull (f);
+    while (fwrite (zeros, 1, 4096, f) == 4096 && fflush (f) == 0)
+      ;
+    fclose (f);
+  }
+
+  /* The write-ahead log reuses its space: save until a write needs more than is left. */
+  status = 0;
+  for (guint i = 0; status == 0 && i < 100; i++)
+    {
+      g_autofree char *folders = g_strdup_printf ("folders=/home/mia/%u/%0800u", i, i);
+
+      g_clear_pointer (&err, g_free);
+      status = run (fixture, PIN_IN, NULL, &err, "profile", "set", "Mia", folders, "--pin-stdin", NULL);
+    }
+  g_assert_cmpint (umount (fixture->ctl.dir), ==, 0);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, "The disk is full"));
+  g_assert_null (strstr (err, "damaged"));
+  g_assert_null (strstr (err, "Close other Veil windows"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -386,6 +436,7 @@ main (int   argc,
   ADD ("/veil/veilctl/export-erase", test_veilctl_export_erase);
   ADD ("/veil/veilctl/records-removed", test_veilctl_records_removed);
   ADD ("/veil/veilctl/read-only", test_veilctl_read_only);
+  ADD ("/veil/veilctl/disk-full", test_veilctl_disk_full);
 #undef ADD
   g_test_add_func ("/veil/veilctl/keyring-missing", test_veilctl_keyring_missing);
   g_test_add_func ("/veil/veilctl/keyring-missing/subprocess", keyring_missing_child);
