@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-protect-images.h"
+#include "veil-records-notice.h"
 #include "veil-transparency-page.h"
 #include "veil-warned-row.h"
 
@@ -32,6 +33,7 @@ struct _VeilTransparencyPage
   gint64               health_profile_id;  /* the profile it checks */
 
   /* Template children */
+  VeilRecordsNotice   *records_notice;
   AdwPreferencesGroup *profile_group;
   AdwComboRow         *profile_row;
   GtkStringList       *profile_names;
@@ -485,6 +487,7 @@ veil_transparency_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (veil_transparency_page_parent_class)->constructed (object);
 
+  veil_records_notice_set_context (self->records_notice, self->context);
   if (self->context != NULL)
     g_signal_connect_object (self->context, "profiles-changed",
                              G_CALLBACK (veil_transparency_page_reload), self, G_CONNECT_SWAPPED);
@@ -577,7 +580,9 @@ veil_transparency_page_class_init (VeilTransparencyPageClass *klass)
     g_signal_new ("show-alert", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
+  g_type_ensure (VEIL_TYPE_RECORDS_NOTICE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-transparency-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, records_notice);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_row);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_names);

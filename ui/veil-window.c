@@ -11,6 +11,7 @@
 #include "veil-guardian-area.h"
 #include "veil-guardian-lock.h"
 #include "veil-onboarding.h"
+#include "veil-records-notice.h"
 #include "veil-transparency-page.h"
 #include "veil-ui-utils.h"
 
@@ -40,6 +41,7 @@ struct _VeilWindow
   /* Template children */
   AdwStatusPage        *welcome_page;
   AdwStatusPage        *error_page;
+  VeilRecordsNotice    *home_notice;
   GtkMenuButton        *primary_menu_button;
   GtkButton            *back_button;
   AdwWindowTitle       *window_title;
@@ -178,7 +180,14 @@ go_home (VeilWindow *self)
   if (store == NULL)
     {
       const GError *error = veil_context_get_store_error (self->context);
-      show_error (self, _("Veil Cannot Open Its Data"), error != NULL ? error->message : NULL);
+      const char *title = _("Veil Cannot Open Its Data");
+
+      /* Neither is damage: the title must not suggest the data is lost. */
+      if (g_error_matches (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_READ_ONLY))
+        title = _("Veil Cannot Write Its Data");
+      else if (g_error_matches (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_DISK_FULL))
+        title = _("The Disk Is Full");
+      show_error (self, title, error != NULL ? error->message : NULL);
       return;
     }
 
@@ -472,6 +481,7 @@ veil_window_constructed (GObject *object)
   /* Without a context (e.g. the .ui validator) the window shows the welcome page only. */
   if (self->context != NULL)
     {
+      veil_records_notice_set_context (self->home_notice, self->context);
       add_pages (self);
       go_home (self);
     }
@@ -573,10 +583,12 @@ veil_window_class_init (VeilWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (VEIL_TYPE_RECORDS_NOTICE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, health_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, home_notice);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, window_title);

@@ -160,6 +160,20 @@ veil_audit_entry_describe (const VeilAuditEntry *entry)
   if (g_str_equal (k, "warning-viewed"))
     return g_str_equal (d, "guardian-pin") ? g_strdup (_("A blurred picture was shown after the guardian entered the PIN."))
                                            : g_strdup (_("The child chose to view a blurred picture."));
+  if (g_str_equal (k, "records-removed"))
+    return g_strdup (_("Veil found its records removed and kept protecting with the settings last verified."));
+  if (g_str_equal (k, "records-damaged"))
+    return g_strdup (_("Veil found its records damaged, set them aside and kept protecting with the settings last verified."));
+  if (g_str_equal (k, "records-changed"))
+    return g_strdup (_("Veil found its records changed outside Veil and kept protecting with the settings last verified."));
+  if (g_str_equal (k, "records-confirmed"))
+    return g_strdup (_("The guardian kept Veil’s records as they were."));
+  if (g_str_equal (k, "records-restored"))
+    return g_strdup (_("The guardian restored the settings last verified."));
+  if (g_str_equal (k, "profile-restored"))
+    return g_strdup_printf (_("The settings last verified of “%s” were written back."), d);
+  if (g_str_equal (k, "profile-confirmed"))
+    return g_strdup_printf (_("The guardian kept the settings of “%s” as they were changed."), d);
   if (g_str_equal (k, "warning-not-viewed"))
     return g_strdup (_("The child chose not to view a blurred picture."));
   if (g_str_equal (k, "tampered"))
