@@ -15,7 +15,7 @@
 /* bench/analyzer-service: the AnalyzeFile round trip for a 1 MP JPEG, through a private
  * dbus-daemon (GTestDBus) as a messaging app would call it, against the same analysis called
  * in-process on the same fd (decode + PDQ + classifier, no D-Bus). Both are measured in this
- * run. Issue 7's target: round trip under 120 ms median; the D-Bus and threading overhead is
+ * run. The target: round trip under 120 ms median; the D-Bus and threading overhead is
  * printed as a ratio to the in-process baseline. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)

@@ -19,7 +19,7 @@
  * the moment the file is closed in the watched folder to the notification arriving. Baseline,
  * measured in the same run: the same analysis (decode, PDQ, classifier) called in-process on
  * the same files. Then the service's resident memory and CPU use while idle.
- * Issue 7's targets: median under 250 ms, p95 under 400 ms, idle RSS under 60 MB, idle CPU
+ * The targets: median under 250 ms, p95 under 400 ms, idle RSS under 60 MB, idle CPU
  * zero. Needs an X display (xvfb-run) and VEIL_MODEL_PATH; VEIL_APP_PATH names the binary. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)

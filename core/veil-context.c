@@ -13,7 +13,8 @@
 /* VeilContext: what the application owns and hands to every widget as a construct-only
  * property (no singletons): the settings, the store and the guardian, and list models of the
  * store's rows for views to render. The store is opened off the main thread, since opening
- * runs SQLite's integrity check. */
+ * runs SQLite's integrity check, and through veil_guardian_open(), which fails closed when the
+ * store was removed, damaged or edited outside Veil. */
 
 struct _VeilContext
 {
@@ -84,17 +85,16 @@ load_thread (GTask        *task,
 {
   LoadData *data = task_data;
 
-  data->store = veil_store_new (data->path, cancellable, &data->store_error);
-  if (data->store != NULL)
+  /* Fails closed: a removed, damaged or edited store is met here, before anyone reads it. */
+  data->guardian = veil_guardian_open (data->path, cancellable, &data->keyring_error, &data->store_error);
+  if (data->guardian != NULL)
     {
       g_autoptr(GError) expire_error = NULL;
 
+      data->store = g_object_ref (veil_guardian_get_store (data->guardian));
       /* Alerts and notes older than each profile's retention period go at every start. */
       if (!veil_store_expire (data->store, g_get_real_time () / G_USEC_PER_SEC, &expire_error))
         g_debug ("Could not delete old alerts: %s", expire_error->message);
-
-      data->guardian = veil_guardian_new (data->store);
-      veil_guardian_check_keyring (data->guardian, cancellable, &data->keyring_error);
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -137,6 +137,9 @@ check_store_cb (gpointer user_data)
   self->store_check_id = 0;
   if (self->store == NULL)
     return G_SOURCE_REMOVE;
+  /* A row edited by another program leaves its notice as soon as it is written. */
+  if (self->guardian != NULL)
+    veil_guardian_check_records (self->guardian, NULL);
   stamp = compute_settings_stamp (self->store);
   if (g_strcmp0 (stamp, self->settings_stamp) != 0)
     {

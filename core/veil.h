@@ -56,6 +56,9 @@
 /* service/: the Analyzer D-Bus API */
 #include "veil-analyzer-service.h"
 
+/* health/: whether each protection really runs */
+#include "veil-health.h"
+
 #include "veil-context.h"
 
 /* GEnum types of the enums above (generated) */

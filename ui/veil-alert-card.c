@@ -195,6 +195,14 @@ update (VeilAlertCard *self)
   gtk_label_set_text (self->figures_label, figures->str);
   gtk_label_set_text (self->location_label, location);
   gtk_label_set_text (self->state_label, state_sentence (self->alert));
+  /* Veil could not check it: it has no hash to mark as wrong, and decoding it here for a
+   * preview would do in the app what failed in the analysis. */
+  if (veil_verdict_get_unchecked (self->alert->verdict) && !veil_verdict_get_sensitive (self->alert->verdict))
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.reveal", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.wrong", FALSE);
+      gtk_picture_set_alternative_text (self->picture, _("No picture is shown: Veil couldn’t check it"));
+    }
   gtk_widget_set_visible (self->restore_button, self->alert->hidden_path != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.restore",
                                  self->context != NULL && self->alert->hidden_path != NULL);

@@ -8,7 +8,8 @@
 #include "veil-alert-tile.h"
 
 /* One alert in the review queue's grid: its blurred preview, as read with the alert (never
- * from the store here), the file name and, for a message warning, where it arrived. */
+ * from the store here), the file name and, for a message warning, where it arrived; for a
+ * picture Veil could not check, no preview and "Not checked". */
 
 struct _VeilAlertTile
 {
@@ -69,7 +70,14 @@ veil_alert_tile_new (VeilAlertItem *item)
 
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
   gtk_label_set_text (self->name_label, name);
-  if (g_strcmp0 (alert->source, VEIL_ALERT_SOURCE_MESSAGE) == 0 && alert->folder != NULL)
+  if (veil_verdict_get_unchecked (alert->verdict) && !veil_verdict_get_sensitive (alert->verdict))
+    {
+      /* Never decoded, so there is no preview: say why the tile is empty. */
+      gtk_picture_set_alternative_text (self->picture, _("No picture is shown: Veil couldn’t check it"));
+      gtk_label_set_text (self->where_label, _("Not checked"));
+      gtk_widget_set_visible (GTK_WIDGET (self->where_label), TRUE);
+    }
+  else if (g_strcmp0 (alert->source, VEIL_ALERT_SOURCE_MESSAGE) == 0 && alert->folder != NULL)
     {
       /* Translators: a message warning's tile; %s is a folder such as Downloads, or an app */
       g_autofree char *arrived = g_strdup_printf (_("Arrived in %s"), alert->folder);

@@ -41,6 +41,7 @@ struct _VeilAlertView
 
   /* template children */
   VeilBlurredPicture   *picture;
+  GtkImage             *placeholder;
   GtkLabel             *title_label;
   GtkLabel             *explanation_label;
   GtkLabel             *reason_label;
@@ -48,6 +49,7 @@ struct _VeilAlertView
   GtkLabel             *told_label;
   GtkButton            *dont_view_button;
   GtkButton            *view_button;
+  GtkButton            *report_button;
 };
 
 G_DEFINE_FINAL_TYPE (VeilAlertView, veil_alert_view, ADW_TYPE_BIN)
@@ -112,9 +114,22 @@ set_choices_enabled (VeilAlertView *self,
   for (guint i = 0; i < G_N_ELEMENTS (choice_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), choice_actions[i],
                                    enabled || g_str_equal (choice_actions[i], "alert.dont-view"));
-  /* Viewing needs the picture itself; the stored thumbnail is blurred for good. */
-  if (enabled && self->picture_kind != VEIL_ALERT_VIEW_PICTURE_FILE)
+  /* Viewing needs the picture itself; the stored thumbnail is blurred for good. A picture Veil
+   * could not check opens in another app, if the child chooses. */
+  if (enabled && self->picture_kind != VEIL_ALERT_VIEW_PICTURE_FILE &&
+      self->picture_kind != VEIL_ALERT_VIEW_PICTURE_PLACEHOLDER)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "alert.view", FALSE);
+  /* A report tells a helpline what Veil found in a picture; in this one it found nothing. */
+  if (self->picture_kind == VEIL_ALERT_VIEW_PICTURE_PLACEHOLDER)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "alert.report", FALSE);
+}
+
+/* Whether the alert is about a picture Veil could not check (and found nothing in). */
+static gboolean
+is_unchecked (VeilAlertView *self)
+{
+  return self->alert != NULL && veil_verdict_get_unchecked (self->alert->verdict) &&
+         !veil_verdict_get_sensitive (self->alert->verdict);
 }
 
 static char *
@@ -164,7 +179,27 @@ fill_labels (VeilAlertView *self)
   g_autofree char *source = NULL;
   const char *told;
 
-  if (is_young (self))
+  if (is_unchecked (self))
+    {
+      g_autofree char *sentence = veil_reason_describe (veil_verdict_get_reason (self->alert->verdict, 0));
+
+      g_clear_pointer (&reason, g_free);
+      reason = g_steal_pointer (&sentence);
+      gtk_label_set_text (self->title_label, _("Veil Couldn’t Check This Picture"));
+      /* Under the "allow" rule it was shown as usual; it is only listed so nothing is hidden. */
+      if (veil_profile_get_effective_unchecked_rule (self->profile) == VEIL_UNCHECKED_RULE_ALLOW)
+        gtk_label_set_text (self->explanation_label,
+                            _("Veil couldn’t look at this picture, so it didn’t cover it. It is listed here so "
+                              "you know, and you can still choose what to do."));
+      else
+        gtk_label_set_text (self->explanation_label,
+                            is_young (self)
+                            ? _("Veil couldn’t look at this picture, so it covered it to be safe. You did nothing "
+                                "wrong. You can choose what to do.")
+                            : _("Veil couldn’t look at this picture, so it may show anything. It’s not your fault: "
+                                "Veil covered it so you can decide."));
+    }
+  else if (is_young (self))
     gtk_label_set_text (self->explanation_label,
                         _("This picture might show private parts of a body. You did nothing wrong. "
                           "Veil covered it so you can choose what to do."));
@@ -281,6 +316,16 @@ load_alert (VeilAlertView *self)
     }
 
   fill_labels (self);
+  if (is_unchecked (self))
+    {
+      /* Nothing is decoded: what Veil could not check, it does not show either. */
+      self->picture_kind = VEIL_ALERT_VIEW_PICTURE_PLACEHOLDER;
+      gtk_widget_set_visible (GTK_WIDGET (self->picture), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->placeholder), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->report_button), FALSE);
+      set_choices_enabled (self, TRUE);
+      return;
+    }
   load_picture (self);
 }
 
@@ -302,6 +347,16 @@ reveal (VeilAlertView *self,
 {
   /* Logged before anything is shown. */
   add_audit (self, "warning-viewed", how);
+  if (self->picture_kind == VEIL_ALERT_VIEW_PICTURE_PLACEHOLDER)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (self->alert->hidden_path != NULL ? self->alert->hidden_path
+                                                                                   : self->alert->path);
+      g_autofree char *uri = g_file_get_uri (file);
+
+      /* Veil never decodes it: the child's usual viewer opens it. */
+      g_signal_emit (self, signals[OPEN_LINK], 0, uri);
+      return;
+    }
   set_revealed (self, TRUE);
 }
 
@@ -342,7 +397,10 @@ ask_confirmation (VeilAlertView *self)
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (veil_ui_get_window (GTK_WIDGET (self)), _("View the Picture?"),
-                                   is_young (self)
+                                   is_unchecked (self)
+                                   ? _("Veil couldn’t check it, so it may show anything. It opens in another app, "
+                                       "and whatever it shows, it is not your fault.")
+                                   : is_young (self)
                                    ? _("It might be upsetting. You can blur it again at any time.")
                                    : _("It may show something you don’t want to see. You can blur it again at any "
                                        "time, and whatever it shows, it is not your fault."));
@@ -748,9 +806,10 @@ veil_alert_view_class_init (VeilAlertViewClass *klass)
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
    * VeilAlertView::open-link:
-   * @url: the help resource's address
+   * @url: the help resource's address, or the file URI of a picture Veil could not check
    *
-   * The child clicked a help resource's button. The default handler opens @url.
+   * The child clicked a help resource's button, or chose to view a picture Veil could not
+   * check (Veil never decodes it; the usual viewer does). The default handler opens @url.
    */
   signals[OPEN_LINK] = g_signal_new_class_handler ("open-link", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                    G_CALLBACK (open_link_default), NULL, NULL, NULL,
@@ -759,6 +818,8 @@ veil_alert_view_class_init (VeilAlertViewClass *klass)
   g_type_ensure (VEIL_TYPE_BLURRED_PICTURE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-alert-view.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilAlertView, picture);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertView, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertView, report_button);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertView, title_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertView, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertView, reason_label);

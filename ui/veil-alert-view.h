@@ -12,6 +12,7 @@ typedef enum {
   VEIL_ALERT_VIEW_PICTURE_NONE = 0,       /* still loading, or nothing to show */
   VEIL_ALERT_VIEW_PICTURE_FILE = 1,       /* decoded from the file, shown blurred */
   VEIL_ALERT_VIEW_PICTURE_THUMBNAIL = 2,  /* the file is gone: the stored blurred thumbnail */
+  VEIL_ALERT_VIEW_PICTURE_PLACEHOLDER = 3,  /* Veil could not check it: a neutral placeholder, never the picture */
 } VeilAlertViewPicture;
 
 #define VEIL_TYPE_ALERT_VIEW (veil_alert_view_get_type ())

@@ -27,6 +27,7 @@ struct _VeilGuardianArea
   GtkFileChooserNative *chooser;
   guint                 lock_timeout;  /* seconds */
   guint                 lock_source;
+  GCancellable         *health_cancellable; /* checking the listed profiles, nullable */
 
   /* Template children */
   GtkStack             *stack;
@@ -432,6 +433,8 @@ veil_guardian_area_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
   /* The bin unparents its child itself before the template children are cleared. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_GUARDIAN_AREA);
@@ -565,6 +568,63 @@ veil_guardian_area_new (VeilContext *context)
   return g_object_new (VEIL_TYPE_GUARDIAN_AREA, "context", context, NULL);
 }
 
+/* Says how many of a profile's protections really run, and warns when one does not. */
+static void
+show_health (GtkWidget  *row,
+             VeilHealth *health)
+{
+  guint enabled = 0, active = 0, not_working = 0;
+  g_autofree char *subtitle = NULL;
+
+  for (guint k = 0; k < VEIL_N_PROTECTIONS; k++)
+    {
+      VeilHealthState state = veil_health_get_state (health, k);
+
+      enabled += state != VEIL_HEALTH_STATE_OFF;
+      active += state == VEIL_HEALTH_STATE_ACTIVE;
+      not_working += state == VEIL_HEALTH_STATE_NOT_WORKING;
+    }
+  if (not_working > 0)
+    {
+      GtkWidget *warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      gtk_widget_add_css_class (warning, "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (warning), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not working"), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), warning);
+      /* Translators: counts of protections: really running, turned on, not working */
+      subtitle = g_strdup_printf (_("%u active, %u turned on, %u not working: open it to see why"),
+                                  active, enabled, not_working);
+    }
+  else
+    /* Translators: “2 of 3 protections active”: active, turned on */
+    subtitle = g_strdup_printf (_("%u active, %u turned on"), active, enabled);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+}
+
+static void
+health_checked_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VeilGuardianArea) self = user_data;
+  g_autoptr(GPtrArray) healths = veil_health_check_all_finish (result, NULL);
+
+  if (healths == NULL || self->profile_rows == NULL)
+    return;
+  g_clear_object (&self->health_cancellable);
+  for (guint i = 0; i < self->profile_rows->len; i++)
+    {
+      GtkWidget *row = self->profile_rows->pdata[i];
+      gint64 id = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "veil-profile-id"));
+
+      if (g_object_get_data (G_OBJECT (row), "veil-check-health") == NULL)
+        continue;
+      for (guint k = 0; k < healths->len; k++)
+        if (veil_profile_get_id (veil_health_get_profile (healths->pdata[k])) == id)
+          show_health (row, healths->pdata[k]);
+    }
+}
+
 /**
  * veil_guardian_area_reload:
  *
@@ -606,19 +666,13 @@ veil_guardian_area_reload (VeilGuardianArea *self)
       VeilProfile *p = profiles->pdata[i];
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
-      guint enabled = 0, active = 0;
+      guint enabled = 0;
       g_autofree char *subtitle = NULL;
 
       for (guint k = 0; k < VEIL_N_PROTECTIONS; k++)
-        {
-          VeilProtectionStatus status;
-          if (veil_store_get_protection_status (store, p, k, &status, NULL))
-            {
-              enabled += status.enabled;
-              active += status.active;
-            }
-        }
+        enabled += veil_profile_get_protection_enabled (p, k);
 
+      g_object_set_data (G_OBJECT (row), "veil-profile-id", GINT_TO_POINTER (veil_profile_get_id (p)));
       if (veil_profile_get_integrity (p) == VEIL_PROFILE_INTEGRITY_TAMPERED)
         {
           GtkWidget *warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
@@ -632,8 +686,11 @@ veil_guardian_area_reload (VeilGuardianArea *self)
       else if (enabled == 0)
         subtitle = g_strdup (_("All protections are off"));
       else
-        /* Translators: “2 of 3 protections active”: active, turned on */
-        subtitle = g_strdup_printf (_("%u active, %u turned on"), active, enabled);
+        {
+          /* Counted once the check below is done: active means really running. */
+          subtitle = g_strdup (_("Checking whether it works…"));
+          g_object_set_data (G_OBJECT (row), "veil-check-health", GINT_TO_POINTER (TRUE));
+        }
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), veil_profile_get_name (p));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -644,6 +701,11 @@ veil_guardian_area_reload (VeilGuardianArea *self)
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_int64 (veil_profile_get_id (p)));
       add_row (self, row);
     }
+
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  self->health_cancellable = g_cancellable_new ();
+  veil_health_check_all_async (store, profiles, self->health_cancellable, health_checked_cb, g_object_ref (self));
 }
 
 /**

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <pwd.h>
+#include <sys/types.h>
 
 #include "veil-onboarding.h"
 #include "veil-proposal-row.h"
@@ -33,6 +35,8 @@ struct _VeilOnboarding
   GtkSpinner          *pin_spinner;
   AdwEntryRow         *name_row;
   AdwComboRow         *age_row;
+  AdwComboRow         *account_row;
+  GtkStringList       *account_names;
   GtkLabel            *profile_error;
   AdwPreferencesGroup *proposals_group;
   GtkLabel            *save_error;
@@ -57,10 +61,14 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static void select_default_account (VeilOnboarding *self);
+
 static void
 go_to (VeilOnboarding *self,
        const char     *step)
 {
+  if (g_str_equal (step, "profile"))
+    select_default_account (self);
   gtk_stack_set_visible_child_name (self->stack, step);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
 }
@@ -170,6 +178,76 @@ set_pin_action (GtkWidget  *widget,
   veil_guardian_set_pin_async (guardian, NULL, pin, self->cancellable, set_pin_cb, g_object_ref (self));
 }
 
+/* Whether @shell lets someone log in: system accounts have none, or one that refuses. */
+static gboolean
+is_login_shell (const char *shell)
+{
+  return shell != NULL && *shell != '\0' &&
+         !g_str_has_suffix (shell, "/nologin") && !g_str_has_suffix (shell, "/false");
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The accounts a child may use on this computer: this one first (the default), then the
+ * people's accounts (uid 1000 and up, with a login shell). */
+static void
+fill_accounts (VeilOnboarding *self)
+{
+  const char *me = g_get_user_name ();
+  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
+  struct passwd *pw;
+
+  gtk_string_list_append (self->account_names, me);
+  setpwent ();
+  while ((pw = getpwent ()) != NULL)
+    {
+      if (pw->pw_uid >= 1000 && pw->pw_uid != 65534 && is_login_shell (pw->pw_shell) &&
+          !g_str_equal (pw->pw_name, me) &&
+          !g_ptr_array_find_with_equal_func (others, pw->pw_name, g_str_equal, NULL))
+        g_ptr_array_add (others, g_strdup (pw->pw_name));
+    }
+  endpwent ();
+  g_ptr_array_sort (others, compare_names);
+  for (guint i = 0; i < others->len; i++)
+    gtk_string_list_append (self->account_names, others->pdata[i]);
+  adw_combo_row_set_selected (self->account_row, 0);
+}
+
+static gboolean
+is_linked (GPtrArray  *profiles,
+           const char *account)
+{
+  for (guint i = 0; profiles != NULL && i < profiles->len; i++)
+    if (g_strcmp0 (veil_profile_get_unix_user (profiles->pdata[i]), account) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* This account, unless another child's profile is linked to it already: Veil checks
+ * messages for one profile per account. */
+static void
+select_default_account (VeilOnboarding *self)
+{
+  VeilStore *store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
+  g_autoptr(GPtrArray) profiles = store != NULL ? veil_store_list_profiles (store, NULL) : NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->account_names));
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!is_linked (profiles, gtk_string_list_get_string (self->account_names, i)))
+        {
+          adw_combo_row_set_selected (self->account_row, i);
+          return;
+        }
+    }
+  adw_combo_row_set_selected (self->account_row, 0);
+}
+
 static void
 clear_proposals (VeilOnboarding *self)
 {
@@ -262,6 +340,17 @@ save_profile_action (GtkWidget  *widget,
     }
 
   profile = veil_profile_builder_build (self->draft, &error);
+  /* Message warnings run only in the account the profile is linked to. */
+  if (profile != NULL && veil_profile_get_protection_enabled (profile, VEIL_PROTECTION_MESSAGE_WARNINGS) &&
+      veil_profile_get_unix_user (profile) == NULL)
+    {
+      const char *account = gtk_string_list_get_string (self->account_names,
+                                                        adw_combo_row_get_selected (self->account_row));
+
+      veil_profile_builder_set_unix_user (self->draft, account);
+      g_clear_pointer (&profile, veil_profile_unref);
+      profile = veil_profile_builder_build (self->draft, &error);
+    }
   if (profile != NULL)
     {
       g_clear_pointer (&self->saved, veil_profile_unref);
@@ -427,6 +516,8 @@ veil_onboarding_class_init (VeilOnboardingClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, pin_spinner);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, name_row);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, age_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, account_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, account_names);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, profile_error);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, proposals_group);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, save_error);
@@ -451,6 +542,7 @@ veil_onboarding_init (VeilOnboarding *self)
   veil_ui_guard_password_row (self->confirm_row);
   self->cancellable = g_cancellable_new ();
   self->proposal_rows = g_ptr_array_new ();
+  fill_accounts (self);
 }
 
 /**

@@ -26,6 +26,8 @@ struct _VeilProfilePage
   GPtrArray           *adult_contacts; /* char * */
   GPtrArray           *dynamic_rows;   /* rows added to expanders/groups, to remove on refresh */
   GtkFileChooserNative *chooser;
+  VeilHealth          *health;         /* nullable: whether the saved protections really run */
+  GCancellable        *health_cancellable; /* the check running, nullable */
 
   /* Template children */
   AdwPreferencesGroup *tampered_group;
@@ -40,6 +42,9 @@ struct _VeilProfilePage
   GtkSwitch           *view_pin_switch;
   AdwActionRow        *hide_warned_row;
   GtkSwitch           *hide_warned_switch;
+  AdwActionRow        *unchecked_row;
+  GtkSwitch           *unchecked_switch;
+  gboolean             unchecked_loaded;  /* the switch as loaded: unchanged keeps the age default */
   GtkSpinButton       *retention_spin;
   GtkSpinButton       *threshold_spin;
   AdwPreferencesGroup *adults_group;
@@ -133,6 +138,74 @@ remove_button (const char *action,
   return button;
 }
 
+static void refresh_rows (VeilProfilePage *self);
+
+/* "Active" only when the protection really runs; otherwise every problem and its fix. A
+ * protection still waiting for the child lists what would stop it, so the guardian can fix
+ * that first. */
+static char *
+describe_health (VeilHealth     *health,
+                 VeilProtection  protection)
+{
+  GPtrArray *problems = veil_health_get_problems (health, protection);
+  VeilHealthState state = veil_health_get_state (health, protection);
+  g_autofree char *first = NULL;
+  GString *text;
+  guint i = 0;
+
+  if (state == VEIL_HEALTH_STATE_ACTIVE)
+    return g_strdup (_("Active: the child has read and acknowledged it."));
+  if (state == VEIL_HEALTH_STATE_WAITING)
+    {
+      text = g_string_new (_("On, but waiting: the child has not read and acknowledged it yet."));
+      if (problems->len > 0)
+        g_string_append_printf (text, "\n%s", _("Even once read, it will not work yet:"));
+    }
+  else
+    {
+      first = veil_health_describe (health, protection);
+      text = g_string_new (first);
+      i = 1;
+    }
+  for (; i < problems->len; i++)
+    {
+      VeilHealthProblem *problem = problems->pdata[i];
+      g_string_append_printf (text, "\n%s %s", problem->reason, problem->action);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+health_checked_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VeilProfilePage) self = user_data;
+  g_autoptr(VeilHealth) health = veil_health_check_finish (result, NULL);
+
+  if (health == NULL || self->profile == NULL ||
+      veil_profile_get_id (veil_health_get_profile (health)) != veil_profile_get_id (self->profile))
+    return;
+  g_clear_object (&self->health_cancellable);
+  g_set_object (&self->health, health);
+  refresh_rows (self);
+}
+
+/* Checks the saved profile in the background; the status lines follow when it is done. */
+static void
+check_health (VeilProfilePage *self)
+{
+  VeilStore *store = self->context != NULL ? veil_context_get_store (self->context) : NULL;
+
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  g_clear_object (&self->health);
+  if (store == NULL || self->profile == NULL || veil_profile_get_id (self->profile) == 0)
+    return;
+  self->health_cancellable = g_cancellable_new ();
+  veil_health_check_async (store, self->profile, self->health_cancellable, health_checked_cb, g_object_ref (self));
+}
+
 /* Rebuilds the rows that depend on the profile's state: status lines, folders, adults. */
 static void
 refresh_rows (VeilProfilePage *self)
@@ -148,6 +221,7 @@ refresh_rows (VeilProfilePage *self)
       VeilProtectionStatus status = { 0 };
       VeilExplanation e;
       const char *state;
+      g_autofree char *not_working = NULL;
 
       veil_protection_get_explanation (p, notify, &e);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), e.title);
@@ -155,8 +229,10 @@ refresh_rows (VeilProfilePage *self)
 
       if (store != NULL && self->profile != NULL && veil_profile_get_id (self->profile) != 0)
         veil_store_get_protection_status (store, self->profile, p, &status, NULL);
-      if (status.active)
-        state = _("Active: the child has read and acknowledged it.");
+      if (status.enabled && self->health != NULL)
+        state = not_working = describe_health (self->health, p);
+      else if (status.active)
+        state = _("Checking whether it works…");
       else if (status.enabled)
         state = _("On, but waiting: the child has not read and acknowledged it yet.");
       else
@@ -253,6 +329,7 @@ load_profile (VeilProfilePage *self)
   g_ptr_array_set_size (self->message_folders, 0);
   g_ptr_array_set_size (self->adult_names, 0);
   g_ptr_array_set_size (self->adult_contacts, 0);
+  check_health (self);
 
   if (p == NULL)
     {
@@ -282,6 +359,8 @@ load_profile (VeilProfilePage *self)
   gtk_spin_button_set_value (self->threshold_spin, veil_profile_get_match_threshold (p));
 
   gtk_switch_set_active (self->hide_warned_switch, veil_profile_get_hide_warned (p));
+  self->unchecked_loaded = veil_profile_get_effective_unchecked_rule (p) == VEIL_UNCHECKED_RULE_BLUR;
+  gtk_switch_set_active (self->unchecked_switch, self->unchecked_loaded);
   folders = veil_profile_get_folders (p);
   for (guint i = 0; folders[i] != NULL; i++)
     g_ptr_array_add (self->folders, g_strdup (folders[i]));
@@ -338,6 +417,11 @@ save_action (GtkWidget  *widget,
   veil_profile_builder_set_retention_days (b, (guint) gtk_spin_button_get_value_as_int (self->retention_spin));
   veil_profile_builder_set_match_threshold (b, (guint) gtk_spin_button_get_value_as_int (self->threshold_spin));
   veil_profile_builder_set_hide_warned (b, gtk_switch_get_active (self->hide_warned_switch));
+  /* Left as it was, a rule the age chose keeps following the age. */
+  if (gtk_switch_get_active (self->unchecked_switch) != self->unchecked_loaded ||
+      veil_profile_get_unchecked_rule (self->profile) != VEIL_UNCHECKED_RULE_DEFAULT)
+    veil_profile_builder_set_unchecked_rule (b, gtk_switch_get_active (self->unchecked_switch) ? VEIL_UNCHECKED_RULE_BLUR
+                                                                                                 : VEIL_UNCHECKED_RULE_ALLOW);
   g_ptr_array_add (self->folders, NULL);
   veil_profile_builder_set_folders (b, (const char * const *) self->folders->pdata);
   g_ptr_array_set_size (self->folders, self->folders->len - 1);
@@ -571,6 +655,9 @@ veil_profile_page_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  g_clear_object (&self->health);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_PROFILE_PAGE);
   g_clear_object (&self->context);
   g_clear_pointer (&self->profile, veil_profile_unref);
@@ -674,6 +761,8 @@ veil_profile_page_class_init (VeilProfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, view_pin_switch);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, hide_warned_row);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, hide_warned_switch);
+  gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, unchecked_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, unchecked_switch);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, retention_spin);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, threshold_spin);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, adults_group);
@@ -693,6 +782,16 @@ veil_profile_page_class_init (VeilProfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "profile.remove-adult", "u", remove_adult_action);
 }
 
+/* Says what the rule does, in the words the child's alert view keeps. */
+static void
+unchecked_toggled_cb (VeilProfilePage *self)
+{
+  adw_action_row_set_subtitle (self->unchecked_row,
+                               gtk_switch_get_active (self->unchecked_switch)
+                               ? _("Pictures too large, damaged or too slow to check are blurred like sensitive ones (the default under 13)")
+                               : _("Pictures Veil couldn’t check are shown normally and listed for review (the default from 13)"));
+}
+
 static void
 veil_profile_page_init (VeilProfilePage *self)
 {
@@ -702,6 +801,8 @@ veil_profile_page_init (VeilProfilePage *self)
   self->adult_contacts = g_ptr_array_new_with_free_func (g_free);
   self->dynamic_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->unchecked_switch, "notify::active", G_CALLBACK (unchecked_toggled_cb), self);
+  unchecked_toggled_cb (self);
 }
 
 /**

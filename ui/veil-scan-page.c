@@ -110,7 +110,7 @@ show_summary (VeilScanPage *self,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *text = NULL;
   JsonObject *o;
-  guint n_seen;
+  guint n_seen, n_unchecked;
 
   if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -131,6 +131,18 @@ show_summary (VeilScanPage *self,
                           (guint) json_object_get_int_member_with_default (o, "held", 0),
                           (guint) json_object_get_int_member_with_default (o, "told", 0),
                           json_object_get_double_member_with_default (o, "elapsed", 0));
+  n_unchecked = (guint) json_object_get_int_member_with_default (o, "unchecked", 0);
+  if (n_unchecked > 0)
+    {
+      /* Translators: added to the summary of a folder check */
+      g_autofree char *unchecked = g_strdup_printf (ngettext ("%u picture could not be checked: it is listed for review.",
+                                                              "%u pictures could not be checked: they are listed for review.",
+                                                              n_unchecked), n_unchecked);
+      g_autofree char *both = g_strconcat (text, " ", unchecked, NULL);
+
+      g_free (text);
+      text = g_steal_pointer (&both);
+    }
   gtk_label_set_text (self->summary_label, text);
 }
 

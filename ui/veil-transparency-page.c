@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-protect-images.h"
+#include "veil-records-notice.h"
 #include "veil-transparency-page.h"
 #include "veil-warned-row.h"
 
@@ -27,8 +28,12 @@ struct _VeilTransparencyPage
   GListModel          *warned_source; /* nullable: the shown profile's VeilAlertModel */
   GListModel          *warned;        /* nullable: its newest message warnings, as listed */
   GtkWidget           *warned_empty;  /* nullable: the row saying there are none, in rows */
+  VeilHealth          *health;        /* nullable: the last profile checked */
+  GCancellable        *health_cancellable; /* the check running, nullable */
+  gint64               health_profile_id;  /* the profile it checks */
 
   /* Template children */
+  VeilRecordsNotice   *records_notice;
   AdwPreferencesGroup *profile_group;
   AdwComboRow         *profile_row;
   GtkStringList       *profile_names;
@@ -163,8 +168,14 @@ create_warned_row (gpointer item,
   g_autofree char *when = format_time (alert->time);
   g_autofree char *dir = g_path_get_dirname (alert->path);
   g_autofree char *folder = alert->folder != NULL ? g_strdup (alert->folder) : g_path_get_basename (dir);
-  /* Translators: where a blurred picture arrived, e.g. "In Downloads" */
-  g_autofree char *where = g_strdup_printf (_("In %s"), folder);
+  g_autofree char *where = NULL;
+
+  if (veil_verdict_get_unchecked (alert->verdict) && !veil_verdict_get_sensitive (alert->verdict))
+    /* Translators: where a picture Veil could not check arrived, e.g. "Not checked, in Downloads" */
+    where = g_strdup_printf (_("Not checked, in %s"), folder);
+  else
+    /* Translators: where a blurred picture arrived, e.g. "In Downloads" */
+    where = g_strdup_printf (_("In %s"), folder);
 
   return veil_warned_row_new (alert->id, when, where);
 }
@@ -223,6 +234,129 @@ add_warned_pictures (VeilTransparencyPage *self,
   update_warned (self);
 }
 
+/* An active protection: its summary, and "Not working: …" when it does not run. */
+static void
+add_health_row (VeilTransparencyPage  *self,
+                VeilHealth            *health,
+                VeilProtection         protection,
+                const VeilExplanation *e)
+{
+  g_autofree char *subtitle = NULL;
+  gint64 last_check;
+  GtkWidget *row;
+
+  if (health == NULL)
+    {
+      subtitle = g_strdup_printf ("%s\n%s", e->summary, _("Checking whether it works…"));
+      add_row (self, self->protections_group, e->title, subtitle);
+      return;
+    }
+  if (veil_health_get_state (health, protection) == VEIL_HEALTH_STATE_ACTIVE)
+    {
+      last_check = veil_health_get_last_check (health, protection);
+      if (last_check > 0)
+        {
+          g_autofree char *when = format_time (last_check);
+          /* Translators: %s is a date and time */
+          g_autofree char *line = g_strdup_printf (_("Last checked a picture on %s"), when);
+
+          subtitle = g_strdup_printf ("%s\n%s", e->summary, line);
+        }
+      add_row (self, self->protections_group, e->title, subtitle != NULL ? subtitle : e->summary);
+      return;
+    }
+
+  {
+    g_autofree char *state = veil_health_describe (health, protection);
+    GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+    subtitle = g_strdup_printf ("%s\n%s", e->summary, state);
+    row = add_row (self, self->protections_group, e->title, subtitle);
+    gtk_widget_add_css_class (icon, "warning");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not working"), -1);
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  }
+}
+
+static void show_profile (VeilTransparencyPage *self);
+
+static void
+health_checked_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VeilTransparencyPage) self = user_data;
+  g_autoptr(VeilHealth) health = veil_health_check_finish (result, NULL);
+  VeilProfile *shown;
+
+  if (health == NULL || self->context == NULL)
+    return;
+  g_clear_object (&self->health_cancellable);
+  g_set_object (&self->health, health);
+  shown = veil_transparency_page_get_profile (self);
+  if (shown != NULL && veil_profile_get_id (shown) == veil_profile_get_id (veil_health_get_profile (health)))
+    show_profile (self);
+}
+
+/* Returns: (transfer none) (nullable): @profile's health once checked; until then %NULL,
+ * and the check is started */
+static VeilHealth *
+get_health (VeilTransparencyPage *self,
+            VeilStore            *store,
+            VeilProfile          *profile)
+{
+  if (self->health != NULL &&
+      veil_profile_get_id (veil_health_get_profile (self->health)) == veil_profile_get_id (profile))
+    return self->health;
+  if (self->health_cancellable != NULL && self->health_profile_id == veil_profile_get_id (profile))
+    return NULL;
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  self->health_cancellable = g_cancellable_new ();
+  self->health_profile_id = veil_profile_get_id (profile);
+  veil_health_check_async (store, profile, self->health_cancellable, health_checked_cb, g_object_ref (self));
+  return NULL;
+}
+
+/* The protections that are on: active ones plainly, with their last check; those that do
+ * not work with why and what fixes it; those not read yet with a button to read them. */
+static void
+add_protection_rows (VeilTransparencyPage *self,
+                     VeilStore            *store,
+                     VeilProfile          *profile)
+{
+  VeilHealth *health = get_health (self, store, profile);
+
+  for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
+    {
+      VeilProtectionStatus status;
+      VeilExplanation e;
+
+      if (!veil_store_get_protection_status (store, profile, p, &status, NULL) || !status.enabled)
+        continue;
+
+      veil_protection_get_explanation (p, veil_profile_get_notify (profile), &e);
+      if (status.active)
+        {
+          add_health_row (self, health, p, &e);
+        }
+      else
+        {
+          GtkWidget *row;
+          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Read"));
+          g_autofree char *subtitle = g_strdup_printf ("%s %s", e.summary,
+                                                       _("Not active yet: it starts once you have read it."));
+
+          row = add_row (self, self->protections_group, e.title, subtitle);
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "transparency.acknowledge");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Read what this protection does"), -1);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+    }
+}
+
 static void
 show_profile (VeilTransparencyPage *self)
 {
@@ -244,34 +378,7 @@ show_profile (VeilTransparencyPage *self)
       return;
     }
 
-  for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
-    {
-      VeilProtectionStatus status;
-      VeilExplanation e;
-
-      if (!veil_store_get_protection_status (store, profile, p, &status, NULL) || !status.enabled)
-        continue;
-
-      veil_protection_get_explanation (p, veil_profile_get_notify (profile), &e);
-      if (status.active)
-        {
-          add_row (self, self->protections_group, e.title, e.summary);
-        }
-      else
-        {
-          GtkWidget *row;
-          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Read"));
-          g_autofree char *subtitle = g_strdup_printf ("%s %s", e.summary,
-                                                       _("Not active yet: it starts once you have read it."));
-
-          row = add_row (self, self->protections_group, e.title, subtitle);
-          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "transparency.acknowledge");
-          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Read what this protection does"), -1);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-        }
-    }
+  add_protection_rows (self, store, profile);
   if (self->rows->len == 0)
     add_row (self, self->protections_group, _("Nothing is on"),
              _("Your guardian has not turned any protection on for this profile."));
@@ -380,6 +487,7 @@ veil_transparency_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (veil_transparency_page_parent_class)->constructed (object);
 
+  veil_records_notice_set_context (self->records_notice, self->context);
   if (self->context != NULL)
     g_signal_connect_object (self->context, "profiles-changed",
                              G_CALLBACK (veil_transparency_page_reload), self, G_CONNECT_SWAPPED);
@@ -397,6 +505,9 @@ veil_transparency_page_dispose (GObject *object)
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_TRANSPARENCY_PAGE);
   unbind_warned (self);
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  g_clear_object (&self->health);
   g_clear_object (&self->context);
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
@@ -469,7 +580,9 @@ veil_transparency_page_class_init (VeilTransparencyPageClass *klass)
     g_signal_new ("show-alert", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
+  g_type_ensure (VEIL_TYPE_RECORDS_NOTICE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-transparency-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, records_notice);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_group);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_row);
   gtk_widget_class_bind_template_child (widget_class, VeilTransparencyPage, profile_names);
@@ -525,6 +638,10 @@ veil_transparency_page_reload (VeilTransparencyPage *self)
       return;
     }
 
+  /* What runs may have changed too: check again. */
+  g_clear_object (&self->health);
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
   if (veil_transparency_page_get_profile (self) != NULL)
     previous = g_strdup (veil_profile_get_name (veil_transparency_page_get_profile (self)));
 

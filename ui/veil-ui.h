@@ -26,4 +26,5 @@
 #include "veil-help-list.h"
 #include "veil-hash-list-row.h"
 #include "veil-proposal-row.h"
+#include "veil-records-notice.h"
 #include "veil-ui-utils.h"

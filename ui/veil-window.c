@@ -11,6 +11,7 @@
 #include "veil-guardian-area.h"
 #include "veil-guardian-lock.h"
 #include "veil-onboarding.h"
+#include "veil-records-notice.h"
 #include "veil-transparency-page.h"
 #include "veil-ui-utils.h"
 
@@ -35,14 +36,17 @@ struct _VeilWindow
   GtkWidget            *acknowledgment;
   GtkWidget            *alert_view;     /* nullable: made for each warning shown */
   char                 *alert_return;   /* the page to go back to from the warning */
+  GCancellable         *health_cancellable; /* checking the profiles for the home page */
 
   /* Template children */
   AdwStatusPage        *welcome_page;
   AdwStatusPage        *error_page;
+  VeilRecordsNotice    *home_notice;
   GtkMenuButton        *primary_menu_button;
   GtkButton            *back_button;
   AdwWindowTitle       *window_title;
   GtkStack             *stack;
+  GtkLabel             *health_label;
 };
 
 G_DEFINE_FINAL_TYPE (VeilWindow, veil_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -111,6 +115,54 @@ show_error (VeilWindow *self,
   show_page (self, "error");
 }
 
+/* The home page names each protection that is on but does not work, with its fix. */
+static void
+health_checked_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VeilWindow) self = user_data;
+  g_autoptr(GPtrArray) healths = veil_health_check_all_finish (result, NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (healths == NULL || self->health_label == NULL)
+    return;
+  g_clear_object (&self->health_cancellable);
+  for (guint i = 0; i < healths->len; i++)
+    {
+      VeilHealth *health = healths->pdata[i];
+      VeilProfile *profile = veil_health_get_profile (health);
+
+      for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
+        {
+          g_autofree char *state = NULL;
+          VeilExplanation e;
+
+          if (veil_health_get_state (health, p) != VEIL_HEALTH_STATE_NOT_WORKING)
+            continue;
+          veil_protection_get_explanation (p, veil_profile_get_notify (profile), &e);
+          state = veil_health_describe (health, p);
+          if (text->len > 0)
+            g_string_append_c (text, '\n');
+          /* Translators: a child's name, a protection's title and "Not working: …" */
+          g_string_append_printf (text, _("%s, %s: %s"), veil_profile_get_name (profile), e.title, state);
+        }
+    }
+  gtk_label_set_text (self->health_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->health_label), text->len > 0);
+}
+
+static void
+check_health (VeilWindow *self,
+              VeilStore  *store,
+              GPtrArray  *profiles)
+{
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  self->health_cancellable = g_cancellable_new ();
+  veil_health_check_all_async (store, profiles, self->health_cancellable, health_checked_cb, g_object_ref (self));
+}
+
 /* Home is the welcome page until a profile exists. */
 static void
 go_home (VeilWindow *self)
@@ -128,11 +180,20 @@ go_home (VeilWindow *self)
   if (store == NULL)
     {
       const GError *error = veil_context_get_store_error (self->context);
-      show_error (self, _("Veil Cannot Open Its Data"), error != NULL ? error->message : NULL);
+      const char *title = _("Veil Cannot Open Its Data");
+
+      /* Neither is damage: the title must not suggest the data is lost. */
+      if (g_error_matches (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_READ_ONLY))
+        title = _("Veil Cannot Write Its Data");
+      else if (g_error_matches (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_DISK_FULL))
+        title = _("The Disk Is Full");
+      show_error (self, title, error != NULL ? error->message : NULL);
       return;
     }
 
   profiles = veil_store_list_profiles (store, NULL);
+  if (profiles != NULL && profiles->len > 0)
+    check_health (self, store, profiles);
   show_page (self, profiles != NULL && profiles->len > 0 ? "home" : "welcome");
 }
 
@@ -420,6 +481,7 @@ veil_window_constructed (GObject *object)
   /* Without a context (e.g. the .ui validator) the window shows the welcome page only. */
   if (self->context != NULL)
     {
+      veil_records_notice_set_context (self->home_notice, self->context);
       add_pages (self);
       go_home (self);
     }
@@ -432,6 +494,8 @@ veil_window_dispose (GObject *object)
 
   /* Closing the window closes guardian settings too. */
   lock_guardian (self);
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->context);
@@ -519,9 +583,12 @@ veil_window_class_init (VeilWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (VEIL_TYPE_RECORDS_NOTICE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, health_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, home_notice);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, window_title);

@@ -176,8 +176,8 @@ veilctl_report_error (const GError *error)
  * @name: the profile's name
  * @out_store: (out) (transfer full): the store the profile was found in
  *
- * Opens the store in Veil's data folder without the keyring, for the commands a child may
- * run or that only read, and looks @name up in it.
+ * Opens the store in Veil's data folder for the commands a child may run or that only read,
+ * without needing the keyring or a PIN, and looks @name up in it.
  *
  * Returns: (transfer full): the profile, or %NULL with @error set
  */
@@ -186,11 +186,15 @@ veilctl_open_profile (const char  *name,
                       VeilStore  **out_store,
                       GError     **error)
 {
-  g_autoptr(VeilStore) store = veil_store_new (NULL, NULL, error);
+  g_autoptr(VeilGuardian) guardian = veil_guardian_open (NULL, NULL, NULL, error);
+  g_autoptr(VeilStore) store = NULL;
   VeilProfile *profile;
 
-  if (store == NULL)
+  if (guardian == NULL)
     return NULL;
+  /* The keyring is asked without a PIN, only so that an edited row reads as its verified
+   * settings; without a keyring the store's rows are read as they are. */
+  store = g_object_ref (veil_guardian_get_store (guardian));
   profile = veil_store_lookup_profile (store, name, error);
   if (profile == NULL)
     return NULL;
@@ -213,16 +217,14 @@ VeilGuardian *
 veilctl_open_guardian (gboolean   need_keyring,
                        GError   **error)
 {
-  g_autoptr(VeilStore) store = NULL;
   g_autoptr(VeilGuardian) guardian = NULL;
   g_autoptr(GError) keyring_error = NULL;
 
-  store = veil_store_new (NULL, NULL, error);
-  if (store == NULL)
+  guardian = veil_guardian_open (NULL, NULL, &keyring_error, error);
+  if (guardian == NULL)
     return NULL;
 
-  guardian = veil_guardian_new (store);
-  if (!veil_guardian_check_keyring (guardian, NULL, &keyring_error))
+  if (keyring_error != NULL)
     {
       if (need_keyring)
         {

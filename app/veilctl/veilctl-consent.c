@@ -71,6 +71,8 @@ consent_run (int       argc,
           explanation.what_it_never_does, explanation.who_is_told);
   if (!veil_store_acknowledge (store, profile, protection, explanation.text_version, &error))
     return veilctl_report_error (error);
+  /* Kept with the last verified settings, so that a removed store comes back as active. */
+  veil_guardian_check_records (guardian, NULL);
 
   printf ("%s\n", veil_profile_get_protection_enabled (profile, protection)
                   ? _("Thank you. This protection is now active.")

@@ -8,7 +8,8 @@
 
 #include "veilctl-common.h"
 
-/* `veilctl guardian set-pin|status`: the guardian PIN, set, changed or described. */
+/* `veilctl guardian set-pin|status|confirm-records|restore-records`: the guardian PIN, set,
+ * changed or described, and the guardian's answer to a notice about Veil's records. */
 
 static int
 set_pin (int    argc,
@@ -53,6 +54,53 @@ set_pin (int    argc,
   return VEILCTL_EXIT_OK;
 }
 
+static void
+print_records_notice (VeilGuardian *guardian)
+{
+  gint64 time = 0;
+  VeilRecordsState state = veil_guardian_get_records_state (guardian, &time);
+  g_autofree char *notice = veil_records_state_describe (state, time);
+
+  if (notice == NULL)
+    return;
+  printf ("%s\n", notice);
+  printf ("%s\n", _("A guardian can keep the records as they are now (“veilctl guardian confirm-records”) "
+                     "or restore the settings last verified (“veilctl guardian restore-records”)."));
+}
+
+/* Both answers need the PIN on standard input and leave an audit entry. */
+static int
+answer_records (gboolean restore)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilGuardian) guardian = NULL;
+  int status = veilctl_open_unlocked (&guardian);
+
+  if (status != VEILCTL_EXIT_OK)
+    return status;
+  if (restore ? !veil_guardian_restore_records (guardian, &error)
+              : !veil_guardian_confirm_records (guardian, &error))
+    return veilctl_report_error (error);
+
+  printf ("%s\n", restore ? _("The settings last verified are restored.")
+                          : _("Veil’s records are kept as they are now."));
+  return VEILCTL_EXIT_OK;
+}
+
+static int
+confirm_records (int    argc,
+                 char **argv)
+{
+  return answer_records (FALSE);
+}
+
+static int
+restore_records (int    argc,
+                 char **argv)
+{
+  return answer_records (TRUE);
+}
+
 static int
 status (int    argc,
         char **argv)
@@ -67,6 +115,7 @@ status (int    argc,
     return veilctl_report_error (error);
 
   printf ("%s\n", has_pin ? _("A guardian PIN is set.") : _("No guardian PIN is set yet."));
+  print_records_notice (guardian);
   wait = veil_guardian_get_wait_seconds (guardian);
   if (wait > 0)
     printf (g_dngettext (GETTEXT_PACKAGE, "After wrong PINs, the next try is possible in %u second.\n",
@@ -77,15 +126,21 @@ status (int    argc,
 static void
 print_help (FILE *stream)
 {
-  fprintf (stream, "%s\n  veilctl guardian set-pin\n  veilctl guardian status\n\n%s\n", _("Usage:"),
+  fprintf (stream, "%s\n  veilctl guardian set-pin\n  veilctl guardian status\n"
+           "  veilctl guardian confirm-records\n  veilctl guardian restore-records\n\n%s\n%s\n", _("Usage:"),
            _("set-pin reads the new PIN from standard input. To change a PIN, write the current PIN "
              "on the first line and the new one on the second. A PIN has at least 6 digits, or a "
-             "passphrase at least 8 characters."));
+             "passphrase at least 8 characters."),
+           _("When Veil’s records were removed, damaged or changed outside Veil, confirm-records keeps "
+             "them as they are now and restore-records puts back the settings last verified; both "
+             "read the guardian PIN from standard input."));
 }
 
 static const VeilctlCommandEntry subcommands[] = {
   { "set-pin", set_pin, NULL },
   { "status", status, NULL },
+  { "confirm-records", confirm_records, NULL },
+  { "restore-records", restore_records, NULL },
 };
 
 static const VeilctlCommandGroup group = {

@@ -89,25 +89,36 @@ print_profile (VeilStore    *store,
                GError      **error)
 {
   const char * const *folders = veil_profile_get_folders (profile);
+  g_autoptr(VeilHealth) health = NULL;
 
   printf ("%s (%s)\n", veil_profile_get_name (profile),
           veil_age_band_get_label (veil_profile_get_effective_age_band (profile)));
   if (veil_profile_get_integrity (profile) == VEIL_PROFILE_INTEGRITY_TAMPERED)
     printf ("  %s\n", _("Warning: these settings were changed outside Veil. Check them, then save them again with “veilctl profile set”."));
 
+  /* "active" only when it really runs; `veilctl status` lists every problem. */
+  health = veil_health_check (store, profile, NULL);
   for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
     {
-      VeilProtectionStatus status;
+      g_autofree char *not_working = NULL;
       const char *state;
 
-      if (!veil_store_get_protection_status (store, profile, p, &status, error))
-        return FALSE;
-      if (status.active)
-        state = _("active");
-      else if (status.enabled)
-        state = _("on, waiting for the child’s acknowledgment");
-      else
-        state = _("off");
+      switch (veil_health_get_state (health, p))
+        {
+        case VEIL_HEALTH_STATE_ACTIVE:
+          state = _("active");
+          break;
+        case VEIL_HEALTH_STATE_WAITING:
+          state = _("on, waiting for the child’s acknowledgment");
+          break;
+        case VEIL_HEALTH_STATE_NOT_WORKING:
+          state = not_working = veil_health_describe (health, p);
+          break;
+        case VEIL_HEALTH_STATE_OFF:
+        default:
+          state = _("off");
+          break;
+        }
       printf ("  %-18s %s\n", veil_protection_to_string (p), state);
     }
 
@@ -117,6 +128,8 @@ print_profile (VeilStore    *store,
   printf ("  %-18s %s\n", "sensitivity", veil_sensitivity_to_string (veil_profile_get_sensitivity (profile)));
   printf ("  %-18s %s\n", "notify", veil_notify_to_string (veil_profile_get_notify (profile)));
   printf ("  %-18s %s\n", "view-needs-pin", veil_profile_get_view_needs_pin (profile) ? "on" : "off");
+  printf ("  %-18s %s\n", "unchecked",
+          veil_unchecked_rule_to_string (veil_profile_get_effective_unchecked_rule (profile)));
   printf ("  %-18s %u\n", "retention-days", veil_profile_get_retention_days (profile));
   printf ("  %-18s %u\n", "match-threshold", veil_profile_get_match_threshold (profile));
   if (veil_profile_get_unix_user (profile) != NULL)

@@ -112,6 +112,8 @@ print_summary (const VeilScanSummary *s)
   printf (_("Matched a hash list: %u\n"), s->n_matched);
   printf (_("Flagged by model:    %u\n"), s->n_flagged);
   printf (_("New alerts:          %u\n"), s->n_new_alerts);
+  /* Listed for the guardian as "not checked" and tried again by the next scan. */
+  printf (_("Could not check:     %u\n"), s->n_unchecked);
   printf (_("Alerts held:         %u\n"), s->n_held);
   printf (_("Alerts shown to the guardian: %u\n"), s->n_told);
   printf (_("Time:                %s\n"), elapsed);

@@ -25,6 +25,7 @@ static const VeilctlCommandEntry commands[] = {
   { "audit", veilctl_audit, N_("Show what Veil and the guardian did for a profile") },
   { "export", veilctl_export, N_("Export profiles, consent records and the audit log") },
   { "erase", veilctl_erase, N_("Erase everything Veil stored, and the guardian PIN") },
+  { "status", veilctl_status, N_("Show whether each protection really works, and what fixes it") },
   /* Library scanning */
   { "scan", veilctl_scan, N_("Check a child's picture folders for matches and sensitive pictures") },
   { "alerts", veilctl_alerts, N_("Show a profile's alerts with their reasons, or act on one") },

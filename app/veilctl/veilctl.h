@@ -31,6 +31,7 @@ int veilctl_consent  (int argc, char **argv);
 int veilctl_audit    (int argc, char **argv);
 int veilctl_export   (int argc, char **argv);
 int veilctl_erase    (int argc, char **argv);
+int veilctl_status   (int argc, char **argv);
 /* Library scanning */
 int veilctl_scan      (int argc, char **argv);
 int veilctl_alerts    (int argc, char **argv);

@@ -73,6 +73,58 @@ _veil_message_guard_stamp_file (GFile         *file,
   return TRUE;
 }
 
+/* A picture Veil could not check is a verdict of its own. The analyzer may still report it
+ * as an error: turn that into the verdict here, so both are handled alike. */
+static VeilVerdict *
+verdict_for_error (const GError *error)
+{
+  /* Gone before it could be read: there is no picture left to warn about. */
+  if (g_error_matches (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_FOUND))
+    return NULL;
+  return veil_verdict_new_unchecked_for_error (error);
+}
+
+/* Records the alert a verdict raises and, when asked, hides the picture. A picture Veil could
+ * not check is recorded either way, so it is listed as not checked; it is blurred (warned
+ * about) only under the profile's "blur" rule. */
+static void
+record_alert (VeilMessageGuardJobData   *data,
+              VeilMessageGuardJobResult *result,
+              VeilVerdict               *verdict,
+              GBytes                    *thumbnail)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean unchecked = veil_verdict_get_unchecked (verdict) && !veil_verdict_get_sensitive (verdict);
+
+  result->sensitive = veil_verdict_get_sensitive (verdict);
+  result->unchecked = unchecked;
+  if (unchecked)
+    result->sensitive = veil_profile_get_effective_unchecked_rule (data->profile) == VEIL_UNCHECKED_RULE_BLUR;
+  if (!result->sensitive && !unchecked)
+    return;
+
+  /* A picture that could not be decoded has no blurred thumbnail: never keep one of it. */
+  result->alert_id = veil_store_record_message_alert (data->store, data->profile, data->job->path,
+                                                      data->job->folder_name, verdict,
+                                                      unchecked ? NULL : thumbnail,
+                                                      data->tell_guardian, &error);
+  if (result->alert_id <= 0)
+    {
+      /* The child is still warned; only the alert view will have nothing to show. */
+      g_debug ("Could not record the alert for %s: %s", data->job->path, error->message);
+      return;
+    }
+
+  if (result->sensitive && data->hide)
+    {
+      g_autofree char *hidden = _veil_message_guard_hide_picture (data->job->path, result->alert_id, &error);
+
+      if (hidden == NULL ||
+          !veil_store_set_hidden_path (data->store, result->alert_id, hidden, &error))
+        g_debug ("%s", error->message);
+    }
+}
+
 void
 _veil_message_guard_analyze_thread (GTask        *task,
                                     gpointer      source_object,
@@ -109,43 +161,24 @@ _veil_message_guard_analyze_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  if (verdict == NULL && (verdict = verdict_for_error (error)) != NULL)
+    {
+      g_debug ("Could not check %s: %s", data->job->path, error->message);
+      g_clear_error (&error);
+    }
 
   if (!veil_store_record_message_file (data->store, profile_id, data->job->path, &stamp,
                                        verdict == NULL ? NULL : &error))
     g_debug ("Could not remember %s as analyzed: %s", data->job->path, error != NULL ? error->message : "");
 
+  /* Not a picture at all (or gone): nothing to warn about. */
   if (verdict == NULL)
     {
       result->failure = g_strdup (error->message);
       g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) _veil_message_guard_job_result_free);
       return;
     }
-  g_clear_error (&error);
 
-  result->sensitive = veil_verdict_get_sensitive (verdict);
-  if (result->sensitive)
-    {
-      result->alert_id = veil_store_record_message_alert (data->store, data->profile, data->job->path,
-                                                          data->job->folder_name, verdict, thumbnail,
-                                                          data->tell_guardian, &error);
-      if (result->alert_id <= 0)
-        {
-          /* The child is still warned; only the alert view will have nothing to show. */
-          g_debug ("Could not record the alert for %s: %s", data->job->path, error->message);
-          g_clear_error (&error);
-        }
-      else if (data->hide)
-        {
-          g_autofree char *hidden = _veil_message_guard_hide_picture (data->job->path, result->alert_id, &error);
-
-          if (hidden == NULL ||
-              !veil_store_set_hidden_path (data->store, result->alert_id, hidden, &error))
-            {
-              g_debug ("%s", error->message);
-              g_clear_error (&error);
-            }
-        }
-    }
-
+  record_alert (data, result, verdict, thumbnail);
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) _veil_message_guard_job_result_free);
 }

@@ -19,7 +19,8 @@ typedef struct {
   char    *path;
   char    *folder_name;
   gboolean skipped;      /* this version was analyzed before */
-  gboolean sensitive;
+  gboolean sensitive;    /* warned about: blurred */
+  gboolean unchecked;    /* Veil could not check it; listed as not checked, blurred if sensitive */
   gint64   alert_id;     /* > 0 when an alert was recorded */
   char    *failure;      /* why the file could not be analyzed, or NULL */
 } VeilMessageGuardJobResult;

@@ -135,9 +135,11 @@ analyze_done_cb (GObject      *source_object,
         }
       else
         {
-          g_debug ("Analyzed %s: %s", result->path, result->sensitive ? "sensitive" : "nothing found");
+          g_debug ("Analyzed %s: %s%s", result->path, result->unchecked ? "not checked, " : "",
+                   result->sensitive ? "warned" : "not warned");
           g_signal_emit (self, signals[SIGNAL_ANALYZED], 0, result->path, result->sensitive);
-          if (result->alert_id > 0)
+          /* A picture shown under the profile's "allow" rule is only listed, not warned about. */
+          if (result->alert_id > 0 && result->sensitive)
             g_signal_emit (self, signals[SIGNAL_WARNED], 0, result->alert_id, result->path, result->folder_name);
         }
     }
@@ -440,8 +442,9 @@ veil_message_guard_class_init (VeilMessageGuardClass *klass)
 
   /**
    * VeilMessageGuard::failed:
-   * @path: a file that could not be analyzed (not a picture, too large, truncated, unreadable);
-   *   it was left untouched and raised no alert
+   * @path: a file that is not a picture at all (or vanished); it was left untouched and raised
+   *   no alert. A picture Veil could not check (too large, damaged, too slow) is not a
+   *   failure: it is recorded as not checked, and warned about under the profile's "blur" rule.
    * @message: why
    */
   signals[SIGNAL_FAILED] =

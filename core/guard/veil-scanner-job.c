@@ -96,6 +96,7 @@ veil_scan_summary_to_json (const VeilScanSummary *s)
     { "seen", s->n_seen }, { "analyzed", s->n_analyzed }, { "cached", s->n_cached },
     { "skipped", s->n_skipped }, { "matched", s->n_matched }, { "flagged", s->n_flagged },
     { "new-alerts", s->n_new_alerts }, { "held", s->n_held }, { "told", s->n_told },
+    { "unchecked", s->n_unchecked },
   };
 
   g_return_val_if_fail (s != NULL, NULL);
@@ -233,16 +234,6 @@ skip_for_error (const GError *error)
   return VEIL_SCAN_SKIP_OTHER;
 }
 
-/* Failures that say nothing about the file (no worker could start, or none had a model):
- * not remembered, so that the next scan tries the file again. */
-static gboolean
-is_transient (const GError *error)
-{
-  return g_error_matches (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_START) ||
-         g_error_matches (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_BUSY) ||
-         g_error_matches (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_MODEL_MISSING);
-}
-
 /* Scans are background work: the family is using this computer. Linux sets nice and the I/O
  * class per thread, and the pool's threads are the scan's own. */
 static void
@@ -265,6 +256,66 @@ lower_thread_priority (void)
 #endif
 }
 
+/* The skip reason a could-not-check verdict counts under in the summary. */
+static VeilScanSkip
+skip_for_cause (VeilUncheckedCause cause)
+{
+  switch (cause)
+    {
+    case VEIL_UNCHECKED_TOO_LARGE:
+    case VEIL_UNCHECKED_TOO_SLOW:
+      return VEIL_SCAN_SKIP_TOO_LARGE;
+    case VEIL_UNCHECKED_DAMAGED:
+      return VEIL_SCAN_SKIP_DAMAGED;
+    case VEIL_UNCHECKED_UNREADABLE:
+      return VEIL_SCAN_SKIP_UNREADABLE_FILE;
+    case VEIL_UNCHECKED_WORKER_CRASHED:
+    case VEIL_UNCHECKED_MODEL_MISSING:
+    default:
+      return VEIL_SCAN_SKIP_OTHER;
+    }
+}
+
+/* A file that is no picture at all (or vanished): skipped, and remembered so that a rescan
+ * skips it without decoding it again. */
+static void
+skip_failed_item (VeilScannerJob      *job,
+                  VeilScannerWorkItem *item,
+                  const char          *classifier_id,
+                  const GError        *failure)
+{
+  g_autoptr(GError) error = NULL;
+  VeilScanSkip reason = skip_for_error (failure);
+
+  g_debug ("%s: %s", item->path, failure->message);
+  if (!veil_store_record_file (job->store, item->path, &item->stamp, classifier_id, NULL, NULL,
+                               veil_scan_skip_to_string (reason), NULL, NULL, NULL, NULL, &error))
+    g_debug ("Could not remember %s: %s", item->path, error->message);
+  _veil_scanner_job_skip (job, reason, item->path);
+}
+
+/* A picture Veil could not check: listed for the guardian as not checked, counted as skipped
+ * for its cause, and not cached, so the next scan tries it again. */
+static void
+list_unchecked_item (VeilScannerJob      *job,
+                     VeilScannerWorkItem *item,
+                     const char          *classifier_id,
+                     VeilVerdict         *verdict,
+                     VeilScanSkip         reason)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean new_alert = FALSE;
+
+  g_debug ("Could not check %s", item->path);
+  if (!veil_store_record_file (job->store, item->path, &item->stamp, classifier_id, verdict, NULL, NULL,
+                               job->profile, NULL, &new_alert, NULL, &error))
+    g_debug ("Could not list %s as not checked: %s", item->path, error->message);
+  g_atomic_int_inc (&job->n_unchecked);
+  if (new_alert)
+    g_atomic_int_inc (&job->n_new_alerts);
+  _veil_scanner_job_skip (job, reason, item->path);
+}
+
 static void
 analyze_item (gpointer data,
               gpointer user_data)
@@ -285,24 +336,18 @@ analyze_item (gpointer data,
 
   verdict = veil_analyzer_analyze_file_in_lane (job->analyzer, item->path, VEIL_WORKER_LANE_SCAN, job->profile,
                                                 &scores, &thumbnail, job->cancellable, &error);
-  if (verdict == NULL)
-    {
-      VeilScanSkip reason;
-      gboolean transient;
+  if (verdict == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    goto out;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        goto out;
-      reason = skip_for_error (error);
-      transient = is_transient (error);
-      g_debug ("%s: %s", item->path, error->message);
-      g_clear_error (&error);
-      /* Remembered, so that a rescan skips the same damaged file without decoding it. */
-      if (!transient &&
-          !veil_store_record_file (job->store, item->path, &item->stamp, classifier_id, NULL, NULL,
-                                   veil_scan_skip_to_string (reason), NULL, NULL, NULL, NULL, &error))
-        g_debug ("Could not remember %s: %s", item->path, error->message);
-      _veil_scanner_job_skip (job, reason, item->path);
-    }
+  /* The analyzer may report a picture it could not check as an error: it is the same answer. */
+  if (verdict == NULL && !g_error_matches (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_FOUND))
+    verdict = veil_verdict_new_unchecked_for_error (error);
+
+  if (verdict == NULL)
+    skip_failed_item (job, item, classifier_id, error);
+  else if (veil_verdict_get_unchecked (verdict) && !veil_verdict_get_sensitive (verdict))
+    list_unchecked_item (job, item, classifier_id, verdict,
+                         error != NULL ? skip_for_error (error) : skip_for_cause (veil_verdict_get_unchecked_cause (verdict)));
   else if (!veil_store_record_file (job->store, item->path, &item->stamp, classifier_id, verdict,
                                     scores, NULL, job->profile, thumbnail, &new_alert, NULL, &error))
     {
@@ -364,6 +409,7 @@ _veil_scanner_run_scan (VeilScannerJob  *job,
   summary->n_matched = (guint) g_atomic_int_get (&job->n_matched);
   summary->n_flagged = (guint) g_atomic_int_get (&job->n_flagged);
   summary->n_new_alerts = (guint) g_atomic_int_get (&job->n_new_alerts);
+  summary->n_unchecked = (guint) g_atomic_int_get (&job->n_unchecked);
   summary->n_held = veil_store_count_alerts_in_state (job->store, profile_id, VEIL_ALERT_STATE_HELD);
   summary->n_told = veil_store_count_alerts_in_state (job->store, profile_id, VEIL_ALERT_STATE_TOLD);
   summary->elapsed = (g_get_monotonic_time () - job->started) / (double) G_USEC_PER_SEC;

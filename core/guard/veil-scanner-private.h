@@ -53,6 +53,7 @@ struct _VeilScannerJob
   gint                 n_matched;
   gint                 n_flagged;
   gint                 n_new_alerts;
+  gint                 n_unchecked;
   gint                 skipped[VEIL_SCAN_N_SKIP_REASONS];
 
   /* walker thread only */

@@ -46,6 +46,7 @@ typedef struct {
   guint     n_matched;                            /* pictures near a hash-list entry */
   guint     n_flagged;                            /* pictures the classifier flagged */
   guint     n_new_alerts;
+  guint     n_unchecked;                          /* pictures Veil could not check: listed, retried next scan */
   guint     n_held;                               /* alerts of the profile still held */
   guint     n_told;                               /* alerts of the profile shown to the guardian */
   double    elapsed;                              /* seconds */

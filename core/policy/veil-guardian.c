@@ -21,6 +21,7 @@ struct _VeilGuardian
 
   VeilStore         *store;      /* owned */
   char              *data_dir;   /* keyring items are per data folder */
+  GBytes            *key;        /* nullable: the integrity key, once loaded */
   gboolean           unlocked;
 
   VeilGuardianClock  clock;
@@ -101,12 +102,12 @@ keyring_error (GError  *cause,
 
 /* Returns FALSE with @error set only when the keyring cannot be asked; a missing item is
  * TRUE with *out_secret = NULL. */
-static gboolean
-lookup_secret (VeilGuardian  *self,
-               const char    *kind,
-               char         **out_secret,
-               GCancellable  *cancellable,
-               GError       **error)
+gboolean
+_veil_guardian_lookup_secret (VeilGuardian  *self,
+                              const char    *kind,
+                              char         **out_secret,
+                              GCancellable  *cancellable,
+                              GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   char *secret;
@@ -120,13 +121,13 @@ lookup_secret (VeilGuardian  *self,
   return TRUE;
 }
 
-static gboolean
-store_secret (VeilGuardian  *self,
-              const char    *kind,
-              const char    *label,
-              const char    *secret,
-              GCancellable  *cancellable,
-              GError       **error)
+gboolean
+_veil_guardian_store_secret (VeilGuardian  *self,
+                             const char    *kind,
+                             const char    *label,
+                             const char    *secret,
+                             GCancellable  *cancellable,
+                             GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
 
@@ -149,7 +150,7 @@ load_integrity_key (VeilGuardian  *self,
   gsize len = 0;
   guchar *raw;
 
-  if (!lookup_secret (self, KIND_INTEGRITY_KEY, &encoded, cancellable, error))
+  if (!_veil_guardian_lookup_secret (self, KIND_INTEGRITY_KEY, &encoded, cancellable, error))
     return FALSE;
 
   if (encoded == NULL)
@@ -161,7 +162,7 @@ load_integrity_key (VeilGuardian  *self,
       randombytes_buf (fresh, sizeof fresh);
       encoded = g_base64_encode (fresh, sizeof fresh);
       sodium_memzero (fresh, sizeof fresh);
-      if (!store_secret (self, KIND_INTEGRITY_KEY, _("Veil integrity key"), encoded, cancellable, error))
+      if (!_veil_guardian_store_secret (self, KIND_INTEGRITY_KEY, _("Veil integrity key"), encoded, cancellable, error))
         return FALSE;
     }
 
@@ -175,6 +176,13 @@ load_integrity_key (VeilGuardian  *self,
     }
   key = g_bytes_new_take (raw, len);
   veil_store_set_integrity_key (self->store, key);
+  if (self->key == NULL || !g_bytes_equal (self->key, key))
+    {
+      g_clear_pointer (&self->key, g_bytes_unref);
+      self->key = g_bytes_ref (key);
+      /* Edited rows read as the settings last verified, in every process that has the key. */
+      _veil_guardian_load_verified (self, cancellable);
+    }
   return TRUE;
 }
 
@@ -239,7 +247,7 @@ verify_pin (VeilGuardian  *self,
   gint64 now = now_seconds (self);
   guint wait;
 
-  if (!lookup_secret (self, KIND_VERIFIER, &verifier, cancellable, error))
+  if (!_veil_guardian_lookup_secret (self, KIND_VERIFIER, &verifier, cancellable, error))
     return FALSE;
   if (verifier == NULL)
     {
@@ -292,9 +300,9 @@ verify_pin (VeilGuardian  *self,
   return load_integrity_key (self, TRUE, cancellable, error);
 }
 
-static gboolean
-require_unlocked (VeilGuardian  *self,
-                  GError       **error)
+gboolean
+_veil_guardian_require_unlocked (VeilGuardian  *self,
+                                 GError       **error)
 {
   if (self->unlocked)
     return TRUE;
@@ -331,7 +339,7 @@ change_pin (VeilGuardian  *self,
 
   if (!veil_guardian_check_pin_strength (new_pin, error))
     return FALSE;
-  if (!lookup_secret (self, KIND_VERIFIER, &existing, cancellable, error))
+  if (!_veil_guardian_lookup_secret (self, KIND_VERIFIER, &existing, cancellable, error))
     return FALSE;
 
   if (existing != NULL)
@@ -354,7 +362,7 @@ change_pin (VeilGuardian  *self,
     }
 
   if (!load_integrity_key (self, TRUE, cancellable, error) ||
-      !store_secret (self, KIND_VERIFIER, _("Veil guardian PIN"), verifier, cancellable, error))
+      !_veil_guardian_store_secret (self, KIND_VERIFIER, _("Veil guardian PIN"), verifier, cancellable, error))
     return FALSE;
 
   return veil_store_add_audit (self->store, 0, VEIL_ACTOR_GUARDIAN,
@@ -390,6 +398,7 @@ veil_guardian_finalize (GObject *object)
   VeilGuardian *self = VEIL_GUARDIAN (object);
 
   g_free (self->data_dir);
+  g_clear_pointer (&self->key, g_bytes_unref);
 
   G_OBJECT_CLASS (veil_guardian_parent_class)->finalize (object);
 }
@@ -467,6 +476,24 @@ veil_guardian_init (VeilGuardian *self)
 }
 
 /* --- Private API --------------------------------------------------------------------------- */
+
+const SecretSchema *
+_veil_guardian_get_schema (void)
+{
+  return get_schema ();
+}
+
+const char *
+_veil_guardian_get_data_dir (VeilGuardian *self)
+{
+  return self->data_dir;
+}
+
+GBytes *
+_veil_guardian_get_key (VeilGuardian *self)
+{
+  return self->key;
+}
 
 void
 _veil_guardian_set_clock (VeilGuardian      *self,
@@ -588,7 +615,7 @@ veil_guardian_has_pin (VeilGuardian  *self,
   g_return_val_if_fail (VEIL_IS_GUARDIAN (self), FALSE);
   g_return_val_if_fail (out_has_pin != NULL, FALSE);
 
-  if (!lookup_secret (self, KIND_VERIFIER, &verifier, cancellable, error))
+  if (!_veil_guardian_lookup_secret (self, KIND_VERIFIER, &verifier, cancellable, error))
     return FALSE;
   *out_has_pin = verifier != NULL;
   return TRUE;
@@ -800,10 +827,15 @@ veil_guardian_save_profile (VeilGuardian  *self,
   g_return_val_if_fail (VEIL_IS_GUARDIAN (self), NULL);
   g_return_val_if_fail (profile != NULL, NULL);
 
-  if (!require_unlocked (self, error))
+  VeilProfile *saved;
+
+  if (!_veil_guardian_require_unlocked (self, error))
     return NULL;
 
-  return veil_store_save_profile (self->store, profile, VEIL_ACTOR_GUARDIAN, error);
+  saved = veil_store_save_profile (self->store, profile, VEIL_ACTOR_GUARDIAN, error);
+  if (saved != NULL)
+    _veil_guardian_seal_settings (self, NULL);
+  return saved;
 }
 
 gboolean
@@ -814,10 +846,13 @@ veil_guardian_delete_profile (VeilGuardian  *self,
   g_return_val_if_fail (VEIL_IS_GUARDIAN (self), FALSE);
   g_return_val_if_fail (profile != NULL, FALSE);
 
-  if (!require_unlocked (self, error))
+  if (!_veil_guardian_require_unlocked (self, error))
     return FALSE;
 
-  return veil_store_delete_profile (self->store, veil_profile_get_id (profile), VEIL_ACTOR_GUARDIAN, error);
+  if (!veil_store_delete_profile (self->store, veil_profile_get_id (profile), VEIL_ACTOR_GUARDIAN, error))
+    return FALSE;
+  _veil_guardian_seal_settings (self, NULL);
+  return TRUE;
 }
 
 gboolean
@@ -828,7 +863,7 @@ veil_guardian_export (VeilGuardian  *self,
   g_return_val_if_fail (VEIL_IS_GUARDIAN (self), FALSE);
   g_return_val_if_fail (dir != NULL, FALSE);
 
-  if (!require_unlocked (self, error))
+  if (!_veil_guardian_require_unlocked (self, error))
     return FALSE;
 
   return veil_store_export (self->store, dir, error);
@@ -849,7 +884,7 @@ veil_guardian_erase_all (VeilGuardian  *self,
 
   g_return_val_if_fail (VEIL_IS_GUARDIAN (self), FALSE);
 
-  if (!require_unlocked (self, error))
+  if (!_veil_guardian_require_unlocked (self, error))
     return FALSE;
 
   if (!veil_store_erase_all (self->store, error))
@@ -861,6 +896,9 @@ veil_guardian_erase_all (VeilGuardian  *self,
     return keyring_error (local_error, error);
 
   veil_store_set_integrity_key (self->store, NULL);
+  veil_store_set_verified_profiles (self->store, NULL);
+  g_clear_pointer (&self->key, g_bytes_unref);
+  _veil_guardian_forget_settings (self);
   set_unlocked (self, FALSE);
   return TRUE;
 }

@@ -21,6 +21,15 @@ typedef enum {
   VEIL_GUARDIAN_ERROR_FAILED = 7,
 } VeilGuardianError;
 
+/* What Veil found about its own records when it opened them. Anything but VERIFIED is a
+ * notice the child and the guardian see until the guardian confirms or restores. */
+typedef enum {
+  VEIL_RECORDS_VERIFIED = 0,
+  VEIL_RECORDS_REMOVED = 1,   /* the store was missing or empty while the keyring held Veil's items */
+  VEIL_RECORDS_DAMAGED = 2,   /* the store could not be read and was set aside */
+  VEIL_RECORDS_CHANGED = 3,   /* a profile row no longer carries Veil's signature */
+} VeilRecordsState;
+
 /* Wrong PINs allowed before Veil starts making the guardian wait. */
 #define VEIL_GUARDIAN_FREE_ATTEMPTS 3
 
@@ -84,5 +93,21 @@ gboolean      veil_guardian_export               (VeilGuardian         *self,
 gboolean      veil_guardian_erase_all            (VeilGuardian         *self,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
+
+VeilGuardian *veil_guardian_open                 (const char           *db_path,
+                                                  GCancellable         *cancellable,
+                                                  GError              **keyring_error,
+                                                  GError              **error);
+VeilRecordsState veil_guardian_check_records     (VeilGuardian         *self,
+                                                  gint64               *out_time);
+VeilRecordsState veil_guardian_get_records_state (VeilGuardian         *self,
+                                                  gint64               *out_time);
+gboolean      veil_guardian_confirm_records      (VeilGuardian         *self,
+                                                  GError              **error);
+gboolean      veil_guardian_restore_records      (VeilGuardian         *self,
+                                                  GError              **error);
+char         *veil_records_state_describe        (VeilRecordsState      state,
+                                                  gint64                time);
+const char   *veil_records_state_to_string       (VeilRecordsState      state);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "veil-profile-private.h"
+#include "veil-enum-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -49,6 +50,12 @@ profile_to_node (VeilProfile *self)
   json_builder_add_string_value (b, veil_sensitivity_to_string (self->sensitivity));
   json_builder_set_member_name (b, "view-needs-pin");
   json_builder_add_boolean_value (b, self->view_needs_pin);
+  /* Only once the guardian chose: the text of every profile saved before stays the same. */
+  if (self->unchecked_rule != VEIL_UNCHECKED_RULE_DEFAULT)
+    {
+      json_builder_set_member_name (b, "unchecked");
+      json_builder_add_string_value (b, veil_unchecked_rule_to_string (self->unchecked_rule));
+    }
   json_builder_set_member_name (b, "retention-days");
   json_builder_add_int_value (b, self->retention_days);
   json_builder_set_member_name (b, "match-threshold");
@@ -235,6 +242,19 @@ profile_from_json (const char  *json,
 
   if (!read_bool_member (obj, "view-needs-pin", &self->view_needs_pin, error))
     return NULL;
+  if (json_object_has_member (obj, "unchecked"))
+    {
+      int rule;
+
+      if (!read_string_member (obj, "unchecked", FALSE, &s, error))
+        return NULL;
+      if (!_veil_enum_from_nick (VEIL_TYPE_UNCHECKED_RULE, s, &rule))
+        {
+          invalid_data (error, "unchecked");
+          return NULL;
+        }
+      self->unchecked_rule = rule;
+    }
   if (!read_int_member (obj, "retention-days", 1, VEIL_PROFILE_MAX_RETENTION_DAYS, &n, error))
     return NULL;
   self->retention_days = (guint) n;

@@ -37,6 +37,7 @@ struct _VeilProfile
   gboolean              hide_warned;     /* under 13 only: move warned pictures into Veil's folder */
   VeilSensitivity       sensitivity;
   gboolean              view_needs_pin;  /* under 13: viewing a warned image needs the PIN */
+  VeilUncheckedRule     unchecked_rule;  /* DEFAULT: by the effective age band */
 
   /* Data */
   guint                 retention_days;

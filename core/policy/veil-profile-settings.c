@@ -124,6 +124,14 @@ apply_view_needs_pin (VeilProfileBuilder *builder,
 }
 
 static void
+apply_unchecked (VeilProfileBuilder *builder,
+                 const Setting      *setting,
+                 const SettingValue *value)
+{
+  veil_profile_builder_set_unchecked_rule (builder, value->choice);
+}
+
+static void
 apply_retention_days (VeilProfileBuilder *builder,
                       const Setting      *setting,
                       const SettingValue *value)
@@ -209,6 +217,10 @@ static const Setting settings[] = {
     .apply = apply_sensitivity, .help = N_("How sure Veil must be before it blurs a picture") },
   { .key = "view-needs-pin", .kind = SETTING_SWITCH, .apply = apply_view_needs_pin,
     .help = N_("PIN to show a blurred picture") },
+  /* "default" is only ever read back: the age decides until a guardian picks one. */
+  { .key = "unchecked", .kind = SETTING_CHOICE, .enum_type = veil_unchecked_rule_get_type,
+    .min = VEIL_UNCHECKED_RULE_BLUR, .apply = apply_unchecked,
+    .help = N_("Pictures Veil couldn’t check") },
   { .key = "retention-days", .kind = SETTING_NUMBER, .min = 1, .max = VEIL_PROFILE_MAX_RETENTION_DAYS,
     .apply = apply_retention_days, .values = N_("a number of days from 1 to 3650"),
     .help = N_("Days to keep alerts") },
@@ -414,7 +426,7 @@ parse_value (const Setting  *setting,
  * Sets one setting from text. veil_profile_settings_describe() lists the settings and their
  * values: the protections, `hide-warned` and `view-needs-pin` (on/off), `notify`
  * (nobody/guardian), `folders` and `message-folders` (colon-separated paths; empty
- * message folders for Veil's defaults), `sensitivity`, `retention-days`, `match-threshold`,
+ * message folders for Veil's defaults), `sensitivity`, `unchecked` (blur/allow), `retention-days`, `match-threshold`,
  * `age-band`, `birth-year`, `unix-user`, `name`, `trusted-adult` (“Name:how to reach them”,
  * added) and `trusted-adults` (`none` clears them).
  */

@@ -74,6 +74,7 @@ _veil_profile_copy (VeilProfile *src)
   self->hide_warned = src->hide_warned;
   self->sensitivity = src->sensitivity;
   self->view_needs_pin = src->view_needs_pin;
+  self->unchecked_rule = src->unchecked_rule;
   self->retention_days = src->retention_days;
   self->match_threshold = src->match_threshold;
   for (guint i = 0; i < src->trusted_names->len; i++)
@@ -329,6 +330,39 @@ veil_profile_get_view_needs_pin (VeilProfile *self)
   return self->view_needs_pin;
 }
 
+/**
+ * veil_profile_get_unchecked_rule:
+ *
+ * The rule the guardian chose for pictures Veil could not check, or
+ * %VEIL_UNCHECKED_RULE_DEFAULT when the age decides (see
+ * veil_profile_get_effective_unchecked_rule()).
+ */
+VeilUncheckedRule
+veil_profile_get_unchecked_rule (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_UNCHECKED_RULE_DEFAULT);
+  return self->unchecked_rule;
+}
+
+/**
+ * veil_profile_get_effective_unchecked_rule:
+ *
+ * What happens to a picture Veil could not check: %VEIL_UNCHECKED_RULE_BLUR (warned like a
+ * sensitive one) or %VEIL_UNCHECKED_RULE_ALLOW (shown, and recorded as not checked). Unless
+ * the guardian chose, a child under 13 (or of unknown age) gets blur, an older one allow.
+ * Never returns %VEIL_UNCHECKED_RULE_DEFAULT.
+ */
+VeilUncheckedRule
+veil_profile_get_effective_unchecked_rule (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_UNCHECKED_RULE_BLUR);
+
+  if (self->unchecked_rule != VEIL_UNCHECKED_RULE_DEFAULT)
+    return self->unchecked_rule;
+  return veil_profile_get_effective_age_band (self) == VEIL_AGE_BAND_UNDER_13 ? VEIL_UNCHECKED_RULE_BLUR
+                                                                             : VEIL_UNCHECKED_RULE_ALLOW;
+}
+
 guint
 veil_profile_get_retention_days (VeilProfile *self)
 {
@@ -568,6 +602,15 @@ veil_profile_builder_set_view_needs_pin (VeilProfileBuilder *self,
 }
 
 void
+veil_profile_builder_set_unchecked_rule (VeilProfileBuilder *self,
+                                         VeilUncheckedRule   rule)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (rule <= VEIL_UNCHECKED_RULE_ALLOW);
+  self->draft->unchecked_rule = rule;
+}
+
+void
 veil_profile_builder_set_retention_days (VeilProfileBuilder *self,
                                          guint               days)
 {
@@ -740,6 +783,13 @@ veil_sensitivity_get_threshold (VeilSensitivity sensitivity)
 }
 
 const char *
+veil_unchecked_rule_to_string (VeilUncheckedRule rule)
+{
+  g_return_val_if_fail (rule <= VEIL_UNCHECKED_RULE_ALLOW, NULL);
+  return _veil_enum_get_nick (VEIL_TYPE_UNCHECKED_RULE, rule);
+}
+
+const char *
 veil_notify_to_string (VeilNotify notify)
 {
   return _veil_enum_get_nick (VEIL_TYPE_NOTIFY, notify == VEIL_NOTIFY_GUARDIAN ? VEIL_NOTIFY_GUARDIAN : VEIL_NOTIFY_NOBODY);
@@ -786,16 +836,19 @@ veil_age_band_get_proposals (VeilAgeBand  band,
     { "notify", "guardian", N_("Tell the guardian about alerts") },
     { "view-needs-pin", "on", N_("Ask for the guardian PIN before a blurred picture is shown") },
     { "sensitivity", "strict", N_("Also blur borderline pictures") },
+    { "unchecked", "blur", N_("Also blur pictures Veil couldn’t check (too large, damaged or too slow)") },
   };
   static const VeilProposal teen[] = {
     { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why") },
     { "notify", "nobody", N_("Alerts stay with the child; the guardian is not told") },
     { "sensitivity", "standard", N_("Blur clear cases and most borderline pictures") },
+    { "unchecked", "allow", N_("Pictures Veil couldn’t check are shown normally and listed for review") },
   };
   static const VeilProposal older_teen[] = {
     { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why") },
     { "notify", "nobody", N_("Alerts stay with the child; the guardian is not told") },
     { "sensitivity", "relaxed", N_("Blur only clear cases") },
+    { "unchecked", "allow", N_("Pictures Veil couldn’t check are shown normally and listed for review") },
   };
 
   g_return_val_if_fail (n_proposals != NULL, NULL);

@@ -29,6 +29,14 @@ typedef enum {
   VEIL_SENSITIVITY_STRICT = 2,    /*< nick=strict >*/
 } VeilSensitivity;
 
+/* What the child sees of a picture Veil could not check. "default" follows the age: blur
+ * under 13, allow (shown, and listed for review) from 13. */
+typedef enum {
+  VEIL_UNCHECKED_RULE_DEFAULT = 0,  /*< nick=default >*/
+  VEIL_UNCHECKED_RULE_BLUR = 1,     /*< nick=blur >*/
+  VEIL_UNCHECKED_RULE_ALLOW = 2,    /*< nick=allow >*/
+} VeilUncheckedRule;
+
 typedef enum {
   VEIL_NOTIFY_NOBODY = 0,         /*< nick=nobody >*/
   VEIL_NOTIFY_GUARDIAN = 1,       /*< nick=guardian >*/
@@ -77,6 +85,8 @@ gboolean              veil_profile_get_hide_warned           (VeilProfile      *
 VeilSensitivity       veil_profile_get_sensitivity           (VeilProfile      *self);
 VeilNotify            veil_profile_get_notify                (VeilProfile      *self);
 gboolean              veil_profile_get_view_needs_pin        (VeilProfile      *self);
+VeilUncheckedRule     veil_profile_get_unchecked_rule        (VeilProfile      *self);
+VeilUncheckedRule     veil_profile_get_effective_unchecked_rule (VeilProfile   *self);
 guint                 veil_profile_get_retention_days        (VeilProfile      *self);
 guint                 veil_profile_get_match_threshold       (VeilProfile      *self);
 guint                 veil_profile_get_n_trusted_adults      (VeilProfile      *self);
@@ -116,6 +126,8 @@ void                  veil_profile_builder_set_sensitivity   (VeilProfileBuilder
                                                               VeilSensitivity   sensitivity);
 void                  veil_profile_builder_set_view_needs_pin (VeilProfileBuilder *self,
                                                                gboolean          needs_pin);
+void                  veil_profile_builder_set_unchecked_rule (VeilProfileBuilder *self,
+                                                               VeilUncheckedRule rule);
 void                  veil_profile_builder_set_retention_days (VeilProfileBuilder *self,
                                                                guint             days);
 void                  veil_profile_builder_set_match_threshold (VeilProfileBuilder *self,
@@ -141,6 +153,7 @@ gboolean              veil_sensitivity_from_string           (const char       *
                                                               VeilSensitivity  *out_sensitivity);
 const char           *veil_sensitivity_get_label             (VeilSensitivity   sensitivity);
 double                veil_sensitivity_get_threshold         (VeilSensitivity   sensitivity);
+const char           *veil_unchecked_rule_to_string          (VeilUncheckedRule rule);
 const char           *veil_notify_to_string                  (VeilNotify        notify);
 const char           *veil_protection_to_string              (VeilProtection    protection);
 gboolean              veil_protection_from_string            (const char       *str,

@@ -11,16 +11,20 @@
 #include "veil-analyzer1-dbus.h"
 #include "veil-classifier-result.h"
 #include "veil-enum-private.h"
+#include "veil-health.h"
 #include "veil-store.h"
 #include "veil-verdict.h"
 
 /* VeilAnalyzerService: the io.github.veilapp.Veil.Analyzer1 D-Bus API. Messaging apps and
- * file managers hand Veil a picture (an open fd or a path) and get back whether to blur it
- * and why. It answers only while the message warnings protection is active for the profile
- * linked to this account (enabled by a guardian and acknowledged by the child); otherwise it
- * refuses with .Disabled, so nothing is ever checked without consent. Each analysis runs in
- * a worker thread; the main loop only parses the call and sends the answer. Answers carry
- * figures and names, never pixel data (no thumbnail, no heatmap). */
+ * file managers hand Veil a picture they have open (an fd, never a path: the service must not
+ * tell any caller about files only the service can read) and get back whether to blur it and
+ * why. A picture Veil could not check is an answer of its own, never a harmless-looking
+ * error. Each caller has a bounded share of the queue. It answers only while the message
+ * warnings protection is active for the profile linked to this account (enabled by a guardian
+ * and acknowledged by the child); otherwise it refuses with .Disabled, so nothing is ever
+ * checked without consent. Each analysis runs in a worker thread; the main loop only parses
+ * the call and sends the answer. Answers carry figures and names, never pixel data (no
+ * thumbnail, no heatmap). */
 
 struct _VeilAnalyzerService
 {
@@ -37,6 +41,8 @@ struct _VeilAnalyzerService
   VeilProfile        *profile;     /* the linked profile, nullable */
   VeilAnalyzerPolicy  policy;
   VeilImageLimits     limits;
+  guint               heartbeat_id; /* while a store is set */
+  GHashTable         *per_caller;  /* unique name -> calls waiting or running (GUINT) */
 };
 
 G_DEFINE_FINAL_TYPE (VeilAnalyzerService, veil_analyzer_service, G_TYPE_OBJECT)
@@ -58,6 +64,7 @@ static const GDBusErrorEntry error_entries[] = {
   { VEIL_ANALYZER_SERVICE_ERROR_UNREADABLE, "io.github.veilapp.Veil.Error.Unreadable" },
   { VEIL_ANALYZER_SERVICE_ERROR_DISABLED, "io.github.veilapp.Veil.Error.Disabled" },
   { VEIL_ANALYZER_SERVICE_ERROR_FAILED, "io.github.veilapp.Veil.Error.Failed" },
+  { VEIL_ANALYZER_SERVICE_ERROR_BUSY, "io.github.veilapp.Veil.Error.Busy" },
 };
 
 /* Not G_DEFINE_QUARK: the domain is registered with its D-Bus names on first use, so errors
@@ -75,8 +82,9 @@ veil_analyzer_service_error_quark (void)
 /* --- One analysis, in a worker thread ------------------------------------------------------ */
 
 typedef struct {
-  char                  *path;     /* AnalyzePath, or NULL */
+  char                  *path;     /* always NULL: the public API takes descriptors only */
   int                    fd;       /* AnalyzeFile (owned), or -1 */
+  char                  *caller;   /* the caller's unique name, counted in per_caller */
   VeilProfile           *profile;  /* owned, nullable */
   VeilAnalyzerPolicy     policy;
   VeilImageLimits        limits;
@@ -87,6 +95,7 @@ static void
 request_free (Request *request)
 {
   g_free (request->path);
+  g_free (request->caller);
   if (request->fd >= 0)
     close (request->fd);
   g_clear_pointer (&request->profile, veil_profile_unref);
@@ -94,7 +103,9 @@ request_free (Request *request)
   g_free (request);
 }
 
-/* Turns a decoding or analysis failure into one of the four answers callers act on. */
+/* Turns a decoding or analysis failure into one of the errors callers act on. A picture that
+ * is too large, too slow or damaged keeps its own error: analyze_done_cb() answers it as a
+ * picture Veil could not check. */
 static GError *
 translate_error (const GError *error)
 {
@@ -105,20 +116,17 @@ translate_error (const GError *error)
         case VEIL_IMAGE_ERROR_FILE_TOO_LARGE:
         case VEIL_IMAGE_ERROR_TOO_MANY_PIXELS:
         case VEIL_IMAGE_ERROR_TIMEOUT:
-          /* Translators: %s says which limit was passed */
-          return g_error_new (VEIL_ANALYZER_SERVICE_ERROR, VEIL_ANALYZER_SERVICE_ERROR_TOO_LARGE,
-                              _("This picture is too large for Veil to check safely: %s Nothing was checked; "
-                                "treat it with care."), error->message);
+        case VEIL_IMAGE_ERROR_CORRUPT:
+        case VEIL_IMAGE_ERROR_UNSUPPORTED:
+          return g_error_copy (error);
         case VEIL_IMAGE_ERROR_NOT_FOUND:
         case VEIL_IMAGE_ERROR_UNREADABLE:
         case VEIL_IMAGE_ERROR_NOT_A_FILE:
           /* Translators: %s says what went wrong when reading */
           return g_error_new (VEIL_ANALYZER_SERVICE_ERROR, VEIL_ANALYZER_SERVICE_ERROR_UNREADABLE,
                               _("Veil could not read this file: %s Pass a regular file that is open for "
-                                "reading, or an absolute path Veil can read."), error->message);
+                                "reading."), error->message);
         case VEIL_IMAGE_ERROR_NOT_AN_IMAGE:
-        case VEIL_IMAGE_ERROR_UNSUPPORTED:
-        case VEIL_IMAGE_ERROR_CORRUPT:
         case VEIL_IMAGE_ERROR_TOO_SMALL:
         case VEIL_IMAGE_ERROR_EMPTY:
         default:
@@ -127,6 +135,12 @@ translate_error (const GError *error)
                               _("This file is not a picture Veil can check: %s"), error->message);
         }
     }
+  /* The worker's queue for API callers is full: the caller asks again later. */
+  if (g_error_matches (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_BUSY))
+    return g_error_new_literal (VEIL_ANALYZER_SERVICE_ERROR, VEIL_ANALYZER_SERVICE_ERROR_BUSY, error->message);
+  /* The worker overran, died or has no model: answered as "not checked". */
+  if (error->domain == VEIL_WORKER_ERROR)
+    return g_error_copy (error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_new_literal (VEIL_ANALYZER_SERVICE_ERROR, VEIL_ANALYZER_SERVICE_ERROR_FAILED,
                                 _("Veil stopped before it finished checking this picture. Try again."));
@@ -168,6 +182,19 @@ build_reply (Request              *request,
   g_auto(GVariantDict) details = G_VARIANT_DICT_INIT (NULL);
   g_auto(GVariantBuilder) reasons = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("aa{sv}"));
   const VeilPdqHash *hash = veil_verdict_get_hash (verdict);
+  gboolean checked = !veil_verdict_get_unchecked (verdict);
+  gboolean sensitive = veil_verdict_get_sensitive (verdict);
+
+  /* Could not check: blurred under the profile's "blur" rule, and said so, never "harmless". */
+  if (!checked)
+    {
+      g_variant_dict_insert (&details, "unchecked-cause", "s",
+                             _veil_enum_get_nick (VEIL_TYPE_UNCHECKED_CAUSE, veil_verdict_get_unchecked_cause (verdict)));
+      if (request->profile == NULL ||
+          veil_profile_get_effective_unchecked_rule (request->profile) == VEIL_UNCHECKED_RULE_BLUR)
+        sensitive = TRUE;
+    }
+  g_variant_dict_insert (&details, "checked", "b", checked);
 
   for (guint i = 0; i < veil_verdict_get_n_reasons (verdict); i++)
     g_variant_builder_add_value (&reasons, reason_to_variant (veil_verdict_get_reason (verdict, i)));
@@ -195,10 +222,11 @@ build_reply (Request              *request,
       g_variant_dict_insert (&details, "pdq", "s", hex);
       g_variant_dict_insert (&details, "pdq-quality", "u", veil_verdict_get_hash_quality (verdict));
     }
-  if (sha256 != NULL)
+  /* The worker's checksum, read through the descriptor; none for a picture not checked. */
+  if (checked && sha256 != NULL)
     g_variant_dict_insert (&details, "sha256", "s", sha256);
 
-  return g_variant_new ("(b@a{sv})", veil_verdict_get_sensitive (verdict), g_variant_dict_end (&details));
+  return g_variant_new ("(b@a{sv})", sensitive, g_variant_dict_end (&details));
 }
 
 static void
@@ -239,9 +267,33 @@ analyze_done_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
+  VeilAnalyzerService *self = VEIL_ANALYZER_SERVICE (source);
   Request *request = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_task_propagate_pointer (G_TASK (result), &error);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_caller, request->caller));
+
+  if (n > 1)
+    g_hash_table_insert (self->per_caller, g_strdup (request->caller), GUINT_TO_POINTER (n - 1));
+  else
+    g_hash_table_remove (self->per_caller, request->caller);
+
+  /* Too large, too slow or damaged, or the analysis worker stopped or has no model: the
+   * answer is "not checked", with its cause. */
+  if (reply == NULL && (error->domain == VEIL_IMAGE_ERROR || error->domain == VEIL_WORKER_ERROR))
+    {
+      g_autoptr(VeilVerdict) unchecked = veil_verdict_new_unchecked_for_error (error);
+
+      if (unchecked != NULL)
+        reply = g_variant_ref_sink (build_reply (request, unchecked, NULL, NULL));
+      else
+        {
+          GError *translated = translate_error (error);
+
+          g_clear_error (&error);
+          error = translated;
+        }
+    }
 
   /* Each return_* call takes over the invocation's reference. */
   if (reply == NULL)
@@ -256,6 +308,7 @@ start_request (VeilAnalyzerService *self,
                Request             *request)
 {
   g_autoptr(GTask) task = NULL;
+  guint n_waiting;
 
   if (self->policy == VEIL_ANALYZER_POLICY_DISABLED)
     {
@@ -269,6 +322,25 @@ start_request (VeilAnalyzerService *self,
       return;
     }
 
+  /* One caller at a time gets only so many places in the queue; the others keep theirs. */
+  request->caller = g_strdup (g_dbus_method_invocation_get_sender (request->invocation));
+  if (request->caller == NULL)
+    request->caller = g_strdup ("");
+  n_waiting = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_caller, request->caller));
+  if (n_waiting >= VEIL_ANALYZER_SERVICE_MAX_PER_CALLER)
+    {
+      g_dbus_method_invocation_return_error (g_steal_pointer (&request->invocation),
+                                             VEIL_ANALYZER_SERVICE_ERROR, VEIL_ANALYZER_SERVICE_ERROR_BUSY,
+                                             ngettext ("Veil is still checking %u picture for this app. Wait "
+                                                       "for its answer, then ask again.",
+                                                       "Veil is still checking %u pictures for this app. Wait "
+                                                       "for their answers, then ask again.", n_waiting),
+                                             n_waiting);
+      request_free (request);
+      return;
+    }
+  g_hash_table_insert (self->per_caller, g_strdup (request->caller), GUINT_TO_POINTER (n_waiting + 1));
+
   request->profile = self->profile != NULL ? veil_profile_ref (self->profile) : NULL;
   request->policy = self->policy;
   request->limits = self->limits;
@@ -277,33 +349,6 @@ start_request (VeilAnalyzerService *self,
   g_task_set_source_tag (task, start_request);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   g_task_run_in_thread (task, analyze_thread);
-}
-
-static gboolean
-handle_analyze_path_cb (VeilDBusAnalyzer1     *skeleton,
-                        GDBusMethodInvocation *invocation,
-                        const char            *path,
-                        gpointer               user_data)
-{
-  VeilAnalyzerService *self = user_data;
-  Request *request;
-
-  if (!g_path_is_absolute (path))
-    {
-      /* The service's working directory is not the caller's: a relative path means nothing. */
-      g_dbus_method_invocation_return_error (invocation, VEIL_ANALYZER_SERVICE_ERROR,
-                                             VEIL_ANALYZER_SERVICE_ERROR_UNREADABLE,
-                                             _("“%s” is not an absolute path. Pass the full path of "
-                                               "the picture, starting with “/”."), path);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-
-  request = g_new0 (Request, 1);
-  request->fd = -1;
-  request->path = g_strdup (path);
-  request->invocation = invocation;  /* the handler's reference */
-  start_request (self, request);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static gboolean
@@ -356,6 +401,40 @@ set_policy (VeilAnalyzerService *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLICY]);
 }
 
+/* --- Heartbeat ------------------------------------------------------------------------------ */
+
+/* Tells VeilHealth, in the store, that the service runs, in which account and for which
+ * profile; a heartbeat older than a few intervals means it stopped. */
+static gboolean
+heartbeat_cb (gpointer user_data)
+{
+  VeilAnalyzerService *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!veil_health_record_heartbeat (self->store, self->user,
+                                     self->profile != NULL ? veil_profile_get_id (self->profile) : 0,
+                                     g_get_real_time () / G_USEC_PER_SEC, &error))
+    g_debug ("Could not record the heartbeat: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Beats now and every interval while a store is set; stopping clears the heartbeat. */
+static void
+update_heartbeat (VeilAnalyzerService *self,
+                  VeilStore           *old_store)
+{
+  if (old_store != NULL && self->heartbeat_id != 0 && old_store != self->store)
+    veil_health_clear_heartbeat (old_store, NULL);
+  if (self->store == NULL)
+    {
+      g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+      return;
+    }
+  heartbeat_cb (self);
+  if (self->heartbeat_id == 0)
+    self->heartbeat_id = g_timeout_add_seconds (VEIL_HEALTH_HEARTBEAT_INTERVAL, heartbeat_cb, self);
+}
+
 /* --- GObject ----------------------------------------------------------------------------- */
 
 static void
@@ -364,6 +443,9 @@ veil_analyzer_service_dispose (GObject *object)
   VeilAnalyzerService *self = VEIL_ANALYZER_SERVICE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->heartbeat_id != 0 && self->store != NULL)
+    veil_health_clear_heartbeat (self->store, NULL);
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   veil_analyzer_service_unexport (self);
   g_clear_object (&self->skeleton);
   g_clear_object (&self->analyzer);
@@ -379,6 +461,7 @@ veil_analyzer_service_finalize (GObject *object)
   VeilAnalyzerService *self = VEIL_ANALYZER_SERVICE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->per_caller, g_hash_table_unref);
   g_free (self->user);
 
   G_OBJECT_CLASS (veil_analyzer_service_parent_class)->finalize (object);
@@ -490,13 +573,13 @@ static void
 veil_analyzer_service_init (VeilAnalyzerService *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->per_caller = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->user = g_strdup (g_get_user_name ());
   self->policy = VEIL_ANALYZER_POLICY_DISABLED;
   veil_image_limits_init_default (&self->limits);
 
   self->skeleton = veil_dbus_analyzer1_skeleton_new ();
   veil_dbus_analyzer1_set_policy (self->skeleton, veil_analyzer_policy_to_string (self->policy));
-  g_signal_connect_object (self->skeleton, "handle-analyze-path", G_CALLBACK (handle_analyze_path_cb), self, 0);
   g_signal_connect_object (self->skeleton, "handle-analyze-file", G_CALLBACK (handle_analyze_file_cb), self, 0);
 }
 
@@ -587,15 +670,19 @@ veil_analyzer_service_set_store (VeilAnalyzerService *self,
                                  VeilStore           *store)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(VeilStore) old_store = NULL;
 
   g_return_if_fail (VEIL_IS_ANALYZER_SERVICE (self));
   g_return_if_fail (store == NULL || VEIL_IS_STORE (store));
 
-  if (!g_set_object (&self->store, store))
+  if (self->store == store)
     return;
+  old_store = g_steal_pointer (&self->store);
+  self->store = store != NULL ? g_object_ref (store) : NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
   if (!veil_analyzer_service_reload_policy (self, &error))
     g_debug ("Could not read the linked profile: %s", error->message);
+  update_heartbeat (self, old_store);
 }
 
 const char *
@@ -628,13 +715,15 @@ veil_analyzer_service_set_user (VeilAnalyzerService *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
   if (!veil_analyzer_service_reload_policy (self, &error))
     g_debug ("Could not read the linked profile: %s", error->message);
+  if (self->store != NULL)
+    update_heartbeat (self, self->store);
 }
 
 /**
  * veil_analyzer_service_set_limits:
  *
- * Decoding limits (file size, pixels, time) for both methods; pictures over them are
- * refused with .TooLarge.
+ * Decoding limits (file size, pixels, time) for AnalyzeFile; a picture over them is answered
+ * as not checked, with the cause "too-large" or "too-slow".
  */
 void
 veil_analyzer_service_set_limits (VeilAnalyzerService   *self,
@@ -644,7 +733,7 @@ veil_analyzer_service_set_limits (VeilAnalyzerService   *self,
   g_return_if_fail (limits != NULL);
 
   self->limits = *limits;
-  /* AnalyzePath goes through the analyzer's own file path, which has its own copy. */
+  /* The analyzer's own file path has its own copy. */
   veil_analyzer_set_limits (self->analyzer, limits);
 }
 

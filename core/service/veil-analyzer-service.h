@@ -16,11 +16,16 @@ G_BEGIN_DECLS
 
 typedef enum {
   VEIL_ANALYZER_SERVICE_ERROR_NOT_AN_IMAGE = 1,  /* .NotAnImage: not a picture Veil can decode */
-  VEIL_ANALYZER_SERVICE_ERROR_TOO_LARGE = 2,     /* .TooLarge: over the file size, pixel or time limit */
+  VEIL_ANALYZER_SERVICE_ERROR_TOO_LARGE = 2,     /* .TooLarge: no longer returned (a could-not-check answer instead); kept for old clients */
   VEIL_ANALYZER_SERVICE_ERROR_UNREADABLE = 3,    /* .Unreadable: missing, unreadable or a bad fd */
   VEIL_ANALYZER_SERVICE_ERROR_DISABLED = 4,      /* .Disabled: no active protection, nothing checked */
   VEIL_ANALYZER_SERVICE_ERROR_FAILED = 5,        /* .Failed: the analysis itself failed */
+  VEIL_ANALYZER_SERVICE_ERROR_BUSY = 6,          /* .Busy: this caller has too many calls waiting */
 } VeilAnalyzerServiceError;
+
+/* How many calls one caller (one D-Bus unique name) may have waiting or running at once;
+ * beyond it, calls are refused with .Busy at once, so a flooding caller cannot delay others. */
+#define VEIL_ANALYZER_SERVICE_MAX_PER_CALLER 4
 
 /* What callers should do with sensitive pictures, from the linked profile's consent state. */
 typedef enum {

@@ -309,8 +309,9 @@ veil_store_mark_wrong (VeilStore  *self,
  * veil_store_record_message_alert:
  * @path: where the picture arrived
  * @folder_name: (nullable): the watched folder's display name, or the calling app's name
- * @verdict: the sensitive verdict
- * @blurred_thumbnail: (nullable): the alert's blurred thumbnail
+ * @verdict: the sensitive verdict, or one Veil could not check (see veil_verdict_get_unchecked())
+ * @blurred_thumbnail: (nullable): the alert's blurred thumbnail; never one of a picture that
+ *   could not be checked
  * @tell_guardian: whether the profile's rule (acknowledged by the child) tells the guardian
  *
  * Records a picture that arrived through a message as an alert of its own: each arrival is
@@ -372,7 +373,9 @@ veil_store_record_message_alert (VeilStore      *self,
       !veil_db_bind_text (stmt, 2, path, error) ||
       !veil_db_step_done (stmt, error) ||
       !_veil_store_insert_audit (self->scan_db, profile_id, _veil_store_now (), VEIL_ACTOR_VEIL,
-                                 "message-warning", folder_name, error) ||
+                                 veil_verdict_get_unchecked (verdict) && !veil_verdict_get_sensitive (verdict)
+                                   ? "message-not-checked" : "message-warning",
+                                 folder_name, error) ||
       !veil_db_commit (self->scan_db, error))
     goto fail;
   g_mutex_unlock (&self->scan_lock);

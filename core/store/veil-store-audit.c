@@ -151,11 +151,29 @@ veil_audit_entry_describe (const VeilAuditEntry *entry)
     return g_strdup_printf (_("Alerts reached the guardian: %s."), d);
   if (g_str_equal (k, "message-warning"))
     return g_strdup_printf (_("Veil blurred a picture that arrived in %s."), d);
+  if (g_str_equal (k, "not-checked"))
+    return g_strdup (_("Veil couldn’t check a picture in the checked folders: it is listed for review."));
+  if (g_str_equal (k, "message-not-checked"))
+    return g_strdup_printf (_("Veil couldn’t check a picture that arrived in %s."), d);
   if (g_str_equal (k, "picture-restored"))
     return g_strdup_printf (_("A hidden picture was put back in %s."), d);
   if (g_str_equal (k, "warning-viewed"))
     return g_str_equal (d, "guardian-pin") ? g_strdup (_("A blurred picture was shown after the guardian entered the PIN."))
                                            : g_strdup (_("The child chose to view a blurred picture."));
+  if (g_str_equal (k, "records-removed"))
+    return g_strdup (_("Veil found its records removed and kept protecting with the settings last verified."));
+  if (g_str_equal (k, "records-damaged"))
+    return g_strdup (_("Veil found its records damaged, set them aside and kept protecting with the settings last verified."));
+  if (g_str_equal (k, "records-changed"))
+    return g_strdup (_("Veil found its records changed outside Veil and kept protecting with the settings last verified."));
+  if (g_str_equal (k, "records-confirmed"))
+    return g_strdup (_("The guardian kept Veil’s records as they were."));
+  if (g_str_equal (k, "records-restored"))
+    return g_strdup (_("The guardian restored the settings last verified."));
+  if (g_str_equal (k, "profile-restored"))
+    return g_strdup_printf (_("The settings last verified of “%s” were written back."), d);
+  if (g_str_equal (k, "profile-confirmed"))
+    return g_strdup_printf (_("The guardian kept the settings of “%s” as they were changed."), d);
   if (g_str_equal (k, "warning-not-viewed"))
     return g_strdup (_("The child chose not to view a blurred picture."));
   if (g_str_equal (k, "tampered"))

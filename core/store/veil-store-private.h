@@ -23,6 +23,7 @@ struct _VeilStore
   sqlite3            *db;            /* owned */
   GRecMutex           lock;          /* one writer at a time, across threads */
   GBytes             *integrity_key; /* nullable; signs profile rows */
+  GHashTable         *verified;      /* nullable: id → VeilProfile last verified; stands in for an edited row */
 
   /* A second connection for scan results, alerts and hash lists: scan workers write one
    * file's results at a time from many threads, and their transactions must not interleave

@@ -83,12 +83,30 @@ profile_from_row (VeilStore     *self,
   integrity = check_signature (self, id, version, name != NULL ? name : "", data != NULL ? data : "", signature);
   profile = _veil_profile_new_from_json (id, version, data != NULL ? data : "", integrity, error);
   if (profile == NULL)
-    return NULL;
+    {
+      VeilProfile *verified = self->verified != NULL ? g_hash_table_lookup (self->verified, &id) : NULL;
+
+      /* An unreadable edit is still an edit: the verified settings stand in for it. */
+      if (verified == NULL || integrity != VEIL_PROFILE_INTEGRITY_TAMPERED)
+        return NULL;
+      g_clear_error (error);
+      return _veil_profile_copy_with_id (verified, id, version, VEIL_PROFILE_INTEGRITY_TAMPERED);
+    }
 
   /* The name column is what lookups use; a data blob that disagrees was edited by hand. */
   if (integrity != VEIL_PROFILE_INTEGRITY_UNCHECKED &&
       (name == NULL || !g_str_equal (name, veil_profile_get_name (profile))))
-    return _veil_profile_copy_with_id (profile, id, version, VEIL_PROFILE_INTEGRITY_TAMPERED);
+    integrity = VEIL_PROFILE_INTEGRITY_TAMPERED;
+
+  if (integrity == VEIL_PROFILE_INTEGRITY_TAMPERED)
+    {
+      VeilProfile *verified = self->verified != NULL ? g_hash_table_lookup (self->verified, &id) : NULL;
+
+      /* Fail closed: whoever reads the profile (the service, the guard, the app) gets the
+       * settings the guardian last saved, still marked as changed outside Veil. */
+      return _veil_profile_copy_with_id (verified != NULL ? verified : profile, id, version,
+                                         VEIL_PROFILE_INTEGRITY_TAMPERED);
+    }
 
   return g_steal_pointer (&profile);
 }
@@ -366,6 +384,17 @@ veil_store_list_profiles (VeilStore  *self,
   stmt = veil_db_prepare (self->db, "SELECT id, version, name, data, signature FROM profiles ORDER BY name", error);
   if (stmt != NULL)
     profiles = veil_db_query_rows (stmt, read_profile_row, self, (GDestroyNotify) veil_profile_unref, error);
+  /* A row Veil never signed, added behind its back, must not stand beside (or before) the
+   * verified profiles that the service and the guard choose from. */
+  for (guint i = profiles != NULL && self->verified != NULL ? profiles->len : 0; i > 0; i--)
+    {
+      VeilProfile *profile = g_ptr_array_index (profiles, i - 1);
+      gint64 id = veil_profile_get_id (profile);
+
+      if (veil_profile_get_integrity (profile) == VEIL_PROFILE_INTEGRITY_TAMPERED &&
+          !g_hash_table_contains (self->verified, &id))
+        g_ptr_array_remove_index (profiles, i - 1);
+    }
   g_rec_mutex_unlock (&self->lock);
   return profiles;
 }
@@ -491,4 +520,291 @@ _veil_store_check_profile_exists (VeilStore    *self,
   g_autoptr(VeilProfile) stored = _veil_store_load_profile (self, "id = ?", veil_profile_get_id (profile), NULL, error);
 
   return stored != NULL;
+}
+
+/**
+ * veil_store_set_verified_profiles:
+ * @profiles: (nullable) (element-type VeilProfile): the profiles as the guardian last saved
+ *   them, checked against the keyring; %NULL forgets them
+ *
+ * From then on a profile row whose signature does not verify is read as its verified
+ * settings (still marked %VEIL_PROFILE_INTEGRITY_TAMPERED), never as the edited data.
+ */
+void
+veil_store_set_verified_profiles (VeilStore *self,
+                                  GPtrArray *profiles)
+{
+  g_return_if_fail (VEIL_IS_STORE (self));
+
+  g_rec_mutex_lock (&self->lock);
+  g_clear_pointer (&self->verified, g_hash_table_unref);
+  if (profiles != NULL)
+    {
+      self->verified = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                              (GDestroyNotify) veil_profile_unref);
+      for (guint i = 0; i < profiles->len; i++)
+        {
+          VeilProfile *profile = g_ptr_array_index (profiles, i);
+
+          g_hash_table_insert (self->verified, g_memdup2 (&(gint64) { veil_profile_get_id (profile) }, sizeof (gint64)),
+                               veil_profile_ref (profile));
+        }
+    }
+  g_rec_mutex_unlock (&self->lock);
+}
+
+static gboolean
+row_verifies (VeilStore    *self,
+              sqlite3_stmt *stmt)
+{
+  /* columns: id, version, name, data, signature */
+  const char *name = (const char *) sqlite3_column_text (stmt, 2);
+  const char *data = (const char *) sqlite3_column_text (stmt, 3);
+
+  return check_signature (self, sqlite3_column_int64 (stmt, 0), (guint) sqlite3_column_int (stmt, 1),
+                          name != NULL ? name : "", data != NULL ? data : "",
+                          (const char *) sqlite3_column_text (stmt, 4)) != VEIL_PROFILE_INTEGRITY_TAMPERED;
+}
+
+/**
+ * veil_store_count_unverified_profiles:
+ *
+ * Returns: how many profile rows do not carry the signature Veil gave them (0 without an
+ *   integrity key, or on error with @error set)
+ */
+guint
+veil_store_count_unverified_profiles (VeilStore  *self,
+                                      GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  VeilDbStep step = VEIL_DB_STEP_DONE;
+  guint n = 0;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), 0);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = veil_db_prepare (self->db, "SELECT id, version, name, data, signature FROM profiles", error);
+  while (stmt != NULL && (step = veil_db_step (stmt, error)) == VEIL_DB_STEP_ROW)
+    if (!row_verifies (self, stmt))
+      n++;
+  g_rec_mutex_unlock (&self->lock);
+  return stmt != NULL && step == VEIL_DB_STEP_DONE ? n : 0;
+}
+
+/* In the restore's transaction: the row's version now, 0 when there is no row. */
+static gboolean
+current_version (VeilStore  *self,
+                 gint64      id,
+                 guint      *out_version,
+                 GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = veil_db_prepare (self->db, "SELECT version FROM profiles WHERE id = ?", error);
+  VeilDbStep step;
+
+  if (stmt == NULL || !veil_db_bind_int64 (stmt, 1, id, error))
+    return FALSE;
+  step = veil_db_step (stmt, error);
+  *out_version = step == VEIL_DB_STEP_ROW ? (guint) sqlite3_column_int (stmt, 0) : 0;
+  return step != VEIL_DB_STEP_FAILED;
+}
+
+/* In the restore's transaction: a profile row that is gone comes back under its own id, with
+ * the consent it had, so that what was active is active again. */
+static gboolean
+insert_restored_row (VeilStore    *self,
+                     VeilProfile  *verified,
+                     guint         acknowledged,
+                     const char   *actor,
+                     gint64        now,
+                     GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 id = veil_profile_get_id (verified);
+
+  stmt = veil_db_prepare (self->db,
+                          "INSERT INTO profiles (id, name, version, data, created, updated) VALUES (?, ?, 0, '{}', ?, ?)",
+                          error);
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, id, error) ||
+      !veil_db_bind_text (stmt, 2, veil_profile_get_name (verified), error) ||
+      !veil_db_bind_int64 (stmt, 3, now, error) ||
+      !veil_db_bind_int64 (stmt, 4, now, error) ||
+      !veil_db_step_done (stmt, error))
+    return FALSE;
+
+  for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
+    {
+      guint text = veil_protection_get_text_version (p);
+
+      if (!veil_profile_get_protection_enabled (verified, p))
+        continue;
+      if (!_veil_store_insert_consent (self, id, p, "granted", actor, text, now, error) ||
+          ((acknowledged & (1u << p)) != 0 &&
+           !_veil_store_insert_consent (self, id, p, "acknowledged", actor, text, now, error)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * veil_store_restore_profile:
+ * @verified: a profile as the guardian last saved it, with its id
+ * @acknowledged: a bit (1 << protection) for each protection the child had acknowledged
+ * @actor: who restores (%VEIL_ACTOR_VEIL when Veil does it at start, or the guardian)
+ *
+ * Writes @verified back, signed, as a new version of its row; a row that is gone comes back
+ * under its id with the consent it had. Needs the integrity key.
+ */
+gboolean
+veil_store_restore_profile (VeilStore    *self,
+                            VeilProfile  *verified,
+                            guint         acknowledged,
+                            const char   *actor,
+                            GError      **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *signature = NULL;
+  gint64 id = veil_profile_get_id (verified);
+  const char *name = veil_profile_get_name (verified);
+  gint64 now = _veil_store_now ();
+  guint version = 0;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (verified != NULL && id > 0, FALSE);
+  g_return_val_if_fail (actor != NULL, FALSE);
+
+  data = veil_profile_to_json (verified);
+  if (!_veil_store_begin (self, error))
+    return FALSE;
+  if (!current_version (self, id, &version, error) ||
+      (version == 0 && !insert_restored_row (self, verified, acknowledged, actor, now, error)))
+    goto fail;
+
+  /* Never below the verified version, and always new, so no earlier version is overwritten. */
+  version = MAX (version, veil_profile_get_version (verified)) + 1;
+  signature = sign_profile (self, id, version, name, data);
+  if (!write_profile_data (self, id, version, name, data, signature, now, error) ||
+      !_veil_store_insert_audit (self->db, id, now, actor, "profile-restored", name, error))
+    goto fail;
+  return _veil_store_commit (self, error);
+
+fail:
+  _veil_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * veil_store_remove_unverified_profiles:
+ * @actor: who removes (the guardian, restoring the verified settings)
+ *
+ * Deletes every profile row that neither verifies nor has verified settings to stand in for
+ * it (see veil_store_set_verified_profiles()): rows added outside Veil. Audited.
+ */
+gboolean
+veil_store_remove_unverified_profiles (VeilStore   *self,
+                                       const char  *actor,
+                                       GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  VeilDbStep step = VEIL_DB_STEP_FAILED;
+  gint64 now = _veil_store_now ();
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+
+  if (!_veil_store_begin (self, error))
+    return FALSE;
+  stmt = veil_db_prepare (self->db, "SELECT id, version, name, data, signature FROM profiles", error);
+  while (stmt != NULL && (step = veil_db_step (stmt, error)) == VEIL_DB_STEP_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (!row_verifies (self, stmt) && (self->verified == NULL || !g_hash_table_contains (self->verified, &id)))
+        {
+          g_array_append_val (ids, id);
+          g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (step != VEIL_DB_STEP_DONE)
+    goto fail;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      stmt = veil_db_prepare (self->db, "DELETE FROM profiles WHERE id = ?", error);
+      if (stmt == NULL ||
+          !veil_db_bind_int64 (stmt, 1, g_array_index (ids, gint64, i), error) ||
+          !veil_db_step_done (stmt, error) ||
+          !_veil_store_insert_audit (self->db, 0, now, actor, "profile-deleted",
+                                     names->pdata[i] != NULL ? names->pdata[i] : "", error))
+        goto fail;
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  return _veil_store_commit (self, error);
+
+fail:
+  _veil_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * veil_store_confirm_profiles:
+ * @actor: who confirms (the guardian)
+ *
+ * Signs every profile row that does not verify as it now is: the guardian has looked at the
+ * change made outside Veil and keeps it. Each such row gets an audit entry.
+ */
+gboolean
+veil_store_confirm_profiles (VeilStore   *self,
+                             const char  *actor,
+                             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  VeilDbStep step = VEIL_DB_STEP_FAILED;
+  gint64 now = _veil_store_now ();
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->integrity_key != NULL, FALSE);
+
+  if (!_veil_store_begin (self, error))
+    return FALSE;
+  stmt = veil_db_prepare (self->db, "SELECT id, version, name, data, signature FROM profiles", error);
+  while (stmt != NULL && (step = veil_db_step (stmt, error)) == VEIL_DB_STEP_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 2);
+      const char *data = (const char *) sqlite3_column_text (stmt, 3);
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (row_verifies (self, stmt))
+        continue;
+      g_ptr_array_add (ids, g_strdup_printf ("%" G_GINT64_FORMAT, id));
+      g_ptr_array_add (ids, sign_profile (self, id, (guint) sqlite3_column_int (stmt, 1),
+                                          name != NULL ? name : "", data != NULL ? data : ""));
+      g_ptr_array_add (ids, g_strdup (name != NULL ? name : ""));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (step != VEIL_DB_STEP_DONE)
+    goto fail;
+
+  for (guint i = 0; i + 2 < ids->len; i += 3)
+    {
+      gint64 id = g_ascii_strtoll (ids->pdata[i], NULL, 10);
+
+      stmt = veil_db_prepare (self->db, "UPDATE profiles SET signature = ?, updated = ? WHERE id = ?", error);
+      if (stmt == NULL ||
+          !veil_db_bind_text (stmt, 1, ids->pdata[i + 1], error) ||
+          !veil_db_bind_int64 (stmt, 2, now, error) ||
+          !veil_db_bind_int64 (stmt, 3, id, error) ||
+          !veil_db_step_done (stmt, error) ||
+          !_veil_store_insert_audit (self->db, id, now, actor, "profile-confirmed", ids->pdata[i + 2], error))
+        goto fail;
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  return _veil_store_commit (self, error);
+
+fail:
+  _veil_store_rollback (self);
+  return FALSE;
 }

@@ -11,6 +11,9 @@
 #include "veil-classifier-result-private.h"
 #include "veil-consent.h"
 
+/* What the stored reasons of a verdict Veil could not check hold (see veil_reason_to_json()). */
+#define UNCHECKED_REASONS "'%\"signal\":\"unchecked\"%'"
+
 /* What library scans leave behind: the scan cache, the runs that fill it and what the message
  * guard has seen. These use the store's second connection (see veil-store-private.h); the
  * helpers below are shared with the other files of VeilStore that use it. */
@@ -138,8 +141,9 @@ static guint
 count_distinct_alerts (VeilStore     *self,
                        gint64         profile_id)
 {
+  /* A picture Veil could not check is no match: it does not bring the threshold closer. */
   g_autoptr(sqlite3_stmt) stmt = veil_db_prepare (self->scan_db, "SELECT count(DISTINCT coalesce(pdq, id)) FROM alerts WHERE profile_id = ? AND source = 'library'"
-                     " AND state IN ('held', 'told')", NULL);
+                     " AND state IN ('held', 'told') AND reasons NOT LIKE " UNCHECKED_REASONS, NULL);
 
   if (stmt == NULL || !veil_db_bind_int64 (stmt, 1, profile_id, NULL))
     return 0;
@@ -180,6 +184,63 @@ apply_threshold (VeilStore      *self,
         return FALSE;
     }
   *out_newly_told = told;
+  return TRUE;
+}
+
+/* In record_file's transaction: a picture Veil could not check is not cached (the next scan
+ * tries it again) and is listed once per file as a library alert of its own, without a
+ * thumbnail. It reaches the guardian at once when the profile tells the guardian, since it
+ * says nothing about the picture but that it was not checked; it never counts as a match. */
+static gboolean
+record_unchecked (VeilStore     *self,
+                  const char    *path,
+                  VeilVerdict   *verdict,
+                  VeilProfile   *profile,
+                  gboolean      *out_new_alert,
+                  GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *reasons = veil_verdict_to_json (verdict);
+  gint64 profile_id;
+  VeilDbStep step;
+
+  stmt = veil_db_prepare (self->scan_db, "DELETE FROM scan_files WHERE path = ?", error);
+  if (stmt == NULL || !veil_db_bind_text (stmt, 1, path, error) || !veil_db_step_done (stmt, error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (profile == NULL)
+    return TRUE;
+
+  profile_id = veil_profile_get_id (profile);
+  stmt = veil_db_prepare (self->scan_db, "SELECT 1 FROM alerts a JOIN alert_files f ON f.alert_id = a.id WHERE a.profile_id = ?"
+                                         " AND a.source = 'library' AND f.path = ? AND a.reasons LIKE " UNCHECKED_REASONS, error);
+  if (stmt == NULL || !veil_db_bind_int64 (stmt, 1, profile_id, error) || !veil_db_bind_text (stmt, 2, path, error))
+    return FALSE;
+  step = veil_db_step (stmt, error);
+  if (step != VEIL_DB_STEP_DONE)
+    return step == VEIL_DB_STEP_ROW;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = veil_db_prepare (self->scan_db, "INSERT INTO alerts (profile_id, time, source, reasons, state)"
+                                         " VALUES (?, ?, 'library', ?, ?)", error);
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, profile_id, error) ||
+      !veil_db_bind_int64 (stmt, 2, _veil_store_now (), error) ||
+      !veil_db_bind_text (stmt, 3, reasons, error) ||
+      !veil_db_bind_text (stmt, 4, veil_profile_get_notify (profile) == VEIL_NOTIFY_GUARDIAN ? VEIL_ALERT_STATE_TOLD
+                                                                                          : VEIL_ALERT_STATE_HELD, error) ||
+      !veil_db_step_done (stmt, error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = veil_db_prepare (self->scan_db, "INSERT INTO alert_files (alert_id, path) VALUES (?, ?)", error);
+  if (stmt == NULL ||
+      !veil_db_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (self->scan_db), error) ||
+      !veil_db_bind_text (stmt, 2, path, error) ||
+      !veil_db_step_done (stmt, error) ||
+      !_veil_store_insert_audit (self->scan_db, profile_id, _veil_store_now (), VEIL_ACTOR_VEIL, "not-checked", "library", error))
+    return FALSE;
+  *out_new_alert = TRUE;
   return TRUE;
 }
 
@@ -362,8 +423,10 @@ insert_library_alert (VeilStore     *self,
  * @out_newly_told: (out) (optional): how many held alerts this one released to the guardian
  *
  * Records one analysed file in one transaction: the cache row, and for a sensitive verdict
- * an alert (one per picture hash and profile), and the threshold check. A scan killed at any
- * point keeps every file recorded before.
+ * an alert (one per picture hash and profile), and the threshold check. A verdict Veil could
+ * not check (veil_verdict_get_unchecked()) is never cached, so a rescan tries the file again;
+ * it is listed once per file as a "not checked" alert. A scan killed at any point keeps every
+ * file recorded before.
  */
 gboolean
 veil_store_record_file (VeilStore            *self,
@@ -397,8 +460,13 @@ veil_store_record_file (VeilStore            *self,
   if (!veil_db_begin (self->scan_db, error))
     goto out;
 
-  if (!record_cache_row (self, path, stamp, classifier_id, verdict, hash != NULL ? blob : NULL,
-                         scores_json, failure, error))
+  if (verdict != NULL && veil_verdict_get_unchecked (verdict) && !veil_verdict_get_sensitive (verdict))
+    {
+      if (!record_unchecked (self, path, verdict, profile, &new_alert, error))
+        goto fail;
+    }
+  else if (!record_cache_row (self, path, stamp, classifier_id, verdict, hash != NULL ? blob : NULL,
+                              scores_json, failure, error))
     goto fail;
 
   if (verdict != NULL && profile != NULL && veil_verdict_get_sensitive (verdict))

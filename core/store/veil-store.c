@@ -110,6 +110,7 @@ veil_store_finalize (GObject *object)
   g_clear_pointer (&self->scan_db, veil_db_close);
   g_clear_pointer (&self->db, veil_db_close);
   g_clear_pointer (&self->integrity_key, g_bytes_unref);
+  g_clear_pointer (&self->verified, g_hash_table_unref);
   g_free (self->path);
   g_rec_mutex_clear (&self->lock);
   g_mutex_clear (&self->scan_lock);

@@ -167,6 +167,21 @@ guint           veil_store_get_schema_version      (VeilStore            *self);
 void            veil_store_set_integrity_key       (VeilStore            *self,
                                                     GBytes               *key);
 gboolean        veil_store_has_integrity_key       (VeilStore            *self);
+void            veil_store_set_verified_profiles   (VeilStore            *self,
+                                                    GPtrArray            *profiles);
+guint           veil_store_count_unverified_profiles (VeilStore          *self,
+                                                    GError              **error);
+gboolean        veil_store_restore_profile         (VeilStore            *self,
+                                                    VeilProfile          *verified,
+                                                    guint                 acknowledged,
+                                                    const char           *actor,
+                                                    GError              **error);
+gboolean        veil_store_remove_unverified_profiles (VeilStore         *self,
+                                                    const char           *actor,
+                                                    GError              **error);
+gboolean        veil_store_confirm_profiles        (VeilStore            *self,
+                                                    const char           *actor,
+                                                    GError              **error);
 
 VeilProfile    *veil_store_save_profile            (VeilStore            *self,
                                                     VeilProfile          *profile,
@@ -371,6 +386,9 @@ gboolean        veil_store_finish_run              (VeilStore            *self,
                                                     GError              **error);
 char           *veil_store_get_last_summary        (VeilStore            *self,
                                                     gint64                profile_id);
+gint64          veil_store_get_last_check          (VeilStore            *self,
+                                                    gint64                profile_id,
+                                                    VeilProtection        protection);
 
 void            veil_store_release_memory          (VeilStore            *self);
 

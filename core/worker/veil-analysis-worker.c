@@ -28,6 +28,8 @@
 
 #define FAULT_MAGIC "VEIL-TEST-FAULT "
 
+static const char catalogue_header[] = "";
+
 typedef struct {
   int             sock;
   VeilClassifier *classifier;   /* nullable: the model could not be loaded */
@@ -195,7 +197,8 @@ main (int   argc,
   load_model (&worker, model_path);
   _veil_image_ensure_vips ();
   vips_concurrency_set (1);
-  (void) dgettext (GETTEXT_PACKAGE, "");
+  /* Asking for the catalogue's header loads the catalogue (not a message to translate). */
+  (void) dgettext (GETTEXT_PACKAGE, catalogue_header);
 
   layers = veil_worker_sandbox_apply (!no_landlock, &error);
   if (layers == 0)

@@ -8,6 +8,7 @@
 #include <vips/vips.h>
 
 #include "veil.h"
+#include "veil-test-classifier.h"
 #include "veil-test-utils.h"
 
 /* VeilAnalyzerService over a real D-Bus: a private bus per test process (GTestDBus), the
@@ -32,6 +33,13 @@ typedef struct {
   guint                signal_id;
   GPtrArray           *signals;     /* PolicyChanged arguments received, in order */
 } ServiceFixture;
+
+/* What a fixture analyzes with (its test data). */
+enum {
+  NO_MODEL = 0,    /* hash lists only */
+  REAL_MODEL = 1,  /* the real model of ../shared/testdata */
+  SLOW_MODEL = 2,  /* the test classifier, taking 400 ms a picture */
+};
 
 static VeilClassifier *
 load_classifier (void)
@@ -85,8 +93,10 @@ static void
 fixture_setup (ServiceFixture *fixture,
                gconstpointer   data)
 {
-  gboolean with_model = GPOINTER_TO_INT (data);
-  g_autoptr(VeilClassifier) classifier = with_model ? load_classifier () : NULL;
+  int mode = GPOINTER_TO_INT (data);
+  g_autoptr(VeilClassifier) classifier = mode == REAL_MODEL ? load_classifier ()
+                                       : mode == SLOW_MODEL ? VEIL_CLASSIFIER (veil_test_classifier_new (400))
+                                       : NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL;
 
@@ -170,14 +180,6 @@ call (ServiceFixture *fixture,
 }
 
 static GVariant *
-analyze_path (ServiceFixture *fixture,
-              const char     *path,
-              GError        **error)
-{
-  return call (fixture, IFACE, "AnalyzePath", g_variant_new ("(s)", path), NULL, error);
-}
-
-static GVariant *
 analyze_fd (ServiceFixture *fixture,
             int             fd,
             GError        **error)
@@ -202,6 +204,46 @@ analyze_file (ServiceFixture *fixture,
   reply = analyze_fd (fixture, fd, error);
   close (fd);
   return reply;
+}
+
+/* As analyze_file(), with the caller's descriptor moved past the start of the file first:
+ * Veil reads the picture from its start all the same. */
+static GVariant *
+analyze_file_moved (ServiceFixture *fixture,
+                    const char     *path,
+                    GError        **error)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  GVariant *reply;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (lseek (fd, 17, SEEK_SET), ==, 17);
+  reply = analyze_fd (fixture, fd, error);
+  close (fd);
+  return reply;
+}
+
+/* Starts AnalyzeFile on @path from @connection without waiting for the answer. */
+static void
+start_analyze_file (ServiceFixture *fixture,
+                    GDBusConnection *connection,
+                    const char     *path,
+                    CallResult     *result)
+{
+  g_autoptr(GUnixFDList) list = g_unix_fd_list_new ();
+  g_autoptr(GError) error = NULL;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  int index;
+
+  g_assert_cmpint (fd, >=, 0);
+  index = g_unix_fd_list_append (list, fd, &error);
+  g_assert_no_error (error);
+  close (fd);
+  *result = (CallResult) { FALSE, NULL, NULL };
+  g_dbus_connection_call_with_unix_fd_list (connection, fixture->name, VEIL_ANALYZER_SERVICE_OBJECT_PATH,
+                                            IFACE, "AnalyzeFile", g_variant_new ("(h)", index), NULL,
+                                            G_DBUS_CALL_FLAGS_NONE, 60000, list, NULL,
+                                            call_done_cb, result);
 }
 
 static char *
@@ -338,7 +380,7 @@ test_policy (ServiceFixture *fixture,
   /* No profile for this account: disabled, and analysis is refused. */
   g_assert_cmpstr (policy, ==, "disabled");
   g_assert_cmpint (veil_analyzer_service_get_policy (fixture->service), ==, VEIL_ANALYZER_POLICY_DISABLED);
-  reply = analyze_path (fixture, picture, &error);
+  reply = analyze_file_moved (fixture, picture, &error);
   g_assert_null (reply);
   assert_remote_error (error, VEIL_ANALYZER_SERVICE_ERROR_DISABLED, "io.github.veilapp.Veil.Error.Disabled");
   g_clear_error (&error);
@@ -363,7 +405,7 @@ test_policy (ServiceFixture *fixture,
   g_assert_cmpstr (policy, ==, "simple");
   g_assert_cmpuint (fixture->signals->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (fixture->signals, 0), ==, "simple");
-  reply = analyze_path (fixture, picture, &error);
+  reply = analyze_file_moved (fixture, picture, &error);
   g_assert_no_error (error);
   g_clear_pointer (&reply, g_variant_unref);
 
@@ -417,7 +459,8 @@ test_policy_mapping (void)
   g_assert_cmpstr (veil_analyzer_policy_to_string (VEIL_ANALYZER_POLICY_DISABLED), ==, "disabled");
 }
 
-/* The real model on a positive and a negative fixture, by path and by fd. */
+/* The real model on a positive and a negative fixture, by fd (from its start, and with the
+ * caller's descriptor moved: the picture is read from its start either way). */
 static void
 test_classifier (ServiceFixture *fixture,
                  gconstpointer   data)
@@ -440,12 +483,13 @@ test_classifier (ServiceFixture *fixture,
 
   for (guint by_fd = 0; by_fd < 2; by_fd++)
     {
-      g_autoptr(GVariant) reply = by_fd ? analyze_file (fixture, pos, &error) : analyze_path (fixture, pos, &error);
+      g_autoptr(GVariant) reply = by_fd ? analyze_file (fixture, pos, &error) : analyze_file_moved (fixture, pos, &error);
       g_autoptr(GVariant) details = NULL;
       g_autoptr(GVariant) reasons = NULL;
       g_autoptr(GVariant) first = NULL;
       g_autoptr(GVariant) model = NULL;
       gboolean sensitive = FALSE;
+      gboolean checked = FALSE;
       double figure = 0, threshold = 0;
 
       g_assert_no_error (error);
@@ -456,10 +500,13 @@ test_classifier (ServiceFixture *fixture,
         {
           g_autofree char *text = g_variant_print (reply, FALSE);
 
-          g_test_message ("AnalyzePath answered %s", text);
+          g_test_message ("AnalyzeFile answered %s", text);
         }
       assert_no_pixels (details);
       g_assert_cmpstr (lookup_string (details, "policy"), ==, "simple");
+      g_assert_true (g_variant_lookup (details, "checked", "b", &checked));
+      g_assert_true (checked);
+      g_assert_null (lookup_string (details, "unchecked-cause"));
       g_assert_true (is_hex (lookup_string (details, "pdq"), 64));
       g_assert_cmpstr (lookup_string (details, "sha256"), ==, pos_sha256);
 
@@ -485,7 +532,7 @@ test_classifier (ServiceFixture *fixture,
 
   for (guint by_fd = 0; by_fd < 2; by_fd++)
     {
-      g_autoptr(GVariant) reply = by_fd ? analyze_file (fixture, neg, &error) : analyze_path (fixture, neg, &error);
+      g_autoptr(GVariant) reply = by_fd ? analyze_file (fixture, neg, &error) : analyze_file_moved (fixture, neg, &error);
       g_autoptr(GVariant) details = NULL;
       g_autoptr(GVariant) reasons = NULL;
       gboolean sensitive = TRUE;
@@ -554,7 +601,7 @@ test_hash_list (ServiceFixture *fixture,
 
   g_clear_pointer (&reply, g_variant_unref);
   g_clear_pointer (&details, g_variant_unref);
-  reply = analyze_path (fixture, other, &error);
+  reply = analyze_file_moved (fixture, other, &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(b@a{sv})", &sensitive, &details);
   g_assert_false (sensitive);
@@ -567,20 +614,16 @@ test_errors (ServiceFixture *fixture,
 {
   g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_UNDER_13, TRUE, TRUE);
   g_autofree char *text = g_build_filename (fixture->dir, "notes.png", NULL);
-  g_autofree char *missing = g_build_filename (fixture->dir, "missing.jpg", NULL);
-  g_autofree char *big = veil_test_write_picture (fixture->dir, "big.png", 300, 200, 3);
-  g_autofree char *before = NULL;
+  g_autofree char *picture = veil_test_write_picture (fixture->dir, "picture.png", 64, 64, 3);
   g_autofree char *after = NULL;
-  gsize before_length = 0, after_length = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
-  VeilImageLimits limits;
   int pipe_fds[2];
 
   g_assert_true (g_file_set_contents (text, "These are not the pixels you are looking for.\n", -1, NULL));
 
-  /* Not an image, by path and by fd (with a misleading name). */
-  reply = analyze_path (fixture, text, &error);
+  /* Not an image, by fd, from its start and from further on (with a misleading name). */
+  reply = analyze_file_moved (fixture, text, &error);
   g_assert_null (reply);
   assert_remote_error (error, VEIL_ANALYZER_SERVICE_ERROR_NOT_AN_IMAGE, "io.github.veilapp.Veil.Error.NotAnImage");
   g_clear_error (&error);
@@ -591,15 +634,17 @@ test_errors (ServiceFixture *fixture,
   g_assert_true (g_file_get_contents (text, &after, NULL, NULL));
   g_assert_cmpstr (after, ==, "These are not the pixels you are looking for.\n");
 
-  /* Unreadable: a missing file, a relative path, a pipe instead of a file, no fd at all. */
-  reply = analyze_path (fixture, missing, &error);
+  /* No call by path, absolute or relative: Veil tells no caller about files it cannot open. */
+  reply = call (fixture, IFACE, "AnalyzePath", g_variant_new ("(s)", picture), NULL, &error);
   g_assert_null (reply);
-  assert_remote_error (error, VEIL_ANALYZER_SERVICE_ERROR_UNREADABLE, "io.github.veilapp.Veil.Error.Unreadable");
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD);
   g_clear_error (&error);
-  reply = analyze_path (fixture, "Downloads/picture.jpg", &error);
+  reply = call (fixture, IFACE, "AnalyzePath", g_variant_new ("(s)", "Downloads/picture.jpg"), NULL, &error);
   g_assert_null (reply);
-  assert_remote_error (error, VEIL_ANALYZER_SERVICE_ERROR_UNREADABLE, "io.github.veilapp.Veil.Error.Unreadable");
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD);
   g_clear_error (&error);
+
+  /* Unreadable: a pipe instead of a file, no fd at all. */
   g_assert_cmpint (pipe (pipe_fds), ==, 0);
   reply = analyze_fd (fixture, pipe_fds[0], &error);
   close (pipe_fds[0]);
@@ -611,37 +656,181 @@ test_errors (ServiceFixture *fixture,
   g_assert_null (reply);
   assert_remote_error (error, VEIL_ANALYZER_SERVICE_ERROR_UNREADABLE, "io.github.veilapp.Veil.Error.Unreadable");
   g_clear_error (&error);
+}
 
-  /* Too large: over the pixel limit, and over the file size limit, by path and by fd. */
+/* Checks an answer about a picture Veil could not check: its own answer, with the cause and
+ * the sentence a person reads, blurred when @blurred. */
+static void
+assert_unchecked_answer (GVariant   *reply,
+                         gboolean    blurred,
+                         const char *cause)
+{
+  g_autoptr(GVariant) details = NULL;
+  g_autoptr(GVariant) reasons = NULL;
+  g_autoptr(GVariant) first = NULL;
+  gboolean sensitive = !blurred;
+  gboolean checked = TRUE;
+
+  g_assert_nonnull (reply);
+  g_variant_get (reply, "(b@a{sv})", &sensitive, &details);
+  g_assert_cmpint (sensitive, ==, blurred);
+  assert_no_pixels (details);
+  g_assert_true (g_variant_lookup (details, "checked", "b", &checked));
+  g_assert_false (checked);
+  g_assert_cmpstr (lookup_string (details, "unchecked-cause"), ==, cause);
+  /* Nothing of the picture was read for an answer about it: no hashes. */
+  g_assert_null (lookup_string (details, "pdq"));
+  g_assert_null (lookup_string (details, "sha256"));
+  reasons = g_variant_lookup_value (details, "reasons", G_VARIANT_TYPE ("aa{sv}"));
+  g_assert_nonnull (reasons);
+  g_assert_cmpuint (g_variant_n_children (reasons), ==, 1);
+  first = g_variant_get_child_value (reasons, 0);
+  g_assert_cmpstr (lookup_string (first, "signal"), ==, "unchecked");
+  g_assert_true (g_str_has_prefix (lookup_string (first, "description"), "Veil couldn’t check this picture because"));
+}
+
+/* Too large, too slow or damaged is an answer of its own, never an error a caller would take
+ * for harmless: blurred under 13 (the profile's "blur" rule), not blurred but still "not
+ * checked" from 13 ("allow"). The file is left as it was. */
+static void
+test_unchecked (ServiceFixture *fixture,
+                gconstpointer   data)
+{
+  g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_UNDER_13, TRUE, TRUE);
+  g_autofree char *big = veil_test_write_picture (fixture->dir, "big.png", 300, 200, 3);
+  g_autofree char *cut = g_build_filename (fixture->dir, "cut.jpg", NULL);
+  g_autofree char *whole = veil_test_write_picture (fixture->dir, "whole.jpg", 64, 64, 4);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *contents = NULL;
+  gsize before_length = 0, after_length = 0, length = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  VeilImageLimits limits;
+
+  g_assert_true (g_file_get_contents (whole, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (cut, contents, length / 3, NULL));
+
+  /* Over the pixel limit, and over the file size limit. */
   g_assert_true (g_file_get_contents (big, &before, &before_length, NULL));
   veil_image_limits_init_default (&limits);
   limits.max_pixels = 300 * 200 - 1;
   veil_analyzer_service_set_limits (fixture->service, &limits);
-  reply = analyze_path (fixture, big, &error);
-  g_assert_null (reply);
-  assert_remote_error (error, VEIL_ANALYZER_SERVICE_ERROR_TOO_LARGE, "io.github.veilapp.Veil.Error.TooLarge");
-  g_clear_error (&error);
+  reply = analyze_file_moved (fixture, big, &error);
+  g_assert_no_error (error);
+  assert_unchecked_answer (reply, TRUE, "too-large");
+  g_clear_pointer (&reply, g_variant_unref);
   reply = analyze_file (fixture, big, &error);
-  g_assert_null (reply);
-  assert_remote_error (error, VEIL_ANALYZER_SERVICE_ERROR_TOO_LARGE, "io.github.veilapp.Veil.Error.TooLarge");
-  g_clear_error (&error);
+  g_assert_no_error (error);
+  assert_unchecked_answer (reply, TRUE, "too-large");
+  g_clear_pointer (&reply, g_variant_unref);
   veil_image_limits_init_default (&limits);
   limits.max_file_size = 100;
   veil_analyzer_service_set_limits (fixture->service, &limits);
   reply = analyze_file (fixture, big, &error);
-  g_assert_null (reply);
-  assert_remote_error (error, VEIL_ANALYZER_SERVICE_ERROR_TOO_LARGE, "io.github.veilapp.Veil.Error.TooLarge");
-  g_clear_error (&error);
-  g_clear_pointer (&after, g_free);
+  g_assert_no_error (error);
+  assert_unchecked_answer (reply, TRUE, "too-large");
+  g_clear_pointer (&reply, g_variant_unref);
   g_assert_true (g_file_get_contents (big, &after, &after_length, NULL));
   g_assert_cmpmem (before, before_length, after, after_length);
 
-  /* Within the limits again, the same picture is answered. */
+  /* Within the limits again, the same picture is answered, and checked. */
   veil_image_limits_init_default (&limits);
   veil_analyzer_service_set_limits (fixture->service, &limits);
   reply = analyze_file (fixture, big, &error);
   g_assert_no_error (error);
   g_assert_nonnull (reply);
+  {
+    g_autoptr(GVariant) details = NULL;
+    gboolean sensitive = TRUE, checked = FALSE;
+
+    g_variant_get (reply, "(b@a{sv})", &sensitive, &details);
+    g_assert_false (sensitive);
+    g_assert_true (g_variant_lookup (details, "checked", "b", &checked));
+    g_assert_true (checked);
+  }
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* A truncated JPEG is damaged: not checked either. */
+  reply = analyze_file (fixture, cut, &error);
+  g_assert_no_error (error);
+  assert_unchecked_answer (reply, TRUE, "damaged");
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* Past the decoding time budget: too slow. */
+  {
+    g_autofree char *slow = veil_test_write_picture (fixture->dir, "slow.jpg", 4000, 3000, 6);
+
+    veil_image_limits_init_default (&limits);
+    limits.timeout_ms = 1;
+    veil_analyzer_service_set_limits (fixture->service, &limits);
+    reply = analyze_file (fixture, slow, &error);
+    g_assert_no_error (error);
+    assert_unchecked_answer (reply, TRUE, "too-slow");
+    g_clear_pointer (&reply, g_variant_unref);
+    veil_image_limits_init_default (&limits);
+    veil_analyzer_service_set_limits (fixture->service, &limits);
+  }
+
+  /* From 13 the rule is "allow": not blurred, and still said to be not checked. */
+  g_clear_pointer (&profile, veil_profile_unref);
+  profile = save_linked_profile (fixture, VEIL_AGE_BAND_13_15, TRUE, TRUE);
+  g_assert_cmpint (veil_profile_get_effective_unchecked_rule (profile), ==, VEIL_UNCHECKED_RULE_ALLOW);
+  reply = analyze_file (fixture, cut, &error);
+  g_assert_no_error (error);
+  assert_unchecked_answer (reply, FALSE, "damaged");
+}
+
+/* A caller flooding the service gets .Busy at once past its share, while another caller still
+ * gets its answers; once the flood drains, the first caller is answered again. */
+static void
+test_busy (ServiceFixture *fixture,
+           gconstpointer   data)
+{
+  g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_UNDER_13, TRUE, TRUE);
+  g_autofree char *good = veil_test_write_picture (fixture->dir, "good.png", 64, 64, 5);
+  g_autoptr(GDBusConnection) other = connect_to_bus ();
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  CallResult flood[12];
+  CallResult polite;
+  guint n_answered = 0, n_busy = 0;
+
+  /* The test classifier takes 400 ms a picture: the flood is still waiting when it is full. */
+  for (guint i = 0; i < G_N_ELEMENTS (flood); i++)
+    start_analyze_file (fixture, fixture->client, good, &flood[i]);
+  start_analyze_file (fixture, other, good, &polite);
+
+  veil_test_wait_for (&polite.done, 90);
+  g_assert_no_error (polite.error);
+  g_assert_nonnull (polite.reply);
+  g_variant_unref (polite.reply);
+
+  for (guint i = 0; i < G_N_ELEMENTS (flood); i++)
+    {
+      veil_test_wait_for (&flood[i].done, 90);
+      if (flood[i].reply != NULL)
+        {
+          n_answered++;
+          g_variant_unref (flood[i].reply);
+        }
+      else
+        {
+          assert_remote_error (flood[i].error, VEIL_ANALYZER_SERVICE_ERROR_BUSY, "io.github.veilapp.Veil.Error.Busy");
+          g_error_free (flood[i].error);
+          n_busy++;
+        }
+    }
+  /* At most its share ran at once; the rest were refused rather than queued. */
+  g_assert_cmpuint (n_answered, >=, VEIL_ANALYZER_SERVICE_MAX_PER_CALLER);
+  g_assert_cmpuint (n_busy, >=, 1);
+  g_assert_cmpuint (n_answered + n_busy, ==, G_N_ELEMENTS (flood));
+
+  /* Its calls are answered, its places are free again. */
+  reply = analyze_file (fixture, good, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+  g_dbus_connection_close_sync (other, NULL, NULL);
 }
 
 static guint
@@ -667,32 +856,22 @@ test_concurrent (ServiceFixture *fixture,
   g_autofree char *good = veil_test_write_picture (fixture->dir, "good.jpg", 800, 600, 5);
   g_autofree char *text = g_build_filename (fixture->dir, "text.jpg", NULL);
   g_autofree char *policy = NULL;
-  CallResult results[16];
+  CallResult results[4 * VEIL_ANALYZER_SERVICE_MAX_PER_CALLER];
+  GDBusConnection *callers[4] = { NULL, };
   guint fds_before, fds_after;
 
   g_assert_true (g_file_set_contents (text, "plain words", -1, NULL));
+  callers[0] = g_object_ref (fixture->client);
+  for (guint i = 1; i < G_N_ELEMENTS (callers); i++)
+    callers[i] = connect_to_bus ();
   /* A first round trip opens whatever GDBus keeps open for good. */
   g_clear_pointer (&policy, g_free);
   policy = get_policy (fixture);
   fds_before = count_open_fds ();
 
+  /* Four callers of four calls each: each within its share of the queue. */
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    {
-      g_autoptr(GUnixFDList) list = g_unix_fd_list_new ();
-      int fd = open (i % 2 == 0 ? good : text, O_RDONLY | O_CLOEXEC);
-      g_autoptr(GError) error = NULL;
-      int index;
-
-      g_assert_cmpint (fd, >=, 0);
-      index = g_unix_fd_list_append (list, fd, &error);
-      g_assert_no_error (error);
-      close (fd);
-      results[i] = (CallResult) { FALSE, NULL, NULL };
-      g_dbus_connection_call_with_unix_fd_list (fixture->client, fixture->name, VEIL_ANALYZER_SERVICE_OBJECT_PATH,
-                                                IFACE, "AnalyzeFile", g_variant_new ("(h)", index), NULL,
-                                                G_DBUS_CALL_FLAGS_NONE, 60000, list, NULL,
-                                                call_done_cb, &results[i]);
-    }
+    start_analyze_file (fixture, callers[i / VEIL_ANALYZER_SERVICE_MAX_PER_CALLER], i % 2 == 0 ? good : text, &results[i]);
   /* The property is answered from the main loop while the analyses run in workers. */
   g_clear_pointer (&policy, g_free);
   policy = get_policy (fixture);
@@ -726,15 +905,14 @@ test_concurrent (ServiceFixture *fixture,
       g_usleep (10 * 1000);
     }
   g_assert_cmpuint (fds_after, ==, fds_before);
+  for (guint i = 0; i < G_N_ELEMENTS (callers); i++)
+    g_clear_object (&callers[i]);
 
   /* A call already running when the service goes away still gets its answer. */
   {
     CallResult late = { FALSE, NULL, NULL };
 
-    g_dbus_connection_call_with_unix_fd_list (fixture->client, fixture->name, VEIL_ANALYZER_SERVICE_OBJECT_PATH,
-                                              IFACE, "AnalyzePath", g_variant_new ("(s)", good), NULL,
-                                              G_DBUS_CALL_FLAGS_NONE, 60000, NULL, NULL,
-                                              call_done_cb, &late);
+    start_analyze_file (fixture, fixture->client, good, &late);
     /* Spin until the service has the call, then take it off the bus. */
     while (g_main_context_iteration (NULL, FALSE))
       ;
@@ -764,15 +942,19 @@ main (int    argc,
   g_test_dbus_up (test_bus);
 
   g_test_add_func ("/veil/analyzer-service/policy-mapping", test_policy_mapping);
-  g_test_add ("/veil/analyzer-service/policy", ServiceFixture, GINT_TO_POINTER (FALSE),
+  g_test_add ("/veil/analyzer-service/policy", ServiceFixture, GINT_TO_POINTER (NO_MODEL),
               fixture_setup, test_policy, fixture_teardown);
-  g_test_add ("/veil/analyzer-service/errors", ServiceFixture, GINT_TO_POINTER (FALSE),
+  g_test_add ("/veil/analyzer-service/errors", ServiceFixture, GINT_TO_POINTER (NO_MODEL),
               fixture_setup, test_errors, fixture_teardown);
-  g_test_add ("/veil/analyzer-service/hash-list", ServiceFixture, GINT_TO_POINTER (FALSE),
+  g_test_add ("/veil/analyzer-service/unchecked", ServiceFixture, GINT_TO_POINTER (NO_MODEL),
+              fixture_setup, test_unchecked, fixture_teardown);
+  g_test_add ("/veil/analyzer-service/busy", ServiceFixture, GINT_TO_POINTER (SLOW_MODEL),
+              fixture_setup, test_busy, fixture_teardown);
+  g_test_add ("/veil/analyzer-service/hash-list", ServiceFixture, GINT_TO_POINTER (NO_MODEL),
               fixture_setup, test_hash_list, fixture_teardown);
-  g_test_add ("/veil/analyzer-service/concurrent", ServiceFixture, GINT_TO_POINTER (FALSE),
+  g_test_add ("/veil/analyzer-service/concurrent", ServiceFixture, GINT_TO_POINTER (NO_MODEL),
               fixture_setup, test_concurrent, fixture_teardown);
-  g_test_add ("/veil/analyzer-service/classifier", ServiceFixture, GINT_TO_POINTER (TRUE),
+  g_test_add ("/veil/analyzer-service/classifier", ServiceFixture, GINT_TO_POINTER (REAL_MODEL),
               fixture_setup, test_classifier, fixture_teardown);
 
   result = g_test_run ();

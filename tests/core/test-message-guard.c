@@ -496,103 +496,6 @@ test_burst (GuardFixture  *fixture,
   g_assert_cmpuint (max_busy, >, g_get_num_processors ());
 }
 
-/* A PNG whose header claims @width x @height pixels, with valid chunk checksums. */
-static GBytes *
-png_claiming (guint32 width,
-              guint32 height)
-{
-  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  g_autoptr(GByteArray) png = g_byte_array_new ();
-  guint8 ihdr[17] = { 'I', 'H', 'D', 'R' };
-  /* A tiny compressed stream: the header is what matters, and it must read as valid. */
-  const guint8 idat[12] = { 'I', 'D', 'A', 'T', 0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 };
-  const guint8 iend[4] = { 'I', 'E', 'N', 'D' };
-  const guint8 *chunks[] = { ihdr, idat, iend };
-  const guint lengths[] = { 13, 8, 0 };
-
-  ihdr[4] = width >> 24; ihdr[5] = width >> 16; ihdr[6] = width >> 8; ihdr[7] = width;
-  ihdr[8] = height >> 24; ihdr[9] = height >> 16; ihdr[10] = height >> 8; ihdr[11] = height;
-  ihdr[12] = 8;   /* bit depth */
-  ihdr[13] = 2;   /* RGB */
-  g_byte_array_append (png, signature, sizeof signature);
-  for (guint c = 0; c < G_N_ELEMENTS (chunks); c++)
-    {
-      guint32 crc = 0xffffffff;
-      guint8 be[4];
-
-      be[0] = lengths[c] >> 24; be[1] = lengths[c] >> 16; be[2] = lengths[c] >> 8; be[3] = lengths[c];
-      g_byte_array_append (png, be, 4);
-      g_byte_array_append (png, chunks[c], 4 + lengths[c]);
-      /* CRC-32 over the type and data, as PNG defines it. */
-      for (guint i = 0; i < 4 + lengths[c]; i++)
-        {
-          crc ^= chunks[c][i];
-          for (guint k = 0; k < 8; k++)
-            crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
-        }
-      crc ^= 0xffffffff;
-      be[0] = crc >> 24; be[1] = crc >> 16; be[2] = crc >> 8; be[3] = crc;
-      g_byte_array_append (png, be, 4);
-    }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&png));
-}
-
-static void
-test_bad_files (GuardFixture  *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(VeilProfile) profile = save_profile (fixture, "Mia", VEIL_AGE_BAND_UNDER_13, TRUE, FALSE, TRUE);
-  g_autoptr(GBytes) huge = png_claiming (100000, 100000);
-  g_autofree char *huge_path = g_build_filename (fixture->downloads, "huge.png", NULL);
-  g_autofree char *text_path = g_build_filename (fixture->downloads, "notes.jpg", NULL);
-  g_autofree char *truncated_path = g_build_filename (fixture->downloads, "cut.jpg", NULL);
-  g_autofree char *whole = write_picture (fixture->staging, "whole.jpg", 5, TRUE);
-  g_autoptr(GBytes) whole_bytes = read_bytes (whole);
-  g_autoptr(GBytes) truncated = g_bytes_new_from_bytes (whole_bytes, 0, g_bytes_get_size (whole_bytes) / 3);
-  g_autoptr(GPtrArray) alerts = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *text = "Shopping list: bread, milk. Not a picture at all.\n";
-  struct { const char *path; GBytes *bytes; } files[] = {
-    { huge_path, huge },
-    { truncated_path, truncated },
-  };
-
-  guard (fixture, profile);
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    g_assert_true (g_file_set_contents (files[i].path, g_bytes_get_data (files[i].bytes, NULL),
-                                        g_bytes_get_size (files[i].bytes), NULL));
-  g_assert_true (g_file_set_contents (text_path, text, -1, NULL));
-  wait_for_results (fixture, 2);
-
-  /* Each picture that could not be analyzed says why; nothing raised an alert. */
-  g_assert_true (g_hash_table_contains (fixture->failed, huge_path));
-  /* Refused for its size, from the header alone. */
-  g_assert_nonnull (strstr (g_hash_table_lookup (fixture->failed, huge_path), "100000"));
-  g_assert_true (g_hash_table_contains (fixture->failed, truncated_path));
-  g_assert_cmpuint (fixture->n_analyzed, ==, 0);
-  g_assert_cmpuint (fixture->warned->len, ==, 0);
-  alerts = veil_store_list_message_alerts (fixture->store, veil_profile_get_id (profile), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (alerts->len, ==, 0);
-  /* Not a picture by its content: not even tried. */
-  g_assert_false (g_hash_table_contains (fixture->failed, text_path));
-  g_assert_cmpuint (analyzed_count (fixture, text_path), ==, 0);
-
-  /* All untouched, though this profile hides warned pictures. */
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autoptr(GBytes) now = read_bytes (files[i].path);
-
-      g_assert_true (g_bytes_equal (now, files[i].bytes));
-    }
-  {
-    g_autofree char *now = NULL;
-
-    g_assert_true (g_file_get_contents (text_path, &now, NULL, NULL));
-    g_assert_cmpstr (now, ==, text);
-  }
-}
-
 static void
 test_not_active (GuardFixture  *fixture,
                  gconstpointer  data)
@@ -1058,7 +961,6 @@ main (int    argc,
   ADD ("hash-list-match", test_hash_list_match);
   ADD ("partial-downloads", test_partial_downloads);
   ADD ("burst", test_burst);
-  ADD ("bad-files", test_bad_files);
   ADD ("not-active", test_not_active);
   ADD ("no-folder", test_no_folder);
   ADD ("restart", test_restart);

@@ -334,6 +334,9 @@ test_profile_proposals (void)
       /* Teens' alerts stay with them unless the guardian chooses otherwise. */
       g_assert_cmpint (veil_profile_get_notify (p), ==,
                        band == VEIL_AGE_BAND_UNDER_13 ? VEIL_NOTIFY_GUARDIAN : VEIL_NOTIFY_NOBODY);
+      /* The proposal for pictures Veil couldn't check is the age's own default, said aloud. */
+      g_assert_cmpint (veil_profile_get_unchecked_rule (p), ==,
+                       band == VEIL_AGE_BAND_UNDER_13 ? VEIL_UNCHECKED_RULE_BLUR : VEIL_UNCHECKED_RULE_ALLOW);
     }
 }
 
@@ -421,6 +424,80 @@ test_profile_enum_text (void)
 }
 
 /* veilctl's help lists exactly the settings the parser knows, with the values it accepts. */
+/* Pictures Veil could not check: blurred under 13 and for an unknown age, shown (and listed)
+ * from 13, unless the guardian chose; the choice is kept in the signed text. */
+static void
+test_profile_unchecked_rule (void)
+{
+  const struct {
+    const char        *key;
+    const char        *value;
+    VeilUncheckedRule  effective;
+  } cases[] = {
+    { "name", "Mia", VEIL_UNCHECKED_RULE_BLUR },
+    { "age-band", "under-13", VEIL_UNCHECKED_RULE_BLUR },
+    { "age-band", "13-15", VEIL_UNCHECKED_RULE_ALLOW },
+    { "age-band", "16-17", VEIL_UNCHECKED_RULE_ALLOW },
+  };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new ("Mia");
+      g_autoptr(VeilProfile) profile = NULL;
+      g_autoptr(VeilProfile) chosen = NULL;
+      g_autoptr(VeilProfile) back = NULL;
+      g_autofree char *json = NULL;
+      g_autofree char *chosen_json = NULL;
+      g_autofree char *json2 = NULL;
+      VeilUncheckedRule other;
+
+      g_assert_true (veil_profile_builder_set_from_string (builder, cases[i].key, cases[i].value, &error));
+      profile = veil_profile_builder_build (builder, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (veil_profile_get_unchecked_rule (profile), ==, VEIL_UNCHECKED_RULE_DEFAULT);
+      g_assert_cmpint (veil_profile_get_effective_unchecked_rule (profile), ==, cases[i].effective);
+      /* Until a guardian chooses, the text is what it was before the rule existed. */
+      json = veil_profile_to_json (profile);
+      g_assert_null (strstr (json, "unchecked"));
+
+      /* The guardian's choice wins over the age, and reads back the same. */
+      other = cases[i].effective == VEIL_UNCHECKED_RULE_BLUR ? VEIL_UNCHECKED_RULE_ALLOW : VEIL_UNCHECKED_RULE_BLUR;
+      g_assert_true (veil_profile_builder_set_from_string (builder, "unchecked", veil_unchecked_rule_to_string (other), &error));
+      chosen = veil_profile_builder_build (builder, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (veil_profile_get_effective_unchecked_rule (chosen), ==, other);
+      chosen_json = veil_profile_to_json (chosen);
+      back = _veil_profile_new_from_json (1, 1, chosen_json, VEIL_PROFILE_INTEGRITY_OK, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (veil_profile_get_unchecked_rule (back), ==, other);
+      g_assert_true (veil_profile_equal_settings (chosen, back));
+      json2 = veil_profile_to_json (back);
+      g_assert_cmpstr (chosen_json, ==, json2);
+    }
+
+  /* Only blur and allow are typed; "default" is what the age gives. */
+  {
+    g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new ("Mia");
+    g_autoptr(VeilProfile) damaged = NULL;
+
+    g_assert_false (veil_profile_builder_set_from_string (builder, "unchecked", "default", &error));
+    g_assert_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_VALUE);
+    g_clear_error (&error);
+    g_assert_false (veil_profile_builder_set_from_string (builder, "unchecked", "hide", &error));
+    g_assert_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_VALUE);
+    g_clear_error (&error);
+
+    damaged = _veil_profile_new_from_json (1, 1,
+      "{\"name\":\"A\",\"age-band\":\"under-13\",\"birth-year\":0,\"unix-user\":null,\"message-warnings\":true,"
+      "\"library-scan\":false,\"guardian-alerts\":false,\"folders\":[],\"sensitivity\":\"standard\","
+      "\"view-needs-pin\":true,\"unchecked\":\"ignore\",\"retention-days\":30,\"match-threshold\":3,\"trusted-adults\":[]}",
+      VEIL_PROFILE_INTEGRITY_OK, &error);
+    g_assert_null (damaged);
+    g_assert_error (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_INVALID_DATA);
+  }
+}
+
 static void
 test_profile_settings_describe (void)
 {
@@ -451,8 +528,9 @@ test_profile_settings_describe (void)
       g_assert_false (g_error_matches (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_UNKNOWN_KEY));
       n_lines++;
     }
-  g_assert_cmpuint (n_lines, ==, 17);
+  g_assert_cmpuint (n_lines, ==, 18);
   g_assert_nonnull (strstr (text, "sensitivity"));
+  g_assert_nonnull (strstr (text, "(blur, allow)"));
   g_assert_nonnull (strstr (text, "(relaxed, standard, strict)"));
   g_assert_nonnull (strstr (text, "(under-13, 13-15, 16-17)"));
   g_assert_nonnull (strstr (text, "trusted-adults"));
@@ -486,6 +564,7 @@ main (int   argc,
   g_test_add_func ("/veil/profile/sensitivity-and-explanations", test_profile_sensitivity_thresholds);
   g_test_add_func ("/veil/profile/enum-text", test_profile_enum_text);
   g_test_add_func ("/veil/profile/settings-describe", test_profile_settings_describe);
+  g_test_add_func ("/veil/profile/unchecked-rule", test_profile_unchecked_rule);
 
   return g_test_run ();
 }

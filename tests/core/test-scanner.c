@@ -403,6 +403,42 @@ test_unreadable (ScanFixture   *fixture,
   g_assert_cmpint (g_chmod (locked, 0700), ==, 0);
 }
 
+/* The profile's library alerts are exactly @cut and @huge, as pictures Veil could not check,
+ * with their causes, shown to the guardian (this profile tells the guardian) and without a
+ * thumbnail. */
+static void
+assert_not_checked (ScanFixture *fixture,
+                    const char  *cut,
+                    const char  *huge)
+{
+  g_autoptr(GPtrArray) alerts = veil_store_list_alerts (fixture->store, veil_profile_get_id (fixture->profile), NULL);
+
+  g_assert_nonnull (alerts);
+  g_assert_cmpuint (alerts->len, ==, 2);
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      VeilAlert *alert = g_ptr_array_index (alerts, i);
+      g_autoptr(GBytes) thumbnail = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *sentence = veil_reason_describe (veil_verdict_get_reason (alert->verdict, 0));
+
+      g_assert_true (veil_verdict_get_unchecked (alert->verdict));
+      g_assert_false (veil_verdict_get_sensitive (alert->verdict));
+      if (g_str_equal (alert->path, cut))
+        g_assert_cmpint (veil_verdict_get_unchecked_cause (alert->verdict), ==, VEIL_UNCHECKED_DAMAGED);
+      else
+        {
+          g_assert_cmpstr (alert->path, ==, huge);
+          g_assert_cmpint (veil_verdict_get_unchecked_cause (alert->verdict), ==, VEIL_UNCHECKED_TOO_LARGE);
+        }
+      g_assert_true (g_str_has_prefix (sentence, "Veil couldn’t check this picture because"));
+      g_assert_cmpstr (alert->state, ==, VEIL_ALERT_STATE_TOLD);
+      thumbnail = veil_store_get_thumbnail (fixture->store, alert->id, &error);
+      g_assert_null (thumbnail);
+      g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND);
+    }
+}
+
 static void
 test_bad_pictures (ScanFixture   *fixture,
                    gconstpointer  data)
@@ -438,14 +474,34 @@ test_bad_pictures (ScanFixture   *fixture,
   g_assert_cmpuint (first->skipped[VEIL_SCAN_SKIP_DAMAGED], ==, 2);
   g_assert_cmpuint (first->skipped[VEIL_SCAN_SKIP_NOT_AN_IMAGE], ==, 1);
   g_assert_cmpuint (first->skipped[VEIL_SCAN_SKIP_TOO_LARGE], ==, 1);
+  /* The cut and the huge picture are pictures Veil could not check: listed, not passed over. */
+  g_assert_cmpuint (first->n_unchecked, ==, 2);
+  g_assert_cmpuint (first->n_new_alerts, ==, 2);
+  assert_not_checked (fixture, cut, huge);
 
-  /* The reasons are remembered: a rescan does not decode them again. */
+  /* What is no picture at all is remembered: a rescan does not decode it again. What could
+   * not be checked is not cached as checked: it is tried again, and listed only once. */
   second = scan (fixture, 0);
   g_assert_cmpuint (second->n_analyzed, ==, 0);
   g_assert_cmpuint (second->n_cached, ==, 1);
   g_assert_cmpuint (second->n_skipped, ==, 4);
   g_assert_cmpuint (second->skipped[VEIL_SCAN_SKIP_TOO_LARGE], ==, 1);
+  g_assert_cmpuint (second->n_unchecked, ==, 2);
+  g_assert_cmpuint (second->n_new_alerts, ==, 0);
+  assert_not_checked (fixture, cut, huge);
   g_assert_cmpint ((gint) veil_test_classifier_get_n_calls (fixture->classifier), ==, 1);
+  /* Of the five files, only the good one and the two that are no pictures are cached. */
+  g_assert_cmpuint (veil_store_count_cache (fixture->store), ==, 3);
+
+  /* Not checked is no match: with them, one flagged picture is still below the threshold. */
+  {
+    g_autofree char *red = write_picture (fixture->library, "red.png", 300, 300, 23, TRUE);
+    g_autoptr(VeilScanSummary) third = scan (fixture, 0);
+
+    g_assert_cmpuint (third->n_flagged, ==, 1);
+    g_assert_cmpuint (third->n_held, ==, 1);
+    g_assert_cmpuint (third->n_told, ==, 2);
+  }
 }
 
 static void

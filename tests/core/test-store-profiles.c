@@ -137,6 +137,39 @@ test_store_tampered (StoreFixture  *fixture,
   g_assert_cmpint (veil_profile_get_integrity (profiles->pdata[0]), ==, VEIL_PROFILE_INTEGRITY_TAMPERED);
 }
 
+/* The rule for pictures Veil could not check is signed like every other setting. */
+static void
+test_store_unchecked_rule_signed (StoreFixture  *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(VeilStore) store = open_store (fixture);
+  g_autoptr(GBytes) key = g_bytes_new_static ("0123456789abcdef0123456789abcdef", 32);
+  g_autoptr(VeilProfile) draft = make_profile ("Mia", "age-band", "under-13", "unchecked", "blur", NULL);
+  g_autoptr(VeilProfile) mia = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GError) error = NULL;
+
+  veil_store_set_integrity_key (store, key);
+  mia = save (store, draft);
+  g_assert_cmpint (veil_profile_get_unchecked_rule (mia), ==, VEIL_UNCHECKED_RULE_BLUR);
+  g_clear_object (&store);
+
+  store = open_store (fixture);
+  veil_store_set_integrity_key (store, key);
+  profiles = veil_store_list_profiles (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (veil_profile_get_integrity (profiles->pdata[0]), ==, VEIL_PROFILE_INTEGRITY_OK);
+  g_assert_cmpint (veil_profile_get_unchecked_rule (profiles->pdata[0]), ==, VEIL_UNCHECKED_RULE_BLUR);
+  g_clear_pointer (&profiles, g_ptr_array_unref);
+
+  /* Turning blurring of unchecked pictures off outside Veil is caught. */
+  exec_sql (fixture->path, "UPDATE profiles SET data = replace(data, '\"unchecked\":\"blur\"', '\"unchecked\":\"allow\"')");
+  profiles = veil_store_list_profiles (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (veil_profile_get_unchecked_rule (profiles->pdata[0]), ==, VEIL_UNCHECKED_RULE_ALLOW);
+  g_assert_cmpint (veil_profile_get_integrity (profiles->pdata[0]), ==, VEIL_PROFILE_INTEGRITY_TAMPERED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -146,6 +179,7 @@ main (int   argc,
   ADD_STORE_TEST ("/veil/store/profiles", test_store_profiles);
   ADD_STORE_TEST ("/veil/store/versions", test_store_versions);
   ADD_STORE_TEST ("/veil/store/tampered", test_store_tampered);
+  ADD_STORE_TEST ("/veil/store/unchecked-rule-signed", test_store_unchecked_rule_signed);
 
 
   return g_test_run ();

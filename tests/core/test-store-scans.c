@@ -124,6 +124,65 @@ test_one_alert_per_picture (ScansFixture  *fixture,
   g_assert_cmpuint (veil_store_count_cache (fixture->store), ==, 3);
 }
 
+/* A verdict Veil could not check is never cached (the next scan tries the file again), is
+ * listed once per file, and is no match: it does not bring the threshold closer. */
+static void
+test_unchecked (ScansFixture  *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(VeilVerdict) unchecked = veil_verdict_new_unchecked (VEIL_UNCHECKED_TOO_SLOW, "Decoding took over 20 s");
+  g_autoptr(VeilVerdict) sensitive = sensitive_verdict (7);
+  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Mia");
+  g_autoptr(VeilProfile) built = NULL;
+  g_autoptr(VeilProfile) told_profile = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_auto(VeilScanCacheEntry) entry = { 0 };
+  g_autoptr(GError) error = NULL;
+  VeilFileStamp stamp = { 1, 2, 3, 4 };
+  gboolean new_alert = FALSE;
+  guint told = 0;
+
+  /* Checked once, then no longer checkable: the old row goes, nothing says "checked". */
+  g_assert_true (veil_store_record_file (fixture->store, "/p/slow.jpg", &stamp, "m", NULL, NULL, NULL,
+                                         NULL, NULL, NULL, NULL, &error));
+  g_assert_true (veil_store_lookup_file (fixture->store, "/p/slow.jpg", &stamp, "m", &entry));
+  veil_scan_cache_entry_clear (&entry);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (veil_store_record_file (fixture->store, "/p/slow.jpg", &stamp, "m", unchecked, NULL, NULL,
+                                             fixture->profile, NULL, &new_alert, &told, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (new_alert, ==, i == 0);
+      g_assert_false (veil_store_lookup_file (fixture->store, "/p/slow.jpg", &stamp, "m", &entry));
+      g_assert_cmpuint (veil_store_count_cache (fixture->store), ==, 0);
+    }
+  alerts = veil_store_list_alerts (fixture->store, veil_profile_get_id (fixture->profile), &error);
+  g_assert_cmpuint (alerts->len, ==, 1);
+  g_assert_true (veil_verdict_get_unchecked (((VeilAlert *) alerts->pdata[0])->verdict));
+  g_assert_cmpstr (((VeilAlert *) alerts->pdata[0])->path, ==, "/p/slow.jpg");
+  /* The guardian of this profile is not told: it waits with the held alerts. */
+  g_assert_cmpstr (((VeilAlert *) alerts->pdata[0])->state, ==, VEIL_ALERT_STATE_HELD);
+  g_clear_pointer (&alerts, g_ptr_array_unref);
+
+  /* Told at once where the guardian is told; with threshold 2, it and one match are not two. */
+  g_assert_true (veil_profile_builder_set_from_string (b, "notify", "guardian", NULL));
+  g_assert_true (veil_profile_builder_set_from_string (b, "match-threshold", "2", NULL));
+  built = veil_profile_builder_build (b, &error);
+  told_profile = veil_store_save_profile (fixture->store, built, VEIL_ACTOR_GUARDIAN, &error);
+  g_assert_no_error (error);
+  g_assert_true (veil_store_record_file (fixture->store, "/p/slow.jpg", &stamp, "m", unchecked, NULL, NULL,
+                                         told_profile, NULL, &new_alert, &told, &error));
+  g_assert_true (new_alert);
+  g_assert_true (veil_store_record_file (fixture->store, "/p/match.jpg", &stamp, "m", sensitive, NULL, NULL,
+                                         told_profile, NULL, &new_alert, &told, &error));
+  g_assert_true (new_alert);
+  g_assert_cmpuint (told, ==, 0);
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (told_profile),
+                                                      VEIL_ALERT_STATE_TOLD), ==, 1);
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (told_profile),
+                                                      VEIL_ALERT_STATE_HELD), ==, 1);
+}
+
 static void
 test_runs (ScansFixture  *fixture,
            gconstpointer  data)
@@ -165,6 +224,7 @@ main (int   argc,
   ADD ("/veil/store-scans/cache-round-trip", test_cache_round_trip);
   ADD ("/veil/store-scans/one-alert-per-picture", test_one_alert_per_picture);
   ADD ("/veil/store-scans/runs", test_runs);
+  ADD ("/veil/store-scans/unchecked", test_unchecked);
 #undef ADD
 
   return g_test_run ();

@@ -739,6 +739,145 @@ test_transparency_list (VeilAppFixture *fixture,
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "transparency");
 }
 
+/* A picture Veil could not check arrives: its alert has no thumbnail, as the guard records it. */
+static void
+record_unchecked_alert (VeilAppFixture *fixture,
+                        VeilProfile    *profile,
+                        Alerted        *out)
+{
+  VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
+  g_autoptr(VeilVerdict) verdict = veil_verdict_new_unchecked (VEIL_UNCHECKED_TOO_LARGE, "The picture has too many pixels.");
+  g_autoptr(GError) error = NULL;
+
+  out->dir = veil_test_make_tmpdir ();
+  out->picture = veil_test_write_picture (out->dir, "huge.png", 640, 480, 21);
+  out->alert_id = veil_store_record_message_alert (store, profile, out->picture, "Downloads", verdict,
+                                                   NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->alert_id, >, 0);
+}
+
+/* Under the "blur" rule the child sees that Veil couldn't check the picture, why, and the same
+ * choices; a neutral placeholder stands where the picture would be, and the picture is never
+ * decoded. Viewing it opens it in the child's usual viewer, after the second confirmation. A
+ * report is not offered: it would tell a helpline what Veil found, and it found nothing. */
+static void
+test_unchecked (VeilAppFixture *fixture,
+                gconstpointer   data)
+{
+  g_autoptr(VeilProfile) teen = save_profile (fixture, "Noah", "age-band", "13-15", "message-warnings", "on",
+                                              "unchecked", "blur", "trusted-adult", "Aunt Sam:555-0100", NULL);
+  g_autoptr(GPtrArray) opened = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *uri = NULL;
+  g_auto(Alerted) alerted = { 0 };
+  const char *actions[] = { "alert.dont-view", "alert.view", "alert.tell", "alert.get-help" };
+  GtkWidget *picture, *placeholder;
+  VeilAlertView *view;
+
+  record_unchecked_alert (fixture, teen, &alerted);
+  view = open_alert (fixture, alerted.alert_id);
+  g_signal_connect (view, "open-link", G_CALLBACK (open_link_cb), opened);
+  g_assert_cmpint (veil_alert_view_get_picture (view), ==, VEIL_ALERT_VIEW_PICTURE_PLACEHOLDER);
+
+  /* Never the picture: no paintable at all, and a placeholder that says why. */
+  picture = veil_test_find_descendant (GTK_WIDGET (view), VEIL_TYPE_BLURRED_PICTURE, "picture");
+  g_assert_null (veil_blurred_picture_get_paintable (VEIL_BLURRED_PICTURE (picture)));
+  g_assert_false (gtk_widget_get_visible (picture));
+  placeholder = veil_test_find_descendant (GTK_WIDGET (view), GTK_TYPE_IMAGE, "placeholder");
+  g_assert_nonnull (placeholder);
+  g_assert_true (gtk_widget_get_visible (placeholder));
+  g_assert_null (gtk_image_get_paintable (GTK_IMAGE (placeholder)));
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (placeholder), GTK_ACCESSIBLE_PROPERTY_LABEL));
+
+  /* The promise in words: what happened and why, kindly. */
+  veil_test_collect_labels (GTK_WIDGET (view), text);
+  g_assert_nonnull (strstr (text->str, "Veil Couldn’t Check This Picture"));
+  g_assert_nonnull (strstr (text->str, "Veil couldn’t check this picture because it is too large."));
+  g_assert_nonnull (strstr (text->str, "not your fault"));
+  g_assert_nonnull (strstr (text->str, "Downloads"));
+  g_assert_null (strstr (text->str, "nudity"));
+  veil_test_app_screenshot (fixture, "alert-view-unchecked");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      GtkWidget *button = find_action_button (GTK_WIDGET (view), actions[i]);
+
+      g_assert_nonnull (button);
+      g_assert_true (gtk_widget_is_sensitive (button));
+      g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL));
+    }
+  g_assert_false (gtk_widget_get_visible (find_action_button (GTK_WIDGET (view), "alert.report")));
+  g_assert_false (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (view), "alert.report")));
+
+  /* Tell a trusted adult works as for any warning. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.tell", NULL);
+  {
+    AdwMessageDialog *dialog = wait_for_dialog ();
+    g_autofree char *dialog_words = dialog_text (dialog);
+
+    g_assert_nonnull (strstr (dialog_words, "Aunt Sam"));
+    respond (dialog, "close");
+  }
+
+  /* View anyway: the second confirmation, then the file in the usual viewer, logged first. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.view", NULL);
+  respond (wait_for_dialog (), "cancel");
+  g_assert_cmpuint (opened->len, ==, 0);
+  g_assert_false (has_audit (fixture, veil_profile_get_id (teen), "warning-viewed"));
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.view", NULL);
+  respond (wait_for_dialog (), "view");
+  file = g_file_new_for_path (alerted.picture);
+  uri = g_file_get_uri (file);
+  g_assert_cmpuint (opened->len, ==, 1);
+  g_assert_cmpstr (opened->pdata[0], ==, uri);
+  g_assert_true (has_audit (fixture, veil_profile_get_id (teen), "warning-viewed"));
+  /* Still not decoded by Veil. */
+  g_assert_null (veil_blurred_picture_get_paintable (VEIL_BLURRED_PICTURE (picture)));
+
+  /* Don't view leaves, as for any warning. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.dont-view", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+}
+
+/* Under the "allow" rule (the default from 13) the picture was not covered: it is listed on
+ * the transparency page as not checked, and its view says it was not covered. */
+static void
+test_unchecked_allowed (VeilAppFixture *fixture,
+                        gconstpointer   data)
+{
+  g_autoptr(VeilProfile) teen = save_profile (fixture, "Noah", "age-band", "16-17", "message-warnings", "on", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) view_text = g_string_new (NULL);
+  g_auto(Alerted) alerted = { 0 };
+  GtkWidget *page, *group, *row;
+  VeilAlertView *view;
+
+  g_assert_cmpint (veil_profile_get_effective_unchecked_rule (teen), ==, VEIL_UNCHECKED_RULE_ALLOW);
+  record_unchecked_alert (fixture, teen, &alerted);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-transparency", NULL);
+  page = veil_window_get_page (fixture->window, "transparency");
+  veil_test_sync_model (veil_context_get_alert_model (veil_test_app_get_context (fixture), veil_profile_get_id (teen)));
+  group = veil_test_find_descendant (page, ADW_TYPE_PREFERENCES_GROUP, "warned_group");
+  g_assert_true (gtk_widget_get_visible (group));
+  veil_test_collect_labels (group, text);
+  g_assert_nonnull (strstr (text->str, "Not checked, in Downloads"));
+  g_assert_null (strstr (text->str, "huge.png"));
+
+  row = find_warned_row (group);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activate");
+  view = get_view (fixture);
+  veil_test_wait_until (picture_loaded, view);
+  g_assert_cmpint (veil_alert_view_get_picture (view), ==, VEIL_ALERT_VIEW_PICTURE_PLACEHOLDER);
+  veil_test_collect_labels (GTK_WIDGET (view), view_text);
+  g_assert_nonnull (strstr (view_text->str, "Veil couldn’t check this picture because it is too large."));
+  g_assert_nonnull (strstr (view_text->str, "didn’t cover it"));
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.dont-view", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "transparency");
+}
+
 /* Narrow and dark: everything fits 360 px. */
 static void
 test_narrow_dark (VeilAppFixture *fixture,
@@ -790,6 +929,8 @@ main (int   argc,
   ADD ("/veil/alert-view/file-gone", test_file_gone);
   ADD ("/veil/alert-view/transparency-list", test_transparency_list);
   ADD ("/veil/alert-view/narrow-dark", test_narrow_dark);
+  ADD ("/veil/alert-view/unchecked", test_unchecked);
+  ADD ("/veil/alert-view/unchecked-allowed", test_unchecked_allowed);
 #undef ADD
 
   ret = g_test_run ();

@@ -112,6 +112,25 @@ unlock_through_ui (VeilAppFixture *fixture)
   wait_for_page (fixture, "guardian");
 }
 
+/* The profile list may be rebuilt while the test waits (the store noticed a write): each
+ * look finds the row again. */
+static gboolean
+both_checked (gpointer data)
+{
+  GtkWidget *area = data;
+  const char *names[] = { "Mia", "Noah" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *row = find_row (area, names[i]);
+
+      if (row == NULL ||
+          g_str_equal (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Checking whether it works…"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 test_unlock (VeilAppFixture     *fixture,
              gconstpointer  data)
@@ -141,6 +160,8 @@ test_unlock (VeilAppFixture     *fixture,
   gtk_widget_activate_action (lock, "lock.unlock", NULL);
   wait_for_page (fixture, "guardian");
 
+  /* Counted once the health check in the background is done. */
+  veil_test_wait_until (both_checked, area);
   mia_row = find_row (area, "Mia");
   noah_row = find_row (area, "Noah");
   g_assert_nonnull (mia_row);
@@ -186,7 +207,13 @@ test_edit_profile (VeilAppFixture     *fixture,
   g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (alerts_row)), ==, "Tells the guardian when Veil blurs a picture.");
   g_assert_nonnull (find_row (page, "What the Child Will See"));
 
+  /* For a teen, pictures Veil couldn't check are shown, and the page says so. */
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (veil_test_find_descendant (page, GTK_TYPE_SWITCH, "unchecked_switch"))));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (veil_test_find_descendant (page, ADW_TYPE_ACTION_ROW, "unchecked_row"))),
+                   ==, "Pictures Veil couldn’t check are shown normally and listed for review (the default from 13)");
+
   /* Change several settings and save. */
+  gtk_switch_set_active (GTK_SWITCH (veil_test_find_descendant (page, GTK_TYPE_SWITCH, "unchecked_switch")), TRUE);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (alerts_row), TRUE);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (scan_row), TRUE);
   gtk_widget_activate_action (page, "profile.add-folder", "s", "/home/noah/Pictures");
@@ -213,6 +240,7 @@ test_edit_profile (VeilAppFixture     *fixture,
   g_assert_true (veil_profile_get_protection_enabled (saved, VEIL_PROTECTION_LIBRARY_SCAN));
   g_assert_cmpstrv (veil_profile_get_folders (saved), ((const char *[]) { "/home/noah/Pictures", NULL }));
   g_assert_cmpint (veil_profile_get_sensitivity (saved), ==, VEIL_SENSITIVITY_STRICT);
+  g_assert_cmpint (veil_profile_get_unchecked_rule (saved), ==, VEIL_UNCHECKED_RULE_BLUR);
   g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 7);
   g_assert_cmpuint (veil_profile_get_n_trusted_adults (saved), ==, 1);
   veil_profile_get_trusted_adult (saved, 0, &name, &contact);
@@ -277,6 +305,120 @@ test_tampered (VeilAppFixture     *fixture,
   gtk_widget_activate_action (page, "profile.save", NULL);
   resaved = veil_test_app_lookup (fixture, "Noah");
   g_assert_cmpint (veil_profile_get_integrity (resaved), ==, VEIL_PROFILE_INTEGRITY_OK);
+}
+
+/* The message dialog open now, if any; with @not_pin, one that is not the PIN's. */
+static AdwMessageDialog *
+find_dialog (gboolean not_pin)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && !(not_pin && VEIL_IS_PIN_DIALOG (w)) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog (FALSE) != NULL;
+}
+
+static gboolean
+choice_shown (gpointer data)
+{
+  return find_dialog (TRUE) != NULL;
+}
+
+static gboolean
+notice_shown (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+static gboolean
+notice_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+static gboolean
+has_audit (VeilStore  *store,
+           const char *kind)
+{
+  g_autoptr(GPtrArray) entries = veil_store_list_audit (store, -1, 1000, NULL);
+
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    if (g_str_equal (((VeilAuditEntry *) g_ptr_array_index (entries, i))->kind, kind))
+      return TRUE;
+  return FALSE;
+}
+
+/* A profile edited outside Veil while the application runs: the child and the guardian see
+ * the dated notice on the home and transparency pages, protection stays as last verified,
+ * and the guardian restores it after the PIN, audited. */
+static void
+test_records_notice (VeilAppFixture *fixture,
+                     gconstpointer   data)
+{
+  VeilContext *context = veil_test_app_get_context (fixture);
+  VeilStore *store = veil_context_get_store (context);
+  g_autofree char *db_path = g_build_filename (fixture->data_dir, "veil.db", NULL);
+  g_autoptr(VeilProfile) noah = NULL;
+  GtkWidget *home_notice, *page_notice, *entry;
+  AdwMessageDialog *dialog;
+  sqlite3 *db = NULL;
+
+  fill_store (fixture);
+  home_notice = veil_test_find_descendant (GTK_WIDGET (fixture->window), VEIL_TYPE_RECORDS_NOTICE, "home_notice");
+  page_notice = veil_test_find_descendant (veil_window_get_page (fixture->window, "transparency"),
+                                           VEIL_TYPE_RECORDS_NOTICE, "records_notice");
+  g_assert_nonnull (home_notice);
+  g_assert_nonnull (page_notice);
+  g_assert_false (gtk_widget_get_visible (home_notice));
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE profiles SET data = replace(data, '\"message-warnings\":true', "
+                                     "'\"message-warnings\":false') WHERE name = 'Noah'", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  /* Found by the application's own watch on the store, with nobody opening a profile. */
+  veil_test_wait_until (notice_shown, home_notice);
+  veil_test_wait_until (notice_shown, page_notice);
+  {
+    GtkWidget *label = veil_test_find_descendant (home_notice, GTK_TYPE_LABEL, "notice_label");
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "changed outside Veil on"));
+  }
+  noah = veil_test_app_lookup (fixture, "Noah");
+  g_assert_true (veil_profile_get_protection_enabled (noah, VEIL_PROTECTION_MESSAGE_WARNINGS));
+  g_clear_pointer (&noah, veil_profile_unref);
+
+  /* The guardian answers: the PIN first, then restore. */
+  g_assert_true (gtk_widget_activate_action (home_notice, "records.answer", NULL));
+  veil_test_wait_until (dialog_shown, NULL);
+  dialog = find_dialog (FALSE);
+  g_assert_true (VEIL_IS_PIN_DIALOG (dialog));
+  entry = veil_test_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry), PIN);
+  adw_message_dialog_response (dialog, "unlock");
+  veil_test_wait_until (choice_shown, NULL);
+  dialog = find_dialog (TRUE);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "changed outside Veil on"));
+  adw_message_dialog_response (dialog, "restore");
+  veil_test_wait_until (notice_hidden, home_notice);
+
+  g_assert_false (gtk_widget_get_visible (page_notice));
+  g_assert_false (veil_guardian_get_unlocked (veil_context_get_guardian (context)));
+  g_assert_true (has_audit (store, "records-changed"));
+  g_assert_true (has_audit (store, "records-restored"));
+  noah = veil_test_app_lookup (fixture, "Noah");
+  g_assert_cmpint (veil_profile_get_integrity (noah), ==, VEIL_PROFILE_INTEGRITY_OK);
+  g_assert_true (veil_profile_get_protection_enabled (noah, VEIL_PROTECTION_MESSAGE_WARNINGS));
 }
 
 static void
@@ -461,6 +603,7 @@ main (int   argc,
   ADD ("/veil/guardian-area/erase", test_erase);
   ADD ("/veil/guardian-area/change-pin", test_change_pin);
   ADD ("/veil/transparency/no-image-data", test_transparency);
+  ADD ("/veil/records/notice", test_records_notice);
 #undef ADD
 
   ret = g_test_run ();

@@ -89,6 +89,7 @@ test_first_run (VeilAppFixture     *fixture,
   GtkWidget *pin_error = veil_test_find_descendant (onboarding, GTK_TYPE_LABEL, "pin_error");
   GtkWidget *name_row = veil_test_find_descendant (onboarding, ADW_TYPE_ENTRY_ROW, "name_row");
   GtkWidget *age_row = veil_test_find_descendant (onboarding, ADW_TYPE_COMBO_ROW, "age_row");
+  GtkWidget *account_row = veil_test_find_descendant (onboarding, ADW_TYPE_COMBO_ROW, "account_row");
   GtkWidget *ack = veil_window_get_page (fixture->window, "acknowledgment");
   VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
   g_autoptr(VeilProfile) mia = NULL;
@@ -132,7 +133,7 @@ test_first_run (VeilAppFixture     *fixture,
   adw_combo_row_set_selected (ADW_COMBO_ROW (age_row), 0);
   gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "defaults");
-  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "library-scan", NULL }), ==, 5);
+  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "library-scan", NULL }), ==, 6);
   veil_test_app_screenshot (fixture, "onboarding-3-defaults");
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
@@ -144,7 +145,7 @@ test_first_run (VeilAppFixture     *fixture,
   gtk_editable_set_text (GTK_EDITABLE (name_row), "Noah");
   adw_combo_row_set_selected (ADW_COMBO_ROW (age_row), 1);
   gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
-  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "sensitivity", NULL }), ==, 3);
+  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "sensitivity", NULL }), ==, 4);
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
 
@@ -160,6 +161,15 @@ test_first_run (VeilAppFixture     *fixture,
   g_assert_false (veil_profile_get_protection_enabled (noah, VEIL_PROTECTION_LIBRARY_SCAN));
   g_assert_cmpint (veil_profile_get_sensitivity (noah), ==, VEIL_SENSITIVITY_STANDARD);
   g_assert_cmpint (veil_profile_get_integrity (noah), ==, VEIL_PROFILE_INTEGRITY_OK);
+  /* Message warnings need a linked account: this one for the first child, by default... */
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (adw_combo_row_get_model (ADW_COMBO_ROW (account_row))), 0),
+                   ==, g_get_user_name ());
+  g_assert_cmpstr (veil_profile_get_unix_user (mia), ==, g_get_user_name ());
+  /* ...and for the next, another account if there is one, since one account serves one child. */
+  if (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (account_row))) > 1)
+    g_assert_cmpstr (veil_profile_get_unix_user (noah), !=, g_get_user_name ());
+  else
+    g_assert_cmpstr (veil_profile_get_unix_user (noah), ==, g_get_user_name ());
   /* Turned on, but nothing is active before the child has read it. */
   g_assert_false (is_active (fixture, noah, VEIL_PROTECTION_MESSAGE_WARNINGS));
 

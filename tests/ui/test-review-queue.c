@@ -254,6 +254,92 @@ test_queue (VeilAppFixture *fixture,
   veil_test_destroy_window (gtk_widget_get_root (GTK_WIDGET (queue)));
 }
 
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action)
+{
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_button (c, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A picture a library scan could not check is in the guardian's queue as "Not checked", with
+ * no preview; its card gives the cause and offers no reveal or "wrong". */
+static void
+test_unchecked (VeilAppFixture *fixture,
+                gconstpointer   data)
+{
+  VeilContext *context = veil_test_app_get_context (fixture);
+  VeilGuardian *guardian = veil_context_get_guardian (context);
+  VeilStore *store = veil_context_get_store (context);
+  g_autoptr(VeilVerdict) verdict = veil_verdict_new_unchecked (VEIL_UNCHECKED_DAMAGED, "Premature end of JPEG file");
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *damaged = NULL;
+  g_auto(Queue) q = { 0 };
+  VeilFileStamp stamp = { 1, 2, 3, 4 };
+  VeilReviewQueue *queue;
+  gboolean new_alert = FALSE;
+  guint index = G_MAXUINT;
+
+  fill (fixture, &q);
+  damaged = g_build_filename (q.dir, "damaged.jpg", NULL);
+  g_assert_true (veil_store_record_file (store, damaged, &stamp, "test", verdict, NULL, NULL, q.profile, NULL,
+                                         &new_alert, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (new_alert);
+
+  queue = VEIL_REVIEW_QUEUE (show_queue (fixture, &q));
+  g_assert_true (veil_guardian_unlock (guardian, PIN, NULL, &error));
+  g_assert_no_error (error);
+  veil_review_queue_reload (queue);
+  sync_queue (context, q.profile);
+
+  /* Next to the told warning, shown to the guardian at once, as "Not checked". */
+  g_assert_cmpuint (veil_review_queue_get_n_shown (queue), ==, 2);
+  veil_test_collect_labels (GTK_WIDGET (queue), text);
+  g_assert_nonnull (strstr (text->str, "damaged.jpg"));
+  g_assert_nonnull (strstr (text->str, "Not checked"));
+  veil_test_app_screenshot (fixture, "review-queue-unchecked");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (veil_review_queue_open_alert (queue, i));
+      g_string_truncate (text, 0);
+      veil_test_collect_labels (GTK_WIDGET (queue), text);
+      if (strstr (text->str, "damaged.jpg") != NULL)
+        index = i;
+    }
+  g_assert_cmpuint (index, <, 2);
+  g_assert_true (veil_review_queue_open_alert (queue, index));
+  g_string_truncate (text, 0);
+  veil_test_collect_labels (GTK_WIDGET (queue), text);
+  g_assert_nonnull (strstr (text->str, "Veil couldn’t check this picture because it is damaged"));
+  {
+    GtkWidget *card = veil_test_find_descendant (GTK_WIDGET (queue), VEIL_TYPE_ALERT_CARD, NULL);
+
+    g_assert_nonnull (card);
+    for (const char * const *action = (const char * const[]) { "card.reveal", "card.wrong", NULL }; *action != NULL; action++)
+      {
+        GtkWidget *button = find_action_button (card, *action);
+
+        g_assert_nonnull (button);
+        g_assert_false (gtk_widget_is_sensitive (button));
+      }
+    g_assert_false (veil_alert_card_get_revealed (VEIL_ALERT_CARD (card)));
+  }
+
+  veil_guardian_lock (guardian);
+  veil_test_destroy_window (gtk_widget_get_root (GTK_WIDGET (queue)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +353,7 @@ main (int   argc,
     return 1;
 
   VEIL_TEST_APP_ADD ("/veil/review-queue/reports", test_queue);
+  VEIL_TEST_APP_ADD ("/veil/review-queue/unchecked", test_unchecked);
 
   ret = g_test_run ();
   veil_test_app_shutdown ();

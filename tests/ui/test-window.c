@@ -2,7 +2,10 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include "veil-application.h"
 #include "veil-ui.h"
@@ -207,6 +210,68 @@ test_window_narrow (WindowFixture *fixture,
   g_assert_cmpint (min_width, <=, 360);
 }
 
+static void
+store_failed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (veil_context_load_finish (VEIL_CONTEXT (source), result, &error));
+  g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_READ_ONLY);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* A data folder on a disk mounted read-only: the window says so, and never calls the data
+ * damaged or blames other Veil windows. */
+static void
+test_window_read_only (WindowFixture *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "veil.db", NULL);
+  g_autoptr(VeilContext) context = NULL;
+  g_autoptr(VeilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window, *page;
+  gboolean loaded = FALSE;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("A read-only mount needs root; chmod cannot stop root from writing");
+      veil_test_rm_rf (dir);
+      return;
+    }
+  if (mount ("tmpfs", dir, "tmpfs", 0, "size=4m,mode=0700") != 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("Cannot mount a tmpfs here (%s)", g_strerror (errno));
+      g_test_skip (msg);
+      veil_test_rm_rf (dir);
+      return;
+    }
+  store = veil_store_new (db, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_cmpint (mount (NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, NULL), ==, 0);
+
+  context = veil_context_new (NULL);
+  veil_context_load_async (context, db, NULL, store_failed_cb, &loaded);
+  veil_test_wait_for (&loaded, 30);
+  window = GTK_WIDGET (veil_window_new (GTK_APPLICATION (fixture->app), context));
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_cmpstr (veil_window_get_visible_page (VEIL_WINDOW (window)), ==, "error");
+  page = veil_window_get_page (VEIL_WINDOW (window), "error");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page)), ==, "Veil Cannot Write Its Data");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), "cannot be written"));
+  g_assert_null (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), "damaged"));
+  g_assert_null (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), "Close other Veil windows"));
+
+  veil_test_destroy_window (window);
+  g_assert_cmpint (umount (dir), ==, 0);
+  veil_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -237,6 +302,7 @@ main (int   argc,
   ADD ("/veil/window/primary-menu", test_window_primary_menu);
   ADD ("/veil/window/preferences-and-about", test_window_preferences_and_about);
   ADD ("/veil/window/narrow", test_window_narrow);
+  ADD ("/veil/window/read-only", test_window_read_only);
 #undef ADD
 
   {

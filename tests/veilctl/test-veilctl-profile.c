@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
 #include <sqlite3.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include "veil.h"
 #include "veil-test-keyring.h"
@@ -280,6 +283,141 @@ test_veilctl_keyring_missing (void)
   g_test_trap_assert_stderr ("*cannot reach the keyring*");
 }
 
+/* The data folder wiped behind Veil's back: veilctl keeps the verified settings (warnings
+ * still active), says so in "guardian status", and the guardian's answer needs the PIN. */
+static void
+test_veilctl_records_removed (CtlFixture    *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *db = g_build_filename (fixture->ctl.dir, "veil.db", NULL);
+  g_autoptr(JsonNode) mia = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "guardian", "set-pin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "create", "Mia", "--age-band", "under-13", "--pin-stdin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "set", "Mia", "message-warnings=on", "--pin-stdin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, NULL, NULL, NULL, "consent", "ack", "Mia", "message-warnings", NULL), ==, 0);
+
+  veil_test_rm_rf (fixture->ctl.dir);
+
+  g_assert_cmpint (run (fixture, NULL, &out, &err, "guardian", "status", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Veil’s records were removed on"));
+  g_assert_nonnull (strstr (out, "veilctl guardian confirm-records"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  mia = show_json (fixture, "Mia");
+  g_assert_true (json_object_get_boolean_member (protection_of (mia, "message-warnings"), "active"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (mia), "integrity"), ==, "ok");
+
+  /* Without the PIN nothing changes. */
+  g_assert_cmpint (run (fixture, "000000\n", NULL, &err, "guardian", "confirm-records", NULL), ==, 4);  /* VEILCTL_EXIT_DENIED */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, PIN_IN, &out, NULL, "guardian", "confirm-records", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "kept as they are now"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "guardian", "status", NULL), ==, 0);
+  g_assert_null (strstr (out, "records were"));
+  g_clear_pointer (&out, g_free);
+
+  {
+    g_autoptr(VeilStore) store = veil_store_new (db, NULL, NULL);
+    gboolean removed = FALSE, confirmed = FALSE;
+
+    audit = veil_store_list_audit (store, -1, 1000, NULL);
+    g_assert_nonnull (audit);
+    for (guint i = 0; i < audit->len; i++)
+      {
+        VeilAuditEntry *e = g_ptr_array_index (audit, i);
+
+        removed |= g_str_equal (e->kind, "records-removed");
+        confirmed |= g_str_equal (e->kind, "records-confirmed");
+      }
+    g_assert_true (removed);
+    g_assert_true (confirmed);
+  }
+}
+
+/* A data folder that cannot be written: its own message, not a damaged database. */
+static void
+test_veilctl_read_only (CtlFixture    *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run (fixture, NULL, NULL, NULL, "profile", "list", NULL), ==, 0);
+  if (geteuid () != 0)
+    {
+      g_test_skip ("A read-only bind mount needs root; chmod cannot stop root from writing");
+      return;
+    }
+  if (mount (fixture->ctl.dir, fixture->ctl.dir, NULL, MS_BIND, NULL) != 0 ||
+      mount (NULL, fixture->ctl.dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("Cannot bind-mount the data folder read-only (%s)", g_strerror (errno));
+      umount (fixture->ctl.dir);
+      g_test_skip (msg);
+      return;
+    }
+  g_assert_cmpint (run (fixture, NULL, NULL, &err, "profile", "list", NULL), !=, 0);
+  g_assert_cmpint (umount (fixture->ctl.dir), ==, 0);
+  g_assert_nonnull (strstr (err, "cannot be written"));
+  g_assert_null (strstr (err, "damaged"));
+  g_assert_null (strstr (err, "Close other Veil windows"));
+}
+
+/* A full disk: its own message, not a damaged database. */
+static void
+test_veilctl_disk_full (CtlFixture    *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *filler = g_build_filename (fixture->ctl.dir, "filler", NULL);
+  g_autofree char *zeros = g_malloc0 (4 * 1024 * 1024);
+  int status;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("Mounting a small tmpfs needs root");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (fixture->ctl.dir, 0700), ==, 0);
+  if (mount ("tmpfs", fixture->ctl.dir, "tmpfs", 0, "size=1m,mode=0700") != 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("Cannot mount a tmpfs here (%s)", g_strerror (errno));
+      g_test_skip (msg);
+      return;
+    }
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "guardian", "set-pin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "create", "Mia", "--age-band", "under-13", "--pin-stdin", NULL), ==, 0);
+  /* Whatever space is left goes to another file (not written atomically: it must stay). */
+  {
+    FILE *f = fopen (filler, "w");
+
+    g_assert_nonnull (f);
+    while (fwrite (zeros, 1, 4096, f) == 4096 && fflush (f) == 0)
+      ;
+    fclose (f);
+  }
+
+  /* The write-ahead log reuses its space: save until a write needs more than is left. */
+  status = 0;
+  for (guint i = 0; status == 0 && i < 100; i++)
+    {
+      g_autofree char *folders = g_strdup_printf ("folders=/home/mia/%u/%0800u", i, i);
+
+      g_clear_pointer (&err, g_free);
+      status = run (fixture, PIN_IN, NULL, &err, "profile", "set", "Mia", folders, "--pin-stdin", NULL);
+    }
+  g_assert_cmpint (umount (fixture->ctl.dir), ==, 0);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, "The disk is full"));
+  g_assert_null (strstr (err, "damaged"));
+  g_assert_null (strstr (err, "Close other Veil windows"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -296,6 +434,9 @@ main (int   argc,
   ADD ("/veil/veilctl/pin-required", test_veilctl_pin_required);
   ADD ("/veil/veilctl/tampered", test_veilctl_tampered);
   ADD ("/veil/veilctl/export-erase", test_veilctl_export_erase);
+  ADD ("/veil/veilctl/records-removed", test_veilctl_records_removed);
+  ADD ("/veil/veilctl/read-only", test_veilctl_read_only);
+  ADD ("/veil/veilctl/disk-full", test_veilctl_disk_full);
 #undef ADD
   g_test_add_func ("/veil/veilctl/keyring-missing", test_veilctl_keyring_missing);
   g_test_add_func ("/veil/veilctl/keyring-missing/subprocess", keyring_missing_child);

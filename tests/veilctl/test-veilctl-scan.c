@@ -238,6 +238,8 @@ test_errors (CtlFixture    *fixture,
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (summary), "analyzed"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_node_get_object (summary), "skipped-reasons"),
                                                "damaged"), ==, 1);
+  /* It could not be checked: counted as such, and listed for the guardian. */
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (summary), "unchecked"), ==, 1);
 }
 
 int

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "veil.h"
+#include "veil-test-classifier.h"
+#include "veil-test-utils.h"
+
+/* VeilMessageGuard and pictures Veil could not check (over the pixel limit, truncated), end to
+ * end: a real store file, real files written into a temporary "Downloads" watched with
+ * GFileMonitor, real libvips decoding and the test classifier. Under the profile's "blur" rule
+ * they are warned about like sensitive pictures; under "allow" they are only listed. */
+
+typedef struct {
+  char               *dir;
+  char               *downloads;
+  char               *staging;
+  char               *data_dir;
+  VeilStore          *store;
+  VeilTestClassifier *classifier;
+  VeilAnalyzer       *analyzer;
+  VeilMessageGuard   *guard;
+
+  /* What the guard said */
+  GHashTable         *analyzed;  /* path -> count */
+  GHashTable         *failed;    /* path -> message */
+  GArray             *warned;    /* gint64 alert ids */
+  guint               n_analyzed;
+  guint               n_sensitive;
+} GuardFixture;
+
+static void
+analyzed_cb (VeilMessageGuard *guard,
+             const char       *path,
+             gboolean          sensitive,
+             GuardFixture     *fixture)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (fixture->analyzed, path));
+
+  g_hash_table_replace (fixture->analyzed, g_strdup (path), GUINT_TO_POINTER (n + 1));
+  fixture->n_analyzed++;
+  fixture->n_sensitive += sensitive ? 1 : 0;
+}
+
+static void
+failed_cb (VeilMessageGuard *guard,
+           const char       *path,
+           const char       *message,
+           GuardFixture     *fixture)
+{
+  g_hash_table_replace (fixture->failed, g_strdup (path), g_strdup (message));
+}
+
+static void
+warned_cb (VeilMessageGuard *guard,
+           gint64            alert_id,
+           const char       *path,
+           const char       *folder_name,
+           GuardFixture     *fixture)
+{
+  g_assert_cmpint (alert_id, >, 0);
+  g_array_append_val (fixture->warned, alert_id);
+}
+
+static void
+fixture_setup (GuardFixture  *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *db = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = veil_test_make_tmpdir ();
+  fixture->downloads = g_build_filename (fixture->dir, "Downloads", NULL);
+  fixture->staging = g_build_filename (fixture->dir, "staging", NULL);
+  fixture->data_dir = g_build_filename (fixture->dir, "veil-data", NULL);
+  g_assert_cmpint (g_mkdir (fixture->downloads, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (fixture->staging, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (fixture->data_dir, 0700), ==, 0);
+  /* Where hidden pictures go. Set while no worker thread of this test runs. */
+  g_setenv ("VEIL_DATA_DIR", fixture->data_dir, TRUE);
+
+  db = g_build_filename (fixture->data_dir, "veil.db", NULL);
+  fixture->store = veil_store_new (db, NULL, &error);
+  g_assert_no_error (error);
+  fixture->classifier = veil_test_classifier_new (2);
+  fixture->analyzer = veil_analyzer_new (VEIL_CLASSIFIER (fixture->classifier));
+  fixture->analyzed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fixture->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  fixture->warned = g_array_new (FALSE, FALSE, sizeof (gint64));
+  fixture->guard = veil_message_guard_new (fixture->store, fixture->analyzer);
+  veil_message_guard_set_settle_time (fixture->guard, 30);
+  g_signal_connect (fixture->guard, "analyzed", G_CALLBACK (analyzed_cb), fixture);
+  g_signal_connect (fixture->guard, "failed", G_CALLBACK (failed_cb), fixture);
+  g_signal_connect (fixture->guard, "warned", G_CALLBACK (warned_cb), fixture);
+}
+
+/* Spins the main context until the guard has been idle for @quiet_ms. */
+static void
+wait_idle (GuardFixture *fixture,
+           guint         quiet_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gint64 idle_since = 0;
+
+  while (TRUE)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      g_assert_cmpint (now, <, deadline);
+      if (veil_message_guard_get_n_busy (fixture->guard) != 0)
+        idle_since = 0;
+      else if (idle_since == 0)
+        idle_since = now;
+      else if (now - idle_since >= (gint64) quiet_ms * 1000)
+        return;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+/* Waits for @n files to have been analyzed or failed in all. */
+static void
+wait_for_results (GuardFixture *fixture,
+                  guint         n)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (fixture->n_analyzed + g_hash_table_size (fixture->failed) < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  wait_idle (fixture, 300);
+}
+
+static void
+fixture_teardown (GuardFixture  *fixture,
+                  gconstpointer  data)
+{
+  wait_idle (fixture, 0);
+  g_clear_object (&fixture->guard);
+  g_clear_object (&fixture->analyzer);
+  g_clear_object (&fixture->classifier);
+  g_clear_object (&fixture->store);
+  g_clear_pointer (&fixture->analyzed, g_hash_table_unref);
+  g_clear_pointer (&fixture->failed, g_hash_table_unref);
+  g_clear_pointer (&fixture->warned, g_array_unref);
+  veil_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->downloads);
+  g_free (fixture->staging);
+  g_free (fixture->data_dir);
+}
+
+/* A profile watching the fixture's Downloads, with message warnings on and acknowledged. */
+static VeilProfile *
+save_profile (GuardFixture *fixture,
+              const char   *name,
+              VeilAgeBand   band,
+              gboolean      hide,
+              gboolean      guardian_alerts)
+{
+  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new (name);
+  const char *folders[] = { fixture->downloads, NULL };
+
+  veil_profile_builder_set_age_band (b, band);
+  veil_profile_builder_set_message_folders (b, folders);
+  veil_profile_builder_set_hide_warned (b, hide);
+  veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_MESSAGE_WARNINGS, TRUE);
+  veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_GUARDIAN_ALERTS, guardian_alerts);
+  return veil_test_save_profile (fixture->store, b, TRUE);
+}
+
+static void
+guard (GuardFixture *fixture,
+       VeilProfile  *profile)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (veil_message_guard_set_profile (fixture->guard, profile, &error));
+  g_assert_no_error (error);
+  wait_idle (fixture, 0);
+}
+
+static guint
+analyzed_count (GuardFixture *fixture,
+                const char   *path)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (fixture->analyzed, path));
+}
+
+static GBytes *
+read_bytes (const char *path)
+{
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_bytes_new_take (contents, length);
+}
+
+#define BAD_FILES_TEXT "Shopping list: bread, milk. Not a picture at all.\n"
+
+/* A PNG whose header claims @width x @height pixels, with valid chunk checksums. */
+static GBytes *
+png_claiming (guint32 width,
+              guint32 height)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  guint8 ihdr[17] = { 'I', 'H', 'D', 'R' };
+  /* A tiny compressed stream: the header is what matters, and it must read as valid. */
+  const guint8 idat[12] = { 'I', 'D', 'A', 'T', 0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 };
+  const guint8 iend[4] = { 'I', 'E', 'N', 'D' };
+  const guint8 *chunks[] = { ihdr, idat, iend };
+  const guint lengths[] = { 13, 8, 0 };
+
+  ihdr[4] = width >> 24; ihdr[5] = width >> 16; ihdr[6] = width >> 8; ihdr[7] = width;
+  ihdr[8] = height >> 24; ihdr[9] = height >> 16; ihdr[10] = height >> 8; ihdr[11] = height;
+  ihdr[12] = 8;   /* bit depth */
+  ihdr[13] = 2;   /* RGB */
+  g_byte_array_append (png, signature, sizeof signature);
+  for (guint c = 0; c < G_N_ELEMENTS (chunks); c++)
+    {
+      guint32 crc = 0xffffffff;
+      guint8 be[4];
+
+      be[0] = lengths[c] >> 24; be[1] = lengths[c] >> 16; be[2] = lengths[c] >> 8; be[3] = lengths[c];
+      g_byte_array_append (png, be, 4);
+      g_byte_array_append (png, chunks[c], 4 + lengths[c]);
+      /* CRC-32 over the type and data, as PNG defines it. */
+      for (guint i = 0; i < 4 + lengths[c]; i++)
+        {
+          crc ^= chunks[c][i];
+          for (guint k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+        }
+      crc ^= 0xffffffff;
+      be[0] = crc >> 24; be[1] = crc >> 16; be[2] = crc >> 8; be[3] = crc;
+      g_byte_array_append (png, be, 4);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&png));
+}
+
+typedef struct {
+  GBytes *bytes[2];
+  char   *paths[2];
+  char   *text_path;
+} BadFiles;
+
+static void
+bad_files_clear (BadFiles *files)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&files->bytes[i], g_bytes_unref);
+      g_clear_pointer (&files->paths[i], g_free);
+    }
+  g_clear_pointer (&files->text_path, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BadFiles, bad_files_clear)
+
+/* Writes a PNG over the pixel limit, a truncated JPEG and a text file into Downloads and waits
+ * for the two pictures. */
+static void
+write_bad_files (GuardFixture *fixture,
+                 BadFiles     *files)
+{
+  GBytes **out_bytes = files->bytes;
+  char **out_paths = files->paths;
+  char **out_text_path = &files->text_path;
+
+  g_autofree char *whole = veil_test_write_picture (fixture->staging, "whole.jpg", 64, 64, 5);
+  g_autoptr(GBytes) whole_bytes = read_bytes (whole);
+
+  out_bytes[0] = png_claiming (100000, 100000);
+  out_bytes[1] = g_bytes_new_from_bytes (whole_bytes, 0, g_bytes_get_size (whole_bytes) / 3);
+  out_paths[0] = g_build_filename (fixture->downloads, "huge.png", NULL);
+  out_paths[1] = g_build_filename (fixture->downloads, "cut.jpg", NULL);
+  *out_text_path = g_build_filename (fixture->downloads, "notes.jpg", NULL);
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (g_file_set_contents (out_paths[i], g_bytes_get_data (out_bytes[i], NULL),
+                                        g_bytes_get_size (out_bytes[i]), NULL));
+  g_assert_true (g_file_set_contents (*out_text_path, BAD_FILES_TEXT, -1, NULL));
+  wait_for_results (fixture, 2);
+}
+
+/* Each message alert of @profile is one picture Veil could not check, with its cause, and
+ * has no thumbnail: a picture that could not be decoded is never shown, not even blurred. */
+static void
+assert_unchecked_alerts (GuardFixture *fixture,
+                         VeilProfile  *profile,
+                         char        **paths,
+                         const char   *state)
+{
+  g_autoptr(GPtrArray) alerts = veil_store_list_message_alerts (fixture->store, veil_profile_get_id (profile), NULL);
+  const VeilUncheckedCause causes[] = { VEIL_UNCHECKED_TOO_LARGE, VEIL_UNCHECKED_DAMAGED };
+
+  g_assert_nonnull (alerts);
+  g_assert_cmpuint (alerts->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint k = 0; k < alerts->len; k++)
+        {
+          VeilAlert *alert = g_ptr_array_index (alerts, k);
+          g_autoptr(GBytes) thumbnail = NULL;
+          g_autoptr(GError) error = NULL;
+
+          if (!g_str_equal (alert->path, paths[i]))
+            continue;
+          found = TRUE;
+          g_assert_true (veil_verdict_get_unchecked (alert->verdict));
+          g_assert_false (veil_verdict_get_sensitive (alert->verdict));
+          g_assert_cmpint (veil_verdict_get_unchecked_cause (alert->verdict), ==, causes[i]);
+          g_assert_cmpstr (alert->state, ==, state);
+          thumbnail = veil_store_get_thumbnail (fixture->store, alert->id, &error);
+          g_assert_null (thumbnail);
+          g_assert_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_NOT_FOUND);
+        }
+      g_assert_true (found);
+    }
+}
+
+/* Under 13 the rule is "blur": a picture Veil could not check (too large, truncated) is warned
+ * about like a sensitive one, and hidden when the profile hides warned pictures. */
+static void
+test_bad_files (GuardFixture  *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(VeilProfile) profile = save_profile (fixture, "Mia", VEIL_AGE_BAND_UNDER_13, TRUE, FALSE);
+  g_auto(BadFiles) files = { { NULL, } };
+  char **paths = files.paths;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (veil_profile_get_effective_unchecked_rule (profile), ==, VEIL_UNCHECKED_RULE_BLUR);
+  guard (fixture, profile);
+  write_bad_files (fixture, &files);
+
+  /* Not failures: each is a verdict of its own, and it warned. */
+  g_assert_cmpuint (g_hash_table_size (fixture->failed), ==, 0);
+  g_assert_cmpuint (fixture->n_analyzed, ==, 2);
+  g_assert_cmpuint (fixture->n_sensitive, ==, 2);
+  g_assert_cmpuint (fixture->warned->len, ==, 2);
+  assert_unchecked_alerts (fixture, profile, paths, VEIL_ALERT_STATE_PRIVATE);
+
+  /* Hidden like any warned picture: no longer where it arrived. */
+  for (guint i = 0; i < 2; i++)
+    g_assert_false (g_file_test (paths[i], G_FILE_TEST_EXISTS));
+
+  /* Not a picture by its content: not even tried, and untouched. */
+  g_assert_false (g_hash_table_contains (fixture->failed, files.text_path));
+  g_assert_cmpuint (analyzed_count (fixture, files.text_path), ==, 0);
+  g_assert_true (g_file_get_contents (files.text_path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, BAD_FILES_TEXT);
+}
+
+/* From 13 the rule is "allow": the same pictures are listed as not checked (told to the
+ * guardian when the profile says so) but not warned about, and left untouched. */
+static void
+test_bad_files_allowed (GuardFixture  *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(VeilProfile) profile = save_profile (fixture, "Noah", VEIL_AGE_BAND_13_15, TRUE, TRUE);
+  g_auto(BadFiles) files = { { NULL, } };
+  GBytes **bytes = files.bytes;
+  char **paths = files.paths;
+  g_autoptr(GPtrArray) audit = NULL;
+  guint n_not_checked = 0;
+
+  g_assert_cmpint (veil_profile_get_effective_unchecked_rule (profile), ==, VEIL_UNCHECKED_RULE_ALLOW);
+  guard (fixture, profile);
+  write_bad_files (fixture, &files);
+
+  g_assert_cmpuint (g_hash_table_size (fixture->failed), ==, 0);
+  g_assert_cmpuint (fixture->n_analyzed, ==, 2);
+  g_assert_cmpuint (fixture->n_sensitive, ==, 0);
+  g_assert_cmpuint (fixture->warned->len, ==, 0);
+  assert_unchecked_alerts (fixture, profile, paths, VEIL_ALERT_STATE_TOLD);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) now = read_bytes (paths[i]);
+
+      g_assert_true (g_bytes_equal (now, bytes[i]));
+    }
+
+  /* The child's transparency page says what happened, in words that are true. */
+  audit = veil_store_list_audit (fixture->store, veil_profile_get_id (profile), 0, NULL);
+  for (guint i = 0; audit != NULL && i < audit->len; i++)
+    {
+      VeilAuditEntry *entry = g_ptr_array_index (audit, i);
+
+      g_assert_cmpstr (entry->kind, !=, "message-warning");
+      if (g_str_equal (entry->kind, "message-not-checked"))
+        n_not_checked++;
+    }
+  g_assert_cmpuint (n_not_checked, ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  veil_test_init (&argc, &argv);
+  veil_test_tolerate_vips_warnings (argv[0]);
+
+#define ADD(path, func) \
+  g_test_add ("/veil/message-guard/" path, GuardFixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("bad-files", test_bad_files);
+  ADD ("bad-files-allowed", test_bad_files_allowed);
+#undef ADD
+
+  return g_test_run ();
+}
