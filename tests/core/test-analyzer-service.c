@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <unistd.h>
 #include <gio/gunixfdlist.h>
@@ -39,6 +40,9 @@ enum {
   NO_MODEL = 0,    /* hash lists only */
   REAL_MODEL = 1,  /* the real model of ../shared/testdata */
   SLOW_MODEL = 2,  /* the test classifier, taking 400 ms a picture */
+  WORKERS = 3,     /* isolated analysis workers with the real model, as Veil runs */
+  WORKERS_NO_MODEL = 4,    /* workers whose model file is missing */
+  WORKERS_FIFO_MODEL = 5,  /* workers whose model path is a FIFO nobody writes to */
 };
 
 static VeilClassifier *
@@ -57,6 +61,35 @@ load_classifier (void)
   classifier = veil_nsfw_classifier_new (model, &error);
   g_assert_no_error (error);
   return VEIL_CLASSIFIER (classifier);
+}
+
+/* The deadline per picture for the workers' fixtures: short, so a stall is seen quickly. */
+#define WORKER_DEADLINE_MS 3000
+
+/* An analyzer as the service has it in Veil: every picture goes to a worker process. */
+static VeilAnalyzer *
+make_worker_analyzer (ServiceFixture *fixture,
+                      int             mode)
+{
+  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
+  g_autoptr(VeilClassifier) classifier = load_classifier ();
+  const char *id = veil_model_get_sha256 (veil_nsfw_classifier_get_model (VEIL_NSFW_CLASSIFIER (classifier)));
+
+  veil_worker_pool_set_deadline (pool, WORKER_DEADLINE_MS);
+  if (mode == WORKERS_NO_MODEL)
+    {
+      g_autofree char *missing = g_build_filename (fixture->dir, "missing.vmodel", NULL);
+
+      veil_worker_pool_set_model_path (pool, missing);
+    }
+  else if (mode == WORKERS_FIFO_MODEL)
+    {
+      g_autofree char *fifo = g_build_filename (fixture->dir, "fifo.vmodel", NULL);
+
+      g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+      veil_worker_pool_set_model_path (pool, fifo);
+    }
+  return veil_analyzer_new_with_pool (pool, id);
 }
 
 static GDBusConnection *
@@ -104,7 +137,7 @@ fixture_setup (ServiceFixture *fixture,
   db = g_build_filename (fixture->dir, "veil.db", NULL);
   fixture->store = veil_store_new (db, NULL, &error);
   g_assert_no_error (error);
-  fixture->analyzer = veil_analyzer_new (classifier);
+  fixture->analyzer = mode >= WORKERS ? make_worker_analyzer (fixture, mode) : veil_analyzer_new (classifier);
   fixture->service = veil_analyzer_service_new (fixture->analyzer, fixture->store);
   fixture->signals = g_ptr_array_new_with_free_func (g_free);
 
@@ -929,12 +962,144 @@ test_concurrent (ServiceFixture *fixture,
   }
 }
 
+/* --- Attacks, against the service as Veil runs it (analysis in worker processes) ----------- */
+
+static void
+assert_checked_answer (GVariant *reply)
+{
+  g_autoptr(GVariant) details = NULL;
+  gboolean sensitive = TRUE, checked = FALSE;
+
+  g_assert_nonnull (reply);
+  g_variant_get (reply, "(b@a{sv})", &sensitive, &details);
+  g_assert_true (g_variant_lookup (details, "checked", "b", &checked));
+  g_assert_true (checked);
+  g_assert_false (sensitive);
+  g_assert_true (is_hex (lookup_string (details, "sha256"), 64));
+}
+
+static char *
+write_fault (ServiceFixture *fixture,
+             const char     *what)
+{
+  g_autofree char *text = g_strdup_printf ("VEIL-TEST-FAULT %s\n", what);
+  g_autofree char *name = g_strdup_printf ("%s.jpg", what);
+  char *path = g_build_filename (fixture->dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+/* A worker that crashes or stalls on a picture is an answer, "not checked" (blurred under
+ * 13), and the next picture is checked as usual: the service never goes down with it. */
+static void
+test_worker_faults (ServiceFixture *fixture,
+                    gconstpointer   data)
+{
+  g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_UNDER_13, TRUE, TRUE);
+  g_autofree char *good = veil_test_write_picture (fixture->dir, "good.png", 64, 64, 5);
+  static const struct { const char *fault; const char *cause; } faults[] = {
+    { "crash", "worker-crashed" },
+    { "exit", "worker-crashed" },
+    { "hang", "too-slow" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autofree char *bad = write_fault (fixture, faults[i].fault);
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GVariant) after = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      reply = analyze_file (fixture, bad, &error);
+      g_assert_no_error (error);
+      assert_unchecked_answer (reply, TRUE, faults[i].cause);
+      /* A stall ends at the deadline, not at the caller's timeout. */
+      g_assert_cmpint (g_get_monotonic_time () - start, <, (WORKER_DEADLINE_MS + 5000) * 1000);
+      after = analyze_file (fixture, good, &error);
+      g_assert_no_error (error);
+      assert_checked_answer (after);
+    }
+}
+
+/* A caller that truncates its file while Veil reads it, or hands over a FIFO, gets an answer
+ * or a clear error; the service stays up (it used to die of SIGBUS reading the checksum). */
+static void
+test_hostile_files (ServiceFixture *fixture,
+                    gconstpointer   data)
+{
+  g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_UNDER_13, TRUE, TRUE);
+  g_autofree char *good = veil_test_write_picture (fixture->dir, "good.png", 64, 64, 5);
+  g_autofree char *fifo = g_build_filename (fixture->dir, "pipe.jpg", NULL);
+  g_autoptr(GVariant) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint round = 0; round < 4; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("big-%u.jpg", round);
+      g_autofree char *big = veil_test_write_picture (fixture->dir, name, 3000, 2000, 7 + round);
+      g_autoptr(GVariant) reply = NULL;
+      CallResult result;
+      struct stat st;
+
+      g_assert_cmpint (stat (big, &st), ==, 0);
+      start_analyze_file (fixture, fixture->client, big, &result);
+      /* Cut at different moments: before, while and after the worker reads. */
+      g_usleep (round * 15000);
+      g_assert_cmpint (truncate (big, st.st_size / (round + 2)), ==, 0);
+      veil_test_wait_for (&result.done, 60);
+      if (result.error != NULL)
+        g_assert_true (result.error->domain == VEIL_ANALYZER_SERVICE_ERROR);
+      g_clear_error (&result.error);
+      g_clear_pointer (&result.reply, g_variant_unref);
+    }
+
+  /* A FIFO, held open by nobody writing: refused at once as not a regular file. */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  {
+    int fd = open (fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    g_autoptr(GVariant) reply = NULL;
+
+    g_assert_cmpint (fd, >=, 0);
+    reply = analyze_fd (fixture, fd, &error);
+    close (fd);
+    g_assert_null (reply);
+    assert_remote_error (error, VEIL_ANALYZER_SERVICE_ERROR_UNREADABLE, "io.github.veilapp.Veil.Error.Unreadable");
+    g_clear_error (&error);
+  }
+
+  after = analyze_file (fixture, good, &error);
+  g_assert_no_error (error);
+  assert_checked_answer (after);
+}
+
+/* Without its model (missing, or a FIFO that would block a reader forever) Veil does not
+ * quietly fall back to hash lists: every picture is "not checked", blurred under 13. */
+static void
+test_worker_model_missing (ServiceFixture *fixture,
+                           gconstpointer   data)
+{
+  g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_UNDER_13, TRUE, TRUE);
+  g_autofree char *good = veil_test_write_picture (fixture->dir, "good.png", 64, 64, 5);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  reply = analyze_file (fixture, good, &error);
+  g_assert_no_error (error);
+  assert_unchecked_answer (reply, TRUE, "model-missing");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, (WORKER_DEADLINE_MS + 5000) * 1000);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   int result;
 
+  /* The workers obey the test fault files only when their parent is a test. */
+  g_setenv ("VEIL_TEST_WORKER_FAULTS", "1", TRUE);
   veil_test_init (&argc, &argv);
 
   /* A private bus for this process, so nothing depends on the session the tests run in. */
@@ -956,6 +1121,14 @@ main (int    argc,
               fixture_setup, test_concurrent, fixture_teardown);
   g_test_add ("/veil/analyzer-service/classifier", ServiceFixture, GINT_TO_POINTER (REAL_MODEL),
               fixture_setup, test_classifier, fixture_teardown);
+  g_test_add ("/veil/analyzer-service/workers/faults", ServiceFixture, GINT_TO_POINTER (WORKERS),
+              fixture_setup, test_worker_faults, fixture_teardown);
+  g_test_add ("/veil/analyzer-service/workers/hostile-files", ServiceFixture, GINT_TO_POINTER (WORKERS),
+              fixture_setup, test_hostile_files, fixture_teardown);
+  g_test_add ("/veil/analyzer-service/workers/model-missing", ServiceFixture, GINT_TO_POINTER (WORKERS_NO_MODEL),
+              fixture_setup, test_worker_model_missing, fixture_teardown);
+  g_test_add ("/veil/analyzer-service/workers/model-fifo", ServiceFixture, GINT_TO_POINTER (WORKERS_FIFO_MODEL),
+              fixture_setup, test_worker_model_missing, fixture_teardown);
 
   result = g_test_run ();
 
