@@ -12,6 +12,8 @@
 #include <locale.h>
 #include <stdlib.h>
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
+
 static char *test_home;
 
 static void
@@ -461,4 +463,91 @@ veil_test_load_context (const char *db_path)
   veil_test_wait_for (&loaded, 30);
   g_assert_nonnull (veil_context_get_store (context));
   return context;
+}
+
+/* An animation of @n_frames frames of @side x @side: a gradient whose colour changes from
+ * frame to frame. */
+char *
+veil_test_write_animation (const char *dir,
+                           const char *name,
+                           guint       side,
+                           guint       n_frames)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(VipsImage) x = NULL;
+  g_autoptr(VipsImage) band = NULL;
+  g_autoptr(VipsImage) band2 = NULL;
+  g_autoptr(VipsImage) rgb = NULL;
+  g_autoptr(VipsImage) frames = NULL;
+  VipsImage *bands[3];
+
+  g_assert_cmpint (vips_xyz (&x, (int) side, (int) (side * n_frames), NULL), ==, 0);
+  g_assert_cmpint (vips_extract_band (x, &band, 1, NULL), ==, 0);
+  /* y modulo 256: each frame starts where the gradient left off, so no two neighbours match. */
+  g_assert_cmpint (vips_andimage_const1 (band, &bands[1], 255, NULL), ==, 0);
+  g_assert_cmpint (vips_cast_uchar (bands[1], &bands[0], NULL), ==, 0);
+  g_clear_object (&bands[1]);
+  g_assert_cmpint (vips_extract_band (x, &bands[1], 0, NULL), ==, 0);
+  g_assert_cmpint (vips_linear1 (bands[1], &bands[2], 0.5, 10, "uchar", TRUE, NULL), ==, 0);
+  g_clear_object (&bands[1]);
+  g_assert_cmpint (vips_extract_band (x, &band2, 0, NULL), ==, 0);
+  g_assert_cmpint (vips_cast_uchar (band2, &bands[1], NULL), ==, 0);
+  g_assert_cmpint (vips_bandjoin (bands, &rgb, 3, NULL), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    g_object_unref (bands[i]);
+  g_assert_cmpint (vips_copy (rgb, &frames, "interpretation", VIPS_INTERPRETATION_sRGB, NULL), ==, 0);
+  vips_image_set_int (frames, "page-height", (int) side);
+  /* The least encoding effort: a bomb is cheap to make, which is the point. */
+  if (g_str_has_suffix (name, ".webp"))
+    g_assert_cmpint (vips_image_write_to_file (frames, path, "effort", 0, NULL), ==, 0);
+  else
+    g_assert_cmpint (vips_image_write_to_file (frames, path, NULL), ==, 0);
+  return path;
+}
+
+static guint32
+read_le32 (const guint8 *p)
+{
+  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
+}
+
+/* An animated WebP of @n_frames frames of @side x @side, made as a bomb is: one frame encoded
+ * once, its ANMF chunk repeated. Tiny on disk; every frame must be decoded to reach the last. */
+char *
+veil_test_write_webp_bomb (const char *dir,
+                           guint       side,
+                           guint       n_frames)
+{
+  g_autofree char *seed = veil_test_write_animation (dir, "seed.webp", side, 2);
+  g_autofree char *contents = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  const guint8 *anmf = NULL;
+  gsize length, anmf_size = 0, offset = 12;
+  guint32 riff_size;
+  char *path = g_build_filename (dir, "bomb.webp", NULL);
+
+  g_assert_true (g_file_get_contents (seed, &contents, &length, NULL));
+  g_byte_array_append (out, (const guint8 *) contents, 12);
+  while (offset + 8 <= length)
+    {
+      const guint8 *chunk = (const guint8 *) contents + offset;
+      gsize size = 8 + ((read_le32 (chunk + 4) + 1) & ~1u);
+
+      g_assert_cmpuint (offset + size, <=, length);
+      if (memcmp (chunk, "ANMF", 4) == 0)
+        {
+          if (anmf == NULL)
+            anmf = chunk, anmf_size = size;
+        }
+      else
+        g_byte_array_append (out, chunk, (guint) size);
+      offset += size;
+    }
+  g_assert_nonnull (anmf);
+  for (guint i = 0; i < n_frames; i++)
+    g_byte_array_append (out, anmf, (guint) anmf_size);
+  riff_size = GUINT32_TO_LE (out->len - 8);
+  memcpy (out->data + 4, &riff_size, 4);
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, NULL));
+  return path;
 }

@@ -24,6 +24,13 @@ void         veil_test_tolerate_vips_warnings (const char *argv0);
 void         veil_test_rm_rf             (const char   *path);
 void         veil_test_wait_for          (gboolean     *flag,
                                           guint         timeout_seconds);
+char        *veil_test_write_animation   (const char   *dir,
+                                          const char   *name,
+                                          guint         side,
+                                          guint         n_frames);
+char        *veil_test_write_webp_bomb   (const char   *dir,
+                                          guint         side,
+                                          guint         n_frames);
 char        *veil_test_write_picture     (const char   *dir,
                                           const char   *name,
                                           guint         width,

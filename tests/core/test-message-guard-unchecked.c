@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <vips/vips.h>
 
 #include "veil.h"
 #include "veil-test-classifier.h"
@@ -11,6 +12,8 @@
  * end: a real store file, real files written into a temporary "Downloads" watched with
  * GFileMonitor, real libvips decoding and the test classifier. Under the profile's "blur" rule
  * they are warned about like sensitive pictures; under "allow" they are only listed. */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
 
 typedef struct {
   char               *dir;
@@ -26,6 +29,7 @@ typedef struct {
   GHashTable         *analyzed;  /* path -> count */
   GHashTable         *failed;    /* path -> message */
   GArray             *warned;    /* gint64 alert ids */
+  GHashTable         *warned_paths;
   guint               n_analyzed;
   guint               n_sensitive;
 } GuardFixture;
@@ -61,6 +65,17 @@ warned_cb (VeilMessageGuard *guard,
 {
   g_assert_cmpint (alert_id, >, 0);
   g_array_append_val (fixture->warned, alert_id);
+  g_hash_table_add (fixture->warned_paths, g_strdup (path));
+}
+
+static void
+connect_guard (GuardFixture *fixture)
+{
+  fixture->guard = veil_message_guard_new (fixture->store, fixture->analyzer);
+  veil_message_guard_set_settle_time (fixture->guard, 30);
+  g_signal_connect (fixture->guard, "analyzed", G_CALLBACK (analyzed_cb), fixture);
+  g_signal_connect (fixture->guard, "failed", G_CALLBACK (failed_cb), fixture);
+  g_signal_connect (fixture->guard, "warned", G_CALLBACK (warned_cb), fixture);
 }
 
 static void
@@ -88,11 +103,8 @@ fixture_setup (GuardFixture  *fixture,
   fixture->analyzed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   fixture->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   fixture->warned = g_array_new (FALSE, FALSE, sizeof (gint64));
-  fixture->guard = veil_message_guard_new (fixture->store, fixture->analyzer);
-  veil_message_guard_set_settle_time (fixture->guard, 30);
-  g_signal_connect (fixture->guard, "analyzed", G_CALLBACK (analyzed_cb), fixture);
-  g_signal_connect (fixture->guard, "failed", G_CALLBACK (failed_cb), fixture);
-  g_signal_connect (fixture->guard, "warned", G_CALLBACK (warned_cb), fixture);
+  fixture->warned_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  connect_guard (fixture);
 }
 
 /* Spins the main context until the guard has been idle for @quiet_ms. */
@@ -147,6 +159,7 @@ fixture_teardown (GuardFixture  *fixture,
   g_clear_pointer (&fixture->analyzed, g_hash_table_unref);
   g_clear_pointer (&fixture->failed, g_hash_table_unref);
   g_clear_pointer (&fixture->warned, g_array_unref);
+  g_clear_pointer (&fixture->warned_paths, g_hash_table_unref);
   veil_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->downloads);
@@ -402,6 +415,76 @@ test_bad_files_allowed (GuardFixture  *fixture,
   g_assert_cmpuint (n_not_checked, ==, 2);
 }
 
+/* Moves @path from staging into the watched folder as @name: it arrives whole. */
+static char *
+arrive (GuardFixture *fixture,
+        const char   *path,
+        const char   *name)
+{
+  char *target = g_build_filename (fixture->downloads, name, NULL);
+
+  g_assert_cmpint (g_rename (path, target), ==, 0);
+  return target;
+}
+
+/* Two animated stickers made to stall Veil and a 100-megapixel PNG arrive first, as workers
+ * analyse them; a picture on the guardian's list arriving right after is still warned about,
+ * because each bomb ends as a verdict within its budget instead of holding the guard. */
+static void
+test_bombs_then_listed (GuardFixture  *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
+  g_autoptr(VeilModel) model = veil_model_load_default (&error);
+  g_autoptr(VeilProfile) profile = NULL;
+  g_autoptr(VeilHashList) list = veil_hash_list_new ("Family list");
+  g_autoptr(VeilPdq) pdq = NULL;
+  g_autoptr(VipsImage) black = NULL;
+  g_autofree char *listed = veil_test_write_picture (fixture->staging, "listed.jpg", 640, 480, 11);
+  g_autofree char *png_bomb = g_build_filename (fixture->staging, "bomb.png", NULL);
+  g_autofree char *listed_path = NULL;
+  char *bomb_paths[3] = { NULL, NULL, NULL };
+
+  g_assert_no_error (error);
+  wait_idle (fixture, 0);
+  g_clear_object (&fixture->guard);
+  g_clear_object (&fixture->analyzer);
+  fixture->analyzer = veil_analyzer_new_with_pool (pool, veil_model_get_sha256 (model));
+  connect_guard (fixture);
+
+  profile = save_profile (fixture, "Robin", VEIL_AGE_BAND_UNDER_13, FALSE, FALSE);
+  pdq = veil_pdq_hash_file (listed, VEIL_PDQ_MODE_EXACT, FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  veil_hash_list_add (list, veil_pdq_get_hash (pdq), "listed");
+  veil_store_import_hash_list (fixture->store, veil_profile_get_id (profile), list, "test", &error);
+  g_assert_no_error (error);
+  veil_analyzer_load_lists (fixture->analyzer, fixture->store, veil_profile_get_id (profile), &error);
+  g_assert_no_error (error);
+  guard (fixture, profile);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *bomb = veil_test_write_webp_bomb (fixture->staging, 1000, 2000);
+      g_autofree char *name = g_strdup_printf ("sticker-%u.webp", i);
+
+      bomb_paths[i] = arrive (fixture, bomb, name);
+    }
+  g_assert_cmpint (vips_black (&black, 10000, 10000, NULL), ==, 0);
+  g_assert_cmpint (vips_image_write_to_file (black, png_bomb, "compression", 9, NULL), ==, 0);
+  bomb_paths[2] = arrive (fixture, png_bomb, "bomb.png");
+  listed_path = arrive (fixture, listed, "listed.jpg");
+
+  wait_for_results (fixture, 4);
+  g_assert_cmpuint (analyzed_count (fixture, listed_path), ==, 1);
+  g_assert_true (g_hash_table_contains (fixture->warned_paths, listed_path));
+  /* The stickers' frames past the budget were not checked: under 13 that is warned too. */
+  g_assert_true (g_hash_table_contains (fixture->warned_paths, bomb_paths[0]));
+  g_assert_true (g_hash_table_contains (fixture->warned_paths, bomb_paths[1]));
+  for (guint i = 0; i < G_N_ELEMENTS (bomb_paths); i++)
+    g_free (bomb_paths[i]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -414,6 +497,7 @@ main (int    argc,
 
   ADD ("bad-files", test_bad_files);
   ADD ("bad-files-allowed", test_bad_files_allowed);
+  ADD ("bombs-then-listed", test_bombs_then_listed);
 #undef ADD
 
   return g_test_run ();
