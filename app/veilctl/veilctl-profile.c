@@ -51,6 +51,7 @@ status_node (VeilStore   *store,
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *settings_json = veil_profile_to_json (profile);
   g_autoptr(JsonNode) settings = json_from_string (settings_json, NULL);
+  g_autoptr(VeilHealth) health = veil_health_check (store, profile, NULL);
   VeilProfileIntegrity integrity = veil_profile_get_integrity (profile);
 
   json_builder_begin_object (b);
@@ -68,11 +69,18 @@ status_node (VeilStore   *store,
   for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
     {
       VeilProtectionStatus status;
+      JsonNode *node;
+      VeilHealthState state;
 
       if (!veil_store_get_protection_status (store, profile, p, &status, error))
         return NULL;
+      /* "active" means protecting, as in `veilctl status`: on, acknowledged and running. */
+      node = veil_protection_status_to_json_node (&status);
+      state = veil_health_get_state (health, p);
+      json_object_set_boolean_member (json_node_get_object (node), "active", state == VEIL_HEALTH_STATE_ACTIVE);
+      json_object_set_string_member (json_node_get_object (node), "state", veil_health_state_to_string (state));
       json_builder_set_member_name (b, veil_protection_to_string (p));
-      json_builder_add_value (b, veil_protection_status_to_json_node (&status));
+      json_builder_add_value (b, node);
     }
   json_builder_end_object (b);
   json_builder_set_member_name (b, "settings");

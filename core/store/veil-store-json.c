@@ -92,7 +92,10 @@ veil_consent_record_to_json_node (const VeilConsentRecord *record)
 /**
  * veil_protection_status_to_json_node:
  *
- * Returns: (transfer full): `{enabled, acknowledged, needs-acknowledgment, active}`
+ * "consented" is the consent side of "active": enabled, and acknowledged where the child must
+ * acknowledge. Whether the protection really runs is VeilHealth's to say.
+ *
+ * Returns: (transfer full): `{enabled, acknowledged, needs-acknowledgment, consented}`
  */
 JsonNode *
 veil_protection_status_to_json_node (const VeilProtectionStatus *status)
@@ -105,7 +108,7 @@ veil_protection_status_to_json_node (const VeilProtectionStatus *status)
   add_boolean (b, "enabled", status->enabled);
   add_boolean (b, "acknowledged", status->acknowledged);
   add_boolean (b, "needs-acknowledgment", status->needs_acknowledgment);
-  add_boolean (b, "active", status->active);
+  add_boolean (b, "consented", status->active);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);

@@ -110,7 +110,7 @@ test_veilctl_scripted_setup (CtlFixture    *fixture,
 
       g_assert_true (json_object_get_boolean_member (mw, "enabled"));
       g_assert_false (json_object_get_boolean_member (mw, "acknowledged"));
-      g_assert_false (json_object_get_boolean_member (mw, "active"));
+      g_assert_false (json_object_get_boolean_member (mw, "consented"));
       g_assert_cmpstr (json_object_get_string_member (json_node_get_object (p), "integrity"), ==, "ok");
     }
   g_clear_pointer (&out, g_free);
@@ -123,11 +123,14 @@ test_veilctl_scripted_setup (CtlFixture    *fixture,
 
   mia = show_json (fixture, "Mia");
   noah = show_json (fixture, "Noah");
-  g_assert_true (json_object_get_boolean_member (protection_of (mia, "message-warnings"), "active"));
-  g_assert_false (json_object_get_boolean_member (protection_of (mia, "library-scan"), "active"));
+  g_assert_true (json_object_get_boolean_member (protection_of (mia, "message-warnings"), "consented"));
+  /* Consented is not protecting: no background service runs for Mia here. */
+  g_assert_false (json_object_get_boolean_member (protection_of (mia, "message-warnings"), "active"));
+  g_assert_cmpstr (json_object_get_string_member (protection_of (mia, "message-warnings"), "state"), ==, "not-working");
+  g_assert_false (json_object_get_boolean_member (protection_of (mia, "library-scan"), "consented"));
   /* Under 13: telling the guardian needs no acknowledgment. 13-15: it does. */
-  g_assert_true (json_object_get_boolean_member (protection_of (mia, "guardian-alerts"), "active"));
-  g_assert_false (json_object_get_boolean_member (protection_of (noah, "guardian-alerts"), "active"));
+  g_assert_true (json_object_get_boolean_member (protection_of (mia, "guardian-alerts"), "consented"));
+  g_assert_false (json_object_get_boolean_member (protection_of (noah, "guardian-alerts"), "consented"));
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (mia), "settings"),
                                                   "sensitivity"), ==, "strict");
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_node_get_object (noah), "settings"),
@@ -309,7 +312,7 @@ test_veilctl_records_removed (CtlFixture    *fixture,
   g_clear_pointer (&err, g_free);
 
   mia = show_json (fixture, "Mia");
-  g_assert_true (json_object_get_boolean_member (protection_of (mia, "message-warnings"), "active"));
+  g_assert_true (json_object_get_boolean_member (protection_of (mia, "message-warnings"), "consented"));
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (mia), "integrity"), ==, "ok");
 
   /* Without the PIN nothing changes. */
