@@ -97,7 +97,13 @@ limit_child (gpointer data)
   struct rlimit none = { 0, 0 };
   struct rlimit files = { WORKER_MAX_FDS, WORKER_MAX_FDS };
 
+#ifndef __SANITIZE_ADDRESS__
   setrlimit (RLIMIT_AS, &as);
+#else
+  /* AddressSanitizer reserves terabytes of address space for its shadow memory: the worker
+   * is limited through its allocator instead (worker_start). */
+  (void) as;
+#endif
   setrlimit (RLIMIT_CPU, &cpu);
   setrlimit (RLIMIT_FSIZE, &none);
   setrlimit (RLIMIT_CORE, &none);
@@ -174,6 +180,17 @@ worker_start (PoolState       *self,
     g_ptr_array_add (argv, g_strdup_printf ("--model=%s", self->model_path));
   g_ptr_array_add (argv, NULL);
 
+#ifdef __SANITIZE_ADDRESS__
+  {
+    const char *options = g_getenv ("ASAN_OPTIONS");
+    g_autofree char *limited = g_strdup_printf ("%s%sallocator_may_return_null=1:max_allocation_size_mb=%"
+                                                G_GUINT64_FORMAT ":detect_leaks=0",
+                                                options != NULL ? options : "", options != NULL ? ":" : "",
+                                                VEIL_WORKER_ADDRESS_SPACE / (1024 * 1024));
+
+    g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", limited, TRUE);
+  }
+#endif
   g_subprocess_launcher_take_fd (launcher, pair[1], 3);
   g_subprocess_launcher_set_child_setup (launcher, limit_child, NULL, NULL);
   w->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &local_error);
