@@ -51,7 +51,7 @@ test_consent_and_status (void)
 
   g_assert_cmpstr (consent, ==, "{\"time\":1700000001,\"protection\":\"library-scan\",\"action\":\"acknowledged\","
                                 "\"actor\":\"child\",\"text-version\":2}");
-  g_assert_cmpstr (state, ==, "{\"enabled\":true,\"acknowledged\":false,\"needs-acknowledgment\":true,\"active\":false}");
+  g_assert_cmpstr (state, ==, "{\"enabled\":true,\"acknowledged\":false,\"needs-acknowledgment\":true,\"consented\":false}");
 }
 
 static void
