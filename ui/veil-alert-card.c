@@ -35,6 +35,7 @@ struct _VeilAlertCard
   GtkLabel        *location_label;
   GtkLabel        *state_label;
   GtkWidget       *restore_button;
+  GtkWidget       *reveal_button;
 };
 
 G_DEFINE_FINAL_TYPE (VeilAlertCard, veil_alert_card, ADW_TYPE_BIN)
@@ -204,6 +205,11 @@ update (VeilAlertCard *self)
       gtk_picture_set_alternative_text (self->picture, _("No picture is shown: Veil couldn’t check it"));
     }
   gtk_widget_set_visible (self->restore_button, self->alert->hidden_path != NULL);
+  /* The child was told the guardian never sees a message warning's picture: only pictures
+   * found by a library scan, which the child was told about, can be revealed. */
+  gtk_widget_set_visible (self->reveal_button, !is_message_alert (self->alert));
+  if (is_message_alert (self->alert))
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.reveal", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.restore",
                                  self->context != NULL && self->alert->hidden_path != NULL);
 
@@ -368,15 +374,14 @@ reveal_loaded_cb (GObject      *source,
 }
 
 static void
-reveal_action (GtkWidget  *widget,
-               const char *action,
-               GVariant   *param)
+reveal_response_cb (VeilAlertCard *self,
+                    const char    *response)
 {
-  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
   g_autoptr(GError) error = NULL;
   VeilImageLimits limits;
 
-  if (!check_unlocked (self))
+  if (!g_str_equal (response, "reveal") || self->alert == NULL || is_message_alert (self->alert) ||
+      !check_unlocked (self))
     return;
   /* Logged before anything is shown, so the child's page can say that it happened. */
   if (!veil_store_add_audit (veil_context_get_store (self->context), self->alert->profile_id,
@@ -388,6 +393,30 @@ reveal_action (GtkWidget  *widget,
   veil_image_limits_init_default (&limits);
   veil_image_load_file_async (current_path (self->alert), VEIL_IMAGE_NEED_THUMBNAIL, &limits, self->cancellable,
                               reveal_loaded_cb, g_object_ref (self));
+}
+
+static void
+reveal_action (GtkWidget  *widget,
+               const char *action,
+               GVariant   *param)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
+  GtkWidget *dialog;
+
+  if (!check_unlocked (self) || is_message_alert (self->alert))
+    return;
+  dialog = adw_message_dialog_new (veil_ui_get_window (widget), _("Show the Picture Unblurred?"),
+                                   _("The child’s Veil page will say that you looked at a blurred picture "
+                                     "without the blur."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "reveal", _("_Reveal Unblurred"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reveal", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reveal_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -512,6 +541,7 @@ veil_alert_card_class_init (VeilAlertCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, location_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, state_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, restore_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, reveal_button);
 
   gtk_widget_class_install_action (widget_class, "card.dismiss", NULL, dismiss_action);
   gtk_widget_class_install_action (widget_class, "card.wrong", NULL, wrong_action);

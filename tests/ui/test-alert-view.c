@@ -405,6 +405,28 @@ test_view_young_pin (VeilAppFixture *fixture,
   g_assert_true (has_audit (fixture, veil_profile_get_id (young), "warning-viewed"));
 }
 
+/* After the guardian dismisses a told warning, the child's view does not say it is private. */
+static void
+test_dismissed_told (VeilAppFixture *fixture,
+                     gconstpointer   data)
+{
+  g_autoptr(VeilProfile) teen = save_profile (fixture, "Sam", "age-band", "13-15", "message-warnings", "on",
+                                              "notify", "guardian", NULL);
+  VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(Alerted) alerted = { 0 };
+  VeilAlertView *view;
+
+  record_alert (fixture, teen, TRUE, 23, &alerted);
+  g_assert_true (veil_store_dismiss_alert (store, alerted.alert_id, &error));
+  g_assert_no_error (error);
+  view = open_alert (fixture, alerted.alert_id);
+  veil_test_collect_labels (GTK_WIDGET (view), text);
+  g_assert_null (strstr (text->str, "Nobody else sees this warning"));
+  g_assert_nonnull (strstr (text->str, "Your guardian saw this warning"));
+}
+
 /* Escape on the PIN dialog (what the key does: close the window) is "don't view": the dialog
  * and its PIN row are finalised, and the next change of the keyboard's state, which every key
  * press and click brings, reaches nothing that is gone; the buttons keep working. */
@@ -922,6 +944,7 @@ main (int   argc,
   ADD ("/veil/alert-view/view-teen", test_view_teen);
   ADD ("/veil/alert-view/view-young-pin", test_view_young_pin);
   ADD ("/veil/alert-view/pin-escape", test_pin_escape);
+  ADD ("/veil/alert-view/dismissed-told", test_dismissed_told);
   ADD ("/veil/alert-view/pin-withdrawn", test_pin_withdrawn);
   ADD ("/veil/alert-view/tell-trusted-adult", test_tell_trusted_adult);
   ADD ("/veil/alert-view/report", test_report);

@@ -106,6 +106,14 @@ test_first_run (VeilAppFixture     *fixture,
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "onboarding");
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "intro");
   veil_test_app_screenshot (fixture, "onboarding-1-intro");
+  {
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    /* "Hide warned pictures" moves files: the intro must not promise otherwise. */
+    veil_test_collect_labels (onboarding, text);
+    g_assert_null (strstr (text->str, "never changes or deletes files"));
+    g_assert_nonnull (strstr (text->str, "Hide warned pictures"));
+  }
   g_assert_true (gtk_widget_activate_action (onboarding, "onboarding.start", NULL));
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "pin");
   veil_test_app_screenshot (fixture, "onboarding-2-pin");

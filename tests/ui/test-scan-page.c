@@ -157,6 +157,35 @@ label_contains (GtkWidget  *widget,
   return FALSE;
 }
 
+/* The message dialog open now, if any. */
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+has_audit (PageFixture *fixture,
+           const char  *kind)
+{
+  g_autoptr(GPtrArray) audit = veil_store_list_audit (veil_context_get_store (fixture->context),
+                                                      veil_profile_get_id (fixture->profile), 0, NULL);
+
+  for (guint i = 0; audit != NULL && i < audit->len; i++)
+    if (g_str_equal (((VeilAuditEntry *) g_ptr_array_index (audit, i))->kind, kind))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_scan_and_review (PageFixture   *fixture,
                       gconstpointer  data)
@@ -166,6 +195,7 @@ test_scan_and_review (PageFixture   *fixture,
   g_autoptr(GPtrArray) audit = NULL;
   GtkWidget *queue;
   VeilAlertCard *card;
+  AdwMessageDialog *dialog;
   gboolean revealed_logged = FALSE;
 
   scan_from_page (fixture, fixture->profile);
@@ -193,8 +223,24 @@ test_scan_and_review (PageFixture   *fixture,
   g_assert_true (label_contains (GTK_WIDGET (card), "distance 0 (match up to 31)"));
   g_assert_true (label_contains (GTK_WIDGET (card), "listed.png"));
 
-  /* Revealing is logged before anything shows. */
+  /* Revealing asks first; Escape is "no": nothing shows and nothing is logged. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.reveal", NULL));
+  dialog = g_object_ref (find_dialog ());
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_dialog ());
+  veil_test_assert_finalized (dialog);
+  g_assert_false (veil_alert_card_get_revealed (card));
+  g_assert_false (has_audit (fixture, "alert-revealed"));
+
+  /* Confirmed, it is logged before anything shows. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.reveal", NULL));
+  dialog = g_object_ref (find_dialog ());
+  adw_message_dialog_response (dialog, "reveal");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  veil_test_assert_finalized (dialog);
   while (!veil_alert_card_get_revealed (card))
     g_main_context_iteration (NULL, TRUE);
   audit = veil_store_list_audit (veil_context_get_store (fixture->context), veil_profile_get_id (fixture->profile), 0, &error);
