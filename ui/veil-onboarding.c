@@ -358,6 +358,7 @@ save_profile_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   g_autofree char *description = NULL;
+  guint waiting;
 
   if (guardian == NULL || self->draft == NULL)
     return;
@@ -394,11 +395,23 @@ save_profile_action (GtkWidget  *widget,
   veil_ui_set_error_label (self->save_error, NULL);
   veil_context_notify_profiles_changed (self->context);
 
+  /* Not "ready" while the child still has protections to read: say what is waiting. */
+  waiting = veil_ui_count_waiting (veil_context_get_store (self->context), self->saved, NULL);
   /* Translators: %s is the child's name */
-  title = g_strdup_printf (_("%s Is Ready"), veil_profile_get_name (self->saved));
-  description = g_strdup_printf (_("Nothing starts before %s has read what is on and said “I understand”. "
-                                   "Show it now, or later from the main window."),
-                                 veil_profile_get_name (self->saved));
+  title = g_strdup_printf (_("%s’s Profile Is Saved"), veil_profile_get_name (self->saved));
+  if (waiting > 0)
+    {
+      g_autofree char *line = veil_ui_describe_waiting (self->saved, waiting);
+
+      /* Translators: %s is "Waiting for Mia to read 2 protections", then the child's name */
+      description = g_strdup_printf (_("%s. Nothing starts before %s has read what is on and said “I understand”. "
+                                       "Show it now, or later from the main window."),
+                                     line, veil_profile_get_name (self->saved));
+    }
+  else
+    /* Translators: %s is the child's name */
+    description = g_strdup_printf (_("Nothing is turned on for %s. You can turn protections on later in the guardian area."),
+                                   veil_profile_get_name (self->saved));
   adw_status_page_set_title (self->done_page, title);
   adw_status_page_set_description (self->done_page, description);
   go_to (self, "done");

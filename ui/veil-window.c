@@ -47,6 +47,8 @@ struct _VeilWindow
   AdwWindowTitle       *window_title;
   GtkStack             *stack;
   GtkLabel             *health_label;
+  GtkLabel             *status_label;
+  AdwStatusPage        *home_page;
 };
 
 G_DEFINE_FINAL_TYPE (VeilWindow, veil_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -163,6 +165,34 @@ check_health (VeilWindow *self,
   veil_health_check_all_async (store, profiles, self->health_cancellable, health_checked_cb, g_object_ref (self));
 }
 
+/* Home says Veil is set up only once a protection works, and names each child who still
+ * has protections to read. */
+static void
+update_home_status (VeilWindow *self,
+                    VeilStore  *store,
+                    GPtrArray  *profiles)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint total_active = 0;
+
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      guint active = 0;
+      guint waiting = veil_ui_count_waiting (store, profiles->pdata[i], &active);
+
+      total_active += active;
+      if (waiting > 0)
+        {
+          g_autofree char *line = veil_ui_describe_waiting (profiles->pdata[i], waiting);
+
+          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", line);
+        }
+    }
+  adw_status_page_set_title (self->home_page, total_active > 0 ? _("Veil Is Set Up") : _("No Protection Is On Yet"));
+  gtk_label_set_text (self->status_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text->len > 0);
+}
+
 /* Home is the welcome page until a profile exists. */
 static void
 go_home (VeilWindow *self)
@@ -193,7 +223,10 @@ go_home (VeilWindow *self)
 
   profiles = veil_store_list_profiles (store, NULL);
   if (profiles != NULL && profiles->len > 0)
-    check_health (self, store, profiles);
+    {
+      update_home_status (self, store, profiles);
+      check_health (self, store, profiles);
+    }
   show_page (self, profiles != NULL && profiles->len > 0 ? "home" : "welcome");
 }
 
@@ -588,6 +621,8 @@ veil_window_class_init (VeilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, health_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, home_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, home_notice);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, back_button);

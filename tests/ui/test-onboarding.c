@@ -146,6 +146,14 @@ test_first_run (VeilAppFixture     *fixture,
   veil_test_app_screenshot (fixture, "onboarding-3-defaults");
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
+  {
+    GtkWidget *done = veil_test_find_descendant (onboarding, ADW_TYPE_STATUS_PAGE, "done_page");
+
+    /* Not "ready": Mia has still to read both protections. */
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (done)), !=, "Mia Is Ready");
+    g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (done)),
+                              "Waiting for Mia to read 2 protections"));
+  }
   veil_test_app_screenshot (fixture, "onboarding-4-done");
 
   /* Second child: Noah, 13 to 15, with different choices. */
