@@ -264,8 +264,9 @@ refresh_rows (VeilProfilePage *self)
     }
   for (guint i = 0; i < self->message_folders->len; i++)
     {
-      g_autofree char *label = g_strdup_printf (_("Stop watching “%s”"), (char *) self->message_folders->pdata[i]);
-      GtkWidget *row = add_info_row (self, self->warnings_row, _("Watched Folder"), self->message_folders->pdata[i]);
+      g_autofree char *shown = veil_ui_display_path (self->message_folders->pdata[i]);
+      g_autofree char *label = g_strdup_printf (_("Stop watching “%s”"), shown);
+      GtkWidget *row = add_info_row (self, self->warnings_row, _("Watched Folder"), shown);
 
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  remove_button ("profile.remove-message-folder",
@@ -288,8 +289,9 @@ refresh_rows (VeilProfilePage *self)
   /* Folders checked by the library scan. */
   for (guint i = 0; i < self->folders->len; i++)
     {
-      g_autofree char *label = g_strdup_printf (_("Stop checking “%s”"), (char *) self->folders->pdata[i]);
-      GtkWidget *row = add_info_row (self, self->scan_row, _("Folder"), self->folders->pdata[i]);
+      g_autofree char *shown = veil_ui_display_path (self->folders->pdata[i]);
+      g_autofree char *label = g_strdup_printf (_("Stop checking “%s”"), shown);
+      GtkWidget *row = add_info_row (self, self->scan_row, _("Folder"), shown);
 
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  remove_button ("profile.remove-folder",
@@ -301,6 +303,8 @@ refresh_rows (VeilProfilePage *self)
 
     gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
     gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "profile.choose-folder");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Choose a Folder to Check"), -1);
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
   }
 

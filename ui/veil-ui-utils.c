@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "veil-ui-utils.h"
 
@@ -229,4 +230,24 @@ veil_ui_describe_waiting (VeilProfile *profile,
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting for %s to read %u protection",
                                        "Waiting for %s to read %u protections", n_waiting),
                           veil_profile_get_name (profile), n_waiting);
+}
+
+/**
+ * veil_ui_display_path:
+ * @path: an absolute path
+ *
+ * Returns: (transfer full): @path as people read it: "~/Downloads" for a folder in the home
+ *   folder, the path itself otherwise
+ */
+char *
+veil_ui_display_path (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  gsize len = strlen (home);
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (len > 1 && g_str_has_prefix (path, home) && (path[len] == '/' || path[len] == '\0'))
+    return g_strconcat ("~", path + len, NULL);
+  return g_strdup (path);
 }

@@ -25,5 +25,6 @@ guint      veil_ui_count_waiting          (VeilStore       *store,
                                            guint           *out_active);
 char      *veil_ui_describe_waiting       (VeilProfile     *profile,
                                            guint            n_waiting);
+char      *veil_ui_display_path           (const char      *path);
 
 G_END_DECLS

@@ -787,6 +787,13 @@ test_transparency_list (VeilAppFixture *fixture,
   veil_test_collect_labels (group, text);
   g_assert_nonnull (strstr (text->str, "In Downloads"));
   g_assert_null (strstr (text->str, "photo-"));
+  /* No line of the page starts with a space (a one-digit day padded by %e). */
+  {
+    g_autoptr(GString) all = g_string_new ("\n");
+
+    veil_test_collect_labels (page, all);
+    g_assert_null (strstr (all->str, "\n "));
+  }
 
   /* Newest first. */
   row = find_warned_row (group);

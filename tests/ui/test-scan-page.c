@@ -284,6 +284,74 @@ test_held (PageFixture   *fixture,
   veil_guardian_lock (guardian);
 }
 
+static gboolean
+has_alerts (gpointer data)
+{
+  return g_list_model_get_n_items (data) > 0;
+}
+
+static GtkWidget *
+find_action_widget (GtkWidget  *root,
+                    const char *action)
+{
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_widget (c, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The context's list of alerts, which the Alerts tab shows, has a check's new alert without
+ * being asked; and a folder can be taken out of the check. */
+static void
+test_folders (PageFixture   *fixture,
+                     gconstpointer  data)
+{
+  GListModel *alerts = veil_context_get_alert_model (fixture->context, veil_profile_get_id (fixture->profile));
+  VeilGuardian *guardian = veil_context_get_guardian (fixture->context);
+  g_autoptr(VeilProfile) after = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page;
+
+  veil_test_sync_model (alerts);
+  g_assert_cmpuint (g_list_model_get_n_items (alerts), ==, 0);
+  scan_from_page (fixture, fixture->profile);
+  veil_test_wait_until (has_alerts, alerts);
+
+  page = gtk_window_get_child (GTK_WINDOW (fixture->window));
+
+  /* Removing a folder needs the PIN, then takes it out of the profile. */
+  veil_guardian_set_pin (guardian, NULL, PIN, NULL, &error);
+  g_assert_no_error (error);
+  veil_guardian_unlock (guardian, PIN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_action_widget (page, "scan.remove-folder"));
+  g_assert_true (gtk_widget_activate_action (page, "scan.remove-folder", "s", fixture->library));
+  after = veil_store_lookup_profile (fixture->store, "Sam", NULL);
+  g_assert_cmpuint (g_strv_length ((char **) veil_profile_get_folders (after)), ==, 0);
+  veil_guardian_lock (guardian);
+}
+
+/* Folders read as people name them. */
+static void
+test_display_path (void)
+{
+  g_autofree char *downloads = g_build_filename (g_get_home_dir (), "Downloads", NULL);
+  g_autofree char *shown = veil_ui_display_path (downloads);
+  g_autofree char *other = veil_ui_display_path ("/srv/photos");
+  g_autofree char *sibling_path = g_strconcat (g_get_home_dir (), "x/Pictures", NULL);
+  g_autofree char *sibling = veil_ui_display_path (sibling_path);
+
+  g_assert_cmpstr (shown, ==, "~/Downloads");
+  g_assert_cmpstr (other, ==, "/srv/photos");
+  g_assert_cmpstr (sibling, ==, sibling_path);
+}
+
 /* The data suite builds every template class with no properties: so can the tests. */
 static void
 test_no_properties (void)
@@ -312,6 +380,8 @@ main (int    argc,
   g_test_add_func ("/veil/scan-page/no-properties", test_no_properties);
   g_test_add ("/veil/scan-page/scan-and-review", PageFixture, NULL, fixture_setup, test_scan_and_review, fixture_teardown);
   g_test_add ("/veil/scan-page/held", PageFixture, NULL, fixture_setup, test_held, fixture_teardown);
+  g_test_add ("/veil/scan-page/folders", PageFixture, NULL, fixture_setup, test_folders, fixture_teardown);
+  g_test_add_func ("/veil/scan-page/display-path", test_display_path);
 
   ret = g_test_run ();
   veil_test_keyring_stop ();
