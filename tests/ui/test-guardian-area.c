@@ -335,6 +335,70 @@ choice_shown (gpointer data)
   return find_dialog (TRUE) != NULL;
 }
 
+/* Leaving a profile with edits not saved asks: Escape stays, Discard drops the edits, Save
+ * keeps them; a page without edits leaves at once. */
+static void
+test_unsaved (VeilAppFixture *fixture,
+              gconstpointer   data)
+{
+  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
+  g_autoptr(VeilProfile) noah = NULL;
+  g_autoptr(VeilProfile) saved = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *page;
+
+  fill_store (fixture);
+  noah = veil_test_app_lookup (fixture, "Noah");
+  unlock_through_ui (fixture);
+
+  /* Nothing changed: no question. */
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  g_assert_false (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
+  gtk_widget_activate_action (area, "guardian.show-list", NULL);
+  g_assert_null (find_dialog (FALSE));
+  g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+
+  /* An edit, then Escape on the question: the page and its edit stay. */
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (veil_test_find_descendant (page, GTK_TYPE_SPIN_BUTTON, "retention_spin")), 9);
+  g_assert_true (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
+  gtk_widget_activate_action (area, "guardian.show-list", NULL);
+  dialog = g_object_ref (find_dialog (FALSE));
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_dialog (FALSE));
+  veil_test_assert_finalized (dialog);
+  g_assert_true (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)) == page);
+
+  /* Save keeps the edit and leaves. */
+  gtk_widget_activate_action (area, "guardian.show-list", NULL);
+  dialog = g_object_ref (find_dialog (FALSE));
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  veil_test_assert_finalized (dialog);
+  g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+  saved = veil_test_app_lookup (fixture, "Noah");
+  g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 9);
+
+  /* Discard drops it. */
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (veil_test_find_descendant (page, GTK_TYPE_SPIN_BUTTON, "retention_spin")), 5);
+  gtk_widget_activate_action (area, "guardian.show-list", NULL);
+  dialog = g_object_ref (find_dialog (FALSE));
+  adw_message_dialog_response (dialog, "discard");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  veil_test_assert_finalized (dialog);
+  g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+  g_clear_pointer (&saved, veil_profile_unref);
+  saved = veil_test_app_lookup (fixture, "Noah");
+  g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 9);
+}
+
 static gboolean
 notice_shown (gpointer data)
 {
@@ -598,6 +662,7 @@ main (int   argc,
 #define ADD VEIL_TEST_APP_ADD
   ADD ("/veil/guardian-area/unlock", test_unlock);
   ADD ("/veil/guardian-area/edit-profile", test_edit_profile);
+  ADD ("/veil/guardian-area/unsaved", test_unsaved);
   ADD ("/veil/guardian-area/auto-lock", test_auto_lock);
   ADD ("/veil/guardian-area/tampered", test_tampered);
   ADD ("/veil/guardian-area/erase", test_erase);
