@@ -317,6 +317,7 @@ test_folders (PageFixture   *fixture,
   g_autoptr(VeilProfile) after = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *page;
+  GtkWidget *add;
 
   veil_test_sync_model (alerts);
   g_assert_cmpuint (g_list_model_get_n_items (alerts), ==, 0);
@@ -324,6 +325,10 @@ test_folders (PageFixture   *fixture,
   veil_test_wait_until (has_alerts, alerts);
 
   page = gtk_window_get_child (GTK_WINDOW (fixture->window));
+  /* The icon-only "Add a Folder" button has a name for screen readers. */
+  add = find_action_widget (page, "scan.add-folder");
+  g_assert_nonnull (add);
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL));
 
   /* Removing a folder needs the PIN, then takes it out of the profile. */
   veil_guardian_set_pin (guardian, NULL, PIN, NULL, &error);
@@ -372,6 +377,8 @@ main (int    argc,
   int ret;
 
   veil_test_init_ui (&argc, &argv);
+  /* GTK's test accessibility backend keeps what screen readers would be told. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   veil_test_keyring_start ();
   adw_init ();
   if (VIPS_INIT (argv[0]) != 0)
