@@ -164,6 +164,8 @@ build_profile_views (VeilGuardianArea *self,
   page = adw_view_stack_add_titled (views, veil_review_queue_new (self->context, profile), "alerts", _("Alerts"));
   adw_view_stack_page_set_icon_name (page, "dialog-warning-symbolic");
   gtk_widget_set_vexpand (GTK_WIDGET (views), TRUE);
+  /* The views not shown must not make a narrow window wider. */
+  adw_view_stack_set_hhomogeneous (views, FALSE);
 
   adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (switcher), views);
   /* Icons over labels fit the 360 px phone width; wide windows get labels beside icons. */
