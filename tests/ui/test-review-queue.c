@@ -203,7 +203,7 @@ test_queue (VeilAppFixture *fixture,
   g_assert_nonnull (strstr (text->str, "A person I met in a game"));
   g_assert_null (strstr (text->str, "I did not answer them."));
   g_assert_nonnull (strstr (text->str, "…”"));
-  veil_test_app_screenshot (fixture, "review-queue-reports");
+  veil_test_screenshot_of (GTK_WIDGET (queue), "review-queue-reports");
 
   reports = veil_store_list_reports (store, veil_profile_get_id (q.profile), NULL);
   for (guint i = 0; i < reports->len; i++)
@@ -322,7 +322,7 @@ test_unchecked (VeilAppFixture *fixture,
   veil_test_collect_labels (GTK_WIDGET (queue), text);
   g_assert_nonnull (strstr (text->str, "damaged.jpg"));
   g_assert_nonnull (strstr (text->str, "Not checked"));
-  veil_test_app_screenshot (fixture, "review-queue-unchecked");
+  veil_test_screenshot_of (GTK_WIDGET (queue), "review-queue-unchecked");
 
   for (guint i = 0; i < 2; i++)
     {
