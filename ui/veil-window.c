@@ -11,6 +11,7 @@
 #include "veil-guardian-area.h"
 #include "veil-guardian-lock.h"
 #include "veil-onboarding.h"
+#include "veil-profile-page.h"
 #include "veil-records-notice.h"
 #include "veil-transparency-page.h"
 #include "veil-ui-utils.h"
@@ -283,7 +284,18 @@ go_home_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  go_home (VEIL_WINDOW (widget));
+  VeilWindow *self = VEIL_WINDOW (widget);
+  GtkWidget *page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (self->guardian_area));
+
+  /* Leaving a profile with changes not saved goes back to the list of children first, which
+   * asks whether to save them. */
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "guardian") && page != NULL &&
+      veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)))
+    {
+      gtk_widget_activate_action (self->guardian_area, "guardian.show-list", NULL);
+      return;
+    }
+  go_home (self);
 }
 
 static void

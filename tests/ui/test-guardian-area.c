@@ -376,6 +376,16 @@ test_unsaved (VeilAppFixture *fixture,
   veil_test_assert_finalized (dialog);
   g_assert_true (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)) == page);
 
+  /* The header's Back asks too, instead of leaving for home with the edit. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "guardian");
+  dialog = g_object_ref (find_dialog (FALSE));
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  veil_test_assert_finalized (dialog);
+  g_assert_true (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)) == page);
+
   /* Save keeps the edit and leaves. */
   gtk_widget_activate_action (area, "guardian.show-list", NULL);
   dialog = g_object_ref (find_dialog (FALSE));
