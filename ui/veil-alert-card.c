@@ -27,6 +27,7 @@ struct _VeilAlertCard
   VeilStore       *store;
   GCancellable    *cancellable;
   gboolean         revealed;
+  char            *dismissed_from;  /* the state before a dismissal the guardian may undo */
 
   /* template children */
   GtkPicture      *picture;
@@ -233,19 +234,54 @@ set_state (VeilAlertCard *self,
 }
 
 static void
+undo_clicked_cb (VeilAlertCard *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "card.undo-dismiss", NULL);
+}
+
+static void
 dismiss_action (GtkWidget  *widget,
                 const char *action,
                 GVariant   *param)
 {
   VeilAlertCard *self = VEIL_ALERT_CARD (widget);
   g_autoptr(GError) error = NULL;
+  AdwToast *toast;
 
   if (!check_unlocked (self) || ensure_store (self) == NULL)
     return;
   if (!veil_store_dismiss_alert (self->store, self->alert->id, &error))
+    {
+      veil_ui_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+  g_free (self->dismissed_from);
+  self->dismissed_from = g_strdup (self->alert->state);
+  set_state (self, VEIL_ALERT_STATE_DISMISSED);
+  gtk_widget_action_set_enabled (widget, "card.undo-dismiss", TRUE);
+  toast = veil_ui_toast_with_undo (widget, _("Alert dismissed"));
+  if (toast != NULL)
+    g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* The toast's Undo: the alert goes back to the state it had. */
+static void
+undo_dismiss_action (GtkWidget  *widget,
+                     const char *action,
+                     GVariant   *param)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = g_steal_pointer (&self->dismissed_from);
+
+  gtk_widget_action_set_enabled (widget, "card.undo-dismiss", FALSE);
+  if (state == NULL || g_strcmp0 (self->alert->state, VEIL_ALERT_STATE_DISMISSED) != 0 ||
+      !check_unlocked (self) || ensure_store (self) == NULL)
+    return;
+  if (!veil_store_undo_dismiss_alert (self->store, self->alert->id, state, &error))
     veil_ui_show_error (GTK_WIDGET (self), error);
   else
-    set_state (self, VEIL_ALERT_STATE_DISMISSED);
+    set_state (self, state);
 }
 
 static void
@@ -423,6 +459,8 @@ static void
 veil_alert_card_constructed (GObject *object)
 {
   G_OBJECT_CLASS (veil_alert_card_parent_class)->constructed (object);
+  /* Only a dismissal just made can be undone. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (object), "card.undo-dismiss", FALSE);
   update (VEIL_ALERT_CARD (object));
 }
 
@@ -446,6 +484,7 @@ veil_alert_card_finalize (GObject *object)
   VeilAlertCard *self = VEIL_ALERT_CARD (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->dismissed_from, g_free);
   g_clear_pointer (&self->profile, veil_profile_unref);
   g_clear_pointer (&self->alert, veil_alert_free);
   g_clear_pointer (&self->thumbnail, g_bytes_unref);
@@ -547,6 +586,7 @@ veil_alert_card_class_init (VeilAlertCardClass *klass)
   gtk_widget_class_install_action (widget_class, "card.wrong", NULL, wrong_action);
   gtk_widget_class_install_action (widget_class, "card.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "card.reveal", NULL, reveal_action);
+  gtk_widget_class_install_action (widget_class, "card.undo-dismiss", NULL, undo_dismiss_action);
   gtk_widget_class_install_action (widget_class, "card.restore", NULL, restore_action);
   gtk_widget_class_install_action (widget_class, "card.delete", NULL, delete_action);
 }

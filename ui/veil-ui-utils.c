@@ -103,6 +103,34 @@ veil_ui_toast_until_dismissed (GtkWidget  *widget,
 }
 
 /**
+ * veil_ui_toast_with_undo:
+ * @widget: the widget the message is about
+ * @message: what was done
+ *
+ * Shows @message with an Undo button; connect to the toast's #AdwToast::button-clicked.
+ *
+ * Returns: (transfer none) (nullable): the toast, %NULL if there is no toast overlay
+ */
+AdwToast *
+veil_ui_toast_with_undo (GtkWidget  *widget,
+                         const char *message)
+{
+  AdwToastOverlay *overlay;
+  AdwToast *toast;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  overlay = find_toast_overlay (widget);
+  if (overlay == NULL)
+    return NULL;
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_overlay_add_toast (overlay, toast);
+  return toast;
+}
+
+/**
  * veil_ui_show_error:
  * @widget: the widget whose action failed
  * @error: why; its message says what to do

@@ -253,6 +253,14 @@ test_scan_and_review (PageFixture   *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.dismiss", NULL));
   g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (fixture->profile),
                                                       VEIL_ALERT_STATE_DISMISSED), ==, 1);
+  /* The toast's Undo puts it back as it was, and is logged for the child's page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.undo-dismiss", NULL));
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (fixture->profile),
+                                                      VEIL_ALERT_STATE_DISMISSED), ==, 0);
+  g_assert_true (has_audit (fixture, "alert-dismiss-undone"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.dismiss", NULL));
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (fixture->profile),
+                                                      VEIL_ALERT_STATE_DISMISSED), ==, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.wrong", NULL));
   g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (fixture->profile),
                                                       VEIL_ALERT_STATE_WRONG), ==, 1);
