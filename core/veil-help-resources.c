@@ -382,7 +382,7 @@ veil_help_resources_load_default (GError **error)
   if (path == NULL)
     {
       g_set_error_literal (error, VEIL_HELP_RESOURCES_ERROR, VEIL_HELP_RESOURCES_ERROR_UNREADABLE,
-                           _("Veil’s list of helplines is missing. Reinstalling Veil brings it back."));
+                           _("Veil’s list of helplines is missing. Veil offers a worldwide directory of helplines instead."));
       return NULL;
     }
   return veil_help_resources_load (path, g_get_language_names (), error);
@@ -430,12 +430,32 @@ veil_help_resources_load_default_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The worldwide directory of child helplines, built in so that help is never missing. */
+static GPtrArray *
+builtin_resources (void)
+{
+  GPtrArray *resources = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_help_resource_free);
+  VeilHelpResource *r = g_new0 (VeilHelpResource, 1);
+
+  r->id = g_strdup ("child-helpline-international");
+  r->countries = g_strdupv ((char *[]) { (char *) "*", NULL });
+  r->purpose = VEIL_HELP_PURPOSE_SUPPORT;
+  r->audience = VEIL_HELP_AUDIENCE_ANY;
+  r->name = g_strdup ("Child Helpline International");
+  r->description = g_strdup (_("Find a free helpline for children and young people in your country."));
+  r->url = g_strdup ("https://childhelplineinternational.org/");
+  r->last_verified = g_strdup ("2026-11-28");
+  g_ptr_array_add (resources, r);
+  return resources;
+}
+
 /**
  * veil_help_resources_load_selected:
  * @audience: who the help is for
  *
  * veil_help_resources_load_default(), then veil_help_resources_select() for this computer's
- * country and @audience. Blocks: use veil_help_resources_load_selected_async() from the UI.
+ * country and @audience. Without a readable list, a built-in worldwide directory of child
+ * helplines stands in. Blocks: use veil_help_resources_load_selected_async() from the UI.
  *
  * Returns: (transfer full) (element-type VeilHelpResource): the chosen resources, or %NULL
  */
@@ -443,11 +463,19 @@ GPtrArray *
 veil_help_resources_load_selected (VeilHelpAudience   audience,
                                    GError           **error)
 {
-  g_autoptr(GPtrArray) all = veil_help_resources_load_default (error);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *country = NULL;
 
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* A child asking for help always gets a line to call, even without the list. */
+  all = veil_help_resources_load_default (&local_error);
   if (all == NULL)
-    return NULL;
+    {
+      g_message ("%s", local_error->message);
+      all = builtin_resources ();
+    }
   country = veil_help_resources_get_country ();
   return veil_help_resources_select (all, country, audience);
 }

@@ -27,6 +27,7 @@ struct _VeilAlertCard
   VeilStore       *store;
   GCancellable    *cancellable;
   gboolean         revealed;
+  char            *dismissed_from;  /* the state before a dismissal the guardian may undo */
 
   /* template children */
   GtkPicture      *picture;
@@ -35,6 +36,7 @@ struct _VeilAlertCard
   GtkLabel        *location_label;
   GtkLabel        *state_label;
   GtkWidget       *restore_button;
+  GtkWidget       *reveal_button;
 };
 
 G_DEFINE_FINAL_TYPE (VeilAlertCard, veil_alert_card, ADW_TYPE_BIN)
@@ -204,6 +206,11 @@ update (VeilAlertCard *self)
       gtk_picture_set_alternative_text (self->picture, _("No picture is shown: Veil couldn’t check it"));
     }
   gtk_widget_set_visible (self->restore_button, self->alert->hidden_path != NULL);
+  /* The child was told the guardian never sees a message warning's picture: only pictures
+   * found by a library scan, which the child was told about, can be revealed. */
+  gtk_widget_set_visible (self->reveal_button, !is_message_alert (self->alert));
+  if (is_message_alert (self->alert))
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.reveal", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.restore",
                                  self->context != NULL && self->alert->hidden_path != NULL);
 
@@ -227,19 +234,54 @@ set_state (VeilAlertCard *self,
 }
 
 static void
+undo_clicked_cb (VeilAlertCard *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "card.undo-dismiss", NULL);
+}
+
+static void
 dismiss_action (GtkWidget  *widget,
                 const char *action,
                 GVariant   *param)
 {
   VeilAlertCard *self = VEIL_ALERT_CARD (widget);
   g_autoptr(GError) error = NULL;
+  AdwToast *toast;
 
   if (!check_unlocked (self) || ensure_store (self) == NULL)
     return;
   if (!veil_store_dismiss_alert (self->store, self->alert->id, &error))
+    {
+      veil_ui_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+  g_free (self->dismissed_from);
+  self->dismissed_from = g_strdup (self->alert->state);
+  set_state (self, VEIL_ALERT_STATE_DISMISSED);
+  gtk_widget_action_set_enabled (widget, "card.undo-dismiss", TRUE);
+  toast = veil_ui_toast_with_undo (widget, _("Alert dismissed"));
+  if (toast != NULL)
+    g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* The toast's Undo: the alert goes back to the state it had. */
+static void
+undo_dismiss_action (GtkWidget  *widget,
+                     const char *action,
+                     GVariant   *param)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = g_steal_pointer (&self->dismissed_from);
+
+  gtk_widget_action_set_enabled (widget, "card.undo-dismiss", FALSE);
+  if (state == NULL || g_strcmp0 (self->alert->state, VEIL_ALERT_STATE_DISMISSED) != 0 ||
+      !check_unlocked (self) || ensure_store (self) == NULL)
+    return;
+  if (!veil_store_undo_dismiss_alert (self->store, self->alert->id, state, &error))
     veil_ui_show_error (GTK_WIDGET (self), error);
   else
-    set_state (self, VEIL_ALERT_STATE_DISMISSED);
+    set_state (self, state);
 }
 
 static void
@@ -368,15 +410,14 @@ reveal_loaded_cb (GObject      *source,
 }
 
 static void
-reveal_action (GtkWidget  *widget,
-               const char *action,
-               GVariant   *param)
+reveal_response_cb (VeilAlertCard *self,
+                    const char    *response)
 {
-  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
   g_autoptr(GError) error = NULL;
   VeilImageLimits limits;
 
-  if (!check_unlocked (self))
+  if (!g_str_equal (response, "reveal") || self->alert == NULL || is_message_alert (self->alert) ||
+      !check_unlocked (self))
     return;
   /* Logged before anything is shown, so the child's page can say that it happened. */
   if (!veil_store_add_audit (veil_context_get_store (self->context), self->alert->profile_id,
@@ -391,9 +432,35 @@ reveal_action (GtkWidget  *widget,
 }
 
 static void
+reveal_action (GtkWidget  *widget,
+               const char *action,
+               GVariant   *param)
+{
+  VeilAlertCard *self = VEIL_ALERT_CARD (widget);
+  GtkWidget *dialog;
+
+  if (!check_unlocked (self) || is_message_alert (self->alert))
+    return;
+  dialog = adw_message_dialog_new (veil_ui_get_window (widget), _("Show the Picture Unblurred?"),
+                                   _("The child’s Veil page will say that you looked at a blurred picture "
+                                     "without the blur."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "reveal", _("_Reveal Unblurred"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reveal", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reveal_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 veil_alert_card_constructed (GObject *object)
 {
   G_OBJECT_CLASS (veil_alert_card_parent_class)->constructed (object);
+  /* Only a dismissal just made can be undone. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (object), "card.undo-dismiss", FALSE);
   update (VEIL_ALERT_CARD (object));
 }
 
@@ -417,6 +484,7 @@ veil_alert_card_finalize (GObject *object)
   VeilAlertCard *self = VEIL_ALERT_CARD (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->dismissed_from, g_free);
   g_clear_pointer (&self->profile, veil_profile_unref);
   g_clear_pointer (&self->alert, veil_alert_free);
   g_clear_pointer (&self->thumbnail, g_bytes_unref);
@@ -512,11 +580,13 @@ veil_alert_card_class_init (VeilAlertCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, location_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, state_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, restore_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertCard, reveal_button);
 
   gtk_widget_class_install_action (widget_class, "card.dismiss", NULL, dismiss_action);
   gtk_widget_class_install_action (widget_class, "card.wrong", NULL, wrong_action);
   gtk_widget_class_install_action (widget_class, "card.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "card.reveal", NULL, reveal_action);
+  gtk_widget_class_install_action (widget_class, "card.undo-dismiss", NULL, undo_dismiss_action);
   gtk_widget_class_install_action (widget_class, "card.restore", NULL, restore_action);
   gtk_widget_class_install_action (widget_class, "card.delete", NULL, delete_action);
 }

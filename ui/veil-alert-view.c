@@ -211,6 +211,10 @@ fill_labels (VeilAlertView *self)
   source = g_strdup_printf (_("It arrived in %s."), source_name);
   if (g_strcmp0 (self->alert->state, VEIL_ALERT_STATE_TOLD) == 0)
     told = _("Your guardian can see this warning, as you were told when this protection was turned on.");
+  else if (g_strcmp0 (self->alert->state, VEIL_ALERT_STATE_DISMISSED) == 0 ||
+           g_strcmp0 (self->alert->state, VEIL_ALERT_STATE_WRONG) == 0)
+    /* Only the guardian dismisses or marks a warning: it reached them, so it is not private. */
+    told = _("Your guardian saw this warning and has closed it. Your guardian never sees the picture.");
   else
     told = _("Nobody else sees this warning.");
 

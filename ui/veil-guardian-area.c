@@ -164,6 +164,8 @@ build_profile_views (VeilGuardianArea *self,
   page = adw_view_stack_add_titled (views, veil_review_queue_new (self->context, profile), "alerts", _("Alerts"));
   adw_view_stack_page_set_icon_name (page, "dialog-warning-symbolic");
   gtk_widget_set_vexpand (GTK_WIDGET (views), TRUE);
+  /* The views not shown must not make a narrow window wider. */
+  adw_view_stack_set_hhomogeneous (views, FALSE);
 
   adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (switcher), views);
   /* Icons over labels fit the 360 px phone width; wide windows get labels beside icons. */
@@ -206,15 +208,58 @@ open_profile_action (GtkWidget  *widget,
 }
 
 static void
+show_list (VeilGuardianArea *self)
+{
+  veil_guardian_area_reload (self);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  adw_bin_set_child (self->profile_bin, NULL);
+}
+
+static void
+discard_response_cb (VeilGuardianArea *self,
+                     const char       *response)
+{
+  GtkWidget *page = veil_guardian_area_get_profile_page (self);
+
+  if (g_str_equal (response, "save") && page != NULL)
+    {
+      gtk_widget_activate_action (page, "profile.save", NULL);
+      /* Not saved (its error label says why): stay on the page. */
+      if (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)))
+        return;
+    }
+  if (g_str_equal (response, "save") || g_str_equal (response, "discard"))
+    show_list (self);
+}
+
+/* Leaving a profile with edits not saved asks first, instead of dropping them. */
+static void
 show_list_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   VeilGuardianArea *self = VEIL_GUARDIAN_AREA (widget);
+  GtkWidget *page = veil_guardian_area_get_profile_page (self);
+  GtkWidget *dialog;
 
-  veil_guardian_area_reload (self);
-  gtk_stack_set_visible_child_name (self->stack, "list");
-  adw_bin_set_child (self->profile_bin, NULL);
+  if (page == NULL || !veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)))
+    {
+      show_list (self);
+      return;
+    }
+  dialog = adw_message_dialog_new (veil_ui_get_window (widget), _("Save Changes?"),
+                                   _("This profile has changes that are not saved yet."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -12,7 +12,7 @@
 #include "veil-ui-utils.h"
 
 /* First run: what Veil is, the guardian PIN, the first profile, and the age-band defaults as
- * proposals the guardian turns on one by one. Nothing is active at the end: the child still
+ * switches, the suggested ones pre-selected. Nothing is active at the end: the child still
  * reads and acknowledges each protection. */
 
 struct _VeilOnboarding
@@ -310,6 +310,43 @@ create_profile_action (GtkWidget  *widget,
   go_to (self, "defaults");
 }
 
+static gboolean
+row_has_key (VeilOnboarding *self,
+             const char     *key)
+{
+  for (guint i = 0; i < self->proposal_rows->len; i++)
+    if (g_str_equal (veil_proposal_row_get_proposal (self->proposal_rows->pdata[i])->key, key))
+      return TRUE;
+  return FALSE;
+}
+
+/* What each switch says, on or off; and off for what this age is not offered at all, since
+ * the page says everything else stays off. */
+static gboolean
+apply_proposals (VeilOnboarding  *self,
+                 GError         **error)
+{
+  const VeilProposal *all;
+  guint n;
+
+  all = veil_age_band_get_proposals (VEIL_AGE_BAND_UNDER_13, &n);
+  for (guint i = 0; i < n; i++)
+    if (!row_has_key (self, all[i].key) &&
+        !veil_profile_builder_set_from_string (self->draft, all[i].key, all[i].off_value, error))
+      return FALSE;
+
+  for (guint i = 0; i < self->proposal_rows->len; i++)
+    {
+      VeilProposalRow *row = self->proposal_rows->pdata[i];
+      const VeilProposal *p = veil_proposal_row_get_proposal (row);
+      const char *value = veil_proposal_row_get_active (row) ? p->value : p->off_value;
+
+      if (!veil_profile_builder_set_from_string (self->draft, p->key, value, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 save_profile_action (GtkWidget  *widget,
                      const char *action_name,
@@ -321,22 +358,15 @@ save_profile_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
   g_autofree char *description = NULL;
+  guint waiting;
 
   if (guardian == NULL || self->draft == NULL)
     return;
 
-  /* Only what the guardian turned on, one by one. */
-  for (guint i = 0; i < self->proposal_rows->len; i++)
+  if (!apply_proposals (self, &error))
     {
-      VeilProposalRow *row = self->proposal_rows->pdata[i];
-      const VeilProposal *p = veil_proposal_row_get_proposal (row);
-
-      if (veil_proposal_row_get_active (row) &&
-          !veil_profile_builder_set_from_string (self->draft, p->key, p->value, &error))
-        {
-          veil_ui_set_error_label (self->save_error, error->message);
-          return;
-        }
+      veil_ui_set_error_label (self->save_error, error->message);
+      return;
     }
 
   profile = veil_profile_builder_build (self->draft, &error);
@@ -365,11 +395,23 @@ save_profile_action (GtkWidget  *widget,
   veil_ui_set_error_label (self->save_error, NULL);
   veil_context_notify_profiles_changed (self->context);
 
+  /* Not "ready" while the child still has protections to read: say what is waiting. */
+  waiting = veil_ui_count_waiting (veil_context_get_store (self->context), self->saved, NULL);
   /* Translators: %s is the child's name */
-  title = g_strdup_printf (_("%s Is Ready"), veil_profile_get_name (self->saved));
-  description = g_strdup_printf (_("Nothing starts before %s has read what is on and said “I understand”. "
-                                   "Show it now, or later from the main window."),
-                                 veil_profile_get_name (self->saved));
+  title = g_strdup_printf (_("%s’s Profile Is Saved"), veil_profile_get_name (self->saved));
+  if (waiting > 0)
+    {
+      g_autofree char *line = veil_ui_describe_waiting (self->saved, waiting);
+
+      /* Translators: %s is "Waiting for Mia to read 2 protections", then the child's name */
+      description = g_strdup_printf (_("%s. Nothing starts before %s has read what is on and said “I understand”. "
+                                       "Show it now, or later from the main window."),
+                                     line, veil_profile_get_name (self->saved));
+    }
+  else
+    /* Translators: %s is the child's name */
+    description = g_strdup_printf (_("Nothing is turned on for %s. You can turn protections on later in the guardian area."),
+                                   veil_profile_get_name (self->saved));
   adw_status_page_set_title (self->done_page, title);
   adw_status_page_set_description (self->done_page, description);
   go_to (self, "done");

@@ -264,8 +264,9 @@ refresh_rows (VeilProfilePage *self)
     }
   for (guint i = 0; i < self->message_folders->len; i++)
     {
-      g_autofree char *label = g_strdup_printf (_("Stop watching “%s”"), (char *) self->message_folders->pdata[i]);
-      GtkWidget *row = add_info_row (self, self->warnings_row, _("Watched Folder"), self->message_folders->pdata[i]);
+      g_autofree char *shown = veil_ui_display_path (self->message_folders->pdata[i]);
+      g_autofree char *label = g_strdup_printf (_("Stop watching “%s”"), shown);
+      GtkWidget *row = add_info_row (self, self->warnings_row, _("Watched Folder"), shown);
 
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  remove_button ("profile.remove-message-folder",
@@ -288,8 +289,9 @@ refresh_rows (VeilProfilePage *self)
   /* Folders checked by the library scan. */
   for (guint i = 0; i < self->folders->len; i++)
     {
-      g_autofree char *label = g_strdup_printf (_("Stop checking “%s”"), (char *) self->folders->pdata[i]);
-      GtkWidget *row = add_info_row (self, self->scan_row, _("Folder"), self->folders->pdata[i]);
+      g_autofree char *shown = veil_ui_display_path (self->folders->pdata[i]);
+      g_autofree char *label = g_strdup_printf (_("Stop checking “%s”"), shown);
+      GtkWidget *row = add_info_row (self, self->scan_row, _("Folder"), shown);
 
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  remove_button ("profile.remove-folder",
@@ -301,6 +303,8 @@ refresh_rows (VeilProfilePage *self)
 
     gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
     gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "profile.choose-folder");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Choose a Folder to Check"), -1);
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
   }
 
@@ -378,38 +382,22 @@ load_profile (VeilProfilePage *self)
   refresh_rows (self);
 }
 
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+/* The profile as the page's fields have it now; %NULL with a message saying what to fix. */
+static VeilProfile *
+build_edited (VeilProfilePage  *self,
+              GError          **error)
 {
-  VeilProfilePage *self = VEIL_PROFILE_PAGE (widget);
-  VeilGuardian *guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
-  g_autoptr(VeilProfileBuilder) b = NULL;
-  g_autoptr(VeilProfile) changed = NULL;
-  g_autoptr(VeilProfile) saved = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = NULL;
+  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new_from_profile (self->profile);
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *year = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->birth_year_row))));
 
-  if (guardian == NULL || self->profile == NULL)
-    return;
-
-  name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
-  b = veil_profile_builder_new_from_profile (self->profile);
   veil_profile_builder_set_name (b, name);
   veil_profile_builder_set_age_band (b, adw_combo_row_get_selected (self->age_row));
   veil_profile_builder_set_unix_user (b, gtk_editable_get_text (GTK_EDITABLE (self->user_row)));
-  {
-    g_autofree char *year = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->birth_year_row))));
-
-    if (*year == '\0')
-      veil_profile_builder_set_birth_year (b, 0);
-    else if (!veil_profile_builder_set_from_string (b, "birth-year", year, &error))
-      {
-        veil_ui_set_error_label (self->error_label, error->message);
-        return;
-      }
-  }
+  if (*year == '\0')
+    veil_profile_builder_set_birth_year (b, 0);
+  else if (!veil_profile_builder_set_from_string (b, "birth-year", year, error))
+    return NULL;
   for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
     veil_profile_builder_set_protection_enabled (b, i, adw_expander_row_get_enable_expansion (expander_for (self, i)));
   veil_profile_builder_set_sensitivity (b, adw_combo_row_get_selected (self->sensitivity_row));
@@ -432,7 +420,24 @@ save_action (GtkWidget  *widget,
   for (guint i = 0; i < self->adult_names->len; i++)
     veil_profile_builder_add_trusted_adult (b, self->adult_names->pdata[i], self->adult_contacts->pdata[i]);
 
-  changed = veil_profile_builder_build (b, &error);
+  return veil_profile_builder_build (b, error);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VeilProfilePage *self = VEIL_PROFILE_PAGE (widget);
+  VeilGuardian *guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
+  g_autoptr(VeilProfile) changed = NULL;
+  g_autoptr(VeilProfile) saved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (guardian == NULL || self->profile == NULL)
+    return;
+
+  changed = build_edited (self, &error);
   if (changed != NULL)
     saved = veil_guardian_save_profile (guardian, changed, &error);
   if (saved == NULL)
@@ -831,4 +836,23 @@ veil_profile_page_get_profile (VeilProfilePage *self)
 {
   g_return_val_if_fail (VEIL_IS_PROFILE_PAGE (self), NULL);
   return self->profile;
+}
+
+/**
+ * veil_profile_page_has_changes:
+ *
+ * Returns: whether the page holds edits that are not saved (also edits that cannot be saved
+ *   as they are, such as a mistyped year)
+ */
+gboolean
+veil_profile_page_has_changes (VeilProfilePage *self)
+{
+  g_autoptr(VeilProfile) edited = NULL;
+
+  g_return_val_if_fail (VEIL_IS_PROFILE_PAGE (self), FALSE);
+
+  if (self->profile == NULL)
+    return FALSE;
+  edited = build_edited (self, NULL);
+  return edited == NULL || !veil_profile_equal_settings (edited, self->profile);
 }

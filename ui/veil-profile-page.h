@@ -14,5 +14,6 @@ G_DECLARE_FINAL_TYPE (VeilProfilePage, veil_profile_page, VEIL, PROFILE_PAGE, Ad
 GtkWidget   *veil_profile_page_new         (VeilContext     *context,
                                             VeilProfile     *profile);
 VeilProfile *veil_profile_page_get_profile (VeilProfilePage *self);
+gboolean     veil_profile_page_has_changes (VeilProfilePage *self);
 
 G_END_DECLS

@@ -7,8 +7,8 @@
 
 #include "veil-proposal-row.h"
 
-/* One setting proposed for a new profile's age, with a switch the guardian turns on to take
- * it. Every proposal starts off: nothing is turned on for the guardian. */
+/* One setting proposed for a new profile's age, with a switch. The ones Veil suggests for
+ * the age start on and say so; a switch left off sets the proposal's off value. */
 
 struct _VeilProposalRow
 {
@@ -52,7 +52,7 @@ veil_proposal_row_init (VeilProposalRow *self)
  * veil_proposal_row_new:
  * @proposal: (transfer none): a proposal of veil_age_band_get_proposals()
  *
- * Returns: (transfer floating): the row offering @proposal, switched off
+ * Returns: (transfer floating): the row offering @proposal, switched on if it is suggested
  */
 GtkWidget *
 veil_proposal_row_new (const VeilProposal *proposal)
@@ -63,6 +63,11 @@ veil_proposal_row_new (const VeilProposal *proposal)
 
   self = g_object_new (VEIL_TYPE_PROPOSAL_ROW, "title", _(proposal->description), NULL);
   self->proposal = proposal;
+  if (proposal->suggested)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self), _("Suggested for this age"));
+      gtk_switch_set_active (self->proposal_switch, TRUE);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->proposal_switch), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _(proposal->description), -1);
   return GTK_WIDGET (self);

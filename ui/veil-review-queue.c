@@ -71,7 +71,10 @@ format_time (gint64 unix_time)
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (unix_time);
 
   /* Translators: when a report was made, see g_date_time_format() */
-  return g_date_time_format (when, _("%e %B %Y, %H:%M"));
+  char *text = g_date_time_format (when, _("%e %B %Y, %H:%M"));
+
+  /* %e pads a one-digit day with a space. */
+  return text != NULL ? g_strchug (text) : NULL;
 }
 
 static const char *

@@ -35,6 +35,7 @@ struct _VeilScanPage
   /* template children */
   AdwPreferencesPage  *preferences_page;
   AdwPreferencesGroup *folders_group;
+  GtkWidget           *add_button;
   GtkProgressBar      *progress_bar;
   GtkLabel            *status_label;
   GtkButton           *pause_button;
@@ -68,6 +69,7 @@ update_actions (VeilScanPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.start", ready && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.add-folder", ready && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.remove-folder", ready && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.pause", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.cancel", running);
 }
@@ -87,8 +89,19 @@ fill_folders (VeilScanPage *self)
   for (guint i = 0; folders != NULL && folders[i] != NULL; i++)
     {
       GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *shown = veil_ui_display_path (folders[i]);
+      /* Translators: %s is a folder such as ~/Pictures */
+      g_autofree char *label = g_strdup_printf (_("Stop checking “%s”"), shown);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), folders[i]);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "scan.remove-folder");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", folders[i]);
+      gtk_widget_set_tooltip_text (remove, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
       adw_preferences_group_add (self->folders_group, row);
       g_ptr_array_add (self->folder_rows, row);
     }
@@ -304,35 +317,31 @@ cancel_action (GtkWidget  *widget,
   g_cancellable_cancel (self->scan_cancellable);
 }
 
+/* Saves the profile with @path added or, with @remove, taken out of its folders. */
 static void
-chooser_response_cb (VeilScanPage    *self,
-                     int              response,
-                     GtkNativeDialog *dialog)
+change_folders (VeilScanPage *self,
+                const char   *path,
+                gboolean      remove)
 {
-  g_autoptr(GFile) folder = NULL;
   g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(VeilProfileBuilder) builder = NULL;
   g_autoptr(VeilProfile) changed = NULL;
   g_autoptr(VeilProfile) saved = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  const char * const *old;
+  const char * const *old = veil_profile_get_folders (self->profile);
+  gboolean found = FALSE;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  g_clear_object (&self->chooser);
-  path = folder != NULL ? g_file_get_path (folder) : NULL;
-  if (path == NULL)
-    return;
-
-  old = veil_profile_get_folders (self->profile);
   for (guint i = 0; old != NULL && old[i] != NULL; i++)
     {
       if (g_str_equal (old[i], path))
-        return;
-      g_ptr_array_add (folders, g_strdup (old[i]));
+        found = TRUE;
+      else
+        g_ptr_array_add (folders, g_strdup (old[i]));
     }
-  g_ptr_array_add (folders, g_steal_pointer (&path));
+  if (found != remove)
+    return;
+  if (!remove)
+    g_ptr_array_add (folders, g_strdup (path));
   g_ptr_array_add (folders, NULL);
 
   builder = veil_profile_builder_new_from_profile (self->profile);
@@ -353,20 +362,56 @@ chooser_response_cb (VeilScanPage    *self,
 }
 
 static void
-add_folder_action (GtkWidget  *widget,
-                   const char *action,
-                   GVariant   *param)
+chooser_response_cb (VeilScanPage    *self,
+                     int              response,
+                     GtkNativeDialog *dialog)
 {
-  VeilScanPage *self = VEIL_SCAN_PAGE (widget);
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->chooser);
+  path = folder != NULL ? g_file_get_path (folder) : NULL;
+  if (path != NULL)
+    change_folders (self, path, FALSE);
+}
+
+static gboolean
+check_unlocked (VeilScanPage *self)
+{
   VeilGuardian *guardian = veil_context_get_guardian (self->context);
-  GtkRoot *root = gtk_widget_get_root (widget);
 
   /* Changing what is checked is a guardian's setting: it needs the PIN. */
   if (guardian == NULL || !veil_guardian_get_unlocked (guardian))
     {
       veil_ui_toast (GTK_WIDGET (self), _("Unlock the guardian area with the PIN first."));
-      return;
+      return FALSE;
     }
+  return TRUE;
+}
+
+static void
+remove_folder_action (GtkWidget  *widget,
+                      const char *action,
+                      GVariant   *param)
+{
+  VeilScanPage *self = VEIL_SCAN_PAGE (widget);
+
+  if (self->profile != NULL && check_unlocked (self))
+    change_folders (self, g_variant_get_string (param, NULL), TRUE);
+}
+
+static void
+add_folder_action (GtkWidget  *widget,
+                   const char *action,
+                   GVariant   *param)
+{
+  VeilScanPage *self = VEIL_SCAN_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (!check_unlocked (self))
+    return;
   if (self->chooser != NULL)
     return;
   /* A native chooser: inside Flatpak it is the portal's, which grants access to the folder. */
@@ -520,6 +565,7 @@ veil_scan_page_class_init (VeilScanPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-scan-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, folders_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilScanPage, add_button);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, pause_button);
@@ -529,6 +575,7 @@ veil_scan_page_class_init (VeilScanPageClass *klass)
   gtk_widget_class_install_action (widget_class, "scan.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "scan.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "scan.add-folder", NULL, add_folder_action);
+  gtk_widget_class_install_action (widget_class, "scan.remove-folder", "s", remove_folder_action);
 }
 
 static void
@@ -537,6 +584,9 @@ veil_scan_page_init (VeilScanPage *self)
   self->cancellable = g_cancellable_new ();
   self->folder_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* An icon-only button: screen readers need its name. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->add_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Add a Folder"), -1);
 }
 
 GtkWidget *

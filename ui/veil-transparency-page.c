@@ -114,7 +114,10 @@ format_time (gint64 unix_time)
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (unix_time);
 
   /* Translators: date and time of an entry on the transparency page, see g_date_time_format() */
-  return g_date_time_format (when, _("%e %B, %H:%M"));
+  char *text = g_date_time_format (when, _("%e %B, %H:%M"));
+
+  /* %e pads a one-digit day with a space: a line must not start with one. */
+  return text != NULL ? g_strchug (text) : NULL;
 }
 
 /* Library-scan alerts held back from the guardian (below the profile's threshold) are shown

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <string.h>
+
 #include "veil-ui-utils.h"
 
 /**
@@ -100,6 +103,34 @@ veil_ui_toast_until_dismissed (GtkWidget  *widget,
 }
 
 /**
+ * veil_ui_toast_with_undo:
+ * @widget: the widget the message is about
+ * @message: what was done
+ *
+ * Shows @message with an Undo button; connect to the toast's #AdwToast::button-clicked.
+ *
+ * Returns: (transfer none) (nullable): the toast, %NULL if there is no toast overlay
+ */
+AdwToast *
+veil_ui_toast_with_undo (GtkWidget  *widget,
+                         const char *message)
+{
+  AdwToastOverlay *overlay;
+  AdwToast *toast;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  overlay = find_toast_overlay (widget);
+  if (overlay == NULL)
+    return NULL;
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_overlay_add_toast (overlay, toast);
+  return toast;
+}
+
+/**
  * veil_ui_show_error:
  * @widget: the widget whose action failed
  * @error: why; its message says what to do
@@ -174,4 +205,77 @@ veil_ui_guard_password_row (AdwPasswordEntryRow *row)
   g_weak_ref_init (&guard->text, gtk_editable_get_delegate (GTK_EDITABLE (row)));
   g_weak_ref_init (&guard->keyboard, seat != NULL ? gdk_seat_get_keyboard (seat) : NULL);
   g_object_weak_ref (G_OBJECT (row), password_row_gone_cb, guard);
+}
+
+/**
+ * veil_ui_count_waiting:
+ * @store: the store
+ * @profile: a child's profile
+ * @out_active: (out) (optional): the number of protections that work now
+ *
+ * Returns: how many protections the guardian turned on that the child has still to read
+ */
+guint
+veil_ui_count_waiting (VeilStore   *store,
+                       VeilProfile *profile,
+                       guint       *out_active)
+{
+  guint waiting = 0, active = 0;
+
+  g_return_val_if_fail (VEIL_IS_STORE (store), 0);
+  g_return_val_if_fail (profile != NULL, 0);
+
+  for (guint p = 0; p < VEIL_N_PROTECTIONS; p++)
+    {
+      VeilProtectionStatus status;
+
+      if (!veil_store_get_protection_status (store, profile, p, &status, NULL))
+        continue;
+      if (status.active)
+        active++;
+      else if (status.enabled && status.needs_acknowledgment && !status.acknowledged)
+        waiting++;
+    }
+  if (out_active != NULL)
+    *out_active = active;
+  return waiting;
+}
+
+/**
+ * veil_ui_describe_waiting:
+ * @profile: a child's profile
+ * @n_waiting: what veil_ui_count_waiting() returned, more than 0
+ *
+ * Returns: (transfer full): "Waiting for Mia to read 2 protections"
+ */
+char *
+veil_ui_describe_waiting (VeilProfile *profile,
+                          guint        n_waiting)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  /* Translators: %s is the child's name, %u how many protections the child has to read */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting for %s to read %u protection",
+                                       "Waiting for %s to read %u protections", n_waiting),
+                          veil_profile_get_name (profile), n_waiting);
+}
+
+/**
+ * veil_ui_display_path:
+ * @path: an absolute path
+ *
+ * Returns: (transfer full): @path as people read it: "~/Downloads" for a folder in the home
+ *   folder, the path itself otherwise
+ */
+char *
+veil_ui_display_path (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  gsize len = strlen (home);
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (len > 1 && g_str_has_prefix (path, home) && (path[len] == '/' || path[len] == '\0'))
+    return g_strconcat ("~", path + len, NULL);
+  return g_strdup (path);
 }

@@ -11,6 +11,7 @@
 #include "veil-guardian-area.h"
 #include "veil-guardian-lock.h"
 #include "veil-onboarding.h"
+#include "veil-profile-page.h"
 #include "veil-records-notice.h"
 #include "veil-transparency-page.h"
 #include "veil-ui-utils.h"
@@ -47,6 +48,8 @@ struct _VeilWindow
   AdwWindowTitle       *window_title;
   GtkStack             *stack;
   GtkLabel             *health_label;
+  GtkLabel             *status_label;
+  AdwStatusPage        *home_page;
 };
 
 G_DEFINE_FINAL_TYPE (VeilWindow, veil_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -163,6 +166,34 @@ check_health (VeilWindow *self,
   veil_health_check_all_async (store, profiles, self->health_cancellable, health_checked_cb, g_object_ref (self));
 }
 
+/* Home says Veil is set up only once a protection works, and names each child who still
+ * has protections to read. */
+static void
+update_home_status (VeilWindow *self,
+                    VeilStore  *store,
+                    GPtrArray  *profiles)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint total_active = 0;
+
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      guint active = 0;
+      guint waiting = veil_ui_count_waiting (store, profiles->pdata[i], &active);
+
+      total_active += active;
+      if (waiting > 0)
+        {
+          g_autofree char *line = veil_ui_describe_waiting (profiles->pdata[i], waiting);
+
+          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", line);
+        }
+    }
+  adw_status_page_set_title (self->home_page, total_active > 0 ? _("Veil Is Set Up") : _("No Protection Is On Yet"));
+  gtk_label_set_text (self->status_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text->len > 0);
+}
+
 /* Home is the welcome page until a profile exists. */
 static void
 go_home (VeilWindow *self)
@@ -193,7 +224,10 @@ go_home (VeilWindow *self)
 
   profiles = veil_store_list_profiles (store, NULL);
   if (profiles != NULL && profiles->len > 0)
-    check_health (self, store, profiles);
+    {
+      update_home_status (self, store, profiles);
+      check_health (self, store, profiles);
+    }
   show_page (self, profiles != NULL && profiles->len > 0 ? "home" : "welcome");
 }
 
@@ -250,7 +284,18 @@ go_home_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  go_home (VEIL_WINDOW (widget));
+  VeilWindow *self = VEIL_WINDOW (widget);
+  GtkWidget *page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (self->guardian_area));
+
+  /* Leaving a profile with changes not saved goes back to the list of children first, which
+   * asks whether to save them. */
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "guardian") && page != NULL &&
+      veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)))
+    {
+      gtk_widget_activate_action (self->guardian_area, "guardian.show-list", NULL);
+      return;
+    }
+  go_home (self);
 }
 
 static void
@@ -588,6 +633,8 @@ veil_window_class_init (VeilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, health_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, home_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, home_notice);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, back_button);

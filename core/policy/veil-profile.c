@@ -821,8 +821,9 @@ veil_protection_from_string (const char     *str,
  * veil_age_band_get_proposals:
  * @n_proposals: (out): the number of proposals
  *
- * The defaults Veil suggests for an age band. They are only proposals: the guardian confirms
- * each one (the onboarding asks one by one; veilctl prints them as commands to run).
+ * The settings Veil offers for an age band. They are only proposals: the guardian confirms
+ * each one (the onboarding shows a switch each, the suggested ones pre-selected; veilctl
+ * prints them as commands to run). A proposal left off is set to its off value.
  *
  * Returns: (array length=n_proposals) (transfer none): the proposals
  */
@@ -831,24 +832,24 @@ veil_age_band_get_proposals (VeilAgeBand  band,
                              guint       *n_proposals)
 {
   static const VeilProposal under_13[] = {
-    { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why") },
-    { "library-scan", "on", N_("Check the pictures folder now and then") },
-    { "notify", "guardian", N_("Tell the guardian about alerts") },
-    { "view-needs-pin", "on", N_("Ask for the guardian PIN before a blurred picture is shown") },
-    { "sensitivity", "strict", N_("Also blur borderline pictures") },
-    { "unchecked", "blur", N_("Also blur pictures Veil couldn’t check (too large, damaged or too slow)") },
+    { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why"), "off", TRUE },
+    { "library-scan", "on", N_("Check the pictures folder now and then"), "off", FALSE },
+    { "notify", "guardian", N_("Tell the guardian about alerts"), "nobody", TRUE },
+    { "view-needs-pin", "on", N_("Ask for the guardian PIN before a blurred picture is shown"), "off", TRUE },
+    { "sensitivity", "strict", N_("Also blur borderline pictures"), "standard", FALSE },
+    { "unchecked", "blur", N_("Also blur pictures Veil couldn’t check (too large, damaged or too slow)"), "allow", TRUE },
   };
   static const VeilProposal teen[] = {
-    { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why") },
-    { "notify", "nobody", N_("Alerts stay with the child; the guardian is not told") },
-    { "sensitivity", "standard", N_("Blur clear cases and most borderline pictures") },
-    { "unchecked", "allow", N_("Pictures Veil couldn’t check are shown normally and listed for review") },
+    { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why"), "off", TRUE },
+    { "notify", "nobody", N_("Alerts stay with the child; the guardian is not told"), "guardian", TRUE },
+    { "sensitivity", "strict", N_("Also blur borderline pictures"), "standard", FALSE },
+    { "unchecked", "allow", N_("Pictures Veil couldn’t check are shown normally and listed for review"), "blur", TRUE },
   };
   static const VeilProposal older_teen[] = {
-    { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why") },
-    { "notify", "nobody", N_("Alerts stay with the child; the guardian is not told") },
-    { "sensitivity", "relaxed", N_("Blur only clear cases") },
-    { "unchecked", "allow", N_("Pictures Veil couldn’t check are shown normally and listed for review") },
+    { "message-warnings", "on", N_("Blur pictures that may show nudity in messages, and say why"), "off", TRUE },
+    { "notify", "nobody", N_("Alerts stay with the child; the guardian is not told"), "guardian", TRUE },
+    { "sensitivity", "relaxed", N_("Blur only clear cases"), "standard", TRUE },
+    { "unchecked", "allow", N_("Pictures Veil couldn’t check are shown normally and listed for review"), "blur", TRUE },
   };
 
   g_return_val_if_fail (n_proposals != NULL, NULL);

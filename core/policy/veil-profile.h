@@ -159,11 +159,14 @@ const char           *veil_protection_to_string              (VeilProtection    
 gboolean              veil_protection_from_string            (const char       *str,
                                                               VeilProtection   *out_protection);
 
-/* One age-band default the guardian is asked to confirm (never applied silently). */
+/* One age-band default the guardian is asked to confirm (never applied silently). A switch
+ * left off means @off_value, so that off turns the thing off. */
 typedef struct {
   const char *key;          /* as for veil_profile_builder_set_from_string() */
   const char *value;
   const char *description;  /* one line, untranslated (N_): show it with _() */
+  const char *off_value;    /* what the key is set to when the guardian leaves it off */
+  gboolean    suggested;    /* pre-selected for the age band */
 } VeilProposal;
 
 const VeilProposal   *veil_age_band_get_proposals            (VeilAgeBand       band,

@@ -254,6 +254,28 @@ veil_store_dismiss_alert (VeilStore      *self,
   return ok;
 }
 
+/**
+ * veil_store_undo_dismiss_alert:
+ * @state: the state the alert had before it was dismissed
+ *
+ * Puts a dismissed alert back in @state: the guardian took the dismissal back.
+ */
+gboolean
+veil_store_undo_dismiss_alert (VeilStore   *self,
+                               gint64       alert_id,
+                               const char  *state,
+                               GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (state != NULL && !g_str_equal (state, VEIL_ALERT_STATE_DISMISSED), FALSE);
+  g_mutex_lock (&self->scan_lock);
+  ok = update_state (self, alert_id, state, "alert-dismiss-undone", error);
+  g_mutex_unlock (&self->scan_lock);
+  return ok;
+}
+
 gboolean
 veil_store_delete_alert (VeilStore      *self,
                          gint64          alert_id,

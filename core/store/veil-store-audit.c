@@ -141,6 +141,8 @@ veil_audit_entry_describe (const VeilAuditEntry *entry)
     return g_strdup_printf (_("The guardian exported a report (%s)."), d);
   if (g_str_equal (k, "alert-dismissed"))
     return g_strdup (_("The guardian dismissed an alert."));
+  if (g_str_equal (k, "alert-dismiss-undone"))
+    return g_strdup (_("The guardian took back dismissing an alert."));
   if (g_str_equal (k, "alert-deleted"))
     return g_strdup (_("The guardian deleted an alert."));
   if (g_str_equal (k, "alert-marked-wrong"))

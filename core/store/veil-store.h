@@ -305,6 +305,10 @@ GBytes         *veil_store_get_thumbnail           (VeilStore            *self,
 gboolean        veil_store_dismiss_alert           (VeilStore            *self,
                                                     gint64                alert_id,
                                                     GError              **error);
+gboolean        veil_store_undo_dismiss_alert      (VeilStore            *self,
+                                                    gint64                alert_id,
+                                                    const char           *state,
+                                                    GError              **error);
 gboolean        veil_store_mark_wrong              (VeilStore            *self,
                                                     gint64                alert_id,
                                                     GError              **error);

@@ -239,6 +239,13 @@ test_load_default (void)
   all = veil_help_resources_load_default (&error);
   g_assert_null (all);
   g_assert_error (error, VEIL_HELP_RESOURCES_ERROR, VEIL_HELP_RESOURCES_ERROR_UNREADABLE);
+  g_assert_null (strstr (error->message, "Reinstall"));
+  /* What a child asks for still has a line to call: the built-in worldwide directory. */
+  g_clear_pointer (&chosen, g_ptr_array_unref);
+  chosen = veil_help_resources_load_selected (VEIL_HELP_AUDIENCE_CHILD, NULL);
+  g_assert_nonnull (chosen);
+  g_assert_cmpuint (chosen->len, ==, 1);
+  g_assert_cmpstr (((VeilHelpResource *) chosen->pdata[0])->url, ==, "https://childhelplineinternational.org/");
   if (saved != NULL)
     g_setenv ("VEIL_HELP_RESOURCES", saved, TRUE);
   else

@@ -340,6 +340,45 @@ test_profile_proposals (void)
     }
 }
 
+/* A proposal left off turns its setting off: every off value is understood and differs
+ * from the proposal, and the PIN and notify switches mean what they say when off. */
+static void
+test_profile_proposals_off (void)
+{
+  for (VeilAgeBand band = VEIL_AGE_BAND_UNDER_13; band <= VEIL_AGE_BAND_16_17; band++)
+    {
+      g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Kid");
+      g_autoptr(VeilProfile) p = NULL;
+      const VeilProposal *proposals;
+      guint n = 0;
+
+      veil_profile_builder_set_age_band (b, band);
+      proposals = veil_age_band_get_proposals (band, &n);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          g_assert_nonnull (proposals[i].off_value);
+          g_assert_cmpstr (proposals[i].off_value, !=, proposals[i].value);
+          g_assert_true (veil_profile_builder_set_from_string (b, proposals[i].key, proposals[i].off_value, &error));
+          g_assert_no_error (error);
+        }
+      p = veil_profile_builder_build (b, NULL);
+      g_assert_false (veil_profile_get_protection_enabled (p, VEIL_PROTECTION_MESSAGE_WARNINGS));
+      if (band == VEIL_AGE_BAND_UNDER_13)
+        {
+          g_assert_false (veil_profile_get_view_needs_pin (p));
+          g_assert_cmpint (veil_profile_get_notify (p), ==, VEIL_NOTIFY_NOBODY);
+        }
+      else
+        g_assert_cmpint (veil_profile_get_notify (p), ==, VEIL_NOTIFY_GUARDIAN);
+      /* A switch that does nothing when flipped would be a false promise. */
+      for (guint i = 0; i < n; i++)
+        g_assert_false (proposals[i].key != NULL && g_str_equal (proposals[i].key, "sensitivity") &&
+                        g_str_equal (proposals[i].value, "standard"));
+    }
+}
+
 static void
 test_profile_sensitivity_thresholds (void)
 {
@@ -561,6 +600,7 @@ main (int   argc,
   g_test_add_func ("/veil/profile/message-settings", test_profile_message_settings);
   g_test_add_func ("/veil/profile/age-band-from-birth-year", test_profile_age_band_from_birth_year);
   g_test_add_func ("/veil/profile/proposals", test_profile_proposals);
+  g_test_add_func ("/veil/profile/proposals-off", test_profile_proposals_off);
   g_test_add_func ("/veil/profile/sensitivity-and-explanations", test_profile_sensitivity_thresholds);
   g_test_add_func ("/veil/profile/enum-text", test_profile_enum_text);
   g_test_add_func ("/veil/profile/settings-describe", test_profile_settings_describe);

@@ -405,6 +405,28 @@ test_view_young_pin (VeilAppFixture *fixture,
   g_assert_true (has_audit (fixture, veil_profile_get_id (young), "warning-viewed"));
 }
 
+/* After the guardian dismisses a told warning, the child's view does not say it is private. */
+static void
+test_dismissed_told (VeilAppFixture *fixture,
+                     gconstpointer   data)
+{
+  g_autoptr(VeilProfile) teen = save_profile (fixture, "Sam", "age-band", "13-15", "message-warnings", "on",
+                                              "notify", "guardian", NULL);
+  VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(Alerted) alerted = { 0 };
+  VeilAlertView *view;
+
+  record_alert (fixture, teen, TRUE, 23, &alerted);
+  g_assert_true (veil_store_dismiss_alert (store, alerted.alert_id, &error));
+  g_assert_no_error (error);
+  view = open_alert (fixture, alerted.alert_id);
+  veil_test_collect_labels (GTK_WIDGET (view), text);
+  g_assert_null (strstr (text->str, "Nobody else sees this warning"));
+  g_assert_nonnull (strstr (text->str, "Your guardian saw this warning"));
+}
+
 /* Escape on the PIN dialog (what the key does: close the window) is "don't view": the dialog
  * and its PIN row are finalised, and the next change of the keyboard's state, which every key
  * press and click brings, reaches nothing that is gone; the buttons keep working. */
@@ -623,6 +645,15 @@ open_link_cb (VeilAlertView *view,
   g_signal_stop_emission_by_name (view, "open-link");
 }
 
+static gboolean
+help_listed (gpointer data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  veil_test_collect_labels (data, text);
+  return strstr (text->str, "Child Helpline International") != NULL || strstr (text->str, "Reinstall") != NULL;
+}
+
 static void
 test_get_help (VeilAppFixture *fixture,
                gconstpointer   data)
@@ -659,6 +690,42 @@ test_get_help (VeilAppFixture *fixture,
   g_assert_cmpuint (opened->len, ==, 1);
   g_assert_cmpstr (opened->pdata[0], ==, url);
   respond (dialog, "close");
+}
+
+/* Without the list of helplines (an uninstalled or broken build), Get Help still offers a
+ * line to call and never tells the child to reinstall anything. */
+static void
+test_get_help_missing (VeilAppFixture *fixture,
+                       gconstpointer   data)
+{
+  g_autoptr(VeilProfile) young = save_profile (fixture, "Mia", "age-band", "under-13", "message-warnings", "on", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("VEIL_HELP_RESOURCES"));
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_auto(Alerted) alerted = { 0 };
+  AdwMessageDialog *dialog;
+  VeilAlertView *view;
+
+  g_setenv ("VEIL_HELP_RESOURCES", "/nonexistent/help-resources.xml", TRUE);
+  record_alert (fixture, young, FALSE, 29, &alerted);
+  view = open_alert (fixture, alerted.alert_id);
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.get-help", NULL);
+  dialog = wait_for_dialog ();
+  veil_test_wait_until (help_listed, dialog);
+  collect_buttons (GTK_WIDGET (dialog), buttons);
+  veil_test_collect_labels (GTK_WIDGET (dialog), text);
+  g_assert_null (strstr (text->str, "Reinstall"));
+  g_assert_nonnull (strstr (text->str, "Child Helpline International"));
+  g_assert_cmpuint (buttons->len, >, 0);
+  g_setenv ("VEIL_HELP_RESOURCES", saved, TRUE);
+
+  /* Escape closes it, and it is gone. */
+  g_object_ref (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_dialog ());
+  veil_test_assert_finalized (dialog);
 }
 
 static void
@@ -720,6 +787,13 @@ test_transparency_list (VeilAppFixture *fixture,
   veil_test_collect_labels (group, text);
   g_assert_nonnull (strstr (text->str, "In Downloads"));
   g_assert_null (strstr (text->str, "photo-"));
+  /* No line of the page starts with a space (a one-digit day padded by %e). */
+  {
+    g_autoptr(GString) all = g_string_new ("\n");
+
+    veil_test_collect_labels (page, all);
+    g_assert_null (strstr (all->str, "\n "));
+  }
 
   /* Newest first. */
   row = find_warned_row (group);
@@ -922,10 +996,12 @@ main (int   argc,
   ADD ("/veil/alert-view/view-teen", test_view_teen);
   ADD ("/veil/alert-view/view-young-pin", test_view_young_pin);
   ADD ("/veil/alert-view/pin-escape", test_pin_escape);
+  ADD ("/veil/alert-view/dismissed-told", test_dismissed_told);
   ADD ("/veil/alert-view/pin-withdrawn", test_pin_withdrawn);
   ADD ("/veil/alert-view/tell-trusted-adult", test_tell_trusted_adult);
   ADD ("/veil/alert-view/report", test_report);
   ADD ("/veil/alert-view/get-help", test_get_help);
+  ADD ("/veil/alert-view/get-help-missing", test_get_help_missing);
   ADD ("/veil/alert-view/file-gone", test_file_gone);
   ADD ("/veil/alert-view/transparency-list", test_transparency_list);
   ADD ("/veil/alert-view/narrow-dark", test_narrow_dark);

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <libsecret/secret.h>
 #include <sqlite3.h>
 
@@ -335,6 +337,146 @@ choice_shown (gpointer data)
   return find_dialog (TRUE) != NULL;
 }
 
+/* Leaving a profile with edits not saved asks: Escape stays, Discard drops the edits, Save
+ * keeps them; a page without edits leaves at once. */
+static void
+test_unsaved (VeilAppFixture *fixture,
+              gconstpointer   data)
+{
+  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
+  g_autoptr(VeilProfile) noah = NULL;
+  g_autoptr(VeilProfile) saved = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *page;
+
+  fill_store (fixture);
+  noah = veil_test_app_lookup (fixture, "Noah");
+  unlock_through_ui (fixture);
+
+  /* Nothing changed: no question. */
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  g_assert_false (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
+  gtk_widget_activate_action (area, "guardian.show-list", NULL);
+  g_assert_null (find_dialog (FALSE));
+  g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+
+  /* An edit, then Escape on the question: the page and its edit stay. */
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (veil_test_find_descendant (page, GTK_TYPE_SPIN_BUTTON, "retention_spin")), 9);
+  g_assert_true (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
+  gtk_widget_activate_action (area, "guardian.show-list", NULL);
+  dialog = g_object_ref (find_dialog (FALSE));
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_dialog (FALSE));
+  veil_test_assert_finalized (dialog);
+  g_assert_true (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)) == page);
+
+  /* The header's Back asks too, instead of leaving for home with the edit. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "guardian");
+  dialog = g_object_ref (find_dialog (FALSE));
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  veil_test_assert_finalized (dialog);
+  g_assert_true (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)) == page);
+
+  /* Save keeps the edit and leaves. */
+  gtk_widget_activate_action (area, "guardian.show-list", NULL);
+  dialog = g_object_ref (find_dialog (FALSE));
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  veil_test_assert_finalized (dialog);
+  g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+  saved = veil_test_app_lookup (fixture, "Noah");
+  g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 9);
+
+  /* Discard drops it. */
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (veil_test_find_descendant (page, GTK_TYPE_SPIN_BUTTON, "retention_spin")), 5);
+  gtk_widget_activate_action (area, "guardian.show-list", NULL);
+  dialog = g_object_ref (find_dialog (FALSE));
+  adw_message_dialog_response (dialog, "discard");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  veil_test_assert_finalized (dialog);
+  g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+  g_clear_pointer (&saved, veil_profile_unref);
+  saved = veil_test_app_lookup (fixture, "Noah");
+  g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 9);
+}
+
+static void
+expand_all (GtkWidget *root)
+{
+  if (ADW_IS_EXPANDER_ROW (root))
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (root), TRUE);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    expand_all (c);
+}
+
+/* The page is laid out no wider than the window it is in. */
+static gboolean
+allocated_narrow (gpointer data)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (data));
+
+  return gtk_widget_get_width (data) > 0 && gtk_widget_get_width (window) <= 380 &&
+         gtk_widget_get_width (data) <= gtk_widget_get_width (window);
+}
+
+/* In German, the longest of the translations, the profile's page fits a 360 px phone: no
+ * part of it is wider than the window, with every expander open. Runs in a subprocess whose
+ * language is German from the start (see main()). */
+static void
+test_german_narrow_child (VeilAppFixture *fixture,
+                    gconstpointer   data)
+{
+  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
+  g_autoptr(VeilProfile) noah = NULL;
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (fixture->window));
+  GtkWidget *page;
+  int min_width = 0;
+
+  g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "Settings"), ==, "Einstellungen");
+  fill_store (fixture);
+  noah = veil_test_app_lookup (fixture, "Noah");
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 720);
+  unlock_through_ui (fixture);
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  expand_all (page);
+
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  veil_test_wait_until (allocated_narrow, page);
+  veil_test_app_screenshot (fixture, "guardian-profile-de-360");
+
+  /* So do the profile's other views. */
+  for (const char * const *view = (const char * const[]) { "scan", "alerts", NULL }; *view != NULL; view++)
+    {
+      AdwViewStack *views = ADW_VIEW_STACK (gtk_widget_get_parent (page));
+
+      adw_view_stack_set_visible_child_name (views, *view);
+      expand_all (GTK_WIDGET (views));
+      gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+      g_assert_cmpint (min_width, <=, 360);
+    }
+}
+
+static void
+test_german_narrow (void)
+{
+  g_test_trap_subprocess ("/veil/guardian-area/german-narrow/subprocess", 120 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 static gboolean
 notice_shown (gpointer data)
 {
@@ -590,6 +732,14 @@ main (int   argc,
   int ret;
 
   veil_test_init_ui (&argc, &argv);
+  /* The built translations; the German case runs in a subprocess that is German throughout,
+   * as GLib decides once per process whether to translate. */
+  if (g_test_subprocess ())
+    g_setenv ("LANGUAGE", "de", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, VEIL_TEST_BUILDDIR "/../po");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   veil_test_keyring_start ();
 
   if (!veil_test_app_init ())
@@ -598,6 +748,8 @@ main (int   argc,
 #define ADD VEIL_TEST_APP_ADD
   ADD ("/veil/guardian-area/unlock", test_unlock);
   ADD ("/veil/guardian-area/edit-profile", test_edit_profile);
+  ADD ("/veil/guardian-area/unsaved", test_unsaved);
+  ADD ("/veil/guardian-area/german-narrow/subprocess", test_german_narrow_child);
   ADD ("/veil/guardian-area/auto-lock", test_auto_lock);
   ADD ("/veil/guardian-area/tampered", test_tampered);
   ADD ("/veil/guardian-area/erase", test_erase);
@@ -605,6 +757,7 @@ main (int   argc,
   ADD ("/veil/transparency/no-image-data", test_transparency);
   ADD ("/veil/records/notice", test_records_notice);
 #undef ADD
+  g_test_add_func ("/veil/guardian-area/german-narrow", test_german_narrow);
 
   ret = g_test_run ();
   veil_test_app_shutdown ();

@@ -110,6 +110,46 @@ test_unlinked (VeilAppFixture *fixture,
   g_assert_true (gtk_widget_get_mapped (warning));
 }
 
+/* Home does not say Veil is set up while nothing works: it says who has still to read what. */
+static void
+test_waiting (VeilAppFixture *fixture,
+              gconstpointer   data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *home = veil_test_find_descendant (window, ADW_TYPE_STATUS_PAGE, "home_page");
+  GtkWidget *status = veil_test_find_descendant (window, GTK_TYPE_LABEL, "status_label");
+  VeilContext *context = veil_test_app_get_context (fixture);
+  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Mia");
+  g_autoptr(VeilProfile) mia = NULL;
+
+  veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_MESSAGE_WARNINGS, TRUE);
+  veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
+  veil_profile_builder_set_unix_user (b, g_get_user_name ());
+  mia = veil_test_save_profile (veil_context_get_store (context), b, FALSE);
+  veil_context_notify_profiles_changed (context);
+
+  gtk_widget_activate_action (window, "win.go-home", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (home)), !=, "Veil Is Set Up");
+  g_assert_true (veil_test_label_visible (status));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (status)), ==, "Waiting for Mia to read 2 protections");
+}
+
+/* Once a protection works, home says so and names nobody as waiting. */
+static void
+test_set_up (VeilAppFixture *fixture,
+             gconstpointer   data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *home = veil_test_find_descendant (window, ADW_TYPE_STATUS_PAGE, "home_page");
+  GtkWidget *status = veil_test_find_descendant (window, GTK_TYPE_LABEL, "status_label");
+
+  set_up_mia (fixture, TRUE);
+  gtk_widget_activate_action (window, "win.go-home", NULL);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (home)), ==, "Veil Is Set Up");
+  g_assert_false (veil_test_label_visible (status));
+}
+
 static gboolean
 label_hidden (gpointer data)
 {
@@ -306,6 +346,8 @@ main (int   argc,
 #define ADD VEIL_TEST_APP_ADD
   ADD ("/veil/health-pages/unlinked", test_unlinked);
   ADD ("/veil/health-pages/linked", test_linked);
+  ADD ("/veil/health-pages/waiting", test_waiting);
+  ADD ("/veil/health-pages/set-up", test_set_up);
   ADD ("/veil/health-pages/guardian-area", test_guardian_area);
 #undef ADD
 

@@ -50,7 +50,7 @@ is_active (VeilAppFixture      *fixture,
   return status.active;
 }
 
-/* Turns on the proposal rows for @keys; returns how many proposals were offered. */
+/* Leaves on exactly the proposal rows for @keys; returns how many proposals were offered. */
 static guint
 confirm_proposals (GtkWidget           *onboarding,
                    const char * const  *keys)
@@ -70,10 +70,11 @@ confirm_proposals (GtkWidget           *onboarding,
           continue;
         p = veil_proposal_row_get_proposal (VEIL_PROPOSAL_ROW (row));
         n_rows++;
-        /* Every proposal starts unconfirmed. */
-        g_assert_false (veil_proposal_row_get_active (VEIL_PROPOSAL_ROW (row)));
-        if (g_strv_contains (keys, p->key))
-          veil_proposal_row_set_active (VEIL_PROPOSAL_ROW (row), TRUE);
+        /* The suggested ones start on, and say they are suggested. */
+        g_assert_cmpint (veil_proposal_row_get_active (VEIL_PROPOSAL_ROW (row)), ==, p->suggested);
+        g_assert_cmpint (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Suggested for this age") == 0,
+                         ==, p->suggested);
+        veil_proposal_row_set_active (VEIL_PROPOSAL_ROW (row), g_strv_contains (keys, p->key));
       }
   return n_rows;
 }
@@ -105,6 +106,14 @@ test_first_run (VeilAppFixture     *fixture,
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "onboarding");
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "intro");
   veil_test_app_screenshot (fixture, "onboarding-1-intro");
+  {
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    /* "Hide warned pictures" moves files: the intro must not promise otherwise. */
+    veil_test_collect_labels (onboarding, text);
+    g_assert_null (strstr (text->str, "never changes or deletes files"));
+    g_assert_nonnull (strstr (text->str, "Hide warned pictures"));
+  }
   g_assert_true (gtk_widget_activate_action (onboarding, "onboarding.start", NULL));
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "pin");
   veil_test_app_screenshot (fixture, "onboarding-2-pin");
@@ -137,6 +146,14 @@ test_first_run (VeilAppFixture     *fixture,
   veil_test_app_screenshot (fixture, "onboarding-3-defaults");
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
+  {
+    GtkWidget *done = veil_test_find_descendant (onboarding, ADW_TYPE_STATUS_PAGE, "done_page");
+
+    /* Not "ready": Mia has still to read both protections. */
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (done)), !=, "Mia Is Ready");
+    g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (done)),
+                              "Waiting for Mia to read 2 protections"));
+  }
   veil_test_app_screenshot (fixture, "onboarding-4-done");
 
   /* Second child: Noah, 13 to 15, with different choices. */
@@ -145,7 +162,7 @@ test_first_run (VeilAppFixture     *fixture,
   gtk_editable_set_text (GTK_EDITABLE (name_row), "Noah");
   adw_combo_row_set_selected (ADW_COMBO_ROW (age_row), 1);
   gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
-  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "sensitivity", NULL }), ==, 4);
+  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "sensitivity", "notify", NULL }), ==, 4);
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
 
@@ -157,9 +174,15 @@ test_first_run (VeilAppFixture     *fixture,
   g_assert_true (veil_profile_get_protection_enabled (mia, VEIL_PROTECTION_LIBRARY_SCAN));
   g_assert_false (veil_profile_get_protection_enabled (mia, VEIL_PROTECTION_GUARDIAN_ALERTS)); /* not confirmed */
   g_assert_cmpint (veil_profile_get_sensitivity (mia), ==, VEIL_SENSITIVITY_STANDARD);            /* not confirmed */
+  /* Switches left off turn things off. */
+  g_assert_false (veil_profile_get_view_needs_pin (mia));
+  g_assert_cmpint (veil_profile_get_notify (mia), ==, VEIL_NOTIFY_NOBODY);
+  g_assert_cmpint (veil_profile_get_unchecked_rule (mia), ==, VEIL_UNCHECKED_RULE_ALLOW);
   g_assert_cmpint (veil_profile_get_age_band (noah), ==, VEIL_AGE_BAND_13_15);
   g_assert_false (veil_profile_get_protection_enabled (noah, VEIL_PROTECTION_LIBRARY_SCAN));
-  g_assert_cmpint (veil_profile_get_sensitivity (noah), ==, VEIL_SENSITIVITY_STANDARD);
+  g_assert_cmpint (veil_profile_get_sensitivity (noah), ==, VEIL_SENSITIVITY_STRICT);
+  g_assert_cmpint (veil_profile_get_notify (noah), ==, VEIL_NOTIFY_NOBODY);
+  g_assert_false (veil_profile_get_view_needs_pin (noah));                                       /* not offered: off */
   g_assert_cmpint (veil_profile_get_integrity (noah), ==, VEIL_PROFILE_INTEGRITY_OK);
   /* Message warnings need a linked account: this one for the first child, by default... */
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (adw_combo_row_get_model (ADW_COMBO_ROW (account_row))), 0),
@@ -233,6 +256,44 @@ test_back_locks (VeilAppFixture     *fixture,
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "lock");
 }
 
+/* A teen with every switch left off: the guardian is told, nothing else is on. */
+static void
+test_switches_off (VeilAppFixture *fixture,
+                   gconstpointer   data)
+{
+  GtkWidget *onboarding = veil_window_get_page (fixture->window, "onboarding");
+  GtkWidget *pin_row = veil_test_find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
+  GtkWidget *confirm_row = veil_test_find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "confirm_row");
+  GtkWidget *name_row = veil_test_find_descendant (onboarding, ADW_TYPE_ENTRY_ROW, "name_row");
+  GtkWidget *age_row = veil_test_find_descendant (onboarding, ADW_TYPE_COMBO_ROW, "age_row");
+  g_autoptr(VeilProfile) lea = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.setup", NULL);
+  gtk_widget_activate_action (onboarding, "onboarding.start", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), PIN);
+  gtk_editable_set_text (GTK_EDITABLE (confirm_row), PIN);
+  gtk_widget_activate_action (onboarding, "onboarding.set-pin", NULL);
+  wait_for_step (VEIL_ONBOARDING (onboarding), "profile");
+
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Lea");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (age_row), 1);
+  gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
+  veil_test_collect_labels (onboarding, text);
+  g_assert_null (strstr (text->str, "everything else stays off"));
+  g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { NULL }), ==, 4);
+  gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
+
+  lea = veil_test_app_lookup (fixture, "Lea");
+  g_assert_cmpint (veil_profile_get_notify (lea), ==, VEIL_NOTIFY_GUARDIAN);
+  g_assert_false (veil_profile_get_protection_enabled (lea, VEIL_PROTECTION_MESSAGE_WARNINGS));
+  g_assert_false (veil_profile_get_protection_enabled (lea, VEIL_PROTECTION_LIBRARY_SCAN));
+  g_assert_false (veil_profile_get_view_needs_pin (lea));
+  g_assert_cmpint (veil_profile_get_sensitivity (lea), ==, VEIL_SENSITIVITY_STANDARD);
+  g_assert_cmpint (veil_profile_get_unchecked_rule (lea), ==, VEIL_UNCHECKED_RULE_BLUR);
+}
+
 /* Runs in a child process whose session bus has no Secret Service (see main()). */
 static void
 test_keyring_missing_child (VeilAppFixture     *fixture,
@@ -287,6 +348,7 @@ main (int   argc,
 #define ADD VEIL_TEST_APP_ADD
   ADD ("/veil/onboarding/first-run", test_first_run);
   ADD ("/veil/onboarding/back-locks", test_back_locks);
+  ADD ("/veil/onboarding/switches-off", test_switches_off);
   ADD ("/veil/onboarding/keyring-missing/subprocess", test_keyring_missing_child);
 #undef ADD
   g_test_add_func ("/veil/onboarding/keyring-missing", test_keyring_missing);

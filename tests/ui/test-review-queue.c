@@ -203,7 +203,7 @@ test_queue (VeilAppFixture *fixture,
   g_assert_nonnull (strstr (text->str, "A person I met in a game"));
   g_assert_null (strstr (text->str, "I did not answer them."));
   g_assert_nonnull (strstr (text->str, "…”"));
-  veil_test_app_screenshot (fixture, "review-queue-reports");
+  veil_test_screenshot_of (GTK_WIDGET (queue), "review-queue-reports");
 
   reports = veil_store_list_reports (store, veil_profile_get_id (q.profile), NULL);
   for (guint i = 0; i < reports->len; i++)
@@ -270,6 +270,21 @@ find_action_button (GtkWidget  *root,
   return NULL;
 }
 
+static gboolean
+find_dialog_open (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* A picture a library scan could not check is in the guardian's queue as "Not checked", with
  * no preview; its card gives the cause and offers no reveal or "wrong". */
 static void
@@ -307,7 +322,7 @@ test_unchecked (VeilAppFixture *fixture,
   veil_test_collect_labels (GTK_WIDGET (queue), text);
   g_assert_nonnull (strstr (text->str, "damaged.jpg"));
   g_assert_nonnull (strstr (text->str, "Not checked"));
-  veil_test_app_screenshot (fixture, "review-queue-unchecked");
+  veil_test_screenshot_of (GTK_WIDGET (queue), "review-queue-unchecked");
 
   for (guint i = 0; i < 2; i++)
     {
@@ -333,6 +348,18 @@ test_unchecked (VeilAppFixture *fixture,
         g_assert_nonnull (button);
         g_assert_false (gtk_widget_is_sensitive (button));
       }
+    g_assert_false (veil_alert_card_get_revealed (VEIL_ALERT_CARD (card)));
+  }
+  /* The told message warning: the child was told the guardian never sees its picture, so
+   * its card offers no reveal at all. */
+  g_assert_true (veil_review_queue_open_alert (queue, 1 - index));
+  {
+    GtkWidget *card = veil_test_find_descendant (GTK_WIDGET (queue), VEIL_TYPE_ALERT_CARD, NULL);
+    GtkWidget *button = find_action_button (card, "card.reveal");
+
+    g_assert_nonnull (button);
+    g_assert_false (gtk_widget_get_visible (button));
+    g_assert_false (gtk_widget_activate_action (card, "card.reveal", NULL) && find_dialog_open ());
     g_assert_false (veil_alert_card_get_revealed (VEIL_ALERT_CARD (card)));
   }
 

@@ -157,6 +157,35 @@ label_contains (GtkWidget  *widget,
   return FALSE;
 }
 
+/* The message dialog open now, if any. */
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+has_audit (PageFixture *fixture,
+           const char  *kind)
+{
+  g_autoptr(GPtrArray) audit = veil_store_list_audit (veil_context_get_store (fixture->context),
+                                                      veil_profile_get_id (fixture->profile), 0, NULL);
+
+  for (guint i = 0; audit != NULL && i < audit->len; i++)
+    if (g_str_equal (((VeilAuditEntry *) g_ptr_array_index (audit, i))->kind, kind))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_scan_and_review (PageFixture   *fixture,
                       gconstpointer  data)
@@ -166,6 +195,7 @@ test_scan_and_review (PageFixture   *fixture,
   g_autoptr(GPtrArray) audit = NULL;
   GtkWidget *queue;
   VeilAlertCard *card;
+  AdwMessageDialog *dialog;
   gboolean revealed_logged = FALSE;
 
   scan_from_page (fixture, fixture->profile);
@@ -193,8 +223,24 @@ test_scan_and_review (PageFixture   *fixture,
   g_assert_true (label_contains (GTK_WIDGET (card), "distance 0 (match up to 31)"));
   g_assert_true (label_contains (GTK_WIDGET (card), "listed.png"));
 
-  /* Revealing is logged before anything shows. */
+  /* Revealing asks first; Escape is "no": nothing shows and nothing is logged. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.reveal", NULL));
+  dialog = g_object_ref (find_dialog ());
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_dialog ());
+  veil_test_assert_finalized (dialog);
+  g_assert_false (veil_alert_card_get_revealed (card));
+  g_assert_false (has_audit (fixture, "alert-revealed"));
+
+  /* Confirmed, it is logged before anything shows. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.reveal", NULL));
+  dialog = g_object_ref (find_dialog ());
+  adw_message_dialog_response (dialog, "reveal");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  veil_test_assert_finalized (dialog);
   while (!veil_alert_card_get_revealed (card))
     g_main_context_iteration (NULL, TRUE);
   audit = veil_store_list_audit (veil_context_get_store (fixture->context), veil_profile_get_id (fixture->profile), 0, &error);
@@ -204,6 +250,14 @@ test_scan_and_review (PageFixture   *fixture,
       revealed_logged = TRUE;
   g_assert_true (revealed_logged);
 
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.dismiss", NULL));
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (fixture->profile),
+                                                      VEIL_ALERT_STATE_DISMISSED), ==, 1);
+  /* The toast's Undo puts it back as it was, and is logged for the child's page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.undo-dismiss", NULL));
+  g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (fixture->profile),
+                                                      VEIL_ALERT_STATE_DISMISSED), ==, 0);
+  g_assert_true (has_audit (fixture, "alert-dismiss-undone"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.dismiss", NULL));
   g_assert_cmpuint (veil_store_count_alerts_in_state (fixture->store, veil_profile_get_id (fixture->profile),
                                                       VEIL_ALERT_STATE_DISMISSED), ==, 1);
@@ -238,6 +292,79 @@ test_held (PageFixture   *fixture,
   veil_guardian_lock (guardian);
 }
 
+static gboolean
+has_alerts (gpointer data)
+{
+  return g_list_model_get_n_items (data) > 0;
+}
+
+static GtkWidget *
+find_action_widget (GtkWidget  *root,
+                    const char *action)
+{
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_widget (c, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The context's list of alerts, which the Alerts tab shows, has a check's new alert without
+ * being asked; and a folder can be taken out of the check. */
+static void
+test_folders (PageFixture   *fixture,
+                     gconstpointer  data)
+{
+  GListModel *alerts = veil_context_get_alert_model (fixture->context, veil_profile_get_id (fixture->profile));
+  VeilGuardian *guardian = veil_context_get_guardian (fixture->context);
+  g_autoptr(VeilProfile) after = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page;
+  GtkWidget *add;
+
+  veil_test_sync_model (alerts);
+  g_assert_cmpuint (g_list_model_get_n_items (alerts), ==, 0);
+  scan_from_page (fixture, fixture->profile);
+  veil_test_wait_until (has_alerts, alerts);
+
+  page = gtk_window_get_child (GTK_WINDOW (fixture->window));
+  /* The icon-only "Add a Folder" button has a name for screen readers. */
+  add = find_action_widget (page, "scan.add-folder");
+  g_assert_nonnull (add);
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL));
+
+  /* Removing a folder needs the PIN, then takes it out of the profile. */
+  veil_guardian_set_pin (guardian, NULL, PIN, NULL, &error);
+  g_assert_no_error (error);
+  veil_guardian_unlock (guardian, PIN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_action_widget (page, "scan.remove-folder"));
+  g_assert_true (gtk_widget_activate_action (page, "scan.remove-folder", "s", fixture->library));
+  after = veil_store_lookup_profile (fixture->store, "Sam", NULL);
+  g_assert_cmpuint (g_strv_length ((char **) veil_profile_get_folders (after)), ==, 0);
+  veil_guardian_lock (guardian);
+}
+
+/* Folders read as people name them. */
+static void
+test_display_path (void)
+{
+  g_autofree char *downloads = g_build_filename (g_get_home_dir (), "Downloads", NULL);
+  g_autofree char *shown = veil_ui_display_path (downloads);
+  g_autofree char *other = veil_ui_display_path ("/srv/photos");
+  g_autofree char *sibling_path = g_strconcat (g_get_home_dir (), "x/Pictures", NULL);
+  g_autofree char *sibling = veil_ui_display_path (sibling_path);
+
+  g_assert_cmpstr (shown, ==, "~/Downloads");
+  g_assert_cmpstr (other, ==, "/srv/photos");
+  g_assert_cmpstr (sibling, ==, sibling_path);
+}
+
 /* The data suite builds every template class with no properties: so can the tests. */
 static void
 test_no_properties (void)
@@ -258,6 +385,8 @@ main (int    argc,
   int ret;
 
   veil_test_init_ui (&argc, &argv);
+  /* GTK's test accessibility backend keeps what screen readers would be told. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   veil_test_keyring_start ();
   adw_init ();
   if (VIPS_INIT (argv[0]) != 0)
@@ -266,6 +395,8 @@ main (int    argc,
   g_test_add_func ("/veil/scan-page/no-properties", test_no_properties);
   g_test_add ("/veil/scan-page/scan-and-review", PageFixture, NULL, fixture_setup, test_scan_and_review, fixture_teardown);
   g_test_add ("/veil/scan-page/held", PageFixture, NULL, fixture_setup, test_held, fixture_teardown);
+  g_test_add ("/veil/scan-page/folders", PageFixture, NULL, fixture_setup, test_folders, fixture_teardown);
+  g_test_add_func ("/veil/scan-page/display-path", test_display_path);
 
   ret = g_test_run ();
   veil_test_keyring_stop ();

@@ -339,3 +339,22 @@ veil_test_app_screenshot (VeilAppFixture *fixture,
 {
   veil_test_screenshot_window (GTK_WIDGET (fixture->window), name);
 }
+
+/**
+ * veil_test_screenshot_of:
+ * @widget: a widget shown in some window
+ * @name: the file's name, without ".png"
+ *
+ * Like veil_test_screenshot_window() for the window @widget is in, which it checks is shown:
+ * a widget in a window of its own is not in the application's window.
+ */
+void
+veil_test_screenshot_of (GtkWidget  *widget,
+                         const char *name)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  g_assert_true (GTK_IS_WINDOW (root));
+  g_assert_true (gtk_widget_get_mapped (widget));
+  veil_test_screenshot_window (GTK_WIDGET (root), name);
+}

@@ -33,6 +33,8 @@ void             veil_test_screenshot_window    (GtkWidget      *window,
                                                  const char     *name);
 void             veil_test_app_screenshot       (VeilAppFixture *fixture,
                                                  const char     *name);
+void             veil_test_screenshot_of        (GtkWidget      *widget,
+                                                 const char     *name);
 
 void             veil_test_wait_until           (VeilTestPredicate pred,
                                                  gpointer          data);
