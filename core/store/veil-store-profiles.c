@@ -693,6 +693,52 @@ fail:
   return FALSE;
 }
 
+/* A profile row that does not verify, as read. */
+typedef struct {
+  gint64  id;
+  guint   version;
+  char   *name;
+  char   *data;
+} UnverifiedRow;
+
+static void
+unverified_row_clear (gpointer data)
+{
+  UnverifiedRow *row = data;
+
+  g_free (row->name);
+  g_free (row->data);
+}
+
+/* The profile rows whose signature does not verify; with @skip_stand_ins, not those that have
+ * verified settings to stand in for them. Call inside a transaction. */
+static GArray *
+collect_unverified (VeilStore  *self,
+                    gboolean    skip_stand_ins,
+                    GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (UnverifiedRow));
+  VeilDbStep step = VEIL_DB_STEP_FAILED;
+
+  g_array_set_clear_func (rows, unverified_row_clear);
+  stmt = veil_db_prepare (self->db, "SELECT id, version, name, data, signature FROM profiles", error);
+  while (stmt != NULL && (step = veil_db_step (stmt, error)) == VEIL_DB_STEP_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 2);
+      const char *data = (const char *) sqlite3_column_text (stmt, 3);
+      UnverifiedRow row = { sqlite3_column_int64 (stmt, 0), (guint) sqlite3_column_int (stmt, 1), NULL, NULL };
+
+      if (row_verifies (self, stmt) ||
+          (skip_stand_ins && self->verified != NULL && g_hash_table_contains (self->verified, &row.id)))
+        continue;
+      row.name = g_strdup (name != NULL ? name : "");
+      row.data = g_strdup (data != NULL ? data : "");
+      g_array_append_val (rows, row);
+    }
+  return step == VEIL_DB_STEP_DONE ? g_steal_pointer (&rows) : NULL;
+}
+
 /**
  * veil_store_remove_unverified_profiles:
  * @actor: who removes (the guardian, restoring the verified settings)
@@ -705,43 +751,27 @@ veil_store_remove_unverified_profiles (VeilStore   *self,
                                        const char  *actor,
                                        GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  VeilDbStep step = VEIL_DB_STEP_FAILED;
+  g_autoptr(GArray) rows = NULL;
   gint64 now = _veil_store_now ();
 
   g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
 
   if (!_veil_store_begin (self, error))
     return FALSE;
-  stmt = veil_db_prepare (self->db, "SELECT id, version, name, data, signature FROM profiles", error);
-  while (stmt != NULL && (step = veil_db_step (stmt, error)) == VEIL_DB_STEP_ROW)
+  rows = collect_unverified (self, TRUE, error);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
+      UnverifiedRow *row = &g_array_index (rows, UnverifiedRow, i);
+      g_autoptr(sqlite3_stmt) stmt = veil_db_prepare (self->db, "DELETE FROM profiles WHERE id = ?", error);
 
-      if (!row_verifies (self, stmt) && (self->verified == NULL || !g_hash_table_contains (self->verified, &id)))
-        {
-          g_array_append_val (ids, id);
-          g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
-        }
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (step != VEIL_DB_STEP_DONE)
-    goto fail;
-
-  for (guint i = 0; i < ids->len; i++)
-    {
-      stmt = veil_db_prepare (self->db, "DELETE FROM profiles WHERE id = ?", error);
       if (stmt == NULL ||
-          !veil_db_bind_int64 (stmt, 1, g_array_index (ids, gint64, i), error) ||
+          !veil_db_bind_int64 (stmt, 1, row->id, error) ||
           !veil_db_step_done (stmt, error) ||
-          !_veil_store_insert_audit (self->db, 0, now, actor, "profile-deleted",
-                                     names->pdata[i] != NULL ? names->pdata[i] : "", error))
+          !_veil_store_insert_audit (self->db, 0, now, actor, "profile-deleted", row->name, error))
         goto fail;
-      g_clear_pointer (&stmt, sqlite3_finalize);
     }
-  return _veil_store_commit (self, error);
+  if (rows != NULL)
+    return _veil_store_commit (self, error);
 
 fail:
   _veil_store_rollback (self);
@@ -760,9 +790,7 @@ veil_store_confirm_profiles (VeilStore   *self,
                              const char  *actor,
                              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  VeilDbStep step = VEIL_DB_STEP_FAILED;
+  g_autoptr(GArray) rows = NULL;
   gint64 now = _veil_store_now ();
 
   g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
@@ -770,39 +798,24 @@ veil_store_confirm_profiles (VeilStore   *self,
 
   if (!_veil_store_begin (self, error))
     return FALSE;
-  stmt = veil_db_prepare (self->db, "SELECT id, version, name, data, signature FROM profiles", error);
-  while (stmt != NULL && (step = veil_db_step (stmt, error)) == VEIL_DB_STEP_ROW)
+  rows = collect_unverified (self, FALSE, error);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
-      const char *name = (const char *) sqlite3_column_text (stmt, 2);
-      const char *data = (const char *) sqlite3_column_text (stmt, 3);
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      if (row_verifies (self, stmt))
-        continue;
-      g_ptr_array_add (ids, g_strdup_printf ("%" G_GINT64_FORMAT, id));
-      g_ptr_array_add (ids, sign_profile (self, id, (guint) sqlite3_column_int (stmt, 1),
-                                          name != NULL ? name : "", data != NULL ? data : ""));
-      g_ptr_array_add (ids, g_strdup (name != NULL ? name : ""));
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (step != VEIL_DB_STEP_DONE)
-    goto fail;
-
-  for (guint i = 0; i + 2 < ids->len; i += 3)
-    {
-      gint64 id = g_ascii_strtoll (ids->pdata[i], NULL, 10);
+      UnverifiedRow *row = &g_array_index (rows, UnverifiedRow, i);
+      g_autofree char *signature = sign_profile (self, row->id, row->version, row->name, row->data);
+      g_autoptr(sqlite3_stmt) stmt = NULL;
 
       stmt = veil_db_prepare (self->db, "UPDATE profiles SET signature = ?, updated = ? WHERE id = ?", error);
       if (stmt == NULL ||
-          !veil_db_bind_text (stmt, 1, ids->pdata[i + 1], error) ||
+          !veil_db_bind_text (stmt, 1, signature, error) ||
           !veil_db_bind_int64 (stmt, 2, now, error) ||
-          !veil_db_bind_int64 (stmt, 3, id, error) ||
+          !veil_db_bind_int64 (stmt, 3, row->id, error) ||
           !veil_db_step_done (stmt, error) ||
-          !_veil_store_insert_audit (self->db, id, now, actor, "profile-confirmed", ids->pdata[i + 2], error))
+          !_veil_store_insert_audit (self->db, row->id, now, actor, "profile-confirmed", row->name, error))
         goto fail;
-      g_clear_pointer (&stmt, sqlite3_finalize);
     }
-  return _veil_store_commit (self, error);
+  if (rows != NULL)
+    return _veil_store_commit (self, error);
 
 fail:
   _veil_store_rollback (self);
