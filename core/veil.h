@@ -10,7 +10,6 @@
 /* image/: decoding, PDQ, heatmap */
 #include "veil-image.h"
 #include "veil-pdq.h"
-#include "veil-image-preview.h"
 #include "veil-heatmap.h"
 
 /* hash/: hash lists and their index */

@@ -390,21 +390,14 @@ reveal_loaded_cb (GObject      *source,
 {
   g_autoptr(VeilAlertCard) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VeilImage) image = veil_image_load_file_finish (result, &error);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  const guint8 *rgb;
-  guint w = 0, h = 0;
+  g_autoptr(GdkTexture) texture = veil_ui_load_preview_finish (result, &error);
 
-  if (image == NULL)
+  if (texture == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         veil_ui_show_error (GTK_WIDGET (self), error);
       return;
     }
-  rgb = veil_image_get_thumbnail (image, &w, &h);
-  bytes = g_bytes_new (rgb, (gsize) w * h * 3);
-  texture = gdk_memory_texture_new ((int) w, (int) h, GDK_MEMORY_R8G8B8, bytes, (gsize) w * 3);
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
   self->revealed = TRUE;
 }
@@ -414,7 +407,7 @@ reveal_response_cb (VeilAlertCard *self,
                     const char    *response)
 {
   g_autoptr(GError) error = NULL;
-  VeilImageLimits limits;
+  const char *paths[1];
 
   if (!g_str_equal (response, "reveal") || self->alert == NULL || is_message_alert (self->alert) ||
       !check_unlocked (self))
@@ -426,9 +419,8 @@ reveal_response_cb (VeilAlertCard *self,
       veil_ui_show_error (GTK_WIDGET (self), error);
       return;
     }
-  veil_image_limits_init_default (&limits);
-  veil_image_load_file_async (current_path (self->alert), VEIL_IMAGE_NEED_THUMBNAIL, &limits, self->cancellable,
-                              reveal_loaded_cb, g_object_ref (self));
+  paths[0] = current_path (self->alert);
+  veil_ui_load_preview_async (self->context, paths, 1, self->cancellable, reveal_loaded_cb, g_object_ref (self));
 }
 
 static void

@@ -247,16 +247,12 @@ decoded_cb (GObject      *source,
 {
   g_autoptr(VeilAlertView) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VeilImage) image = veil_image_load_preview_finish (result, &error);
-  g_autoptr(GBytes) rgb = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  const guint8 *pixels;
-  guint width, height;
+  g_autoptr(GdkTexture) texture = veil_ui_load_preview_finish (result, &error);
 
   /* The view went away meanwhile. */
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
-  if (image == NULL)
+  if (texture == NULL)
     {
       g_autofree char *source_name = veil_alert_report_get_source_name (self->alert);
       g_autofree char *gone = NULL;
@@ -272,9 +268,6 @@ decoded_cb (GObject      *source,
     }
 
   /* Only in memory: a texture is never written to a cache or a file. */
-  pixels = veil_image_get_thumbnail (image, &width, &height);
-  rgb = g_bytes_new (pixels, (gsize) width * height * 3);
-  texture = gdk_memory_texture_new ((int) width, (int) height, GDK_MEMORY_R8G8B8, rgb, (gsize) width * 3);
   veil_blurred_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
   self->picture_kind = VEIL_ALERT_VIEW_PICTURE_FILE;
   set_choices_enabled (self, TRUE);
@@ -286,7 +279,8 @@ load_picture (VeilAlertView *self)
   const char *paths[] = { self->alert->hidden_path, self->alert->path };
 
   /* Where Veil hides it, then where it arrived. */
-  veil_image_load_preview_async (paths, G_N_ELEMENTS (paths), self->cancellable, decoded_cb, g_object_ref (self));
+  veil_ui_load_preview_async (self->context, paths, G_N_ELEMENTS (paths), self->cancellable, decoded_cb,
+                              g_object_ref (self));
 }
 
 static void

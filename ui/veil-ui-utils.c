@@ -279,3 +279,84 @@ veil_ui_display_path (const char *path)
     return g_strconcat ("~", path + len, NULL);
   return g_strdup (path);
 }
+
+/* --- A picture shown unblurred ---------------------------------------------------------------
+ * Decoded in an analysis worker (veil_analyzer_load_preview_async()), never in the app: the
+ * app gets the display thumbnail's pixels, which stay in memory. */
+
+static void
+preview_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilWorkerResult) preview = veil_analyzer_load_preview_finish (VEIL_ANALYZER (source), result, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *rgb;
+  guint width = 0, height = 0;
+
+  if (preview == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  rgb = veil_worker_result_get_preview (preview, 0, &width, &height);
+  bytes = g_bytes_new (rgb, (gsize) width * height * 3);
+  g_task_return_pointer (task, gdk_memory_texture_new ((int) width, (int) height, GDK_MEMORY_R8G8B8, bytes,
+                                                       (gsize) width * 3),
+                         g_object_unref);
+}
+
+static void
+preview_analyzer_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilAnalyzer) analyzer = veil_context_load_analyzer_finish (VEIL_CONTEXT (source), result, &error);
+  GPtrArray *paths = g_task_get_task_data (task);
+
+  if (analyzer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  veil_analyzer_load_preview_async (analyzer, (const char * const *) paths->pdata, paths->len,
+                                    g_task_get_cancellable (task), preview_loaded_cb, g_object_ref (task));
+}
+
+/**
+ * veil_ui_load_preview_async:
+ * @paths: (array length=n_paths): where the picture may be, in order; entries may be %NULL
+ *
+ * Loads the unblurred display thumbnail of the first of @paths still there, through the
+ * context's analyzer.
+ */
+void
+veil_ui_load_preview_async (VeilContext         *context,
+                            const char * const  *paths,
+                            guint                n_paths,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n_paths; i++)
+    g_ptr_array_add (copy, g_strdup (paths[i]));
+  g_task_set_source_tag (task, veil_ui_load_preview_async);
+  g_task_set_task_data (task, copy, (GDestroyNotify) g_ptr_array_unref);
+  veil_context_load_analyzer_async (context, cancellable, preview_analyzer_cb, task);
+}
+
+/* Returns: (transfer full): the texture, or %NULL with @error set */
+GdkTexture *
+veil_ui_load_preview_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -28,5 +28,13 @@ guint      veil_ui_count_waiting          (VeilStore       *store,
 char      *veil_ui_describe_waiting       (VeilProfile     *profile,
                                            guint            n_waiting);
 char      *veil_ui_display_path           (const char      *path);
+void       veil_ui_load_preview_async     (VeilContext     *context,
+                                           const char * const *paths,
+                                           guint            n_paths,
+                                           GCancellable    *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer         user_data);
+GdkTexture *veil_ui_load_preview_finish   (GAsyncResult    *result,
+                                           GError         **error);
 
 G_END_DECLS

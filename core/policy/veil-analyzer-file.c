@@ -528,3 +528,115 @@ veil_analyzer_analyze_fd_finish (VeilAnalyzer          *self,
     *out_sha256 = g_steal_pointer (&data->sha256);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* --- Showing a picture ----------------------------------------------------------------------
+ * When the child chooses to see a warned picture, or a guardian reveals a scan's match, the
+ * unblurred display thumbnail is decoded like any analysis: in a worker, from a descriptor. */
+
+static VeilWorkerResult *
+load_preview (VeilAnalyzer  *self,
+              const char    *path,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  VeilWorkerRequest request = { 0 };
+  VeilWorkerResult *result;
+  guint width, height;
+  int fd = veil_analyzer_open_file (self, path, error);
+
+  if (fd < 0)
+    return NULL;
+  request.needs = VEIL_IMAGE_NEED_THUMBNAIL;
+  request.pdq_mode = veil_analyzer_get_pdq_mode (self);
+  request.flags = VEIL_WORKER_REQUEST_PREVIEW;
+  _veil_analyzer_get_limits (self, &request.limits);
+  if (veil_analyzer_get_pool (self) != NULL)
+    result = veil_worker_pool_analyze (veil_analyzer_get_pool (self), VEIL_WORKER_LANE_API, fd, path, &request,
+                                       cancellable, error);
+  else
+    result = veil_worker_analyze_fd (veil_analyzer_get_classifier (self), fd, path, &request, cancellable, error);
+  close (fd);
+  if (result != NULL &&
+      (veil_worker_result_get_n_frames (result) == 0 ||
+       veil_worker_result_get_preview (result, 0, &width, &height) == NULL))
+    {
+      g_set_error_literal (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT,
+                           _("The picture could not be shown."));
+      g_clear_pointer (&result, veil_worker_result_unref);
+    }
+  return result;
+}
+
+static void
+preview_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GPtrArray *paths = task_data;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      VeilWorkerResult *result;
+
+      if (paths->pdata[i] == NULL)
+        continue;
+      g_clear_error (&error);
+      result = load_preview (source_object, paths->pdata[i], cancellable, &error);
+      if (result != NULL)
+        {
+          g_task_return_pointer (task, result, (GDestroyNotify) veil_worker_result_unref);
+          return;
+        }
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        break;
+    }
+  if (error == NULL)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The picture is no longer on this computer."));
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * veil_analyzer_load_preview_async:
+ * @paths: (array length=n_paths): where the picture may be, in order; entries may be %NULL
+ *
+ * Decodes the first of @paths that is still there into its unblurred display thumbnail
+ * (veil_worker_result_get_preview() of frame 0), in a worker process. Only in memory.
+ */
+void
+veil_analyzer_load_preview_async (VeilAnalyzer        *self,
+                                  const char * const  *paths,
+                                  guint                n_paths,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_if_fail (VEIL_IS_ANALYZER (self));
+  g_return_if_fail (paths != NULL || n_paths == 0);
+
+  for (guint i = 0; i < n_paths; i++)
+    g_ptr_array_add (copy, g_strdup (paths[i]));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, veil_analyzer_load_preview_async);
+  g_task_set_task_data (task, copy, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, preview_thread);
+}
+
+/**
+ * veil_analyzer_load_preview_finish:
+ *
+ * Returns: (transfer full): the result holding the preview, or %NULL with @error set
+ */
+VeilWorkerResult *
+veil_analyzer_load_preview_finish (VeilAnalyzer  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -129,5 +129,14 @@ VeilVerdict          *veil_analyzer_evaluate           (VeilAnalyzer          *s
                                                         VeilClassifierResult  *scores);
 GBytes               *veil_analyzer_blur_thumbnail     (VeilImage             *image,
                                                         GError               **error);
+void                  veil_analyzer_load_preview_async (VeilAnalyzer          *self,
+                                                        const char * const    *paths,
+                                                        guint                  n_paths,
+                                                        GCancellable          *cancellable,
+                                                        GAsyncReadyCallback    callback,
+                                                        gpointer               user_data);
+VeilWorkerResult     *veil_analyzer_load_preview_finish (VeilAnalyzer         *self,
+                                                        GAsyncResult          *result,
+                                                        GError               **error);
 
 G_END_DECLS

@@ -295,29 +295,55 @@ test_pipelines (ModelsFixture *fixture,
 }
 
 static void
+preview_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static VeilWorkerResult *
+load_preview (VeilAnalyzer        *analyzer,
+              const char * const  *paths,
+              guint                n_paths,
+              GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  veil_analyzer_load_preview_async (analyzer, paths, n_paths, NULL, preview_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return veil_analyzer_load_preview_finish (analyzer, result, error);
+}
+
+static void
 test_preview_and_checksum (ModelsFixture *fixture,
                            gconstpointer  data)
 {
   g_autofree char *picture = veil_test_write_picture (fixture->dir, "seen.png", 640, 480, 9);
   g_autofree char *gone = g_build_filename (fixture->dir, "hidden.png", NULL);
   const char *paths[] = { gone, NULL, picture };
-  g_autoptr(VeilImage) image = NULL;
+  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
+  g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new_with_pool (pool, "none");
+  g_autoptr(VeilWorkerResult) preview = NULL;
   g_autoptr(VeilReportBuilder) builder = veil_report_builder_new ();
   g_autoptr(GError) error = NULL;
   guint width = 0, height = 0;
 
-  /* Where Veil hides it is tried first; where it arrived comes next. */
-  image = veil_image_load_preview (paths, G_N_ELEMENTS (paths), NULL, &error);
+  /* Where Veil hides it is tried first; where it arrived comes next. Decoded in a worker. */
+  preview = load_preview (analyzer, paths, G_N_ELEMENTS (paths), &error);
   g_assert_no_error (error);
-  g_assert_nonnull (veil_image_get_thumbnail (image, &width, &height));
-  g_assert_cmpuint (width, >, 0);
-  g_assert_cmpuint (height, >, 0);
+  g_assert_nonnull (veil_worker_result_get_preview (preview, 0, &width, &height));
+  g_assert_cmpuint (width, ==, VEIL_IMAGE_THUMBNAIL_SIZE);
+  g_assert_cmpuint (height, ==, 192);
   /* The last failure says why; with nowhere to look, the picture is gone. */
-  g_assert_null (veil_image_load_preview (paths, 2, NULL, &error));
+  g_assert_null (load_preview (analyzer, paths, 2, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "hidden.png"));
   g_clear_error (&error);
-  g_assert_null (veil_image_load_preview (paths + 1, 1, NULL, &error));
+  g_assert_null (load_preview (analyzer, paths + 1, 1, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
