@@ -198,6 +198,55 @@ add_done_cb (GObject      *source,
                                   g_steal_pointer (&added));
 }
 
+/* The pictures waiting for the analyzer that hashes them (in its workers). */
+typedef struct {
+  VeilProtectImages *self;
+  GStrv              paths;
+} AddRequest;
+
+static AddRequest *
+add_request_new (VeilProtectImages *self,
+                 GPtrArray         *paths)
+{
+  AddRequest *request = g_new0 (AddRequest, 1);
+
+  request->self = g_object_ref (self);
+  request->paths = g_strdupv ((char **) paths->pdata);
+  return request;
+}
+
+static void
+add_request_free (AddRequest *request)
+{
+  g_object_unref (request->self);
+  g_strfreev (request->paths);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AddRequest, add_request_free)
+
+static void
+analyzer_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(AddRequest) request = user_data;
+  VeilProtectImages *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilAnalyzer) analyzer = veil_context_load_analyzer_finish (VEIL_CONTEXT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->model == NULL)
+    return;  /* the window is going away */
+  if (analyzer == NULL)
+    {
+      finish_adding (self, 0, error->message);
+      return;
+    }
+  veil_protect_pictures_async (veil_record_model_get_store (VEIL_RECORD_MODEL (self->model)), analyzer,
+                               veil_profile_get_id (self->profile), (const char * const *) request->paths,
+                               self->cancellable, add_done_cb, g_object_ref (self));
+}
+
 static void
 chooser_response_cb (VeilProtectImages *self,
                      int                response,
@@ -472,9 +521,8 @@ veil_protect_images_add_files (VeilProtectImages *self,
 
   self->n_adding++;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "protect.add", FALSE);
-  veil_protect_pictures_async (veil_record_model_get_store (VEIL_RECORD_MODEL (self->model)),
-                               veil_profile_get_id (self->profile), (const char * const *) paths->pdata,
-                               self->cancellable, add_done_cb, g_object_ref (self));
+  veil_context_load_analyzer_async (self->context, self->cancellable, analyzer_loaded_cb,
+                                    add_request_new (self, paths));
 }
 
 /**

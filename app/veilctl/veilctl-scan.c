@@ -394,6 +394,7 @@ scan_list_protect (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilStore) store = NULL;
   g_autoptr(VeilProfile) profile = NULL;
+  g_autoptr(VeilAnalyzer) analyzer = NULL;
   int status = VEILCTL_EXIT_OK;
 
   if (argc < 3)
@@ -404,11 +405,14 @@ scan_list_protect (int    argc,
 
   /* The child's own pictures: only their PDQ hash and MD5 are kept, printed here so the child
    * can give them to StopNCII or Take It Down. */
+  analyzer = veilctl_open_analyzer (1, VEILCTL_ANALYZER_FOR_CHECKS);
   for (int i = 2; i < argc; i++)
     {
       g_autofree char *md5 = NULL;
+      VeilPdqHash hash;
 
-      if (!veil_store_protect_image (store, veil_profile_get_id (profile), argv[i], &md5, NULL, &error))
+      if (!veil_analyzer_hash_file (analyzer, argv[i], &hash, &md5, NULL, &error) ||
+          !veil_store_add_protected_image (store, veil_profile_get_id (profile), &hash, md5, &error))
         {
           fprintf (stderr, "veilctl: %s: %s\n", argv[i], error->message);
           g_clear_error (&error);

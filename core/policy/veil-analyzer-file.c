@@ -529,6 +529,91 @@ veil_analyzer_analyze_fd_finish (VeilAnalyzer          *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* --- A child's own picture ---------------------------------------------------------------- */
+
+static char *
+md5_fd (int       fd,
+        GError  **error)
+{
+  g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
+  g_autofree guint8 *buf = g_malloc (64 * 1024);
+  off_t offset = 0;
+  ssize_t n;
+
+  /* pread: the file is read, never mapped, so a file cut short meanwhile is only shorter. */
+  while ((n = pread (fd, buf, 64 * 1024, offset)) > 0)
+    {
+      g_checksum_update (md5, buf, n);
+      offset += n;
+    }
+  if (n < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
+                   _("The file could not be read to the end: %s"), g_strerror (saved_errno));
+      return NULL;
+    }
+  return g_strdup (g_checksum_get_string (md5));
+}
+
+/**
+ * veil_analyzer_hash_file:
+ * @out_hash: (out): the picture's exact PDQ hash
+ * @out_md5: (out) (optional): the file's MD5, as StopNCII and Take It Down take it
+ *
+ * Hashes a picture a child chose to protect: decoded in a worker like any other, the exact
+ * hash (a teen may hand it to StopNCII, whose hashes are exact too). Blocks.
+ */
+gboolean
+veil_analyzer_hash_file (VeilAnalyzer  *self,
+                         const char    *path,
+                         VeilPdqHash   *out_hash,
+                         char         **out_md5,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(VeilWorkerResult) result = NULL;
+  g_autofree char *md5 = NULL;
+  VeilWorkerRequest request = { 0 };
+  const VeilPdqHash *hash;
+  guint quality = 0;
+  int fd;
+
+  g_return_val_if_fail (VEIL_IS_ANALYZER (self), FALSE);
+  g_return_val_if_fail (path != NULL && out_hash != NULL, FALSE);
+
+  fd = veil_analyzer_open_file (self, path, error);
+  if (fd < 0)
+    return FALSE;
+  request.needs = VEIL_IMAGE_NEED_PDQ;
+  request.pdq_mode = VEIL_PDQ_MODE_EXACT;
+  _veil_analyzer_get_limits (self, &request.limits);
+  if (veil_analyzer_get_pool (self) != NULL)
+    result = veil_worker_pool_analyze (veil_analyzer_get_pool (self), VEIL_WORKER_LANE_API, fd, path, &request,
+                                       cancellable, error);
+  else
+    result = veil_worker_analyze_fd (veil_analyzer_get_classifier (self), fd, path, &request, cancellable, error);
+  if (result != NULL && out_md5 != NULL)
+    md5 = md5_fd (fd, error);
+  close (fd);
+  if (result == NULL || (out_md5 != NULL && md5 == NULL))
+    return FALSE;
+  hash = veil_worker_result_get_n_frames (result) > 0 ? veil_worker_result_get_hash (result, 0, &quality) : NULL;
+  if (hash == NULL)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_CORRUPT,
+                   _("Veil could not make the codes for “%s”. Choose another picture."), name);
+      return FALSE;
+    }
+  *out_hash = *hash;
+  if (out_md5 != NULL)
+    *out_md5 = g_steal_pointer (&md5);
+  return TRUE;
+}
+
 /* --- Showing a picture ----------------------------------------------------------------------
  * When the child chooses to see a warned picture, or a guardian reveals a scan's match, the
  * unblurred display thumbnail is decoded like any analysis: in a worker, from a descriptor. */

@@ -129,6 +129,12 @@ VeilVerdict          *veil_analyzer_evaluate           (VeilAnalyzer          *s
                                                         VeilClassifierResult  *scores);
 GBytes               *veil_analyzer_blur_thumbnail     (VeilImage             *image,
                                                         GError               **error);
+gboolean              veil_analyzer_hash_file          (VeilAnalyzer          *self,
+                                                        const char            *path,
+                                                        VeilPdqHash           *out_hash,
+                                                        char                 **out_md5,
+                                                        GCancellable          *cancellable,
+                                                        GError               **error);
 void                  veil_analyzer_load_preview_async (VeilAnalyzer          *self,
                                                         const char * const    *paths,
                                                         guint                  n_paths,

@@ -85,80 +85,37 @@ veil_store_import_hash_list (VeilStore      *self,
   return ok;
 }
 
-static gboolean
-md5_file (const char    *path,
-          char         **out_md5,
-          GCancellable  *cancellable,
-          GError       **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = NULL;
-  g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
-  g_autofree guint8 *buf = g_malloc (64 * 1024);
-  gssize n;
-
-  in = g_file_read (file, cancellable, error);
-  if (in == NULL)
-    return FALSE;
-  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buf, 64 * 1024, cancellable, error)) > 0)
-    g_checksum_update (md5, buf, n);
-  if (n < 0)
-    return FALSE;
-  *out_md5 = g_strdup (g_checksum_get_string (md5));
-  return TRUE;
-}
-
 /**
- * veil_store_protect_image:
- * @out_md5: (out) (optional): the file's MD5, as StopNCII and Take It Down take it
+ * veil_store_add_protected_image:
+ * @hash: the picture's exact PDQ hash (veil_analyzer_hash_file())
+ * @md5: the file's MD5
  *
  * A child's own picture to watch for: only its PDQ hash and MD5 are kept, never the picture.
  */
 gboolean
-veil_store_protect_image (VeilStore      *self,
-                          gint64          profile_id,
-                          const char     *path,
-                          char          **out_md5,
-                          GCancellable   *cancellable,
-                          GError        **error)
+veil_store_add_protected_image (VeilStore          *self,
+                                gint64              profile_id,
+                                const VeilPdqHash  *hash,
+                                const char         *md5,
+                                GError            **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(VeilPdq) pdq = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *md5 = NULL;
-  VeilImageLimits limits;
   guint8 blob[32];
   gboolean ok;
 
   g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (profile_id > 0 && path != NULL, FALSE);
+  g_return_val_if_fail (profile_id > 0 && hash != NULL && md5 != NULL, FALSE);
 
-  veil_image_limits_init_default (&limits);
-  /* The exact hash: the teen may hand it to StopNCII, whose hashes are exact too. */
-  pdq = veil_pdq_hash_file (path, VEIL_PDQ_MODE_EXACT, FALSE, &limits, cancellable, error);
-  if (pdq == NULL)
-    return FALSE;
-  if (!md5_file (path, &md5, cancellable, &local_error))
-    {
-      g_set_error (error, VEIL_STORE_ERROR, VEIL_STORE_ERROR_IO,
-                   _("The picture could not be read (%s). Check that it still exists."), local_error->message);
-      return FALSE;
-    }
-  _veil_store_hash_to_blob (veil_pdq_get_hash (pdq), blob);
-
+  _veil_store_hash_to_blob (hash, blob);
   g_mutex_lock (&self->scan_lock);
   stmt = veil_db_prepare (self->scan_db, "INSERT OR REPLACE INTO protected_images (profile_id, md5, pdq, added) VALUES (?, ?, ?, ?)", error);
-  ok = stmt != NULL;
-  if (ok)
-    ok = veil_db_bind_int64 (stmt, 1, profile_id, error) &&
-         veil_db_bind_text (stmt, 2, md5, error) &&
-         veil_db_bind_blob (stmt, 3, blob, sizeof blob, error) &&
-         veil_db_bind_int64 (stmt, 4, _veil_store_now (), error) &&
-         veil_db_step_done (stmt, error);
+  ok = stmt != NULL &&
+       veil_db_bind_int64 (stmt, 1, profile_id, error) &&
+       veil_db_bind_text (stmt, 2, md5, error) &&
+       veil_db_bind_blob (stmt, 3, blob, sizeof blob, error) &&
+       veil_db_bind_int64 (stmt, 4, _veil_store_now (), error) &&
+       veil_db_step_done (stmt, error);
   g_mutex_unlock (&self->scan_lock);
-
-  if (ok && out_md5 != NULL)
-    *out_md5 = g_steal_pointer (&md5);
   return ok;
 }
 

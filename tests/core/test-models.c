@@ -252,6 +252,9 @@ test_pipelines (ModelsFixture *fixture,
   g_autofree char *picture = veil_test_write_picture (fixture->dir, "me.png", 128, 96, 5);
   g_autofree char *missing = g_build_filename (fixture->dir, "missing.png", NULL);
   const char *paths[] = { picture, missing, NULL };
+  /* The pictures are hashed in an analysis worker, as the app does. */
+  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
+  g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new_with_pool (pool, "none");
   g_autoptr(VeilHashList) imported = NULL;
   g_autoptr(VeilHashListItem) item = NULL;
   g_autoptr(VeilProtectedImageItem) image = NULL;
@@ -280,7 +283,7 @@ test_pipelines (ModelsFixture *fixture,
 
   /* Protecting pictures: one that cannot be read does not stop the others. */
   done = FALSE;
-  veil_protect_pictures_async (fixture->store, profile_id, paths, NULL, protect_done_cb, &done);
+  veil_protect_pictures_async (fixture->store, analyzer, profile_id, paths, NULL, protect_done_cb, &done);
   veil_test_wait_for (&done, 30);
   wait_for_n_items (images, 1);
   image = g_list_model_get_item (images, 0);

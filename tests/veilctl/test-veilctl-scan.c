@@ -242,6 +242,33 @@ test_errors (CtlFixture    *fixture,
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (summary), "unchecked"), ==, 1);
 }
 
+/* A teen's own pictures: hashed (in an analysis worker), only the MD5 printed and the hashes
+ * kept; a damaged one is named and the others still go in. */
+static void
+test_protect (CtlFixture    *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *mine = veil_test_write_picture (fixture->library, "mine.png", 320, 240, 8);
+  g_autofree char *cut = g_build_filename (fixture->library, "cut.png", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
+  gsize length;
+
+  make_profile (fixture);
+  g_assert_true (g_file_get_contents (mine, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (cut, contents, 40, NULL));
+  expected = g_compute_checksum_for_data (G_CHECKSUM_MD5, (const guchar *) contents, length);
+
+  fixture->ctl.quiet_libvips = TRUE;
+  g_assert_cmpint (run (fixture, NULL, &out, "scan-list", "protect", "Sam", mine, cut, NULL), ==, 3);
+  g_assert_nonnull (strstr (out, expected));
+  g_assert_null (strstr (out, "cut.png"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (fixture, NULL, &out, "scan-list", "show", "Sam", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "1 entries"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -256,6 +283,7 @@ main (int    argc,
 
   g_test_add ("/veil/veilctl-scan/scan-and-alerts", CtlFixture, NULL, fixture_setup, test_scan_and_alerts, fixture_teardown);
   g_test_add ("/veil/veilctl-scan/errors", CtlFixture, NULL, fixture_setup, test_errors, fixture_teardown);
+  g_test_add ("/veil/veilctl-scan/protect", CtlFixture, NULL, fixture_setup, test_protect, fixture_teardown);
 
   ret = g_test_run ();
   veil_test_keyring_stop ();

@@ -3,11 +3,13 @@
 
 #include <gio/gio.h>
 
+#include "veil-analyzer.h"
 #include "veil-store.h"
 
 G_BEGIN_DECLS
 
 gboolean veil_protect_pictures        (VeilStore            *store,
+                                       VeilAnalyzer         *analyzer,
                                        gint64                profile_id,
                                        const char * const   *paths,
                                        guint                *out_n_added,
@@ -15,6 +17,7 @@ gboolean veil_protect_pictures        (VeilStore            *store,
                                        GCancellable         *cancellable,
                                        GError              **error);
 void     veil_protect_pictures_async  (VeilStore            *store,
+                                       VeilAnalyzer         *analyzer,
                                        gint64                profile_id,
                                        const char * const   *paths,
                                        GCancellable         *cancellable,

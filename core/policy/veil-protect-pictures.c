@@ -7,11 +7,13 @@
 
 #include "veil-protect-pictures.h"
 
-/* "Protect my pictures": hash each picture a child picks and keep only its hashes. One
- * picture that cannot be read does not stop the others. */
+/* "Protect my pictures": hash each picture a child picks (in an analysis worker, like every
+ * untrusted picture) and keep only its hashes. One picture that cannot be read does not stop
+ * the others. */
 
 /* Owned by the thread; read back once the task returns. */
 typedef struct {
+  VeilAnalyzer *analyzer;
   gint64   profile_id;
   GStrv    paths;
   guint    n_added;
@@ -21,6 +23,7 @@ typedef struct {
 static void
 protect_data_free (ProtectData *data)
 {
+  g_clear_object (&data->analyzer);
   g_strfreev (data->paths);
   g_free (data->problem);
   g_free (data);
@@ -38,6 +41,7 @@ protect_data_free (ProtectData *data)
  */
 gboolean
 veil_protect_pictures (VeilStore           *store,
+                       VeilAnalyzer        *analyzer,
                        gint64               profile_id,
                        const char * const  *paths,
                        guint               *out_n_added,
@@ -49,14 +53,18 @@ veil_protect_pictures (VeilStore           *store,
   guint n_added = 0;
 
   g_return_val_if_fail (VEIL_IS_STORE (store), FALSE);
+  g_return_val_if_fail (VEIL_IS_ANALYZER (analyzer), FALSE);
   g_return_val_if_fail (paths != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   for (guint i = 0; paths[i] != NULL; i++)
     {
       g_autoptr(GError) local_error = NULL;
+      g_autofree char *md5 = NULL;
+      VeilPdqHash hash;
 
-      if (veil_store_protect_image (store, profile_id, paths[i], NULL, cancellable, &local_error))
+      if (veil_analyzer_hash_file (analyzer, paths[i], &hash, &md5, cancellable, &local_error) &&
+          veil_store_add_protected_image (store, profile_id, &hash, md5, &local_error))
         {
           n_added++;
         }
@@ -90,7 +98,7 @@ protect_thread (GTask        *task,
   ProtectData *data = task_data;
   GError *error = NULL;
 
-  if (veil_protect_pictures (VEIL_STORE (source_object), data->profile_id, (const char * const *) data->paths,
+  if (veil_protect_pictures (VEIL_STORE (source_object), data->analyzer, data->profile_id, (const char * const *) data->paths,
                              &data->n_added, &data->problem, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -104,6 +112,7 @@ protect_thread (GTask        *task,
  */
 void
 veil_protect_pictures_async (VeilStore           *store,
+                             VeilAnalyzer        *analyzer,
                              gint64               profile_id,
                              const char * const  *paths,
                              GCancellable        *cancellable,
@@ -114,9 +123,11 @@ veil_protect_pictures_async (VeilStore           *store,
   ProtectData *data;
 
   g_return_if_fail (VEIL_IS_STORE (store));
+  g_return_if_fail (VEIL_IS_ANALYZER (analyzer));
   g_return_if_fail (paths != NULL);
 
   data = g_new0 (ProtectData, 1);
+  data->analyzer = g_object_ref (analyzer);
   data->profile_id = profile_id;
   data->paths = g_strdupv ((char **) paths);
 
