@@ -169,12 +169,14 @@ main (int   argc,
   g_autofree char *model_path = NULL;
   const char *localedir = g_getenv ("VEIL_LOCALEDIR");
   gboolean no_landlock = FALSE;
+  int decode_threads = 1;
   Worker worker = { -1, NULL, NULL, FALSE };
   VeilSandboxLayers layers;
   const GOptionEntry entries[] = {
     { "socket", 0, 0, G_OPTION_ARG_INT, &worker.sock, "The socket to the parent", "FD" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, "The model to load", "PATH" },
     { "no-landlock", 0, 0, G_OPTION_ARG_NONE, &no_landlock, "Leave out the filesystem sandbox", NULL },
+    { "decode-threads", 0, 0, G_OPTION_ARG_INT, &decode_threads, "libvips threads per picture", "N" },
     { "test-faults", 0, 0, G_OPTION_ARG_NONE, &worker.test_faults, "Obey test fault files", NULL },
     { NULL }
   };
@@ -196,7 +198,7 @@ main (int   argc,
    * model, libvips and its loaders, the translations. */
   load_model (&worker, model_path);
   _veil_image_ensure_vips ();
-  vips_concurrency_set (1);
+  vips_concurrency_set (CLAMP (decode_threads, 1, 8));
   /* Asking for the catalogue's header loads the catalogue (not a message to translate). */
   (void) dgettext (GETTEXT_PACKAGE, catalogue_header);
 

@@ -37,6 +37,7 @@ typedef struct {
   GSubprocess *process;
   int          sock;       /* our end of the socket pair, -1 when not running */
   guint        n_files;
+  guint        decode_threads;
 } Worker;
 
 struct _Lane
@@ -172,6 +173,7 @@ worker_start (PoolState       *self,
     }
   g_ptr_array_add (argv, veil_paths_get_analysis_worker ());
   g_ptr_array_add (argv, g_strdup ("--socket=3"));
+  g_ptr_array_add (argv, g_strdup_printf ("--decode-threads=%u", MAX (w->decode_threads, 1)));
   if (self->flags & VEIL_WORKER_POOL_NO_LANDLOCK)
     g_ptr_array_add (argv, g_strdup ("--no-landlock"));
   if (g_strcmp0 (g_getenv ("VEIL_TEST_WORKER_FAULTS"), "1") == 0)
@@ -320,7 +322,9 @@ lane_thread (gpointer data)
 {
   Lane *lane = data;
   PoolState *self = lane->state;
-  Worker w = { NULL, -1, 0 };
+  /* Scans run one worker per core, each decoding on one thread; the guard and the API decode
+   * one picture at a time, with every core, as the service did in process. */
+  Worker w = { NULL, -1, 0, lane->id == VEIL_WORKER_LANE_SCAN ? 1 : MIN (g_get_num_processors (), 4) };
 
   for (;;)
     {
