@@ -578,14 +578,7 @@ load_analyzer_thread (GTask        *task,
                       gpointer      task_data,
                       GCancellable *cancellable)
 {
-  GError *error = NULL;
-  /* Folder checks run one worker per core: one inference thread each. */
-  VeilAnalyzer *analyzer = veil_analyzer_new_with_default_model (1, &error);
-
-  if (analyzer == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, analyzer, g_object_unref);
+  g_task_return_pointer (task, veil_analyzer_new_with_default_model (), g_object_unref);
 }
 
 /**

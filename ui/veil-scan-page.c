@@ -256,9 +256,8 @@ model_loaded_cb (GObject      *source,
     }
   if (analyzer == NULL)
     {
-      /* Hash lists still work without the model. */
       veil_ui_show_error (GTK_WIDGET (self), error);
-      analyzer = veil_analyzer_new (NULL);
+      return;
     }
   self->analyzer = analyzer;
   start_scan (self);

@@ -53,15 +53,8 @@ context_loaded_cb (GObject      *source,
 static VeilAnalyzer *
 create_analyzer (void)
 {
-  g_autoptr(GError) error = NULL;
-  /* One inference thread: the guard already analyzes one picture per core. */
-  VeilAnalyzer *analyzer = veil_analyzer_new_with_default_model (1, &error);
-
-  if (analyzer != NULL)
-    return analyzer;
-  /* Hash lists still work without the model: answer with those rather than not at all. */
-  g_debug ("The Analyzer service runs without the classifier: %s", error->message);
-  return veil_analyzer_new (NULL);
+  /* Without the model every picture is "not checked", never checked by hash lists alone. */
+  return veil_analyzer_new_with_default_model ();
 }
 
 static GtkWindow *

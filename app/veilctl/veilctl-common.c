@@ -345,33 +345,6 @@ veilctl_open_unlocked (VeilGuardian **out_guardian)
 }
 
 /**
- * veilctl_open_analyzer:
- * @n_threads: inference threads for the model
- * @use: what the analyzer is for, which decides the warning when the model is missing
- *
- * Opens the analyzer with the on-device model. Without the model, hash lists still work:
- * this says so and returns an analyzer that only compares with hash lists.
- *
- * Returns: (transfer full): the analyzer
- */
-VeilAnalyzer *
-veilctl_open_analyzer (guint              n_threads,
-                       VeilctlAnalyzerUse use)
-{
-  g_autoptr(GError) error = NULL;
-  VeilAnalyzer *analyzer = veil_analyzer_new_with_default_model (n_threads, &error);
-
-  if (analyzer != NULL)
-    return analyzer;
-
-  if (use == VEILCTL_ANALYZER_FOR_REPORT)
-    fprintf (stderr, _("veilctl: warning: %s The report will say only what the hash lists found.\n"), error->message);
-  else
-    fprintf (stderr, _("veilctl: warning: %s Pictures are only compared with hash lists.\n"), error->message);
-  return veil_analyzer_new (NULL);
-}
-
-/**
  * veilctl_print_json:
  * @pretty: indented over several lines, or one line (for one object per line)
  *

@@ -62,15 +62,6 @@ int           veilctl_unlock_from_stdin (VeilGuardian               *guardian);
 int           veilctl_unlock_if_pin_set (VeilGuardian               *guardian);
 int           veilctl_open_unlocked     (VeilGuardian              **out_guardian);
 
-/* The analyzer */
-typedef enum {
-  VEILCTL_ANALYZER_FOR_CHECKS,  /* scans and message warnings: hash lists still work */
-  VEILCTL_ANALYZER_FOR_REPORT,  /* a report: its checksums still matter */
-} VeilctlAnalyzerUse;
-
-VeilAnalyzer *veilctl_open_analyzer     (guint                       n_threads,
-                                         VeilctlAnalyzerUse          use);
-
 /* Output */
 void          veilctl_print_json        (JsonNode                   *node,
                                          gboolean                    pretty);

@@ -95,7 +95,7 @@ open_analyzer (VeilStore   *store,
   g_autoptr(GError) error = NULL;
   /* Without the model the report is still worth making: its checksums are what hotlines
    * match on. */
-  g_autoptr(VeilAnalyzer) analyzer = veilctl_open_analyzer (2, VEILCTL_ANALYZER_FOR_REPORT);
+  g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new_with_default_model ();
 
   /* The profile's hash lists, as its folder checks use them. */
   if (!veil_analyzer_load_lists (analyzer, store, veil_profile_get_id (profile), &error))

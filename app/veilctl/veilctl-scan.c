@@ -163,7 +163,7 @@ veilctl_scan (int    argc,
   g_ptr_array_add (folders, NULL);
 
   /* The scan's workers already use every core: one inference thread each. */
-  analyzer = veilctl_open_analyzer (1, VEILCTL_ANALYZER_FOR_CHECKS);
+  analyzer = veil_analyzer_new_with_default_model ();
   scanner = veil_scanner_new (analyzer, store, profile);
   if (opt_workers > 0)
     veil_scanner_set_n_workers (scanner, (guint) opt_workers);
@@ -405,7 +405,7 @@ scan_list_protect (int    argc,
 
   /* The child's own pictures: only their PDQ hash and MD5 are kept, printed here so the child
    * can give them to StopNCII or Take It Down. */
-  analyzer = veilctl_open_analyzer (1, VEILCTL_ANALYZER_FOR_CHECKS);
+  analyzer = veil_analyzer_new_with_default_model ();
   for (int i = 2; i < argc; i++)
     {
       g_autofree char *md5 = NULL;

@@ -102,7 +102,7 @@ veilctl_watch (int    argc,
     return veilctl_report_error (error);
 
   /* The guard analyzes one picture per core at a time: one inference thread each. */
-  analyzer = veilctl_open_analyzer (1, VEILCTL_ANALYZER_FOR_CHECKS);
+  analyzer = veil_analyzer_new_with_default_model ();
   guard = veil_message_guard_new (store, analyzer);
   g_signal_connect (guard, "warned", G_CALLBACK (warned_cb), &run);
   g_signal_connect (guard, "failed", G_CALLBACK (failed_cb), &run);

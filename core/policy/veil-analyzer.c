@@ -760,7 +760,6 @@ veil_analyzer_blur_thumbnail (VeilImage  *image,
 
 /**
  * veil_analyzer_new_with_default_model:
- * @n_threads: unused: each worker classifies with one thread, and the pool runs several
  *
  * The analyzer with Veil's on-device classifier (veil_model_load_default()), run in isolated
  * worker processes. The model is only read here for its identity. A missing or damaged model
@@ -770,8 +769,7 @@ veil_analyzer_blur_thumbnail (VeilImage  *image,
  * Returns: (transfer full): the analyzer
  */
 VeilAnalyzer *
-veil_analyzer_new_with_default_model (guint    n_threads,
-                                      GError **error)
+veil_analyzer_new_with_default_model (void)
 {
   g_autoptr(GError) model_error = NULL;
   g_autoptr(VeilModel) model = veil_model_load_default (&model_error);

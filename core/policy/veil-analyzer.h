@@ -31,8 +31,7 @@ G_DECLARE_FINAL_TYPE (VeilAnalyzer, veil_analyzer, VEIL, ANALYZER, GObject)
 GQuark                veil_analyzer_error_quark        (void);
 
 VeilAnalyzer         *veil_analyzer_new                (VeilClassifier        *classifier);
-VeilAnalyzer         *veil_analyzer_new_with_default_model (guint              n_threads,
-                                                            GError           **error);
+VeilAnalyzer         *veil_analyzer_new_with_default_model (void);
 VeilAnalyzer         *veil_analyzer_new_with_pool      (VeilWorkerPool        *pool,
                                                         const char            *classifier_id);
 VeilClassifier       *veil_analyzer_get_classifier     (VeilAnalyzer          *self);
