@@ -5,15 +5,22 @@
 
 #include <glib/gi18n.h>
 
+#include "veil-change-pin-dialog.h"
 #include "veil-guardian-area.h"
 #include "veil-profile-page.h"
 #include "veil-review-queue.h"
 #include "veil-scan-page.h"
+#include "veil-talking-help.h"
 #include "veil-ui-utils.h"
 
 /* The guardian area, shown only while the guardian is unlocked: the children's profiles,
- * export and erase. It locks itself after a few minutes without input, so a computer left
- * open does not stay open to the children. */
+ * export and erase. It locks itself after a few minutes without input and when its window is
+ * hidden or minimised, so a computer left open does not stay open to the children.
+ *
+ * Navigation has one pattern: pages go deeper (list, profile, an alert card) and the
+ * window's one Back button comes back up through veil_guardian_area_go_back(). A profile's
+ * views switch in the header (the title widget the area lends the window), with a bar at
+ * the bottom when the window is too narrow for it. */
 
 #define DEFAULT_LOCK_TIMEOUT (5 * 60)
 
@@ -28,14 +35,15 @@ struct _VeilGuardianArea
   guint                 lock_timeout;  /* seconds */
   guint                 lock_source;
   GCancellable         *health_cancellable; /* checking the listed profiles, nullable */
+  AdwViewSwitcherTitle *switcher_title; /* lent to the window's header while a profile is open */
+  char                 *help_return;    /* the page the help page goes back to, nullable */
+  GtkWidget            *help_page;      /* the talking-with-your-child page, in the stack */
+  GtkWindow            *change_pin_dialog; /* weak: the dialog open, nullable */
 
   /* Template children */
   GtkStack             *stack;
   AdwPreferencesGroup  *children_group;
   AdwBin               *profile_bin;
-  AdwPasswordEntryRow  *current_pin_row;
-  AdwPasswordEntryRow  *new_pin_row;
-  AdwPasswordEntryRow  *repeat_pin_row;
 };
 
 G_DEFINE_FINAL_TYPE (VeilGuardianArea, veil_guardian_area, ADW_TYPE_BIN)
@@ -43,6 +51,7 @@ G_DEFINE_FINAL_TYPE (VeilGuardianArea, veil_guardian_area, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_CONTEXT,
+  PROP_TITLE_WIDGET,
   N_PROPS
 };
 
@@ -100,6 +109,17 @@ key_activity_cb (GtkEventControllerKey *controller,
   return FALSE;
 }
 
+/* The profile's views leave, and with them the switcher in the header. */
+static void
+close_profile (VeilGuardianArea *self)
+{
+  if (adw_bin_get_child (self->profile_bin) == NULL)
+    return;
+  adw_view_switcher_title_set_stack (self->switcher_title, NULL);
+  adw_bin_set_child (self->profile_bin, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE_WIDGET]);
+}
+
 static void
 unlocked_changed_cb (VeilGuardianArea *self)
 {
@@ -108,7 +128,10 @@ unlocked_changed_cb (VeilGuardianArea *self)
   if (guardian != NULL && !veil_guardian_get_unlocked (guardian))
     {
       g_clear_handle_id (&self->lock_source, g_source_remove);
-      adw_bin_set_child (self->profile_bin, NULL);
+      if (self->change_pin_dialog != NULL)
+        gtk_window_destroy (self->change_pin_dialog);
+      close_profile (self);
+      g_clear_pointer (&self->help_return, g_free);
       gtk_stack_set_visible_child_name (self->stack, "list");
       g_signal_emit (self, signals[LOCKED], 0);
     }
@@ -140,13 +163,13 @@ profile_saved_cb (VeilGuardianArea *self,
 static void
 profile_deleted_cb (VeilGuardianArea *self)
 {
-  adw_bin_set_child (self->profile_bin, NULL);
+  close_profile (self);
   gtk_stack_set_visible_child_name (self->stack, "list");
   g_signal_emit (self, signals[SHOW_MESSAGE], 0, _("Profile deleted"));
 }
 
 /* A child's settings, their library checks and the alerts for the guardian, as three views
- * of one profile. */
+ * of one profile: switched in the header, or from a bar at the bottom when that is too narrow. */
 static GtkWidget *
 build_profile_views (VeilGuardianArea *self,
                      GtkWidget        *settings_page,
@@ -154,7 +177,7 @@ build_profile_views (VeilGuardianArea *self,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   AdwViewStack *views = ADW_VIEW_STACK (adw_view_stack_new ());
-  GtkWidget *switcher = adw_view_switcher_new ();
+  GtkWidget *bar = adw_view_switcher_bar_new ();
   AdwViewStackPage *page;
 
   page = adw_view_stack_add_titled (views, settings_page, "settings", _("Settings"));
@@ -167,16 +190,15 @@ build_profile_views (VeilGuardianArea *self,
   /* The views not shown must not make a narrow window wider. */
   adw_view_stack_set_hhomogeneous (views, FALSE);
 
-  adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (switcher), views);
-  /* Icons over labels fit the 360 px phone width; wide windows get labels beside icons. */
-  adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_SWITCHER_POLICY_NARROW);
-  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (switcher, 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (switcher), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Profile views"), -1);
+  adw_view_switcher_title_set_stack (self->switcher_title, views);
+  adw_view_switcher_title_set_title (self->switcher_title, veil_profile_get_name (profile));
+  adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (bar), views);
+  /* The bar shows exactly when the header has no room for the switcher. */
+  g_object_bind_property (self->switcher_title, "title-visible", bar, "reveal", G_BINDING_SYNC_CREATE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Profile views"), -1);
 
-  gtk_box_append (GTK_BOX (box), switcher);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (views));
+  gtk_box_append (GTK_BOX (box), bar);
   return box;
 }
 
@@ -203,8 +225,10 @@ open_profile_action (GtkWidget  *widget,
   page = veil_profile_page_new (self->context, profile);
   g_signal_connect_object (page, "saved", G_CALLBACK (profile_saved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "deleted", G_CALLBACK (profile_deleted_cb), self, G_CONNECT_SWAPPED);
+  close_profile (self);
   adw_bin_set_child (self->profile_bin, build_profile_views (self, page, profile));
   gtk_stack_set_visible_child_name (self->stack, "profile");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE_WIDGET]);
 }
 
 static void
@@ -212,7 +236,7 @@ show_list (VeilGuardianArea *self)
 {
   veil_guardian_area_reload (self);
   gtk_stack_set_visible_child_name (self->stack, "list");
-  adw_bin_set_child (self->profile_bin, NULL);
+  close_profile (self);
 }
 
 static void
@@ -384,26 +408,8 @@ erase_action (GtkWidget  *widget,
 }
 
 static void
-change_pin_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+pin_changed_cb (VeilGuardianArea *self)
 {
-  g_autoptr(VeilGuardianArea) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = veil_guardian_set_pin_finish (VEIL_GUARDIAN (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->current_pin_row == NULL)
-    return;
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "guardian.change-pin", TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (self->current_pin_row), "");
-  if (!ok)
-    {
-      g_signal_emit (self, signals[SHOW_MESSAGE], 0, error->message);
-      return;
-    }
-  gtk_editable_set_text (GTK_EDITABLE (self->new_pin_row), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->repeat_pin_row), "");
   g_signal_emit (self, signals[SHOW_MESSAGE], 0, _("The guardian PIN was changed"));
 }
 
@@ -413,28 +419,36 @@ change_pin_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   VeilGuardianArea *self = VEIL_GUARDIAN_AREA (widget);
-  VeilGuardian *guardian = get_guardian (self);
-  const char *current = gtk_editable_get_text (GTK_EDITABLE (self->current_pin_row));
-  const char *new_pin = gtk_editable_get_text (GTK_EDITABLE (self->new_pin_row));
-  const char *repeat = gtk_editable_get_text (GTK_EDITABLE (self->repeat_pin_row));
-  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
 
-  if (guardian == NULL)
+  if (get_guardian (self) == NULL || !veil_guardian_get_unlocked (get_guardian (self)))
     return;
-  if (!veil_guardian_check_pin_strength (new_pin, &error))
+  if (self->change_pin_dialog != NULL)
     {
-      g_signal_emit (self, signals[SHOW_MESSAGE], 0, error->message);
+      gtk_window_present (self->change_pin_dialog);
       return;
     }
-  if (!g_str_equal (new_pin, repeat))
-    {
-      g_signal_emit (self, signals[SHOW_MESSAGE], 0, _("The two new PINs are not the same. Type them again."));
-      return;
-    }
+  dialog = veil_change_pin_dialog_new (veil_ui_get_window (widget), get_guardian (self));
+  g_signal_connect_object (dialog, "pin-changed", G_CALLBACK (pin_changed_cb), self, G_CONNECT_SWAPPED);
+  self->change_pin_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->change_pin_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
-  /* A change needs the current PIN, checked (with its back-off) in a worker thread. */
-  gtk_widget_action_set_enabled (widget, "guardian.change-pin", FALSE);
-  veil_guardian_set_pin_async (guardian, current, new_pin, NULL, change_pin_cb, g_object_ref (self));
+/* The short guide on talking with the child, from the list or from an alert's card. */
+static void
+talking_help_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VeilGuardianArea *self = VEIL_GUARDIAN_AREA (widget);
+  const char *from = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (from, "help") == 0)
+    return;
+  g_free (self->help_return);
+  self->help_return = g_strdup (from);
+  gtk_stack_set_visible_child_name (self->stack, "help");
 }
 
 static void
@@ -478,6 +492,12 @@ veil_guardian_area_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->change_pin_dialog != NULL)
+    gtk_window_destroy (self->change_pin_dialog);
+  if (self->switcher_title != NULL)
+    adw_view_switcher_title_set_stack (self->switcher_title, NULL);
+  g_clear_object (&self->switcher_title);
+  g_clear_pointer (&self->help_return, g_free);
   g_cancellable_cancel (self->health_cancellable);
   g_clear_object (&self->health_cancellable);
   /* The bin unparents its child itself before the template children are cleared. */
@@ -501,6 +521,9 @@ veil_guardian_area_get_property (GObject    *object,
     {
     case PROP_CONTEXT:
       g_value_set_object (value, self->context);
+      break;
+    case PROP_TITLE_WIDGET:
+      g_value_set_object (value, veil_guardian_area_get_title_widget (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -541,6 +564,15 @@ veil_guardian_area_class_init (VeilGuardianAreaClass *klass)
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL, VEIL_TYPE_CONTEXT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * VeilGuardianArea:title-widget:
+   *
+   * What the window's header shows as its title while the area is shown: the switcher
+   * between a profile's views, or %NULL for the window's own title.
+   */
+  properties[PROP_TITLE_WIDGET] =
+    g_param_spec_object ("title-widget", NULL, NULL, GTK_TYPE_WIDGET,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[ADD_CHILD] =
@@ -565,9 +597,6 @@ veil_guardian_area_class_init (VeilGuardianAreaClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilGuardianArea, stack);
   gtk_widget_class_bind_template_child (widget_class, VeilGuardianArea, children_group);
   gtk_widget_class_bind_template_child (widget_class, VeilGuardianArea, profile_bin);
-  gtk_widget_class_bind_template_child (widget_class, VeilGuardianArea, current_pin_row);
-  gtk_widget_class_bind_template_child (widget_class, VeilGuardianArea, new_pin_row);
-  gtk_widget_class_bind_template_child (widget_class, VeilGuardianArea, repeat_pin_row);
 
   gtk_widget_class_install_action (widget_class, "guardian.open-profile", "x", open_profile_action);
   gtk_widget_class_install_action (widget_class, "guardian.show-list", NULL, show_list_action);
@@ -577,6 +606,7 @@ veil_guardian_area_class_init (VeilGuardianAreaClass *klass)
   gtk_widget_class_install_action (widget_class, "guardian.export-to", "s", export_to_action);
   gtk_widget_class_install_action (widget_class, "guardian.erase", NULL, erase_action);
   gtk_widget_class_install_action (widget_class, "guardian.change-pin", NULL, change_pin_action);
+  gtk_widget_class_install_action (widget_class, "guardian.talking-help", NULL, talking_help_action);
 }
 
 static void
@@ -587,9 +617,10 @@ veil_guardian_area_init (VeilGuardianArea *self)
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  veil_ui_guard_password_row (self->current_pin_row);
-  veil_ui_guard_password_row (self->new_pin_row);
-  veil_ui_guard_password_row (self->repeat_pin_row);
+  self->switcher_title = g_object_ref_sink (ADW_VIEW_SWITCHER_TITLE (adw_view_switcher_title_new ()));
+  adw_view_switcher_title_set_subtitle (self->switcher_title, _("Guardian Area"));
+  self->help_page = veil_talking_help_new ();
+  gtk_stack_add_named (self->stack, self->help_page, "help");
   self->profile_rows = g_ptr_array_new ();
   self->lock_timeout = DEFAULT_LOCK_TIMEOUT;
 
@@ -779,9 +810,65 @@ veil_guardian_area_get_profile_page (VeilGuardianArea *self)
 
   g_return_val_if_fail (VEIL_IS_GUARDIAN_AREA (self), NULL);
 
-  /* The profile's views are a switcher above a view stack; the settings are one of them. */
+  /* The profile's views are a view stack above a switcher bar; the settings are one of them. */
   views = adw_bin_get_child (self->profile_bin);
   if (views == NULL)
     return NULL;
-  return adw_view_stack_get_child_by_name (ADW_VIEW_STACK (gtk_widget_get_last_child (views)), "settings");
+  return adw_view_stack_get_child_by_name (ADW_VIEW_STACK (gtk_widget_get_first_child (views)), "settings");
+}
+
+/**
+ * veil_guardian_area_get_title_widget:
+ *
+ * Returns: (transfer none) (nullable): the switcher between the open profile's views, for
+ *   the window's header; %NULL when no profile is open
+ */
+GtkWidget *
+veil_guardian_area_get_title_widget (VeilGuardianArea *self)
+{
+  g_return_val_if_fail (VEIL_IS_GUARDIAN_AREA (self), NULL);
+
+  if (adw_bin_get_child (self->profile_bin) == NULL)
+    return NULL;
+  return GTK_WIDGET (self->switcher_title);
+}
+
+/**
+ * veil_guardian_area_go_back:
+ *
+ * Goes up one level, as the window's Back button does: from the help page to where it was
+ * opened, from an alert's card or a report to the profile's alerts, from a profile to the
+ * list of children (asking first about edits not applied yet).
+ *
+ * Returns: %TRUE if the area went back (or asked), %FALSE on the list: the window goes back
+ */
+gboolean
+veil_guardian_area_go_back (VeilGuardianArea *self)
+{
+  const char *visible;
+  GtkWidget *views;
+
+  g_return_val_if_fail (VEIL_IS_GUARDIAN_AREA (self), FALSE);
+
+  visible = gtk_stack_get_visible_child_name (self->stack);
+  if (g_strcmp0 (visible, "help") == 0)
+    {
+      g_autofree char *back = g_steal_pointer (&self->help_return);
+
+      gtk_stack_set_visible_child_name (self->stack, back != NULL ? back : "list");
+      return TRUE;
+    }
+  if (g_strcmp0 (visible, "profile") != 0)
+    return FALSE;
+
+  views = adw_bin_get_child (self->profile_bin);
+  if (views != NULL)
+    {
+      GtkWidget *shown = adw_view_stack_get_visible_child (ADW_VIEW_STACK (gtk_widget_get_first_child (views)));
+
+      if (VEIL_IS_REVIEW_QUEUE (shown) && veil_review_queue_go_back (VEIL_REVIEW_QUEUE (shown)))
+        return TRUE;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), "guardian.show-list", NULL);
+  return TRUE;
 }

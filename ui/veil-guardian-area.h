@@ -16,5 +16,7 @@ void       veil_guardian_area_reload            (VeilGuardianArea *self);
 void       veil_guardian_area_set_lock_timeout  (VeilGuardianArea *self,
                                                  guint             seconds);
 GtkWidget *veil_guardian_area_get_profile_page  (VeilGuardianArea *self);
+GtkWidget *veil_guardian_area_get_title_widget  (VeilGuardianArea *self);
+gboolean   veil_guardian_area_go_back           (VeilGuardianArea *self);
 
 G_END_DECLS

@@ -15,7 +15,8 @@
  * about), as a grid of blurred thumbnails; each opens its explanation card. Held alerts
  * (below the match threshold) are only counted, never shown, and a child's private message
  * warnings not at all. Next to them, the reports and help requests the child made: each opens
- * the full report, to export (never with the picture) or delete. */
+ * the full report, to export (never with the picture) or delete. An open card or report is
+ * left with the window's Back button, through veil_review_queue_go_back(). */
 
 /* How much of the child's words a report's row shows. */
 #define WORDS_PREVIEW_LENGTH 60
@@ -735,4 +736,23 @@ veil_review_queue_export_report (VeilReviewQueue  *self,
   done = g_strdup_printf (_("The report was saved in %s. It does not contain the picture."), bundle);
   show_report_status (self, done);
   return g_steal_pointer (&bundle);
+}
+
+/**
+ * veil_review_queue_go_back:
+ *
+ * Closes the open alert card or report and shows the grid again (what the window's Back
+ * button does here).
+ *
+ * Returns: %TRUE if a card or report was open
+ */
+gboolean
+veil_review_queue_go_back (VeilReviewQueue *self)
+{
+  g_return_val_if_fail (VEIL_IS_REVIEW_QUEUE (self), FALSE);
+
+  if (adw_bin_get_child (self->card_slot) == NULL)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "queue.back", NULL);
+  return TRUE;
 }

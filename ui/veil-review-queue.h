@@ -24,4 +24,6 @@ char      *veil_review_queue_export_report (VeilReviewQueue *self,
                                             const char      *folder,
                                             GError         **error);
 
+gboolean   veil_review_queue_go_back     (VeilReviewQueue *self);
+
 G_END_DECLS

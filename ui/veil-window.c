@@ -78,6 +78,19 @@ lock_guardian (VeilWindow *self)
 
 static void remove_alert_view (VeilWindow *self);
 
+/* The guardian area lends the header its view switcher while a profile is open. */
+static void
+update_title_widget (VeilWindow *self)
+{
+  GtkWidget *header = gtk_widget_get_ancestor (GTK_WIDGET (self->back_button), ADW_TYPE_HEADER_BAR);
+  GtkWidget *title = NULL;
+
+  if (self->guardian_area != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "guardian") == 0)
+    title = veil_guardian_area_get_title_widget (VEIL_GUARDIAN_AREA (self->guardian_area));
+  if (header != NULL)
+    adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title != NULL ? title : GTK_WIDGET (self->window_title));
+}
+
 static void
 show_page (VeilWindow *self,
            const char *name)
@@ -100,6 +113,7 @@ show_page (VeilWindow *self,
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), !top);
   gtk_stack_set_visible_child_name (self->stack, name);
+  update_title_widget (self);
 
   /* Leaving the guardian's pages locks guardian settings. */
   if (!g_str_equal (name, "guardian") && !g_str_equal (name, "onboarding"))
@@ -285,16 +299,11 @@ go_home_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   VeilWindow *self = VEIL_WINDOW (widget);
-  GtkWidget *page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (self->guardian_area));
 
-  /* Leaving a profile with changes not saved goes back to the list of children first, which
-   * asks whether to save them. */
-  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "guardian") && page != NULL &&
-      veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)))
-    {
-      gtk_widget_activate_action (self->guardian_area, "guardian.show-list", NULL);
-      return;
-    }
+  /* In the guardian area, Back goes up one level at a time. */
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "guardian") &&
+      veil_guardian_area_go_back (VEIL_GUARDIAN_AREA (self->guardian_area)))
+    return;
   go_home (self);
 }
 
@@ -495,6 +504,7 @@ add_pages (VeilWindow *self)
   g_signal_connect_object (self->guardian_area, "add-child", G_CALLBACK (add_child_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->guardian_area, "erased", G_CALLBACK (erased_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->guardian_area, "show-message", G_CALLBACK (show_message_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guardian_area, "notify::title-widget", G_CALLBACK (update_title_widget), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->transparency, "acknowledge-requested", G_CALLBACK (acknowledge_requested_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->transparency, "show-alert", G_CALLBACK (transparency_show_alert_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->acknowledgment, "done", G_CALLBACK (acknowledgment_done_cb), self, G_CONNECT_SWAPPED);

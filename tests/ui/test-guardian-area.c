@@ -411,6 +411,84 @@ test_unsaved (VeilAppFixture *fixture,
   g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 9);
 }
 
+static GtkWidget *
+find_labelled_button (GtkWidget  *root,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (root) && gtk_button_get_label (GTK_BUTTON (root)) != NULL &&
+      g_str_equal (gtk_button_get_label (GTK_BUTTON (root)), label))
+    return root;
+  if (ADW_IS_BUTTON_CONTENT (root) && g_strcmp0 (adw_button_content_get_label (ADW_BUTTON_CONTENT (root)), label) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_labelled_button (c, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+header_title (VeilAppFixture *fixture)
+{
+  GtkWidget *header = veil_test_find_descendant (GTK_WIDGET (fixture->window), ADW_TYPE_HEADER_BAR, NULL);
+
+  return adw_header_bar_get_title_widget (ADW_HEADER_BAR (header));
+}
+
+/* One way back: the header's Back goes up one level at a time (help page, profile, list,
+ * home), the profile's views switch in the header, and no other back button is stacked on
+ * the pages. */
+static void
+test_navigation (VeilAppFixture *fixture,
+                 gconstpointer   data)
+{
+  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
+  g_autoptr(VeilProfile) mia = NULL;
+  GtkWidget *title, *bar;
+
+  fill_store (fixture);
+  mia = veil_test_app_lookup (fixture, "Mia");
+  unlock_through_ui (fixture);
+  g_assert_true (ADW_IS_WINDOW_TITLE (header_title (fixture)));
+  g_assert_null (veil_guardian_area_get_title_widget (VEIL_GUARDIAN_AREA (area)));
+
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (mia));
+  title = header_title (fixture);
+  g_assert_true (ADW_IS_VIEW_SWITCHER_TITLE (title));
+  g_assert_true (title == veil_guardian_area_get_title_widget (VEIL_GUARDIAN_AREA (area)));
+  g_assert_cmpstr (adw_view_switcher_title_get_title (ADW_VIEW_SWITCHER_TITLE (title)), ==, "Mia");
+  g_assert_nonnull (adw_view_switcher_title_get_stack (ADW_VIEW_SWITCHER_TITLE (title)));
+  bar = veil_test_find_descendant (area, ADW_TYPE_VIEW_SWITCHER_BAR, NULL);
+  g_assert_nonnull (bar);
+  g_assert_null (find_labelled_button (area, "All _Children"));
+  g_assert_null (find_labelled_button (area, "_Back to Alerts"));
+  veil_test_app_screenshot (fixture, "guardian-navigation-profile");
+
+  /* The guide on talking with the child, and back to the profile. */
+  g_assert_true (gtk_widget_activate_action (area, "guardian.talking-help", NULL));
+  g_assert_nonnull (veil_test_find_descendant (area, VEIL_TYPE_TALKING_HELP, NULL));
+  g_assert_true (gtk_widget_get_mapped (veil_test_find_descendant (area, VEIL_TYPE_TALKING_HELP, NULL)));
+  veil_test_app_screenshot (fixture, "guardian-talking-help");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  g_assert_nonnull (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "guardian");
+
+  /* Back: to the list, and the window's own title returns. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "guardian");
+  g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+  g_assert_true (ADW_IS_WINDOW_TITLE (header_title (fixture)));
+  g_assert_null (adw_view_switcher_title_get_stack (ADW_VIEW_SWITCHER_TITLE (title)));
+
+  /* Back again: home, locked. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+  g_assert_false (veil_guardian_get_unlocked (veil_context_get_guardian (veil_test_app_get_context (fixture))));
+}
+
 static void
 expand_all (GtkWidget *root)
 {
@@ -684,15 +762,56 @@ has_message (gpointer data)
   return *(char **) data != NULL;
 }
 
+/* The change-PIN dialog open now, if any. */
+static GtkWidget *
+find_change_pin_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (VEIL_IS_CHANGE_PIN_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+/* Presses Escape on @widget: runs the shortcut its class binds to that key. */
+static gboolean
+press_escape (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == GDK_KEY_Escape)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget, NULL);
+        }
+    }
+  return FALSE;
+}
+
+/* "Change PIN…" opens a dialog: a wrong current PIN keeps it open with the reason, Escape
+ * closes it without a change, and the right PIN changes it and closes it. */
 static void
 test_change_pin (VeilAppFixture     *fixture,
                  gconstpointer  data)
 {
   GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
   VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
-  GtkWidget *current = veil_test_find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, "current_pin_row");
-  GtkWidget *new_pin = veil_test_find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, "new_pin_row");
-  GtkWidget *repeat = veil_test_find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, "repeat_pin_row");
+  GtkWidget *dialog, *current, *new_pin, *repeat, *error_label;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
@@ -700,20 +819,56 @@ test_change_pin (VeilAppFixture     *fixture,
   unlock_through_ui (fixture);
   g_signal_connect (area, "show-message", G_CALLBACK (message_cb), &message);
 
-  /* The current PIN must be right. */
-  gtk_editable_set_text (GTK_EDITABLE (current), "111222");
-  gtk_editable_set_text (GTK_EDITABLE (new_pin), "739154");
-  gtk_editable_set_text (GTK_EDITABLE (repeat), "739154");
-  gtk_widget_activate_action (area, "guardian.change-pin", NULL);
-  veil_test_wait_until (has_message, &message);
-  g_assert_nonnull (strstr (message, "not the guardian PIN"));
-  g_clear_pointer (&message, g_free);
+  /* No PIN form on the page itself any more. */
+  g_assert_null (veil_test_find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL));
 
+  /* Escape closes the dialog and changes nothing. */
+  g_assert_true (gtk_widget_activate_action (area, "guardian.change-pin", NULL));
+  dialog = find_change_pin_dialog ();
+  g_assert_nonnull (dialog);
+  g_object_ref (dialog);
+  g_assert_true (press_escape (dialog));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_change_pin_dialog ());
+  veil_test_assert_finalized (dialog);
+  g_assert_null (message);
+
+  g_assert_true (gtk_widget_activate_action (area, "guardian.change-pin", NULL));
+  dialog = find_change_pin_dialog ();
+  current = veil_test_find_descendant (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "current_pin_row");
+  new_pin = veil_test_find_descendant (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "new_pin_row");
+  repeat = veil_test_find_descendant (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "repeat_pin_row");
+  error_label = veil_test_find_descendant (dialog, GTK_TYPE_LABEL, "error_label");
+  veil_test_screenshot_window (dialog, "guardian-change-pin");
+
+  /* Two different new PINs are caught before anything is checked. */
   gtk_editable_set_text (GTK_EDITABLE (current), PIN);
-  gtk_widget_activate_action (area, "guardian.change-pin", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (new_pin), "739154");
+  gtk_editable_set_text (GTK_EDITABLE (repeat), "739155");
+  gtk_widget_activate_action (dialog, "pin.change", NULL);
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "not the same"));
+
+  /* The current PIN must be right; the dialog stays with the reason. */
+  gtk_editable_set_text (GTK_EDITABLE (current), "111222");
+  gtk_editable_set_text (GTK_EDITABLE (repeat), "739154");
+  gtk_widget_activate_action (dialog, "pin.change", NULL);
+  veil_test_wait_until (error_shown, error_label);
+  veil_test_wait_until ((VeilTestPredicate) gtk_widget_is_sensitive, veil_test_find_descendant (dialog, GTK_TYPE_BUTTON, "change_button"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "not the guardian PIN"));
+  g_assert_true (find_change_pin_dialog () == dialog);
+  g_assert_null (message);
+
+  g_object_ref (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (current), PIN);
+  gtk_widget_activate_action (dialog, "pin.change", NULL);
   veil_test_wait_until (has_message, &message);
   g_assert_cmpstr (message, ==, "The guardian PIN was changed");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (new_pin)), ==, "");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_change_pin_dialog ());
+  veil_test_assert_finalized (dialog);
   g_signal_handlers_disconnect_by_func (area, message_cb, &message);
 
   /* The old PIN no longer opens anything; the new one does. */
@@ -754,6 +909,7 @@ main (int   argc,
   ADD ("/veil/guardian-area/tampered", test_tampered);
   ADD ("/veil/guardian-area/erase", test_erase);
   ADD ("/veil/guardian-area/change-pin", test_change_pin);
+  ADD ("/veil/guardian-area/navigation", test_navigation);
   ADD ("/veil/transparency/no-image-data", test_transparency);
   ADD ("/veil/records/notice", test_records_notice);
 #undef ADD
