@@ -9,7 +9,8 @@
 #include "veil-ui-utils.h"
 
 /* One alert explained to the guardian: the blurred thumbnail with the classifier's heatmap
- * over it, a plain sentence, the exact figures, where the file is, and what can be done. The
+ * over it, a plain sentence first, where the file is, what can be done, and the exact figures
+ * folded away for those who want them. The
  * unblurred picture is shown only to an unlocked guardian, decoded afresh (never stored), and
  * each time is written to the audit log. */
 
@@ -97,6 +98,23 @@ is_message_alert (VeilAlert *alert)
   return g_strcmp0 (alert->source, VEIL_ALERT_SOURCE_MESSAGE) == 0;
 }
 
+/* What happened, in words a parent needs no manual for; the figures are in the details. */
+static char *
+plain_sentence (VeilReason *reason)
+{
+  switch (veil_reason_get_signal (reason))
+    {
+    case VEIL_SIGNAL_CLASSIFIER:
+      return g_strdup (_("Veil’s picture checker found this picture may show nudity."));
+    case VEIL_SIGNAL_HASH_LIST:
+      return g_strdup (_("This picture matched a known-image list you imported."));
+    case VEIL_SIGNAL_PROTECTED_IMAGE:
+    case VEIL_SIGNAL_UNCHECKED:
+    default:
+      return veil_reason_describe (reason);
+    }
+}
+
 static const char *
 state_sentence (VeilAlert *alert)
 {
@@ -177,7 +195,7 @@ update (VeilAlertCard *self)
     return;
 
   if (veil_verdict_get_n_reasons (self->alert->verdict) > 0)
-    sentence = veil_reason_describe (veil_verdict_get_reason (self->alert->verdict, 0));
+    sentence = plain_sentence (veil_verdict_get_reason (self->alert->verdict, 0));
   for (guint i = 0; i < veil_verdict_get_n_reasons (self->alert->verdict); i++)
     {
       g_autofree char *line = veil_reason_describe_figures (veil_verdict_get_reason (self->alert->verdict, i));

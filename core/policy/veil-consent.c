@@ -11,7 +11,7 @@
  * an older version no longer count, so the child reads the new words before it is active. */
 static const guint text_versions[VEIL_N_PROTECTIONS] = {
   1, /* message-warnings */
-  1, /* library-scan */
+  2, /* library-scan: the guardian may look at the pictures found */
   1, /* guardian-alerts */
 };
 
@@ -71,6 +71,11 @@ veil_protection_get_explanation (VeilProtection   protection,
       out->summary = _("Checks the chosen picture folders now and then.");
       out->what_it_does = _("Now and then Veil looks at the pictures in the folders your guardian chose. It only counts how many may show nudity; one picture alone is never reported.");
       out->child_preview = _("A short note that a check ran, and how many pictures may need a look. Pictures are never moved or deleted.");
+      /* The guardian's card for a folder check can show the picture found, so the child is
+       * told so here, and the transparency page lists each time it happens. */
+      if (notify == VEIL_NOTIFY_GUARDIAN)
+        out->who_is_told = _("Your guardian is told once several pictures are found, and may then look at them "
+                             "without the blur. Your Veil page says each time they do.");
       break;
 
     case VEIL_PROTECTION_GUARDIAN_ALERTS:

@@ -399,6 +399,19 @@ test_profile_sensitivity_thresholds (void)
       g_assert_nonnull (e.what_it_does);
       g_assert_nonnull (strstr (e.what_it_never_does, "No picture ever leaves this computer"));
     }
+
+  /* Told what the guardian can see: for a message warning never the picture, for a folder
+   * check the pictures found, each look written on the child's page. */
+  {
+    VeilExplanation e;
+
+    veil_protection_get_explanation (VEIL_PROTECTION_MESSAGE_WARNINGS, VEIL_NOTIFY_GUARDIAN, &e);
+    g_assert_nonnull (strstr (e.who_is_told, "not the picture itself"));
+    veil_protection_get_explanation (VEIL_PROTECTION_LIBRARY_SCAN, VEIL_NOTIFY_GUARDIAN, &e);
+    g_assert_nonnull (strstr (e.who_is_told, "may then look at them without the blur"));
+    g_assert_nonnull (strstr (e.who_is_told, "Your Veil page says each time"));
+    g_assert_null (strstr (e.who_is_told, "not the picture itself"));
+  }
 }
 
 /* Each value's text is what saved profiles and veilctl hold, and the GEnum nick of the value

@@ -361,7 +361,18 @@ test_unchecked (VeilAppFixture *fixture,
     g_assert_false (gtk_widget_get_visible (button));
     g_assert_false (gtk_widget_activate_action (card, "card.reveal", NULL) && find_dialog_open ());
     g_assert_false (veil_alert_card_get_revealed (VEIL_ALERT_CARD (card)));
+    /* It says what happened in words first; the model's figures are folded away. */
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (veil_test_find_descendant (card, GTK_TYPE_LABEL, "sentence_label"))),
+                     ==, "Veil’s picture checker found this picture may show nudity.");
+    g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (veil_test_find_descendant (card, GTK_TYPE_EXPANDER, NULL))));
+    g_assert_nonnull (find_action_button (card, "guardian.talking-help"));
+    veil_test_screenshot_of (card, "guardian-alert-card-message");
   }
+
+  /* Back (the header's, through the queue) closes the card; once more, nothing is left. */
+  g_assert_true (veil_review_queue_go_back (queue));
+  g_assert_null (veil_test_find_descendant (GTK_WIDGET (queue), VEIL_TYPE_ALERT_CARD, NULL));
+  g_assert_false (veil_review_queue_go_back (queue));
 
   veil_guardian_lock (guardian);
   veil_test_destroy_window (gtk_widget_get_root (GTK_WIDGET (queue)));

@@ -220,8 +220,20 @@ test_scan_and_review (PageFixture   *fixture,
   g_assert_true (veil_review_queue_open_alert (VEIL_REVIEW_QUEUE (queue), 0));
   card = find_card (queue);
   g_assert_nonnull (card);
-  g_assert_true (label_contains (GTK_WIDGET (card), "distance 0 (match up to 31)"));
+  g_assert_true (label_contains (GTK_WIDGET (card), "This picture matched a known-image list you imported."));
   g_assert_true (label_contains (GTK_WIDGET (card), "listed.png"));
+  /* The plain sentence leads; the figures wait, folded, under the details. */
+  {
+    GtkWidget *expander = veil_test_find_descendant (GTK_WIDGET (card), GTK_TYPE_EXPANDER, "details_expander");
+
+    g_assert_nonnull (expander);
+    g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
+    g_assert_false (label_contains (GTK_WIDGET (card), "distance 0"));
+    gtk_expander_set_expanded (GTK_EXPANDER (expander), TRUE);
+    g_assert_true (label_contains (expander, "distance 0 (match up to 31)"));
+  }
+  g_assert_true (gtk_widget_get_visible (veil_test_find_descendant (GTK_WIDGET (card), GTK_TYPE_BUTTON, "reveal_button")));
+  veil_test_screenshot_of (GTK_WIDGET (card), "guardian-alert-card-library");
 
   /* Revealing asks first; Escape is "no": nothing shows and nothing is logged. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.reveal", NULL));
