@@ -39,6 +39,7 @@ struct _VeilGuardianArea
   char                 *help_return;    /* the page the help page goes back to, nullable */
   GtkWidget            *help_page;      /* the talking-with-your-child page, in the stack */
   GtkWindow            *change_pin_dialog; /* weak: the dialog open, nullable */
+  GdkSurface           *surface;        /* the window's surface while mapped, watched for minimising */
 
   /* Template children */
   GtkStack             *stack;
@@ -452,18 +453,59 @@ talking_help_action (GtkWidget  *widget,
 }
 
 static void
+lock_now (VeilGuardianArea *self)
+{
+  if (get_guardian (self) != NULL && veil_guardian_get_unlocked (get_guardian (self)))
+    veil_guardian_lock (get_guardian (self));
+}
+
+/* A minimised window is one left alone: the area locks, as it does when the window hides. */
+static void
+surface_state_cb (VeilGuardianArea *self)
+{
+  if (GDK_IS_TOPLEVEL (self->surface) &&
+      (gdk_toplevel_get_state (GDK_TOPLEVEL (self->surface)) & GDK_TOPLEVEL_STATE_MINIMIZED) != 0)
+    lock_now (self);
+}
+
+static void
+unwatch_surface (VeilGuardianArea *self)
+{
+  if (self->surface != NULL)
+    g_signal_handlers_disconnect_by_func (self->surface, surface_state_cb, self);
+  g_clear_object (&self->surface);
+}
+
+static void
 veil_guardian_area_map (GtkWidget *widget)
 {
+  VeilGuardianArea *self = VEIL_GUARDIAN_AREA (widget);
+  GtkNative *native;
+
   GTK_WIDGET_CLASS (veil_guardian_area_parent_class)->map (widget);
-  restart_lock_timer (VEIL_GUARDIAN_AREA (widget));
+  restart_lock_timer (self);
+
+  unwatch_surface (self);
+  native = gtk_widget_get_native (widget);
+  if (native != NULL && gtk_native_get_surface (native) != NULL)
+    {
+      self->surface = g_object_ref (gtk_native_get_surface (native));
+      g_signal_connect_swapped (self->surface, "notify::state", G_CALLBACK (surface_state_cb), self);
+    }
 }
 
 static void
 veil_guardian_area_unmap (GtkWidget *widget)
 {
   VeilGuardianArea *self = VEIL_GUARDIAN_AREA (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
 
   g_clear_handle_id (&self->lock_source, g_source_remove);
+  unwatch_surface (self);
+  /* The window hides (or closes): nobody sees the area any more, so it locks. Other pages
+   * of the window lock it themselves when they need to. */
+  if (root != NULL && !gtk_widget_get_visible (GTK_WIDGET (root)))
+    lock_now (self);
   GTK_WIDGET_CLASS (veil_guardian_area_parent_class)->unmap (widget);
 }
 
@@ -489,6 +531,7 @@ veil_guardian_area_dispose (GObject *object)
   VeilGuardianArea *self = VEIL_GUARDIAN_AREA (object);
 
   g_clear_handle_id (&self->lock_source, g_source_remove);
+  unwatch_surface (self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);

@@ -275,6 +275,104 @@ test_auto_lock (VeilAppFixture     *fixture,
   g_assert_false (veil_guardian_get_unlocked (guardian));
 }
 
+static AdwMessageDialog *find_dialog  (gboolean not_pin);
+static gboolean          dialog_shown (gpointer data);
+
+/* Hiding the window (as closing it to the background does) locks the area at once. */
+static void
+test_lock_when_hidden (VeilAppFixture *fixture,
+                       gconstpointer   data)
+{
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
+
+  fill_store (fixture);
+  unlock_through_ui (fixture);
+  g_assert_true (veil_guardian_get_unlocked (guardian));
+
+  gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
+  g_assert_false (veil_guardian_get_unlocked (guardian));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+}
+
+static GtkWidget *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (VEIL_IS_PREFERENCES_WINDOW (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+static gboolean
+preferences_open (gpointer data)
+{
+  GtkWidget *prefs = find_preferences ();
+
+  return prefs != NULL && gtk_widget_get_visible (veil_test_find_descendant (prefs, ADW_TYPE_PREFERENCES_GROUP,
+                                                                             "settings_group"));
+}
+
+/* Preferences are behind the lock: locked, they offer only the PIN; unlocked, the settings;
+ * and locking closes them. */
+static void
+test_preferences_locked (VeilAppFixture *fixture,
+                         gconstpointer   data)
+{
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
+  AdwMessageDialog *dialog;
+  GtkWidget *prefs, *entry;
+
+  fill_store (fixture);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  prefs = g_object_ref (find_preferences ());
+  g_assert_nonnull (prefs);
+  g_assert_true (gtk_widget_get_visible (veil_test_find_descendant (prefs, ADW_TYPE_PREFERENCES_GROUP, "locked_group")));
+  g_assert_false (gtk_widget_get_visible (veil_test_find_descendant (prefs, ADW_TYPE_PREFERENCES_GROUP, "settings_group")));
+  veil_test_screenshot_window (prefs, "preferences-locked");
+
+  /* Escape on the PIN question leaves them locked. */
+  g_assert_true (gtk_widget_activate_action (prefs, "prefs.unlock", NULL));
+  veil_test_wait_until (dialog_shown, NULL);
+  dialog = g_object_ref (find_dialog (FALSE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  veil_test_assert_finalized (dialog);
+  g_assert_false (preferences_open (NULL));
+  g_assert_false (veil_guardian_get_unlocked (guardian));
+
+  /* The PIN opens them. */
+  g_assert_true (gtk_widget_activate_action (prefs, "prefs.unlock", NULL));
+  veil_test_wait_until (dialog_shown, NULL);
+  dialog = find_dialog (FALSE);
+  entry = veil_test_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry), PIN);
+  adw_message_dialog_response (dialog, "unlock");
+  veil_test_wait_until (preferences_open, NULL);
+  g_assert_true (veil_guardian_get_unlocked (guardian));
+
+  /* Locking closes them. */
+  veil_guardian_lock (guardian);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_preferences ());
+  veil_test_assert_finalized (prefs);
+
+  /* Opened from an unlocked guardian area, they show at once; closing them keeps it open. */
+  unlock_through_ui (fixture);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  g_assert_true (preferences_open (NULL));
+  veil_test_destroy_window (find_preferences ());
+  g_assert_true (veil_guardian_get_unlocked (guardian));
+}
+
 static void
 test_tampered (VeilAppFixture     *fixture,
                gconstpointer  data)
@@ -906,6 +1004,8 @@ main (int   argc,
   ADD ("/veil/guardian-area/unsaved", test_unsaved);
   ADD ("/veil/guardian-area/german-narrow/subprocess", test_german_narrow_child);
   ADD ("/veil/guardian-area/auto-lock", test_auto_lock);
+  ADD ("/veil/guardian-area/lock-when-hidden", test_lock_when_hidden);
+  ADD ("/veil/guardian-area/preferences-locked", test_preferences_locked);
   ADD ("/veil/guardian-area/tampered", test_tampered);
   ADD ("/veil/guardian-area/erase", test_erase);
   ADD ("/veil/guardian-area/change-pin", test_change_pin);
