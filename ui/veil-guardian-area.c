@@ -155,13 +155,6 @@ add_row (VeilGuardianArea *self,
 }
 
 static void
-profile_saved_cb (VeilGuardianArea *self,
-                  VeilProfile      *profile)
-{
-  g_signal_emit (self, signals[SHOW_MESSAGE], 0, _("Saved"));
-}
-
-static void
 profile_deleted_cb (VeilGuardianArea *self)
 {
   close_profile (self);
@@ -224,7 +217,6 @@ open_profile_action (GtkWidget  *widget,
     }
 
   page = veil_profile_page_new (self->context, profile);
-  g_signal_connect_object (page, "saved", G_CALLBACK (profile_saved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "deleted", G_CALLBACK (profile_deleted_cb), self, G_CONNECT_SWAPPED);
   close_profile (self);
   adw_bin_set_child (self->profile_bin, build_profile_views (self, page, profile));
@@ -244,20 +236,12 @@ static void
 discard_response_cb (VeilGuardianArea *self,
                      const char       *response)
 {
-  GtkWidget *page = veil_guardian_area_get_profile_page (self);
-
-  if (g_str_equal (response, "save") && page != NULL)
-    {
-      gtk_widget_activate_action (page, "profile.save", NULL);
-      /* Not saved (its error label says why): stay on the page. */
-      if (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)))
-        return;
-    }
-  if (g_str_equal (response, "save") || g_str_equal (response, "discard"))
+  if (g_str_equal (response, "discard"))
     show_list (self);
 }
 
-/* Leaving a profile with edits not saved asks first, instead of dropping them. */
+/* Leaving a profile applies what is still pending (a text not applied yet, a number still
+ * resting); what cannot be saved as it is asks first, instead of being dropped. */
 static void
 show_list_action (GtkWidget  *widget,
                   const char *action_name,
@@ -267,21 +251,19 @@ show_list_action (GtkWidget  *widget,
   GtkWidget *page = veil_guardian_area_get_profile_page (self);
   GtkWidget *dialog;
 
-  if (page == NULL || !veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)))
+  if (page == NULL || veil_profile_page_apply (VEIL_PROFILE_PAGE (page)))
     {
       show_list (self);
       return;
     }
-  dialog = adw_message_dialog_new (veil_ui_get_window (widget), _("Save Changes?"),
-                                   _("This profile has changes that are not saved yet."));
+  dialog = adw_message_dialog_new (veil_ui_get_window (widget), _("Discard the Change?"),
+                                   _("A change on this page cannot be saved as it is. Its reason is shown on the page."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
+                                    "cancel", _("_Keep Editing"),
                                     "discard", _("_Discard"),
-                                    "save", _("_Save"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -6,11 +6,17 @@
 #include <glib/gi18n.h>
 
 #include "veil-profile-page.h"
+#include "veil-profile-page-private.h"
 #include "veil-ui-utils.h"
 
 /* Every setting of one child's profile, behind the guardian PIN. Each protection says in one
  * line what it does, shows what the child will see, and whether the child has acknowledged
- * it yet. Saving makes a new version of the profile in the store. */
+ * it yet. Each change applies at once, through the guardian (signed, and written on the
+ * child's page) as a new version of the profile, with a toast to undo it; a number being
+ * stepped applies once it rests, and a text once its apply button or Enter is pressed. */
+
+/* How long a spin button rests before its value applies: one version, not one per step. */
+#define SPIN_APPLY_DELAY_MS 800
 
 struct _VeilProfilePage
 {
@@ -28,6 +34,9 @@ struct _VeilProfilePage
   GtkFileChooserNative *chooser;
   VeilHealth          *health;         /* nullable: whether the saved protections really run */
   GCancellable        *health_cancellable; /* the check running, nullable */
+  VeilProfile         *undo_profile;   /* nullable: the settings before the last change */
+  guint                loading;        /* >0 while the fields are filled, which applies nothing */
+  guint                spin_source;    /* applies a stepped number once it rests */
 
   /* Template children */
   AdwPreferencesGroup *tampered_group;
@@ -140,41 +149,6 @@ remove_button (const char *action,
 
 static void refresh_rows (VeilProfilePage *self);
 
-/* "Active" only when the protection really runs; otherwise every problem and its fix. A
- * protection still waiting for the child lists what would stop it, so the guardian can fix
- * that first. */
-static char *
-describe_health (VeilHealth     *health,
-                 VeilProtection  protection)
-{
-  GPtrArray *problems = veil_health_get_problems (health, protection);
-  VeilHealthState state = veil_health_get_state (health, protection);
-  g_autofree char *first = NULL;
-  GString *text;
-  guint i = 0;
-
-  if (state == VEIL_HEALTH_STATE_ACTIVE)
-    return g_strdup (_("Active: the child has read and acknowledged it."));
-  if (state == VEIL_HEALTH_STATE_WAITING)
-    {
-      text = g_string_new (_("On, but waiting: the child has not read and acknowledged it yet."));
-      if (problems->len > 0)
-        g_string_append_printf (text, "\n%s", _("Even once read, it will not work yet:"));
-    }
-  else
-    {
-      first = veil_health_describe (health, protection);
-      text = g_string_new (first);
-      i = 1;
-    }
-  for (; i < problems->len; i++)
-    {
-      VeilHealthProblem *problem = problems->pdata[i];
-      g_string_append_printf (text, "\n%s %s", problem->reason, problem->action);
-    }
-  return g_string_free (text, FALSE);
-}
-
 static void
 health_checked_cb (GObject      *source,
                    GAsyncResult *result,
@@ -230,7 +204,7 @@ refresh_rows (VeilProfilePage *self)
       if (store != NULL && self->profile != NULL && veil_profile_get_id (self->profile) != 0)
         veil_store_get_protection_status (store, self->profile, p, &status, NULL);
       if (status.enabled && self->health != NULL)
-        state = not_working = describe_health (self->health, p);
+        state = not_working = _veil_profile_page_describe_health (self->health, p);
       else if (status.active)
         state = _("Checking whether it works…");
       else if (status.enabled)
@@ -322,22 +296,24 @@ refresh_rows (VeilProfilePage *self)
     }
 }
 
+/* Fills the fields from @p (the profile, or the settings an undo goes back to). */
 static void
-load_profile (VeilProfilePage *self)
+load_fields (VeilProfilePage *self,
+             VeilProfile     *p)
 {
-  VeilProfile *p = self->profile;
   const char * const *folders;
   const char *user;
 
+  self->loading++;
   g_ptr_array_set_size (self->folders, 0);
   g_ptr_array_set_size (self->message_folders, 0);
   g_ptr_array_set_size (self->adult_names, 0);
   g_ptr_array_set_size (self->adult_contacts, 0);
-  check_health (self);
 
   if (p == NULL)
     {
       refresh_rows (self);
+      self->loading--;
       return;
     }
 
@@ -380,6 +356,14 @@ load_profile (VeilProfilePage *self)
     }
 
   refresh_rows (self);
+  self->loading--;
+}
+
+static void
+load_profile (VeilProfilePage *self)
+{
+  check_health (self);
+  load_fields (self, self->profile);
 }
 
 /* The profile as the page's fields have it now; %NULL with a message saying what to fix. */
@@ -424,34 +408,115 @@ build_edited (VeilProfilePage  *self,
 }
 
 static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+undo_clicked_cb (VeilProfilePage *self)
 {
-  VeilProfilePage *self = VEIL_PROFILE_PAGE (widget);
+  gtk_widget_activate_action (GTK_WIDGET (self), "profile.undo", NULL);
+}
+
+/* Writes the fields as a new version of the profile. With @offer_undo, a toast offers to go
+ * back to the settings before. Returns: whether the profile is as the fields say. */
+static gboolean
+apply_fields (VeilProfilePage *self,
+              gboolean         offer_undo)
+{
   VeilGuardian *guardian = self->context != NULL ? veil_context_get_guardian (self->context) : NULL;
   g_autoptr(VeilProfile) changed = NULL;
   g_autoptr(VeilProfile) saved = NULL;
   g_autoptr(GError) error = NULL;
+  AdwToast *toast;
 
+  g_clear_handle_id (&self->spin_source, g_source_remove);
   if (guardian == NULL || self->profile == NULL)
-    return;
+    return FALSE;
 
   changed = build_edited (self, &error);
+  /* A profile changed outside Veil is signed again even when nothing else changes. */
+  if (changed != NULL && veil_profile_equal_settings (changed, self->profile) &&
+      veil_profile_get_integrity (self->profile) != VEIL_PROFILE_INTEGRITY_TAMPERED)
+    {
+      veil_ui_set_error_label (self->error_label, NULL);
+      return TRUE;
+    }
   if (changed != NULL)
     saved = veil_guardian_save_profile (guardian, changed, &error);
   if (saved == NULL)
     {
       veil_ui_set_error_label (self->error_label, error->message);
-      return;
+      return FALSE;
     }
 
   veil_ui_set_error_label (self->error_label, NULL);
+  g_clear_pointer (&self->undo_profile, veil_profile_unref);
+  if (offer_undo)
+    self->undo_profile = g_steal_pointer (&self->profile);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.undo", self->undo_profile != NULL);
   g_clear_pointer (&self->profile, veil_profile_unref);
   self->profile = veil_profile_ref (saved);
   load_profile (self);
   veil_context_notify_profiles_changed (self->context);
   g_signal_emit (self, signals[SAVED], 0, saved);
+  if (offer_undo && (toast = veil_ui_toast_with_undo (GTK_WIDGET (self), _("Saved"))) != NULL)
+    g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, G_CONNECT_SWAPPED);
+  return TRUE;
+}
+
+/* The toast's Undo: the settings before the last change, applied as a new version. */
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VeilProfilePage *self = VEIL_PROFILE_PAGE (widget);
+  g_autoptr(VeilProfile) before = g_steal_pointer (&self->undo_profile);
+
+  gtk_widget_action_set_enabled (widget, "profile.undo", FALSE);
+  if (before == NULL || self->profile == NULL)
+    return;
+  load_fields (self, before);
+  apply_fields (self, FALSE);
+}
+
+/* Any field changed: applied at once, unless the page is being filled. */
+static void
+field_changed_cb (VeilProfilePage *self)
+{
+  if (self->loading == 0)
+    apply_fields (self, TRUE);
+}
+
+static gboolean
+spin_rested_cb (gpointer user_data)
+{
+  VeilProfilePage *self = user_data;
+
+  self->spin_source = 0;
+  apply_fields (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin_changed_cb (VeilProfilePage *self)
+{
+  if (self->loading > 0)
+    return;
+  g_clear_handle_id (&self->spin_source, g_source_remove);
+  self->spin_source = g_timeout_add (SPIN_APPLY_DELAY_MS, spin_rested_cb, self);
+}
+
+static void
+entry_applied_cb (VeilProfilePage *self)
+{
+  apply_fields (self, TRUE);
+}
+
+/* Applies what is pending now: a text not applied yet, a number still resting; for a
+ * profile changed outside Veil, confirms it as it is. */
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  apply_fields (VEIL_PROFILE_PAGE (widget), TRUE);
 }
 
 static void
@@ -515,6 +580,7 @@ add_to_list (VeilProfilePage *self,
       return;
   g_ptr_array_add (list, g_strdup (path));
   refresh_rows (self);
+  field_changed_cb (self);
 }
 
 static void
@@ -529,6 +595,7 @@ remove_from_list (VeilProfilePage *self,
         break;
       }
   refresh_rows (self);
+  field_changed_cb (self);
 }
 
 static void
@@ -613,6 +680,7 @@ add_adult_cb (VeilProfilePage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->adult_name_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->adult_contact_row), "");
   refresh_rows (self);
+  field_changed_cb (self);
 }
 
 static void
@@ -629,13 +697,35 @@ remove_adult_action (GtkWidget  *widget,
       g_ptr_array_remove_index (self->adult_contacts, index);
     }
   refresh_rows (self);
+  field_changed_cb (self);
 }
 
 static void
 alerts_toggled_cb (VeilProfilePage *self)
 {
   /* The child's "who is told" line follows the switch. */
-  refresh_rows (self);
+  if (self->loading == 0)
+    refresh_rows (self);
+}
+
+/* Every field applies when it changes; numbers once they rest. */
+static void
+watch_fields (VeilProfilePage *self)
+{
+  GObject *switches[] = { G_OBJECT (self->view_pin_switch), G_OBJECT (self->unchecked_switch),
+                          G_OBJECT (self->hide_warned_switch) };
+  GObject *expanders[] = { G_OBJECT (self->warnings_row), G_OBJECT (self->scan_row), G_OBJECT (self->alerts_row) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (switches); i++)
+    g_signal_connect_object (switches[i], "notify::active", G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < G_N_ELEMENTS (expanders); i++)
+    g_signal_connect_object (expanders[i], "notify::enable-expansion", G_CALLBACK (field_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->age_row, "notify::selected", G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sensitivity_row, "notify::selected", G_CALLBACK (field_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->retention_spin, "value-changed", G_CALLBACK (spin_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->threshold_spin, "value-changed", G_CALLBACK (spin_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -650,6 +740,9 @@ veil_profile_page_constructed (GObject *object)
                            G_CALLBACK (alerts_toggled_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->age_row, "notify::selected",
                            G_CALLBACK (alerts_toggled_cb), self, G_CONNECT_SWAPPED);
+  watch_fields (self);
+  /* Only the change just made can be undone. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.undo", FALSE);
 }
 
 static void
@@ -660,6 +753,8 @@ veil_profile_page_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_clear_handle_id (&self->spin_source, g_source_remove);
+  g_clear_pointer (&self->undo_profile, veil_profile_unref);
   g_cancellable_cancel (self->health_cancellable);
   g_clear_object (&self->health_cancellable);
   g_clear_object (&self->health);
@@ -775,8 +870,10 @@ veil_profile_page_class_init (VeilProfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, adult_contact_row);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, error_label);
   gtk_widget_class_bind_template_callback (widget_class, add_adult_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_applied_cb);
 
   gtk_widget_class_install_action (widget_class, "profile.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "profile.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "profile.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "profile.add-folder", "s", add_folder_action);
   gtk_widget_class_install_action (widget_class, "profile.remove-folder", "s", remove_folder_action);
@@ -841,8 +938,9 @@ veil_profile_page_get_profile (VeilProfilePage *self)
 /**
  * veil_profile_page_has_changes:
  *
- * Returns: whether the page holds edits that are not saved (also edits that cannot be saved
- *   as they are, such as a mistyped year)
+ * Returns: whether the page holds edits that are not applied yet: a text whose apply button
+ *   was not pressed, a number still resting, or an edit that cannot be saved as it is (such
+ *   as a mistyped year)
  */
 gboolean
 veil_profile_page_has_changes (VeilProfilePage *self)
@@ -855,4 +953,22 @@ veil_profile_page_has_changes (VeilProfilePage *self)
     return FALSE;
   edited = build_edited (self, NULL);
   return edited == NULL || !veil_profile_equal_settings (edited, self->profile);
+}
+
+/**
+ * veil_profile_page_apply:
+ *
+ * Applies the edits still pending (see veil_profile_page_has_changes()), as leaving the page
+ * does.
+ *
+ * Returns: %TRUE if nothing is left pending; %FALSE with the reason shown on the page
+ */
+gboolean
+veil_profile_page_apply (VeilProfilePage *self)
+{
+  g_return_val_if_fail (VEIL_IS_PROFILE_PAGE (self), FALSE);
+
+  if (!veil_profile_page_has_changes (self))
+    return TRUE;
+  return apply_fields (self, TRUE) && !veil_profile_page_has_changes (self);
 }

@@ -15,5 +15,6 @@ GtkWidget   *veil_profile_page_new         (VeilContext     *context,
                                             VeilProfile     *profile);
 VeilProfile *veil_profile_page_get_profile (VeilProfilePage *self);
 gboolean     veil_profile_page_has_changes (VeilProfilePage *self);
+gboolean     veil_profile_page_apply       (VeilProfilePage *self);
 
 G_END_DECLS

@@ -38,6 +38,26 @@ find_row (GtkWidget  *root,
   return NULL;
 }
 
+/* A widget that activates @action, if any (only a visible one with @visible). */
+static GtkWidget *
+find_action_widget (GtkWidget  *root,
+                    const char *action,
+                    gboolean    visible)
+{
+  if (visible && !gtk_widget_get_visible (root))
+    return NULL;
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_widget (c, action, visible);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static VeilProfile *
 save_profile (VeilAppFixture  *fixture,
               const char *name,
@@ -187,6 +207,7 @@ test_edit_profile (VeilAppFixture     *fixture,
   GtkWidget *page, *alerts_row, *scan_row;
   const char *name, *contact;
   VeilProtectionStatus status;
+  guint version;
 
   fill_store (fixture);
   noah = veil_test_app_lookup (fixture, "Noah");
@@ -214,30 +235,60 @@ test_edit_profile (VeilAppFixture     *fixture,
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (veil_test_find_descendant (page, ADW_TYPE_ACTION_ROW, "unchecked_row"))),
                    ==, "Pictures Veil couldn’t check are shown normally and listed for review (the default from 13)");
 
-  /* Change several settings and save. */
+  /* Each change applies at once, as a new version, with Undo. */
+  gtk_switch_set_active (GTK_SWITCH (veil_test_find_descendant (page, GTK_TYPE_SWITCH, "unchecked_switch")), TRUE);
+  saved = veil_test_app_lookup (fixture, "Noah");
+  g_assert_cmpuint (veil_profile_get_version (saved), ==, 2);
+  g_assert_cmpint (veil_profile_get_unchecked_rule (saved), ==, VEIL_UNCHECKED_RULE_BLUR);
+  g_clear_pointer (&saved, veil_profile_unref);
+  g_assert_true (gtk_widget_activate_action (page, "profile.undo", NULL));
+  saved = veil_test_app_lookup (fixture, "Noah");
+  g_assert_cmpuint (veil_profile_get_version (saved), ==, 3);
+  g_assert_cmpint (veil_profile_get_effective_unchecked_rule (saved), ==, VEIL_UNCHECKED_RULE_ALLOW);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (veil_test_find_descendant (page, GTK_TYPE_SWITCH, "unchecked_switch"))));
+  g_clear_pointer (&saved, veil_profile_unref);
+  /* Only the last change can be undone, once. */
+  gtk_widget_activate_action (page, "profile.undo", NULL);
+  saved = veil_test_app_lookup (fixture, "Noah");
+  g_assert_cmpuint (veil_profile_get_version (saved), ==, 3);
+  g_clear_pointer (&saved, veil_profile_unref);
+
   gtk_switch_set_active (GTK_SWITCH (veil_test_find_descendant (page, GTK_TYPE_SWITCH, "unchecked_switch")), TRUE);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (alerts_row), TRUE);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (scan_row), TRUE);
   gtk_widget_activate_action (page, "profile.add-folder", "s", "/home/noah/Pictures");
   adw_combo_row_set_selected (ADW_COMBO_ROW (veil_test_find_descendant (page, ADW_TYPE_COMBO_ROW, "sensitivity_row")), VEIL_SENSITIVITY_STRICT);
+  /* A number applies once it rests (or when the guardian leaves the page). */
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (veil_test_find_descendant (page, GTK_TYPE_SPIN_BUTTON, "retention_spin")), 7);
+  g_assert_true (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
+  while (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)))
+    g_main_context_iteration (NULL, TRUE);
+  saved = veil_test_app_lookup (fixture, "Noah");
+  version = veil_profile_get_version (saved);
+  g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 7);
+  g_clear_pointer (&saved, veil_profile_unref);
   /* A birth year that cannot be a child's is refused with a reason, and nothing is saved. */
   gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "birth_year_row")), "1950");
-  gtk_widget_activate_action (page, "profile.save", NULL);
+  g_signal_emit_by_name (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "birth_year_row"), "apply");
   g_assert_true (gtk_widget_get_visible (veil_test_find_descendant (page, GTK_TYPE_LABEL, "error_label")));
   {
     g_autoptr(VeilProfile) unchanged = veil_test_app_lookup (fixture, "Noah");
-    g_assert_cmpuint (veil_profile_get_version (unchanged), ==, 1);
+    g_assert_cmpuint (veil_profile_get_version (unchanged), ==, version);
   }
   gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "birth_year_row")), "");
+  g_signal_emit_by_name (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "birth_year_row"), "apply");
+  g_assert_false (gtk_widget_get_visible (veil_test_find_descendant (page, GTK_TYPE_LABEL, "error_label")));
   gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_name_row")), "Aunt Jo");
   gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_contact_row")), "+49 30 1234");
   g_signal_emit_by_name (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_contact_row"), "apply");
   g_assert_nonnull (find_row (page, "Aunt Jo"));
-  g_assert_true (gtk_widget_activate_action (page, "profile.save", NULL));
+  g_assert_false (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
+  /* No Save button: nothing waits for one. */
+  g_assert_null (find_action_widget (page, "profile.save", TRUE));
+  veil_test_app_screenshot (fixture, "guardian-profile-instant-apply");
 
   saved = veil_test_app_lookup (fixture, "Noah");
-  g_assert_cmpuint (veil_profile_get_version (saved), ==, 2);
+  g_assert_cmpuint (veil_profile_get_version (saved), >, version);
   g_assert_true (veil_profile_get_protection_enabled (saved, VEIL_PROTECTION_GUARDIAN_ALERTS));
   g_assert_true (veil_profile_get_protection_enabled (saved, VEIL_PROTECTION_LIBRARY_SCAN));
   g_assert_cmpstrv (veil_profile_get_folders (saved), ((const char *[]) { "/home/noah/Pictures", NULL }));
@@ -435,8 +486,9 @@ choice_shown (gpointer data)
   return find_dialog (TRUE) != NULL;
 }
 
-/* Leaving a profile with edits not saved asks: Escape stays, Discard drops the edits, Save
- * keeps them; a page without edits leaves at once. */
+/* Leaving a profile applies what is still pending (a number resting, a text not applied);
+ * an edit that cannot be saved asks: Escape stays, Discard drops it; the destructive
+ * actions sit apart at the bottom. */
 static void
 test_unsaved (VeilAppFixture *fixture,
               gconstpointer   data)
@@ -445,7 +497,7 @@ test_unsaved (VeilAppFixture *fixture,
   g_autoptr(VeilProfile) noah = NULL;
   g_autoptr(VeilProfile) saved = NULL;
   AdwMessageDialog *dialog;
-  GtkWidget *page;
+  GtkWidget *page, *year;
 
   fill_store (fixture);
   noah = veil_test_app_lookup (fixture, "Noah");
@@ -455,15 +507,39 @@ test_unsaved (VeilAppFixture *fixture,
   gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
   page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
   g_assert_false (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
+  /* Delete is a row of its own at the very bottom, not a button beside another. */
+  {
+    GtkWidget *button = find_action_widget (page, "profile.delete", TRUE);
+    GtkWidget *group = gtk_widget_get_ancestor (button, ADW_TYPE_PREFERENCES_GROUP);
+
+    g_assert_nonnull (gtk_widget_get_ancestor (button, ADW_TYPE_ACTION_ROW));
+    g_assert_null (find_action_widget (group, "profile.save", FALSE));
+    g_assert_true (gtk_widget_has_css_class (button, "destructive-action"));
+    g_assert_false (gtk_widget_has_css_class (button, "pill"));
+  }
   gtk_widget_activate_action (area, "guardian.show-list", NULL);
   g_assert_null (find_dialog (FALSE));
   g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
 
-  /* An edit, then Escape on the question: the page and its edit stay. */
+  /* A number still resting, and a name typed: leaving applies both, without a question. */
   gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
   page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (veil_test_find_descendant (page, GTK_TYPE_SPIN_BUTTON, "retention_spin")), 9);
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "name_row")), "Noah B.");
   g_assert_true (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  g_assert_null (find_dialog (FALSE));
+  g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "guardian");
+  saved = veil_test_app_lookup (fixture, "Noah B.");
+  g_assert_nonnull (saved);
+  g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 9);
+
+  /* A year that cannot be saved: Escape on the question stays with the edit. */
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  year = veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "birth_year_row");
+  gtk_editable_set_text (GTK_EDITABLE (year), "1950");
   gtk_widget_activate_action (area, "guardian.show-list", NULL);
   dialog = g_object_ref (find_dialog (FALSE));
   g_assert_nonnull (dialog);
@@ -473,6 +549,7 @@ test_unsaved (VeilAppFixture *fixture,
   g_assert_null (find_dialog (FALSE));
   veil_test_assert_finalized (dialog);
   g_assert_true (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)) == page);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (year)), ==, "1950");
 
   /* The header's Back asks too, instead of leaving for home with the edit. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
@@ -484,20 +561,7 @@ test_unsaved (VeilAppFixture *fixture,
   veil_test_assert_finalized (dialog);
   g_assert_true (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)) == page);
 
-  /* Save keeps the edit and leaves. */
-  gtk_widget_activate_action (area, "guardian.show-list", NULL);
-  dialog = g_object_ref (find_dialog (FALSE));
-  adw_message_dialog_response (dialog, "save");
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  veil_test_assert_finalized (dialog);
-  g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
-  saved = veil_test_app_lookup (fixture, "Noah");
-  g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 9);
-
   /* Discard drops it. */
-  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
-  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (veil_test_find_descendant (page, GTK_TYPE_SPIN_BUTTON, "retention_spin")), 5);
   gtk_widget_activate_action (area, "guardian.show-list", NULL);
   dialog = g_object_ref (find_dialog (FALSE));
   adw_message_dialog_response (dialog, "discard");
@@ -505,7 +569,8 @@ test_unsaved (VeilAppFixture *fixture,
   veil_test_assert_finalized (dialog);
   g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
   g_clear_pointer (&saved, veil_profile_unref);
-  saved = veil_test_app_lookup (fixture, "Noah");
+  saved = veil_test_app_lookup (fixture, "Noah B.");
+  g_assert_cmpint (veil_profile_get_birth_year (saved), ==, 0);
   g_assert_cmpuint (veil_profile_get_retention_days (saved), ==, 9);
 }
 
