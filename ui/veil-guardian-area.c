@@ -492,6 +492,12 @@ veil_guardian_area_unmap (GtkWidget *widget)
 }
 
 static void
+visible_page_cb (VeilGuardianArea *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE_WIDGET]);
+}
+
+static void
 veil_guardian_area_constructed (GObject *object)
 {
   VeilGuardianArea *self = VEIL_GUARDIAN_AREA (object);
@@ -646,6 +652,8 @@ veil_guardian_area_init (VeilGuardianArea *self)
   adw_view_switcher_title_set_subtitle (self->switcher_title, _("Guardian Area"));
   self->help_page = veil_talking_help_new ();
   gtk_stack_add_named (self->stack, self->help_page, "help");
+  g_signal_connect_object (self->stack, "notify::visible-child-name", G_CALLBACK (visible_page_cb), self,
+                           G_CONNECT_SWAPPED);
   self->profile_rows = g_ptr_array_new ();
   self->lock_timeout = DEFAULT_LOCK_TIMEOUT;
 
@@ -846,14 +854,15 @@ veil_guardian_area_get_profile_page (VeilGuardianArea *self)
  * veil_guardian_area_get_title_widget:
  *
  * Returns: (transfer none) (nullable): the switcher between the open profile's views, for
- *   the window's header; %NULL when no profile is open
+ *   the window's header; %NULL when no profile is shown
  */
 GtkWidget *
 veil_guardian_area_get_title_widget (VeilGuardianArea *self)
 {
   g_return_val_if_fail (VEIL_IS_GUARDIAN_AREA (self), NULL);
 
-  if (adw_bin_get_child (self->profile_bin) == NULL)
+  if (adw_bin_get_child (self->profile_bin) == NULL ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "profile") != 0)
     return NULL;
   return GTK_WIDGET (self->switcher_title);
 }

@@ -327,6 +327,7 @@ test_auto_lock (VeilAppFixture     *fixture,
 }
 
 static AdwMessageDialog *find_dialog  (gboolean not_pin);
+static GtkWidget        *find_change_pin_dialog (void);
 static gboolean          dialog_shown (gpointer data);
 
 /* Hiding the window (as closing it to the background does) locks the area at once. */
@@ -634,10 +635,13 @@ test_navigation (VeilAppFixture *fixture,
   g_assert_true (gtk_widget_activate_action (area, "guardian.talking-help", NULL));
   g_assert_nonnull (veil_test_find_descendant (area, VEIL_TYPE_TALKING_HELP, NULL));
   g_assert_true (gtk_widget_get_mapped (veil_test_find_descendant (area, VEIL_TYPE_TALKING_HELP, NULL)));
+  /* The profile's switcher leaves the header with the profile's views, and comes back with them. */
+  g_assert_true (ADW_IS_WINDOW_TITLE (header_title (fixture)));
   veil_test_app_screenshot (fixture, "guardian-talking-help");
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
   g_assert_nonnull (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "guardian");
+  g_assert_true (header_title (fixture) == title);
 
   /* Back: to the list, and the window's own title returns. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
@@ -708,6 +712,24 @@ test_german_narrow_child (VeilAppFixture *fixture,
       gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
       g_assert_cmpint (min_width, <=, 360);
     }
+
+  /* So do the guide on talking with the child and the Change PIN dialog. */
+  g_assert_true (gtk_widget_activate_action (area, "guardian.talking-help", NULL));
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  veil_test_app_screenshot (fixture, "guardian-talking-help-de-360");
+  g_assert_true (veil_guardian_area_go_back (VEIL_GUARDIAN_AREA (area)));
+  g_assert_true (veil_guardian_area_go_back (VEIL_GUARDIAN_AREA (area)));
+  g_assert_true (gtk_widget_activate_action (area, "guardian.change-pin", NULL));
+  {
+    GtkWidget *dialog = find_change_pin_dialog ();
+
+    g_assert_nonnull (dialog);
+    gtk_widget_measure (dialog, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+    g_assert_cmpint (min_width, <=, 360);
+    veil_test_screenshot_window (dialog, "guardian-change-pin-de");
+    veil_test_destroy_window (dialog);
+  }
 }
 
 static void

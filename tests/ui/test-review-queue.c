@@ -331,6 +331,8 @@ test_unchecked (VeilAppFixture *fixture,
       veil_test_collect_labels (GTK_WIDGET (queue), text);
       if (strstr (text->str, "damaged.jpg") != NULL)
         index = i;
+      /* Back to the grid, as the header's Back does, before the next card. */
+      g_assert_true (veil_review_queue_go_back (queue));
     }
   g_assert_cmpuint (index, <, 2);
   g_assert_true (veil_review_queue_open_alert (queue, index));
@@ -352,6 +354,7 @@ test_unchecked (VeilAppFixture *fixture,
   }
   /* The told message warning: the child was told the guardian never sees its picture, so
    * its card offers no reveal at all. */
+  g_assert_true (veil_review_queue_go_back (queue));
   g_assert_true (veil_review_queue_open_alert (queue, 1 - index));
   {
     GtkWidget *card = veil_test_find_descendant (GTK_WIDGET (queue), VEIL_TYPE_ALERT_CARD, NULL);
@@ -366,7 +369,6 @@ test_unchecked (VeilAppFixture *fixture,
                      ==, "Veil’s picture checker found this picture may show nudity.");
     g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (veil_test_find_descendant (card, GTK_TYPE_EXPANDER, NULL))));
     g_assert_nonnull (find_action_button (card, "guardian.talking-help"));
-    veil_test_screenshot_of (card, "guardian-alert-card-message");
   }
 
   /* Back (the header's, through the queue) closes the card; once more, nothing is left. */
