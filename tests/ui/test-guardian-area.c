@@ -871,6 +871,8 @@ test_transparency (VeilAppFixture     *fixture,
                                          mia, thumbnail, NULL, NULL, NULL));
   g_assert_true (veil_store_add_audit (store, veil_profile_get_id (mia), VEIL_ACTOR_VEIL, "scan",
                                        "/home/mia/Pictures, 120 pictures looked at", NULL));
+  /* The guardian looked at the folder check's picture without the blur, as the card logs it. */
+  g_assert_true (veil_store_add_audit (store, veil_profile_get_id (mia), VEIL_ACTOR_GUARDIAN, "alert-revealed", "", NULL));
 
   /* No PIN needed. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
@@ -889,6 +891,7 @@ test_transparency (VeilAppFixture     *fixture,
   g_assert_nonnull (strstr (text->str, "A picture was blurred (library)."));
   g_assert_nonnull (strstr (text->str, "A picture folder check ran"));
   g_assert_nonnull (strstr (text->str, "The guardian created the profile “Mia”."));
+  g_assert_nonnull (strstr (text->str, "The guardian looked at a blurred picture without the blur."));
   /* Words only: no scores, no reasons, no pictures. */
   g_assert_null (strstr (text->str, "0.97"));
   g_assert_null (strstr (text->str, "PNG"));
