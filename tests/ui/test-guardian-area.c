@@ -656,6 +656,68 @@ test_navigation (VeilAppFixture *fixture,
   g_assert_false (veil_guardian_get_unlocked (veil_context_get_guardian (veil_test_app_get_context (fixture))));
 }
 
+static gboolean
+queue_has_alert (gpointer data)
+{
+  return veil_review_queue_get_n_shown (data) > 0;
+}
+
+/* From an alert's card: the guide on talking with the child, then Back, one level at a time,
+ * to the card, the alerts, the list of children. */
+static void
+test_card_help (VeilAppFixture *fixture,
+                gconstpointer   data)
+{
+  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
+  VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
+  g_autoptr(VeilVerdictBuilder) vb = veil_verdict_builder_new ();
+  g_autoptr(VeilReason) reason = veil_reason_new_classifier ("porn", 0.97, 0.70, "test-model", "1", "0000",
+                                                             NULL, 0, 0);
+  g_autoptr(VeilVerdict) verdict = NULL;
+  g_autoptr(VeilProfile) mia = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page, *queue, *card, *button;
+  AdwViewStack *views;
+
+  fill_store (fixture);
+  mia = veil_test_app_lookup (fixture, "Mia");
+  veil_verdict_builder_add_reason (vb, reason);
+  verdict = veil_verdict_builder_build (vb);
+  g_assert_cmpint (veil_store_record_message_alert (store, mia, "/home/mia/Downloads/sent.jpg", "Downloads", verdict,
+                                                    NULL, TRUE, &error), >, 0);
+  g_assert_no_error (error);
+  unlock_through_ui (fixture);
+
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (mia));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  views = ADW_VIEW_STACK (gtk_widget_get_parent (page));
+  adw_view_stack_set_visible_child_name (views, "alerts");
+  queue = adw_view_stack_get_child_by_name (views, "alerts");
+  veil_test_wait_until (queue_has_alert, queue);
+  g_assert_true (veil_review_queue_open_alert (VEIL_REVIEW_QUEUE (queue), 0));
+  card = veil_test_find_descendant (queue, VEIL_TYPE_ALERT_CARD, NULL);
+  g_assert_nonnull (card);
+  veil_test_app_screenshot (fixture, "guardian-alert-card-in-area");
+
+  button = veil_test_find_descendant (card, GTK_TYPE_BUTTON, "talking_button");
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  {
+    GtkWidget *help = veil_test_find_descendant (area, VEIL_TYPE_TALKING_HELP, NULL);
+
+    g_assert_true (gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_parent (help))) == help);
+  }
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  g_assert_true (veil_test_find_descendant (queue, VEIL_TYPE_ALERT_CARD, NULL) == card);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  g_assert_null (veil_test_find_descendant (queue, VEIL_TYPE_ALERT_CARD, NULL));
+  g_assert_nonnull (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "guardian");
+}
+
 static void
 expand_all (GtkWidget *root)
 {
@@ -1100,6 +1162,7 @@ main (int   argc,
   ADD ("/veil/guardian-area/erase", test_erase);
   ADD ("/veil/guardian-area/change-pin", test_change_pin);
   ADD ("/veil/guardian-area/navigation", test_navigation);
+  ADD ("/veil/guardian-area/card-help", test_card_help);
   ADD ("/veil/transparency/no-image-data", test_transparency);
   ADD ("/veil/records/notice", test_records_notice);
 #undef ADD
