@@ -24,6 +24,7 @@
 #include "veil-report-dialog.h"
 #include "veil-trusted-adults-dialog.h"
 #include "veil-help-list.h"
+#include "veil-help-page.h"
 #include "veil-hash-list-row.h"
 #include "veil-proposal-row.h"
 #include "veil-records-notice.h"
