@@ -28,6 +28,7 @@ struct _VeilApplication
   gboolean        autostart;  /* what was last asked of autostart */
   gboolean        autostart_asked; /* asked at all since start (the portal keeps no file to look at) */
   guint           trim_id;    /* pending return of freed memory to the system */
+  gint64          pending_alert_id; /* a notification clicked while the store was still opening */
 };
 
 /* With nothing to protect, a service started at login or by D-Bus leaves after this. */
@@ -296,17 +297,41 @@ profiles_changed_cb (VeilContext     *context,
 }
 
 static void
-show_alert_activated (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
+show_alert (VeilApplication *self,
+            gint64           alert_id)
 {
-  VeilApplication *self = VEIL_APPLICATION (user_data);
   GtkWindow *window = get_main_window (self);
 
   if (window == NULL)
     window = GTK_WINDOW (veil_window_new (GTK_APPLICATION (self), self->context));
-  veil_window_show_alert (VEIL_WINDOW (window), g_variant_get_int64 (parameter));
+  /* A click on the notification may start Veil: the warning waits for the store. */
+  if (self->context == NULL || !veil_context_get_ready (self->context))
+    self->pending_alert_id = alert_id;
+  else
+    veil_window_show_alert (VEIL_WINDOW (window), alert_id);
   gtk_window_present (window);
+}
+
+/* Connected after the window's own handler, which shows home once the store is open. */
+static void
+show_pending_alert_cb (VeilContext     *context,
+                       GParamSpec      *pspec,
+                       VeilApplication *self)
+{
+  gint64 alert_id = self->pending_alert_id;
+
+  if (!veil_context_get_ready (context) || alert_id == 0)
+    return;
+  self->pending_alert_id = 0;
+  show_alert (self, alert_id);
+}
+
+static void
+show_alert_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  show_alert (VEIL_APPLICATION (user_data), g_variant_get_int64 (parameter));
 }
 
 static gboolean
@@ -452,6 +477,7 @@ veil_application_startup (GApplication *app)
   /* Opening the store runs SQLite's integrity check: off the main thread. */
   veil_context_load_async (self->context, NULL, self->cancellable, context_loaded_cb, NULL);
   g_signal_connect_object (self->context, "notify::ready", G_CALLBACK (context_ready_cb), self, 0);
+  g_signal_connect_object (self->context, "notify::ready", G_CALLBACK (show_pending_alert_cb), self, G_CONNECT_AFTER);
   g_signal_connect_object (self->context, "profiles-changed", G_CALLBACK (profiles_changed_cb), self, 0);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
