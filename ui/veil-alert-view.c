@@ -258,8 +258,13 @@ fill_labels (VeilAlertView *self)
     gtk_label_set_text (self->explanation_label,
                         _("This picture may show nudity. It’s not your fault: Veil blurred it so you can decide."));
 
-  /* Translators: %s is a folder such as Downloads, or the app a picture came from */
-  source = g_strdup_printf (_("It arrived in %s."), source_name);
+  if (self->alert->hidden_path != NULL)
+    /* Translators: %s is a folder such as Downloads, or the app a picture came from */
+    source = g_strdup_printf (_("It arrived in %s. Veil moved it into its own folder, as your guardian chose; "
+                                "your guardian can put it back."), source_name);
+  else
+    /* Translators: %s is a folder such as Downloads, or the app a picture came from */
+    source = g_strdup_printf (_("It arrived in %s."), source_name);
   if (g_strcmp0 (self->alert->state, VEIL_ALERT_STATE_TOLD) == 0)
     told = _("Your guardian can see this warning, as you were told when this protection was turned on.");
   else if (g_strcmp0 (self->alert->state, VEIL_ALERT_STATE_DISMISSED) == 0 ||
