@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <sys/types.h>
 
+#include "veil-child-setup.h"
 #include "veil-onboarding.h"
 #include "veil-proposal-row.h"
 #include "veil-ui-utils.h"
@@ -39,6 +40,7 @@ struct _VeilOnboarding
   GtkStringList       *account_names;
   GtkLabel            *profile_error;
   AdwPreferencesGroup *proposals_group;
+  VeilChildSetup      *child_setup;
   GtkLabel            *save_error;
   AdwStatusPage       *done_page;
 };
@@ -363,7 +365,7 @@ save_profile_action (GtkWidget  *widget,
   if (guardian == NULL || self->draft == NULL)
     return;
 
-  if (!apply_proposals (self, &error))
+  if (!apply_proposals (self, &error) || !veil_child_setup_apply (self->child_setup, self->draft, &error))
     {
       veil_ui_set_error_label (self->save_error, error->message);
       return;
@@ -428,6 +430,7 @@ add_another_action (GtkWidget  *widget,
   adw_combo_row_set_selected (self->age_row, 0);
   g_clear_pointer (&self->draft, veil_profile_builder_unref);
   clear_proposals (self);
+  veil_child_setup_reset (self->child_setup);
   go_to (self, "profile");
 }
 
@@ -550,6 +553,7 @@ veil_onboarding_class_init (VeilOnboardingClass *klass)
     g_signal_new ("acknowledge-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, VEIL_TYPE_PROFILE);
 
+  g_type_ensure (VEIL_TYPE_CHILD_SETUP);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-onboarding.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, stack);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, pin_row);
@@ -562,6 +566,7 @@ veil_onboarding_class_init (VeilOnboardingClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, account_names);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, profile_error);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, proposals_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, child_setup);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, save_error);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, done_page);
   gtk_widget_class_bind_template_callback (widget_class, confirm_activated_cb);

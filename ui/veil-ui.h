@@ -6,6 +6,7 @@
 #include "veil-window.h"
 #include "veil-preferences-window.h"
 #include "veil-onboarding.h"
+#include "veil-child-setup.h"
 #include "veil-guardian-lock.h"
 #include "veil-guardian-area.h"
 #include "veil-profile-page.h"
