@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "veil-application.h"
+#include "veil-ui.h"
+#include "veil-test-app.h"
+#include "veil-test-alerts.h"
+#include "veil-test-keyring.h"
+#include "veil-test-utils.h"
+
+/* What the child is shown, checked against what then happens, in the real window. For each
+ * age band and each answer to "who is told", the child reads the acknowledgment (the very
+ * words tests/core/test-promises.c checks against the message guard), a warning arrives,
+ * and every sentence of the warning's view is looked up in a table of what it promises and
+ * checked: who can see the warning, whether the guardian is asked before the picture shows,
+ * whether the guardian can reveal the picture. A sentence about who sees what that is not
+ * in the table fails the test. */
+
+typedef enum {
+  FACT_PRIVATE,          /* only the child sees the warning */
+  FACT_TOLD_AS_AGREED,   /* the guardian sees it, and the child's acknowledgment said so */
+  FACT_CLOSED_BY_GUARDIAN,
+  FACT_NO_REVEAL,        /* the guardian cannot see the picture */
+  FACT_MOVED,            /* the picture is in Veil's folder */
+} Fact;
+
+static const struct {
+  const char *sentence;
+  Fact        fact;
+} promises[] = {
+  { "Nobody else sees this warning.", FACT_PRIVATE },
+  { "Your guardian can see this warning, as you were told when this protection was turned on.", FACT_TOLD_AS_AGREED },
+  { "Your guardian saw this warning and has closed it.", FACT_CLOSED_BY_GUARDIAN },
+  { "Your guardian never sees the picture.", FACT_NO_REVEAL },
+  { "Veil moved it into its own folder, as your guardian chose; your guardian can put it back.", FACT_MOVED },
+};
+
+/* Sentences of the view that speak of who sees what: each must be in the table. */
+static const char * const about_others[] = { "guardian", "Nobody", "anyone", NULL };
+
+typedef struct {
+  VeilAgeBand band;
+  gboolean    tell;
+} Case;
+
+static VeilAlert *
+stored_alert (VeilAppFixture *fixture,
+              gint64          id)
+{
+  g_autoptr(GError) error = NULL;
+  VeilAlert *alert = veil_store_get_alert (veil_context_get_store (veil_test_app_get_context (fixture)), id, &error);
+
+  g_assert_no_error (error);
+  return alert;
+}
+
+/* The guardian's card for this warning offers no way to see the picture. */
+static void
+assert_no_reveal (VeilAppFixture *fixture,
+                  VeilProfile    *profile,
+                  VeilAlert      *alert)
+{
+  GtkWidget *card = veil_test_own_widget (veil_alert_card_new (veil_test_app_get_context (fixture), profile, alert, NULL));
+  GtkWidget *reveal = veil_test_find_action_button (card, "card.reveal");
+
+  g_assert_true (reveal == NULL || !gtk_widget_get_visible (reveal) || !gtk_widget_is_sensitive (reveal));
+  g_object_unref (card);
+}
+
+static void
+check_sentence (VeilAppFixture *fixture,
+                VeilProfile    *profile,
+                gint64          alert_id,
+                Fact            fact,
+                const char     *sentence)
+{
+  g_autoptr(VeilAlert) alert = stored_alert (fixture, alert_id);
+  VeilProtectionStatus told;
+
+  g_test_message ("Shown: %s", sentence);
+  g_assert_true (veil_store_get_protection_status (veil_context_get_store (veil_test_app_get_context (fixture)),
+                                                   profile, VEIL_PROTECTION_GUARDIAN_ALERTS, &told, NULL));
+  switch (fact)
+    {
+    case FACT_PRIVATE:
+      g_assert_cmpstr (alert->state, ==, VEIL_ALERT_STATE_PRIVATE);
+      break;
+    case FACT_TOLD_AS_AGREED:
+      g_assert_cmpstr (alert->state, ==, VEIL_ALERT_STATE_TOLD);
+      g_assert_cmpint (veil_profile_get_notify (profile), ==, VEIL_NOTIFY_GUARDIAN);
+      /* Read in the acknowledgment ("Your guardian is told…"), so telling is active. */
+      g_assert_true (told.active);
+      break;
+    case FACT_CLOSED_BY_GUARDIAN:
+      g_assert_true (g_strcmp0 (alert->state, VEIL_ALERT_STATE_DISMISSED) == 0 ||
+                     g_strcmp0 (alert->state, VEIL_ALERT_STATE_WRONG) == 0);
+      break;
+    case FACT_NO_REVEAL:
+      assert_no_reveal (fixture, profile, alert);
+      break;
+    case FACT_MOVED:
+      g_assert_nonnull (alert->hidden_path);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Every line of the view that speaks of others is a promise of the table, and holds. */
+static void
+check_view (VeilAppFixture *fixture,
+            VeilProfile    *profile,
+            VeilAlertView  *view,
+            gint64          alert_id)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  guint n_checked = 0;
+
+  veil_test_collect_labels (GTK_WIDGET (view), text);
+  lines = g_strsplit (text->str, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      gboolean about = FALSE, found = FALSE;
+
+      for (guint k = 0; about_others[k] != NULL; k++)
+        about |= strstr (lines[i], about_others[k]) != NULL;
+      for (gsize p = 0; p < G_N_ELEMENTS (promises); p++)
+        if (strstr (lines[i], promises[p].sentence) != NULL)
+          {
+            check_sentence (fixture, profile, alert_id, promises[p].fact, promises[p].sentence);
+            found = TRUE;
+            n_checked++;
+          }
+      if (about && !found)
+        g_error ("The child reads “%s” about who sees what, and no test checks it. Add it to the table.", lines[i]);
+    }
+  /* The view always says who sees the warning. */
+  g_assert_cmpuint (n_checked, >, 0);
+}
+
+/* The child reads each protection through home's "Read Now", as on the computer. */
+static void
+read_and_accept (VeilAppFixture *fixture,
+                 VeilProfile    *profile)
+{
+  GtkWidget *ack = veil_window_get_page (fixture->window, "acknowledgment");
+  VeilProtection protection;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.acknowledge", "x", veil_profile_get_id (profile));
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "acknowledgment");
+  while (veil_acknowledgment_get_protection (VEIL_ACKNOWLEDGMENT (ack), &protection))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      VeilExplanation e;
+
+      /* The words on screen are those the core promise test checks against the guard. */
+      veil_protection_get_explanation (protection, veil_profile_get_notify (profile), &e);
+      veil_test_collect_labels (ack, text);
+      g_assert_nonnull (strstr (text->str, e.what_it_does));
+      g_assert_nonnull (strstr (text->str, e.what_it_never_does));
+      g_assert_nonnull (strstr (text->str, e.who_is_told));
+      gtk_widget_activate_action (ack, "ack.accept", NULL);
+    }
+  gtk_widget_activate_action (ack, "ack.done", NULL);
+}
+
+static void
+test_message_warning (VeilAppFixture *fixture,
+                      gconstpointer   data)
+{
+  const Case *c = data;
+  g_autoptr(VeilProfile) saved = veil_test_alerts_save_profile (fixture, "Mia", "age-band", veil_age_band_to_string (c->band),
+                                                                "message-warnings", "on",
+                                                                "notify", c->tell ? "guardian" : "nobody", NULL);
+  VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
+  g_autoptr(VeilProfile) profile = veil_store_get_profile (store, veil_profile_get_id (saved), NULL);
+  g_auto(VeilTestAlerted) alerted = { 0 };
+  g_autoptr(GError) error = NULL;
+  VeilProtectionStatus told;
+  AdwMessageDialog *dialog;
+  VeilAlertView *view;
+
+  read_and_accept (fixture, profile);
+  /* The guardian is told only when the child read that the guardian is told. */
+  g_assert_true (veil_store_get_protection_status (store, profile, VEIL_PROTECTION_GUARDIAN_ALERTS, &told, NULL));
+  g_assert_cmpint (told.active, ==, c->tell);
+  veil_test_alerts_record (fixture, profile, told.active, 40 + c->band, &alerted);
+
+  view = veil_test_alerts_open (fixture, alerted.alert_id);
+  check_view (fixture, profile, view, alerted.alert_id);
+  /* The acknowledgment said the guardian sees that it happened, "not the picture itself". */
+  {
+    g_autoptr(VeilAlert) alert = stored_alert (fixture, alerted.alert_id);
+    assert_no_reveal (fixture, profile, alert);
+  }
+
+  /* A younger child's picture waits for the guardian's PIN, as the view says; an older
+   * child decides alone, in two steps. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "alert.view", NULL);
+  dialog = veil_test_wait_for_dialog ();
+  g_assert_cmpint (VEIL_IS_PIN_DIALOG (dialog), ==, c->band == VEIL_AGE_BAND_UNDER_13);
+  veil_test_respond (dialog, "cancel");
+  g_assert_false (veil_alert_view_get_revealed (view));
+
+  /* Once the guardian closed it, the view says so, and the promises still hold. */
+  if (c->tell)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (view), "alert.dont-view", NULL);
+      g_assert_true (veil_store_dismiss_alert (store, alerted.alert_id, &error));
+      g_assert_no_error (error);
+      view = veil_test_alerts_open (fixture, alerted.alert_id);
+      check_view (fixture, profile, view, alerted.alert_id);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const Case cases[] = {
+    { VEIL_AGE_BAND_UNDER_13, FALSE }, { VEIL_AGE_BAND_UNDER_13, TRUE },
+    { VEIL_AGE_BAND_13_15, FALSE },    { VEIL_AGE_BAND_13_15, TRUE },
+  };
+  int ret;
+
+  veil_test_init_ui (&argc, &argv);
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  veil_test_keyring_start ();
+
+  if (!veil_test_app_init ())
+    return 1;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/veil/promises/message-warning/%s/%s",
+                                               veil_age_band_to_string (cases[i].band),
+                                               cases[i].tell ? "guardian-told" : "nobody-told");
+
+      g_test_add (path, VeilAppFixture, &cases[i], veil_test_app_fixture_setup, test_message_warning,
+                  veil_test_app_fixture_teardown);
+    }
+
+  ret = g_test_run ();
+  veil_test_app_shutdown ();
+  veil_test_keyring_stop ();
+  return ret;
+}
