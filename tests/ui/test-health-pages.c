@@ -194,6 +194,18 @@ test_waiting (VeilAppFixture *fixture,
   g_assert_cmpstr (adw_preferences_row_get_title (rows->pdata[1]), ==, "2 alerts about Mia to review");
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (row_button (rows->pdata[1]))), ==, "win.show-guardian");
   veil_test_app_screenshot (fixture, "home-status");
+  /* Narrow and dark, every line and button still fits. */
+  {
+    AdwStyleManager *style = adw_style_manager_get_default ();
+    int min_width = 0;
+
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+    gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+    gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+    g_assert_cmpint (min_width, <=, 360);
+    veil_test_app_screenshot (fixture, "home-status-narrow-dark");
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  }
 
   /* "Read Now" hands over to Mia's reading. */
   button = row_button (rows->pdata[0]);

@@ -185,6 +185,17 @@ test_first_run (VeilAppFixture     *fixture,
   add_people_and_folders (onboarding, folder);
   veil_test_screenshot_of (veil_test_find_descendant (onboarding, VEIL_TYPE_CHILD_SETUP, "child_setup"),
                            "onboarding-3b-people-and-folders");
+  {
+    AdwStyleManager *style = adw_style_manager_get_default ();
+    int min_width = 0;
+
+    /* Narrow and dark, the new step still fits. */
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+    gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+    g_assert_cmpint (min_width, <=, 360);
+    veil_test_app_screenshot (fixture, "onboarding-3b-people-and-folders-dark");
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  }
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
   {
