@@ -2,8 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <math.h>
-#include <vips/vips.h>
+#include <string.h>
 
 #include "test-message-guard-fixture.h"
 #include "veil-test-utils.h"
@@ -16,8 +15,6 @@
  * A sentence with no entry in the table fails the test, so new words need a new check; a
  * change of behaviour that breaks a promise fails the check. Sentences about what the child
  * sees on screen are checked by the UI suite (tests/ui/test-promises.c). */
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
 
 typedef enum {
   FACT_WARNED,            /* a picture that may show nudity gets a warning with its reason */
@@ -192,35 +189,6 @@ check_acknowledgment (VeilProtection  protection,
   check_words (e.who_is_told, o);
 }
 
-/* A picture the test classifier flags (mostly red), written with libvips. */
-static char *
-write_red_picture (const char *dir,
-                   const char *name,
-                   guint32     seed)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  const guint size = 256;
-  g_autofree guint8 *rgb = g_malloc (size * size * 3);
-  g_autoptr(VipsImage) image = NULL;
-  char *path = g_build_filename (dir, name, NULL);
-  double f[3][2];
-
-  for (guint c = 0; c < 3; c++)
-    for (guint k = 0; k < 2; k++)
-      f[c][k] = g_rand_double_range (rand, 1.0, 9.0);
-  for (guint y = 0; y < size; y++)
-    for (guint x = 0; x < size; x++)
-      for (guint c = 0; c < 3; c++)
-        {
-          double value = sin (f[c][0] * x / size * G_PI) * cos (f[c][1] * y / size * G_PI);
-
-          rgb[(y * size + x) * 3 + c] = (guint8) (c == 0 ? 160 + 90 * value : 20 + 15 * value);
-        }
-  image = vips_image_new_from_memory_copy (rgb, size * size * 3, size, size, 3, VIPS_FORMAT_UCHAR);
-  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
-  return path;
-}
-
 /* --- Message warnings ------------------------------------------------------------------- */
 
 typedef struct {
@@ -235,7 +203,7 @@ test_message_warnings (GuardFixture  *fixture,
 {
   const MessageCase *c = data;
   g_autoptr(VeilProfile) profile = save_profile (fixture, "Mia", c->band, c->hide, c->guardian_alerts, TRUE);
-  g_autofree char *staged = write_red_picture (fixture->staging, "photo.png", 7);
+  g_autofree char *staged = veil_test_write_red_picture (fixture->staging, "photo.png", 256, 7);
   g_autofree char *arrived = g_build_filename (fixture->downloads, "photo.png", NULL);
   g_autoptr(GError) error = NULL;
   g_auto(Outcome) o = { 0 };
@@ -306,7 +274,7 @@ test_folder_checks (GuardFixture  *fixture,
   for (guint n = 1; n <= 2; n++)
     {
       g_autofree char *name = g_strdup_printf ("picture-%u.png", n);
-      g_autofree char *path = write_red_picture (fixture->downloads, name, 40 + n);
+      g_autofree char *path = veil_test_write_red_picture (fixture->downloads, name, 256, 40 + n);
       g_autoptr(VeilScanner) scanner = veil_scanner_new (fixture->analyzer, fixture->store, profile);
       g_autoptr(VeilScanSummary) summary = NULL;
       g_autoptr(GError) error = NULL;

@@ -7,6 +7,7 @@
 #include "veil-ui.h"
 #include "veil-test-app.h"
 #include "veil-test-alerts.h"
+#include "veil-test-classifier.h"
 #include "veil-test-keyring.h"
 #include "veil-test-utils.h"
 
@@ -16,7 +17,9 @@
  * and every sentence of the warning's view is looked up in a table of what it promises and
  * checked: who can see the warning, whether the guardian is asked before the picture shows,
  * whether the guardian can reveal the picture. A sentence about who sees what that is not
- * in the table fails the test. */
+ * in the table fails the test. For folder checks, the child's page says what a check found
+ * is held, and the held pictures are checked to be so, before and after the guardian's
+ * number is reached. */
 
 typedef enum {
   FACT_PRIVATE,          /* only the child sees the warning */
@@ -216,6 +219,100 @@ test_message_warning (VeilAppFixture *fixture,
     }
 }
 
+/* --- Folder checks ---------------------------------------------------------------------- */
+
+#define HELD_PROMISE "Nobody is told about them unless more are found."
+#define NUMBER_ONLY_PROMISE "Only this number is shown here."
+
+/* A folder check as the service runs it, with the test classifier (it flags red pictures). */
+static void
+scan (VeilAppFixture *fixture,
+      VeilProfile    *profile)
+{
+  g_autoptr(VeilTestClassifier) classifier = veil_test_classifier_new (0);
+  g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (VEIL_CLASSIFIER (classifier));
+  g_autoptr(VeilScanner) scanner = veil_scanner_new (analyzer, veil_context_get_store (veil_test_app_get_context (fixture)),
+                                                     profile);
+  g_autoptr(VeilScanSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+
+  summary = veil_scanner_scan_sync (scanner, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static guint
+count_in_state (VeilAppFixture *fixture,
+                VeilProfile    *profile,
+                const char     *state)
+{
+  return veil_store_count_alerts_in_state (veil_context_get_store (veil_test_app_get_context (fixture)),
+                                           veil_profile_get_id (profile), state);
+}
+
+/* The child's page, and each of its promises about held pictures checked. Returns whether
+ * it says pictures are held. */
+static gboolean
+check_child_page (VeilAppFixture *fixture,
+                  VeilProfile    *profile,
+                  const char     *picture_name)
+{
+  GtkWidget *page;
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean held;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-transparency", NULL);
+  page = veil_window_get_page (fixture->window, "transparency");
+  veil_transparency_page_reload (VEIL_TRANSPARENCY_PAGE (page));
+  g_assert_true (veil_transparency_page_select (VEIL_TRANSPARENCY_PAGE (page), veil_profile_get_id (profile)));
+  veil_test_collect_labels (page, text);
+
+  held = strstr (text->str, HELD_PROMISE) != NULL;
+  if (held)
+    {
+      g_test_message ("Shown: %s", HELD_PROMISE);
+      g_assert_cmpuint (count_in_state (fixture, profile, VEIL_ALERT_STATE_HELD), >, 0);
+      g_assert_cmpuint (count_in_state (fixture, profile, VEIL_ALERT_STATE_TOLD), ==, 0);
+    }
+  if (strstr (text->str, NUMBER_ONLY_PROMISE) != NULL)
+    {
+      g_test_message ("Shown: %s", NUMBER_ONLY_PROMISE);
+      g_assert_null (strstr (text->str, picture_name));
+    }
+  /* Whatever is held is said so. */
+  g_assert_cmpint (held, ==, count_in_state (fixture, profile, VEIL_ALERT_STATE_HELD) > 0);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
+  return held;
+}
+
+static void
+test_folder_checks (VeilAppFixture *fixture,
+                    gconstpointer   data)
+{
+  const Case *c = data;
+  g_autofree char *folder = g_build_filename (fixture->data_dir, "Pictures", NULL);
+  g_autoptr(VeilProfile) saved = NULL;
+  g_autoptr(VeilProfile) profile = NULL;
+  VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  saved = veil_test_alerts_save_profile (fixture, "Noah", "age-band", veil_age_band_to_string (c->band),
+                                         "library-scan", "on", "folders", folder, "match-threshold", "2",
+                                         "notify", c->tell ? "guardian" : "nobody", NULL);
+  profile = veil_store_get_profile (store, veil_profile_get_id (saved), NULL);
+  read_and_accept (fixture, profile);
+
+  /* One picture found: held, whoever the profile tells. */
+  g_free (veil_test_write_red_picture (folder, "beach-1.png", 128, 61));
+  scan (fixture, profile);
+  g_assert_true (check_child_page (fixture, profile, "beach-1"));
+
+  /* The guardian's number is reached: told only if the child read that the guardian is. */
+  g_free (veil_test_write_red_picture (folder, "beach-2.png", 128, 62));
+  scan (fixture, profile);
+  g_assert_cmpint (check_child_page (fixture, profile, "beach-"), ==, !c->tell);
+  g_assert_cmpuint (count_in_state (fixture, profile, VEIL_ALERT_STATE_TOLD), ==, c->tell ? 2 : 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -240,6 +337,15 @@ main (int   argc,
                                                cases[i].tell ? "guardian-told" : "nobody-told");
 
       g_test_add (path, VeilAppFixture, &cases[i], veil_test_app_fixture_setup, test_message_warning,
+                  veil_test_app_fixture_teardown);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/veil/promises/folder-checks/%s/%s",
+                                               veil_age_band_to_string (cases[i].band),
+                                               cases[i].tell ? "guardian-told" : "nobody-told");
+
+      g_test_add (path, VeilAppFixture, &cases[i], veil_test_app_fixture_setup, test_folder_checks,
                   veil_test_app_fixture_teardown);
     }
 
