@@ -146,7 +146,15 @@ veil_trusted_adults_dialog_init (VeilTrustedAdultsDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* The copy button says it worked: the contact is on the clipboard, nothing else happened. */
 static void
+copied_cb (GtkButton *button)
+{
+  gtk_button_set_icon_name (button, "object-select-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), _("Copied"));
+}
+
+static GtkWidget *
 add_button (GtkWidget  *row,
             const char *icon,
             const char *tooltip,
@@ -163,6 +171,7 @@ add_button (GtkWidget  *row,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return button;
 }
 
 static void
@@ -191,7 +200,8 @@ add_contact_buttons (GtkWidget  *row,
 
       add_button (row, "mail-send-symbolic", _("Email"), mail, "adults.open", mailto);
     }
-  add_button (row, "edit-copy-symbolic", _("Copy"), copy, "adults.copy", contact);
+  g_signal_connect (add_button (row, "edit-copy-symbolic", _("Copy"), copy, "adults.copy", contact),
+                    "clicked", G_CALLBACK (copied_cb), NULL);
 }
 
 static void

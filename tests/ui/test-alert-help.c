@@ -114,6 +114,8 @@ test_tell_trusted_adult (VeilAppFixture *fixture,
     g_value_init (&value, G_TYPE_STRING);
     g_assert_true (gdk_content_provider_get_value (gdk_clipboard_get_content (clipboard), &value, NULL));
     g_assert_cmpstr (g_value_get_string (&value), ==, "lee@example.org");
+    /* The button says so. */
+    g_assert_cmpstr (gtk_button_get_icon_name (buttons->pdata[4]), ==, "object-select-symbolic");
   }
   g_assert_cmpint (veil_trusted_adults_contact_kind ("+49 (30) 123-456"), ==, VEIL_CONTACT_PHONE);
   g_assert_cmpint (veil_trusted_adults_contact_kind ("room 12"), ==, VEIL_CONTACT_OTHER);
