@@ -132,6 +132,29 @@ update_autostart (VeilApplication *self,
     g_message ("%s", error->message);
 }
 
+/**
+ * veil_application_describe_warning:
+ * @folder_name: where the picture arrived, e.g. "Downloads"
+ * @out_body: (out) (transfer none): the notification's body
+ *
+ * The words of the notification a warned picture raises on the child's screen, so that the
+ * tests can hold them to what Veil does.
+ *
+ * Returns: (transfer full): the notification's title
+ */
+char *
+veil_application_describe_warning (const char  *folder_name,
+                                   const char **out_body)
+{
+  g_return_val_if_fail (folder_name != NULL, NULL);
+
+  if (out_body != NULL)
+    *out_body = _("Open it to choose what to do. Nothing was sent anywhere.");
+  /* Translators: %s is a folder such as "Downloads". Shown on the child's screen: keep it
+   * discreet, it must not say what the picture shows. */
+  return g_strdup_printf (_("Veil blurred an image in %s"), folder_name);
+}
+
 static void
 warned_cb (VeilMessageGuard *guard,
            gint64            alert_id,
@@ -142,12 +165,11 @@ warned_cb (VeilMessageGuard *guard,
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
   g_autofree char *id = g_strdup_printf ("warning-%" G_GINT64_FORMAT, alert_id);
+  const char *body = NULL;
 
-  /* Translators: %s is a folder such as "Downloads". Shown on the child's screen: keep it
-   * discreet, it must not say what the picture shows. */
-  title = g_strdup_printf (_("Veil blurred an image in %s"), folder_name);
+  title = veil_application_describe_warning (folder_name, &body);
   notification = g_notification_new (title);
-  g_notification_set_body (notification, _("Open it to choose what to do. Nothing was sent anywhere."));
+  g_notification_set_body (notification, body);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
   g_notification_set_default_action_and_target (notification, "app.show-alert", "x", alert_id);
   g_notification_add_button_with_target (notification, _("Open"), "app.show-alert", "x", alert_id);

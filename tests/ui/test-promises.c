@@ -13,8 +13,8 @@
 
 /* What the child is shown, checked against what then happens, in the real window. For each
  * age band and each answer to "who is told", the child reads the acknowledgment (the very
- * words tests/core/test-promises.c checks against the message guard), a warning arrives,
- * and every sentence of the warning's view is looked up in a table of what it promises and
+ * words tests/core/test-promises.c checks against the message guard), a warning arrives
+ * with its notification, and every sentence of the warning's view is looked up in a table of what it promises and
  * checked: who can see the warning, whether the guardian is asked before the picture shows,
  * whether the guardian can reveal the picture. A sentence about who sees what that is not
  * in the table fails the test. For folder checks, the child's page says what a check found
@@ -144,6 +144,41 @@ check_view (VeilAppFixture *fixture,
   g_assert_cmpuint (n_checked, >, 0);
 }
 
+/* The notification's words: its title names where the picture arrived and nothing of what it
+ * shows; "Open it to choose what to do" opens the warning with its choices; "Nothing was sent
+ * anywhere" holds as no report exists (and the no-network test keeps Veil off the network). */
+static VeilAlertView *
+open_from_notification (VeilAppFixture *fixture,
+                        VeilProfile    *profile,
+                        gint64          alert_id)
+{
+  g_autoptr(VeilAlert) alert = stored_alert (fixture, alert_id);
+  g_autoptr(GPtrArray) reports = NULL;
+  const char *body = NULL;
+  g_autofree char *title = veil_application_describe_warning (alert->folder, &body);
+  g_autofree char *words = g_strconcat (title, "\n", body, NULL);
+  VeilAlertView *view;
+
+  g_test_message ("Notification: %s", words);
+  g_assert_nonnull (strstr (title, alert->folder));
+  for (const char * const *w = (const char * const[]) { "nud", "naked", "sex", "private", NULL }; *w != NULL; w++)
+    g_assert_null (strstr (words, *w));
+  g_assert_cmpstr (body, ==, "Open it to choose what to do. Nothing was sent anywhere.");
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "show-alert", g_variant_new_int64 (alert_id));
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "alert");
+  view = veil_test_alerts_get_view (fixture);
+  g_assert_cmpint (veil_alert_view_get_alert_id (view), ==, alert_id);
+  veil_test_wait_until (veil_test_alerts_picture_loaded, view);
+  g_assert_true (gtk_widget_is_sensitive (veil_test_find_action_button (GTK_WIDGET (view), "alert.dont-view")));
+  g_assert_true (gtk_widget_is_sensitive (veil_test_find_action_button (GTK_WIDGET (view), "alert.view")));
+
+  reports = veil_store_list_reports (veil_context_get_store (veil_test_app_get_context (fixture)),
+                                     veil_profile_get_id (profile), NULL);
+  g_assert_cmpuint (reports->len, ==, 0);
+  return view;
+}
+
 /* The child reads each protection through home's "Read Now", as on the computer. */
 static void
 read_and_accept (VeilAppFixture *fixture,
@@ -192,7 +227,7 @@ test_message_warning (VeilAppFixture *fixture,
   g_assert_cmpint (told.active, ==, c->tell);
   veil_test_alerts_record (fixture, profile, told.active, 40 + c->band, &alerted);
 
-  view = veil_test_alerts_open (fixture, alerted.alert_id);
+  view = open_from_notification (fixture, profile, alerted.alert_id);
   check_view (fixture, profile, view, alerted.alert_id);
   /* The acknowledgment said the guardian sees that it happened, "not the picture itself". */
   {
