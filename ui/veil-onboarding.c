@@ -43,6 +43,9 @@ struct _VeilOnboarding
   VeilChildSetup      *child_setup;
   GtkLabel            *save_error;
   AdwStatusPage       *done_page;
+  GtkButton           *show_child_button;
+  GtkButton           *add_another_button;
+  GtkButton           *done_button;
 };
 
 G_DEFINE_FINAL_TYPE (VeilOnboarding, veil_onboarding, ADW_TYPE_BIN)
@@ -567,6 +570,9 @@ veil_onboarding_class_init (VeilOnboardingClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, profile_error);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, proposals_group);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, child_setup);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, show_child_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, add_another_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, done_button);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, save_error);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, done_page);
   gtk_widget_class_bind_template_callback (widget_class, confirm_activated_cb);
@@ -590,6 +596,22 @@ veil_onboarding_init (VeilOnboarding *self)
   self->cancellable = g_cancellable_new ();
   self->proposal_rows = g_ptr_array_new ();
   fill_accounts (self);
+
+  /* Long labels (in German) wrap inside the pill buttons instead of widening a narrow window. */
+  {
+    GtkButton *buttons[] = { self->show_child_button, self->add_another_button, self->done_button };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (buttons); i++)
+      {
+        GtkWidget *label = gtk_button_get_child (buttons[i]);
+
+        if (GTK_IS_LABEL (label))
+          {
+            gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+            gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+          }
+      }
+  }
 }
 
 /**

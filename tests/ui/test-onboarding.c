@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <libsecret/secret.h>
 #include <unistd.h>
 
@@ -363,6 +365,61 @@ test_switches_off (VeilAppFixture *fixture,
   g_assert_cmpint (veil_profile_get_unchecked_rule (lea), ==, VEIL_UNCHECKED_RULE_BLUR);
 }
 
+/* German and 360 px wide, in a child process that is German throughout (see main()): the
+ * new step of the onboarding, its done page and home's status line, from the window. */
+static void
+test_german_narrow_child (VeilAppFixture *fixture,
+                          gconstpointer   data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *onboarding = veil_window_get_page (fixture->window, "onboarding");
+  GtkWidget *setup = veil_test_find_descendant (onboarding, VEIL_TYPE_CHILD_SETUP, "child_setup");
+  int min_width = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  gtk_widget_activate_action (window, "win.setup", NULL);
+  gtk_widget_activate_action (onboarding, "onboarding.start", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row")), PIN);
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "confirm_row")), PIN);
+  gtk_widget_activate_action (onboarding, "onboarding.set-pin", NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  wait_for_step (VEIL_ONBOARDING (onboarding), "profile");
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (onboarding, ADW_TYPE_ENTRY_ROW, "name_row")), "Mia");
+  gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "defaults");
+
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (setup, ADW_TYPE_ENTRY_ROW, "adult_name_row")), "Tante Sam");
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (setup, ADW_TYPE_ENTRY_ROW, "adult_contact_row")),
+                         "sam@example.org");
+  gtk_widget_activate_action (setup, "child-setup.add-adult", NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  veil_test_screenshot_of (setup, "onboarding-3b-people-and-folders-de-narrow");
+
+  gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  veil_test_app_screenshot (fixture, "onboarding-4-done-de-narrow");
+  gtk_widget_activate_action (onboarding, "onboarding.finish", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  veil_test_app_screenshot (fixture, "home-status-de-narrow");
+}
+
+static void
+test_german_narrow (void)
+{
+  /* The child process reads this to be German with a keyring, not the keyring-missing one. */
+  g_setenv ("VEIL_TEST_GERMAN", "1", TRUE);
+  g_test_trap_subprocess ("/veil/onboarding/german-narrow/subprocess", 120 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("VEIL_TEST_GERMAN");
+  g_test_trap_assert_passed ();
+}
+
 /* Runs in a child process whose session bus has no Secret Service (see main()). */
 static void
 test_keyring_missing_child (VeilAppFixture     *fixture,
@@ -398,9 +455,18 @@ main (int   argc,
   /* GTK's test accessibility backend keeps the labels screen readers would be told. */
   g_setenv ("GTK_A11Y", "test", TRUE);
 
+  /* The built translations; the German child process is German throughout, as GLib decides
+   * once per process whether to translate. */
+  if (g_test_subprocess () && g_getenv ("VEIL_TEST_GERMAN") != NULL)
+    g_setenv ("LANGUAGE", "de", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, VEIL_TEST_BUILDDIR "/../po");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
   /* The keyring-missing child gets a session bus of its own, without a Secret Service,
    * before anything connects to the bus. */
-  if (!g_test_subprocess ())
+  if (!g_test_subprocess () || g_getenv ("VEIL_TEST_GERMAN") != NULL)
     veil_test_keyring_start ();
   else
     {
@@ -421,8 +487,10 @@ main (int   argc,
   ADD ("/veil/onboarding/back-locks", test_back_locks);
   ADD ("/veil/onboarding/switches-off", test_switches_off);
   ADD ("/veil/onboarding/keyring-missing/subprocess", test_keyring_missing_child);
+  ADD ("/veil/onboarding/german-narrow/subprocess", test_german_narrow_child);
 #undef ADD
   g_test_add_func ("/veil/onboarding/keyring-missing", test_keyring_missing);
+  g_test_add_func ("/veil/onboarding/german-narrow", test_german_narrow);
 
   ret = g_test_run ();
   veil_test_app_shutdown ();
