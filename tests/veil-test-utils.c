@@ -244,6 +244,44 @@ veil_test_write_picture (const char *dir,
 }
 
 /**
+ * veil_test_write_red_picture:
+ * @size: width and height in pixels
+ *
+ * Like veil_test_write_picture(), mostly red: the test classifier flags it.
+ *
+ * Returns: (transfer full): the file's path
+ */
+char *
+veil_test_write_red_picture (const char *dir,
+                             const char *name,
+                             guint       size,
+                             guint32     seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autofree guint8 *rgb = g_malloc ((gsize) size * size * 3);
+  VipsImage *image;
+  char *path = g_build_filename (dir, name, NULL);
+  double f[3][2];
+
+  for (guint c = 0; c < 3; c++)
+    for (guint k = 0; k < 2; k++)
+      f[c][k] = g_rand_double_range (rand, 1.0, 9.0);
+  for (guint y = 0; y < size; y++)
+    for (guint x = 0; x < size; x++)
+      for (guint c = 0; c < 3; c++)
+        {
+          double value = sin (f[c][0] * x / size * G_PI) * cos (f[c][1] * y / size * G_PI);
+
+          rgb[((gsize) y * size + x) * 3 + c] = (guint8) (c == 0 ? 160 + 90 * value : 20 + 15 * value);
+        }
+  image = vips_image_new_from_memory (rgb, (size_t) size * size * 3, (int) size, (int) size, 3, VIPS_FORMAT_UCHAR);
+  g_assert_nonnull (image);
+  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
+  g_object_unref (image);
+  return path;
+}
+
+/**
  * veil_test_run_veilctl:
  * @veilctl: the built veilctl
  * @data_dir: Veil's data folder for this run (VEIL_DATA_DIR)

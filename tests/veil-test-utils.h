@@ -36,6 +36,10 @@ char        *veil_test_write_picture     (const char   *dir,
                                           guint         width,
                                           guint         height,
                                           guint32       seed);
+char        *veil_test_write_red_picture (const char   *dir,
+                                          const char   *name,
+                                          guint         size,
+                                          guint32       seed);
 
 int          veil_test_run_veilctl       (const char          *veilctl,
                                           const char          *data_dir,

@@ -4,21 +4,24 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "veil-alert-view.h"
 #include "veil-alert-report.h"
 #include "veil-blurred-picture.h"
-#include "veil-help-list.h"
+#include "veil-help-page.h"
 #include "veil-pin-dialog.h"
 #include "veil-report-dialog.h"
 #include "veil-trusted-adults-dialog.h"
 #include "veil-ui-utils.h"
 
 /* What a child sees when Veil blurred a picture that arrived in a watched folder: the picture
- * under a strong blur, a kind explanation that puts no blame on the child, the reason in one
- * line, where it came from and who (if anyone) can see this warning, and five choices. The
- * sharp pixels exist only in a GdkMemoryTexture made for this view; nothing is written
- * anywhere, reports hold checksums only, and no link is opened except by the child's click. */
+ * under a strong blur, a kind explanation that puts no blame on the child, "you're not alone"
+ * with help and a trusted adult right below, the choices, then the reason in words (a teen may
+ * open "Why?" for the figures; a younger child sees no numbers), where it came from and who
+ * (if anyone) can see this warning. Help is a page of its own within the view. The sharp
+ * pixels exist only in a GdkMemoryTexture made for this view; nothing is written anywhere,
+ * reports hold checksums only, and no link is opened except by the child's click. */
 
 struct _VeilAlertView
 {
@@ -34,12 +37,16 @@ struct _VeilAlertView
   VeilAlert            *alert;
   GCancellable         *cancellable;
   VeilAlertViewPicture  picture_kind;
-  gboolean              busy;           /* a report, the PIN question or the help list is under way */
+  gboolean              busy;           /* a report or the PIN question is under way */
 
   /* the dialog open now (it owns itself) */
   AdwMessageDialog     *dialog;
 
   /* template children */
+  AdwLeaflet           *leaflet;
+  VeilHelpPage         *help_page;
+  GtkExpander          *why_expander;
+  GtkLabel             *figures_label;
   VeilBlurredPicture   *picture;
   GtkImage             *placeholder;
   GtkLabel             *title_label;
@@ -110,10 +117,11 @@ static void
 set_choices_enabled (VeilAlertView *self,
                      gboolean       enabled)
 {
-  /* Leaving is always possible, even while the picture loads. */
+  /* Leaving and help are always possible, even while the picture loads. */
   for (guint i = 0; i < G_N_ELEMENTS (choice_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), choice_actions[i],
-                                   enabled || g_str_equal (choice_actions[i], "alert.dont-view"));
+                                   enabled || g_str_equal (choice_actions[i], "alert.dont-view") ||
+                                   g_str_equal (choice_actions[i], "alert.get-help"));
   /* Viewing needs the picture itself; the stored thumbnail is blurred for good. A picture Veil
    * could not check opens in another app, if the child chooses. */
   if (enabled && self->picture_kind != VEIL_ALERT_VIEW_PICTURE_FILE &&
@@ -132,9 +140,11 @@ is_unchecked (VeilAlertView *self)
          !veil_verdict_get_sensitive (self->alert->verdict);
 }
 
+/* The reason in words, without numbers; %NULL when the explanation already says it all. */
 static char *
-describe_reason (VeilAlert *alert)
+describe_reason (VeilAlertView *self)
 {
+  VeilAlert *alert = self->alert;
   VeilReason *reason;
 
   if (veil_verdict_get_n_reasons (alert->verdict) == 0)
@@ -144,10 +154,8 @@ describe_reason (VeilAlert *alert)
   switch (veil_reason_get_signal (reason))
     {
     case VEIL_SIGNAL_CLASSIFIER:
-      /* Translators: how sure the picture checker was, then from where it warns, in percent */
-      return g_strdup_printf (_("Veil’s picture checker was %d%% sure; it warns from %d%%."),
-                              (int) (veil_reason_get_figure (reason) * 100.0 + 0.5),
-                              (int) (veil_reason_get_threshold (reason) * 100.0 + 0.5));
+      /* A younger child's explanation says what the checker saw, in their words. */
+      return is_young (self) ? NULL : g_strdup (_("Veil’s picture checker thinks it may show nudity."));
     case VEIL_SIGNAL_HASH_LIST:
       /* Translators: %s is the name of a list of pictures the guardian added */
       return g_strdup_printf (_("It matches a picture on the list “%s”."), veil_reason_get_source_name (reason));
@@ -156,6 +164,48 @@ describe_reason (VeilAlert *alert)
     default:
       return g_strdup (_("Veil noticed this picture."));
     }
+}
+
+/**
+ * veil_alert_view_describe_figures:
+ * @figure: how sure the picture checker was, 0 to 1
+ * @threshold: from where it warns, 0 to 1
+ *
+ * The figures behind a teen's "Why?". How sure is rounded down, so that a checker that was
+ * 99.6% sure never reads as certain.
+ *
+ * Returns: (transfer full): the sentence
+ */
+char *
+veil_alert_view_describe_figures (double figure,
+                                  double threshold)
+{
+  /* The small margin keeps 0.7 * 100 from flooring to 69 in binary floating point. */
+  int sure = (int) floor (CLAMP (figure, 0.0, 1.0) * 100.0 + 1e-6);
+  int from = (int) (CLAMP (threshold, 0.0, 1.0) * 100.0 + 0.5);
+
+  if (sure >= 100 && figure < 1.0)
+    sure = 99;
+  /* Translators: how sure the picture checker was, then from where it warns, in percent */
+  return g_strdup_printf (_("Veil’s picture checker was %d%% sure; it warns from %d%%."), sure, from);
+}
+
+/* Only a teen sees the figures, and only after asking "Why?". */
+static void
+fill_why (VeilAlertView *self)
+{
+  VeilReason *reason;
+  g_autofree char *figures = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->why_expander), FALSE);
+  if (is_young (self) || veil_verdict_get_n_reasons (self->alert->verdict) == 0)
+    return;
+  reason = veil_verdict_get_reason (self->alert->verdict, 0);
+  if (veil_reason_get_signal (reason) != VEIL_SIGNAL_CLASSIFIER)
+    return;
+  figures = veil_alert_view_describe_figures (veil_reason_get_figure (reason), veil_reason_get_threshold (reason));
+  gtk_label_set_text (self->figures_label, figures);
+  gtk_widget_set_visible (GTK_WIDGET (self->why_expander), TRUE);
 }
 
 static void
@@ -168,13 +218,14 @@ show_problem (VeilAlertView *self,
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->source_label), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->told_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->why_expander), FALSE);
   set_choices_enabled (self, FALSE);
 }
 
 static void
 fill_labels (VeilAlertView *self)
 {
-  g_autofree char *reason = describe_reason (self->alert);
+  g_autofree char *reason = describe_reason (self);
   g_autofree char *source_name = veil_alert_report_get_source_name (self->alert);
   g_autofree char *source = NULL;
   const char *told;
@@ -207,8 +258,13 @@ fill_labels (VeilAlertView *self)
     gtk_label_set_text (self->explanation_label,
                         _("This picture may show nudity. It’s not your fault: Veil blurred it so you can decide."));
 
-  /* Translators: %s is a folder such as Downloads, or the app a picture came from */
-  source = g_strdup_printf (_("It arrived in %s."), source_name);
+  if (self->alert->hidden_path != NULL)
+    /* Translators: %s is a folder such as Downloads, or the app a picture came from */
+    source = g_strdup_printf (_("It arrived in %s. Veil moved it into its own folder, as your guardian chose; "
+                                "your guardian can put it back."), source_name);
+  else
+    /* Translators: %s is a folder such as Downloads, or the app a picture came from */
+    source = g_strdup_printf (_("It arrived in %s."), source_name);
   if (g_strcmp0 (self->alert->state, VEIL_ALERT_STATE_TOLD) == 0)
     told = _("Your guardian can see this warning, as you were told when this protection was turned on.");
   else if (g_strcmp0 (self->alert->state, VEIL_ALERT_STATE_DISMISSED) == 0 ||
@@ -218,7 +274,10 @@ fill_labels (VeilAlertView *self)
   else
     told = _("Nobody else sees this warning.");
 
-  gtk_label_set_text (self->reason_label, reason);
+  gtk_label_set_text (self->reason_label, reason != NULL ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL);
+  if (!is_unchecked (self))
+    fill_why (self);
   gtk_label_set_text (self->source_label, source);
   gtk_label_set_text (self->told_label, told);
 }
@@ -381,14 +440,48 @@ present_dialog (VeilAlertView *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void show_trusted_adults (VeilAlertView *self);
+
+static void
+trust_response_cb (VeilAlertView *self,
+                   const char    *response)
+{
+  if (g_str_equal (response, "view"))
+    reveal (self, "confirmed");
+  else if (g_str_equal (response, "message"))
+    show_trusted_adults (self);
+}
+
+/* The second step, as Apple's: before the picture, a way to reach someone. */
+static void
+offer_someone_to_message (VeilAlertView *self)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (veil_ui_get_window (GTK_WIDGET (self)), _("Message Someone You Trust?"),
+                                   _("Before you look, you could message someone you trust. You don’t have to "
+                                     "deal with this alone, and it’s not your fault."));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Don’t View"),
+                                    "message", _("_Message Someone"),
+                                    "view", _("_View"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "message", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "message");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  present_dialog (self, dialog, G_CALLBACK (trust_response_cb));
+}
+
 static void
 confirm_response_cb (VeilAlertView *self,
                      const char    *response)
 {
-  if (g_str_equal (response, "view"))
-    reveal (self, "confirmed");
+  if (g_str_equal (response, "next"))
+    offer_someone_to_message (self);
 }
 
+/* The first step says what viewing means; nothing is shown before the second. */
 static void
 ask_confirmation (VeilAlertView *self)
 {
@@ -405,7 +498,7 @@ ask_confirmation (VeilAlertView *self)
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Don’t View"),
-                                    "view", _("_View"),
+                                    "next", _("_I’m Sure"),
                                     NULL);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -482,10 +575,19 @@ tell_response_cb (VeilAlertView *self,
 }
 
 static void
+contact_link_cb (VeilAlertView *self,
+                 const char    *uri)
+{
+  g_signal_emit (self, signals[OPEN_LINK], 0, uri);
+}
+
+static void
 show_trusted_adults (VeilAlertView *self)
 {
-  present_dialog (self, veil_trusted_adults_dialog_new (veil_ui_get_window (GTK_WIDGET (self)), self->profile),
-                  G_CALLBACK (tell_response_cb));
+  GtkWidget *dialog = veil_trusted_adults_dialog_new (veil_ui_get_window (GTK_WIDGET (self)), self->profile);
+
+  g_signal_connect_object (dialog, "open-link", G_CALLBACK (contact_link_cb), self, G_CONNECT_SWAPPED);
+  present_dialog (self, dialog, G_CALLBACK (tell_response_cb));
 }
 
 static void
@@ -546,35 +648,10 @@ help_link_cb (VeilAlertView *self,
 }
 
 static void
-help_loaded_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+help_back_cb (VeilAlertView *self)
 {
-  g_autoptr(VeilAlertView) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) chosen = veil_help_list_load_finish (result, &error);
-  GtkWidget *dialog, *list;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->busy = FALSE;
-  if (chosen == NULL)
-    {
-      veil_ui_toast_until_dismissed (GTK_WIDGET (self), error->message);
-      return;
-    }
-
-  dialog = adw_message_dialog_new (veil_ui_get_window (GTK_WIDGET (self)), _("Get Help"),
-                                   _("You’re not alone. These people help young people with things like this. "
-                                     "Nothing opens until you choose it."));
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  list = veil_help_list_new (chosen);
-  g_signal_connect_object (list, "open-link", G_CALLBACK (help_link_cb), self, G_CONNECT_SWAPPED);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  present_dialog (self, dialog, NULL);
+  adw_leaflet_set_visible_child_name (self->leaflet, "warning");
+  gtk_widget_grab_focus (GTK_WIDGET (self->dont_view_button));
 }
 
 static void
@@ -648,11 +725,10 @@ get_help_action (GtkWidget  *widget,
 {
   VeilAlertView *self = VEIL_ALERT_VIEW (widget);
 
-  if (self->busy)
-    return;
-  self->busy = TRUE;
-  veil_help_list_load_async (is_young (self) ? VEIL_HELP_AUDIENCE_CHILD : VEIL_HELP_AUDIENCE_TEEN,
-                             self->cancellable, help_loaded_cb, g_object_ref (self));
+  /* The worldwide line is on the page already; the country's lines follow when read. */
+  veil_help_page_load (self->help_page, is_young (self) ? VEIL_HELP_AUDIENCE_CHILD : VEIL_HELP_AUDIENCE_TEEN);
+  adw_leaflet_set_visible_child_name (self->leaflet, "help");
+  gtk_widget_child_focus (GTK_WIDGET (self->help_page), GTK_DIR_TAB_FORWARD);
 }
 
 /* --- GObject -------------------------------------------------------------------------------- */
@@ -814,7 +890,12 @@ veil_alert_view_class_init (VeilAlertViewClass *klass)
                                                    G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (VEIL_TYPE_BLURRED_PICTURE);
+  g_type_ensure (VEIL_TYPE_HELP_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-alert-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertView, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertView, help_page);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertView, why_expander);
+  gtk_widget_class_bind_template_child (widget_class, VeilAlertView, figures_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertView, picture);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertView, placeholder);
   gtk_widget_class_bind_template_child (widget_class, VeilAlertView, report_button);
@@ -839,6 +920,8 @@ veil_alert_view_init (VeilAlertView *self)
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
+  g_signal_connect_object (self->help_page, "open-link", G_CALLBACK (help_link_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->help_page, "back", G_CALLBACK (help_back_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "unmap", G_CALLBACK (unmap_cb), NULL);
 }
 
@@ -892,4 +975,12 @@ veil_alert_view_get_revealed (VeilAlertView *self)
 {
   g_return_val_if_fail (VEIL_IS_ALERT_VIEW (self), FALSE);
   return veil_blurred_picture_get_revealed (self->picture);
+}
+
+/* Returns: "warning", or "help" while the help page is shown */
+const char *
+veil_alert_view_get_page (VeilAlertView *self)
+{
+  g_return_val_if_fail (VEIL_IS_ALERT_VIEW (self), NULL);
+  return adw_leaflet_get_visible_child_name (self->leaflet);
 }

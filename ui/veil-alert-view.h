@@ -26,5 +26,8 @@ gint64                veil_alert_view_get_alert_id     (VeilAlertView *self);
 VeilAlert            *veil_alert_view_get_alert        (VeilAlertView *self);
 VeilAlertViewPicture  veil_alert_view_get_picture      (VeilAlertView *self);
 gboolean              veil_alert_view_get_revealed     (VeilAlertView *self);
+const char           *veil_alert_view_get_page         (VeilAlertView *self);
+char                 *veil_alert_view_describe_figures (double         figure,
+                                                        double         threshold);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <sys/types.h>
 
+#include "veil-child-setup.h"
 #include "veil-onboarding.h"
 #include "veil-proposal-row.h"
 #include "veil-ui-utils.h"
@@ -39,8 +40,12 @@ struct _VeilOnboarding
   GtkStringList       *account_names;
   GtkLabel            *profile_error;
   AdwPreferencesGroup *proposals_group;
+  VeilChildSetup      *child_setup;
   GtkLabel            *save_error;
   AdwStatusPage       *done_page;
+  GtkButton           *show_child_button;
+  GtkButton           *add_another_button;
+  GtkButton           *done_button;
 };
 
 G_DEFINE_FINAL_TYPE (VeilOnboarding, veil_onboarding, ADW_TYPE_BIN)
@@ -363,7 +368,7 @@ save_profile_action (GtkWidget  *widget,
   if (guardian == NULL || self->draft == NULL)
     return;
 
-  if (!apply_proposals (self, &error))
+  if (!apply_proposals (self, &error) || !veil_child_setup_apply (self->child_setup, self->draft, &error))
     {
       veil_ui_set_error_label (self->save_error, error->message);
       return;
@@ -428,6 +433,7 @@ add_another_action (GtkWidget  *widget,
   adw_combo_row_set_selected (self->age_row, 0);
   g_clear_pointer (&self->draft, veil_profile_builder_unref);
   clear_proposals (self);
+  veil_child_setup_reset (self->child_setup);
   go_to (self, "profile");
 }
 
@@ -550,6 +556,7 @@ veil_onboarding_class_init (VeilOnboardingClass *klass)
     g_signal_new ("acknowledge-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, VEIL_TYPE_PROFILE);
 
+  g_type_ensure (VEIL_TYPE_CHILD_SETUP);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/veil-onboarding.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, stack);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, pin_row);
@@ -562,6 +569,10 @@ veil_onboarding_class_init (VeilOnboardingClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, account_names);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, profile_error);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, proposals_group);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, child_setup);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, show_child_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, add_another_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, done_button);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, save_error);
   gtk_widget_class_bind_template_child (widget_class, VeilOnboarding, done_page);
   gtk_widget_class_bind_template_callback (widget_class, confirm_activated_cb);
@@ -585,6 +596,22 @@ veil_onboarding_init (VeilOnboarding *self)
   self->cancellable = g_cancellable_new ();
   self->proposal_rows = g_ptr_array_new ();
   fill_accounts (self);
+
+  /* Long labels (in German) wrap inside the pill buttons instead of widening a narrow window. */
+  {
+    GtkButton *buttons[] = { self->show_child_button, self->add_another_button, self->done_button };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (buttons); i++)
+      {
+        GtkWidget *label = gtk_button_get_child (buttons[i]);
+
+        if (GTK_IS_LABEL (label))
+          {
+            gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+            gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+          }
+      }
+  }
 }
 
 /**

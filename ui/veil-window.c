@@ -48,7 +48,7 @@ struct _VeilWindow
   AdwWindowTitle       *window_title;
   GtkStack             *stack;
   GtkLabel             *health_label;
-  GtkLabel             *status_label;
+  GtkListBox           *status_list;
   AdwStatusPage        *home_page;
 };
 
@@ -180,32 +180,105 @@ check_health (VeilWindow *self,
   veil_health_check_all_async (store, profiles, self->health_cancellable, health_checked_cb, g_object_ref (self));
 }
 
-/* Home says Veil is set up only once a protection works, and names each child who still
- * has protections to read. */
+/* A line of home's status list with the button that deals with it. */
+static void
+add_status_row (VeilWindow *self,
+                const char *line,
+                const char *button_label,
+                const char *accessible,
+                const char *action,
+                GVariant   *target)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (button_label);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), line);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  if (target != NULL)
+    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  gtk_list_box_append (self->status_list, row);
+}
+
+/* Alerts that reached the guardian and wait for a look. */
+static guint
+count_to_review (VeilStore   *store,
+                 VeilProfile *profile)
+{
+  GPtrArray *lists[] = {
+    veil_store_list_alerts (store, veil_profile_get_id (profile), NULL),
+    veil_store_list_message_alerts (store, veil_profile_get_id (profile), NULL),
+  };
+  guint n = 0;
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++)
+        if (g_strcmp0 (((VeilAlert *) lists[l]->pdata[i])->state, VEIL_ALERT_STATE_TOLD) == 0)
+          n++;
+      g_clear_pointer (&lists[l], g_ptr_array_unref);
+    }
+  return n;
+}
+
+static void
+add_child_status (VeilWindow  *self,
+                  VeilStore   *store,
+                  VeilProfile *profile,
+                  guint        waiting)
+{
+  const char *name = veil_profile_get_name (profile);
+  guint to_review = count_to_review (store, profile);
+
+  if (waiting > 0)
+    {
+      g_autofree char *line = veil_ui_describe_waiting (profile, waiting);
+      /* Translators: accessible label of the button on home; %s is the child's name */
+      g_autofree char *accessible = g_strdup_printf (_("Show %s what is on"), name);
+
+      add_status_row (self, line, _("_Read Now"), accessible, "win.acknowledge",
+                      g_variant_new_int64 (veil_profile_get_id (profile)));
+    }
+  if (to_review > 0)
+    {
+      /* Translators: %u is a number of alerts, %s the child's name */
+      g_autofree char *line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u alert about %s to review",
+                                                            "%u alerts about %s to review", to_review),
+                                               to_review, name);
+      /* Translators: accessible label of the button on home; %s is the child's name */
+      g_autofree char *accessible = g_strdup_printf (_("Review the alerts about %s in the guardian area"), name);
+
+      add_status_row (self, line, _("_Review"), accessible, "win.show-guardian", NULL);
+    }
+}
+
+/* Home says Veil is set up only once a protection works, and says for each child what is
+ * waiting (protections to read, alerts to review) with the button that deals with it. */
 static void
 update_home_status (VeilWindow *self,
                     VeilStore  *store,
                     GPtrArray  *profiles)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget *row;
   guint total_active = 0;
 
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->status_list))) != NULL)
+    gtk_list_box_remove (self->status_list, row);
   for (guint i = 0; i < profiles->len; i++)
     {
       guint active = 0;
       guint waiting = veil_ui_count_waiting (store, profiles->pdata[i], &active);
 
       total_active += active;
-      if (waiting > 0)
-        {
-          g_autofree char *line = veil_ui_describe_waiting (profiles->pdata[i], waiting);
-
-          g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", line);
-        }
+      add_child_status (self, store, profiles->pdata[i], waiting);
     }
   adw_status_page_set_title (self->home_page, total_active > 0 ? _("Veil Is Set Up") : _("No Protection Is On Yet"));
-  gtk_label_set_text (self->status_label, text->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_list),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->status_list)) != NULL);
 }
 
 /* Home is the welcome page until a profile exists. */
@@ -328,6 +401,26 @@ show_guardian_action (GtkWidget  *widget,
 
   veil_guardian_lock_refresh (VEIL_GUARDIAN_LOCK (self->lock));
   show_page (self, "lock");
+}
+
+/* Home's "Read Now": the child reads what is on, from their own stored profile. */
+static void
+acknowledge_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VeilWindow *self = VEIL_WINDOW (widget);
+  VeilStore *store;
+  g_autoptr(VeilProfile) profile = NULL;
+
+  if (!check_ready (self) || (store = veil_context_get_store (self->context)) == NULL)
+    return;
+  profile = veil_store_get_profile (store, g_variant_get_int64 (parameter), NULL);
+  if (profile == NULL)
+    return;
+  lock_guardian (self);
+  veil_acknowledgment_set_profile (VEIL_ACKNOWLEDGMENT (self->acknowledgment), profile);
+  show_page (self, "acknowledgment");
 }
 
 static void
@@ -643,7 +736,7 @@ veil_window_class_init (VeilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, health_label);
-  gtk_widget_class_bind_template_child (widget_class, VeilWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, status_list);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, home_page);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, home_notice);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, primary_menu_button);
@@ -656,6 +749,7 @@ veil_window_class_init (VeilWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-guardian", NULL, show_guardian_action);
   gtk_widget_class_install_action (widget_class, "win.show-transparency", NULL, show_transparency_action);
   gtk_widget_class_install_action (widget_class, "win.show-alert", "x", show_alert_action);
+  gtk_widget_class_install_action (widget_class, "win.acknowledge", "x", acknowledge_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.go-home", NULL);
 }

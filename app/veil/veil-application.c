@@ -28,6 +28,7 @@ struct _VeilApplication
   gboolean        autostart;  /* what was last asked of autostart */
   gboolean        autostart_asked; /* asked at all since start (the portal keeps no file to look at) */
   guint           trim_id;    /* pending return of freed memory to the system */
+  gint64          pending_alert_id; /* a notification clicked while the store was still opening */
 };
 
 /* With nothing to protect, a service started at login or by D-Bus leaves after this. */
@@ -131,6 +132,29 @@ update_autostart (VeilApplication *self,
     g_message ("%s", error->message);
 }
 
+/**
+ * veil_application_describe_warning:
+ * @folder_name: where the picture arrived, e.g. "Downloads"
+ * @out_body: (out) (transfer none): the notification's body
+ *
+ * The words of the notification a warned picture raises on the child's screen, so that the
+ * tests can hold them to what Veil does.
+ *
+ * Returns: (transfer full): the notification's title
+ */
+char *
+veil_application_describe_warning (const char  *folder_name,
+                                   const char **out_body)
+{
+  g_return_val_if_fail (folder_name != NULL, NULL);
+
+  if (out_body != NULL)
+    *out_body = _("Open it to choose what to do. Nothing was sent anywhere.");
+  /* Translators: %s is a folder such as "Downloads". Shown on the child's screen: keep it
+   * discreet, it must not say what the picture shows. */
+  return g_strdup_printf (_("Veil blurred an image in %s"), folder_name);
+}
+
 static void
 warned_cb (VeilMessageGuard *guard,
            gint64            alert_id,
@@ -141,12 +165,11 @@ warned_cb (VeilMessageGuard *guard,
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
   g_autofree char *id = g_strdup_printf ("warning-%" G_GINT64_FORMAT, alert_id);
+  const char *body = NULL;
 
-  /* Translators: %s is a folder such as "Downloads". Shown on the child's screen: keep it
-   * discreet, it must not say what the picture shows. */
-  title = g_strdup_printf (_("Veil blurred an image in %s"), folder_name);
+  title = veil_application_describe_warning (folder_name, &body);
   notification = g_notification_new (title);
-  g_notification_set_body (notification, _("Open it to choose what to do. Nothing was sent anywhere."));
+  g_notification_set_body (notification, body);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
   g_notification_set_default_action_and_target (notification, "app.show-alert", "x", alert_id);
   g_notification_add_button_with_target (notification, _("Open"), "app.show-alert", "x", alert_id);
@@ -296,17 +319,41 @@ profiles_changed_cb (VeilContext     *context,
 }
 
 static void
-show_alert_activated (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
+show_alert (VeilApplication *self,
+            gint64           alert_id)
 {
-  VeilApplication *self = VEIL_APPLICATION (user_data);
   GtkWindow *window = get_main_window (self);
 
   if (window == NULL)
     window = GTK_WINDOW (veil_window_new (GTK_APPLICATION (self), self->context));
-  veil_window_show_alert (VEIL_WINDOW (window), g_variant_get_int64 (parameter));
+  /* A click on the notification may start Veil: the warning waits for the store. */
+  if (self->context == NULL || !veil_context_get_ready (self->context))
+    self->pending_alert_id = alert_id;
+  else
+    veil_window_show_alert (VEIL_WINDOW (window), alert_id);
   gtk_window_present (window);
+}
+
+/* Connected after the window's own handler, which shows home once the store is open. */
+static void
+show_pending_alert_cb (VeilContext     *context,
+                       GParamSpec      *pspec,
+                       VeilApplication *self)
+{
+  gint64 alert_id = self->pending_alert_id;
+
+  if (!veil_context_get_ready (context) || alert_id == 0)
+    return;
+  self->pending_alert_id = 0;
+  show_alert (self, alert_id);
+}
+
+static void
+show_alert_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  show_alert (VEIL_APPLICATION (user_data), g_variant_get_int64 (parameter));
 }
 
 static gboolean
@@ -452,6 +499,7 @@ veil_application_startup (GApplication *app)
   /* Opening the store runs SQLite's integrity check: off the main thread. */
   veil_context_load_async (self->context, NULL, self->cancellable, context_loaded_cb, NULL);
   g_signal_connect_object (self->context, "notify::ready", G_CALLBACK (context_ready_cb), self, 0);
+  g_signal_connect_object (self->context, "notify::ready", G_CALLBACK (show_pending_alert_cb), self, G_CONNECT_AFTER);
   g_signal_connect_object (self->context, "profiles-changed", G_CALLBACK (profiles_changed_cb), self, 0);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);

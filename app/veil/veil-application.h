@@ -14,5 +14,7 @@ G_DECLARE_FINAL_TYPE (VeilApplication, veil_application, VEIL, APPLICATION, AdwA
 VeilApplication *veil_application_new          (void);
 GSettings       *veil_application_get_settings (VeilApplication *self);
 VeilContext     *veil_application_get_context  (VeilApplication *self);
+char            *veil_application_describe_warning (const char  *folder_name,
+                                                    const char **out_body);
 
 G_END_DECLS

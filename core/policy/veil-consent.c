@@ -10,9 +10,10 @@
 /* Bump a protection's version whenever its words below change in meaning: acknowledgments of
  * an older version no longer count, so the child reads the new words before it is active. */
 static const guint text_versions[VEIL_N_PROTECTIONS] = {
-  1, /* message-warnings */
-  2, /* library-scan: the guardian may look at the pictures found */
-  1, /* guardian-alerts */
+  2, /* message-warnings: 2 says that a blurred picture may be moved */
+  2, /* library-scan: 2 says the guardian may look at the pictures found, no longer that Veil
+      * never changes files */
+  2, /* guardian-alerts: 2 no longer says Veil never changes files */
 };
 
 guint
@@ -54,7 +55,7 @@ veil_protection_get_explanation (VeilProtection   protection,
 
   out->text_version = text_versions[protection];
   out->title = veil_protection_get_title (protection);
-  out->what_it_never_does = _("No picture ever leaves this computer. Nobody reads your messages, and Veil never changes or deletes your files.");
+  out->what_it_never_does = _("No picture ever leaves this computer. Nobody reads your messages, and Veil never deletes your files.");
   out->who_is_told = notify == VEIL_NOTIFY_GUARDIAN
     ? _("Your guardian is told when Veil blurs a picture. They see that it happened, not the picture itself.")
     : _("Nobody is told. What Veil finds stays with you.");
@@ -64,17 +65,19 @@ veil_protection_get_explanation (VeilProtection   protection,
     case VEIL_PROTECTION_MESSAGE_WARNINGS:
       out->summary = _("Blurs pictures in messages that may show nudity, and says why.");
       out->what_it_does = _("When a picture in a message may show nudity, Veil blurs it first and tells you why. You choose what to do next, and you can always ask a trusted adult for help.");
-      out->child_preview = _("A blurred picture with the words “This picture may show nudity” and the choices “Don’t show”, “Show anyway” and “Get help”.");
+      /* "Hide warned pictures" moves them: the promise must hold whichever the guardian chose. */
+      out->what_it_never_does = _("No picture ever leaves this computer, and nobody reads your messages. Veil never deletes your files. If your guardian chose it, Veil moves a picture it blurred into its own folder, and your guardian can put it back.");
+      out->child_preview = _("A blurred picture with a few kind words about why, and the choices “Don’t View”, “View Anyway” and “Get Help”.");
       break;
 
     case VEIL_PROTECTION_LIBRARY_SCAN:
       out->summary = _("Checks the chosen picture folders now and then.");
-      out->what_it_does = _("Now and then Veil looks at the pictures in the folders your guardian chose. It only counts how many may show nudity; one picture alone is never reported.");
-      out->child_preview = _("A short note that a check ran, and how many pictures may need a look. Pictures are never moved or deleted.");
+      out->what_it_does = _("Now and then Veil looks at the pictures in the folders your guardian chose. It counts how many may show nudity and reports them only once there are as many as your guardian chose. A picture Veil couldn’t check is listed at once.");
+      out->child_preview = _("A short note that a check ran, and how many pictures may need a look. A check never moves or deletes a picture.");
       /* The guardian's card for a folder check can show the picture found, so the child is
        * told so here, and the transparency page lists each time it happens. */
       if (notify == VEIL_NOTIFY_GUARDIAN)
-        out->who_is_told = _("Your guardian is told once several pictures are found, and may then look at them "
+        out->who_is_told = _("Your guardian is told when Veil reports pictures, and may then look at them "
                              "without the blur. Your Veil page says each time they do.");
       break;
 

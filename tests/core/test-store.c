@@ -133,10 +133,12 @@ test_store_migrations (StoreFixture  *fixture,
         {
           g_autofree char *sql = g_strdup_printf (
             "INSERT INTO profiles (id, name, version, data, created, updated) VALUES (1, 'Mia', 4, '%s', 100, 200);"
-            "INSERT INTO consent (profile_id, protection, action, actor, text_version, time) VALUES (1, 'message-warnings', 'granted', 'guardian', 1, 150);"
-            "INSERT INTO consent (profile_id, protection, action, actor, text_version, time) VALUES (1, 'message-warnings', 'acknowledged', 'child', 1, 160);"
+            /* Consent to the words of today: migrations keep it, new words would not. */
+            "INSERT INTO consent (profile_id, protection, action, actor, text_version, time) VALUES (1, 'message-warnings', 'granted', 'guardian', %u, 150);"
+            "INSERT INTO consent (profile_id, protection, action, actor, text_version, time) VALUES (1, 'message-warnings', 'acknowledged', 'child', %u, 160);"
             "INSERT INTO audit (profile_id, time, actor, kind, detail) VALUES (1, 150, 'guardian', 'profile-created', 'Mia');",
-            legacy_profile_json);
+            legacy_profile_json, veil_protection_get_text_version (VEIL_PROTECTION_MESSAGE_WARNINGS),
+            veil_protection_get_text_version (VEIL_PROTECTION_MESSAGE_WARNINGS));
           exec_sql (fixture->path, sql);
         }
       if (from >= 2)

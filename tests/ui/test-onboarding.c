@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <libsecret/secret.h>
 #include <unistd.h>
 
@@ -79,6 +81,43 @@ confirm_proposals (GtkWidget           *onboarding,
   return n_rows;
 }
 
+/* The guardian names trusted adults (one added, one removed, one left typed in the fields)
+ * and chooses a folder for messages and one to check, as the folder chooser would. */
+static void
+add_people_and_folders (GtkWidget  *onboarding,
+                        const char *folder)
+{
+  GtkWidget *setup = veil_test_find_descendant (onboarding, VEIL_TYPE_CHILD_SETUP, "child_setup");
+  GtkWidget *name = veil_test_find_descendant (setup, ADW_TYPE_ENTRY_ROW, "adult_name_row");
+  GtkWidget *contact = veil_test_find_descendant (setup, ADW_TYPE_ENTRY_ROW, "adult_contact_row");
+  GtkWidget *add = veil_test_find_descendant (setup, GTK_TYPE_BUTTON, "add_adult_button");
+  GtkWidget *list, *remove = NULL;
+
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  gtk_editable_set_text (GTK_EDITABLE (name), "Aunt Sam");
+  gtk_editable_set_text (GTK_EDITABLE (contact), "555-0100");
+  g_signal_emit_by_name (add, "clicked");
+  gtk_editable_set_text (GTK_EDITABLE (name), "Uncle Tom");
+  g_signal_emit_by_name (add, "clicked");
+  g_assert_cmpuint (veil_child_setup_get_n_adults (VEIL_CHILD_SETUP (setup)), ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "");
+
+  /* Each added adult can be removed again; its button says whom it removes. */
+  list = veil_test_find_descendant (setup, GTK_TYPE_LIST_BOX, NULL);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Uncle Tom") == 0)
+      remove = veil_test_find_descendant (row, GTK_TYPE_BUTTON, NULL);
+  g_assert_true (GTK_IS_BUTTON (remove));
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  g_signal_emit_by_name (remove, "clicked");
+  g_assert_cmpuint (veil_child_setup_get_n_adults (VEIL_CHILD_SETUP (setup)), ==, 1);
+
+  gtk_editable_set_text (GTK_EDITABLE (name), "Coach Lee");
+  gtk_editable_set_text (GTK_EDITABLE (contact), "lee@example.org");
+  veil_child_setup_add_folder (VEIL_CHILD_SETUP (setup), "messages", folder);
+  veil_child_setup_add_folder (VEIL_CHILD_SETUP (setup), "pictures", folder);
+}
+
 static void
 test_first_run (VeilAppFixture     *fixture,
                 gconstpointer  data)
@@ -96,6 +135,7 @@ test_first_run (VeilAppFixture     *fixture,
   g_autoptr(VeilProfile) mia = NULL;
   g_autoptr(VeilProfile) noah = NULL;
   g_autoptr(GPtrArray) profiles = NULL;
+  g_autofree char *folder = veil_test_make_tmpdir ();
   gboolean has_pin = TRUE;
   VeilProtection protection;
 
@@ -144,6 +184,20 @@ test_first_run (VeilAppFixture     *fixture,
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "defaults");
   g_assert_cmpuint (confirm_proposals (onboarding, (const char *[]) { "message-warnings", "library-scan", NULL }), ==, 6);
   veil_test_app_screenshot (fixture, "onboarding-3-defaults");
+  add_people_and_folders (onboarding, folder);
+  veil_test_screenshot_of (veil_test_find_descendant (onboarding, VEIL_TYPE_CHILD_SETUP, "child_setup"),
+                           "onboarding-3b-people-and-folders");
+  {
+    AdwStyleManager *style = adw_style_manager_get_default ();
+    int min_width = 0;
+
+    /* Narrow and dark, the new step still fits. */
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+    gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+    g_assert_cmpint (min_width, <=, 360);
+    veil_test_app_screenshot (fixture, "onboarding-3b-people-and-folders-dark");
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  }
   gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
   g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
   {
@@ -178,6 +232,23 @@ test_first_run (VeilAppFixture     *fixture,
   g_assert_false (veil_profile_get_view_needs_pin (mia));
   g_assert_cmpint (veil_profile_get_notify (mia), ==, VEIL_NOTIFY_NOBODY);
   g_assert_cmpint (veil_profile_get_unchecked_rule (mia), ==, VEIL_UNCHECKED_RULE_ALLOW);
+  /* The trusted adults and folders asked for, the removed adult gone. */
+  {
+    const char *name = NULL, *contact = NULL;
+
+    g_assert_cmpuint (veil_profile_get_n_trusted_adults (mia), ==, 2);
+    veil_profile_get_trusted_adult (mia, 0, &name, &contact);
+    g_assert_cmpstr (name, ==, "Aunt Sam");
+    g_assert_cmpstr (contact, ==, "555-0100");
+    veil_profile_get_trusted_adult (mia, 1, &name, &contact);
+    g_assert_cmpstr (name, ==, "Coach Lee");
+    g_assert_cmpstr (contact, ==, "lee@example.org");
+    g_assert_cmpstr (veil_profile_get_message_folders (mia)[0], ==, folder);
+    g_assert_null (veil_profile_get_message_folders (mia)[1]);
+    g_assert_cmpstr (veil_profile_get_folders (mia)[0], ==, folder);
+  }
+  /* The next child starts with nobody and the usual folders. */
+  g_assert_cmpuint (veil_profile_get_n_trusted_adults (noah), ==, 0);
   g_assert_cmpint (veil_profile_get_age_band (noah), ==, VEIL_AGE_BAND_13_15);
   g_assert_false (veil_profile_get_protection_enabled (noah, VEIL_PROTECTION_LIBRARY_SCAN));
   g_assert_cmpint (veil_profile_get_sensitivity (noah), ==, VEIL_SENSITIVITY_STRICT);
@@ -294,6 +365,61 @@ test_switches_off (VeilAppFixture *fixture,
   g_assert_cmpint (veil_profile_get_unchecked_rule (lea), ==, VEIL_UNCHECKED_RULE_BLUR);
 }
 
+/* German and 360 px wide, in a child process that is German throughout (see main()): the
+ * new step of the onboarding, its done page and home's status line, from the window. */
+static void
+test_german_narrow_child (VeilAppFixture *fixture,
+                          gconstpointer   data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *onboarding = veil_window_get_page (fixture->window, "onboarding");
+  GtkWidget *setup = veil_test_find_descendant (onboarding, VEIL_TYPE_CHILD_SETUP, "child_setup");
+  int min_width = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  gtk_widget_activate_action (window, "win.setup", NULL);
+  gtk_widget_activate_action (onboarding, "onboarding.start", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row")), PIN);
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (onboarding, ADW_TYPE_PASSWORD_ENTRY_ROW, "confirm_row")), PIN);
+  gtk_widget_activate_action (onboarding, "onboarding.set-pin", NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  wait_for_step (VEIL_ONBOARDING (onboarding), "profile");
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (onboarding, ADW_TYPE_ENTRY_ROW, "name_row")), "Mia");
+  gtk_widget_activate_action (onboarding, "onboarding.create-profile", NULL);
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "defaults");
+
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (setup, ADW_TYPE_ENTRY_ROW, "adult_name_row")), "Tante Sam");
+  gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (setup, ADW_TYPE_ENTRY_ROW, "adult_contact_row")),
+                         "sam@example.org");
+  gtk_widget_activate_action (setup, "child-setup.add-adult", NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  veil_test_screenshot_of (setup, "onboarding-3b-people-and-folders-de-narrow");
+
+  gtk_widget_activate_action (onboarding, "onboarding.save-profile", NULL);
+  g_assert_cmpstr (veil_onboarding_get_step (VEIL_ONBOARDING (onboarding)), ==, "done");
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  veil_test_app_screenshot (fixture, "onboarding-4-done-de-narrow");
+  gtk_widget_activate_action (onboarding, "onboarding.finish", NULL);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  veil_test_app_screenshot (fixture, "home-status-de-narrow");
+}
+
+static void
+test_german_narrow (void)
+{
+  /* The child process reads this to be German with a keyring, not the keyring-missing one. */
+  g_setenv ("VEIL_TEST_GERMAN", "1", TRUE);
+  g_test_trap_subprocess ("/veil/onboarding/german-narrow/subprocess", 120 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("VEIL_TEST_GERMAN");
+  g_test_trap_assert_passed ();
+}
+
 /* Runs in a child process whose session bus has no Secret Service (see main()). */
 static void
 test_keyring_missing_child (VeilAppFixture     *fixture,
@@ -326,10 +452,21 @@ main (int   argc,
   int ret;
 
   veil_test_init_ui (&argc, &argv);
+  /* GTK's test accessibility backend keeps the labels screen readers would be told. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+
+  /* The built translations; the German child process is German throughout, as GLib decides
+   * once per process whether to translate. */
+  if (g_test_subprocess () && g_getenv ("VEIL_TEST_GERMAN") != NULL)
+    g_setenv ("LANGUAGE", "de", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, VEIL_TEST_BUILDDIR "/../po");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   /* The keyring-missing child gets a session bus of its own, without a Secret Service,
    * before anything connects to the bus. */
-  if (!g_test_subprocess ())
+  if (!g_test_subprocess () || g_getenv ("VEIL_TEST_GERMAN") != NULL)
     veil_test_keyring_start ();
   else
     {
@@ -350,8 +487,10 @@ main (int   argc,
   ADD ("/veil/onboarding/back-locks", test_back_locks);
   ADD ("/veil/onboarding/switches-off", test_switches_off);
   ADD ("/veil/onboarding/keyring-missing/subprocess", test_keyring_missing_child);
+  ADD ("/veil/onboarding/german-narrow/subprocess", test_german_narrow_child);
 #undef ADD
   g_test_add_func ("/veil/onboarding/keyring-missing", test_keyring_missing);
+  g_test_add_func ("/veil/onboarding/german-narrow", test_german_narrow);
 
   ret = g_test_run ();
   veil_test_app_shutdown ();
