@@ -47,6 +47,11 @@ static const Promise promises[] = {
   { "It counts how many may show nudity and reports them only once there are as many as your guardian chose.",
     FACT_TOLD_AT_THRESHOLD },
   { "A picture Veil couldn’t check is listed at once.", FACT_SHOWN_ON_SCREEN },
+  /* The reveal itself and its line on the child's page are checked by the UI suite
+   * (tests/ui/test-guardian-area.c). */
+  { "Your guardian is told when Veil reports pictures, and may then look at them without the blur.",
+    FACT_TOLD_AT_THRESHOLD },
+  { "Your Veil page says each time they do.", FACT_SHOWN_ON_SCREEN },
   { "No picture ever leaves this computer.", FACT_OFFLINE },
   { "Nobody reads your messages, and Veil never deletes your files.", FACT_NOT_DELETED },
   /* Telling the guardian */
