@@ -56,6 +56,12 @@ profile_to_node (VeilProfile *self)
       json_builder_set_member_name (b, "unchecked");
       json_builder_add_string_value (b, veil_unchecked_rule_to_string (self->unchecked_rule));
     }
+  /* Likewise: daily, what turning folder checks on always meant, is left out. */
+  if (self->scan_schedule != VEIL_SCAN_SCHEDULE_DAILY)
+    {
+      json_builder_set_member_name (b, "scan-schedule");
+      json_builder_add_string_value (b, veil_scan_schedule_to_string (self->scan_schedule));
+    }
   json_builder_set_member_name (b, "retention-days");
   json_builder_add_int_value (b, self->retention_days);
   json_builder_set_member_name (b, "match-threshold");
@@ -254,6 +260,19 @@ profile_from_json (const char  *json,
           return NULL;
         }
       self->unchecked_rule = rule;
+    }
+  if (json_object_has_member (obj, "scan-schedule"))
+    {
+      int schedule;
+
+      if (!read_string_member (obj, "scan-schedule", FALSE, &s, error))
+        return NULL;
+      if (!_veil_enum_from_nick (VEIL_TYPE_SCAN_SCHEDULE, s, &schedule))
+        {
+          invalid_data (error, "scan-schedule");
+          return NULL;
+        }
+      self->scan_schedule = schedule;
     }
   if (!read_int_member (obj, "retention-days", 1, VEIL_PROFILE_MAX_RETENTION_DAYS, &n, error))
     return NULL;
