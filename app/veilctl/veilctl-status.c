@@ -39,6 +39,18 @@ protection_to_json (VeilHealth     *health,
     json_builder_add_int_value (b, last_check);
   else
     json_builder_add_null_value (b);
+  if (p == VEIL_PROTECTION_LIBRARY_SCAN)
+    {
+      gint64 next_check = veil_health_get_next_check (health);
+
+      json_builder_set_member_name (b, "schedule");
+      json_builder_add_string_value (b, veil_scan_schedule_to_string (veil_profile_get_scan_schedule (veil_health_get_profile (health))));
+      json_builder_set_member_name (b, "next-check");
+      if (next_check > 0)
+        json_builder_add_int_value (b, next_check);
+      else
+        json_builder_add_null_value (b);
+    }
   json_builder_set_member_name (b, "problems");
   json_builder_begin_array (b);
   for (guint i = 0; i < problems->len; i++)
@@ -107,6 +119,25 @@ service_to_json (VeilHealth *health)
 }
 
 static void
+print_next_check (VeilHealth *health)
+{
+  gint64 next = veil_health_get_next_check (health);
+  g_autofree char *line = NULL;
+
+  if (next == 0)
+    line = g_strdup (_("Checked only when a guardian starts a check"));
+  else if (next <= (gint64) (g_get_real_time () / G_USEC_PER_SEC))
+    line = g_strdup (_("Next check as soon as the computer is idle"));
+  else
+    {
+      g_autofree char *when = veilctl_format_time (next);
+      /* Translators: %s is a date and time */
+      line = g_strdup_printf (_("Next check on %s, when the computer is idle"), when);
+    }
+  printf ("  %-18s %s\n", "", line);
+}
+
+static void
 print_health (VeilHealth *health)
 {
   printf ("%s\n", veil_profile_get_name (veil_health_get_profile (health)));
@@ -136,6 +167,8 @@ print_health (VeilHealth *health)
         }
       else
         printf ("  %-18s %s\n", "", _("No picture checked yet"));
+      if (p == VEIL_PROTECTION_LIBRARY_SCAN)
+        print_next_check (health);
     }
 }
 
