@@ -338,7 +338,7 @@ add_protection_rows (VeilTransparencyPage *self,
       if (!veil_store_get_protection_status (store, profile, p, &status, NULL) || !status.enabled)
         continue;
 
-      veil_protection_get_explanation (p, veil_profile_get_notify (profile), &e);
+      veil_protection_get_explanation_for_profile (p, profile, &e);
       if (status.active)
         {
           add_health_row (self, health, p, &e);

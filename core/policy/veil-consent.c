@@ -11,7 +11,7 @@
  * an older version no longer count, so the child reads the new words before it is active. */
 static const guint text_versions[VEIL_N_PROTECTIONS] = {
   1, /* message-warnings */
-  1, /* library-scan */
+  2, /* library-scan: 2 says how often the folders are checked */
   1, /* guardian-alerts */
 };
 
@@ -68,8 +68,9 @@ veil_protection_get_explanation (VeilProtection   protection,
       break;
 
     case VEIL_PROTECTION_LIBRARY_SCAN:
-      out->summary = _("Checks the chosen picture folders now and then.");
-      out->what_it_does = _("Now and then Veil looks at the pictures in the folders your guardian chose. It only counts how many may show nudity; one picture alone is never reported.");
+      /* Daily unless the profile says otherwise: see veil_protection_get_explanation_for_profile(). */
+      out->summary = _("Checks the chosen picture folders once a day, and new pictures as they arrive.");
+      out->what_it_does = _("Once a day, while the computer is not in use, Veil looks at the pictures in the folders your guardian chose, and at new pictures there soon after they arrive. It only counts how many may show nudity; one picture alone is never reported.");
       out->child_preview = _("A short note that a check ran, and how many pictures may need a look. Pictures are never moved or deleted.");
       break;
 
@@ -83,5 +84,38 @@ veil_protection_get_explanation (VeilProtection   protection,
     case VEIL_N_PROTECTIONS:
     default:
       g_assert_not_reached ();
+    }
+}
+
+/**
+ * veil_protection_get_explanation_for_profile:
+ * @out: (out caller-allocates): the explanation
+ *
+ * Like veil_protection_get_explanation(), in the words that are true for @profile: who is
+ * told, and how often its folders are checked.
+ */
+void
+veil_protection_get_explanation_for_profile (VeilProtection   protection,
+                                             VeilProfile     *profile,
+                                             VeilExplanation *out)
+{
+  g_return_if_fail (profile != NULL);
+
+  veil_protection_get_explanation (protection, veil_profile_get_notify (profile), out);
+  if (protection != VEIL_PROTECTION_LIBRARY_SCAN)
+    return;
+  switch (veil_profile_get_scan_schedule (profile))
+    {
+    case VEIL_SCAN_SCHEDULE_WEEKLY:
+      out->summary = _("Checks the chosen picture folders once a week, and new pictures as they arrive.");
+      out->what_it_does = _("Once a week, while the computer is not in use, Veil looks at the pictures in the folders your guardian chose, and at new pictures there soon after they arrive. It only counts how many may show nudity; one picture alone is never reported.");
+      break;
+    case VEIL_SCAN_SCHEDULE_OFF:
+      out->summary = _("Checks the chosen picture folders when the guardian asks, and new pictures as they arrive.");
+      out->what_it_does = _("When your guardian starts a check, Veil looks at the pictures in the folders they chose; it also looks at new pictures there soon after they arrive. It only counts how many may show nudity; one picture alone is never reported.");
+      break;
+    case VEIL_SCAN_SCHEDULE_DAILY:
+    default:
+      break;
     }
 }

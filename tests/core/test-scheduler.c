@@ -434,6 +434,67 @@ test_missed_in_health (Fixture       *fixture,
   g_assert_true (found);
 }
 
+/* The promise: the words the child agrees to say how often the scheduler really checks. */
+static void
+test_promise (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const struct { VeilScanSchedule schedule; const char *words; } cases[] = {
+    { VEIL_SCAN_SCHEDULE_DAILY, "Once a day" },
+    { VEIL_SCAN_SCHEDULE_WEEKLY, "Once a week" },
+    { VEIL_SCAN_SCHEDULE_OFF, "When your guardian starts a check" },
+  };
+
+  g_autoptr(VeilProfile) current = veil_profile_ref (fixture->profile);
+
+  set_session (fixture->source, TRUE, FALSE, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new_from_profile (current);
+      g_autoptr(VeilProfile) built = NULL;
+      g_autoptr(VeilProfile) saved = NULL;
+      g_autoptr(GError) error = NULL;
+      VeilExplanation e;
+      gint64 last, interval;
+      const char *ran;
+      guint n_started = fixture->n_started;
+
+      veil_profile_builder_set_scan_schedule (b, cases[i].schedule);
+      built = veil_profile_builder_build (b, &error);
+      g_assert_no_error (error);
+      saved = veil_store_save_profile (fixture->store, built, VEIL_ACTOR_GUARDIAN, &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&current, veil_profile_unref);
+      current = veil_profile_ref (saved);
+      fixture->now += 30 * DAY;
+
+      /* What the scheduler does: sweep if due, then the time to the next sweep. */
+      veil_library_scheduler_set_profile (fixture->scheduler, saved);
+      if (cases[i].schedule != VEIL_SCAN_SCHEDULE_OFF)
+        wait_finished (fixture, fixture->n_finished + 1);
+      spin (100);
+      last = veil_store_get_last_check (fixture->store, veil_profile_get_id (saved), VEIL_PROTECTION_LIBRARY_SCAN);
+      interval = veil_library_scheduler_get_next_check (fixture->scheduler) == 0
+                 ? 0 : veil_library_scheduler_get_next_check (fixture->scheduler) - last;
+      if (interval == 0)
+        {
+          g_assert_cmpuint (fixture->n_started, ==, n_started);
+          ran = "When your guardian starts a check";
+        }
+      else if (interval == DAY)
+        ran = "Once a day";
+      else if (interval == 7 * DAY)
+        ran = "Once a week";
+      else
+        g_assert_not_reached ();
+
+      veil_protection_get_explanation_for_profile (VEIL_PROTECTION_LIBRARY_SCAN, saved, &e);
+      g_assert_true (g_str_has_prefix (e.what_it_does, ran));
+      g_assert_cmpstr (ran, ==, cases[i].words);
+      g_assert_nonnull (strstr (e.what_it_does, "soon after they arrive"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -450,6 +511,7 @@ main (int    argc,
   ADD ("stops-on-activity", 40, test_stops_on_activity);
   ADD ("checks-arrivals", 2, test_checks_arrivals);
   ADD ("missed-in-health", 2, test_missed_in_health);
+  ADD ("promise", 2, test_promise);
 #undef ADD
 
   return g_test_run ();
