@@ -118,22 +118,14 @@ service_to_json (VeilHealth *health)
   return json_builder_get_root (b);
 }
 
+/* The same words as the Folder Checks page: when the last check ran and the next will. */
 static void
 print_next_check (VeilHealth *health)
 {
-  gint64 next = veil_health_get_next_check (health);
-  g_autofree char *line = NULL;
+  g_autofree char *line = veil_library_schedule_describe (veil_health_get_last_check (health, VEIL_PROTECTION_LIBRARY_SCAN),
+                                                          veil_health_get_next_check (health),
+                                                          g_get_real_time () / G_USEC_PER_SEC);
 
-  if (next == 0)
-    line = g_strdup (_("Checked only when a guardian starts a check"));
-  else if (next <= (gint64) (g_get_real_time () / G_USEC_PER_SEC))
-    line = g_strdup (_("Next check as soon as the computer is idle"));
-  else
-    {
-      g_autofree char *when = veilctl_format_time (next);
-      /* Translators: %s is a date and time */
-      line = g_strdup_printf (_("Next check on %s, when the computer is idle"), when);
-    }
   printf ("  %-18s %s\n", "", line);
 }
 

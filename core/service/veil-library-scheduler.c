@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "veil-library-scheduler.h"
 #include "veil-watcher.h"
 
@@ -121,6 +123,54 @@ veil_library_schedule_next_check (VeilStore   *store,
   if (last == 0 || veil_store_has_unfinished_run (store, id))
     return MAX (1, MIN (acknowledged, veil_store_get_time (store)));
   return last + interval;
+}
+
+static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (unix_time);
+
+  /* Translators: date and time of an entry on the transparency page, see g_date_time_format() */
+  return g_date_time_format (when, _("%e %B, %H:%M"));
+}
+
+/**
+ * veil_library_schedule_describe:
+ * @last_check: the last finished folder check (Unix time), 0 for none
+ * @next_check: as veil_library_schedule_next_check() returns it
+ * @now: the time now
+ *
+ * Returns: (transfer full): the last and the next check in one or two sentences, for the
+ *   guardian's Folder Checks page and the child's transparency page
+ */
+char *
+veil_library_schedule_describe (gint64 last_check,
+                                gint64 next_check,
+                                gint64 now)
+{
+  g_autofree char *last = NULL;
+  g_autofree char *next = NULL;
+
+  if (last_check > 0)
+    {
+      g_autofree char *when = format_time (last_check);
+      /* Translators: %s is a date and time */
+      last = g_strdup_printf (_("Last check: %s."), g_strstrip (when));
+    }
+  else
+    last = g_strdup (_("No check has run yet."));
+
+  if (next_check == 0)
+    next = g_strdup (_("Next check: when a guardian starts one."));
+  else if (next_check <= now)
+    next = g_strdup (_("Next check: as soon as the computer is not in use."));
+  else
+    {
+      g_autofree char *when = format_time (next_check);
+      /* Translators: %s is a date and time */
+      next = g_strdup_printf (_("Next check: %s, once the computer is not in use."), g_strstrip (when));
+    }
+  return g_strconcat (last, " ", next, NULL);
 }
 
 static char *

@@ -39,6 +39,9 @@ gint64                veil_library_scheduler_get_next_check (VeilLibrarySchedule
 
 gint64                veil_library_schedule_next_check      (VeilStore            *store,
                                                              VeilProfile          *profile);
+char                 *veil_library_schedule_describe        (gint64                last_check,
+                                                             gint64                next_check,
+                                                             gint64                now);
 char                 *veil_library_schedule_get_wait        (VeilStore            *store,
                                                              gint64                profile_id);
 

@@ -242,7 +242,7 @@ test_schedule (CtlFixture    *fixture,
   g_assert_nonnull (strstr (out, "  scan-schedule      daily\n"));
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (fixture, NULL, &out, NULL, "status", "Mia", NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "Next check as soon as the computer is idle"));
+  g_assert_nonnull (strstr (out, "Next check: as soon as the computer is not in use."));
   status = status_json (fixture, &root);
   scan = json_object_get_object_member (json_object_get_object_member (
            json_array_get_object_element (json_object_get_array_member (status, "profiles"), 0), "protections"),
@@ -261,7 +261,7 @@ test_schedule (CtlFixture    *fixture,
   g_assert_nonnull (strstr (out, "  scan-schedule      off\n"));
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (fixture, NULL, &out, NULL, "status", "Mia", NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "Checked only when a guardian starts a check"));
+  g_assert_nonnull (strstr (out, "Next check: when a guardian starts one."));
   status = status_json (fixture, &root);
   scan = json_object_get_object_member (json_object_get_object_member (
            json_array_get_object_element (json_object_get_array_member (status, "profiles"), 0), "protections"),
