@@ -177,6 +177,26 @@ read_strv_member (JsonObject   *obj,
   return TRUE;
 }
 
+/* An enum member by its nick; 0 (the enum's default) when absent. */
+static gboolean
+read_optional_choice (JsonObject  *obj,
+                      const char  *member,
+                      GType        enum_type,
+                      int         *out,
+                      GError     **error)
+{
+  const char *s;
+
+  *out = 0;
+  if (!json_object_has_member (obj, member))
+    return TRUE;
+  if (!read_string_member (obj, member, FALSE, &s, error))
+    return FALSE;
+  if (!_veil_enum_from_nick (enum_type, s, out))
+    return invalid_data (error, member);
+  return TRUE;
+}
+
 static VeilProfile *
 profile_from_json (const char  *json,
                    GError     **error)
@@ -187,6 +207,7 @@ profile_from_json (const char  *json,
   JsonArray *array;
   const char *s;
   gint64 n;
+  int choice;
 
   if (!json_parser_load_from_data (parser, json, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -248,32 +269,13 @@ profile_from_json (const char  *json,
 
   if (!read_bool_member (obj, "view-needs-pin", &self->view_needs_pin, error))
     return NULL;
-  if (json_object_has_member (obj, "unchecked"))
-    {
-      int rule;
-
-      if (!read_string_member (obj, "unchecked", FALSE, &s, error))
-        return NULL;
-      if (!_veil_enum_from_nick (VEIL_TYPE_UNCHECKED_RULE, s, &rule))
-        {
-          invalid_data (error, "unchecked");
-          return NULL;
-        }
-      self->unchecked_rule = rule;
-    }
-  if (json_object_has_member (obj, "scan-schedule"))
-    {
-      int schedule;
-
-      if (!read_string_member (obj, "scan-schedule", FALSE, &s, error))
-        return NULL;
-      if (!_veil_enum_from_nick (VEIL_TYPE_SCAN_SCHEDULE, s, &schedule))
-        {
-          invalid_data (error, "scan-schedule");
-          return NULL;
-        }
-      self->scan_schedule = schedule;
-    }
+  /* Written only once a guardian chose: absent means the default. */
+  if (!read_optional_choice (obj, "unchecked", VEIL_TYPE_UNCHECKED_RULE, &choice, error))
+    return NULL;
+  self->unchecked_rule = choice;
+  if (!read_optional_choice (obj, "scan-schedule", VEIL_TYPE_SCAN_SCHEDULE, &choice, error))
+    return NULL;
+  self->scan_schedule = choice;
   if (!read_int_member (obj, "retention-days", 1, VEIL_PROFILE_MAX_RETENTION_DAYS, &n, error))
     return NULL;
   self->retention_days = (guint) n;
