@@ -406,6 +406,9 @@ check_done_cb (GObject      *source,
   const char *path = g_task_get_task_data (G_TASK (result));
 
   summary = g_task_propagate_pointer (G_TASK (result), &error);
+  /* A check for a profile since replaced: the new one keeps its own count. */
+  if (g_task_get_cancellable (G_TASK (result)) != self->cancellable)
+    return;
   self->checking = FALSE;
   if (summary == NULL)
     {

@@ -7,10 +7,10 @@
 
 /* VeilScheduleSource: the conditions a scheduled folder check waits for, behind an
  * interface so that the tests can drive them. VeilSessionSource reads them from the desktop,
- * all by signals, never by polling: GNOME's idle monitor (or, without it, the screen saver),
- * GPowerProfileMonitor and UPower's battery warning level. A part the desktop lacks is left
- * out: without any idle monitor the session counts as idle, so that checks still happen,
- * at low CPU and I/O priority. */
+ * all by signals, never by polling: GNOME's idle monitor (or, without it, the screen saver
+ * being active), GPowerProfileMonitor and UPower's battery warning level. A part the desktop
+ * lacks is left out: without any idle monitor the session counts as idle once that is known,
+ * so that checks still happen, at low CPU and I/O priority. */
 
 enum {
   SIGNAL_CHANGED,
@@ -176,17 +176,22 @@ screensaver_ready_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  g_autoptr(GDBusProxy) proxy = g_dbus_proxy_new_for_bus_finish (result, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusProxy) proxy = g_dbus_proxy_new_for_bus_finish (result, &error);
   g_autofree char *owner = proxy != NULL ? g_dbus_proxy_get_name_owner (proxy) : NULL;
   VeilSessionSource *self;
 
-  if (owner == NULL)
-    return;  /* nothing tells idle from busy: stays idle */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   self = user_data;
+  if (owner == NULL)
+    {
+      /* Nothing tells idle from busy: checks run at low priority whenever they are due. */
+      set_idle (self, TRUE);
+      return;
+    }
   self->screensaver = g_steal_pointer (&proxy);
   g_signal_connect_object (self->screensaver, "g-signal", G_CALLBACK (screensaver_signal_cb), self, 0);
-  /* Until the screen blanks, the person at the computer may be using it. */
-  set_idle (self, FALSE);
 }
 
 static void
@@ -194,14 +199,19 @@ idle_monitor_ready_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(GDBusProxy) proxy = g_dbus_proxy_new_for_bus_finish (result, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusProxy) proxy = g_dbus_proxy_new_for_bus_finish (result, &error);
   g_autofree char *owner = proxy != NULL ? g_dbus_proxy_get_name_owner (proxy) : NULL;
   VeilSessionSource *self;
 
-  /* No proxy: no session bus, or the source is gone (cancelled). */
-  if (proxy == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = user_data;
+  if (proxy == NULL)
+    {
+      set_idle (self, TRUE);  /* no session bus: nothing tells idle from busy */
+      return;
+    }
   if (owner == NULL)
     {
       g_dbus_proxy_new_for_bus (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES | G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
@@ -211,7 +221,6 @@ idle_monitor_ready_cb (GObject      *source,
     }
   self->idle_monitor = g_steal_pointer (&proxy);
   g_signal_connect_object (self->idle_monitor, "g-signal", G_CALLBACK (idle_signal_cb), self, 0);
-  set_idle (self, FALSE);
   g_dbus_proxy_call (self->idle_monitor, "AddIdleWatch", g_variant_new ("(t)", (guint64) VEIL_SESSION_SOURCE_IDLE_MS),
                      G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable, watch_added_cb, &self->idle_watch);
   g_dbus_proxy_call (self->idle_monitor, "GetIdletime", NULL, G_DBUS_CALL_FLAGS_NONE, -1,
@@ -306,7 +315,8 @@ veil_session_source_init (VeilSessionSource *self)
   const GDBusProxyFlags flags = G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES | G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START;
 
   self->cancellable = g_cancellable_new ();
-  self->idle = TRUE;
+  /* Busy until the desktop says otherwise, so that no check starts at login only to stop. */
+  self->idle = FALSE;
   self->power = g_power_profile_monitor_dup_default ();
   if (self->power != NULL)
     g_signal_connect_object (self->power, "notify::power-saver-enabled",
