@@ -52,8 +52,10 @@
 #include "veil-scanner.h"
 #include "veil-message-guard.h"
 
-/* service/: the Analyzer D-Bus API */
+/* service/: the Analyzer D-Bus API and the scheduled folder checks */
 #include "veil-analyzer-service.h"
+#include "veil-library-scheduler.h"
+#include "veil-schedule-source.h"
 
 /* health/: whether each protection really runs */
 #include "veil-health.h"

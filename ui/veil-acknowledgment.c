@@ -87,7 +87,7 @@ show_next (VeilAcknowledgment *self)
   {
     VeilExplanation e;
 
-    veil_protection_get_explanation (self->protection, veil_profile_get_notify (self->profile), &e);
+    veil_protection_get_explanation_for_profile (self->protection, self->profile, &e);
     self->text_version = e.text_version;
     /* Translators: %s is the child's name */
     greeting = g_strdup_printf (_("Hi %s, your guardian turned this on:"), veil_profile_get_name (self->profile));

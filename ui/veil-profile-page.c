@@ -46,6 +46,7 @@ struct _VeilProfilePage
   AdwEntryRow         *user_row;
   AdwExpanderRow      *warnings_row;
   AdwExpanderRow      *scan_row;
+  AdwComboRow         *schedule_row;     /* in the order of VeilScanSchedule */
   AdwExpanderRow      *alerts_row;
   AdwComboRow         *sensitivity_row;
   GtkSwitch           *view_pin_switch;
@@ -197,7 +198,10 @@ refresh_rows (VeilProfilePage *self)
       const char *state;
       g_autofree char *not_working = NULL;
 
-      veil_protection_get_explanation (p, notify, &e);
+      if (self->profile != NULL)
+        veil_protection_get_explanation_for_profile (p, self->profile, &e);
+      else
+        veil_protection_get_explanation (p, notify, &e);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), e.title);
       adw_expander_row_set_subtitle (expander, e.summary);
 
@@ -334,6 +338,7 @@ load_fields (VeilProfilePage *self,
   for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
     adw_expander_row_set_enable_expansion (expander_for (self, i), veil_profile_get_protection_enabled (p, i));
   adw_combo_row_set_selected (self->sensitivity_row, veil_profile_get_sensitivity (p));
+  adw_combo_row_set_selected (self->schedule_row, veil_profile_get_scan_schedule (p));
   gtk_switch_set_active (self->view_pin_switch, veil_profile_get_view_needs_pin (p));
   gtk_spin_button_set_value (self->retention_spin, veil_profile_get_retention_days (p));
   gtk_spin_button_set_value (self->threshold_spin, veil_profile_get_match_threshold (p));
@@ -385,6 +390,7 @@ build_edited (VeilProfilePage  *self,
   for (guint i = 0; i < VEIL_N_PROTECTIONS; i++)
     veil_profile_builder_set_protection_enabled (b, i, adw_expander_row_get_enable_expansion (expander_for (self, i)));
   veil_profile_builder_set_sensitivity (b, adw_combo_row_get_selected (self->sensitivity_row));
+  veil_profile_builder_set_scan_schedule (b, adw_combo_row_get_selected (self->schedule_row));
   veil_profile_builder_set_view_needs_pin (b, gtk_switch_get_active (self->view_pin_switch));
   veil_profile_builder_set_retention_days (b, (guint) gtk_spin_button_get_value_as_int (self->retention_spin));
   veil_profile_builder_set_match_threshold (b, (guint) gtk_spin_button_get_value_as_int (self->threshold_spin));
@@ -856,6 +862,7 @@ veil_profile_page_class_init (VeilProfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, user_row);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, warnings_row);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, scan_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, schedule_row);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, alerts_row);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, sensitivity_row);
   gtk_widget_class_bind_template_child (widget_class, VeilProfilePage, view_pin_switch);

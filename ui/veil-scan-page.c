@@ -40,6 +40,7 @@ struct _VeilScanPage
   GtkLabel            *status_label;
   GtkButton           *pause_button;
   GtkLabel            *summary_label;
+  GtkLabel            *schedule_label;
 };
 
 G_DEFINE_FINAL_TYPE (VeilScanPage, veil_scan_page, ADW_TYPE_BIN)
@@ -159,6 +160,19 @@ show_summary (VeilScanPage *self,
   gtk_label_set_text (self->summary_label, text);
 }
 
+/* When the last check ran and when the background service runs the next one. */
+static void
+show_schedule (VeilScanPage *self)
+{
+  gint64 id = veil_profile_get_id (self->profile);
+  g_autofree char *text = NULL;
+
+  text = veil_library_schedule_describe (veil_store_get_last_check (self->store, id, VEIL_PROTECTION_LIBRARY_SCAN),
+                                         veil_library_schedule_next_check (self->store, self->profile),
+                                         veil_store_get_time (self->store));
+  gtk_label_set_text (self->schedule_label, text);
+}
+
 static gboolean
 ensure_store (VeilScanPage *self)
 {
@@ -220,6 +234,8 @@ scan_done_cb (GObject      *source,
       gtk_label_set_text (self->status_label, _("Done."));
       show_summary (self, json);
     }
+  if (self->store != NULL && self->profile != NULL)
+    show_schedule (self);
   g_signal_emit (self, signals[FINISHED], 0);
 }
 
@@ -439,6 +455,7 @@ veil_scan_page_constructed (GObject *object)
     {
       g_autofree char *last = veil_store_get_last_summary (self->store, veil_profile_get_id (self->profile));
       show_summary (self, last);
+      show_schedule (self);
     }
 }
 
@@ -569,6 +586,7 @@ veil_scan_page_class_init (VeilScanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, pause_button);
   gtk_widget_class_bind_template_child (widget_class, VeilScanPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilScanPage, schedule_label);
 
   gtk_widget_class_install_action (widget_class, "scan.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "scan.pause", NULL, pause_action);

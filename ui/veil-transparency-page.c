@@ -257,7 +257,15 @@ add_health_row (VeilTransparencyPage  *self,
   if (veil_health_get_state (health, protection) == VEIL_HEALTH_STATE_ACTIVE)
     {
       last_check = veil_health_get_last_check (health, protection);
-      if (last_check > 0)
+      if (protection == VEIL_PROTECTION_LIBRARY_SCAN)
+        {
+          /* Folder checks run by a schedule: when the last one ran and the next will. */
+          g_autofree char *line = veil_library_schedule_describe (last_check, veil_health_get_next_check (health),
+                                                                   g_get_real_time () / G_USEC_PER_SEC);
+
+          subtitle = g_strdup_printf ("%s\n%s", e->summary, line);
+        }
+      else if (last_check > 0)
         {
           g_autofree char *when = format_time (last_check);
           /* Translators: %s is a date and time */
@@ -338,7 +346,7 @@ add_protection_rows (VeilTransparencyPage *self,
       if (!veil_store_get_protection_status (store, profile, p, &status, NULL) || !status.enabled)
         continue;
 
-      veil_protection_get_explanation (p, veil_profile_get_notify (profile), &e);
+      veil_protection_get_explanation_for_profile (p, profile, &e);
       if (status.active)
         {
           add_health_row (self, health, p, &e);

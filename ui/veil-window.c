@@ -157,7 +157,7 @@ health_checked_cb (GObject      *source,
 
           if (veil_health_get_state (health, p) != VEIL_HEALTH_STATE_NOT_WORKING)
             continue;
-          veil_protection_get_explanation (p, veil_profile_get_notify (profile), &e);
+          veil_protection_get_explanation_for_profile (p, profile, &e);
           state = veil_health_describe (health, p);
           if (text->len > 0)
             g_string_append_c (text, '\n');

@@ -24,6 +24,7 @@ struct _VeilApplication
   VeilAnalyzer   *analyzer;   /* one model instance for the D-Bus API and the message guard */
   VeilMessageGuard *guard;    /* watches the linked profile's attachment folders */
   VeilStore      *guard_store; /* the store the guard writes to */
+  VeilLibraryScheduler *scheduler; /* checks the linked profile's picture folders by itself */
   gboolean        held;       /* kept running because a protection is active */
   gboolean        autostart;  /* what was last asked of autostart */
   gboolean        autostart_asked; /* asked at all since start (the portal keeps no file to look at) */
@@ -241,6 +242,27 @@ ensure_guard (VeilApplication *self)
   return self->guard;
 }
 
+/* Folder checks by schedule and on arrival, while they are active for the linked profile. */
+static void
+update_scheduler (VeilApplication *self,
+                  VeilProfile     *profile)
+{
+  VeilStore *store = veil_context_get_store (self->context);
+
+  if (self->scheduler == NULL && profile != NULL && store != NULL)
+    {
+      g_autoptr(VeilScheduleSource) source = veil_session_source_new ();
+
+      self->scheduler = veil_library_scheduler_new (self->analyzer, store, source);
+      g_signal_connect_object (self->scheduler, "sweep-finished", G_CALLBACK (schedule_trim), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->scheduler, "arrival-checked", G_CALLBACK (schedule_trim), self, G_CONNECT_SWAPPED);
+    }
+  if (self->scheduler == NULL)
+    return;
+  veil_library_scheduler_set_guard (self->scheduler, self->guard);
+  veil_library_scheduler_set_profile (self->scheduler, profile);
+}
+
 /* Re-reads the linked profile and turns the service, the watcher and autostart on or off. */
 static void
 update_protections (VeilApplication *self)
@@ -250,6 +272,7 @@ update_protections (VeilApplication *self)
   VeilProfile *linked = NULL;
   gboolean any_active = FALSE;
   gboolean warnings_active = FALSE;
+  gboolean scan_active = FALSE;
 
   if (self->context == NULL || !veil_context_get_ready (self->context))
     return;
@@ -275,6 +298,8 @@ update_protections (VeilApplication *self)
       any_active |= status.active;
       if (p == VEIL_PROTECTION_MESSAGE_WARNINGS)
         warnings_active = status.active;
+      else if (p == VEIL_PROTECTION_LIBRARY_SCAN)
+        scan_active = status.active;
     }
 
   if (warnings_active && ensure_guard (self) != NULL)
@@ -284,6 +309,7 @@ update_protections (VeilApplication *self)
     }
   else if (self->guard != NULL)
     veil_message_guard_set_profile (self->guard, NULL, NULL);
+  update_scheduler (self, scan_active ? linked : NULL);
 
   if (any_active != self->held)
     {
@@ -528,6 +554,7 @@ veil_application_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->trim_id, g_source_remove);
+  g_clear_object (&self->scheduler);
   g_clear_object (&self->guard);
   g_clear_object (&self->guard_store);
   g_clear_object (&self->analyzer_service);

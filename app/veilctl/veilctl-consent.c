@@ -66,7 +66,7 @@ consent_run (int       argc,
       return VEILCTL_EXIT_OK;
     }
 
-  veil_protection_get_explanation (protection, veil_profile_get_notify (profile), &explanation);
+  veil_protection_get_explanation_for_profile (protection, profile, &explanation);
   printf ("%s\n\n%s\n\n%s\n\n%s\n\n", explanation.title, explanation.what_it_does,
           explanation.what_it_never_does, explanation.who_is_told);
   if (!veil_store_acknowledge (store, profile, protection, explanation.text_version, &error))

@@ -39,6 +39,18 @@ protection_to_json (VeilHealth     *health,
     json_builder_add_int_value (b, last_check);
   else
     json_builder_add_null_value (b);
+  if (p == VEIL_PROTECTION_LIBRARY_SCAN)
+    {
+      gint64 next_check = veil_health_get_next_check (health);
+
+      json_builder_set_member_name (b, "schedule");
+      json_builder_add_string_value (b, veil_scan_schedule_to_string (veil_profile_get_scan_schedule (veil_health_get_profile (health))));
+      json_builder_set_member_name (b, "next-check");
+      if (next_check > 0)
+        json_builder_add_int_value (b, next_check);
+      else
+        json_builder_add_null_value (b);
+    }
   json_builder_set_member_name (b, "problems");
   json_builder_begin_array (b);
   for (guint i = 0; i < problems->len; i++)
@@ -106,6 +118,17 @@ service_to_json (VeilHealth *health)
   return json_builder_get_root (b);
 }
 
+/* The same words as the Folder Checks page: when the last check ran and the next will. */
+static void
+print_next_check (VeilHealth *health)
+{
+  g_autofree char *line = veil_library_schedule_describe (veil_health_get_last_check (health, VEIL_PROTECTION_LIBRARY_SCAN),
+                                                          veil_health_get_next_check (health),
+                                                          g_get_real_time () / G_USEC_PER_SEC);
+
+  printf ("  %-18s %s\n", "", line);
+}
+
 static void
 print_health (VeilHealth *health)
 {
@@ -136,6 +159,8 @@ print_health (VeilHealth *health)
         }
       else
         printf ("  %-18s %s\n", "", _("No picture checked yet"));
+      if (p == VEIL_PROTECTION_LIBRARY_SCAN)
+        print_next_check (health);
     }
 }
 

@@ -316,9 +316,9 @@ list_unchecked_item (VeilScannerJob      *job,
   _veil_scanner_job_skip (job, reason, item->path);
 }
 
-static void
-analyze_item (gpointer data,
-              gpointer user_data)
+void
+_veil_scanner_analyze_item (gpointer data,
+                            gpointer user_data)
 {
   VeilScannerWorkItem *item = data;
   VeilScannerJob *job = user_data;
@@ -369,34 +369,12 @@ out:
   work_item_free (item);
 }
 
-/* Runs the whole scan on the calling thread (with the worker pool). */
+/* The counts of @job so far, with the profile's held and told alerts. */
 VeilScanSummary *
-_veil_scanner_run_scan (VeilScannerJob  *job,
-                        GError         **error)
+_veil_scanner_summarize (VeilScannerJob *job)
 {
-  g_autoptr(VeilScanSummary) summary = g_new0 (VeilScanSummary, 1);
-  g_autofree char *json = NULL;
-  g_autofree char *folders = NULL;
-  g_autofree char *detail = NULL;
-  GThreadPool *pool;
-  gint64 run_id, profile_id = veil_profile_get_id (job->profile);
-  gboolean resumed = FALSE;
-
-  run_id = veil_store_begin_run (job->store, profile_id, &resumed, error);
-  if (run_id == 0)
-    return NULL;
-
-  pool = g_thread_pool_new (analyze_item, job, (int) job->n_workers, TRUE, error);
-  if (pool == NULL)
-    return NULL;
-  for (guint i = 0; job->folders[i] != NULL && !g_cancellable_is_cancelled (job->cancellable); i++)
-    _veil_scanner_walk (job, pool, job->folders[i]);
-  /* Waits for the queued files; after a cancel the workers drop them at once. */
-  g_thread_pool_free (pool, FALSE, TRUE);
-
-  /* The run stays unfinished: the next scan reports that it resumed this one. */
-  if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
-    return NULL;
+  VeilScanSummary *summary = g_new0 (VeilScanSummary, 1);
+  gint64 profile_id = veil_profile_get_id (job->profile);
 
   summary->n_seen = (guint) g_atomic_int_get (&job->n_seen);
   summary->n_analyzed = (guint) g_atomic_int_get (&job->n_analyzed);
@@ -413,11 +391,44 @@ _veil_scanner_run_scan (VeilScannerJob  *job,
   summary->n_held = veil_store_count_alerts_in_state (job->store, profile_id, VEIL_ALERT_STATE_HELD);
   summary->n_told = veil_store_count_alerts_in_state (job->store, profile_id, VEIL_ALERT_STATE_TOLD);
   summary->elapsed = (g_get_monotonic_time () - job->started) / (double) G_USEC_PER_SEC;
-  summary->resumed = resumed;
   g_mutex_lock (&job->lock);
   summary->skipped_examples = g_ptr_array_ref (job->examples);
   g_mutex_unlock (&job->lock);
 
+  return summary;
+}
+
+/* Runs the whole scan on the calling thread (with the worker pool). */
+VeilScanSummary *
+_veil_scanner_run_scan (VeilScannerJob  *job,
+                        GError         **error)
+{
+  g_autoptr(VeilScanSummary) summary = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *folders = NULL;
+  g_autofree char *detail = NULL;
+  GThreadPool *pool;
+  gint64 run_id, profile_id = veil_profile_get_id (job->profile);
+  gboolean resumed = FALSE;
+
+  run_id = veil_store_begin_run (job->store, profile_id, &resumed, error);
+  if (run_id == 0)
+    return NULL;
+
+  pool = g_thread_pool_new (_veil_scanner_analyze_item, job, (int) job->n_workers, TRUE, error);
+  if (pool == NULL)
+    return NULL;
+  for (guint i = 0; job->folders[i] != NULL && !g_cancellable_is_cancelled (job->cancellable); i++)
+    _veil_scanner_walk (job, pool, job->folders[i]);
+  /* Waits for the queued files; after a cancel the workers drop them at once. */
+  g_thread_pool_free (pool, FALSE, TRUE);
+
+  /* The run stays unfinished: the next scan reports that it resumed this one. */
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
+    return NULL;
+
+  summary = _veil_scanner_summarize (job);
+  summary->resumed = resumed;
   json = veil_scan_summary_to_json (summary);
   folders = g_strjoinv (", ", job->folders);
   /* Translators: audit detail of a folder check: folder, files looked at */

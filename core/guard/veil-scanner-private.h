@@ -81,6 +81,11 @@ VeilScanSkip     _veil_scanner_skip_from_string      (const char      *text);
 void             _veil_scanner_walk                  (VeilScannerJob  *job,
                                                       GThreadPool     *pool,
                                                       const char      *root);
+void             _veil_scanner_analyze_item          (gpointer         item,
+                                                      gpointer         job);
+void             _veil_scanner_check_one             (VeilScannerJob  *job,
+                                                      const char      *path);
+VeilScanSummary *_veil_scanner_summarize             (VeilScannerJob  *job);
 VeilScanSummary *_veil_scanner_run_scan              (VeilScannerJob  *job,
                                                       GError         **error);
 void             _veil_scanner_scan_thread           (GTask           *task,

@@ -91,7 +91,11 @@ handle_file (VeilScannerJob *job,
   item = g_new0 (VeilScannerWorkItem, 1);
   item->path = g_strdup (path);
   item->stamp = stamp;
-  g_thread_pool_push (pool, item, NULL);
+  /* Without a pool (one picture that just arrived) it is analysed on this thread. */
+  if (pool != NULL)
+    g_thread_pool_push (pool, item, NULL);
+  else
+    _veil_scanner_analyze_item (item, job);
 }
 
 #define WALK_ATTRIBUTES \
@@ -182,4 +186,26 @@ _veil_scanner_walk (VeilScannerJob *job,
         }
     }
   g_queue_free_full (g_steal_pointer (&pending), g_object_unref);
+}
+
+/* One picture, as a scan would judge it: from the cache when unchanged, else analysed here. */
+void
+_veil_scanner_check_one (VeilScannerJob *job,
+                         const char     *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!is_image_name (path))
+    return;
+  info = g_file_query_info (file, WALK_ATTRIBUTES, G_FILE_QUERY_INFO_NONE, job->cancellable, &error);
+  if (info == NULL)
+    {
+      /* Gone again before it could be checked: nothing to say about it. */
+      g_debug ("Not checking %s: %s", path, error->message);
+      return;
+    }
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
+    handle_file (job, NULL, path, info);
 }

@@ -602,3 +602,35 @@ veil_scanner_scan_sync (VeilScanner         *self,
     return NULL;
   return _veil_scanner_run_scan (job, error);
 }
+
+/**
+ * veil_scanner_check_files_sync:
+ * @paths: (array zero-terminated=1): pictures that just arrived in the profile's folders
+ *
+ * Checks single pictures as a scan would (the same consent check, hash lists, thresholds and
+ * held alerts; unchanged files are judged from the cache), on the calling thread and in the
+ * scan lane. Unlike a scan it records no run: the next scheduled check still walks the
+ * folders.
+ *
+ * Returns: (transfer full): what the check did, or %NULL with @error set
+ */
+VeilScanSummary *
+veil_scanner_check_files_sync (VeilScanner         *self,
+                               const char * const  *paths,
+                               GCancellable        *cancellable,
+                               GError             **error)
+{
+  g_autoptr(VeilScannerJob) job = NULL;
+
+  g_return_val_if_fail (VEIL_IS_SCANNER (self), NULL);
+  g_return_val_if_fail (paths != NULL && paths[0] != NULL, NULL);
+
+  job = prepare_job (self, paths, cancellable, error);
+  if (job == NULL)
+    return NULL;
+  for (guint i = 0; paths[i] != NULL && !g_cancellable_is_cancelled (job->cancellable); i++)
+    _veil_scanner_check_one (job, paths[i]);
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, error))
+    return NULL;
+  return _veil_scanner_summarize (job);
+}

@@ -96,6 +96,10 @@ VeilScanSummary *veil_scanner_scan_sync       (VeilScanner         *self,
                                                const char * const  *folders,
                                                GCancellable        *cancellable,
                                                GError             **error);
+VeilScanSummary *veil_scanner_check_files_sync (VeilScanner         *self,
+                                               const char * const  *paths,
+                                               GCancellable        *cancellable,
+                                               GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilScanSummary, veil_scan_summary_free)
 

@@ -12,6 +12,7 @@
 #include "veil-enum-private.h"
 #include "veil-enums.h"
 #include "veil-health.h"
+#include "veil-library-scheduler.h"
 #include "veil-model.h"
 #include "veil-store.h"
 #include "veil-watcher.h"
@@ -40,6 +41,7 @@ struct _VeilHealth
   char             *service_user;  /* from the heartbeat, nullable */
 
   gint64            heartbeat;     /* Unix time of the service's last heartbeat, 0 for none */
+  gint64            next_check;    /* Unix time of the next scheduled folder check, 0 for none */
   ProtectionHealth  protections[VEIL_N_PROTECTIONS];
 };
 
@@ -195,6 +197,41 @@ check_scan_folders (VeilHealth *self)
     check_folder (self, VEIL_PROTECTION_LIBRARY_SCAN, paths[i]);
 }
 
+/* A schedule that keeps being missed: the folders were not checked for much longer than the
+ * schedule says, because the computer was never idle on power or the service did not run. */
+static void
+check_schedule (VeilHealth            *self,
+                VeilStore             *store,
+                VeilProtectionStatus  *status)
+{
+  gint64 interval = veil_scan_schedule_get_interval (veil_profile_get_scan_schedule (self->profile));
+  gint64 id = veil_profile_get_id (self->profile);
+  gint64 now = veil_store_get_time (store);
+  gint64 since = veil_store_get_last_check (store, id, VEIL_PROTECTION_LIBRARY_SCAN);
+  g_autofree char *wait = NULL;
+  guint days;
+
+  self->next_check = veil_library_schedule_next_check (store, self->profile);
+  if (since == 0)
+    since = status->acknowledged_at;
+  if (interval == 0 || !status->active || since == 0 || now - since <= interval + VEIL_LIBRARY_SCHEDULE_GRACE)
+    return;
+  days = (guint) ((now - since) / (24 * 60 * 60));
+  wait = veil_library_schedule_get_wait (store, id);
+  if (g_str_equal (wait, VEIL_LIBRARY_WAIT_NONE))
+    add_problem (self, VEIL_PROTECTION_LIBRARY_SCAN, VEIL_HEALTH_PROBLEM_SCHEDULE_MISSED,
+                 /* Translators: %u is a number of days */
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Not checked for %u day: Veil’s background checks did not run.",
+                                               "Not checked for %u days: Veil’s background checks did not run.", days), days),
+                 _("Log out and back in, or open Veil."));
+  else
+    add_problem (self, VEIL_PROTECTION_LIBRARY_SCAN, VEIL_HEALTH_PROBLEM_SCHEDULE_MISSED,
+                 /* Translators: %u is a number of days */
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Not checked for %u day: the computer was never idle on power.",
+                                               "Not checked for %u days: the computer was never idle on power.", days), days),
+                 _("Leave the computer idle and plugged in for a while, or check the folders now."));
+}
+
 /* Loading validates the whole file (header, layout, checksum): what the service would do. */
 static void
 check_model (VeilHealth     *self,
@@ -281,6 +318,7 @@ check_protection (VeilHealth     *self,
     case VEIL_PROTECTION_LIBRARY_SCAN:
       check_scan_folders (self);
       check_model (self, p, shared);
+      check_schedule (self, store, &status);
       break;
     case VEIL_PROTECTION_GUARDIAN_ALERTS:
     case VEIL_N_PROTECTIONS:
@@ -578,6 +616,19 @@ veil_health_get_last_check (VeilHealth     *self,
   g_return_val_if_fail (VEIL_IS_HEALTH (self), 0);
   g_return_val_if_fail (protection < VEIL_N_PROTECTIONS, 0);
   return self->protections[protection].last_check;
+}
+
+/**
+ * veil_health_get_next_check:
+ *
+ * Returns: when the background service checks the picture folders next (Unix time; a time
+ *   already past means as soon as the computer is idle), or 0 when none is scheduled
+ */
+gint64
+veil_health_get_next_check (VeilHealth *self)
+{
+  g_return_val_if_fail (VEIL_IS_HEALTH (self), 0);
+  return self->next_check;
 }
 
 /**

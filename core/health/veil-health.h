@@ -34,6 +34,7 @@ typedef enum {
   VEIL_HEALTH_PROBLEM_STORE = 9,              /*< nick=store >*/
   VEIL_HEALTH_PROBLEM_ACCOUNT_TAKEN = 10,     /*< nick=account-taken >*/
   VEIL_HEALTH_PROBLEM_NOTHING_CHECKED = 11,   /*< nick=nothing-checked >*/
+  VEIL_HEALTH_PROBLEM_SCHEDULE_MISSED = 12,   /*< nick=schedule-missed >*/
 } VeilHealthProblemKind;
 
 /* One problem: what is wrong and what fixes it, both translated sentences. */
@@ -76,6 +77,7 @@ GPtrArray         *veil_health_get_problems         (VeilHealth           *self,
                                                      VeilProtection        protection);
 gint64             veil_health_get_last_check       (VeilHealth           *self,
                                                      VeilProtection        protection);
+gint64             veil_health_get_next_check       (VeilHealth           *self);
 gboolean           veil_health_is_working           (VeilHealth           *self);
 gint64             veil_health_get_heartbeat        (VeilHealth           *self);
 gboolean           veil_health_service_is_running   (VeilHealth           *self);

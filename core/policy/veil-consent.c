@@ -11,8 +11,8 @@
  * an older version no longer count, so the child reads the new words before it is active. */
 static const guint text_versions[VEIL_N_PROTECTIONS] = {
   2, /* message-warnings: 2 says that a blurred picture may be moved */
-  2, /* library-scan: 2 says the guardian may look at the pictures found, no longer that Veil
-      * never changes files */
+  2, /* library-scan: 2 says how often the folders are checked, that the guardian may look at
+      * the pictures found, and no longer that Veil never changes files */
   2, /* guardian-alerts: 2 no longer says Veil never changes files */
 };
 
@@ -71,8 +71,9 @@ veil_protection_get_explanation (VeilProtection   protection,
       break;
 
     case VEIL_PROTECTION_LIBRARY_SCAN:
-      out->summary = _("Checks the chosen picture folders now and then.");
-      out->what_it_does = _("Now and then Veil looks at the pictures in the folders your guardian chose. It counts how many may show nudity and reports them only once there are as many as your guardian chose. A picture Veil couldn’t check is listed at once.");
+      /* Daily unless the profile says otherwise: see veil_protection_get_explanation_for_profile(). */
+      out->summary = _("Checks the chosen picture folders once a day, and new pictures as they arrive.");
+      out->what_it_does = _("Once a day, while the computer is not in use, Veil looks at the pictures in the folders your guardian chose, and at new pictures there soon after they arrive. It counts how many may show nudity and reports them only once there are as many as your guardian chose. A picture Veil couldn’t check is listed at once.");
       out->child_preview = _("A short note that a check ran, and how many pictures may need a look. A check never moves or deletes a picture.");
       /* The guardian's card for a folder check can show the picture found, so the child is
        * told so here, and the transparency page lists each time it happens. */
@@ -91,5 +92,38 @@ veil_protection_get_explanation (VeilProtection   protection,
     case VEIL_N_PROTECTIONS:
     default:
       g_assert_not_reached ();
+    }
+}
+
+/**
+ * veil_protection_get_explanation_for_profile:
+ * @out: (out caller-allocates): the explanation
+ *
+ * Like veil_protection_get_explanation(), in the words that are true for @profile: who is
+ * told, and how often its folders are checked.
+ */
+void
+veil_protection_get_explanation_for_profile (VeilProtection   protection,
+                                             VeilProfile     *profile,
+                                             VeilExplanation *out)
+{
+  g_return_if_fail (profile != NULL);
+
+  veil_protection_get_explanation (protection, veil_profile_get_notify (profile), out);
+  if (protection != VEIL_PROTECTION_LIBRARY_SCAN)
+    return;
+  switch (veil_profile_get_scan_schedule (profile))
+    {
+    case VEIL_SCAN_SCHEDULE_WEEKLY:
+      out->summary = _("Checks the chosen picture folders once a week, and new pictures as they arrive.");
+      out->what_it_does = _("Once a week, while the computer is not in use, Veil looks at the pictures in the folders your guardian chose, and at new pictures there soon after they arrive. It counts how many may show nudity and reports them only once there are as many as your guardian chose. A picture Veil couldn’t check is listed at once.");
+      break;
+    case VEIL_SCAN_SCHEDULE_OFF:
+      out->summary = _("Checks the chosen picture folders when the guardian asks, and new pictures as they arrive.");
+      out->what_it_does = _("When your guardian starts a check, Veil looks at the pictures in the folders they chose; it also looks at new pictures there soon after they arrive. It counts how many may show nudity and reports them only once there are as many as your guardian chose. A picture Veil couldn’t check is listed at once.");
+      break;
+    case VEIL_SCAN_SCHEDULE_DAILY:
+    default:
+      break;
     }
 }

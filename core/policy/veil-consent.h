@@ -28,6 +28,9 @@ typedef struct {
 void        veil_protection_get_explanation (VeilProtection   protection,
                                              VeilNotify       notify,
                                              VeilExplanation *out);
+void        veil_protection_get_explanation_for_profile (VeilProtection   protection,
+                                                         VeilProfile     *profile,
+                                                         VeilExplanation *out);
 guint       veil_protection_get_text_version (VeilProtection  protection);
 const char *veil_protection_get_title        (VeilProtection  protection);
 

@@ -56,6 +56,12 @@ profile_to_node (VeilProfile *self)
       json_builder_set_member_name (b, "unchecked");
       json_builder_add_string_value (b, veil_unchecked_rule_to_string (self->unchecked_rule));
     }
+  /* Likewise: daily, what turning folder checks on always meant, is left out. */
+  if (self->scan_schedule != VEIL_SCAN_SCHEDULE_DAILY)
+    {
+      json_builder_set_member_name (b, "scan-schedule");
+      json_builder_add_string_value (b, veil_scan_schedule_to_string (self->scan_schedule));
+    }
   json_builder_set_member_name (b, "retention-days");
   json_builder_add_int_value (b, self->retention_days);
   json_builder_set_member_name (b, "match-threshold");
@@ -171,6 +177,26 @@ read_strv_member (JsonObject   *obj,
   return TRUE;
 }
 
+/* An enum member by its nick; 0 (the enum's default) when absent. */
+static gboolean
+read_optional_choice (JsonObject  *obj,
+                      const char  *member,
+                      GType        enum_type,
+                      int         *out,
+                      GError     **error)
+{
+  const char *s;
+
+  *out = 0;
+  if (!json_object_has_member (obj, member))
+    return TRUE;
+  if (!read_string_member (obj, member, FALSE, &s, error))
+    return FALSE;
+  if (!_veil_enum_from_nick (enum_type, s, out))
+    return invalid_data (error, member);
+  return TRUE;
+}
+
 static VeilProfile *
 profile_from_json (const char  *json,
                    GError     **error)
@@ -181,6 +207,7 @@ profile_from_json (const char  *json,
   JsonArray *array;
   const char *s;
   gint64 n;
+  int choice;
 
   if (!json_parser_load_from_data (parser, json, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -242,19 +269,13 @@ profile_from_json (const char  *json,
 
   if (!read_bool_member (obj, "view-needs-pin", &self->view_needs_pin, error))
     return NULL;
-  if (json_object_has_member (obj, "unchecked"))
-    {
-      int rule;
-
-      if (!read_string_member (obj, "unchecked", FALSE, &s, error))
-        return NULL;
-      if (!_veil_enum_from_nick (VEIL_TYPE_UNCHECKED_RULE, s, &rule))
-        {
-          invalid_data (error, "unchecked");
-          return NULL;
-        }
-      self->unchecked_rule = rule;
-    }
+  /* Written only once a guardian chose: absent means the default. */
+  if (!read_optional_choice (obj, "unchecked", VEIL_TYPE_UNCHECKED_RULE, &choice, error))
+    return NULL;
+  self->unchecked_rule = choice;
+  if (!read_optional_choice (obj, "scan-schedule", VEIL_TYPE_SCAN_SCHEDULE, &choice, error))
+    return NULL;
+  self->scan_schedule = choice;
   if (!read_int_member (obj, "retention-days", 1, VEIL_PROFILE_MAX_RETENTION_DAYS, &n, error))
     return NULL;
   self->retention_days = (guint) n;

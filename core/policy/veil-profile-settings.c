@@ -132,6 +132,14 @@ apply_unchecked (VeilProfileBuilder *builder,
 }
 
 static void
+apply_scan_schedule (VeilProfileBuilder *builder,
+                     const Setting      *setting,
+                     const SettingValue *value)
+{
+  veil_profile_builder_set_scan_schedule (builder, value->choice);
+}
+
+static void
 apply_retention_days (VeilProfileBuilder *builder,
                       const Setting      *setting,
                       const SettingValue *value)
@@ -209,6 +217,8 @@ static const Setting settings[] = {
     .apply = apply_notify, .help = N_("Tell the guardian about alerts") },
   { .key = "folders", .kind = SETTING_FOLDERS, .apply = apply_folders,
     .values = N_("absolute folder paths separated by “:”"), .help = N_("Folders to Check") },
+  { .key = "scan-schedule", .kind = SETTING_CHOICE, .enum_type = veil_scan_schedule_get_type,
+    .apply = apply_scan_schedule, .help = N_("How often Veil checks the folders by itself") },
   { .key = "message-folders", .kind = SETTING_FOLDERS, .apply = apply_message_folders,
     .values = N_("absolute folder paths separated by “:”"), .help = N_("Watched Folders") },
   { .key = "hide-warned", .kind = SETTING_SWITCH, .apply = apply_hide_warned,

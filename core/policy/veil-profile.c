@@ -75,6 +75,7 @@ _veil_profile_copy (VeilProfile *src)
   self->sensitivity = src->sensitivity;
   self->view_needs_pin = src->view_needs_pin;
   self->unchecked_rule = src->unchecked_rule;
+  self->scan_schedule = src->scan_schedule;
   self->retention_days = src->retention_days;
   self->match_threshold = src->match_threshold;
   for (guint i = 0; i < src->trusted_names->len; i++)
@@ -302,6 +303,19 @@ veil_profile_get_sensitivity (VeilProfile *self)
 {
   g_return_val_if_fail (self != NULL, VEIL_SENSITIVITY_STANDARD);
   return self->sensitivity;
+}
+
+/**
+ * veil_profile_get_scan_schedule:
+ *
+ * How often the background service checks the picture folders by itself while folder
+ * checks are on: daily unless the guardian chose otherwise.
+ */
+VeilScanSchedule
+veil_profile_get_scan_schedule (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_SCAN_SCHEDULE_DAILY);
+  return self->scan_schedule;
 }
 
 /**
@@ -611,6 +625,15 @@ veil_profile_builder_set_unchecked_rule (VeilProfileBuilder *self,
 }
 
 void
+veil_profile_builder_set_scan_schedule (VeilProfileBuilder *self,
+                                        VeilScanSchedule    schedule)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (schedule <= VEIL_SCAN_SCHEDULE_OFF);
+  self->draft->scan_schedule = schedule;
+}
+
+void
 veil_profile_builder_set_retention_days (VeilProfileBuilder *self,
                                          guint               days)
 {
@@ -787,6 +810,29 @@ veil_unchecked_rule_to_string (VeilUncheckedRule rule)
 {
   g_return_val_if_fail (rule <= VEIL_UNCHECKED_RULE_ALLOW, NULL);
   return _veil_enum_get_nick (VEIL_TYPE_UNCHECKED_RULE, rule);
+}
+
+const char *
+veil_scan_schedule_to_string (VeilScanSchedule schedule)
+{
+  g_return_val_if_fail (schedule <= VEIL_SCAN_SCHEDULE_OFF, NULL);
+  return _veil_enum_get_nick (VEIL_TYPE_SCAN_SCHEDULE, schedule);
+}
+
+/* Returns: seconds between two scheduled checks, or 0 for "off" */
+gint64
+veil_scan_schedule_get_interval (VeilScanSchedule schedule)
+{
+  switch (schedule)
+    {
+    case VEIL_SCAN_SCHEDULE_DAILY:
+      return 24 * 60 * 60;
+    case VEIL_SCAN_SCHEDULE_WEEKLY:
+      return 7 * 24 * 60 * 60;
+    case VEIL_SCAN_SCHEDULE_OFF:
+    default:
+      return 0;
+    }
 }
 
 const char *

@@ -37,6 +37,14 @@ typedef enum {
   VEIL_UNCHECKED_RULE_ALLOW = 2,    /*< nick=allow >*/
 } VeilUncheckedRule;
 
+/* How often the background service checks the picture folders by itself. "daily" is what
+ * turning folder checks on means; "off" leaves only the checks a guardian starts. */
+typedef enum {
+  VEIL_SCAN_SCHEDULE_DAILY = 0,   /*< nick=daily >*/
+  VEIL_SCAN_SCHEDULE_WEEKLY = 1,  /*< nick=weekly >*/
+  VEIL_SCAN_SCHEDULE_OFF = 2,     /*< nick=off >*/
+} VeilScanSchedule;
+
 typedef enum {
   VEIL_NOTIFY_NOBODY = 0,         /*< nick=nobody >*/
   VEIL_NOTIFY_GUARDIAN = 1,       /*< nick=guardian >*/
@@ -87,6 +95,7 @@ VeilNotify            veil_profile_get_notify                (VeilProfile      *
 gboolean              veil_profile_get_view_needs_pin        (VeilProfile      *self);
 VeilUncheckedRule     veil_profile_get_unchecked_rule        (VeilProfile      *self);
 VeilUncheckedRule     veil_profile_get_effective_unchecked_rule (VeilProfile   *self);
+VeilScanSchedule      veil_profile_get_scan_schedule         (VeilProfile      *self);
 guint                 veil_profile_get_retention_days        (VeilProfile      *self);
 guint                 veil_profile_get_match_threshold       (VeilProfile      *self);
 guint                 veil_profile_get_n_trusted_adults      (VeilProfile      *self);
@@ -128,6 +137,8 @@ void                  veil_profile_builder_set_view_needs_pin (VeilProfileBuilde
                                                                gboolean          needs_pin);
 void                  veil_profile_builder_set_unchecked_rule (VeilProfileBuilder *self,
                                                                VeilUncheckedRule rule);
+void                  veil_profile_builder_set_scan_schedule (VeilProfileBuilder *self,
+                                                              VeilScanSchedule  schedule);
 void                  veil_profile_builder_set_retention_days (VeilProfileBuilder *self,
                                                                guint             days);
 void                  veil_profile_builder_set_match_threshold (VeilProfileBuilder *self,
@@ -154,6 +165,8 @@ gboolean              veil_sensitivity_from_string           (const char       *
 const char           *veil_sensitivity_get_label             (VeilSensitivity   sensitivity);
 double                veil_sensitivity_get_threshold         (VeilSensitivity   sensitivity);
 const char           *veil_unchecked_rule_to_string          (VeilUncheckedRule rule);
+const char           *veil_scan_schedule_to_string           (VeilScanSchedule  schedule);
+gint64                veil_scan_schedule_get_interval        (VeilScanSchedule  schedule);
 const char           *veil_notify_to_string                  (VeilNotify        notify);
 const char           *veil_protection_to_string              (VeilProtection    protection);
 gboolean              veil_protection_from_string            (const char       *str,

@@ -52,3 +52,42 @@ veil_store_get_last_check (VeilStore      *self,
       return 0;
     }
 }
+
+/* Returns: whether a folder check of @profile_id was interrupted: the next one resumes it */
+gboolean
+veil_store_has_unfinished_run (VeilStore *self,
+                               gint64     profile_id)
+{
+  g_return_val_if_fail (VEIL_IS_STORE (self), FALSE);
+
+  return query_time (self, "SELECT COUNT (*) FROM scan_runs WHERE profile_id = ? AND finished IS NULL",
+                     profile_id) > 0;
+}
+
+/**
+ * veil_store_get_time:
+ *
+ * The time scan runs are stamped with and the folder-check schedule is measured against.
+ *
+ * Returns: Unix time in seconds
+ */
+gint64
+veil_store_get_time (VeilStore *self)
+{
+  g_return_val_if_fail (VEIL_IS_STORE (self), 0);
+
+  if (self->clock != NULL)
+    return self->clock (self->clock_data);
+  return _veil_store_now ();
+}
+
+void
+_veil_store_set_clock (VeilStore      *self,
+                       VeilStoreClock  clock,
+                       gpointer        user_data)
+{
+  g_return_if_fail (VEIL_IS_STORE (self));
+
+  self->clock = clock;
+  self->clock_data = user_data;
+}

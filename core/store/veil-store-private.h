@@ -33,7 +33,16 @@ struct _VeilStore
 
   VeilStoreWriteHook  write_hook;
   gpointer            write_hook_data;
+
+  VeilStoreClock      clock;         /* nullable: the wall clock */
+  gpointer            clock_data;
 };
+
+/* The tests move the store's time (when runs start and finish, what the folder-check
+ * schedule reads) to show a missed or late check without waiting days. Call before use. */
+void      _veil_store_set_clock        (VeilStore          *self,
+                                        VeilStoreClock      clock,
+                                        gpointer            user_data);
 
 void      _veil_store_set_write_hook   (VeilStore          *self,
                                         VeilStoreWriteHook  hook,

@@ -577,7 +577,7 @@ veil_store_begin_run (VeilStore      *self,
   stmt = veil_db_prepare (self->scan_db, "INSERT INTO scan_runs (profile_id, started) VALUES (?, ?)", error);
   if (stmt == NULL ||
       !veil_db_bind_int64 (stmt, 1, profile_id, error) ||
-      !veil_db_bind_int64 (stmt, 2, _veil_store_now (), error) ||
+      !veil_db_bind_int64 (stmt, 2, veil_store_get_time (self), error) ||
       !veil_db_step_done (stmt, error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->scan_db);
@@ -613,7 +613,7 @@ veil_store_finish_run (VeilStore      *self,
   stmt = veil_db_prepare (self->scan_db, "UPDATE scan_runs SET finished = ?, summary = ? WHERE id = ?", error);
   ok = stmt != NULL;
   if (ok)
-    ok = veil_db_bind_int64 (stmt, 1, _veil_store_now (), error) &&
+    ok = veil_db_bind_int64 (stmt, 1, veil_store_get_time (self), error) &&
          veil_db_bind_text (stmt, 2, summary, error) &&
          veil_db_bind_int64 (stmt, 3, run_id, error) &&
          veil_db_step_done (stmt, error);

@@ -127,6 +127,9 @@ typedef struct {
   gint64       added;
 } VeilProtectedImage;
 
+/* Where the store reads the time from: Unix time in seconds. */
+typedef gint64 (*VeilStoreClock) (gpointer user_data);
+
 #define VEIL_TYPE_STORE (veil_store_get_type ())
 #define VEIL_TYPE_REPORT_ENTRY (veil_report_entry_get_type ())
 #define VEIL_TYPE_AUDIT_ENTRY (veil_audit_entry_get_type ())
@@ -392,6 +395,9 @@ char           *veil_store_get_last_summary        (VeilStore            *self,
 gint64          veil_store_get_last_check          (VeilStore            *self,
                                                     gint64                profile_id,
                                                     VeilProtection        protection);
+gboolean        veil_store_has_unfinished_run      (VeilStore            *self,
+                                                    gint64                profile_id);
+gint64          veil_store_get_time                (VeilStore            *self);
 
 void            veil_store_release_memory          (VeilStore            *self);
 

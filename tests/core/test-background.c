@@ -393,6 +393,63 @@ test_nothing_active (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->notifications->len, ==, 0);
 }
 
+static gint64 watched_profile;
+
+static gboolean
+swept_once (Fixture *fixture)
+{
+  return veil_store_get_last_check (fixture->store, watched_profile, VEIL_PROTECTION_LIBRARY_SCAN) > 0;
+}
+
+static gboolean
+has_library_alert (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) alerts = veil_store_list_alerts (fixture->store, watched_profile, NULL);
+
+  for (guint i = 0; alerts != NULL && i < alerts->len; i++)
+    if (g_strcmp0 (((VeilAlert *) alerts->pdata[i])->source, VEIL_ALERT_SOURCE_LIBRARY) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Folder checks on: the service checks the folders by itself, and a picture copied into one
+ * while it runs becomes an alert within seconds, without anyone pressing Scan Now. */
+static void
+test_checks_folders (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *pictures = g_build_filename (fixture->dir, "Pictures", NULL);
+  g_autofree char *positive = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *bytes = NULL;
+  g_autoptr(VeilProfileBuilder) builder = veil_profile_builder_new_from_profile (fixture->profile);
+  g_autoptr(VeilProfile) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *folders[2] = { pictures, NULL };
+  gsize length;
+
+  if (!veil_test_require_testdata ("clf/fixtures/pos_porn_flat.png"))
+    return;
+  positive = veil_test_build_testdata ("clf", "fixtures", "pos_porn_flat.png", NULL);
+  g_assert_cmpint (g_mkdir (pictures, 0700), ==, 0);
+  veil_profile_builder_set_protection_enabled (builder, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
+  veil_profile_builder_set_folders (builder, folders);
+  saved = veil_test_save_profile (fixture->store, builder, TRUE);
+  watched_profile = veil_profile_get_id (saved);
+
+  /* Never checked: the first scheduled check runs at once (nothing here tells idle from busy). */
+  start_service (fixture);
+  g_assert_true (wait_until (swept_once, fixture, WAIT_S));
+  g_assert_false (has_library_alert (fixture));
+
+  to = g_build_filename (pictures, "holiday.png", NULL);
+  g_assert_true (g_file_get_contents (positive, &bytes, &length, &error));
+  g_assert_true (g_file_set_contents_full (to, bytes, length, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (has_library_alert, fixture, 10));
+  /* A folder check's alert, never a message warning: no notification on the child's screen. */
+  g_assert_cmpuint (fixture->notifications->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -405,6 +462,8 @@ main (int   argc,
               test_follows_the_guardian, fixture_tear_down);
   g_test_add ("/background/nothing-active", Fixture, NULL, fixture_set_up,
               test_nothing_active, fixture_tear_down);
+  g_test_add ("/background/checks-folders", Fixture, NULL, fixture_set_up,
+              test_checks_folders, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -43,7 +43,13 @@ static const Promise promises[] = {
   { "If your guardian chose it, Veil moves a picture it blurred into its own folder, and your guardian can put it back.",
     FACT_MOVED_IF_CHOSEN },
   /* Folder checks */
-  { "Now and then Veil looks at the pictures in the folders your guardian chose.", FACT_WARNED },
+  /* How often is held to the scheduler by tests/core/test-scheduler.c. */
+  { "Once a day, while the computer is not in use, Veil looks at the pictures in the folders your guardian chose, "
+    "and at new pictures there soon after they arrive.", FACT_WARNED },
+  { "Once a week, while the computer is not in use, Veil looks at the pictures in the folders your guardian chose, "
+    "and at new pictures there soon after they arrive.", FACT_WARNED },
+  { "When your guardian starts a check, Veil looks at the pictures in the folders they chose; it also looks at new "
+    "pictures there soon after they arrive.", FACT_WARNED },
   { "It counts how many may show nudity and reports them only once there are as many as your guardian chose.",
     FACT_TOLD_AT_THRESHOLD },
   { "A picture Veil couldn’t check is listed at once.", FACT_SHOWN_ON_SCREEN },
@@ -188,7 +194,7 @@ check_acknowledgment (VeilProtection  protection,
 {
   VeilExplanation e = { 0 };
 
-  veil_protection_get_explanation (protection, veil_profile_get_notify (profile), &e);
+  veil_protection_get_explanation_for_profile (protection, profile, &e);
   check_words (e.what_it_does, o);
   check_words (e.what_it_never_does, o);
   check_words (e.who_is_told, o);

@@ -202,6 +202,9 @@ test_scan_and_review (PageFixture   *fixture,
   /* The last check's summary, in counts. */
   g_assert_true (label_contains (fixture->window, "2 pictures checked"));
   g_assert_true (label_contains (fixture->window, "1 matched a list"));
+  /* When it ran, and when the background service checks next: a day later. */
+  g_assert_true (label_contains (fixture->window, "Last check: "));
+  g_assert_true (label_contains (fixture->window, ", once the computer is not in use."));
 
   /* Behind the PIN. */
   queue = veil_review_queue_new (fixture->context, fixture->profile);

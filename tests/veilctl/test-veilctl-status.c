@@ -219,6 +219,57 @@ test_active (CtlFixture    *fixture,
   g_assert_cmpint (json_object_get_int_member (warnings, "last-check"), >, 0);
 }
 
+/* Folder checks: the schedule is set and shown, with when the next check is due. */
+static void
+test_schedule (CtlFixture    *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *pictures = g_build_filename (fixture->ctl.dir, "Pictures", NULL);
+  g_autofree char *folders = g_strdup_printf ("folders=%s", pictures);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *status, *scan;
+
+  g_assert_cmpint (g_mkdir (pictures, 0700), ==, 0);
+  set_up_mia (fixture, TRUE);
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "set", "Mia", "library-scan=on", folders,
+                        "--pin-stdin", NULL), ==, 0);
+  g_assert_cmpint (run (fixture, NULL, NULL, NULL, "consent", "ack", "Mia", "library-scan", NULL), ==, 0);
+
+  /* Daily unless a guardian chose otherwise; never checked, so due at once. */
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "profile", "show", "Mia", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "  scan-schedule      daily\n"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "status", "Mia", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Next check: as soon as the computer is not in use."));
+  status = status_json (fixture, &root);
+  scan = json_object_get_object_member (json_object_get_object_member (
+           json_array_get_object_element (json_object_get_array_member (status, "profiles"), 0), "protections"),
+           "library-scan");
+  g_assert_cmpstr (json_object_get_string_member (scan, "schedule"), ==, "daily");
+  g_assert_cmpint (json_object_get_int_member (scan, "next-check"), >, 0);
+  g_clear_pointer (&root, json_node_unref);
+
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, &err, "profile", "set", "Mia", "scan-schedule=hourly",
+                        "--pin-stdin", NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "weekly"));
+  g_assert_cmpint (run (fixture, PIN_IN, NULL, NULL, "profile", "set", "Mia", "scan-schedule=off",
+                        "--pin-stdin", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "profile", "show", "Mia", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "  scan-schedule      off\n"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (fixture, NULL, &out, NULL, "status", "Mia", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Next check: when a guardian starts one."));
+  status = status_json (fixture, &root);
+  scan = json_object_get_object_member (json_object_get_object_member (
+           json_array_get_object_element (json_object_get_array_member (status, "profiles"), 0), "protections"),
+           "library-scan");
+  g_assert_cmpstr (json_object_get_string_member (scan, "schedule"), ==, "off");
+  g_assert_true (json_object_get_null_member (scan, "next-check"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,6 +279,7 @@ main (int   argc,
   g_test_add ("/veil/veilctl/status/unlinked", CtlFixture, NULL, fixture_setup, test_unlinked, fixture_teardown);
   g_test_add ("/veil/veilctl/status/dead-service", CtlFixture, NULL, fixture_setup, test_dead_service, fixture_teardown);
   g_test_add ("/veil/veilctl/status/active", CtlFixture, NULL, fixture_setup, test_active, fixture_teardown);
+  g_test_add ("/veil/veilctl/status/schedule", CtlFixture, NULL, fixture_setup, test_schedule, fixture_teardown);
 
   return g_test_run ();
 }
