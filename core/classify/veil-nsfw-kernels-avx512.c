@@ -169,8 +169,10 @@ pointwise_avx512 (const float *in,
 
 const VeilNsfwKernels veil_nsfw_kernels_avx512 = {
   .name = "avx512",
+  .lanes = 16,
   .pointwise = pointwise_avx512,
   .conv = conv_avx512,
   .depthwise = depthwise_avx512,
   .add = add_avx512,
+  .fma_burst = fma_burst_avx512,
 };
