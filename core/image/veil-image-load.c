@@ -6,11 +6,14 @@
 #include "veil-image-private.h"
 
 #include <errno.h>
+#include <gmodule.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 #include <vips/vips.h>
 #include <vips/vector.h>
+
+#include "veil-vips-config.h"
 
 /* Loading a VeilImage: one bounded decode per file. The steps are in load order, ending with
  * _veil_image_load_source(), which runs them. */
@@ -34,11 +37,54 @@ typedef struct {
   gboolean      cancelled;
 } DecodeWatch;
 
+/* The libvips modules that hold a loader of Veil's allow-list (veil-image-format.c); the
+ * other loaders (JPEG, PNG, WebP, GIF, TIFF) are built into libvips itself. */
+static const char *const allowed_modules[] = { "vips-heif" };
+
+/* libvips opens every module in its folder when it starts: PDF, whole-slide, ImageMagick, JPEG
+ * XL... over a hundred shared objects for a process that reads a few photo formats, which
+ * is most of a short command's start-up, and code an untrusted file should not be able to
+ * reach. libvips finds that folder under VIPSHOME when it is set, so it starts with VIPSHOME
+ * pointing where there is no folder at all (/dev/null is not a directory), and Veil opens the
+ * modules it needs itself. This runs once, before any other thread reads the environment. */
+static void
+start_vips_without_modules (void)
+{
+  g_autofree char *vipshome = g_strdup (g_getenv ("VIPSHOME"));
+  g_autofree char *domain = g_strdup_printf ("vips%d.%d", VIPS_MAJOR_VERSION, VIPS_MINOR_VERSION);
+
+  g_setenv ("VIPSHOME", "/dev/null", TRUE);
+  if (VIPS_INIT ("veil") != 0)
+    g_error ("libvips could not start: %s", vips_error_buffer ());
+  if (vipshome != NULL)
+    g_setenv ("VIPSHOME", vipshome, TRUE);
+  else
+    g_unsetenv ("VIPSHOME");
+  /* Its messages' translations are found from the same prefix. */
+  bindtextdomain (domain, VEIL_VIPS_LOCALE_DIR);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (allowed_modules); i++)
+    {
+      g_autofree char *file = g_strconcat (allowed_modules[i], ".so", NULL);
+      g_autofree char *path = g_build_filename (VEIL_VIPS_MODULE_DIR, file, NULL);
+      GModule *module;
+
+      /* A libvips built with the loader inside it, or without it, has no such module. */
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+      /* Opening it registers its loaders; libvips keeps its own modules open for good too. */
+      module = g_module_open (path, G_MODULE_BIND_LAZY);
+      if (module == NULL)
+        g_warning ("libvips module %s could not be loaded: %s", path, g_module_error ());
+      else
+        g_module_make_resident (module);
+    }
+}
+
 static gpointer
 init_vips_once (gpointer data)
 {
-  if (VIPS_INIT ("veil") != 0)
-    g_error ("libvips could not start: %s", vips_error_buffer ());
+  start_vips_without_modules ();
 
   /* Each file is decoded once; caching operations would only keep decoded pixels (and open
    * files) alive after Veil is done with them. */
