@@ -17,9 +17,9 @@
 
 /* Below this many entries one thread scans. The scan streams 32 bytes per entry and is
  * bound by memory bandwidth long before the cores run out, and a query starts its threads
- * afresh: bench/match measured two threads slower than one at every size from 16 K to 4 M
- * entries on a 2-core machine (1.1-1.5x the time), so only lists larger than any measured
- * are split. */
+ * afresh: on a 2-core machine bench/match measured two threads 1.4-9x slower than one up to
+ * 256 K entries, and at 1 M and 4 M entries anywhere from 0.75x to 1.4x the time (1.1-1.3x
+ * in most runs), so only lists larger than any measured are split. */
 #define THREAD_MIN_ENTRIES (1 << 23)
 
 struct _VeilHashIndex
