@@ -86,6 +86,29 @@ load_average (void)
   return g_ascii_strtod (text, NULL);
 }
 
+/* The FMA floor: the model's multiply-adds at the rate @kernels' widest multiply-add runs on
+ * one core, measured now (median CPU time of 5 bursts), in ms per image. */
+static double
+fma_floor_ms (VeilNsfwClassifier *classifier)
+{
+  const VeilNsfwKernels *kernels = _veil_nsfw_classifier_get_kernels (classifier);
+  const guint64 rounds = 20 * 1000 * 1000;
+  double t[5];
+  float sink = 0.0f;
+
+  kernels->fma_burst (rounds / 10, &sink);
+  for (guint i = 0; i < G_N_ELEMENTS (t); i++)
+    {
+      double s = thread_cpu_ms ();
+
+      kernels->fma_burst (rounds, &sink);
+      t[i] = thread_cpu_ms () - s;
+    }
+  /* ms per image = MACs / (MACs per ms) */
+  return _veil_nsfw_classifier_count_macs (classifier) /
+         ((double) rounds * 12 * kernels->lanes / median (t, G_N_ELEMENTS (t))) + 0.0 * sink;
+}
+
 static guint8 *
 make_input (guint seed)
 {
@@ -261,7 +284,7 @@ main (int   argc,
   g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func (g_free);
   g_autofree guint8 *input = make_input (0);
   g_autofree double *loads = NULL;
-  double rss0, rss1, load_ms, single1, single2, tput1, tput2, cpu1 = 0.0;
+  double rss0, rss1, load_ms, single1, single2, tput1, tput2, cpu1 = 0.0, floor_ms;
   Reference ref;
   const VeilNsfwKernelPath paths[] = { VEIL_NSFW_KERNELS_PORTABLE, VEIL_NSFW_KERNELS_AVX2, VEIL_NSFW_KERNELS_AVX512 };
 
@@ -310,10 +333,12 @@ main (int   argc,
   veil_nsfw_classifier_set_threads (classifier, 1);
   tput1 = batch_throughput (classifier, images, 1);
   tput2 = batch_throughput (classifier, images, 2);
+  floor_ms = fma_floor_ms (classifier);
 
-  printf ("bench/classify: nsfwjs MobileNetV2 (%s %s), kernels %s, %u runs, batch %u\n",
+  printf ("bench/classify: nsfwjs MobileNetV2 (%s %s), kernels %s (%s=%s), %u runs, batch %u\n",
           veil_model_get_name (model), veil_model_get_version (model),
-          _veil_nsfw_classifier_get_kernels_name (classifier), runs, batch);
+          _veil_nsfw_classifier_get_kernels_name (classifier), VEIL_KERNELS_ENV,
+          g_getenv (VEIL_KERNELS_ENV) ? g_getenv (VEIL_KERNELS_ENV) : "unset", runs, batch);
   if (ref.ok)
     printf ("  reference: TF.js wasm backend (XNNPACK, 1 thread), measured just before\n");
   else
@@ -326,6 +351,10 @@ main (int   argc,
   print_ratio ("model load (median of 5)", load_ms, ref.load_ms, "ms", ref.ok);
   printf ("  %-34s %9.2f MiB (reference peak RSS %.1f MiB)\n", "RSS added by model + 1 arena", rss1 - rss0,
           ref.ok ? ref.peak_rss : 0.0);
+  printf ("  FMA floor (%s, %.0f M MACs at this core's peak)   %7.2f ms; 1 thread CPU / floor %.2f (target <= 2.0)\n",
+          _veil_nsfw_classifier_get_kernels_name (classifier),
+          _veil_nsfw_classifier_count_macs (classifier) / 1e6, floor_ms, cpu1 / floor_ms);
+  printf ("  batch 2 threads / 1 thread                   %7.2f (target >= 1.5)\n", tput2 / tput1);
   printf ("  machine load average (1 min) at the end: %.2f on %u CPUs\n", load_average (), g_get_num_processors ());
   printf ("  targets: single 1 thread <= 0.2x reference and <= 11 ms; 2 threads <= 7 ms; load <= 50 ms; RSS <= 40 MiB\n");
 
@@ -336,9 +365,13 @@ main (int   argc,
 
       if (!veil_nsfw_kernels_supported (paths[i]))
         continue;
+      double cpu = 0.0, wall, fl;
+
       c = _veil_nsfw_classifier_new_with_kernels (model, paths[i], NULL);
-      printf ("  kernels %-8s single image, 1 thread: %7.2f ms\n",
-              _veil_nsfw_classifier_get_kernels_name (c), single_latency (c, input, NULL));
+      wall = single_latency (c, input, &cpu);
+      fl = fma_floor_ms (c);
+      printf ("  kernels %-8s single image, 1 thread: %7.2f ms (CPU %.2f ms, floor %.2f ms, CPU / floor %.2f)\n",
+              _veil_nsfw_classifier_get_kernels_name (c), wall, cpu, fl, cpu / fl);
     }
 
   g_free (model_path);

@@ -13,6 +13,9 @@ VeilNsfwClassifier *_veil_nsfw_classifier_new_with_kernels (VeilModel           
                                                             VeilNsfwKernelPath   path,
                                                             GError             **error);
 const char         *_veil_nsfw_classifier_get_kernels_name (VeilNsfwClassifier  *self);
+const VeilNsfwKernels *_veil_nsfw_classifier_get_kernels    (VeilNsfwClassifier  *self);
+/* Multiply-adds in one forward pass. */
+guint64             _veil_nsfw_classifier_count_macs       (VeilNsfwClassifier  *self);
 
 /* nsfwjs's own preprocessing, exactly: v = q / 255 in float32, then (for other sizes) a
  * bilinear resize with alignCorners = true computed in double. */

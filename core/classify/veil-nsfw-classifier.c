@@ -202,3 +202,41 @@ veil_nsfw_classifier_release_memory (VeilNsfwClassifier *self)
     }
   g_rw_lock_writer_unlock (&self->weights_lock);
 }
+
+/* Multiply-adds in one forward pass, for the benchmark's floor. */
+guint64
+_veil_nsfw_classifier_count_macs (VeilNsfwClassifier *self)
+{
+  guint64 macs = 0;
+
+  g_return_val_if_fail (VEIL_IS_NSFW_CLASSIFIER (self), 0);
+  for (guint i = 0; i < self->n_steps; i++)
+    {
+      const VeilModelOp *op = self->steps[i].op;
+      guint64 outputs = (guint64) op->out_h * op->out_w * op->out_c;
+
+      switch (self->steps[i].kind)
+        {
+        case VEIL_NSFW_STEP_POINTWISE:
+        case VEIL_NSFW_STEP_DENSE:
+          macs += outputs * op->in_c;
+          break;
+        case VEIL_NSFW_STEP_CONV:
+          macs += outputs * op->kh * op->kw * op->in_c;
+          break;
+        case VEIL_NSFW_STEP_DEPTHWISE:
+          macs += outputs * op->kh * op->kw;
+          break;
+        default:
+          break;
+        }
+    }
+  return macs;
+}
+
+const VeilNsfwKernels *
+_veil_nsfw_classifier_get_kernels (VeilNsfwClassifier *self)
+{
+  g_return_val_if_fail (VEIL_IS_NSFW_CLASSIFIER (self), NULL);
+  return self->kernels;
+}

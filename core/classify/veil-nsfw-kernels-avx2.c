@@ -8,12 +8,14 @@
 #define VEIL_KERNEL_LANES 8
 #define VEIL_KERNEL_SUFFIX avx2
 #include "veil-nsfw-kernels-template.c"
+#include "veil-nsfw-kernels-ymm.c"
 
 /* AVX2 + FMA kernels (built with -mavx2 -mfma). The pointwise micro-kernel keeps a 6 x 16
  * tile of sums in 12 of the 16 ymm registers: per step of k it loads two vectors of weights
  * and broadcasts six inputs, for twelve FMAs. */
 
 #define MR 6
+
 
 static inline void
 tile_avx2 (const float *in,
@@ -139,8 +141,10 @@ pointwise_avx2 (const float *in,
 
 const VeilNsfwKernels veil_nsfw_kernels_avx2 = {
   .name = "avx2",
+  .lanes = 8,
   .pointwise = pointwise_avx2,
-  .conv = conv_avx2,
-  .depthwise = depthwise_avx2,
+  .conv = conv_ymm_avx2,
+  .depthwise = depthwise_ymm_avx2,
   .add = add_avx2,
+  .fma_burst = fma_burst_avx2,
 };

@@ -8,6 +8,7 @@
 #define VEIL_KERNEL_LANES 16
 #define VEIL_KERNEL_SUFFIX avx512
 #include "veil-nsfw-kernels-template.c"
+#include "veil-nsfw-kernels-ymm.c"
 
 /* AVX-512 kernels (built with -mavx512f). The pointwise micro-kernel holds an 8 x 32 tile of
  * sums (two panels) in 16 of the 32 zmm registers; a last odd panel uses an 8 x 16 tile.
@@ -169,8 +170,10 @@ pointwise_avx512 (const float *in,
 
 const VeilNsfwKernels veil_nsfw_kernels_avx512 = {
   .name = "avx512",
+  .lanes = 16,
   .pointwise = pointwise_avx512,
-  .conv = conv_avx512,
-  .depthwise = depthwise_avx512,
+  .conv = conv_ymm_avx512,
+  .depthwise = depthwise_ymm_avx512,
   .add = add_avx512,
+  .fma_burst = fma_burst_avx512,
 };

@@ -66,10 +66,12 @@ pointwise_portable (const float *in,
 
 const VeilNsfwKernels veil_nsfw_kernels_portable = {
   .name = "portable",
+  .lanes = 4,
   .pointwise = pointwise_portable,
   .conv = conv_portable,
   .depthwise = depthwise_portable,
   .add = add_portable,
+  .fma_burst = fma_burst_portable,
 };
 
 gboolean
@@ -93,15 +95,30 @@ veil_nsfw_kernels_supported (VeilNsfwKernelPath path)
     }
 }
 
-/* NULL when @path cannot run on this CPU. AUTO takes the widest that can. */
+/* The widest path AUTO may take: VEIL_KERNELS_ENV when it names one, else any. */
+static VeilNsfwKernelPath
+auto_cap (void)
+{
+  const char *cap = g_getenv (VEIL_KERNELS_ENV);
+
+  if (g_strcmp0 (cap, "portable") == 0)
+    return VEIL_NSFW_KERNELS_PORTABLE;
+  if (g_strcmp0 (cap, "avx2") == 0)
+    return VEIL_NSFW_KERNELS_AVX2;
+  return VEIL_NSFW_KERNELS_AVX512;
+}
+
+/* NULL when @path cannot run on this CPU. AUTO takes the widest that can, up to the cap. */
 const VeilNsfwKernels *
 veil_nsfw_kernels_select (VeilNsfwKernelPath path)
 {
   if (path == VEIL_NSFW_KERNELS_AUTO)
     {
-      if (veil_nsfw_kernels_supported (VEIL_NSFW_KERNELS_AVX512))
+      VeilNsfwKernelPath cap = auto_cap ();
+
+      if (cap >= VEIL_NSFW_KERNELS_AVX512 && veil_nsfw_kernels_supported (VEIL_NSFW_KERNELS_AVX512))
         path = VEIL_NSFW_KERNELS_AVX512;
-      else if (veil_nsfw_kernels_supported (VEIL_NSFW_KERNELS_AVX2))
+      else if (cap >= VEIL_NSFW_KERNELS_AVX2 && veil_nsfw_kernels_supported (VEIL_NSFW_KERNELS_AVX2))
         path = VEIL_NSFW_KERNELS_AVX2;
       else
         path = VEIL_NSFW_KERNELS_PORTABLE;

@@ -39,6 +39,7 @@ typedef struct {
 
 typedef struct {
   const char *name;
+  guint       lanes;      /* floats per vector register */
   /* out[m][n] = act (bias[n] + sum_k in[m][k] w[k][n]) for the rows [m0, m1) */
   void (*pointwise) (const float *in,
                      guint        m0,
@@ -61,6 +62,11 @@ typedef struct {
                      const float *b,
                      float       *out,
                      gsize        count);
+  /* For benchmarks: @n rounds of twelve independent vector multiply-adds on registers, the
+   * most this instruction set computes per cycle (the floor inference is measured against).
+   * Writes one float to @sink so the work is not optimised away. */
+  void (*fma_burst) (guint64      n,
+                     float       *sink);
 } VeilNsfwKernels;
 
 extern const VeilNsfwKernels veil_nsfw_kernels_portable;
@@ -68,6 +74,10 @@ extern const VeilNsfwKernels veil_nsfw_kernels_portable;
 extern const VeilNsfwKernels veil_nsfw_kernels_avx2;
 extern const VeilNsfwKernels veil_nsfw_kernels_avx512;
 #endif
+
+/* The environment variable that caps the kernels AUTO picks ("portable", "avx2" or
+ * "avx512"), so that a machine with AVX-512 can measure and test the AVX2 path. */
+#define VEIL_KERNELS_ENV "VEIL_KERNELS"
 
 gboolean               veil_nsfw_kernels_supported (VeilNsfwKernelPath path);
 const VeilNsfwKernels *veil_nsfw_kernels_select    (VeilNsfwKernelPath path);

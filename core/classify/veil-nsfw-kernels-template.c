@@ -186,3 +186,26 @@ KFN (add_) (const float *restrict a,
   for (gsize i = 0; i < count; i++)
     out[i] = a[i] + b[i];
 }
+
+/* Twelve independent chains: enough to cover the multiply-add latency on every current x86
+ * core (4 cycles, 2 per cycle). The compiler contracts a * b + c into one FMA where the
+ * instruction set has it (-ffp-contract=fast is GCC's default outside ISO mode). */
+static void
+KFN (fma_burst_) (guint64  n,
+                  float   *sink)
+{
+  VF acc[12], a = KFN (splat_) (0.999f), b = KFN (splat_) (0.001f);
+
+  for (guint i = 0; i < 12; i++)
+    acc[i] = KFN (splat_) ((float) i);
+  for (guint64 r = 0; r < n; r++)
+    {
+#pragma GCC unroll 12
+      for (guint i = 0; i < 12; i++)
+        acc[i] = acc[i] * a + b;
+      __asm__ volatile ("" : "+x" (a));
+    }
+  for (guint i = 1; i < 12; i++)
+    acc[0] += acc[i];
+  *sink = acc[0][0];
+}

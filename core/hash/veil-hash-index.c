@@ -15,8 +15,12 @@
  * time, no memory beyond the lists), so that is what this is: the best kernel the CPU runs,
  * eight needles a pass, blocks of large lists spread over threads. */
 
-/* Below this many entries a query is over before a second thread would have started. */
-#define THREAD_MIN_ENTRIES (1 << 17)
+/* Below this many entries one thread scans. The scan streams 32 bytes per entry and is
+ * bound by memory bandwidth long before the cores run out, and a query starts its threads
+ * afresh: on a 2-core machine bench/match measured two threads 1.4-9x slower than one up to
+ * 256 K entries, and at 1 M and 4 M entries anywhere from 0.75x to 1.4x the time (1.1-1.3x
+ * in most runs), so only lists larger than any measured are split. */
+#define THREAD_MIN_ENTRIES (1 << 23)
 
 struct _VeilHashIndex
 {
@@ -181,9 +185,15 @@ _veil_hash_index_set_kernel (VeilHashIndex  *self,
 
   if (kernel == VEIL_HASH_KERNEL_AUTO)
     {
-      if (_veil_hash_kernel_supported (VEIL_HASH_KERNEL_AVX512))
+      /* VEIL_KERNELS caps the instruction set, as for the classifier's kernels: a machine
+       * with AVX-512 then measures and tests what an AVX2-only one runs. */
+      const char *cap = g_getenv ("VEIL_KERNELS");
+      gboolean no_avx512 = g_strcmp0 (cap, "avx2") == 0 || g_strcmp0 (cap, "portable") == 0;
+      gboolean no_avx2 = g_strcmp0 (cap, "portable") == 0;
+
+      if (!no_avx512 && _veil_hash_kernel_supported (VEIL_HASH_KERNEL_AVX512))
         kernel = VEIL_HASH_KERNEL_AVX512;
-      else if (_veil_hash_kernel_supported (VEIL_HASH_KERNEL_AVX2))
+      else if (!no_avx2 && _veil_hash_kernel_supported (VEIL_HASH_KERNEL_AVX2))
         kernel = VEIL_HASH_KERNEL_AVX2;
       else
         kernel = VEIL_HASH_KERNEL_GENERIC;

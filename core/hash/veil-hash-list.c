@@ -17,31 +17,6 @@
 
 #define READ_BLOCK (1024 * 1024)
 #define MAX_LINE (64 * 1024)
-#define NO_LABEL G_MAXUINT32
-
-
-struct _VeilHashList
-{
-  GObject             parent_instance;
-
-  /* Header */
-  char               *name;        /* owned */
-  char               *source;      /* owned, nullable */
-  guint               version;
-  GDateTime          *created;     /* owned */
-
-  /* How it was read */
-  VeilHashListFormat  format;
-  guint               n_skipped;   /* CSV rows of other signal types */
-
-  /* Entries */
-  VeilPdqHash        *hashes;      /* owned, n_allocated */
-  guint32            *labels;      /* owned, n_allocated; pool offsets or NO_LABEL */
-  gsize               n_entries;
-  gsize               n_allocated;
-  GByteArray         *pool;        /* owned; nul-terminated labels */
-};
-
 G_DEFINE_FINAL_TYPE (VeilHashList, veil_hash_list, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (veil-hash-list-error-quark, veil_hash_list_error)
@@ -54,8 +29,12 @@ veil_hash_list_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->created, g_date_time_unref);
-  g_clear_pointer (&self->hashes, g_free);
-  g_clear_pointer (&self->labels, g_free);
+  if (self->mapped == NULL)
+    {
+      g_clear_pointer (&self->hashes, g_free);
+      g_clear_pointer (&self->labels, g_free);
+    }
+  g_clear_pointer (&self->mapped, g_mapped_file_unref);
   g_clear_pointer (&self->pool, g_byte_array_unref);
 
   G_OBJECT_CLASS (veil_hash_list_parent_class)->finalize (object);
@@ -87,6 +66,13 @@ reserve (VeilHashList *self,
     return TRUE;
   if (n > VEIL_HASH_LIST_MAX_ENTRIES)
     return FALSE;
+  if (self->mapped != NULL)
+    {
+      /* A list read from its binary form grows in memory of its own. */
+      self->hashes = g_memdup2 (self->hashes, self->n_entries * sizeof *self->hashes);
+      self->labels = g_memdup2 (self->labels, self->n_entries * sizeof *self->labels);
+      g_clear_pointer (&self->mapped, g_mapped_file_unref);
+    }
   self->hashes = g_renew (VeilPdqHash, self->hashes, n);
   self->labels = g_renew (guint32, self->labels, n);
   self->n_allocated = n;

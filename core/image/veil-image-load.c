@@ -6,11 +6,15 @@
 #include "veil-image-private.h"
 
 #include <errno.h>
+#include <gmodule.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <vips/vips.h>
 #include <vips/vector.h>
+
+#include "veil-vips-config.h"
 
 /* Loading a VeilImage: one bounded decode per file. The steps are in load order, ending with
  * _veil_image_load_source(), which runs them. */
@@ -34,11 +38,54 @@ typedef struct {
   gboolean      cancelled;
 } DecodeWatch;
 
+/* The libvips modules that hold a loader of Veil's allow-list (veil-image-format.c); the
+ * other loaders (JPEG, PNG, WebP, GIF, TIFF) are built into libvips itself. */
+static const char *const allowed_modules[] = { "vips-heif" };
+
+/* libvips opens every module in its folder when it starts: PDF, whole-slide, ImageMagick, JPEG
+ * XL... over a hundred shared objects for a process that reads a few photo formats, which
+ * is most of a short command's start-up, and code an untrusted file should not be able to
+ * reach. libvips finds that folder under VIPSHOME when it is set, so it starts with VIPSHOME
+ * pointing where there is no folder at all (/dev/null is not a directory), and Veil opens the
+ * modules it needs itself. This runs once, before any other thread reads the environment. */
+static void
+start_vips_without_modules (void)
+{
+  g_autofree char *vipshome = g_strdup (g_getenv ("VIPSHOME"));
+  g_autofree char *domain = g_strdup_printf ("vips%d.%d", VIPS_MAJOR_VERSION, VIPS_MINOR_VERSION);
+
+  g_setenv ("VIPSHOME", "/dev/null", TRUE);
+  if (VIPS_INIT ("veil") != 0)
+    g_error ("libvips could not start: %s", vips_error_buffer ());
+  if (vipshome != NULL)
+    g_setenv ("VIPSHOME", vipshome, TRUE);
+  else
+    g_unsetenv ("VIPSHOME");
+  /* Its messages' translations are found from the same prefix. */
+  bindtextdomain (domain, VEIL_VIPS_LOCALE_DIR);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (allowed_modules); i++)
+    {
+      g_autofree char *file = g_strconcat (allowed_modules[i], ".so", NULL);
+      g_autofree char *path = g_build_filename (VEIL_VIPS_MODULE_DIR, file, NULL);
+      GModule *module;
+
+      /* A libvips built with the loader inside it, or without it, has no such module. */
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+      /* Opening it registers its loaders; libvips keeps its own modules open for good too. */
+      module = g_module_open (path, G_MODULE_BIND_LAZY);
+      if (module == NULL)
+        g_warning ("libvips module %s could not be loaded: %s", path, g_module_error ());
+      else
+        g_module_make_resident (module);
+    }
+}
+
 static gpointer
 init_vips_once (gpointer data)
 {
-  if (VIPS_INIT ("veil") != 0)
-    g_error ("libvips could not start: %s", vips_error_buffer ());
+  start_vips_without_modules ();
 
   /* Each file is decoded once; caching operations would only keep decoded pixels (and open
    * files) alive after Veil is done with them. */
@@ -153,6 +200,52 @@ decode_to_memory (VipsImage    *image,
                _("“%s” is damaged or cut short and cannot be read completely (%s)."),
                name, vips_message);
   return NULL;
+}
+
+/* Output rows computed per step by render_from_memory(), and the largest source it is used
+ * for when steps in between copy pixels (flattening alpha). */
+#define RENDER_STRIP 64
+#define RENDER_MAX_SOURCE_PIXELS (4 * 1000 * 1000)
+
+/* Computes @image, a pipeline over pixels already in memory (the previews), into a fresh
+ * g_malloc()ed buffer in the calling thread, one strip of rows at a time. libvips' own sink
+ * hands every tile to a thread of its pool and back: for these small pictures that cost
+ * more than the pixels (hundreds of futex waits per picture). The strips bound the memory
+ * the steps in between hold, and the time budget and cancellation are checked after each. */
+static guint8 *
+render_from_memory (VipsImage    *image,
+                    DecodeWatch  *watch,
+                    const char   *name,
+                    guint         timeout_ms,
+                    GError      **error)
+{
+  VipsRegion *region = vips_region_new (image);
+  gsize line = VIPS_IMAGE_SIZEOF_LINE (image);
+  g_autofree guint8 *out = g_malloc (line * image->Ysize);
+
+  for (int y = 0; y < image->Ysize; y += RENDER_STRIP)
+    {
+      VipsRect rect = { 0, y, image->Xsize, MIN (RENDER_STRIP, image->Ysize - y) };
+
+      if (vips_region_prepare (region, &rect) != 0)
+        {
+          g_autofree char *vips_message = take_vips_error ();
+
+          g_object_unref (region);
+          g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                       _("A preview of “%s” could not be made (%s)."), name, vips_message);
+          return NULL;
+        }
+      for (int r = 0; r < rect.height; r++)
+        memcpy (out + (gsize) (y + r) * line, VIPS_REGION_ADDR (region, 0, y + r), line);
+      if (!check_watch (watch, name, timeout_ms, error))
+        {
+          g_object_unref (region);
+          return NULL;
+        }
+    }
+  g_object_unref (region);
+  return g_steal_pointer (&out);
 }
 
 static guint
@@ -378,7 +471,11 @@ write_display (VipsImage    *source,
                    _("A preview of “%s” could not be made (%s)."), name, message);
       return NULL;
     }
-  return decode_to_memory (sized, watch, name, timeout_ms, error);
+  /* A full-size source (pictures with alpha are not pre-shrunk) goes through libvips' sink,
+   * whose tiles keep the flattened copy small whatever the picture's size. */
+  if ((guint64) source->Xsize * source->Ysize > RENDER_MAX_SOURCE_PIXELS)
+    return decode_to_memory (sized, watch, name, timeout_ms, error);
+  return render_from_memory (sized, watch, name, timeout_ms, error);
 }
 
 /* Largest 1/2^k JPEG shrink-on-load that keeps the long side at 1000 px or more
@@ -403,43 +500,50 @@ choose_fast_shrink (int width,
  * picture twice with Lanczos, one box shrink by whole factors (one cheap pass) makes a
  * preview they share. Pictures with alpha are left as they are: box-shrinking before
  * flattening would bleed hidden colours into the edges. */
+static void
+free_preview_pixels (VipsImage *image,
+                     guint8    *pixels)
+{
+  g_free (pixels);
+}
+
 static VipsImage *
 make_preview (VipsImage    *memory,
-              DecodeWatch  *watch,
               const char   *name,
-              guint         timeout_ms,
               GError      **error)
 {
   int xshrink = MAX (1, memory->Xsize / PREVIEW_MIN_SIDE);
   int yshrink = MAX (1, memory->Ysize / PREVIEW_MIN_SIDE);
-  g_autoptr(VipsImage) shrunk = NULL;
-  g_autofree guint8 *data = NULL;
+  guint8 *data;
+  guint width, height;
   VipsImage *preview;
   int orientation = 1;
 
   if ((xshrink == 1 && yshrink == 1) || has_alpha (memory))
     return g_object_ref (memory);
 
-  if (vips_shrink (memory, &shrunk, (double) xshrink, (double) yshrink, NULL) != 0)
+  /* @memory holds 8-bit pixels in memory already: the shrink reads them directly. */
+  if (memory->BandFmt != VIPS_FORMAT_UCHAR || vips_image_wio_input (memory) != 0)
     {
       g_autofree char *message = take_vips_error ();
       g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
                    _("A preview of “%s” could not be made (%s)."), name, message);
       return NULL;
     }
-  data = decode_to_memory (shrunk, watch, name, timeout_ms, error);
-  if (data == NULL)
-    return NULL;
-  preview = vips_image_new_from_memory_copy (data, VIPS_IMAGE_SIZEOF_IMAGE (shrunk),
-                                             shrunk->Xsize, shrunk->Ysize, shrunk->Bands,
-                                             VIPS_FORMAT_UCHAR);
+  data = _veil_image_box_shrink (VIPS_IMAGE_ADDR (memory, 0, 0), memory->Xsize, memory->Ysize,
+                                 memory->Bands, xshrink, yshrink, &width, &height);
+  preview = vips_image_new_from_memory (data, (gsize) width * height * memory->Bands,
+                                        width, height, memory->Bands, VIPS_FORMAT_UCHAR);
   if (preview == NULL)
     {
       g_autofree char *message = take_vips_error ();
+      g_free (data);
       g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
                    _("A preview of “%s” could not be made (%s)."), name, message);
       return NULL;
     }
+  /* The preview owns its pixels: freed when libvips closes it. */
+  g_signal_connect (preview, "postclose", G_CALLBACK (free_preview_pixels), data);
   preview->Type = memory->Type;
   if (vips_image_get_typeof (memory, VIPS_META_ORIENTATION) != 0)
     vips_image_get_int (memory, VIPS_META_ORIENTATION, &orientation);
@@ -659,7 +763,7 @@ derive_previews (VeilImage    *self,
                  guint         timeout_ms,
                  GError      **error)
 {
-  g_autoptr(VipsImage) preview = make_preview (memory, watch, name, timeout_ms, error);
+  g_autoptr(VipsImage) preview = make_preview (memory, name, error);
 
   if (preview == NULL)
     return FALSE;

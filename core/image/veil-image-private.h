@@ -61,6 +61,16 @@ gboolean    _veil_image_check_png_size  (int                     fd,
                                          GError                **error);
 
 
+/* veil-image-shrink.c */
+guint8     *_veil_image_box_shrink      (const guint8           *pixels,
+                                         guint                   width,
+                                         guint                   height,
+                                         guint                   bands,
+                                         guint                   xshrink,
+                                         guint                   yshrink,
+                                         guint                  *out_width,
+                                         guint                  *out_height);
+
 /* veil-image-load.c */
 VeilImage  *_veil_image_load_source     (int                     fd,
                                          const char             *name,

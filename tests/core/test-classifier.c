@@ -215,6 +215,24 @@ test_parity (gconstpointer data)
   check_parity (GPOINTER_TO_INT (data), "clf/inputs", "clf/expected.tsv", "clf/expected-logits.tsv", FALSE);
 }
 
+/* The path a running Veil takes (AUTO) with VEIL_KERNELS capping it to each path in turn:
+ * what a machine without AVX-512 runs, checked here on one that has it. */
+static void
+test_parity_capped (gconstpointer data)
+{
+  const char *cap = data;
+  g_autoptr(VeilNsfwClassifier) classifier = NULL;
+
+  g_setenv (VEIL_KERNELS_ENV, cap, TRUE);
+  classifier = make_classifier (VEIL_NSFW_KERNELS_AUTO);
+  g_test_message ("%s=%s runs the %s kernels", VEIL_KERNELS_ENV, cap,
+                  _veil_nsfw_classifier_get_kernels_name (classifier));
+  if (g_strcmp0 (cap, "portable") == 0)
+    g_assert_cmpstr (_veil_nsfw_classifier_get_kernels_name (classifier), ==, "portable");
+  check_parity (VEIL_NSFW_KERNELS_AUTO, "clf/inputs", "clf/expected.tsv", "clf/expected-logits.tsv", FALSE);
+  g_unsetenv (VEIL_KERNELS_ENV);
+}
+
 static void
 test_parity_fixtures (gconstpointer data)
 {
@@ -685,6 +703,12 @@ main (int   argc,
 
       g_test_add_data_func (p1, GINT_TO_POINTER (paths[i].path), test_parity);
       g_test_add_data_func (p2, GINT_TO_POINTER (paths[i].path), test_parity_fixtures);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *p3 = g_strdup_printf ("/veil/classifier/parity-capped/%s", paths[i].name);
+
+      g_test_add_data_func (p3, paths[i].name, test_parity_capped);
     }
   g_test_add_func ("/veil/classifier/paths-agree", test_paths_agree);
   g_test_add_func ("/veil/classifier/fixture-files", test_fixture_files);

@@ -303,6 +303,29 @@ test_dihedral_lookup (void)
   g_assert_cmpuint (g_array_index (matches, VeilHashMatch, 0).needle, !=, VEIL_PDQ_DIHEDRAL_ORIG);
 }
 
+/* VEIL_KERNELS caps the scan a new index picks, as it caps the classifier's kernels. */
+static void
+test_kernel_capped (void)
+{
+  const struct { const char *cap; const char *widest; } caps[] = {
+    { "portable", "generic" },
+    { "avx2", "avx2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (caps); i++)
+    {
+      g_autoptr(VeilHashIndex) index = NULL;
+      const char *want = caps[i].widest;
+
+      if (g_str_equal (want, "avx2") && !_veil_hash_kernel_supported (VEIL_HASH_KERNEL_AVX2))
+        want = "generic";
+      g_setenv ("VEIL_KERNELS", caps[i].cap, TRUE);
+      index = veil_hash_index_new ();
+      g_assert_cmpstr (veil_hash_index_get_kernel_name (index), ==, want);
+    }
+  g_unsetenv ("VEIL_KERNELS");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +337,7 @@ main (int   argc,
   g_test_add_func ("/veil/hash-index/threshold-edges", test_threshold_edges);
   g_test_add_func ("/veil/hash-index/several-lists", test_several_lists);
   g_test_add_func ("/veil/hash-index/dihedral-lookup", test_dihedral_lookup);
+  g_test_add_func ("/veil/hash-index/kernel-capped", test_kernel_capped);
 
   return g_test_run ();
 }

@@ -6,6 +6,8 @@
 
 #include "veil.h"
 #include "veil-test-utils.h"
+#include "veil-hash-index-private.h"
+#include "veil-hash-list-private.h"
 
 /* VeilHashList: every accepted format, every rejection with its line number, round trips,
  * and the Veil header's integrity checks. Files are written to a temporary folder. */
@@ -593,6 +595,96 @@ test_async (Fixture *fixture, gconstpointer data)
   g_object_unref (list);
 }
 
+/* The binary form maps back to the same list, is refused when made from other content or
+ * damaged, and a list read from it still grows like any other. */
+static void
+test_binary (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "list.bin", NULL);
+  g_autoptr(VeilHashList) list = veil_hash_list_new ("Binary");
+  g_autoptr(VeilHashList) mapped = NULL;
+  g_autoptr(VeilHashList) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  VeilPdqHash extra = { { 1, 2, 3, 4 } };
+
+  veil_hash_list_set_source (list, "a source");
+  for (guint i = 0; i < 1000; i++)
+    {
+      VeilPdqHash h;
+      g_autofree char *label = i % 3 == 0 ? g_strdup_printf ("entry %u", i) : NULL;
+
+      for (guint w = 0; w < 4; w++)
+        h.w[w] = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      g_assert_true (veil_hash_list_add (list, &h, label));
+    }
+
+  g_assert_true (_veil_hash_list_save_binary (list, path, "digest-1", &error));
+  g_assert_no_error (error);
+  mapped = _veil_hash_list_map_binary (path, "digest-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (veil_hash_list_get_name (mapped), ==, "Binary");
+  g_assert_cmpstr (veil_hash_list_get_source (mapped), ==, "a source");
+  g_assert_cmpuint (veil_hash_list_get_version (mapped), ==, veil_hash_list_get_version (list));
+  g_assert_cmpint (veil_hash_list_get_format (mapped), ==, veil_hash_list_get_format (list));
+  g_assert_cmpuint (veil_hash_list_get_n_entries (mapped), ==, 1000);
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_assert_cmpmem (veil_hash_list_get_hash (mapped, i), sizeof (VeilPdqHash),
+                       veil_hash_list_get_hash (list, i), sizeof (VeilPdqHash));
+      g_assert_cmpstr (veil_hash_list_get_label (mapped, i), ==, veil_hash_list_get_label (list, i));
+    }
+
+  /* Growing copies the entries out of the mapping; the file is left as it was. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_true (veil_hash_list_add (mapped, &extra, "added"));
+  g_assert_cmpuint (veil_hash_list_get_n_entries (mapped), ==, 1001);
+  g_assert_cmpstr (veil_hash_list_get_label (mapped, 1000), ==, "added");
+  g_assert_cmpmem (veil_hash_list_get_hash (mapped, 999), sizeof (VeilPdqHash),
+                   veil_hash_list_get_hash (list, 999), sizeof (VeilPdqHash));
+  {
+    g_autofree char *again = NULL;
+    gsize again_length = 0;
+
+    g_assert_true (g_file_get_contents (path, &again, &again_length, NULL));
+    g_assert_cmpmem (again, again_length, contents, length);
+  }
+
+  /* Made from other content. */
+  refused = _veil_hash_list_map_binary (path, "digest-2", &error);
+  g_assert_null (refused);
+  g_assert_error (error, VEIL_HASH_LIST_ERROR, VEIL_HASH_LIST_ERROR_HEADER);
+  g_clear_error (&error);
+
+  /* Cut short. */
+  g_assert_true (g_file_set_contents (path, contents, length - 1, NULL));
+  refused = _veil_hash_list_map_binary (path, "digest-1", &error);
+  g_assert_null (refused);
+  g_assert_error (error, VEIL_HASH_LIST_ERROR, VEIL_HASH_LIST_ERROR_HEADER);
+  g_clear_error (&error);
+
+  /* A label offset past the labels: entry 0's, which has one, follows the 1000 hashes. */
+  {
+    guint32 bad = (guint32) list->pool->len + 10;
+    const guint8 *hashes_start = NULL;
+
+    for (gsize at = 0; at + sizeof (VeilPdqHash) <= length && hashes_start == NULL; at += 8)
+      if (memcmp (contents + at, veil_hash_list_get_hash (list, 0), sizeof (VeilPdqHash)) == 0)
+        hashes_start = (const guint8 *) contents + at;
+    g_assert_nonnull (hashes_start);
+    memcpy ((guint8 *) hashes_start + 1000 * sizeof (VeilPdqHash), &bad, sizeof bad);
+    g_assert_true (g_file_set_contents (path, contents, length, NULL));
+    refused = _veil_hash_list_map_binary (path, "digest-1", &error);
+    g_assert_null (refused);
+    g_assert_error (error, VEIL_HASH_LIST_ERROR, VEIL_HASH_LIST_ERROR_HEADER);
+  }
+
+  veil_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -618,6 +710,7 @@ main (int   argc,
   ADD ("async", test_async);
   ADD ("mutations", test_mutations);
   g_test_add_func ("/veil/hash-list/format-names", test_formats_names);
+  g_test_add_func ("/veil/hash-list/binary", test_binary);
 
   return g_test_run ();
 }

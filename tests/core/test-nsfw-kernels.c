@@ -201,7 +201,10 @@ test_kernels (gconstpointer data)
 static void
 test_select (void)
 {
-  const VeilNsfwKernels *best = veil_nsfw_kernels_select (VEIL_NSFW_KERNELS_AUTO);
+  const VeilNsfwKernels *best;
+
+  g_unsetenv (VEIL_KERNELS_ENV);
+  best = veil_nsfw_kernels_select (VEIL_NSFW_KERNELS_AUTO);
 
   g_assert_nonnull (best);
   g_assert_nonnull (veil_nsfw_kernels_select (VEIL_NSFW_KERNELS_PORTABLE));
@@ -215,6 +218,36 @@ test_select (void)
   g_test_message ("this CPU runs the %s kernels", best->name);
 }
 
+/* VEIL_KERNELS caps what AUTO picks, so a machine with AVX-512 measures and tests the AVX2
+ * path that most families' computers run; a path the CPU lacks is never picked. */
+static void
+test_select_capped (void)
+{
+  const struct { const char *cap; VeilNsfwKernelPath path; } caps[] = {
+    { "portable", VEIL_NSFW_KERNELS_PORTABLE },
+    { "avx2", VEIL_NSFW_KERNELS_AVX2 },
+    { "avx512", VEIL_NSFW_KERNELS_AVX512 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (caps); i++)
+    {
+      const VeilNsfwKernels *picked;
+      const char *want = "portable";
+
+      g_setenv (VEIL_KERNELS_ENV, caps[i].cap, TRUE);
+      picked = veil_nsfw_kernels_select (VEIL_NSFW_KERNELS_AUTO);
+      for (VeilNsfwKernelPath p = caps[i].path; p > VEIL_NSFW_KERNELS_PORTABLE; p--)
+        if (veil_nsfw_kernels_supported (p))
+          {
+            want = p == VEIL_NSFW_KERNELS_AVX512 ? "avx512" : "avx2";
+            break;
+          }
+      g_assert_nonnull (picked);
+      g_assert_cmpstr (picked->name, ==, want);
+    }
+  g_unsetenv (VEIL_KERNELS_ENV);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -222,6 +255,7 @@ main (int   argc,
   veil_test_init (&argc, &argv);
 
   g_test_add_func ("/veil/nsfw-kernels/select", test_select);
+  g_test_add_func ("/veil/nsfw-kernels/select-capped", test_select_capped);
   g_test_add_data_func ("/veil/nsfw-kernels/portable", GINT_TO_POINTER (VEIL_NSFW_KERNELS_PORTABLE), test_kernels);
   g_test_add_data_func ("/veil/nsfw-kernels/avx2", GINT_TO_POINTER (VEIL_NSFW_KERNELS_AVX2), test_kernels);
   g_test_add_data_func ("/veil/nsfw-kernels/avx512", GINT_TO_POINTER (VEIL_NSFW_KERNELS_AVX512), test_kernels);

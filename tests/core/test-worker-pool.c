@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "veil.h"
 #include "veil-worker-pool.h"
 #include "veil-test-utils.h"
+#include "veil-vips-config.h"
 
 /* The analysis workers, for real: the built worker program, the real model, files made at
  * test time. Every way a worker can fail must end in an answer, never a hang or a crash of
@@ -566,6 +568,66 @@ test_scan (PoolFixture   *fixture,
   g_assert_cmpuint (summary->skipped[VEIL_SCAN_SKIP_DAMAGED], ==, 1);
 }
 
+/* The memory map of this process's analysis worker (there is one), read while it runs. */
+static char *
+worker_maps (void)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *entry;
+  char *maps = NULL;
+
+  g_assert_nonnull (proc);
+  while (maps == NULL && (entry = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *stat_path = g_build_filename ("/proc", entry, "stat", NULL);
+      g_autofree char *exe_path = g_build_filename ("/proc", entry, "exe", NULL);
+      g_autofree char *maps_path = g_build_filename ("/proc", entry, "maps", NULL);
+      g_autofree char *stat = NULL;
+      g_autofree char *exe = NULL;
+      const char *after_name;
+      int ppid = 0;
+
+      if (!g_ascii_isdigit (entry[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      /* "pid (comm) state ppid ...": the name may hold spaces, the last ')' ends it. */
+      after_name = strrchr (stat, ')');
+      if (after_name == NULL || sscanf (after_name + 1, " %*c %d", &ppid) != 1 || ppid != getpid ())
+        continue;
+      exe = g_file_read_link (exe_path, NULL);
+      if (exe != NULL && g_str_has_suffix (exe, "/veil-analysis-worker"))
+        g_assert_true (g_file_get_contents (maps_path, &maps, NULL, NULL));
+    }
+  g_assert_nonnull (maps);
+  return maps;
+}
+
+/* A worker that decoded a picture has none of libvips' modules for formats Veil refuses
+ * mapped (PDF, whole-slide, ImageMagick, JPEG XL): libvips starts without its modules and
+ * the worker opens only those its allow-list needs, HEIF's. */
+static void
+test_modules (PoolFixture   *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
+  g_autoptr(VeilAnalyzer) analyzer = pool_analyzer (pool);
+  g_autofree char *jpeg = veil_test_write_picture (fixture->dir, "photo.jpg", 640, 480, 3);
+  g_autofree char *heif = g_build_filename (VEIL_VIPS_MODULE_DIR, "vips-heif.so", NULL);
+  g_autoptr(VeilVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *maps = NULL;
+  const char *blocked[] = { "vips-poppler", "vips-openslide", "vips-magick", "vips-jxl" };
+
+  verdict = veil_analyzer_analyze_file (analyzer, jpeg, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  maps = worker_maps ();
+  g_assert_nonnull (strstr (maps, "libvips"));
+  for (guint i = 0; i < G_N_ELEMENTS (blocked); i++)
+    if (strstr (maps, blocked[i]) != NULL)
+      g_error ("the worker has %s mapped", blocked[i]);
+  if (g_file_test (heif, G_FILE_TEST_EXISTS))
+    g_assert_nonnull (strstr (maps, "vips-heif"));
+}
+
 static gboolean
 kernel_has_landlock (void)
 {
@@ -640,6 +702,7 @@ main (int    argc,
   ADD ("png-bomb", test_png_bomb);
   ADD ("lanes", test_lanes);
   ADD ("scan", test_scan);
+  ADD ("modules", test_modules);
 #undef ADD
   g_test_add ("/veil/worker-pool/sandbox", PoolFixture, GINT_TO_POINTER (VEIL_WORKER_POOL_FLAGS_NONE),
               fixture_setup, test_sandbox, fixture_teardown);
