@@ -131,6 +131,7 @@ unlocked_changed_cb (VeilGuardianArea *self)
       g_clear_handle_id (&self->lock_source, g_source_remove);
       if (self->change_pin_dialog != NULL)
         gtk_window_destroy (self->change_pin_dialog);
+      veil_ui_close_guardian_dialogs ();
       close_profile (self);
       g_clear_pointer (&self->help_return, g_free);
       gtk_stack_set_visible_child_name (self->stack, "list");
@@ -266,7 +267,7 @@ show_list_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  veil_ui_present_guardian_dialog (dialog);
 }
 
 static void
@@ -387,7 +388,7 @@ erase_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (erase_response_cb), widget, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  veil_ui_present_guardian_dialog (dialog);
 }
 
 static void

@@ -69,7 +69,7 @@ tell (VeilHashLists *self,
     return;
   dialog = adw_message_dialog_new (GTK_WINDOW (root), _("Hash Lists"), text);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  veil_ui_present_guardian_dialog (dialog);
 }
 
 static GtkWidget *

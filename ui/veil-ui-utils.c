@@ -102,6 +102,49 @@ veil_ui_toast_until_dismissed (GtkWidget  *widget,
   return add_toast (widget, message, TRUE);
 }
 
+/* Marks the windows that belong to the unlocked guardian, so locking can close them. */
+#define GUARDIAN_DIALOG_KEY "veil-guardian-dialog"
+
+/**
+ * veil_ui_present_guardian_dialog:
+ * @dialog: a dialog that only an unlocked guardian may answer
+ *
+ * Presents @dialog and remembers that locking the guardian must close it: a confirmation
+ * left open must not outlive the lock, or anyone could answer it later.
+ */
+void
+veil_ui_present_guardian_dialog (GtkWidget *dialog)
+{
+  g_return_if_fail (GTK_IS_WINDOW (dialog));
+
+  g_object_set_data (G_OBJECT (dialog), GUARDIAN_DIALOG_KEY, GINT_TO_POINTER (TRUE));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * veil_ui_close_guardian_dialogs:
+ *
+ * Closes every dialog shown with veil_ui_present_guardian_dialog() that is still open, as
+ * Escape would: each gets its close response (its "Cancel").
+ */
+void
+veil_ui_close_guardian_dialogs (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+  g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Collected first: closing one changes the list. */
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (g_object_get_data (window, GUARDIAN_DIALOG_KEY) != NULL)
+        g_ptr_array_add (open, g_object_ref (window));
+    }
+  for (guint i = 0; i < open->len; i++)
+    gtk_window_close (GTK_WINDOW (open->pdata[i]));
+}
+
 /**
  * veil_ui_toast_with_undo:
  * @widget: the widget the message is about

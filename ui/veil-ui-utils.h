@@ -17,6 +17,8 @@ gboolean   veil_ui_toast_until_dismissed  (GtkWidget       *widget,
                                            const char      *message);
 AdwToast  *veil_ui_toast_with_undo        (GtkWidget       *widget,
                                            const char      *message);
+void       veil_ui_present_guardian_dialog (GtkWidget     *dialog);
+void       veil_ui_close_guardian_dialogs (void);
 void       veil_ui_show_error             (GtkWidget       *widget,
                                            const GError    *error);
 void       veil_ui_set_error_label        (GtkLabel        *label,

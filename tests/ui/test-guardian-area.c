@@ -347,6 +347,40 @@ test_lock_when_hidden (VeilAppFixture *fixture,
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
 }
 
+/* A confirmation left open must not outlive the lock: locking answers it with Cancel, so
+ * nobody can confirm it later without the PIN. */
+static void
+test_lock_closes_dialogs (VeilAppFixture *fixture,
+                          gconstpointer   data)
+{
+  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
+  g_autoptr(VeilProfile) noah = NULL;
+  g_autoptr(VeilProfile) still = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *page;
+
+  fill_store (fixture);
+  noah = veil_test_app_lookup (fixture, "Noah");
+  unlock_through_ui (fixture);
+  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
+  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
+  g_assert_true (gtk_widget_activate_action (page, "profile.delete", NULL));
+  veil_test_wait_until (dialog_shown, NULL);
+  dialog = find_dialog (TRUE);
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+
+  veil_guardian_lock (guardian);
+  g_assert_false (veil_guardian_get_unlocked (guardian));
+  g_assert_null (find_dialog (TRUE));
+  still = veil_test_app_lookup (fixture, "Noah");
+  g_assert_nonnull (still);
+  while (dialog != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+}
+
 static GtkWidget *
 find_preferences (void)
 {
@@ -1157,6 +1191,7 @@ main (int   argc,
   ADD ("/veil/guardian-area/german-narrow/subprocess", test_german_narrow_child);
   ADD ("/veil/guardian-area/auto-lock", test_auto_lock);
   ADD ("/veil/guardian-area/lock-when-hidden", test_lock_when_hidden);
+  ADD ("/veil/guardian-area/lock-closes-dialogs", test_lock_closes_dialogs);
   ADD ("/veil/guardian-area/preferences-locked", test_preferences_locked);
   ADD ("/veil/guardian-area/tampered", test_tampered);
   ADD ("/veil/guardian-area/erase", test_erase);
