@@ -54,6 +54,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_FILE_READY,
+  SIGNAL_FOLDER_ADDED,
   N_SIGNALS
 };
 
@@ -251,6 +252,18 @@ forget (VeilWatcher *self,
     g_hash_table_remove (self->pending, path);
 }
 
+/* A folder made or moved into a watched one (a camera import's dated folder): the owner
+ * decides whether to watch it too, and a monitor does not report what it already holds. */
+static gboolean
+announce_folder (VeilWatcher *self,
+                 GFile       *file)
+{
+  if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) != G_FILE_TYPE_DIRECTORY)
+    return FALSE;
+  g_signal_emit (self, signals[SIGNAL_FOLDER_ADDED], 0, file);
+  return TRUE;
+}
+
 static void
 monitor_changed_cb (GFileMonitor      *monitor,
                     GFile             *file,
@@ -263,6 +276,11 @@ monitor_changed_cb (GFileMonitor      *monitor,
   switch (event)
     {
     case G_FILE_MONITOR_EVENT_CREATED:
+      if (announce_folder (self, file))
+        break;
+      schedule_check (self, file, FALSE);
+      break;
+
     case G_FILE_MONITOR_EVENT_CHANGED:
       schedule_check (self, file, FALSE);
       break;
@@ -279,6 +297,8 @@ monitor_changed_cb (GFileMonitor      *monitor,
       break;
 
     case G_FILE_MONITOR_EVENT_MOVED_IN:
+      if (announce_folder (self, file))
+        break;
       schedule_check (self, file, TRUE);
       break;
 
@@ -400,6 +420,21 @@ veil_watcher_class_init (VeilWatcherClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_FILE);
+
+  /**
+   * VeilWatcher::folder-added:
+   * @self: the watcher
+   * @folder: a folder made in, or moved into, a watched folder
+   *
+   * The folder is not watched by itself: add it with veil_watcher_add_folder(), and hand
+   * what it already holds to veil_watcher_notice_file().
+   */
+  signals[SIGNAL_FOLDER_ADDED] =
+    g_signal_new ("folder-added",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_FILE);
 }
 
 static void
@@ -471,6 +506,24 @@ veil_watcher_add_folder (VeilWatcher  *self,
   g_hash_table_insert (self->monitors, g_object_ref (folder), g_steal_pointer (&monitor));
 
   return TRUE;
+}
+
+/**
+ * veil_watcher_notice_file:
+ * @file: a file in a watched folder that no event announced (one that was already in a
+ *   folder announced by #VeilWatcher::folder-added)
+ *
+ * Treats @file as if it had just appeared: once it has stayed unchanged for a moment, and if
+ * it is an image, #VeilWatcher::file-ready is emitted for it.
+ */
+void
+veil_watcher_notice_file (VeilWatcher *self,
+                          GFile       *file)
+{
+  g_return_if_fail (VEIL_IS_WATCHER (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  schedule_check (self, file, FALSE);
 }
 
 /**

@@ -24,6 +24,8 @@ VeilWatcher *veil_watcher_new               (void);
 gboolean     veil_watcher_add_folder        (VeilWatcher  *self,
                                              GFile        *folder,
                                              GError      **error);
+void         veil_watcher_notice_file       (VeilWatcher  *self,
+                                             GFile        *file);
 gboolean     veil_watcher_remove_folder     (VeilWatcher  *self,
                                              GFile        *folder);
 GPtrArray   *veil_watcher_list_folders      (VeilWatcher  *self);

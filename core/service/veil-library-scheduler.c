@@ -513,6 +513,102 @@ list_dirs_done_cb (GObject      *source,
     }
 }
 
+typedef struct {
+  GFile     *folder;
+  guint      max_dirs;
+  GPtrArray *dirs;    /* of GFile: the folder and its subfolders */
+  GPtrArray *files;   /* of GFile: what they already hold */
+} NewFolder;
+
+static void
+new_folder_free (NewFolder *n)
+{
+  g_object_unref (n->folder);
+  g_ptr_array_unref (n->dirs);
+  g_ptr_array_unref (n->files);
+  g_free (n);
+}
+
+/* What a folder that appeared already holds, breadth first, as far as the limits allow. */
+static void
+walk_new_folder_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  NewFolder *n = task_data;
+
+  g_ptr_array_add (n->dirs, g_object_ref (n->folder));
+  for (guint i = 0; i < n->dirs->len; i++)
+    {
+      g_autoptr(GFileEnumerator) children = NULL;
+      GFileInfo *info;
+      GFile *child;
+
+      children = g_file_enumerate_children (n->dirs->pdata[i], G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                            G_FILE_ATTRIBUTE_STANDARD_IS_HIDDEN,
+                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
+      while (children != NULL && n->files->len < MAX_ARRIVALS &&
+             g_file_enumerator_iterate (children, &info, &child, cancellable, NULL) && info != NULL)
+        {
+          if (g_file_info_get_is_hidden (info))
+            continue;
+          if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY && n->dirs->len < n->max_dirs)
+            g_ptr_array_add (n->dirs, g_object_ref (child));
+          else if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
+            g_ptr_array_add (n->files, g_object_ref (child));
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+walk_new_folder_done_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(VeilLibraryScheduler) self = user_data;
+  NewFolder *n = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
+      g_task_get_cancellable (G_TASK (result)) != self->cancellable || self->watcher == NULL)
+    return;
+  for (guint i = 0; i < n->dirs->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!veil_watcher_add_folder (self->watcher, n->dirs->pdata[i], &error))
+        g_debug ("Not watching a new folder: %s", error->message);
+    }
+  /* Through the watcher, so a picture still being copied is checked once it is complete. */
+  for (guint i = 0; i < n->files->len; i++)
+    veil_watcher_notice_file (self->watcher, n->files->pdata[i]);
+}
+
+/* A camera import makes dated folders: they are watched from then on, and the pictures
+ * already in them are checked as arrivals. Beyond the limit, the next sweep finds them. */
+static void
+folder_added_cb (VeilWatcher          *watcher,
+                 GFile                *folder,
+                 VeilLibraryScheduler *self)
+{
+  g_autoptr(GPtrArray) watched = veil_watcher_list_folders (watcher);
+  g_autoptr(GTask) task = NULL;
+  NewFolder *n;
+
+  if (watched->len >= MAX_WATCHED_DIRS)
+    return;
+  n = g_new0 (NewFolder, 1);
+  n->folder = g_object_ref (folder);
+  n->max_dirs = MAX_WATCHED_DIRS - watched->len;
+  n->dirs = g_ptr_array_new_with_free_func (g_object_unref);
+  n->files = g_ptr_array_new_with_free_func (g_object_unref);
+  task = g_task_new (NULL, self->cancellable, walk_new_folder_done_cb, g_object_ref (self));
+  g_task_set_source_tag (task, folder_added_cb);
+  g_task_set_task_data (task, n, (GDestroyNotify) new_folder_free);
+  g_task_run_in_thread (task, walk_new_folder_thread);
+}
+
 static void
 stop_arrivals (VeilLibraryScheduler *self)
 {
@@ -546,6 +642,7 @@ start_arrivals (VeilLibraryScheduler *self)
   self->watcher = veil_watcher_new ();
   veil_watcher_set_settle_time (self->watcher, self->settle_ms);
   g_signal_connect (self->watcher, "file-ready", G_CALLBACK (file_ready_cb), self);
+  g_signal_connect (self->watcher, "folder-added", G_CALLBACK (folder_added_cb), self);
   task = g_task_new (NULL, self->cancellable, list_dirs_done_cb, g_object_ref (self));
   g_task_set_source_tag (task, start_arrivals);
   g_task_set_task_data (task, g_strdupv ((char **) veil_profile_get_folders (self->profile)), (GDestroyNotify) g_strfreev);

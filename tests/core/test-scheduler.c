@@ -389,6 +389,48 @@ test_checks_arrivals (Fixture       *fixture,
 }
 
 static void
+wait_for_arrivals (Fixture *fixture,
+                   guint    n)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (fixture->arrived->len < n && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fixture->arrived->len, ==, n);
+}
+
+/* A camera import makes dated folders: a folder moved in with its pictures, and pictures
+ * saved into a folder made after the service started, are checked on arrival too. */
+static void
+test_checks_new_folders (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *staging = g_build_filename (fixture->dir, "staging", "2026-12-03", NULL);
+  g_autofree char *moved = g_build_filename (fixture->library, "2026-12-03", NULL);
+  g_autofree char *made = g_build_filename (fixture->library, "2026-12-04", "burst", NULL);
+  g_autofree char *first = g_build_filename (moved, "import.png", NULL);
+  g_autofree char *second = g_build_filename (made, "later.png", NULL);
+
+  set_session (fixture->source, FALSE, FALSE, FALSE);
+  veil_library_scheduler_set_profile (fixture->scheduler, fixture->profile);
+  spin (300);
+
+  g_assert_cmpint (g_mkdir_with_parents (staging, 0700), ==, 0);
+  write_picture (staging, "import.png", 3, TRUE);
+  g_assert_cmpint (g_rename (staging, moved), ==, 0);
+  wait_for_arrivals (fixture, 1);
+  g_assert_cmpstr (fixture->arrived->pdata[0], ==, first);
+
+  g_assert_cmpint (g_mkdir_with_parents (made, 0700), ==, 0);
+  spin (300);  /* the new folders are watched once they are walked */
+  write_picture (made, "later.png", 4, TRUE);
+  wait_for_arrivals (fixture, 2);
+  g_assert_cmpstr (fixture->arrived->pdata[1], ==, second);
+  g_assert_cmpuint (fixture->n_arrival_alerts, ==, 2);
+  g_assert_cmpuint (fixture->n_started, ==, 0);
+}
+
+static void
 test_missed_in_health (Fixture       *fixture,
                        gconstpointer  data)
 {
@@ -510,6 +552,7 @@ main (int    argc,
   ADD ("catches-up", 6, test_catches_up);
   ADD ("stops-on-activity", 40, test_stops_on_activity);
   ADD ("checks-arrivals", 2, test_checks_arrivals);
+  ADD ("checks-new-folders", 2, test_checks_new_folders);
   ADD ("missed-in-health", 2, test_missed_in_health);
   ADD ("promise", 2, test_promise);
 #undef ADD
