@@ -171,20 +171,36 @@ screensaver_signal_cb (GDBusProxy        *proxy,
   set_idle (self, active);
 }
 
+/* The proxy @result made, and whether its service runs (@has_owner). FALSE when the
+ * source was disposed meanwhile (the call was cancelled) and @user_data is gone. */
+static gboolean
+finish_proxy (GAsyncResult  *result,
+              GDBusProxy   **proxy_out,
+              gboolean      *has_owner)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *owner = NULL;
+
+  *proxy_out = g_dbus_proxy_new_for_bus_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  owner = *proxy_out != NULL ? g_dbus_proxy_get_name_owner (*proxy_out) : NULL;
+  *has_owner = owner != NULL;
+  return TRUE;
+}
+
 static void
 screensaver_ready_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusProxy) proxy = g_dbus_proxy_new_for_bus_finish (result, &error);
-  g_autofree char *owner = proxy != NULL ? g_dbus_proxy_get_name_owner (proxy) : NULL;
-  VeilSessionSource *self;
+  g_autoptr(GDBusProxy) proxy = NULL;
+  VeilSessionSource *self = user_data;
+  gboolean has_owner;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!finish_proxy (result, &proxy, &has_owner))
     return;
-  self = user_data;
-  if (owner == NULL)
+  if (!has_owner)
     {
       /* Nothing tells idle from busy: checks run at low priority whenever they are due. */
       set_idle (self, TRUE);
@@ -199,20 +215,18 @@ idle_monitor_ready_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusProxy) proxy = g_dbus_proxy_new_for_bus_finish (result, &error);
-  g_autofree char *owner = proxy != NULL ? g_dbus_proxy_get_name_owner (proxy) : NULL;
-  VeilSessionSource *self;
+  g_autoptr(GDBusProxy) proxy = NULL;
+  VeilSessionSource *self = user_data;
+  gboolean has_owner;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!finish_proxy (result, &proxy, &has_owner))
     return;
-  self = user_data;
   if (proxy == NULL)
     {
       set_idle (self, TRUE);  /* no session bus: nothing tells idle from busy */
       return;
     }
-  if (owner == NULL)
+  if (!has_owner)
     {
       g_dbus_proxy_new_for_bus (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES | G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
                                   NULL, "org.gnome.ScreenSaver", "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver",
