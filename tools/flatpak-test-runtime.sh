@@ -27,6 +27,9 @@ esac
 branch=bookworm
 arch=$(flatpak --default-arch)
 mirror=http://deb.debian.org/debian
+# Debian's meson installs libraries under /app/lib/<multiarch> (autotools under /app/lib):
+# the runtime looks in both.
+multiarch=$arch-linux-gnu
 platform_id=io.github.veilapp.TestPlatform
 sdk_id=io.github.veilapp.TestSdk
 remote=veil-test-runtime
@@ -49,7 +52,7 @@ sdk_packages=(
   libsqlite3-dev libseccomp-dev
   libjpeg-dev libpng-dev libwebp-dev libtiff-dev libexif-dev liblcms2-dev libheif-dev
   libexpat1-dev zlib1g-dev
-  desktop-file-utils appstream
+  desktop-file-utils appstream elfutils
 )
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -76,10 +79,10 @@ make_runtime_dir() {
   # flatpak regenerates the sandbox's loader cache with `ldconfig` from the runtime, and the
   # app's own libraries live in /app/lib.
   [ -e "$dir/files/bin/ldconfig" ] || ln -s ../sbin/ldconfig "$dir/files/bin/ldconfig"
-  cat > "$dir/files/etc/ld.so.conf" <<'CONF'
+  cat > "$dir/files/etc/ld.so.conf" <<CONF
 include /run/flatpak/ld.so.conf.d/app-*.conf
 /app/lib
-/app/lib64
+/app/lib/$multiarch
 include /etc/ld.so.conf.d/*.conf
 include /run/flatpak/ld.so.conf.d/runtime-*.conf
 CONF
@@ -90,7 +93,7 @@ runtime=$platform_id/$arch/$branch
 sdk=$sdk_id/$arch/$branch
 
 [Environment]
-PKG_CONFIG_PATH=/app/lib/pkgconfig:/app/share/pkgconfig
+PKG_CONFIG_PATH=/app/lib/pkgconfig:/app/lib/$multiarch/pkgconfig:/app/share/pkgconfig
 XDG_DATA_DIRS=/app/share:/usr/share
 META
 }
