@@ -52,7 +52,7 @@ sdk_packages=(
   libsqlite3-dev libseccomp-dev
   libjpeg-dev libpng-dev libwebp-dev libtiff-dev libexif-dev liblcms2-dev libheif-dev
   libexpat1-dev zlib1g-dev
-  desktop-file-utils appstream elfutils
+  desktop-file-utils appstream appstream-util elfutils
 )
 
 if [ "$(id -u)" -eq 0 ]; then
