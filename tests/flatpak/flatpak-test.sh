@@ -126,7 +126,9 @@ case "$case_name" in
     ;;
 
   network)
-    interfaces=$(inside 'ls /sys/class/net')
+    # /proc/net/dev lists the devices of the process's own network namespace (/sys inside is
+    # the host's).
+    interfaces=$(inside "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '")
     note "interfaces inside: $interfaces"
     [ "$interfaces" = lo ] || fail "the sandbox has network interfaces besides lo: $interfaces"
     # A listener on the host that the host itself reaches: the sandbox must not.
@@ -138,7 +140,8 @@ while True: s.accept()[0].close()' > "$scratch/port" &
     listener_pid=$!
     for _ in $(seq 50); do [ -s "$scratch/port" ] && break; sleep 0.1; done
     port=$(cat "$scratch/port")
-    addresses="127.0.0.1 $(hostname -I 2>/dev/null || true)"
+    # The listener is IPv4: the host's IPv4 addresses and loopback.
+    addresses="127.0.0.1 $(hostname -I 2>/dev/null | tr ' ' '\n' | grep -v : || true)"
     for address in $addresses; do
       bash -c "exec 3<>/dev/tcp/$address/$port" || fail "the host cannot reach its own listener at $address"
       if inside "exec 3<>/dev/tcp/$address/$port" 2>/dev/null; then
@@ -189,6 +192,9 @@ while True: s.accept()[0].close()' > "$scratch/port" &
     test -d "$HOME/.var/app/$app" || fail "the app kept no data in ~/.var/app/$app"
     flatpak --user uninstall -y --noninteractive --delete-data "$app" >/dev/null
     rm -f "$HOME/Downloads/plasma.png" "$HOME/Downloads/tile.jpg"
+    test ! -e "$HOME/.var/app/$app" || fail "the app's data outlived --delete-data"
+    # flatpak keeps the (now empty) folder that holds every app's data.
+    rmdir "$HOME/.var/app" "$HOME/.var"
     find "$HOME" | sort > "$scratch/after"
     diff -u "$scratch/before" "$scratch/after" || fail "uninstalling left files behind"
     ;;
