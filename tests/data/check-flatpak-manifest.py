@@ -20,7 +20,7 @@ def options_from_meson_file(text):
     return set(re.findall(r"^\s*option\s*\(\s*'([^']+)'", text, re.M))
 
 
-def options_of_archive(manifest_dir, source):
+def options_of_archive(manifest_dir, name, source):
     """The module's options: from its archive when a flatpak-builder download cache holds it,
     otherwise from the recorded list next to the manifest (kept from that same archive)."""
     sha = source.get("sha256", "")
@@ -33,8 +33,7 @@ def options_of_archive(manifest_dir, source):
                             ("/meson_options.txt", "/meson.options")):
                         return options_from_meson_file(tar.extractfile(member).read().decode())
     version = re.search(r"v?(\d+\.\d+\.\d+)", source["url"]).group(1)
-    name = re.search(r"/([^/]+)/archive/", source["url"])
-    recorded = os.path.join(manifest_dir, "%s-%s.options" % (name.group(1) if name else "module", version))
+    recorded = os.path.join(manifest_dir, "%s-%s.options" % (name, version))
     if not os.path.exists(recorded):
         return None
     with open(recorded) as f:
@@ -97,7 +96,7 @@ def main():
             known = options_from_meson_file(text)
             expect(module.get("run-tests") is True, "veil: run-tests must be enabled")
         else:
-            known = options_of_archive(manifest_dir, source)
+            known = options_of_archive(manifest_dir, name, source)
             if known is None:
                 errors.append("%s: cannot find the option list of the pinned archive" % name)
                 continue
