@@ -2,24 +2,30 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Runs Veil's whole test suite from a clean checkout: installs what is missing, fetches and
-# converts the classifier model, builds with -Werror and runs every suite (core, data, ui,
-# slow) inside a private D-Bus session with an unlocked keyring and Xvfb.
+# converts the classifier model, builds with -Werror, builds and installs Veil's Flatpak
+# against the Debian-made test runtime (both cached), and runs every suite (core, data, ui,
+# slow, flatpak) inside a private D-Bus session with an unlocked keyring and Xvfb.
 #
 #   tools/run-tests.sh              the normal configuration
 #   tools/run-tests.sh --sanitize   again, built with AddressSanitizer + UndefinedBehaviorSanitizer
+#                                   (the flatpak suite tests the installed app, not this build:
+#                                   it runs in the normal configuration only)
+#   tools/run-tests.sh --no-flatpak without building the Flatpak; its suite then skips
 #   extra arguments after -- go to `meson test` (e.g. -- --suite core)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
 sanitize=0
+flatpak=1
 builddir=build
 test_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --sanitize) sanitize=1; builddir=build-sanitize ;;
+    --sanitize) sanitize=1; flatpak=0; builddir=build-sanitize ;;
+    --no-flatpak) flatpak=0 ;;
     --) shift; test_args=("$@"); break ;;
-    *) echo "usage: $0 [--sanitize] [-- MESON-TEST-ARGS...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--sanitize] [--no-flatpak] [-- MESON-TEST-ARGS...]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -44,6 +50,23 @@ else
   meson setup "$builddir" "${setup_args[@]}"
 fi
 meson compile -C "$builddir"
+
+if [ "$flatpak" = 1 ]; then
+  echo "=== Veil's Flatpak (test runtime from the cache or debootstrap, then flatpak-builder) ==="
+  started=$(date +%s)
+  flatpak_status=0
+  tools/flatpak-build.sh || flatpak_status=$?
+  case "$flatpak_status" in
+    0) export VEIL_FLATPAK_REQUIRED=1 ;;
+    # Flatpak cannot run on this machine at all: the flatpak suite says so and skips.
+    77) export VEIL_FLATPAK_REQUIRED=0 ;;
+    *) echo "The Flatpak did not build (exit $flatpak_status); see the lines above." >&2
+       exit "$flatpak_status" ;;
+  esac
+  echo "=== Flatpak built and installed in $(( $(date +%s) - started )) s ==="
+elif [ "$sanitize" = 1 ]; then
+  test_args=(--no-suite flatpak "${test_args[@]}")
+fi
 
 status=0
 dbus-run-session -- tools/test-session.sh \
