@@ -7,7 +7,6 @@
 #include "veil-application.h"
 #include "veil-ui.h"
 #include "veil-test-app.h"
-#include "veil-test-keyring.h"
 #include "veil-test-utils.h"
 
 /* The home page and the child's transparency page in the real window say a protection works
@@ -420,14 +419,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
   veil_test_init_ui (&argc, &argv);
-  /* GTK's test accessibility backend keeps the labels screen readers would be told. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  veil_test_keyring_start ();
-
-  if (!veil_test_app_init ())
+  if (!veil_test_app_start (TRUE))
     return 1;
 
 #define ADD VEIL_TEST_APP_ADD
@@ -438,8 +431,5 @@ main (int   argc,
   ADD ("/veil/health-pages/guardian-area", test_guardian_area);
 #undef ADD
 
-  ret = g_test_run ();
-  veil_test_app_shutdown ();
-  veil_test_keyring_stop ();
-  return ret;
+  return veil_test_app_run ();
 }

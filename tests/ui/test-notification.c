@@ -18,23 +18,6 @@
 
 static gint64 alert_id;
 
-static gboolean
-context_ready (gpointer data)
-{
-  return veil_context_get_ready (data);
-}
-
-static void
-load_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (veil_context_load_finish (VEIL_CONTEXT (source), result, &error));
-  g_assert_no_error (error);
-}
-
 /* A teen's profile on this account and one warning, in the store Veil opens when it starts. */
 static void
 prepare_store (void)
@@ -53,8 +36,7 @@ prepare_store (void)
   g_autofree char *picture = veil_test_write_picture (dir, "photo.jpg", 640, 480, 3);
   VeilGuardian *guardian;
 
-  veil_context_load_async (context, NULL, NULL, load_cb, NULL);
-  veil_test_wait_until (context_ready, context);
+  veil_test_load_default_context (context);
   guardian = veil_context_get_guardian (context);
   g_assert_true (veil_guardian_set_pin (guardian, NULL, PIN, NULL, &error));
   g_assert_no_error (error);
