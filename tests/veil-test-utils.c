@@ -197,6 +197,30 @@ veil_test_wait_for (gboolean *flag,
   g_source_remove (id);
 }
 
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * veil_test_spin_for:
+ * @ms: how long, in milliseconds
+ *
+ * Runs the main loop for a while, so that events and settle timers fire, for checks that
+ * something does (or does not) happen in that time.
+ */
+void
+veil_test_spin_for (guint ms)
+{
+  gboolean flag = FALSE;
+
+  g_timeout_add (ms, set_flag_cb, &flag);
+  while (!flag)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /**
  * veil_test_write_picture:
  * @dir: a folder

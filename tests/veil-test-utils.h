@@ -24,6 +24,7 @@ void         veil_test_tolerate_vips_warnings (const char *argv0);
 void         veil_test_rm_rf             (const char   *path);
 void         veil_test_wait_for          (gboolean     *flag,
                                           guint         timeout_seconds);
+void         veil_test_spin_for          (guint         ms);
 char        *veil_test_write_animation   (const char   *dir,
                                           const char   *name,
                                           guint         side,

@@ -120,23 +120,6 @@ write_picture (const char *dir,
   g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
 }
 
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin_for (guint ms)
-{
-  gboolean flag = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &flag);
-  while (!flag)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 typedef struct {
   gboolean         done;
   VeilScanSummary *summary;
@@ -162,7 +145,6 @@ test_power_saver (void)
   g_autofree char *db = g_build_filename (dir, "veil.db", NULL);
   g_autoptr(VeilStore) store = NULL;
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Sam");
-  g_autoptr(VeilProfile) built = NULL;
   g_autoptr(VeilProfile) profile = NULL;
   g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (NULL);
   g_autoptr(VeilScanner) scanner = NULL;
@@ -181,13 +163,7 @@ test_power_saver (void)
   g_assert_no_error (error);
   veil_profile_builder_set_folders (b, folders);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
-  built = veil_profile_builder_build (b, &error);
-  g_assert_no_error (error);
-  profile = veil_store_save_profile (store, built, VEIL_ACTOR_GUARDIAN, &error);
-  g_assert_no_error (error);
-  veil_store_acknowledge (store, profile, VEIL_PROTECTION_LIBRARY_SCAN,
-                          veil_protection_get_text_version (VEIL_PROTECTION_LIBRARY_SCAN), &error);
-  g_assert_no_error (error);
+  profile = veil_test_save_profile (store, b, TRUE);
 
   scanner = veil_scanner_new (analyzer, store, profile);
   veil_scanner_set_n_workers (scanner, 2);
@@ -197,14 +173,14 @@ test_power_saver (void)
   set_power_saver (monitor, TRUE);
   veil_scanner_scan_async (scanner, NULL, NULL, scan_done_cb, &r);
   g_assert_cmpint (veil_scanner_get_state (scanner), ==, VEIL_SCANNER_STATE_PAUSED);
-  spin_for (500);
+  veil_test_spin_for (500);
   g_assert_cmpuint (veil_scanner_get_n_done (scanner), <=, 2);  /* at most what workers had begun */
   done_while_saving = veil_scanner_get_n_done (scanner);
 
   /* The guardian's "resume" does not override power-saver mode. */
   veil_scanner_resume (scanner);
   g_assert_cmpint (veil_scanner_get_state (scanner), ==, VEIL_SCANNER_STATE_PAUSED);
-  spin_for (300);
+  veil_test_spin_for (300);
   g_assert_cmpuint (veil_scanner_get_n_done (scanner), ==, done_while_saving);
   g_assert_false (r.done);
 
@@ -212,7 +188,7 @@ test_power_saver (void)
   veil_scanner_pause (scanner);
   set_power_saver (monitor, FALSE);
   g_assert_cmpint (veil_scanner_get_state (scanner), ==, VEIL_SCANNER_STATE_PAUSED);
-  spin_for (300);
+  veil_test_spin_for (300);
   g_assert_cmpuint (veil_scanner_get_n_done (scanner), ==, done_while_saving);
   g_assert_false (r.done);
 

@@ -146,7 +146,6 @@ fixture_setup (Fixture       *fixture,
   guint n_pictures = GPOINTER_TO_UINT (data);
   g_autofree char *db = NULL;
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Sam");
-  g_autoptr(VeilProfile) built = NULL;
   g_autoptr(GError) error = NULL;
   const char *folders[2] = { NULL, NULL };
 
@@ -168,13 +167,8 @@ fixture_setup (Fixture       *fixture,
   veil_profile_builder_set_folders (b, folders);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
   veil_profile_builder_set_match_threshold (b, 1);
-  built = veil_profile_builder_build (b, &error);
-  g_assert_no_error (error);
-  fixture->profile = veil_store_save_profile (fixture->store, built, VEIL_ACTOR_GUARDIAN, &error);
-  g_assert_no_error (error);
-  veil_store_acknowledge (fixture->store, fixture->profile, VEIL_PROTECTION_LIBRARY_SCAN,
-                          veil_protection_get_text_version (VEIL_PROTECTION_LIBRARY_SCAN), &error);
-  g_assert_no_error (error);
+  /* Only the library scan is on: it alone is acknowledged. */
+  fixture->profile = veil_test_save_profile (fixture->store, b, TRUE);
 
   fixture->classifier = veil_test_classifier_new (0);
   fixture->analyzer = veil_analyzer_new (VEIL_CLASSIFIER (fixture->classifier));
