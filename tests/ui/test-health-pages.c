@@ -7,6 +7,7 @@
 #include "veil-application.h"
 #include "veil-ui.h"
 #include "veil-test-app.h"
+#include "veil-test-alerts.h"
 #include "veil-test-utils.h"
 
 /* The home page and the child's transparency page in the real window say a protection works
@@ -141,17 +142,11 @@ record_told_alert (VeilAppFixture *fixture,
                    guint32         seed)
 {
   VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
-  g_autoptr(VeilVerdictBuilder) vb = veil_verdict_builder_new ();
-  g_autoptr(VeilReason) reason = veil_reason_new_classifier ("porn", 0.97, 0.8, "nsfwjs-mobilenet-v2", "4.4.0",
-                                                             "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                                                             NULL, 0, 0);
-  g_autoptr(VeilVerdict) verdict = NULL;
+  g_autoptr(VeilVerdict) verdict = veil_test_make_verdict ();
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strdup_printf ("photo-%u.png", seed);
   g_autofree char *picture = veil_test_write_picture (fixture->data_dir, name, 64, 48, seed);
 
-  veil_verdict_builder_add_reason (vb, reason);
-  verdict = veil_verdict_builder_build (vb);
   g_assert_cmpint (veil_store_record_message_alert (store, profile, picture, "Downloads", verdict, NULL, TRUE, &error), >, 0);
   g_assert_no_error (error);
 }
