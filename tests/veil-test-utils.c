@@ -268,6 +268,38 @@ veil_test_write_picture (const char *dir,
 }
 
 /**
+ * veil_test_write_pixels:
+ * @dir: a folder
+ * @name: a file name; its extension picks the format (.png, .jpg, ...)
+ * @pixel: sets the red, green and blue of each pixel in turn
+ *
+ * Writes a picture of a pattern the test computes, for tests whose pictures must look a
+ * particular way (flagged by the test classifier, or each unlike the others).
+ *
+ * Returns: (transfer full): the file's path
+ */
+char *
+veil_test_write_pixels (const char        *dir,
+                        const char        *name,
+                        guint              width,
+                        guint              height,
+                        VeilTestPixelFunc  pixel,
+                        gpointer           data)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
+  g_autoptr(VipsImage) image = NULL;
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      pixel (x, y, width, height, rgb + ((gsize) y * width + x) * 3, data);
+  image = vips_image_new_from_memory (rgb, (size_t) width * height * 3, (int) width, (int) height, 3,
+                                      VIPS_FORMAT_UCHAR);
+  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
+  return path;
+}
+
+/**
  * veil_test_write_red_picture:
  * @size: width and height in pixels
  *

@@ -11,6 +11,14 @@ G_BEGIN_DECLS
 
 /* Shared test helpers. Each test binary calls veil_test_init() instead of g_test_init(). */
 
+/* Sets @rgb, the red, green and blue of the pixel at @x, @y of a @width x @height picture. */
+typedef void (*VeilTestPixelFunc) (guint    x,
+                                   guint    y,
+                                   guint    width,
+                                   guint    height,
+                                   guint8  *rgb,
+                                   gpointer data);
+
 void         veil_test_init              (int          *argc,
                                           char       ***argv);
 void         veil_test_init_ui           (int          *argc,
@@ -37,6 +45,12 @@ char        *veil_test_write_picture     (const char   *dir,
                                           guint         width,
                                           guint         height,
                                           guint32       seed);
+char        *veil_test_write_pixels      (const char   *dir,
+                                          const char   *name,
+                                          guint         width,
+                                          guint         height,
+                                          VeilTestPixelFunc pixel,
+                                          gpointer      data);
 char        *veil_test_write_red_picture (const char   *dir,
                                           const char   *name,
                                           guint         size,

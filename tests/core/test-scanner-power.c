@@ -102,22 +102,27 @@ set_power_saver (TestPowerMonitor *monitor,
 /* --- the test ------------------------------------------------------------------------------ */
 
 static void
+picture_pixel (guint    x,
+               guint    y,
+               guint    width,
+               guint    height,
+               guint8  *rgb,
+               gpointer data)
+{
+  guint index = GPOINTER_TO_UINT (data);
+
+  for (guint c = 0; c < 3; c++)
+    rgb[c] = (guint8) (127.5 + 127.0 * sin ((index + 1.0) * (x + 7.0 * c) / width +
+                                            (c + 1.0) * y / height * (index % 5 + 1)));
+}
+
+static void
 write_picture (const char *dir,
                guint       index)
 {
   g_autofree char *name = g_strdup_printf ("p%02u.png", index);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  const guint width = 320, height = 240;
-  g_autofree guint8 *rgb = g_malloc (width * height * 3);
-  g_autoptr(VipsImage) image = NULL;
 
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      for (guint c = 0; c < 3; c++)
-        rgb[(y * width + x) * 3 + c] = (guint8) (127.5 + 127.0 * sin ((index + 1.0) * (x + 7.0 * c) / width +
-                                                                      (c + 1.0) * y / height * (index % 5 + 1)));
-  image = vips_image_new_from_memory (rgb, width * height * 3, width, height, 3, VIPS_FORMAT_UCHAR);
-  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
+  g_free (veil_test_write_pixels (dir, name, 320, 240, picture_pixel, GUINT_TO_POINTER (index)));
 }
 
 typedef struct {

@@ -114,6 +114,28 @@ arrival_cb (VeilLibraryScheduler *scheduler,
   fixture->n_arrival_alerts += n_new_alerts;
 }
 
+typedef struct {
+  guint    seed;
+  gboolean red;
+} Pattern;
+
+static void
+pattern_pixel (guint    x,
+               guint    y,
+               guint    width,
+               guint    height,
+               guint8  *p,
+               gpointer data)
+{
+  const Pattern *pattern = data;
+  guint seed = pattern->seed;
+  gboolean red = pattern->red;
+
+  p[0] = red ? 200 + (x * seed) % 50 : (guint8) ((x * 7 + y * seed) % 256);
+  p[1] = red ? 10 : (guint8) ((y * 5 + x * seed) % 256);
+  p[2] = red ? 10 : (guint8) ((x + y + seed * 13) % 256);
+}
+
 /* A smooth pattern; @red makes the test classifier flag it. */
 static void
 write_picture (const char *dir,
@@ -121,22 +143,9 @@ write_picture (const char *dir,
                guint       seed,
                gboolean    red)
 {
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  const guint width = 256, height = 192;
-  g_autofree guint8 *rgb = g_malloc (width * height * 3);
-  g_autoptr(VipsImage) image = NULL;
+  Pattern pattern = { seed, red };
 
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        guint8 *p = rgb + (y * width + x) * 3;
-
-        p[0] = red ? 200 + (x * seed) % 50 : (guint8) ((x * 7 + y * seed) % 256);
-        p[1] = red ? 10 : (guint8) ((y * 5 + x * seed) % 256);
-        p[2] = red ? 10 : (guint8) ((x + y + seed * 13) % 256);
-      }
-  image = vips_image_new_from_memory (rgb, width * height * 3, width, height, 3, VIPS_FORMAT_UCHAR);
-  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
+  g_free (veil_test_write_pixels (dir, name, 256, 192, pattern_pixel, &pattern));
 }
 
 static void
