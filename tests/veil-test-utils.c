@@ -68,6 +68,20 @@ veil_test_init (int    *argc,
 }
 
 /**
+ * veil_test_init_vips:
+ *
+ * veil_test_init() and libvips, for tests that make or read pictures with it.
+ */
+void
+veil_test_init_vips (int    *argc,
+                     char ***argv)
+{
+  veil_test_init (argc, argv);
+  if (VIPS_INIT ((*argv)[0]) != 0)
+    g_error ("libvips failed to start");
+}
+
+/**
  * veil_test_init_ui:
  *
  * The same for tests that show widgets. (The XDG runtime folder is kept as the session has

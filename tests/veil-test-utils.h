@@ -21,6 +21,8 @@ typedef void (*VeilTestPixelFunc) (guint    x,
 
 void         veil_test_init              (int          *argc,
                                           char       ***argv);
+void         veil_test_init_vips         (int          *argc,
+                                          char       ***argv);
 void         veil_test_init_ui           (int          *argc,
                                           char       ***argv);
 const char  *veil_test_get_testdata_dir  (void);

@@ -217,9 +217,7 @@ int
 main (int    argc,
       char **argv)
 {
-  veil_test_init (&argc, &argv);
-  if (VIPS_INIT (argv[0]) != 0)
-    g_error ("libvips failed to start");
+  veil_test_init_vips (&argc, &argv);
 
   g_test_add_func ("/veil/scanner-power/power-saver", test_power_saver);
 

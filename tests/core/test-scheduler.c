@@ -544,9 +544,7 @@ int
 main (int    argc,
       char **argv)
 {
-  veil_test_init (&argc, &argv);
-  if (VIPS_INIT (argv[0]) != 0)
-    g_error ("libvips failed to start");
+  veil_test_init_vips (&argc, &argv);
 
 #define ADD(path, n, func) \
   g_test_add ("/veil/scheduler/" path, Fixture, GUINT_TO_POINTER (n), fixture_setup, func, fixture_teardown)
