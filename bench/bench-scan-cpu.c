@@ -12,6 +12,7 @@
 #include <vips/vips.h>
 
 #include "veil.h"
+#include "veil-bench-library.h"
 #include "veil-bench-utils.h"
 #include "veil-nsfw-classifier-private.h"
 #include "veil-worker-pool.h"
@@ -174,12 +175,7 @@ main (int   argc,
     g_error ("libvips: %s", vips_error_buffer ());
   vips_concurrency_set (1);
 
-  model = veil_model_load_default (&error);
-  if (model == NULL)
-    g_error ("%s (run tools/fetch-model.sh and rebuild)", error->message);
-  classifier = veil_nsfw_classifier_new (model, &error);
-  g_assert_no_error (error);
-  veil_nsfw_classifier_set_threads (classifier, 1);
+  classifier = veil_bench_load_classifier (&model);
   analyzer = veil_analyzer_new (VEIL_CLASSIFIER (classifier));
   request.needs = veil_analyzer_get_needs (analyzer);
   request.pdq_mode = veil_analyzer_get_pdq_mode (analyzer);

@@ -11,6 +11,7 @@
 #include <vips/vips.h>
 
 #include "veil.h"
+#include "veil-bench-library.h"
 #include "veil-bench-utils.h"
 #include "veil-nsfw-classifier-private.h"
 #include "veil-pdq-private.h"
@@ -151,26 +152,6 @@ run_parallel (Baseline    *b,
 
 /* --- Scans ---------------------------------------------------------------------------------- */
 
-static VeilProfile *
-make_profile (VeilStore  *store,
-              const char *folder)
-{
-  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Bench");
-  g_autoptr(VeilProfile) built = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *folders[] = { folder, NULL };
-  VeilProfile *saved;
-
-  veil_profile_builder_set_folders (b, folders);
-  veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
-  built = veil_profile_builder_build (b, &error);
-  if (built == NULL || (saved = veil_store_save_profile (store, built, VEIL_ACTOR_GUARDIAN, &error)) == NULL ||
-      !veil_store_acknowledge (store, saved, VEIL_PROTECTION_LIBRARY_SCAN,
-                               veil_protection_get_text_version (VEIL_PROTECTION_LIBRARY_SCAN), &error))
-    g_error ("%s", error->message);
-  return saved;
-}
-
 static double
 timed_scan (VeilScanner *scanner,
             guint       *out_analyzed)
@@ -247,13 +228,8 @@ main (int    argc,
   many = g_build_filename (tmp, "many", NULL);
   db = g_build_filename (tmp, "veil.db", NULL);
 
-  model = veil_model_load_default (&error);
-  if (model == NULL)
-    g_error ("%s (run tools/fetch-model.sh and rebuild)", error->message);
-  classifier = veil_nsfw_classifier_new (model, &error);
-  g_assert_no_error (error);
   /* The workers use every core; one inference thread each, in the baseline too. */
-  veil_nsfw_classifier_set_threads (classifier, 1);
+  classifier = veil_bench_load_classifier (&model);
   analyzer = veil_analyzer_new (VEIL_CLASSIFIER (classifier));
   _veil_pdq_get_downsample (&pdq_kernel);
 
@@ -274,7 +250,7 @@ main (int    argc,
 
   store = veil_store_new (db, NULL, &error);
   g_assert_no_error (error);
-  profile = make_profile (store, library);
+  profile = veil_bench_save_profile (store, library);
   scanner = veil_scanner_new (analyzer, store, profile);
   veil_scanner_set_n_workers (scanner, n_cores);
 

@@ -9,6 +9,7 @@
 #include <vips/vips.h>
 
 #include "veil.h"
+#include "veil-bench-library.h"
 #include "veil-bench-utils.h"
 #include "veil-store-private.h"
 
@@ -139,28 +140,6 @@ make_files (const char *dir,
     }
 }
 
-static VeilProfile *
-save_profile (VeilStore  *store,
-              const char *library)
-{
-  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Bench");
-  g_autoptr(VeilProfile) built = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *folders[] = { library, NULL };
-  VeilProfile *profile;
-
-  veil_profile_builder_set_folders (b, folders);
-  veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
-  built = veil_profile_builder_build (b, &error);
-  g_assert_no_error (error);
-  profile = veil_store_save_profile (store, built, VEIL_ACTOR_GUARDIAN, &error);
-  g_assert_no_error (error);
-  veil_store_acknowledge (store, profile, VEIL_PROTECTION_LIBRARY_SCAN,
-                          veil_protection_get_text_version (VEIL_PROTECTION_LIBRARY_SCAN), &error);
-  g_assert_no_error (error);
-  return profile;
-}
-
 int
 main (int    argc,
       char **argv)
@@ -190,7 +169,7 @@ main (int    argc,
   store = veil_store_new (db, NULL, &error);
   g_assert_no_error (error);
   _veil_store_set_clock (store, fake_clock, NULL);
-  profile = save_profile (store, library);
+  profile = veil_bench_save_profile (store, library);
   analyzer = veil_analyzer_new_with_default_model ();
   source = g_object_new (BENCH_TYPE_SOURCE, NULL);
   scheduler = veil_library_scheduler_new (analyzer, store, source);

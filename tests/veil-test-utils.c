@@ -68,6 +68,20 @@ veil_test_init (int    *argc,
 }
 
 /**
+ * veil_test_init_vips:
+ *
+ * veil_test_init() and libvips, for tests that make or read pictures with it.
+ */
+void
+veil_test_init_vips (int    *argc,
+                     char ***argv)
+{
+  veil_test_init (argc, argv);
+  if (VIPS_INIT ((*argv)[0]) != 0)
+    g_error ("libvips failed to start");
+}
+
+/**
  * veil_test_init_ui:
  *
  * The same for tests that show widgets. (The XDG runtime folder is kept as the session has
@@ -197,6 +211,30 @@ veil_test_wait_for (gboolean *flag,
   g_source_remove (id);
 }
 
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * veil_test_spin_for:
+ * @ms: how long, in milliseconds
+ *
+ * Runs the main loop for a while, so that events and settle timers fire, for checks that
+ * something does (or does not) happen in that time.
+ */
+void
+veil_test_spin_for (guint ms)
+{
+  gboolean flag = FALSE;
+
+  g_timeout_add (ms, set_flag_cb, &flag);
+  while (!flag)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /**
  * veil_test_write_picture:
  * @dir: a folder
@@ -240,6 +278,38 @@ veil_test_write_picture (const char *dir,
   g_assert_nonnull (image);
   g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
   g_object_unref (image);
+  return path;
+}
+
+/**
+ * veil_test_write_pixels:
+ * @dir: a folder
+ * @name: a file name; its extension picks the format (.png, .jpg, ...)
+ * @pixel: sets the red, green and blue of each pixel in turn
+ *
+ * Writes a picture of a pattern the test computes, for tests whose pictures must look a
+ * particular way (flagged by the test classifier, or each unlike the others).
+ *
+ * Returns: (transfer full): the file's path
+ */
+char *
+veil_test_write_pixels (const char        *dir,
+                        const char        *name,
+                        guint              width,
+                        guint              height,
+                        VeilTestPixelFunc  pixel,
+                        gpointer           data)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
+  g_autoptr(VipsImage) image = NULL;
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      pixel (x, y, width, height, rgb + ((gsize) y * width + x) * 3, data);
+  image = vips_image_new_from_memory (rgb, (size_t) width * height * 3, (int) width, (int) height, 3,
+                                      VIPS_FORMAT_UCHAR);
+  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
   return path;
 }
 

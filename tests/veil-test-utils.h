@@ -11,7 +11,17 @@ G_BEGIN_DECLS
 
 /* Shared test helpers. Each test binary calls veil_test_init() instead of g_test_init(). */
 
+/* Sets @rgb, the red, green and blue of the pixel at @x, @y of a @width x @height picture. */
+typedef void (*VeilTestPixelFunc) (guint    x,
+                                   guint    y,
+                                   guint    width,
+                                   guint    height,
+                                   guint8  *rgb,
+                                   gpointer data);
+
 void         veil_test_init              (int          *argc,
+                                          char       ***argv);
+void         veil_test_init_vips         (int          *argc,
                                           char       ***argv);
 void         veil_test_init_ui           (int          *argc,
                                           char       ***argv);
@@ -24,6 +34,7 @@ void         veil_test_tolerate_vips_warnings (const char *argv0);
 void         veil_test_rm_rf             (const char   *path);
 void         veil_test_wait_for          (gboolean     *flag,
                                           guint         timeout_seconds);
+void         veil_test_spin_for          (guint         ms);
 char        *veil_test_write_animation   (const char   *dir,
                                           const char   *name,
                                           guint         side,
@@ -36,6 +47,12 @@ char        *veil_test_write_picture     (const char   *dir,
                                           guint         width,
                                           guint         height,
                                           guint32       seed);
+char        *veil_test_write_pixels      (const char   *dir,
+                                          const char   *name,
+                                          guint         width,
+                                          guint         height,
+                                          VeilTestPixelFunc pixel,
+                                          gpointer      data);
 char        *veil_test_write_red_picture (const char   *dir,
                                           const char   *name,
                                           guint         size,

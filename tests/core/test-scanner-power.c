@@ -102,39 +102,27 @@ set_power_saver (TestPowerMonitor *monitor,
 /* --- the test ------------------------------------------------------------------------------ */
 
 static void
+picture_pixel (guint    x,
+               guint    y,
+               guint    width,
+               guint    height,
+               guint8  *rgb,
+               gpointer data)
+{
+  guint index = GPOINTER_TO_UINT (data);
+
+  for (guint c = 0; c < 3; c++)
+    rgb[c] = (guint8) (127.5 + 127.0 * sin ((index + 1.0) * (x + 7.0 * c) / width +
+                                            (c + 1.0) * y / height * (index % 5 + 1)));
+}
+
+static void
 write_picture (const char *dir,
                guint       index)
 {
   g_autofree char *name = g_strdup_printf ("p%02u.png", index);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  const guint width = 320, height = 240;
-  g_autofree guint8 *rgb = g_malloc (width * height * 3);
-  g_autoptr(VipsImage) image = NULL;
 
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      for (guint c = 0; c < 3; c++)
-        rgb[(y * width + x) * 3 + c] = (guint8) (127.5 + 127.0 * sin ((index + 1.0) * (x + 7.0 * c) / width +
-                                                                      (c + 1.0) * y / height * (index % 5 + 1)));
-  image = vips_image_new_from_memory (rgb, width * height * 3, width, height, 3, VIPS_FORMAT_UCHAR);
-  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
-}
-
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin_for (guint ms)
-{
-  gboolean flag = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &flag);
-  while (!flag)
-    g_main_context_iteration (NULL, TRUE);
+  g_free (veil_test_write_pixels (dir, name, 320, 240, picture_pixel, GUINT_TO_POINTER (index)));
 }
 
 typedef struct {
@@ -162,7 +150,6 @@ test_power_saver (void)
   g_autofree char *db = g_build_filename (dir, "veil.db", NULL);
   g_autoptr(VeilStore) store = NULL;
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Sam");
-  g_autoptr(VeilProfile) built = NULL;
   g_autoptr(VeilProfile) profile = NULL;
   g_autoptr(VeilAnalyzer) analyzer = veil_analyzer_new (NULL);
   g_autoptr(VeilScanner) scanner = NULL;
@@ -181,13 +168,7 @@ test_power_saver (void)
   g_assert_no_error (error);
   veil_profile_builder_set_folders (b, folders);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
-  built = veil_profile_builder_build (b, &error);
-  g_assert_no_error (error);
-  profile = veil_store_save_profile (store, built, VEIL_ACTOR_GUARDIAN, &error);
-  g_assert_no_error (error);
-  veil_store_acknowledge (store, profile, VEIL_PROTECTION_LIBRARY_SCAN,
-                          veil_protection_get_text_version (VEIL_PROTECTION_LIBRARY_SCAN), &error);
-  g_assert_no_error (error);
+  profile = veil_test_save_profile (store, b, TRUE);
 
   scanner = veil_scanner_new (analyzer, store, profile);
   veil_scanner_set_n_workers (scanner, 2);
@@ -197,14 +178,14 @@ test_power_saver (void)
   set_power_saver (monitor, TRUE);
   veil_scanner_scan_async (scanner, NULL, NULL, scan_done_cb, &r);
   g_assert_cmpint (veil_scanner_get_state (scanner), ==, VEIL_SCANNER_STATE_PAUSED);
-  spin_for (500);
+  veil_test_spin_for (500);
   g_assert_cmpuint (veil_scanner_get_n_done (scanner), <=, 2);  /* at most what workers had begun */
   done_while_saving = veil_scanner_get_n_done (scanner);
 
   /* The guardian's "resume" does not override power-saver mode. */
   veil_scanner_resume (scanner);
   g_assert_cmpint (veil_scanner_get_state (scanner), ==, VEIL_SCANNER_STATE_PAUSED);
-  spin_for (300);
+  veil_test_spin_for (300);
   g_assert_cmpuint (veil_scanner_get_n_done (scanner), ==, done_while_saving);
   g_assert_false (r.done);
 
@@ -212,7 +193,7 @@ test_power_saver (void)
   veil_scanner_pause (scanner);
   set_power_saver (monitor, FALSE);
   g_assert_cmpint (veil_scanner_get_state (scanner), ==, VEIL_SCANNER_STATE_PAUSED);
-  spin_for (300);
+  veil_test_spin_for (300);
   g_assert_cmpuint (veil_scanner_get_n_done (scanner), ==, done_while_saving);
   g_assert_false (r.done);
 
@@ -236,9 +217,7 @@ int
 main (int    argc,
       char **argv)
 {
-  veil_test_init (&argc, &argv);
-  if (VIPS_INIT (argv[0]) != 0)
-    g_error ("libvips failed to start");
+  veil_test_init_vips (&argc, &argv);
 
   g_test_add_func ("/veil/scanner-power/power-saver", test_power_saver);
 

@@ -720,23 +720,6 @@ scan_done_cb (GObject      *source,
   r->done = TRUE;
 }
 
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin_for (guint ms)
-{
-  gboolean flag = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &flag);
-  while (!flag)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* After the first few files, each further file takes a while: a fast machine must not finish
  * the whole library between two main-loop iterations, before the test pauses and cancels. */
 static void
@@ -771,10 +754,10 @@ test_pause_cancel (ScanFixture   *fixture,
   g_assert_cmpint (veil_scanner_get_state (scanner), ==, VEIL_SCANNER_STATE_PAUSED);
 
   /* Paused: at most the files the workers had already started finish. */
-  spin_for (600);
+  veil_test_spin_for (600);
   done_while_paused = veil_scanner_get_n_done (scanner);
   g_assert_cmpuint (done_while_paused, <=, 2);
-  spin_for (400);
+  veil_test_spin_for (400);
   g_assert_cmpuint (veil_scanner_get_n_done (scanner), ==, done_while_paused);
 
   veil_scanner_resume (scanner);

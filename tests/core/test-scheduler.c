@@ -114,6 +114,28 @@ arrival_cb (VeilLibraryScheduler *scheduler,
   fixture->n_arrival_alerts += n_new_alerts;
 }
 
+typedef struct {
+  guint    seed;
+  gboolean red;
+} Pattern;
+
+static void
+pattern_pixel (guint    x,
+               guint    y,
+               guint    width,
+               guint    height,
+               guint8  *p,
+               gpointer data)
+{
+  const Pattern *pattern = data;
+  guint seed = pattern->seed;
+  gboolean red = pattern->red;
+
+  p[0] = red ? 200 + (x * seed) % 50 : (guint8) ((x * 7 + y * seed) % 256);
+  p[1] = red ? 10 : (guint8) ((y * 5 + x * seed) % 256);
+  p[2] = red ? 10 : (guint8) ((x + y + seed * 13) % 256);
+}
+
 /* A smooth pattern; @red makes the test classifier flag it. */
 static void
 write_picture (const char *dir,
@@ -121,22 +143,9 @@ write_picture (const char *dir,
                guint       seed,
                gboolean    red)
 {
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  const guint width = 256, height = 192;
-  g_autofree guint8 *rgb = g_malloc (width * height * 3);
-  g_autoptr(VipsImage) image = NULL;
+  Pattern pattern = { seed, red };
 
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        guint8 *p = rgb + (y * width + x) * 3;
-
-        p[0] = red ? 200 + (x * seed) % 50 : (guint8) ((x * 7 + y * seed) % 256);
-        p[1] = red ? 10 : (guint8) ((y * 5 + x * seed) % 256);
-        p[2] = red ? 10 : (guint8) ((x + y + seed * 13) % 256);
-      }
-  image = vips_image_new_from_memory (rgb, width * height * 3, width, height, 3, VIPS_FORMAT_UCHAR);
-  g_assert_cmpint (vips_image_write_to_file (image, path, NULL), ==, 0);
+  g_free (veil_test_write_pixels (dir, name, 256, 192, pattern_pixel, &pattern));
 }
 
 static void
@@ -146,7 +155,6 @@ fixture_setup (Fixture       *fixture,
   guint n_pictures = GPOINTER_TO_UINT (data);
   g_autofree char *db = NULL;
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Sam");
-  g_autoptr(VeilProfile) built = NULL;
   g_autoptr(GError) error = NULL;
   const char *folders[2] = { NULL, NULL };
 
@@ -168,13 +176,8 @@ fixture_setup (Fixture       *fixture,
   veil_profile_builder_set_folders (b, folders);
   veil_profile_builder_set_protection_enabled (b, VEIL_PROTECTION_LIBRARY_SCAN, TRUE);
   veil_profile_builder_set_match_threshold (b, 1);
-  built = veil_profile_builder_build (b, &error);
-  g_assert_no_error (error);
-  fixture->profile = veil_store_save_profile (fixture->store, built, VEIL_ACTOR_GUARDIAN, &error);
-  g_assert_no_error (error);
-  veil_store_acknowledge (fixture->store, fixture->profile, VEIL_PROTECTION_LIBRARY_SCAN,
-                          veil_protection_get_text_version (VEIL_PROTECTION_LIBRARY_SCAN), &error);
-  g_assert_no_error (error);
+  /* Only the library scan is on: it alone is acknowledged. */
+  fixture->profile = veil_test_save_profile (fixture->store, b, TRUE);
 
   fixture->classifier = veil_test_classifier_new (0);
   fixture->analyzer = veil_analyzer_new (VEIL_CLASSIFIER (fixture->classifier));
@@ -541,9 +544,7 @@ int
 main (int    argc,
       char **argv)
 {
-  veil_test_init (&argc, &argv);
-  if (VIPS_INIT (argv[0]) != 0)
-    g_error ("libvips failed to start");
+  veil_test_init_vips (&argc, &argv);
 
 #define ADD(path, n, func) \
   g_test_add ("/veil/scheduler/" path, Fixture, GUINT_TO_POINTER (n), fixture_setup, func, fixture_teardown)

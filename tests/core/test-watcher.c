@@ -71,24 +71,6 @@ fixture_teardown (WatcherFixture *fixture,
   g_clear_pointer (&fixture->dir, g_free);
 }
 
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop for @ms milliseconds, so that events and settle timers fire. */
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Spins until @count files were handed on, failing after a generous time-out. */
 static void
 wait_for_ready (WatcherFixture *fixture,
@@ -99,7 +81,7 @@ wait_for_ready (WatcherFixture *fixture,
   while (fixture->ready->len < count)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      spin (10);
+      veil_test_spin_for (10);
     }
 }
 
@@ -118,7 +100,7 @@ write_in_place (const char *path,
   g_assert_no_error (error);
   g_assert_true (g_output_stream_write_all (G_OUTPUT_STREAM (out), data, size / 2, NULL, NULL, &error));
   g_assert_true (g_output_stream_flush (G_OUTPUT_STREAM (out), NULL, &error));
-  spin (20);
+  veil_test_spin_for (20);
   g_assert_true (g_output_stream_write_all (G_OUTPUT_STREAM (out), data + size / 2, size - size / 2,
                                             NULL, NULL, &error));
   g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
@@ -161,7 +143,7 @@ test_new_image (WatcherFixture *fixture,
   g_assert_cmpstr (g_ptr_array_index (fixture->ready, 0), ==, "photo.png");
 
   /* Handed on once: nothing more arrives while the file stays as it is. */
-  spin (300);
+  veil_test_spin_for (300);
   g_assert_cmpuint (fixture->ready->len, ==, 1);
   g_assert_cmpuint (veil_watcher_get_n_pending (fixture->watcher), ==, 0);
 }
@@ -174,14 +156,14 @@ test_partial_download (WatcherFixture *fixture,
   g_autofree char *final = g_build_filename (fixture->dir, "photo.png", NULL);
 
   write_in_place (partial, fixture->png);
-  spin (300);
+  veil_test_spin_for (300);
   g_assert_cmpuint (fixture->ready->len, ==, 0);
 
   /* The browser renames it when the download completes. */
   g_assert_cmpint (g_rename (partial, final), ==, 0);
   wait_for_ready (fixture, 1);
   g_assert_cmpstr (g_ptr_array_index (fixture->ready, 0), ==, "photo.png");
-  spin (200);
+  veil_test_spin_for (200);
   g_assert_cmpuint (fixture->ready->len, ==, 1);
 }
 
@@ -202,7 +184,7 @@ test_not_images (WatcherFixture *fixture,
   write_raw (outside, g_bytes_get_data (fixture->png, NULL), g_bytes_get_size (fixture->png));
   g_assert_cmpint (symlink (outside, link), ==, 0);
 
-  spin (2500);
+  veil_test_spin_for (2500);
   /* Neither a text file, an empty placeholder, a folder, a hidden file nor a symlink is an
    * image that arrived. */
   g_assert_cmpuint (fixture->ready->len, ==, 0);
@@ -222,7 +204,7 @@ test_burst (WatcherFixture *fixture,
     }
 
   wait_for_ready (fixture, n);
-  spin (300);
+  veil_test_spin_for (300);
   g_assert_cmpuint (fixture->ready->len, ==, n);
 
   /* Each exactly once. */
@@ -279,7 +261,7 @@ test_remove_folder (WatcherFixture *fixture,
   g_assert_true (veil_watcher_remove_folder (fixture->watcher, fixture->folder));
   g_assert_false (veil_watcher_remove_folder (fixture->watcher, fixture->folder));
   write_in_place (path, fixture->png);
-  spin (300);
+  veil_test_spin_for (300);
   g_assert_cmpuint (fixture->ready->len, ==, 0);
 }
 

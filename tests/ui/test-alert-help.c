@@ -2,14 +2,11 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gi18n.h>
-#include <locale.h>
 
 #include "veil-application.h"
 #include "veil-ui.h"
 #include "veil-test-app.h"
 #include "veil-test-alerts.h"
-#include "veil-test-keyring.h"
 #include "veil-test-utils.h"
 
 /* Where a child turns from a warning in the real application window: Tell a Trusted Adult
@@ -17,16 +14,6 @@
  * request only when the child agrees) and Get Help (a page of its own with the worldwide
  * line built in, left with Back or Escape). Also in German at 360 px, in a subprocess that
  * is German throughout. */
-
-static void
-open_link_cb (VeilAlertView *view,
-              const char    *url,
-              GPtrArray     *opened)
-{
-  g_ptr_array_add (opened, g_strdup (url));
-  /* Keep the test from starting a browser. */
-  g_signal_stop_emission_by_name (view, "open-link");
-}
 
 static void
 collect_buttons (GtkWidget *root,
@@ -82,7 +69,7 @@ test_tell_trusted_adult (VeilAppFixture *fixture,
 
   /* Each contact can be copied; a phone number can be called or texted and an email address
    * written to, opened only by the child's click. */
-  g_signal_connect (view, "open-link", G_CALLBACK (open_link_cb), opened);
+  g_signal_connect (view, "open-link", G_CALLBACK (veil_test_alerts_open_link_cb), opened);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_cmpuint (opened->len, ==, 0);
@@ -227,7 +214,7 @@ test_get_help (VeilAppFixture *fixture,
 
   veil_test_alerts_record (fixture, teen, FALSE, 12, &alerted);
   view = veil_test_alerts_open (fixture, alerted.alert_id);
-  g_signal_connect (view, "open-link", G_CALLBACK (open_link_cb), opened);
+  g_signal_connect (view, "open-link", G_CALLBACK (veil_test_alerts_open_link_cb), opened);
 
   page = open_help (view);
   collect_buttons (page, buttons);
@@ -341,22 +328,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
   veil_test_init_ui (&argc, &argv);
-  /* The built translations; the German case runs in a subprocess that is German throughout,
-   * as GLib decides once per process whether to translate. */
-  if (g_test_subprocess ())
-    g_setenv ("LANGUAGE", "de", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, VEIL_TEST_BUILDDIR "/../po");
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  /* GTK's test accessibility backend keeps the labels screen readers would be told. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  veil_test_keyring_start ();
-
-  if (!veil_test_app_init ())
+  /* The German case runs in a subprocess. */
+  veil_test_use_built_translations (g_test_subprocess ());
+  if (!veil_test_app_start (TRUE))
     return 1;
 
 #define ADD VEIL_TEST_APP_ADD
@@ -367,8 +342,5 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/veil/alert-help/german-narrow", test_german_narrow);
 
-  ret = g_test_run ();
-  veil_test_app_shutdown ();
-  veil_test_keyring_stop ();
-  return ret;
+  return veil_test_app_run ();
 }

@@ -8,7 +8,6 @@
 #include "veil-application.h"
 #include "veil-ui.h"
 #include "veil-test-app.h"
-#include "veil-test-keyring.h"
 #include "veil-test-utils.h"
 #include "veil-test-alerts.h"
 
@@ -430,16 +429,6 @@ test_report (VeilAppFixture *fixture,
 }
 
 static void
-open_link_cb (VeilAlertView *view,
-              const char    *url,
-              GPtrArray     *opened)
-{
-  g_ptr_array_add (opened, g_strdup (url));
-  /* Keep the test from starting a browser. */
-  g_signal_stop_emission_by_name (view, "open-link");
-}
-
-static void
 test_file_gone (VeilAppFixture *fixture,
                 gconstpointer   data)
 {
@@ -563,7 +552,7 @@ test_unchecked (VeilAppFixture *fixture,
 
   record_unchecked_alert (fixture, teen, &alerted);
   view = veil_test_alerts_open (fixture, alerted.alert_id);
-  g_signal_connect (view, "open-link", G_CALLBACK (open_link_cb), opened);
+  g_signal_connect (view, "open-link", G_CALLBACK (veil_test_alerts_open_link_cb), opened);
   g_assert_cmpint (veil_alert_view_get_picture (view), ==, VEIL_ALERT_VIEW_PICTURE_PLACEHOLDER);
 
   /* Never the picture: no paintable at all, and a placeholder that says why. */
@@ -705,15 +694,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
   veil_test_init_ui (&argc, &argv);
-  /* GTK's test accessibility backend keeps what screen readers would be told, so that the
-   * labels can be checked; no accessibility bus is needed. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  veil_test_keyring_start ();
-
-  if (!veil_test_app_init ())
+  if (!veil_test_app_start (TRUE))
     return 1;
 
 #define ADD VEIL_TEST_APP_ADD
@@ -732,8 +714,5 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/veil/alert-view/figures", test_figures);
 
-  ret = g_test_run ();
-  veil_test_app_shutdown ();
-  veil_test_keyring_stop ();
-  return ret;
+  return veil_test_app_run ();
 }

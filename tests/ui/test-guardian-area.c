@@ -3,14 +3,13 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <libsecret/secret.h>
 #include <sqlite3.h>
 
 #include "veil-application.h"
 #include "veil-ui.h"
 #include "veil-test-app.h"
-#include "veil-test-keyring.h"
+#include "veil-test-alerts.h"
 #include "veil-test-utils.h"
 
 /* The guardian area, the profile page and the transparency page in the real application
@@ -38,49 +37,6 @@ find_row (GtkWidget  *root,
   return NULL;
 }
 
-/* A widget that activates @action, if any (only a visible one with @visible). */
-static GtkWidget *
-find_action_widget (GtkWidget  *root,
-                    const char *action,
-                    gboolean    visible)
-{
-  if (visible && !gtk_widget_get_visible (root))
-    return NULL;
-  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_action_widget (c, action, visible);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static VeilProfile *
-save_profile (VeilAppFixture  *fixture,
-              const char *name,
-              ...)
-{
-  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
-  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new (name);
-  g_autoptr(VeilProfile) p = NULL;
-  g_autoptr(GError) error = NULL;
-  VeilProfile *saved;
-  va_list ap;
-
-  va_start (ap, name);
-  for (const char *key = va_arg (ap, const char *); key != NULL; key = va_arg (ap, const char *))
-    g_assert_true (veil_profile_builder_set_from_string (b, key, va_arg (ap, const char *), NULL));
-  va_end (ap);
-  p = veil_profile_builder_build (b, &error);
-  g_assert_no_error (error);
-  saved = veil_guardian_save_profile (guardian, p, &error);
-  g_assert_no_error (error);
-  return saved;
-}
-
 /* Two children, set up through the core API; guardian settings locked afterwards. */
 static void
 fill_store (VeilAppFixture *fixture)
@@ -94,9 +50,9 @@ fill_store (VeilAppFixture *fixture)
   ok = veil_guardian_set_pin (guardian, NULL, PIN, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (ok);
-  mia = save_profile (fixture, "Mia", "age-band", "under-13", "message-warnings", "on", "library-scan", "on",
-                      "folders", "/home/mia/Pictures", "notify", "guardian", NULL);
-  noah = save_profile (fixture, "Noah", "age-band", "13-15", "message-warnings", "on", NULL);
+  mia = veil_test_alerts_save_unlocked (fixture, "Mia", "age-band", "under-13", "message-warnings", "on", "library-scan", "on",
+                                         "folders", "/home/mia/Pictures", "notify", "guardian", NULL);
+  noah = veil_test_alerts_save_unlocked (fixture, "Noah", "age-band", "13-15", "message-warnings", "on", NULL);
   veil_guardian_lock (guardian);
 }
 
@@ -284,7 +240,7 @@ test_edit_profile (VeilAppFixture     *fixture,
   g_assert_nonnull (find_row (page, "Aunt Jo"));
   g_assert_false (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
   /* No Save button: nothing waits for one. */
-  g_assert_null (find_action_widget (page, "profile.save", TRUE));
+  g_assert_null (veil_test_find_action_widget (page, "profile.save", TRUE));
   veil_test_app_screenshot (fixture, "guardian-profile-instant-apply");
 
   saved = veil_test_app_lookup (fixture, "Noah");
@@ -326,7 +282,6 @@ test_auto_lock (VeilAppFixture     *fixture,
   g_assert_false (veil_guardian_get_unlocked (guardian));
 }
 
-static AdwMessageDialog *find_dialog  (gboolean not_pin);
 static GtkWidget        *find_change_pin_dialog (void);
 static gboolean          dialog_shown (gpointer data);
 
@@ -367,13 +322,13 @@ test_lock_closes_dialogs (VeilAppFixture *fixture,
   page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
   g_assert_true (gtk_widget_activate_action (page, "profile.delete", NULL));
   veil_test_wait_until (dialog_shown, NULL);
-  dialog = find_dialog (TRUE);
+  dialog = veil_test_find_choice_dialog ();
   g_assert_nonnull (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
 
   veil_guardian_lock (guardian);
   g_assert_false (veil_guardian_get_unlocked (guardian));
-  g_assert_null (find_dialog (TRUE));
+  g_assert_null (veil_test_find_choice_dialog ());
   still = veil_test_app_lookup (fixture, "Noah");
   g_assert_nonnull (still);
   while (dialog != NULL)
@@ -426,7 +381,7 @@ test_preferences_locked (VeilAppFixture *fixture,
   /* Escape on the PIN question leaves them locked. */
   g_assert_true (gtk_widget_activate_action (prefs, "prefs.unlock", NULL));
   veil_test_wait_until (dialog_shown, NULL);
-  dialog = g_object_ref (find_dialog (FALSE));
+  dialog = g_object_ref (veil_test_find_dialog ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -437,7 +392,7 @@ test_preferences_locked (VeilAppFixture *fixture,
   /* The PIN opens them. */
   g_assert_true (gtk_widget_activate_action (prefs, "prefs.unlock", NULL));
   veil_test_wait_until (dialog_shown, NULL);
-  dialog = find_dialog (FALSE);
+  dialog = veil_test_find_dialog ();
   entry = veil_test_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
   gtk_editable_set_text (GTK_EDITABLE (entry), PIN);
   adw_message_dialog_response (dialog, "unlock");
@@ -493,32 +448,16 @@ test_tampered (VeilAppFixture     *fixture,
   g_assert_cmpint (veil_profile_get_integrity (resaved), ==, VEIL_PROFILE_INTEGRITY_OK);
 }
 
-/* The message dialog open now, if any; with @not_pin, one that is not the PIN's. */
-static AdwMessageDialog *
-find_dialog (gboolean not_pin)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && !(not_pin && VEIL_IS_PIN_DIALOG (w)) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
-}
-
 static gboolean
 dialog_shown (gpointer data)
 {
-  return find_dialog (FALSE) != NULL;
+  return veil_test_find_dialog () != NULL;
 }
 
 static gboolean
 choice_shown (gpointer data)
 {
-  return find_dialog (TRUE) != NULL;
+  return veil_test_find_choice_dialog () != NULL;
 }
 
 /* Leaving a profile applies what is still pending (a number resting, a text not applied);
@@ -544,16 +483,16 @@ test_unsaved (VeilAppFixture *fixture,
   g_assert_false (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
   /* Delete is a row of its own at the very bottom, not a button beside another. */
   {
-    GtkWidget *button = find_action_widget (page, "profile.delete", TRUE);
+    GtkWidget *button = veil_test_find_action_widget (page, "profile.delete", TRUE);
     GtkWidget *group = gtk_widget_get_ancestor (button, ADW_TYPE_PREFERENCES_GROUP);
 
     g_assert_nonnull (gtk_widget_get_ancestor (button, ADW_TYPE_ACTION_ROW));
-    g_assert_null (find_action_widget (group, "profile.save", FALSE));
+    g_assert_null (veil_test_find_action_widget (group, "profile.save", FALSE));
     g_assert_true (gtk_widget_has_css_class (button, "destructive-action"));
     g_assert_false (gtk_widget_has_css_class (button, "pill"));
   }
   gtk_widget_activate_action (area, "guardian.show-list", NULL);
-  g_assert_null (find_dialog (FALSE));
+  g_assert_null (veil_test_find_dialog ());
   g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
 
   /* A number still resting, and a name typed: leaving applies both, without a question. */
@@ -563,7 +502,7 @@ test_unsaved (VeilAppFixture *fixture,
   gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "name_row")), "Noah B.");
   g_assert_true (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
-  g_assert_null (find_dialog (FALSE));
+  g_assert_null (veil_test_find_dialog ());
   g_assert_null (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)));
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "guardian");
   saved = veil_test_app_lookup (fixture, "Noah B.");
@@ -576,12 +515,12 @@ test_unsaved (VeilAppFixture *fixture,
   year = veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "birth_year_row");
   gtk_editable_set_text (GTK_EDITABLE (year), "1950");
   gtk_widget_activate_action (area, "guardian.show-list", NULL);
-  dialog = g_object_ref (find_dialog (FALSE));
+  dialog = g_object_ref (veil_test_find_dialog ());
   g_assert_nonnull (dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  g_assert_null (find_dialog (FALSE));
+  g_assert_null (veil_test_find_dialog ());
   veil_test_assert_finalized (dialog);
   g_assert_true (veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area)) == page);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (year)), ==, "1950");
@@ -589,7 +528,7 @@ test_unsaved (VeilAppFixture *fixture,
   /* The header's Back asks too, instead of leaving for home with the edit. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "guardian");
-  dialog = g_object_ref (find_dialog (FALSE));
+  dialog = g_object_ref (veil_test_find_dialog ());
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -598,7 +537,7 @@ test_unsaved (VeilAppFixture *fixture,
 
   /* Discard drops it. */
   gtk_widget_activate_action (area, "guardian.show-list", NULL);
-  dialog = g_object_ref (find_dialog (FALSE));
+  dialog = g_object_ref (veil_test_find_dialog ());
   adw_message_dialog_response (dialog, "discard");
   gtk_window_destroy (GTK_WINDOW (dialog));
   veil_test_assert_finalized (dialog);
@@ -902,13 +841,13 @@ test_records_notice (VeilAppFixture *fixture,
   /* The guardian answers: the PIN first, then restore. */
   g_assert_true (gtk_widget_activate_action (home_notice, "records.answer", NULL));
   veil_test_wait_until (dialog_shown, NULL);
-  dialog = find_dialog (FALSE);
+  dialog = veil_test_find_dialog ();
   g_assert_true (VEIL_IS_PIN_DIALOG (dialog));
   entry = veil_test_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
   gtk_editable_set_text (GTK_EDITABLE (entry), PIN);
   adw_message_dialog_response (dialog, "unlock");
   veil_test_wait_until (choice_shown, NULL);
-  dialog = find_dialog (TRUE);
+  dialog = veil_test_find_choice_dialog ();
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "changed outside Veil on"));
   adw_message_dialog_response (dialog, "restore");
   veil_test_wait_until (notice_hidden, home_notice);
@@ -1168,20 +1107,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
   veil_test_init_ui (&argc, &argv);
-  /* The built translations; the German case runs in a subprocess that is German throughout,
-   * as GLib decides once per process whether to translate. */
-  if (g_test_subprocess ())
-    g_setenv ("LANGUAGE", "de", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, VEIL_TEST_BUILDDIR "/../po");
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  veil_test_keyring_start ();
-
-  if (!veil_test_app_init ())
+  /* The German case runs in a subprocess. */
+  veil_test_use_built_translations (g_test_subprocess ());
+  if (!veil_test_app_start (FALSE))
     return 1;
 
 #define ADD VEIL_TEST_APP_ADD
@@ -1203,8 +1132,5 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/veil/guardian-area/german-narrow", test_german_narrow);
 
-  ret = g_test_run ();
-  veil_test_app_shutdown ();
-  veil_test_keyring_stop ();
-  return ret;
+  return veil_test_app_run ();
 }

@@ -7,7 +7,7 @@
 #include "veil-application.h"
 #include "veil-ui.h"
 #include "veil-test-app.h"
-#include "veil-test-keyring.h"
+#include "veil-test-alerts.h"
 #include "veil-test-utils.h"
 
 /* The home page and the child's transparency page in the real window say a protection works
@@ -142,17 +142,11 @@ record_told_alert (VeilAppFixture *fixture,
                    guint32         seed)
 {
   VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
-  g_autoptr(VeilVerdictBuilder) vb = veil_verdict_builder_new ();
-  g_autoptr(VeilReason) reason = veil_reason_new_classifier ("porn", 0.97, 0.8, "nsfwjs-mobilenet-v2", "4.4.0",
-                                                             "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                                                             NULL, 0, 0);
-  g_autoptr(VeilVerdict) verdict = NULL;
+  g_autoptr(VeilVerdict) verdict = veil_test_make_verdict ();
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strdup_printf ("photo-%u.png", seed);
   g_autofree char *picture = veil_test_write_picture (fixture->data_dir, name, 64, 48, seed);
 
-  veil_verdict_builder_add_reason (vb, reason);
-  verdict = veil_verdict_builder_build (vb);
   g_assert_cmpint (veil_store_record_message_alert (store, profile, picture, "Downloads", verdict, NULL, TRUE, &error), >, 0);
   g_assert_no_error (error);
 }
@@ -420,14 +414,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
   veil_test_init_ui (&argc, &argv);
-  /* GTK's test accessibility backend keeps the labels screen readers would be told. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  veil_test_keyring_start ();
-
-  if (!veil_test_app_init ())
+  if (!veil_test_app_start (TRUE))
     return 1;
 
 #define ADD VEIL_TEST_APP_ADD
@@ -438,8 +426,5 @@ main (int   argc,
   ADD ("/veil/health-pages/guardian-area", test_guardian_area);
 #undef ADD
 
-  ret = g_test_run ();
-  veil_test_app_shutdown ();
-  veil_test_keyring_stop ();
-  return ret;
+  return veil_test_app_run ();
 }

@@ -6,6 +6,7 @@
 #include "veil-application.h"
 #include "veil-ui.h"
 #include "veil-test-app.h"
+#include "veil-test-alerts.h"
 #include "veil-test-keyring.h"
 #include "veil-test-utils.h"
 
@@ -18,23 +19,6 @@
 
 static gint64 alert_id;
 
-static gboolean
-context_ready (gpointer data)
-{
-  return veil_context_get_ready (data);
-}
-
-static void
-load_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (veil_context_load_finish (VEIL_CONTEXT (source), result, &error));
-  g_assert_no_error (error);
-}
-
 /* A teen's profile on this account and one warning, in the store Veil opens when it starts. */
 static void
 prepare_store (void)
@@ -43,18 +27,13 @@ prepare_store (void)
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Noah");
   g_autoptr(VeilProfile) p = NULL;
   g_autoptr(VeilProfile) saved = NULL;
-  g_autoptr(VeilVerdictBuilder) vb = veil_verdict_builder_new ();
-  g_autoptr(VeilReason) reason = veil_reason_new_classifier ("porn", 0.97, 0.8, "nsfwjs-mobilenet-v2", "4.4.0",
-                                                             "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                                                             NULL, 0, 0);
-  g_autoptr(VeilVerdict) verdict = NULL;
+  g_autoptr(VeilVerdict) verdict = veil_test_make_verdict ();
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = veil_test_make_tmpdir ();
   g_autofree char *picture = veil_test_write_picture (dir, "photo.jpg", 640, 480, 3);
   VeilGuardian *guardian;
 
-  veil_context_load_async (context, NULL, NULL, load_cb, NULL);
-  veil_test_wait_until (context_ready, context);
+  veil_test_load_default_context (context);
   guardian = veil_context_get_guardian (context);
   g_assert_true (veil_guardian_set_pin (guardian, NULL, PIN, NULL, &error));
   g_assert_no_error (error);
@@ -68,8 +47,6 @@ prepare_store (void)
   g_assert_no_error (error);
   veil_guardian_lock (guardian);
 
-  veil_verdict_builder_add_reason (vb, reason);
-  verdict = veil_verdict_builder_build (vb);
   alert_id = veil_store_record_message_alert (veil_context_get_store (context), saved, picture, "Downloads",
                                               verdict, NULL, FALSE, &error);
   g_assert_no_error (error);

@@ -457,12 +457,7 @@ main (int   argc,
 
   /* The built translations; the German child process is German throughout, as GLib decides
    * once per process whether to translate. */
-  if (g_test_subprocess () && g_getenv ("VEIL_TEST_GERMAN") != NULL)
-    g_setenv ("LANGUAGE", "de", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, VEIL_TEST_BUILDDIR "/../po");
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  veil_test_use_built_translations (g_test_subprocess () && g_getenv ("VEIL_TEST_GERMAN") != NULL);
 
   /* The keyring-missing child gets a session bus of its own, without a Secret Service,
    * before anything connects to the bus. */

@@ -8,7 +8,6 @@
 #include "veil-test-app.h"
 #include "veil-test-alerts.h"
 #include "veil-test-classifier.h"
-#include "veil-test-keyring.h"
 #include "veil-test-utils.h"
 
 /* What the child is shown, checked against what then happens, in the real window. For each
@@ -356,13 +355,9 @@ main (int   argc,
     { VEIL_AGE_BAND_UNDER_13, FALSE }, { VEIL_AGE_BAND_UNDER_13, TRUE },
     { VEIL_AGE_BAND_13_15, FALSE },    { VEIL_AGE_BAND_13_15, TRUE },
   };
-  int ret;
 
   veil_test_init_ui (&argc, &argv);
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  veil_test_keyring_start ();
-
-  if (!veil_test_app_init ())
+  if (!veil_test_app_start (TRUE))
     return 1;
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -384,8 +379,5 @@ main (int   argc,
                   veil_test_app_fixture_teardown);
     }
 
-  ret = g_test_run ();
-  veil_test_app_shutdown ();
-  veil_test_keyring_stop ();
-  return ret;
+  return veil_test_app_run ();
 }

@@ -7,7 +7,7 @@
 #include "veil-application.h"
 #include "veil-ui.h"
 #include "veil-test-app.h"
-#include "veil-test-keyring.h"
+#include "veil-test-alerts.h"
 #include "veil-test-utils.h"
 
 /* The guardian's review queue with message alerts, reports and help requests, on a real store and keyring: message
@@ -39,18 +39,6 @@ queue_clear (Queue *q)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Queue, queue_clear)
 
-static VeilVerdict *
-make_verdict (void)
-{
-  g_autoptr(VeilVerdictBuilder) b = veil_verdict_builder_new ();
-  g_autoptr(VeilReason) reason = veil_reason_new_classifier ("porn", 0.97, 0.8, "nsfwjs-mobilenet-v2", "4.4.0",
-                                                             "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                                                             NULL, 0, 0);
-
-  veil_verdict_builder_add_reason (b, reason);
-  return veil_verdict_builder_build (b);
-}
-
 static void
 add_report (VeilStore      *store,
             Queue          *q,
@@ -58,7 +46,7 @@ add_report (VeilStore      *store,
             const char     *words)
 {
   g_autoptr(VeilReportBuilder) b = veil_report_builder_new ();
-  g_autoptr(VeilVerdict) verdict = make_verdict ();
+  g_autoptr(VeilVerdict) verdict = veil_test_make_verdict ();
   g_autoptr(VeilReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -88,7 +76,7 @@ fill (VeilAppFixture *fixture,
   VeilStore *store = veil_context_get_store (context);
   g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new ("Mia");
   g_autoptr(VeilProfile) p = NULL;
-  g_autoptr(VeilVerdict) verdict = make_verdict ();
+  g_autoptr(VeilVerdict) verdict = veil_test_make_verdict ();
   g_autoptr(GError) error = NULL;
   g_autofree char *other = NULL;
   g_autofree char *bytes = NULL;
@@ -254,37 +242,6 @@ test_queue (VeilAppFixture *fixture,
   veil_test_destroy_window (gtk_widget_get_root (GTK_WIDGET (queue)));
 }
 
-static GtkWidget *
-find_action_button (GtkWidget  *root,
-                    const char *action)
-{
-  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_action_button (c, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-find_dialog_open (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* A picture a library scan could not check is in the guardian's queue as "Not checked", with
  * no preview; its card gives the cause and offers no reveal or "wrong". */
 static void
@@ -345,7 +302,7 @@ test_unchecked (VeilAppFixture *fixture,
     g_assert_nonnull (card);
     for (const char * const *action = (const char * const[]) { "card.reveal", "card.wrong", NULL }; *action != NULL; action++)
       {
-        GtkWidget *button = find_action_button (card, *action);
+        GtkWidget *button = veil_test_find_action_widget (card, *action, FALSE);
 
         g_assert_nonnull (button);
         g_assert_false (gtk_widget_is_sensitive (button));
@@ -358,17 +315,17 @@ test_unchecked (VeilAppFixture *fixture,
   g_assert_true (veil_review_queue_open_alert (queue, 1 - index));
   {
     GtkWidget *card = veil_test_find_descendant (GTK_WIDGET (queue), VEIL_TYPE_ALERT_CARD, NULL);
-    GtkWidget *button = find_action_button (card, "card.reveal");
+    GtkWidget *button = veil_test_find_action_widget (card, "card.reveal", FALSE);
 
     g_assert_nonnull (button);
     g_assert_false (gtk_widget_get_visible (button));
-    g_assert_false (gtk_widget_activate_action (card, "card.reveal", NULL) && find_dialog_open ());
+    g_assert_false (gtk_widget_activate_action (card, "card.reveal", NULL) && veil_test_find_dialog () != NULL);
     g_assert_false (veil_alert_card_get_revealed (VEIL_ALERT_CARD (card)));
     /* It says what happened in words first; the model's figures are folded away. */
     g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (veil_test_find_descendant (card, GTK_TYPE_LABEL, "sentence_label"))),
                      ==, "Veil’s picture checker found this picture may show nudity.");
     g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (veil_test_find_descendant (card, GTK_TYPE_EXPANDER, NULL))));
-    g_assert_nonnull (find_action_button (card, "guardian.talking-help"));
+    g_assert_nonnull (veil_test_find_action_widget (card, "guardian.talking-help", FALSE));
   }
 
   /* Back (the header's, through the queue) closes the card; once more, nothing is left. */
@@ -384,19 +341,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
   veil_test_init_ui (&argc, &argv);
-  veil_test_keyring_start ();
-
-  if (!veil_test_app_init ())
+  if (!veil_test_app_start (FALSE))
     return 1;
 
   VEIL_TEST_APP_ADD ("/veil/review-queue/reports", test_queue);
   VEIL_TEST_APP_ADD ("/veil/review-queue/unchecked", test_unchecked);
 
-  ret = g_test_run ();
-  veil_test_app_shutdown ();
-  veil_test_keyring_stop ();
-  return ret;
+  return veil_test_app_run ();
 }

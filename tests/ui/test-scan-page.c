@@ -11,6 +11,7 @@
 #include "veil-scan-page.h"
 #include "veil-test-keyring.h"
 #include "veil-test-app.h"
+#include "veil-test-alerts.h"
 #include "veil-test-utils.h"
 
 /* The scan page, the review queue and the alert card under Xvfb, on a real store, a real
@@ -157,22 +158,6 @@ label_contains (GtkWidget  *widget,
   return FALSE;
 }
 
-/* The message dialog open now, if any. */
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
-}
-
 static gboolean
 has_audit (PageFixture *fixture,
            const char  *kind)
@@ -240,19 +225,19 @@ test_scan_and_review (PageFixture   *fixture,
 
   /* Revealing asks first; Escape is "no": nothing shows and nothing is logged. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.reveal", NULL));
-  dialog = g_object_ref (find_dialog ());
+  dialog = g_object_ref (veil_test_find_dialog ());
   g_assert_nonnull (dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  g_assert_null (find_dialog ());
+  g_assert_null (veil_test_find_dialog ());
   veil_test_assert_finalized (dialog);
   g_assert_false (veil_alert_card_get_revealed (card));
   g_assert_false (has_audit (fixture, "alert-revealed"));
 
   /* Confirmed, it is logged before anything shows. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.reveal", NULL));
-  dialog = g_object_ref (find_dialog ());
+  dialog = g_object_ref (veil_test_find_dialog ());
   adw_message_dialog_response (dialog, "reveal");
   gtk_window_destroy (GTK_WINDOW (dialog));
   veil_test_assert_finalized (dialog);
@@ -313,22 +298,6 @@ has_alerts (gpointer data)
   return g_list_model_get_n_items (data) > 0;
 }
 
-static GtkWidget *
-find_action_widget (GtkWidget  *root,
-                    const char *action)
-{
-  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_action_widget (c, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The context's list of alerts, which the Alerts tab shows, has a check's new alert without
  * being asked; and a folder can be taken out of the check. */
 static void
@@ -349,7 +318,7 @@ test_folders (PageFixture   *fixture,
 
   page = gtk_window_get_child (GTK_WINDOW (fixture->window));
   /* The icon-only "Add a Folder" button has a name for screen readers. */
-  add = find_action_widget (page, "scan.add-folder");
+  add = veil_test_find_action_widget (page, "scan.add-folder", FALSE);
   g_assert_nonnull (add);
   g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL));
 
@@ -358,7 +327,7 @@ test_folders (PageFixture   *fixture,
   g_assert_no_error (error);
   veil_guardian_unlock (guardian, PIN, NULL, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (find_action_widget (page, "scan.remove-folder"));
+  g_assert_nonnull (veil_test_find_action_widget (page, "scan.remove-folder", FALSE));
   g_assert_true (gtk_widget_activate_action (page, "scan.remove-folder", "s", fixture->library));
   after = veil_store_lookup_profile (fixture->store, "Sam", NULL);
   g_assert_cmpuint (g_strv_length ((char **) veil_profile_get_folders (after)), ==, 0);

@@ -17,14 +17,38 @@ veil_test_alerted_clear (VeilTestAlerted *a)
   g_clear_pointer (&a->picture, g_free);
 }
 
+/* Builds profile @name for @unix_user (none when %NULL) from the key, value pairs in @ap and
+ * saves it through @guardian, which must be unlocked. */
+static VeilProfile *
+save_profile_valist (VeilGuardian *guardian,
+                     const char   *name,
+                     const char   *unix_user,
+                     va_list       ap)
+{
+  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new (name);
+  g_autoptr(VeilProfile) p = NULL;
+  g_autoptr(GError) error = NULL;
+  VeilProfile *saved;
+
+  if (unix_user != NULL)
+    veil_profile_builder_set_unix_user (b, unix_user);
+  for (const char *key = va_arg (ap, const char *); key != NULL; key = va_arg (ap, const char *))
+    g_assert_true (veil_profile_builder_set_from_string (b, key, va_arg (ap, const char *), NULL));
+  p = veil_profile_builder_build (b, &error);
+  g_assert_no_error (error);
+  saved = veil_guardian_save_profile (guardian, p, &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
+/* A child's profile on this account, saved through the guardian (given the PIN first, set if
+ * there is none yet); the guardian area is locked again afterwards. */
 VeilProfile *
 veil_test_alerts_save_profile (VeilAppFixture *fixture,
                                const char     *name,
-              ...)
+                               ...)
 {
   VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
-  g_autoptr(VeilProfileBuilder) b = veil_profile_builder_new (name);
-  g_autoptr(VeilProfile) p = NULL;
   g_autoptr(GError) error = NULL;
   VeilProfile *saved;
   va_list ap;
@@ -41,21 +65,32 @@ veil_test_alerts_save_profile (VeilAppFixture *fixture,
       g_assert_no_error (error);
     }
 
-  veil_profile_builder_set_unix_user (b, g_get_user_name ());
   va_start (ap, name);
-  for (const char *key = va_arg (ap, const char *); key != NULL; key = va_arg (ap, const char *))
-    g_assert_true (veil_profile_builder_set_from_string (b, key, va_arg (ap, const char *), NULL));
+  saved = save_profile_valist (guardian, name, g_get_user_name (), ap);
   va_end (ap);
-  p = veil_profile_builder_build (b, &error);
-  g_assert_no_error (error);
-  saved = veil_guardian_save_profile (guardian, p, &error);
-  g_assert_no_error (error);
   veil_guardian_lock (guardian);
   return saved;
 }
 
-static VeilVerdict *
-make_verdict (void)
+/* A child's profile on no account, saved through the guardian as it is (already unlocked). */
+VeilProfile *
+veil_test_alerts_save_unlocked (VeilAppFixture *fixture,
+                                const char     *name,
+                                ...)
+{
+  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
+  VeilProfile *saved;
+  va_list ap;
+
+  va_start (ap, name);
+  saved = save_profile_valist (guardian, name, NULL, ap);
+  va_end (ap);
+  return saved;
+}
+
+/* A classifier's verdict on a picture it is sure is pornographic. */
+VeilVerdict *
+veil_test_make_verdict (void)
 {
   g_autoptr(VeilVerdictBuilder) b = veil_verdict_builder_new ();
   g_autoptr(VeilReason) reason = veil_reason_new_classifier ("porn", 0.97, 0.8, "nsfwjs-mobilenet-v2", "4.4.0",
@@ -75,7 +110,7 @@ veil_test_alerts_record (VeilAppFixture  *fixture,
                          VeilTestAlerted *out)
 {
   VeilStore *store = veil_context_get_store (veil_test_app_get_context (fixture));
-  g_autoptr(VeilVerdict) verdict = make_verdict ();
+  g_autoptr(VeilVerdict) verdict = veil_test_make_verdict ();
   g_autoptr(GBytes) thumbnail = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *thumb_dir = veil_test_make_tmpdir ();
@@ -148,17 +183,63 @@ veil_test_alerts_has_audit (VeilAppFixture *fixture,
   return FALSE;
 }
 
+/* The first widget of @type (a GtkActionable) under @root, in depth-first order, that
+ * activates @action; with @visible, hidden branches are passed over. */
+static GtkWidget *
+find_with_action (GtkWidget  *root,
+                  GType       type,
+                  const char *action,
+                  gboolean    visible)
+{
+  if (visible && !gtk_widget_get_visible (root))
+    return NULL;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_with_action (c, type, action, visible);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The button under @root that activates @action, if any. */
 GtkWidget *
 veil_test_find_action_button (GtkWidget  *root,
                               const char *action)
 {
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+  return find_with_action (root, GTK_TYPE_BUTTON, action, FALSE);
+}
+
+/**
+ * veil_test_find_action_widget:
+ * @visible: only a widget shown with all its parents under @root
+ *
+ * Returns: (nullable): any widget under @root (rows and switches too) that activates @action
+ */
+GtkWidget *
+veil_test_find_action_widget (GtkWidget  *root,
+                              const char *action,
+                              gboolean    visible)
+{
+  return find_with_action (root, GTK_TYPE_ACTIONABLE, action, visible);
+}
+
+/* The message dialog open now, if any; with @not_pin, one that is not the PIN's. */
+static AdwMessageDialog *
+find_dialog (gboolean not_pin)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
-      GtkWidget *found = veil_test_find_action_button (c, action);
-      if (found != NULL)
-        return found;
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && !(not_pin && VEIL_IS_PIN_DIALOG (w)) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
     }
   return NULL;
 }
@@ -167,16 +248,14 @@ veil_test_find_action_button (GtkWidget  *root,
 AdwMessageDialog *
 veil_test_find_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+  return find_dialog (FALSE);
+}
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
+/* The message dialog open now that is not the PIN's (a choice asked of the guardian). */
+AdwMessageDialog *
+veil_test_find_choice_dialog (void)
+{
+  return find_dialog (TRUE);
 }
 
 static gboolean
@@ -214,3 +293,14 @@ veil_test_dialog_text (AdwMessageDialog *dialog)
   return g_string_free (text, FALSE);
 }
 
+
+/* Keeps a help link from starting a browser and adds its address to @opened. */
+void
+veil_test_alerts_open_link_cb (VeilAlertView *view,
+                               const char    *url,
+                               GPtrArray     *opened)
+{
+  g_ptr_array_add (opened, g_strdup (url));
+  /* Keep the test from starting a browser. */
+  g_signal_stop_emission_by_name (view, "open-link");
+}

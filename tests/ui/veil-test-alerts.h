@@ -17,6 +17,10 @@ void              veil_test_alerted_clear          (VeilTestAlerted  *a);
 VeilProfile      *veil_test_alerts_save_profile    (VeilAppFixture   *fixture,
                                                     const char       *name,
                                                     ...) G_GNUC_NULL_TERMINATED;
+VeilProfile      *veil_test_alerts_save_unlocked   (VeilAppFixture   *fixture,
+                                                    const char       *name,
+                                                    ...) G_GNUC_NULL_TERMINATED;
+VeilVerdict      *veil_test_make_verdict           (void);
 void              veil_test_alerts_record          (VeilAppFixture   *fixture,
                                                     VeilProfile      *profile,
                                                     gboolean         tell_guardian,
@@ -31,11 +35,18 @@ gboolean          veil_test_alerts_has_audit       (VeilAppFixture   *fixture,
                                                     const char       *kind);
 GtkWidget        *veil_test_find_action_button     (GtkWidget        *root,
                                                     const char       *action);
+GtkWidget        *veil_test_find_action_widget     (GtkWidget        *root,
+                                                    const char       *action,
+                                                    gboolean         visible);
 AdwMessageDialog *veil_test_find_dialog            (void);
+AdwMessageDialog *veil_test_find_choice_dialog     (void);
 AdwMessageDialog *veil_test_wait_for_dialog        (void);
 void              veil_test_respond                (AdwMessageDialog *dialog,
                                                     const char       *response);
 char             *veil_test_dialog_text            (AdwMessageDialog *dialog);
+void              veil_test_alerts_open_link_cb    (VeilAlertView    *view,
+                                                    const char       *url,
+                                                    GPtrArray        *opened);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VeilTestAlerted, veil_test_alerted_clear)
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <libsecret/secret.h>
+#include <locale.h>
 
 #include "veil-test-app.h"
 #include "veil-test-keyring.h"
@@ -123,6 +125,25 @@ load_cb (GObject      *source,
          gpointer      user_data)
 {
   veil_context_load_finish (VEIL_CONTEXT (source), result, NULL);
+}
+
+static void
+load_checked_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (veil_context_load_finish (VEIL_CONTEXT (source), result, &error));
+  g_assert_no_error (error);
+}
+
+/* Loads @context on the store Veil opens when it starts, and waits until it is ready. */
+void
+veil_test_load_default_context (VeilContext *context)
+{
+  veil_context_load_async (context, NULL, NULL, load_checked_cb, NULL);
+  veil_test_wait_until (context_ready, context);
 }
 
 static void
@@ -263,6 +284,48 @@ void
 veil_test_app_shutdown (void)
 {
   g_clear_object (&shared_app);
+}
+
+/**
+ * veil_test_app_start:
+ * @screen_reader_labels: keep what screen readers would be told (GTK's test accessibility
+ *   backend), so that the labels can be checked; no accessibility bus is needed
+ *
+ * After veil_test_init_ui(): starts the test's keyring and the shared application.
+ *
+ * Returns: %FALSE when there is no display (the caller fails the test binary)
+ */
+gboolean
+veil_test_app_start (gboolean screen_reader_labels)
+{
+  if (screen_reader_labels)
+    g_setenv ("GTK_A11Y", "test", TRUE);
+  veil_test_keyring_start ();
+  return veil_test_app_init ();
+}
+
+/* Runs the cases added, then ends what veil_test_app_start() started. */
+int
+veil_test_app_run (void)
+{
+  int ret = g_test_run ();
+
+  veil_test_app_shutdown ();
+  veil_test_keyring_stop ();
+  return ret;
+}
+
+/* Translates with the built catalogues, into German when @german. GLib decides once per
+ * process whether to translate, so a German case runs in a subprocess German throughout. */
+void
+veil_test_use_built_translations (gboolean german)
+{
+  if (german)
+    g_setenv ("LANGUAGE", "de", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, VEIL_TEST_BUILDDIR "/../po");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }
 
 VeilContext *

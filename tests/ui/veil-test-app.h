@@ -22,6 +22,10 @@ typedef gboolean (*VeilTestPredicate) (gpointer data);
 
 gboolean         veil_test_app_init             (void);
 void             veil_test_app_shutdown         (void);
+gboolean         veil_test_app_start            (gboolean        screen_reader_labels);
+int              veil_test_app_run              (void);
+void             veil_test_use_built_translations (gboolean      german);
+void             veil_test_load_default_context (VeilContext    *context);
 void             veil_test_app_fixture_setup    (VeilAppFixture *fixture,
                                                  gconstpointer   data);
 void             veil_test_app_fixture_teardown (VeilAppFixture *fixture,
