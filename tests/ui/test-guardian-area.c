@@ -10,85 +10,14 @@
 #include "veil-ui.h"
 #include "veil-test-app.h"
 #include "veil-test-alerts.h"
+#include "veil-test-guardian.h"
 #include "veil-test-utils.h"
 
 /* The guardian area, the profile page and the transparency page in the real application
- * window under Xvfb, on a store filled through the core API and a real gnome-keyring on a private bus:
- * the PIN lock with back-off, editing a profile, locking after inactivity, a profile changed
- * outside Veil, erase, and a transparency page that shows words only, never pictures. */
-
-#define PIN "482916"
-
-static GtkWidget *
-find_row (GtkWidget  *root,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (root) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Two children, set up through the core API; guardian settings locked afterwards. */
-static void
-fill_store (VeilAppFixture *fixture)
-{
-  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VeilProfile) mia = NULL;
-  g_autoptr(VeilProfile) noah = NULL;
-  gboolean ok;
-
-  ok = veil_guardian_set_pin (guardian, NULL, PIN, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  mia = veil_test_alerts_save_unlocked (fixture, "Mia", "age-band", "under-13", "message-warnings", "on", "library-scan", "on",
-                                         "folders", "/home/mia/Pictures", "notify", "guardian", NULL);
-  noah = veil_test_alerts_save_unlocked (fixture, "Noah", "age-band", "13-15", "message-warnings", "on", NULL);
-  veil_guardian_lock (guardian);
-}
-
-static gboolean
-page_is (gpointer data)
-{
-  void **args = data;
-  return g_strcmp0 (veil_window_get_visible_page (args[0]), args[1]) == 0;
-}
-
-static void
-wait_for_page (VeilAppFixture  *fixture,
-               const char *name)
-{
-  void *args[] = { fixture->window, (void *) name };
-  veil_test_wait_until (page_is, args);
-}
-
-static gboolean
-error_shown (gpointer data)
-{
-  return veil_test_label_visible (data);
-}
-
-static void
-unlock_through_ui (VeilAppFixture *fixture)
-{
-  GtkWidget *lock = veil_window_get_page (fixture->window, "lock");
-  GtkWidget *pin_row = veil_test_find_descendant (lock, ADW_TYPE_PASSWORD_ENTRY_ROW, "pin_row");
-
-  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-guardian", NULL);
-  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "lock");
-  gtk_editable_set_text (GTK_EDITABLE (pin_row), PIN);
-  gtk_widget_activate_action (lock, "lock.unlock", NULL);
-  wait_for_page (fixture, "guardian");
-}
+ * window under Xvfb, on a store filled through the core API and a real gnome-keyring on a
+ * private bus: the PIN lock with back-off, editing a profile with instant apply, navigation,
+ * a profile changed outside Veil, and a transparency page that shows words only, never
+ * pictures. Locking itself is tested in test-guardian-lock.c. */
 
 /* The profile list may be rebuilt while the test waits (the store noticed a write): each
  * look finds the row again. */
@@ -100,7 +29,7 @@ both_checked (gpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      GtkWidget *row = find_row (area, names[i]);
+      GtkWidget *row = veil_test_find_row (area, names[i]);
 
       if (row == NULL ||
           g_str_equal (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Checking whether it works…"))
@@ -119,7 +48,7 @@ test_unlock (VeilAppFixture     *fixture,
   GtkWidget *error_label = veil_test_find_descendant (lock, GTK_TYPE_LABEL, "error_label");
   GtkWidget *mia_row, *noah_row;
 
-  fill_store (fixture);
+  veil_test_guardian_fill_store (fixture);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.go-home", NULL);
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
 
@@ -128,20 +57,20 @@ test_unlock (VeilAppFixture     *fixture,
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "lock");
   gtk_editable_set_text (GTK_EDITABLE (pin_row), "111222");
   gtk_widget_activate_action (lock, "lock.unlock", NULL);
-  veil_test_wait_until (error_shown, error_label);
+  veil_test_wait_until (veil_test_label_shown, error_label);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "not the guardian PIN"));
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "lock");
   /* The typed PIN does not linger in the entry. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (pin_row)), ==, "");
 
-  gtk_editable_set_text (GTK_EDITABLE (pin_row), PIN);
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), VEIL_TEST_PIN);
   gtk_widget_activate_action (lock, "lock.unlock", NULL);
-  wait_for_page (fixture, "guardian");
+  veil_test_wait_for_page (fixture, "guardian");
 
   /* Counted once the health check in the background is done. */
   veil_test_wait_until (both_checked, area);
-  mia_row = find_row (area, "Mia");
-  noah_row = find_row (area, "Noah");
+  mia_row = veil_test_find_row (area, "Mia");
+  noah_row = veil_test_find_row (area, "Noah");
   g_assert_nonnull (mia_row);
   g_assert_nonnull (noah_row);
   /* Noah's warnings wait for his acknowledgment; Mia's alerts to the guardian need none. */
@@ -165,9 +94,9 @@ test_edit_profile (VeilAppFixture     *fixture,
   VeilProtectionStatus status;
   guint version;
 
-  fill_store (fixture);
+  veil_test_guardian_fill_store (fixture);
   noah = veil_test_app_lookup (fixture, "Noah");
-  unlock_through_ui (fixture);
+  veil_test_unlock_through_ui (fixture);
 
   g_assert_true (gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah)));
   page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
@@ -184,7 +113,7 @@ test_edit_profile (VeilAppFixture     *fixture,
   scan_row = veil_test_find_descendant (page, ADW_TYPE_EXPANDER_ROW, "scan_row");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (alerts_row)), ==, "Telling the guardian");
   g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (alerts_row)), ==, "Tells the guardian when Veil blurs a picture.");
-  g_assert_nonnull (find_row (page, "What the Child Will See"));
+  g_assert_nonnull (veil_test_find_row (page, "What the Child Will See"));
 
   /* For a teen, pictures Veil couldn't check are shown, and the page says so. */
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (veil_test_find_descendant (page, GTK_TYPE_SWITCH, "unchecked_switch"))));
@@ -237,7 +166,7 @@ test_edit_profile (VeilAppFixture     *fixture,
   gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_name_row")), "Aunt Jo");
   gtk_editable_set_text (GTK_EDITABLE (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_contact_row")), "+49 30 1234");
   g_signal_emit_by_name (veil_test_find_descendant (page, ADW_TYPE_ENTRY_ROW, "adult_contact_row"), "apply");
-  g_assert_nonnull (find_row (page, "Aunt Jo"));
+  g_assert_nonnull (veil_test_find_row (page, "Aunt Jo"));
   g_assert_false (veil_profile_page_has_changes (VEIL_PROFILE_PAGE (page)));
   /* No Save button: nothing waits for one. */
   g_assert_null (veil_test_find_action_widget (page, "profile.save", TRUE));
@@ -262,156 +191,7 @@ test_edit_profile (VeilAppFixture     *fixture,
                                                    VEIL_PROTECTION_GUARDIAN_ALERTS, &status, NULL));
   g_assert_true (status.enabled);
   g_assert_false (status.active);
-  g_assert_nonnull (find_row (page, "Now"));
-}
-
-static void
-test_auto_lock (VeilAppFixture     *fixture,
-                gconstpointer  data)
-{
-  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
-  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
-
-  fill_store (fixture);
-  unlock_through_ui (fixture);
-  g_assert_true (veil_guardian_get_unlocked (guardian));
-
-  /* Nobody touches anything: the area locks itself and the window leaves it. */
-  veil_guardian_area_set_lock_timeout (VEIL_GUARDIAN_AREA (area), 1);
-  wait_for_page (fixture, "home");
-  g_assert_false (veil_guardian_get_unlocked (guardian));
-}
-
-static GtkWidget        *find_change_pin_dialog (void);
-static gboolean          dialog_shown (gpointer data);
-
-/* Hiding the window (as closing it to the background does) locks the area at once. */
-static void
-test_lock_when_hidden (VeilAppFixture *fixture,
-                       gconstpointer   data)
-{
-  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
-
-  fill_store (fixture);
-  unlock_through_ui (fixture);
-  g_assert_true (veil_guardian_get_unlocked (guardian));
-
-  gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
-  g_assert_false (veil_guardian_get_unlocked (guardian));
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
-}
-
-/* A confirmation left open must not outlive the lock: locking answers it with Cancel, so
- * nobody can confirm it later without the PIN. */
-static void
-test_lock_closes_dialogs (VeilAppFixture *fixture,
-                          gconstpointer   data)
-{
-  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
-  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
-  g_autoptr(VeilProfile) noah = NULL;
-  g_autoptr(VeilProfile) still = NULL;
-  AdwMessageDialog *dialog;
-  GtkWidget *page;
-
-  fill_store (fixture);
-  noah = veil_test_app_lookup (fixture, "Noah");
-  unlock_through_ui (fixture);
-  gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
-  page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
-  g_assert_true (gtk_widget_activate_action (page, "profile.delete", NULL));
-  veil_test_wait_until (dialog_shown, NULL);
-  dialog = veil_test_find_choice_dialog ();
-  g_assert_nonnull (dialog);
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-
-  veil_guardian_lock (guardian);
-  g_assert_false (veil_guardian_get_unlocked (guardian));
-  g_assert_null (veil_test_find_choice_dialog ());
-  still = veil_test_app_lookup (fixture, "Noah");
-  g_assert_nonnull (still);
-  while (dialog != NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
-}
-
-static GtkWidget *
-find_preferences (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (VEIL_IS_PREFERENCES_WINDOW (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return GTK_WIDGET (w);
-    }
-  return NULL;
-}
-
-static gboolean
-preferences_open (gpointer data)
-{
-  GtkWidget *prefs = find_preferences ();
-
-  return prefs != NULL && gtk_widget_get_visible (veil_test_find_descendant (prefs, ADW_TYPE_PREFERENCES_GROUP,
-                                                                             "settings_group"));
-}
-
-/* Preferences are behind the lock: locked, they offer only the PIN; unlocked, the settings;
- * and locking closes them. */
-static void
-test_preferences_locked (VeilAppFixture *fixture,
-                         gconstpointer   data)
-{
-  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
-  AdwMessageDialog *dialog;
-  GtkWidget *prefs, *entry;
-
-  fill_store (fixture);
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
-  prefs = g_object_ref (find_preferences ());
-  g_assert_nonnull (prefs);
-  g_assert_true (gtk_widget_get_visible (veil_test_find_descendant (prefs, ADW_TYPE_PREFERENCES_GROUP, "locked_group")));
-  g_assert_false (gtk_widget_get_visible (veil_test_find_descendant (prefs, ADW_TYPE_PREFERENCES_GROUP, "settings_group")));
-  veil_test_screenshot_window (prefs, "preferences-locked");
-
-  /* Escape on the PIN question leaves them locked. */
-  g_assert_true (gtk_widget_activate_action (prefs, "prefs.unlock", NULL));
-  veil_test_wait_until (dialog_shown, NULL);
-  dialog = g_object_ref (veil_test_find_dialog ());
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  veil_test_assert_finalized (dialog);
-  g_assert_false (preferences_open (NULL));
-  g_assert_false (veil_guardian_get_unlocked (guardian));
-
-  /* The PIN opens them. */
-  g_assert_true (gtk_widget_activate_action (prefs, "prefs.unlock", NULL));
-  veil_test_wait_until (dialog_shown, NULL);
-  dialog = veil_test_find_dialog ();
-  entry = veil_test_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (entry), PIN);
-  adw_message_dialog_response (dialog, "unlock");
-  veil_test_wait_until (preferences_open, NULL);
-  g_assert_true (veil_guardian_get_unlocked (guardian));
-
-  /* Locking closes them. */
-  veil_guardian_lock (guardian);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_null (find_preferences ());
-  veil_test_assert_finalized (prefs);
-
-  /* Opened from an unlocked guardian area, they show at once; closing them keeps it open. */
-  unlock_through_ui (fixture);
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
-  g_assert_true (preferences_open (NULL));
-  veil_test_destroy_window (find_preferences ());
-  g_assert_true (veil_guardian_get_unlocked (guardian));
+  g_assert_nonnull (veil_test_find_row (page, "Now"));
 }
 
 static void
@@ -425,17 +205,17 @@ test_tampered (VeilAppFixture     *fixture,
   GtkWidget *page, *row;
   sqlite3 *db = NULL;
 
-  fill_store (fixture);
+  veil_test_guardian_fill_store (fixture);
   /* Someone switches Noah's warnings off with the sqlite3 tool. */
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "UPDATE profiles SET data = replace(data, '\"message-warnings\":true', "
                                      "'\"message-warnings\":false') WHERE name = 'Noah'", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
-  unlock_through_ui (fixture);
-  row = find_row (area, "Noah");
+  veil_test_unlock_through_ui (fixture);
+  row = veil_test_find_row (area, "Noah");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Changed outside Veil"));
-  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (area, "Mia"))), "Changed outside Veil"));
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (veil_test_find_row (area, "Mia"))), "Changed outside Veil"));
 
   noah = veil_test_app_lookup (fixture, "Noah");
   gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
@@ -446,12 +226,6 @@ test_tampered (VeilAppFixture     *fixture,
   gtk_widget_activate_action (page, "profile.save", NULL);
   resaved = veil_test_app_lookup (fixture, "Noah");
   g_assert_cmpint (veil_profile_get_integrity (resaved), ==, VEIL_PROFILE_INTEGRITY_OK);
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return veil_test_find_dialog () != NULL;
 }
 
 static gboolean
@@ -473,9 +247,9 @@ test_unsaved (VeilAppFixture *fixture,
   AdwMessageDialog *dialog;
   GtkWidget *page, *year;
 
-  fill_store (fixture);
+  veil_test_guardian_fill_store (fixture);
   noah = veil_test_app_lookup (fixture, "Noah");
-  unlock_through_ui (fixture);
+  veil_test_unlock_through_ui (fixture);
 
   /* Nothing changed: no question. */
   gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
@@ -586,9 +360,9 @@ test_navigation (VeilAppFixture *fixture,
   g_autoptr(VeilProfile) mia = NULL;
   GtkWidget *title, *bar;
 
-  fill_store (fixture);
+  veil_test_guardian_fill_store (fixture);
   mia = veil_test_app_lookup (fixture, "Mia");
-  unlock_through_ui (fixture);
+  veil_test_unlock_through_ui (fixture);
   g_assert_true (ADW_IS_WINDOW_TITLE (header_title (fixture)));
   g_assert_null (veil_guardian_area_get_title_widget (VEIL_GUARDIAN_AREA (area)));
 
@@ -652,14 +426,14 @@ test_card_help (VeilAppFixture *fixture,
   GtkWidget *page, *queue, *card, *button;
   AdwViewStack *views;
 
-  fill_store (fixture);
+  veil_test_guardian_fill_store (fixture);
   mia = veil_test_app_lookup (fixture, "Mia");
   veil_verdict_builder_add_reason (vb, reason);
   verdict = veil_verdict_builder_build (vb);
   g_assert_cmpint (veil_store_record_message_alert (store, mia, "/home/mia/Downloads/sent.jpg", "Downloads", verdict,
                                                     NULL, TRUE, &error), >, 0);
   g_assert_no_error (error);
-  unlock_through_ui (fixture);
+  veil_test_unlock_through_ui (fixture);
 
   gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (mia));
   page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
@@ -724,10 +498,10 @@ test_german_narrow_child (VeilAppFixture *fixture,
   int min_width = 0;
 
   g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "Settings"), ==, "Einstellungen");
-  fill_store (fixture);
+  veil_test_guardian_fill_store (fixture);
   noah = veil_test_app_lookup (fixture, "Noah");
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 720);
-  unlock_through_ui (fixture);
+  veil_test_unlock_through_ui (fixture);
   gtk_widget_activate_action (area, "guardian.open-profile", "x", veil_profile_get_id (noah));
   page = veil_guardian_area_get_profile_page (VEIL_GUARDIAN_AREA (area));
   expand_all (page);
@@ -757,7 +531,7 @@ test_german_narrow_child (VeilAppFixture *fixture,
   g_assert_true (veil_guardian_area_go_back (VEIL_GUARDIAN_AREA (area)));
   g_assert_true (gtk_widget_activate_action (area, "guardian.change-pin", NULL));
   {
-    GtkWidget *dialog = find_change_pin_dialog ();
+    GtkWidget *dialog = veil_test_find_change_pin_dialog ();
 
     g_assert_nonnull (dialog);
     gtk_widget_measure (dialog, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
@@ -801,7 +575,7 @@ has_audit (VeilStore  *store,
 
 /* A profile edited outside Veil while the application runs: the child and the guardian see
  * the dated notice on the home and transparency pages, protection stays as last verified,
- * and the guardian restores it after the PIN, audited. */
+ * and the guardian restores it after the VEIL_TEST_PIN, audited. */
 static void
 test_records_notice (VeilAppFixture *fixture,
                      gconstpointer   data)
@@ -814,7 +588,7 @@ test_records_notice (VeilAppFixture *fixture,
   AdwMessageDialog *dialog;
   sqlite3 *db = NULL;
 
-  fill_store (fixture);
+  veil_test_guardian_fill_store (fixture);
   home_notice = veil_test_find_descendant (GTK_WIDGET (fixture->window), VEIL_TYPE_RECORDS_NOTICE, "home_notice");
   page_notice = veil_test_find_descendant (veil_window_get_page (fixture->window, "transparency"),
                                            VEIL_TYPE_RECORDS_NOTICE, "records_notice");
@@ -840,11 +614,11 @@ test_records_notice (VeilAppFixture *fixture,
 
   /* The guardian answers: the PIN first, then restore. */
   g_assert_true (gtk_widget_activate_action (home_notice, "records.answer", NULL));
-  veil_test_wait_until (dialog_shown, NULL);
+  veil_test_wait_until (veil_test_dialog_shown, NULL);
   dialog = veil_test_find_dialog ();
   g_assert_true (VEIL_IS_PIN_DIALOG (dialog));
   entry = veil_test_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (entry), PIN);
+  gtk_editable_set_text (GTK_EDITABLE (entry), VEIL_TEST_PIN);
   adw_message_dialog_response (dialog, "unlock");
   veil_test_wait_until (choice_shown, NULL);
   dialog = veil_test_find_choice_dialog ();
@@ -894,7 +668,7 @@ test_transparency (VeilAppFixture     *fixture,
   g_autoptr(GString) text = g_string_new (NULL);
   VeilProtection protection;
 
-  fill_store (fixture);
+  veil_test_guardian_fill_store (fixture);
   mia = veil_test_app_lookup (fixture, "Mia");
   g_assert_true (veil_store_acknowledge (store, mia, VEIL_PROTECTION_MESSAGE_WARNINGS,
                                          veil_protection_get_text_version (VEIL_PROTECTION_MESSAGE_WARNINGS), NULL));
@@ -940,169 +714,6 @@ test_transparency (VeilAppFixture     *fixture,
   assert_no_pixels (ack);
 }
 
-static void
-test_erase (VeilAppFixture     *fixture,
-            gconstpointer  data)
-{
-  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
-  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
-  g_autoptr(GPtrArray) profiles = NULL;
-  gboolean has_pin = TRUE;
-  gboolean answered = FALSE;
-
-  fill_store (fixture);
-  unlock_through_ui (fixture);
-
-  gtk_widget_activate_action (area, "guardian.erase", NULL);
-  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && !answered)
-      {
-        answered = TRUE;
-        adw_message_dialog_response (l->data, "erase");
-        veil_test_destroy_window (l->data);
-      }
-  g_assert_true (answered);
-
-  g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "welcome");
-  profiles = veil_store_list_profiles (veil_context_get_store (veil_test_app_get_context (fixture)), NULL);
-  g_assert_cmpuint (profiles->len, ==, 0);
-  g_assert_true (veil_guardian_has_pin (guardian, &has_pin, NULL, NULL));
-  g_assert_false (has_pin);
-}
-
-static void
-message_cb (GtkWidget  *area,
-            const char *message,
-            char      **out)
-{
-  g_free (*out);
-  *out = g_strdup (message);
-}
-
-static gboolean
-has_message (gpointer data)
-{
-  return *(char **) data != NULL;
-}
-
-/* The change-PIN dialog open now, if any. */
-static GtkWidget *
-find_change_pin_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (VEIL_IS_CHANGE_PIN_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return GTK_WIDGET (w);
-    }
-  return NULL;
-}
-
-/* Presses Escape on @widget: runs the shortcut its class binds to that key. */
-static gboolean
-press_escape (GtkWidget *widget)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == GDK_KEY_Escape)
-            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget, NULL);
-        }
-    }
-  return FALSE;
-}
-
-/* "Change PIN…" opens a dialog: a wrong current PIN keeps it open with the reason, Escape
- * closes it without a change, and the right PIN changes it and closes it. */
-static void
-test_change_pin (VeilAppFixture     *fixture,
-                 gconstpointer  data)
-{
-  GtkWidget *area = veil_window_get_page (fixture->window, "guardian");
-  VeilGuardian *guardian = veil_context_get_guardian (veil_test_app_get_context (fixture));
-  GtkWidget *dialog, *current, *new_pin, *repeat, *error_label;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  fill_store (fixture);
-  unlock_through_ui (fixture);
-  g_signal_connect (area, "show-message", G_CALLBACK (message_cb), &message);
-
-  /* No PIN form on the page itself any more. */
-  g_assert_null (veil_test_find_descendant (area, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL));
-
-  /* Escape closes the dialog and changes nothing. */
-  g_assert_true (gtk_widget_activate_action (area, "guardian.change-pin", NULL));
-  dialog = find_change_pin_dialog ();
-  g_assert_nonnull (dialog);
-  g_object_ref (dialog);
-  g_assert_true (press_escape (dialog));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_null (find_change_pin_dialog ());
-  veil_test_assert_finalized (dialog);
-  g_assert_null (message);
-
-  g_assert_true (gtk_widget_activate_action (area, "guardian.change-pin", NULL));
-  dialog = find_change_pin_dialog ();
-  current = veil_test_find_descendant (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "current_pin_row");
-  new_pin = veil_test_find_descendant (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "new_pin_row");
-  repeat = veil_test_find_descendant (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "repeat_pin_row");
-  error_label = veil_test_find_descendant (dialog, GTK_TYPE_LABEL, "error_label");
-  veil_test_screenshot_window (dialog, "guardian-change-pin");
-
-  /* Two different new PINs are caught before anything is checked. */
-  gtk_editable_set_text (GTK_EDITABLE (current), PIN);
-  gtk_editable_set_text (GTK_EDITABLE (new_pin), "739154");
-  gtk_editable_set_text (GTK_EDITABLE (repeat), "739155");
-  gtk_widget_activate_action (dialog, "pin.change", NULL);
-  g_assert_true (gtk_widget_get_visible (error_label));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "not the same"));
-
-  /* The current PIN must be right; the dialog stays with the reason. */
-  gtk_editable_set_text (GTK_EDITABLE (current), "111222");
-  gtk_editable_set_text (GTK_EDITABLE (repeat), "739154");
-  gtk_widget_activate_action (dialog, "pin.change", NULL);
-  veil_test_wait_until (error_shown, error_label);
-  veil_test_wait_until ((VeilTestPredicate) gtk_widget_is_sensitive, veil_test_find_descendant (dialog, GTK_TYPE_BUTTON, "change_button"));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "not the guardian PIN"));
-  g_assert_true (find_change_pin_dialog () == dialog);
-  g_assert_null (message);
-
-  g_object_ref (dialog);
-  gtk_editable_set_text (GTK_EDITABLE (current), PIN);
-  gtk_widget_activate_action (dialog, "pin.change", NULL);
-  veil_test_wait_until (has_message, &message);
-  g_assert_cmpstr (message, ==, "The guardian PIN was changed");
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_null (find_change_pin_dialog ());
-  veil_test_assert_finalized (dialog);
-  g_signal_handlers_disconnect_by_func (area, message_cb, &message);
-
-  /* The old PIN no longer opens anything; the new one does. */
-  veil_guardian_lock (guardian);
-  g_assert_false (veil_guardian_unlock (guardian, PIN, NULL, &error));
-  g_assert_error (error, VEIL_GUARDIAN_ERROR, VEIL_GUARDIAN_ERROR_WRONG_PIN);
-  g_clear_error (&error);
-  g_assert_true (veil_guardian_unlock (guardian, "739154", NULL, &error));
-  g_assert_no_error (error);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1118,13 +729,7 @@ main (int   argc,
   ADD ("/veil/guardian-area/edit-profile", test_edit_profile);
   ADD ("/veil/guardian-area/unsaved", test_unsaved);
   ADD ("/veil/guardian-area/german-narrow/subprocess", test_german_narrow_child);
-  ADD ("/veil/guardian-area/auto-lock", test_auto_lock);
-  ADD ("/veil/guardian-area/lock-when-hidden", test_lock_when_hidden);
-  ADD ("/veil/guardian-area/lock-closes-dialogs", test_lock_closes_dialogs);
-  ADD ("/veil/guardian-area/preferences-locked", test_preferences_locked);
   ADD ("/veil/guardian-area/tampered", test_tampered);
-  ADD ("/veil/guardian-area/erase", test_erase);
-  ADD ("/veil/guardian-area/change-pin", test_change_pin);
   ADD ("/veil/guardian-area/navigation", test_navigation);
   ADD ("/veil/guardian-area/card-help", test_card_help);
   ADD ("/veil/transparency/no-image-data", test_transparency);
