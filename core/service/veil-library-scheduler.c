@@ -464,125 +464,98 @@ file_ready_cb (VeilWatcher          *watcher,
   process_arrivals (self);
 }
 
-/* The checked folders and their subfolders, breadth first, up to MAX_WATCHED_DIRS. */
-static void
-list_dirs_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  const char * const *roots = task_data;
-  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; roots[i] != NULL; i++)
-    g_ptr_array_add (dirs, g_file_new_for_path (roots[i]));
-  for (guint i = 0; i < dirs->len && dirs->len < MAX_WATCHED_DIRS; i++)
-    {
-      g_autoptr(GFileEnumerator) children = NULL;
-      GFileInfo *info;
-      GFile *child;
-
-      children = g_file_enumerate_children (dirs->pdata[i], G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                                            G_FILE_ATTRIBUTE_STANDARD_IS_HIDDEN,
-                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
-      while (children != NULL && dirs->len < MAX_WATCHED_DIRS &&
-             g_file_enumerator_iterate (children, &info, &child, cancellable, NULL) && info != NULL)
-        if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY && !g_file_info_get_is_hidden (info))
-          g_ptr_array_add (dirs, g_object_ref (child));
-    }
-  g_task_return_pointer (task, dirs, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-list_dirs_done_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(VeilLibraryScheduler) self = user_data;
-  g_autoptr(GPtrArray) dirs = g_task_propagate_pointer (G_TASK (result), NULL);
-
-  if (dirs == NULL || g_task_get_cancellable (G_TASK (result)) != self->cancellable || self->watcher == NULL)
-    return;
-  for (guint i = 0; i < dirs->len; i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      /* A missing or unreadable folder is VeilHealth's to report. */
-      if (!veil_watcher_add_folder (self->watcher, dirs->pdata[i], &error))
-        g_debug ("Not watching a checked folder: %s", error->message);
-    }
-}
-
+/* Folders to watch for arrivals: the roots, their subfolders breadth first up to @max_dirs
+ * in all, and (for a folder that just appeared) the files they already hold. */
 typedef struct {
-  GFile     *folder;
+  GPtrArray *dirs;        /* of GFile: the roots first, then the subfolders found */
   guint      max_dirs;
-  GPtrArray *dirs;    /* of GFile: the folder and its subfolders */
-  GPtrArray *files;   /* of GFile: what they already hold */
-} NewFolder;
+  gboolean   with_files;
+  GPtrArray *files;       /* of GFile */
+} FolderWalk;
 
 static void
-new_folder_free (NewFolder *n)
+folder_walk_free (FolderWalk *walk)
 {
-  g_object_unref (n->folder);
-  g_ptr_array_unref (n->dirs);
-  g_ptr_array_unref (n->files);
-  g_free (n);
+  g_ptr_array_unref (walk->dirs);
+  g_ptr_array_unref (walk->files);
+  g_free (walk);
 }
 
-/* What a folder that appeared already holds, breadth first, as far as the limits allow. */
 static void
-walk_new_folder_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
+folder_walk_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
 {
-  NewFolder *n = task_data;
+  FolderWalk *walk = task_data;
 
-  g_ptr_array_add (n->dirs, g_object_ref (n->folder));
-  for (guint i = 0; i < n->dirs->len; i++)
+  for (guint i = 0; i < walk->dirs->len; i++)
     {
       g_autoptr(GFileEnumerator) children = NULL;
       GFileInfo *info;
       GFile *child;
 
-      children = g_file_enumerate_children (n->dirs->pdata[i], G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+      if (walk->dirs->len >= walk->max_dirs && !walk->with_files)
+        break;
+      children = g_file_enumerate_children (walk->dirs->pdata[i], G_FILE_ATTRIBUTE_STANDARD_TYPE ","
                                             G_FILE_ATTRIBUTE_STANDARD_IS_HIDDEN,
                                             G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
-      while (children != NULL && n->files->len < MAX_ARRIVALS &&
+      while (children != NULL && walk->files->len < MAX_ARRIVALS &&
              g_file_enumerator_iterate (children, &info, &child, cancellable, NULL) && info != NULL)
         {
           if (g_file_info_get_is_hidden (info))
             continue;
-          if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY && n->dirs->len < n->max_dirs)
-            g_ptr_array_add (n->dirs, g_object_ref (child));
-          else if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
-            g_ptr_array_add (n->files, g_object_ref (child));
+          if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY && walk->dirs->len < walk->max_dirs)
+            g_ptr_array_add (walk->dirs, g_object_ref (child));
+          else if (walk->with_files && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
+            g_ptr_array_add (walk->files, g_object_ref (child));
         }
     }
   g_task_return_boolean (task, TRUE);
 }
 
 static void
-walk_new_folder_done_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+folder_walk_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   g_autoptr(VeilLibraryScheduler) self = user_data;
-  NewFolder *n = g_task_get_task_data (G_TASK (result));
+  FolderWalk *walk = g_task_get_task_data (G_TASK (result));
 
   if (!g_task_propagate_boolean (G_TASK (result), NULL) ||
       g_task_get_cancellable (G_TASK (result)) != self->cancellable || self->watcher == NULL)
     return;
-  for (guint i = 0; i < n->dirs->len; i++)
+  for (guint i = 0; i < walk->dirs->len; i++)
     {
       g_autoptr(GError) error = NULL;
 
-      if (!veil_watcher_add_folder (self->watcher, n->dirs->pdata[i], &error))
-        g_debug ("Not watching a new folder: %s", error->message);
+      /* A missing or unreadable checked folder is VeilHealth's to report. */
+      if (!veil_watcher_add_folder (self->watcher, walk->dirs->pdata[i], &error))
+        g_debug ("Not watching a checked folder: %s", error->message);
     }
   /* Through the watcher, so a picture still being copied is checked once it is complete. */
-  for (guint i = 0; i < n->files->len; i++)
-    veil_watcher_notice_file (self->watcher, n->files->pdata[i]);
+  for (guint i = 0; i < walk->files->len; i++)
+    veil_watcher_notice_file (self->watcher, walk->files->pdata[i]);
+}
+
+/* Walks @roots (transfer full) in a thread, then watches what it found. */
+static void
+start_folder_walk (VeilLibraryScheduler *self,
+                   GPtrArray            *roots,
+                   guint                 max_dirs,
+                   gboolean              with_files)
+{
+  g_autoptr(GTask) task = NULL;
+  FolderWalk *walk = g_new0 (FolderWalk, 1);
+
+  walk->dirs = roots;
+  walk->max_dirs = max_dirs;
+  walk->with_files = with_files;
+  walk->files = g_ptr_array_new_with_free_func (g_object_unref);
+  task = g_task_new (NULL, self->cancellable, folder_walk_done_cb, g_object_ref (self));
+  g_task_set_source_tag (task, start_folder_walk);
+  g_task_set_task_data (task, walk, (GDestroyNotify) folder_walk_free);
+  g_task_run_in_thread (task, folder_walk_thread);
 }
 
 /* A camera import makes dated folders: they are watched from then on, and the pictures
@@ -593,20 +566,13 @@ folder_added_cb (VeilWatcher          *watcher,
                  VeilLibraryScheduler *self)
 {
   g_autoptr(GPtrArray) watched = veil_watcher_list_folders (watcher);
-  g_autoptr(GTask) task = NULL;
-  NewFolder *n;
+  GPtrArray *roots;
 
   if (watched->len >= MAX_WATCHED_DIRS)
     return;
-  n = g_new0 (NewFolder, 1);
-  n->folder = g_object_ref (folder);
-  n->max_dirs = MAX_WATCHED_DIRS - watched->len;
-  n->dirs = g_ptr_array_new_with_free_func (g_object_unref);
-  n->files = g_ptr_array_new_with_free_func (g_object_unref);
-  task = g_task_new (NULL, self->cancellable, walk_new_folder_done_cb, g_object_ref (self));
-  g_task_set_source_tag (task, folder_added_cb);
-  g_task_set_task_data (task, n, (GDestroyNotify) new_folder_free);
-  g_task_run_in_thread (task, walk_new_folder_thread);
+  roots = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (roots, g_object_ref (folder));
+  start_folder_walk (self, roots, MAX_WATCHED_DIRS - watched->len, TRUE);
 }
 
 static void
@@ -628,8 +594,8 @@ stop_arrivals (VeilLibraryScheduler *self)
 static void
 start_arrivals (VeilLibraryScheduler *self)
 {
-  g_autoptr(GTask) task = NULL;
   VeilProtectionStatus status = { 0 };
+  GPtrArray *roots;
 
   /* Arrivals are checked whenever folder checks are active, whatever the schedule (a
    * consent withdrawn later is caught by the scanner's own check). */
@@ -643,10 +609,10 @@ start_arrivals (VeilLibraryScheduler *self)
   veil_watcher_set_settle_time (self->watcher, self->settle_ms);
   g_signal_connect (self->watcher, "file-ready", G_CALLBACK (file_ready_cb), self);
   g_signal_connect (self->watcher, "folder-added", G_CALLBACK (folder_added_cb), self);
-  task = g_task_new (NULL, self->cancellable, list_dirs_done_cb, g_object_ref (self));
-  g_task_set_source_tag (task, start_arrivals);
-  g_task_set_task_data (task, g_strdupv ((char **) veil_profile_get_folders (self->profile)), (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, list_dirs_thread);
+  roots = g_ptr_array_new_with_free_func (g_object_unref);
+  for (const char * const *f = veil_profile_get_folders (self->profile); *f != NULL; f++)
+    g_ptr_array_add (roots, g_file_new_for_path (*f));
+  start_folder_walk (self, roots, MAX_WATCHED_DIRS, FALSE);
 }
 
 /* --- Object --------------------------------------------------------------------------------- */
