@@ -116,6 +116,14 @@ add_active_watch (VeilSessionSource *self)
                      self->cancellable, watch_added_cb, NULL);
 }
 
+/* Idle now: the next input ends it. */
+static void
+became_idle (VeilSessionSource *self)
+{
+  add_active_watch (self);
+  set_idle (self, TRUE);
+}
+
 static void
 idle_signal_cb (GDBusProxy        *proxy,
                 const char        *sender,
@@ -129,10 +137,7 @@ idle_signal_cb (GDBusProxy        *proxy,
     return;
   g_variant_get (parameters, "(u)", &id);
   if (id == self->idle_watch)
-    {
-      add_active_watch (self);
-      set_idle (self, TRUE);
-    }
+    became_idle (self);
   else
     set_idle (self, FALSE);
 }
@@ -150,10 +155,7 @@ idle_time_cb (GObject      *source,
     return;
   g_variant_get (reply, "(t)", &idle_ms);
   if (idle_ms >= VEIL_SESSION_SOURCE_IDLE_MS)
-    {
-      add_active_watch (self);
-      set_idle (self, TRUE);
-    }
+    became_idle (self);
 }
 
 static void
