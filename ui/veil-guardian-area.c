@@ -129,8 +129,6 @@ unlocked_changed_cb (VeilGuardianArea *self)
   if (guardian != NULL && !veil_guardian_get_unlocked (guardian))
     {
       g_clear_handle_id (&self->lock_source, g_source_remove);
-      if (self->change_pin_dialog != NULL)
-        gtk_window_destroy (self->change_pin_dialog);
       veil_ui_close_guardian_dialogs ();
       close_profile (self);
       g_clear_pointer (&self->help_return, g_free);
@@ -416,7 +414,7 @@ change_pin_action (GtkWidget  *widget,
   g_signal_connect_object (dialog, "pin-changed", G_CALLBACK (pin_changed_cb), self, G_CONNECT_SWAPPED);
   self->change_pin_dialog = GTK_WINDOW (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->change_pin_dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  veil_ui_present_guardian_dialog (dialog);
 }
 
 /* The short guide on talking with the child, from the list or from an alert's card. */

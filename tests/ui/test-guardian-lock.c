@@ -62,7 +62,7 @@ test_lock_closes_dialogs (VeilAppFixture *fixture,
   g_autoptr(VeilProfile) noah = NULL;
   g_autoptr(VeilProfile) still = NULL;
   AdwMessageDialog *dialog;
-  GtkWidget *page;
+  GtkWidget *page, *pin_dialog;
 
   veil_test_guardian_fill_store (fixture);
   noah = veil_test_app_lookup (fixture, "Noah");
@@ -83,6 +83,16 @@ test_lock_closes_dialogs (VeilAppFixture *fixture,
   while (dialog != NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (veil_window_get_visible_page (fixture->window), ==, "home");
+
+  /* The Change PIN dialog too. */
+  veil_test_unlock_through_ui (fixture);
+  g_assert_true (gtk_widget_activate_action (area, "guardian.change-pin", NULL));
+  pin_dialog = veil_test_find_change_pin_dialog ();
+  g_assert_nonnull (pin_dialog);
+  g_object_ref (pin_dialog);
+  veil_guardian_lock (guardian);
+  g_assert_null (veil_test_find_change_pin_dialog ());
+  veil_test_assert_finalized (pin_dialog);
 }
 
 static GtkWidget *
@@ -315,8 +325,7 @@ main (int   argc,
       char *argv[])
 {
   veil_test_init_ui (&argc, &argv);
-  /* The German case runs in a subprocess. */
-  veil_test_use_built_translations (g_test_subprocess ());
+  veil_test_use_built_translations (FALSE);
   if (!veil_test_app_start (FALSE))
     return 1;
 
