@@ -200,9 +200,11 @@ veil_store_erase_all (VeilStore  *self,
   if (!_veil_store_commit (self, error))
     return FALSE;
 
-  /* Shrink the file and fold the log back in, so erased rows are gone from disk too. */
+  /* Shrink the file and fold the log back in, so erased rows are gone from disk too, and
+   * remove the lists' binary files with their rows. */
   g_rec_mutex_lock (&self->lock);
   veil_db_exec (self->db, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", NULL);
   g_rec_mutex_unlock (&self->lock);
+  _veil_store_list_cache_prune (self, NULL);
   return TRUE;
 }

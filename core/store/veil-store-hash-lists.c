@@ -48,6 +48,8 @@ veil_store_import_hash_list (VeilStore      *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GByteArray) hashes = g_byte_array_new ();
   g_autoptr(GByteArray) labels = g_byte_array_new ();
+  g_autofree char *digest = NULL;
+  gint64 list_id = 0;
   guint n;
   gboolean ok;
 
@@ -67,21 +69,31 @@ veil_store_import_hash_list (VeilStore      *self,
       g_byte_array_append (labels, (const guint8 *) label, strlen (label) + 1);
     }
 
+  source = source != NULL ? source : (veil_hash_list_get_source (list) ?: "");
+  digest = _veil_store_list_digest (veil_hash_list_get_name (list), source, veil_hash_list_get_version (list),
+                                    hashes->data, hashes->len, labels->data, labels->len);
   g_mutex_lock (&self->scan_lock);
   stmt = veil_db_prepare (self->scan_db, "INSERT INTO profile_hash_lists (profile_id, name, source, version, imported, entries,"
-                                         " hashes, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+                                         " hashes, labels, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   ok = stmt != NULL;
   if (ok)
     ok = veil_db_bind_id (stmt, 1, profile_id, error) &&
          veil_db_bind_text (stmt, 2, veil_hash_list_get_name (list), error) &&
-         veil_db_bind_text (stmt, 3, source != NULL ? source : (veil_hash_list_get_source (list) ?: ""), error) &&
+         veil_db_bind_text (stmt, 3, source, error) &&
          veil_db_bind_int (stmt, 4, (int) veil_hash_list_get_version (list), error) &&
          veil_db_bind_int64 (stmt, 5, _veil_store_now (), error) &&
          veil_db_bind_int (stmt, 6, (int) n, error) &&
          veil_db_bind_blob (stmt, 7, hashes->data, hashes->len, error) &&
          veil_db_bind_blob (stmt, 8, labels->data, labels->len, error) &&
+         veil_db_bind_text (stmt, 9, digest, error) &&
          veil_db_step_done (stmt, error);
+  if (ok)
+    list_id = sqlite3_last_insert_rowid (self->scan_db);
   g_mutex_unlock (&self->scan_lock);
+  /* The binary file is written now, while the list is at hand, so the first check after an
+   * import is already fast. A file left from an earlier store under the same id is replaced. */
+  if (ok)
+    _veil_store_list_cache_save (self, list_id, list, digest);
   return ok;
 }
 
@@ -202,6 +214,8 @@ veil_store_remove_hash_list (VeilStore      *self,
     ok = veil_db_bind_int64 (stmt, 1, list_id, error) &&
          delete_one (self, stmt, error);
   g_mutex_unlock (&self->scan_lock);
+  if (ok)
+    _veil_store_list_cache_forget (self, list_id);
   return ok;
 }
 
@@ -268,14 +282,35 @@ veil_store_unprotect_image (VeilStore      *self,
   return ok;
 }
 
+/* A stored list as read from its row: the list rebuilt from the row's blobs, the digest of
+ * its content, and whether the row lacked that digest (rows imported before it was kept). */
+typedef struct {
+  VeilHashList *list;
+  char         *digest;
+  gboolean      digest_changed;
+} RowList;
+
+static void
+row_list_free (RowList *row)
+{
+  g_clear_object (&row->list);
+  g_free (row->digest);
+  g_free (row);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RowList, row_list_free)
+
 /* Returns: (transfer full): the stored list in @stmt's current row (name, source, version,
- *   entries, hashes, labels), or %NULL when it is damaged (the row is then left out) */
+ *   entries, hashes, labels, digest), or %NULL when it is damaged (the row is then left out) */
 static gpointer
 hash_list_entries_from_row (sqlite3_stmt  *stmt,
                             gpointer       user_data,
                             GError       **error)
 {
-  g_autoptr(VeilHashList) list = veil_hash_list_new ((const char *) sqlite3_column_text (stmt, 0));
+  g_autoptr(RowList) row = g_new0 (RowList, 1);
+  const char *name = (const char *) sqlite3_column_text (stmt, 0);
+  const char *source = (const char *) sqlite3_column_text (stmt, 1);
+  guint version = (guint) sqlite3_column_int (stmt, 2);
   guint n = (guint) sqlite3_column_int (stmt, 3);
   const guint8 *hashes = sqlite3_column_blob (stmt, 4);
   gsize hashes_size = (gsize) sqlite3_column_bytes (stmt, 4);
@@ -288,8 +323,9 @@ hash_list_entries_from_row (sqlite3_stmt  *stmt,
       g_debug ("Skipping a damaged stored hash list");
       return NULL;
     }
-  veil_hash_list_set_source (list, (const char *) sqlite3_column_text (stmt, 1));
-  veil_hash_list_set_version (list, (guint) sqlite3_column_int (stmt, 2));
+  row->list = veil_hash_list_new (name);
+  veil_hash_list_set_source (row->list, source);
+  veil_hash_list_set_version (row->list, version);
   for (guint i = 0; i < n; i++)
     {
       VeilPdqHash hash;
@@ -301,9 +337,77 @@ hash_list_entries_from_row (sqlite3_stmt  *stmt,
           label = labels + at;
           at += strlen (label) + 1;
         }
-      veil_hash_list_add (list, &hash, label);
+      veil_hash_list_add (row->list, &hash, label);
     }
-  return g_steal_pointer (&list);
+  row->digest = _veil_store_list_digest (name, source, version, hashes, hashes_size,
+                                         (const guint8 *) labels, labels_size);
+  row->digest_changed = g_strcmp0 (row->digest, (const char *) sqlite3_column_text (stmt, 6)) != 0;
+  return g_steal_pointer (&row);
+}
+
+typedef struct {
+  gint64  id;
+  char   *digest; /* nullable */
+  char   *name;
+  char   *source;
+} ListRef;
+
+static void
+list_ref_free (ListRef *ref)
+{
+  g_free (ref->digest);
+  g_free (ref->name);
+  g_free (ref->source);
+  g_free (ref);
+}
+
+static gpointer
+list_ref_from_row (sqlite3_stmt  *stmt,
+                   gpointer       user_data,
+                   GError       **error)
+{
+  ListRef *ref = g_new0 (ListRef, 1);
+
+  ref->id = sqlite3_column_int64 (stmt, 0);
+  ref->digest = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  ref->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  ref->source = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  return ref;
+}
+
+/* Rebuilds row @list_id's list from the row and writes its binary file. Returns: (transfer
+ *   full): the list; %NULL with @error unset when the row is damaged or gone */
+static VeilHashList *
+load_list_from_row (VeilStore  *self,
+                    gint64      list_id,
+                    GError    **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  RowList *row;
+
+  rows = _veil_store_scan_query_rows (self,
+                                      "SELECT name, source, version, entries, hashes, labels, digest"
+                                      " FROM profile_hash_lists WHERE id = ?",
+                                      list_id, hash_list_entries_from_row, (GDestroyNotify) row_list_free, error);
+  if (rows == NULL || rows->len == 0)
+    return NULL;
+  row = g_ptr_array_index (rows, 0);
+  if (row->digest_changed)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      /* A row from before digests were kept (or edited outside Veil): what it holds now is
+       * what counts, and its digest follows it. */
+      g_mutex_lock (&self->scan_lock);
+      stmt = veil_db_prepare (self->scan_db, "UPDATE profile_hash_lists SET digest = ? WHERE id = ?", &local_error);
+      if (stmt == NULL || !veil_db_bind_text (stmt, 1, row->digest, &local_error) ||
+          !veil_db_bind_int64 (stmt, 2, list_id, &local_error) || !veil_db_step_done (stmt, &local_error))
+        g_debug ("Cannot record a hash list's digest: %s", local_error->message);
+      g_mutex_unlock (&self->scan_lock);
+    }
+  _veil_store_list_cache_save (self, list_id, row->list, row->digest);
+  return g_object_ref (row->list);
 }
 
 /**
@@ -311,7 +415,9 @@ hash_list_entries_from_row (sqlite3_stmt  *stmt,
  * @profile_id: a profile, or 0 for the lists that apply to every profile
  *
  * Reads back the lists imported for exactly @profile_id, with their hashes and labels; a
- * damaged list is left out.
+ * damaged list is left out. Each comes from its binary file next to the store when that was
+ * made from the row's content (a mapping, ready at once however long the list), else from
+ * the row, which then writes the file again.
  *
  * Returns: (transfer full) (element-type VeilHashList): the lists, or %NULL with @error set
  */
@@ -320,13 +426,57 @@ veil_store_load_hash_lists (VeilStore  *self,
                             gint64      profile_id,
                             GError    **error)
 {
+  g_autoptr(GPtrArray) refs = NULL;
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func (g_object_unref);
+
   g_return_val_if_fail (VEIL_IS_STORE (self), NULL);
 
-  return _veil_store_scan_query_rows (self,
-                                      "SELECT name, source, version, entries, hashes, labels"
-                                      " FROM profile_hash_lists WHERE coalesce(profile_id, 0) = ?",
-                                      profile_id, hash_list_entries_from_row, g_object_unref,
-                                      error);
+  refs = _veil_store_scan_query_rows (self,
+                                      "SELECT id, digest, name, source FROM profile_hash_lists WHERE coalesce(profile_id, 0) = ?"
+                                      " ORDER BY id",
+                                      profile_id, list_ref_from_row, (GDestroyNotify) list_ref_free, error);
+  if (refs == NULL)
+    return NULL;
+  for (guint i = 0; i < refs->len; i++)
+    {
+      ListRef *ref = g_ptr_array_index (refs, i);
+      VeilHashList *list = NULL;
+      GError *local_error = NULL;
+
+      if (ref->digest != NULL)
+        list = _veil_store_list_cache_map (self, ref->id, ref->digest, ref->name, ref->source);
+      if (list == NULL)
+        list = load_list_from_row (self, ref->id, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      if (list != NULL)
+        g_ptr_array_add (lists, list);
+    }
+  return g_steal_pointer (&lists);
+}
+
+/* Removes the binary files of lists no longer stored: their profile was removed, or the
+ * store was erased or replaced. */
+void
+_veil_store_tidy_list_cache (VeilStore *self)
+{
+  g_autoptr(GPtrArray) refs = NULL;
+  g_autoptr(GHashTable) keep = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GError) error = NULL;
+
+  refs = _veil_store_scan_query_rows (self, "SELECT id, digest, name, source FROM profile_hash_lists WHERE ?1 = ?1", 0,
+                                      list_ref_from_row, (GDestroyNotify) list_ref_free, &error);
+  if (refs == NULL)
+    {
+      g_debug ("Cannot tidy the hash lists' binary files: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < refs->len; i++)
+    g_hash_table_add (keep, &((ListRef *) g_ptr_array_index (refs, i))->id);
+  _veil_store_list_cache_prune (self, keep);
 }
 
 /**

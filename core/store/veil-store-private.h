@@ -120,4 +120,29 @@ gboolean      _veil_store_blob_to_hash      (const void         *blob,
                                              int                 size,
                                              VeilPdqHash        *hash);
 
+/* veil-store-list-cache.c: imported hash lists' binary files next to the store */
+char         *_veil_store_list_cache_dir    (VeilStore          *self);
+char         *_veil_store_list_digest       (const char         *name,
+                                             const char         *source,
+                                             guint               version,
+                                             const guint8       *hashes,
+                                             gsize               hashes_size,
+                                             const guint8       *labels,
+                                             gsize               labels_size);
+VeilHashList *_veil_store_list_cache_map    (VeilStore          *self,
+                                             gint64              list_id,
+                                             const char         *digest,
+                                             const char         *name,
+                                             const char         *source);
+void          _veil_store_list_cache_save   (VeilStore          *self,
+                                             gint64              list_id,
+                                             VeilHashList       *list,
+                                             const char         *digest);
+void          _veil_store_list_cache_forget (VeilStore          *self,
+                                             gint64              list_id);
+void          _veil_store_list_cache_prune  (VeilStore          *self,
+                                             GHashTable         *keep);
+/* veil-store-hash-lists.c */
+void          _veil_store_tidy_list_cache  (VeilStore          *self);
+
 G_END_DECLS

@@ -160,6 +160,11 @@ static const char * const migrations[VEIL_STORE_SCHEMA_VERSION] = {
   /* 6 -> 7: the scans table was written but never read: a scan's trace is its audit entry
    * and its scan_runs row */
   "DROP TABLE IF EXISTS scans;",
+
+  /* 7 -> 8: each imported list carries a digest of its content, which names the binary file
+   * kept next to the store for it (veil-store-list-cache.c); older rows get theirs when
+   * next loaded */
+  "ALTER TABLE profile_hash_lists ADD COLUMN digest TEXT;",
 };
 
 guint

@@ -93,7 +93,10 @@ veil_store_initable_init (GInitable     *initable,
     self->path = veil_paths_get_database_path ();
 
   self->db = _veil_store_open_database (self->path, VEIL_STORE_SCHEMA_VERSION, error);
-  return self->db != NULL && _veil_store_open_scan_db (self, error);
+  if (self->db == NULL || !_veil_store_open_scan_db (self, error))
+    return FALSE;
+  _veil_store_tidy_list_cache (self);
+  return TRUE;
 }
 
 static void

@@ -29,7 +29,7 @@ typedef enum {
 } VeilStoreError;
 
 /* The newest schema this build knows; older files are migrated forward at open. */
-#define VEIL_STORE_SCHEMA_VERSION 7
+#define VEIL_STORE_SCHEMA_VERSION 8
 
 /* A protection as the child lives it: the guardian's switch, the child's acknowledgment and
  * what follows from both. */

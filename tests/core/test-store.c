@@ -144,10 +144,17 @@ test_store_migrations (StoreFixture  *fixture,
       if (from >= 2)
         exec_sql (fixture->path,
                   "INSERT INTO alerts (profile_id, time, source, reasons) VALUES (1, 170, 'message', 'classifier 0.93');"
-                  /* Versions 2 to 6 had a scans table nothing read; version 7 drops it. */
-                  "INSERT INTO scans (profile_id, time, folder, files, matches) VALUES (1, 175, '/home/mia/Pictures', 120, 0);"
                   /* Before version 5 a reports row had no report in it: it must not break listing. */
                   "INSERT INTO reports (profile_id, time, note) VALUES (1, 180, 'old');");
+      /* Versions 2 to 6 had a scans table nothing read; version 7 drops it. */
+      if (from >= 2 && from <= 6)
+        exec_sql (fixture->path,
+                  "INSERT INTO scans (profile_id, time, folder, files, matches) VALUES (1, 175, '/home/mia/Pictures', 120, 0);");
+      /* Lists imported before version 8 have no digest of their content. */
+      if (from >= 4)
+        exec_sql (fixture->path,
+                  "INSERT INTO profile_hash_lists (profile_id, name, source, version, imported, entries, hashes, labels)"
+                  " VALUES (NULL, 'Known', 'helpline', 1, 190, 1, zeroblob(32), X'6100');");
       if (from >= 3)
         {
           /* Version 3 keeps every saved version next to the current one. */
@@ -189,6 +196,17 @@ test_store_migrations (StoreFixture  *fixture,
         g_assert_no_error (error);
         g_assert_cmpuint (reports->len, ==, 0);
         g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM reports"), ==, from >= 2 ? 1 : 0);
+      }
+
+      /* A list from before version 8 loads, and is given the digest of what it holds. */
+      {
+        g_autoptr(GPtrArray) lists = veil_store_load_hash_lists (store, 0, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (lists->len, ==, from >= 4 ? 1 : 0);
+        if (from >= 4)
+          g_assert_cmpstr (veil_hash_list_get_label (lists->pdata[0], 0), ==, "a");
+        g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM profile_hash_lists WHERE digest IS NULL"), ==, 0);
       }
 
       /* Versions are kept (from version 3 on): the current one was carried over. */
