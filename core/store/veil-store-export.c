@@ -176,7 +176,8 @@ veil_store_export (VeilStore   *self,
  * veil_store_erase_all:
  *
  * Deletes everything Veil stored: profiles, consent, alerts, reports, scan runs, the scan cache,
- * the audit log and Veil's own notes. The file stays, empty, at the current schema.
+ * the audit log, Veil's own notes and the hash lists with their binary files. The file stays,
+ * empty, at the current schema.
  */
 gboolean
 veil_store_erase_all (VeilStore  *self,
