@@ -44,7 +44,8 @@ for tool in apt-get dpkg-deb sha256sum; do
 done
 
 # Only a corpus this script made (or an empty folder) is replaced.
-if [ -d "$out" ] && [ -n "$(ls -A "$out" | grep -vx '.debs')" ] && [ ! -f "$out/manifest.tsv" ]; then
+if [ -d "$out" ] && [ ! -f "$out/manifest.tsv" ] &&
+   [ -n "$(find "$out" -mindepth 1 -maxdepth 1 ! -name .debs -print -quit)" ]; then
   echo "fetch-benign-corpus: $out is not empty and holds no manifest.tsv; choose an empty folder" >&2
   exit 1
 fi
