@@ -5,7 +5,8 @@
 
 #include "veil-nsfw-classifier-private.h"
 
-/* VeilNsfwClassifier: Veil's own inference engine for the nsfwjs MobileNetV2.
+/* VeilNsfwClassifier: Veil's own inference engine for the nsfwjs MobileNetV2 and, as a
+ * second opinion, its MobileNetV2Mid (the same kinds of layers, plus an input scaling).
  *
  * At construction the model's uint8 weights are dequantized exactly as TF.js does, batch
  * norm is folded into the convolutions, and 1x1 convolutions get their weights packed for
@@ -135,7 +136,7 @@ _veil_nsfw_classifier_get_kernels_name (VeilNsfwClassifier *self)
 
 /**
  * veil_nsfw_classifier_new:
- * @model: a loaded #VeilModel (the nsfwjs MobileNetV2)
+ * @model: a loaded #VeilModel (either of Veil's models, see veil_model_get_kind())
  * @error: return location for an error
  *
  * Prepares the inference engine for @model on the fastest kernels this CPU runs.
