@@ -16,6 +16,10 @@
  * hold on whatever machine runs it.
  *
  *   bench-classify [--model FILE] [--oracle DIR] [--runs N] [--batch N]
+ *                  [--mid-model FILE] [--mid-only]
+ *
+ * After the classifier it measures the second model, MobileNetV2Mid (the second opinion on
+ * borderline flags): load time, memory and single-image latency on every kernel path.
  *
  * --oracle names a folder holding nsfw-bench.mjs with its node_modules (a writable copy of
  * ../shared/tools/nsfw-oracle after `npm ci`); without it only Veil's figures are printed.
@@ -26,6 +30,8 @@ static guint warmup = 5;
 static guint batch = 16;
 static char *model_path;
 static char *oracle_dir;
+static char *mid_model_path;
+static gboolean mid_only;
 
 static double
 now_ms (void)
@@ -266,6 +272,69 @@ print_ratio (const char *what,
     printf ("  %-34s %9.2f %s\n", what, veil, unit);
 }
 
+/* The second model: what it costs on top of the first, which is what a second opinion adds
+ * for each picture the first model flags. */
+static void
+bench_mid_model (void)
+{
+  const VeilNsfwKernelPath paths[] = { VEIL_NSFW_KERNELS_PORTABLE, VEIL_NSFW_KERNELS_AVX2, VEIL_NSFW_KERNELS_AVX512 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilModel) model = NULL;
+  g_autoptr(VeilNsfwClassifier) classifier = NULL;
+  g_autofree guint8 *input = make_input (0);
+  double loads[5], rss0, rss1, single1, single2, cpu1 = 0.0, floor_ms;
+
+  rss0 = rss_mib ();
+  for (guint i = 0; i < G_N_ELEMENTS (loads); i++)
+    {
+      double s = now_ms ();
+
+      g_clear_object (&classifier);
+      g_clear_object (&model);
+      model = veil_model_new_from_file (mid_model_path, &error);
+      if (model == NULL)
+        g_error ("%s", error->message);
+      classifier = veil_nsfw_classifier_new (model, &error);
+      if (classifier == NULL)
+        g_error ("%s", error->message);
+      loads[i] = now_ms () - s;
+    }
+  classify_once (VEIL_CLASSIFIER (classifier), input);
+  rss1 = rss_mib ();
+
+  single1 = single_latency (classifier, input, &cpu1);
+  veil_nsfw_classifier_set_threads (classifier, 2);
+  single2 = single_latency (classifier, input, NULL);
+  veil_nsfw_classifier_set_threads (classifier, 1);
+  floor_ms = fma_floor_ms (classifier);
+
+  printf ("bench/classify: second model nsfwjs MobileNetV2Mid (%s %s), kernels %s (%s=%s), %u runs\n",
+          veil_model_get_name (model), veil_model_get_version (model),
+          _veil_nsfw_classifier_get_kernels_name (classifier), VEIL_KERNELS_ENV,
+          g_getenv (VEIL_KERNELS_ENV) ? g_getenv (VEIL_KERNELS_ENV) : "unset", runs);
+  printf ("  %-34s %9.2f ms\n", "single image, 1 thread (median)", single1);
+  printf ("  %-34s %9.2f ms    (CPU time of the calling thread, median)\n", "single image, 1 thread, CPU", cpu1);
+  printf ("  %-34s %9.2f ms\n", "single image, 2 threads (median)", single2);
+  printf ("  %-34s %9.2f ms\n", "model load (median of 5)", median (loads, G_N_ELEMENTS (loads)));
+  printf ("  %-34s %9.2f MiB\n", "RSS added by model + 1 arena", rss1 - rss0);
+  printf ("  FMA floor (%s, %.0f M MACs at this core's peak)   %7.2f ms; 1 thread CPU / floor %.2f\n",
+          _veil_nsfw_classifier_get_kernels_name (classifier),
+          _veil_nsfw_classifier_count_macs (classifier) / 1e6, floor_ms, cpu1 / floor_ms);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(VeilNsfwClassifier) c = NULL;
+      double cpu = 0.0, wall;
+
+      if (!veil_nsfw_kernels_supported (paths[i]))
+        continue;
+      c = _veil_nsfw_classifier_new_with_kernels (model, paths[i], NULL);
+      wall = single_latency (c, input, &cpu);
+      printf ("  kernels %-8s single image, 1 thread: %7.2f ms (CPU %.2f ms)\n",
+              _veil_nsfw_classifier_get_kernels_name (c), wall, cpu);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -275,6 +344,8 @@ main (int   argc,
     { "oracle", 0, 0, G_OPTION_ARG_FILENAME, &oracle_dir, "Folder with nsfw-bench.mjs and its node_modules", "DIR" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Timed single-image runs (default 50)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Images per batch (default 16)", "N" },
+    { "mid-model", 0, 0, G_OPTION_ARG_FILENAME, &mid_model_path, "Second model file (default: VEIL_MID_MODEL_PATH or installed)", "FILE" },
+    { "mid-only", 0, 0, G_OPTION_ARG_NONE, &mid_only, "Measure only the second model", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- classifier benchmark");
@@ -299,6 +370,15 @@ main (int   argc,
     model_path = veil_model_get_default_path ();
   if (oracle_dir == NULL && g_getenv ("NSFW_ORACLE_DIR") != NULL)
     oracle_dir = g_strdup (g_getenv ("NSFW_ORACLE_DIR"));
+  if (mid_model_path == NULL)
+    mid_model_path = veil_model_get_path_for_kind (VEIL_MODEL_KIND_MOBILENET_V2_MID);
+  if (mid_only)
+    {
+      bench_mid_model ();
+      g_free (model_path);
+      g_free (mid_model_path);
+      return 0;
+    }
 
   /* The reference first, while nothing of ours is resident. */
   ref = run_reference ();
@@ -374,7 +454,10 @@ main (int   argc,
               _veil_nsfw_classifier_get_kernels_name (c), wall, cpu, fl, cpu / fl);
     }
 
+  bench_mid_model ();
+
   g_free (model_path);
+  g_free (mid_model_path);
   g_free (oracle_dir);
   return 0;
 }

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Fetches the classifier model at set-up: the nsfwjs 4.4.0 npm tarball (MIT), pinned by hash,
-# into the git-ignored .model-cache/ folder. The build converts it into Veil's own model file
-# (core/meson.build, tools/veil-convert-model.py); nothing at run time touches a network.
+# Fetches the classifier models at set-up: the nsfwjs 4.4.0 npm tarball (MIT), pinned by hash,
+# into the git-ignored .model-cache/ folder. The tarball holds both of Veil's models, the
+# classifier (MobileNetV2) and the second opinion (MobileNetV2Mid); the build converts each into
+# Veil's own model file (core/classify/meson.build, tools/veil-convert-model.py). Nothing at run
+# time touches a network.
 #
-#   tools/fetch-model.sh    download once; a cached tarball that verifies is reused
+#   tools/fetch-model.sh                download once; a cached tarball that verifies is reused
+#   tools/fetch-model.sh --convert DIR  also write DIR/veil-nsfw.vmodel and
+#                                       DIR/veil-nsfw-mid.vmodel from the verified tarball
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -21,6 +25,23 @@ sha256_hex="585cd178f3b994337c4d10a87b080d342fc52f8b9bf0085c4d1f345a3a1c5382"
 cache=.model-cache
 target="$cache/$tarball"
 
+convert_dir=
+case "${1:-}" in
+  --convert) convert_dir=${2:?"fetch-model: --convert needs a folder"} ;;
+  "") ;;
+  *) echo "usage: tools/fetch-model.sh [--convert DIR]" >&2; exit 2 ;;
+esac
+
+# Both model files from the one verified tarball (the converter checks its sha256 again).
+convert_models() {
+  [ -n "$convert_dir" ] || return 0
+  mkdir -p "$convert_dir"
+  python3 tools/veil-convert-model.py --sha256 "$sha256_hex" --model mobilenet_v2 \
+    "$target" "$convert_dir/veil-nsfw.vmodel"
+  python3 tools/veil-convert-model.py --sha256 "$sha256_hex" --model mobilenet_v2_mid \
+    "$target" "$convert_dir/veil-nsfw-mid.vmodel"
+}
+
 verify() {
   local file=$1 got512 got256
   got512=$(sha512sum "$file" | cut -d' ' -f1)
@@ -30,6 +51,7 @@ verify() {
 
 if [ -f "$target" ] && verify "$target"; then
   echo "fetch-model: $target is present and verified"
+  convert_models
   exit 0
 fi
 
@@ -49,3 +71,4 @@ fi
 
 mv -f "$scratch/$tarball" "$target"
 echo "fetch-model: $target verified"
+convert_models

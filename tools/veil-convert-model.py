@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Converts the nsfwjs MobileNetV2 model (inside the pinned npm tarball) into Veil's model file.
+# Converts an nsfwjs model (inside the pinned npm tarball) into Veil's model file.
 #
-#   veil-convert-model.py --sha256 HEX TARBALL OUTPUT
+#   veil-convert-model.py --sha256 HEX [--model mobilenet_v2|mobilenet_v2_mid] TARBALL OUTPUT
 #
-# The package ships the TF.js layers model as two browserify UMD wrappers:
-# dist/models/mobilenet_v2/model.min.js exports a JavaScript object literal (the model.json:
-# Keras topology plus weights manifest) and group1-shard1of1.min.js exports a base64 string
-# (the uint8 weight shard). This script reads both straight from the tarball, turns the Keras
-# layer graph into Veil's fused op list (conv + batch norm + activation, depthwise, add,
-# global average pool, dense) and writes the weights exactly as shipped (uint8 with a
-# per-tensor scale and min). Standard library only, so the build needs nothing extra.
+# The package ships each TF.js model as browserify UMD wrappers: dist/models/<model>/model.min.js
+# exports a JavaScript object literal (the model.json: topology plus weights manifest) and each
+# group1-shardNofM.min.js exports a base64 string (one piece of the uint8 weights).
+#
+# mobilenet_v2 (the default, Veil's classifier) is a Keras layers model; mobilenet_v2_mid (the
+# second opinion) is a TensorFlow graph model whose batch norms are already folded into
+# _FusedConv2D / FusedDepthwiseConv2dNative ops with a fused BiasAdd (and Relu6). This script
+# reads either straight from the tarball, turns its graph into Veil's fused op list (conv +
+# batch norm or bias + activation, depthwise, add, global average pool, dense, and the Mid
+# graph's input scaling) and writes the weights exactly as shipped (uint8 with a per-tensor
+# scale and min). Standard library only, so the build needs nothing extra.
 #
 # File layout (little-endian; core/classify/veil-model.c checks every field):
 #   header (160 bytes)   magic "VEILMODL", format version, header size, counts, input shape,
@@ -38,14 +42,18 @@ TENSOR_ENTRY = struct.Struct('<64sI4II dd QQ'.replace(' ', ''))
 OP_ENTRY = struct.Struct('<IIii8II6id')
 HEADER = struct.Struct('<8sIIIIIIIIQQQQQ32s16s32s')
 
-OP_CONV, OP_DEPTHWISE, OP_ADD, OP_GAP, OP_DENSE = 1, 2, 3, 4, 5
+OP_CONV, OP_DEPTHWISE, OP_ADD, OP_GAP, OP_DENSE, OP_SCALE_SHIFT = 1, 2, 3, 4, 5, 6
 ACT_NONE, ACT_RELU, ACT_RELU6, ACT_SOFTMAX = 0, 1, 2, 3
 INPUT = -1
 NONE = -2
 
-MODEL_DIR = 'package/dist/models/mobilenet_v2/'
-MODEL_NAME = 'nsfwjs-mobilenet_v2'
 MODEL_VERSION = '4.4.0'
+# The models this converter reads: the folder inside the tarball and the name written into
+# the file (which also tells Veil which of its models a file holds).
+MODELS = {
+    'mobilenet_v2': ('package/dist/models/mobilenet_v2/', 'nsfwjs-mobilenet_v2'),
+    'mobilenet_v2_mid': ('package/dist/models/mobilenet_v2_mid/', 'nsfwjs-mobilenet_v2_mid'),
+}
 
 
 class ConvertError(Exception):
@@ -209,6 +217,15 @@ def same_padding(size, k, stride):
     return total // 2, total - total // 2
 
 
+def append_op(ops, **kw):
+    op = dict(type=0, act=ACT_NONE, in0=NONE, in1=NONE, kh=0, kw=0, sh=0, sw=0,
+              pt=0, pb=0, pl=0, pr=0, cout=0, kernel=-1, bias=-1, gamma=-1, beta=-1,
+              mean=-1, var=-1, eps=0.0, name='')
+    op.update(kw)
+    ops.append(op)
+    return len(ops) - 1
+
+
 def convert_graph(topology, tensors):
     cfg = topology['model_config']['config']
     layers = cfg['layers']
@@ -235,12 +252,7 @@ def convert_graph(topology, tensors):
         return tensors[name]['index']
 
     def new_op(**kw):
-        op = dict(type=0, act=ACT_NONE, in0=NONE, in1=NONE, kh=0, kw=0, sh=0, sw=0,
-                  pt=0, pb=0, pl=0, pr=0, cout=0, kernel=-1, bias=-1, gamma=-1, beta=-1,
-                  mean=-1, var=-1, eps=0.0, name='')
-        op.update(kw)
-        ops.append(op)
-        return len(ops) - 1
+        return append_op(ops, **kw)
 
     for layer in layers:
         name = layer['name']
@@ -381,31 +393,245 @@ def convert_graph(topology, tensors):
     return input_shape, ops, out.shape[2]
 
 
-def read_member(tar, name):
+# --- TensorFlow graph (graph-model) to fused ops --------------------------------------------
+# The TF.js converter has already folded batch norm into conv weights plus a bias and fused
+# BiasAdd and Relu6 into the conv nodes, so each compute node maps onto one Veil op. The
+# graph is walked from its output, so node order in the file does not matter.
+
+def attr_list(node, key):
+    return [int(v) for v in node.get('attr', {}).get(key, {}).get('list', {}).get('i', [])]
+
+
+def attr_str(node, key):
+    return base64.b64decode(node.get('attr', {}).get(key, {}).get('s', '')).decode()
+
+
+def fused_ops(node):
+    return [base64.b64decode(v).decode()
+            for v in node.get('attr', {}).get('fused_ops', {}).get('list', {}).get('s', [])]
+
+
+def graph_inputs(node):
+    return [i.split(':')[0] for i in node.get('input', []) if not i.startswith('^')]
+
+
+def convert_tf_graph(topology, tensors, output_name):
+    nodes = {n['name']: n for n in topology['node']}
+    consumers = {}
+    for n in topology['node']:
+        for i in graph_inputs(n):
+            consumers[i] = consumers.get(i, 0) + 1
+    if output_name not in nodes:
+        raise ConvertError('the graph has no output node %s' % output_name)
+
+    values = {}
+    ops = []
+    input_shape = []
+
+    def const(name, shape=None):
+        node = nodes.get(name)
+        if node is None or node['op'] != 'Const' or name not in tensors:
+            raise ConvertError('%s is not a weight tensor' % name)
+        if shape is not None and tuple(tensors[name]['shape']) != tuple(shape):
+            raise ConvertError('tensor %s has shape %s, expected %s' % (name, tensors[name]['shape'], shape))
+        return tensors[name]['index']
+
+    def is_scalar(name):
+        return (name in nodes and nodes[name]['op'] == 'Const' and name in tensors
+                and tensors[name]['shape'] == [1] and tensors[name]['scalar'])
+
+    def fuse_act(name, node, allowed):
+        fused = fused_ops(node)
+        if not fused or fused[0] != 'BiasAdd' or len(fused) > 2:
+            raise ConvertError('%s: fused ops %s are not supported' % (name, fused))
+        act = {'Relu': ACT_RELU, 'Relu6': ACT_RELU6}.get(fused[1]) if len(fused) == 2 else ACT_NONE
+        if act is None or act not in allowed:
+            raise ConvertError('%s: fused activation %s is not supported' % (name, fused[1]))
+        return act
+
+    def conv(name, node, src):
+        x, w, b = graph_inputs(node)
+        if attr_str(node, 'data_format') not in ('', 'NHWC'):
+            raise ConvertError('%s: only NHWC is supported' % name)
+        if any(d != 1 for d in attr_list(node, 'dilations')):
+            raise ConvertError('%s: dilation is not supported' % name)
+        strides = attr_list(node, 'strides')
+        if len(strides) != 4 or strides[0] != 1 or strides[3] != 1:
+            raise ConvertError('%s: unsupported strides %s' % (name, strides))
+        sh, sw = strides[1], strides[2]
+        kshape = tensors[w]['shape'] if w in tensors else []
+        if len(kshape) != 4:
+            raise ConvertError('%s: the kernel is not 4-D' % name)
+        kh, kw = kshape[0], kshape[1]
+        h, wd, cin = src.shape
+        padding = attr_str(node, 'padding')
+        if padding == 'SAME':
+            pt, pb = same_padding(h, kh, sh)
+            pl, pr = same_padding(wd, kw, sw)
+        elif padding == 'VALID':
+            pt = pb = pl = pr = 0
+        else:
+            raise ConvertError('%s: padding %s is not supported' % (name, padding))
+        if node['op'] == '_FusedConv2D':
+            cout = kshape[3]
+            kernel = const(w, (kh, kw, cin, cout))
+            kind = OP_CONV
+        else:
+            cout = cin
+            kernel = const(w, (kh, kw, cin, 1))
+            kind = OP_DEPTHWISE
+        act = fuse_act(name, node, (ACT_NONE, ACT_RELU, ACT_RELU6))
+        idx = append_op(ops, type=kind, act=act, in0=src.op, kh=kh, kw=kw, sh=sh, sw=sw, pt=pt,
+                        pb=pb, pl=pl, pr=pr, cout=cout, kernel=kernel, bias=const(b, (cout,)),
+                        name=name)
+        return Value(idx, ((h + pt + pb - kh) // sh + 1, (wd + pl + pr - kw) // sw + 1, cout))
+
+    def visit(name, depth=0):
+        if name in values:
+            return values[name]
+        if depth > 10000:
+            raise ConvertError('the graph is too deep')
+        node = nodes.get(name)
+        if node is None:
+            raise ConvertError('the graph has no node %s' % name)
+        kind = node['op']
+        ins = graph_inputs(node)
+        non_const = [i for i in ins if nodes.get(i, {}).get('op') != 'Const']
+        srcs = [visit(i, depth + 1) for i in non_const]
+
+        def only_src():
+            if len(srcs) != 1:
+                raise ConvertError('%s: expected one input' % name)
+            return srcs[0]
+
+        def last_op(v, what):
+            op = ops[v.op] if v.op >= 0 else None
+            if op is None or consumers.get(op['name'], 0) != 1:
+                raise ConvertError('%s: %s must follow an op used only by it' % (name, what))
+            return op
+
+        if kind == 'Placeholder':
+            dims = [int(d['size']) for d in node['attr']['shape']['shape']['dim']]
+            if len(dims) != 4 or dims[0] != -1 or input_shape:
+                raise ConvertError('unexpected input %s %s' % (name, dims))
+            input_shape.extend(dims[1:])
+            v = Value(INPUT, tuple(dims[1:]))
+        elif kind == 'Mul':
+            # The input scaling x * 2 - 1 of TF-Hub models: a scalar multiply, then a subtract.
+            scalars = [i for i in ins if is_scalar(i)]
+            if len(ins) != 2 or len(scalars) != 1:
+                raise ConvertError('%s: only multiplying by a scalar is supported' % name)
+            src = only_src()
+            idx = append_op(ops, type=OP_SCALE_SHIFT, in0=src.op, cout=src.shape[2],
+                            kernel=const(scalars[0]), name=name)
+            v = Value(idx, src.shape)
+        elif kind == 'Sub':
+            if len(ins) != 2 or not is_scalar(ins[1]):
+                raise ConvertError('%s: only subtracting a scalar is supported' % name)
+            src = only_src()
+            op = last_op(src, 'a subtraction')
+            if op['type'] != OP_SCALE_SHIFT or op['bias'] >= 0:
+                raise ConvertError('%s: a subtraction must follow a scalar multiply' % name)
+            op['bias'] = const(ins[1])
+            op['name'] = name
+            v = Value(src.op, src.shape)
+        elif kind in ('_FusedConv2D', 'FusedDepthwiseConv2dNative'):
+            if len(ins) != 3:
+                raise ConvertError('%s: expected input, kernel and bias' % name)
+            v = conv(name, node, only_src())
+        elif kind == 'AddV2':
+            if len(srcs) != 2 or srcs[0].shape != srcs[1].shape:
+                raise ConvertError('%s: expected two inputs of one shape' % name)
+            idx = append_op(ops, type=OP_ADD, in0=srcs[0].op, in1=srcs[1].op, cout=srcs[0].shape[2],
+                            name=name)
+            v = Value(idx, srcs[0].shape)
+        elif kind == 'AvgPool':
+            src = only_src()
+            h, w, ch = src.shape
+            if (attr_list(node, 'ksize') != [1, h, w, 1] or attr_str(node, 'padding') != 'VALID'
+                    or attr_str(node, 'data_format') not in ('', 'NHWC')):
+                raise ConvertError('%s: only a pool over the whole map is supported' % name)
+            idx = append_op(ops, type=OP_GAP, in0=src.op, cout=ch, kh=h, kw=w, name=name)
+            v = Value(idx, (1, 1, ch))
+        elif kind in ('Squeeze', 'Identity'):
+            src = only_src()
+            if kind == 'Squeeze' and (src.shape[:2] != (1, 1) or attr_list(node, 'squeeze_dims') != [1, 2]):
+                raise ConvertError('%s: only squeezing a 1x1 map is supported' % name)
+            v = src
+        elif kind == '_FusedMatMul':
+            src = only_src()
+            if len(ins) != 3 or src.shape[:2] != (1, 1):
+                raise ConvertError('%s: expected a vector, a kernel and a bias' % name)
+            for key in ('transpose_a', 'transpose_b'):
+                if node.get('attr', {}).get(key, {}).get('b', False):
+                    raise ConvertError('%s: transposed matrices are not supported' % name)
+            units = tensors[ins[1]]['shape'][-1] if ins[1] in tensors else 0
+            kernel = const(ins[1], (src.shape[2], units))
+            idx = append_op(ops, type=OP_DENSE, act=fuse_act(name, node, (ACT_NONE, ACT_RELU)),
+                            in0=src.op, cout=units, kernel=kernel, bias=const(ins[2], (units,)),
+                            name=name)
+            v = Value(idx, (1, 1, units))
+        elif kind == 'Softmax':
+            src = only_src()
+            op = last_op(src, 'softmax')
+            if op['type'] != OP_DENSE or op['act'] != ACT_NONE:
+                raise ConvertError('%s: softmax must follow a dense layer' % name)
+            op['act'] = ACT_SOFTMAX
+            op['name'] = name
+            v = Value(src.op, src.shape)
+        else:
+            raise ConvertError('%s: graph op %s is not supported' % (name, kind))
+        values[name] = v
+        return v
+
+    out = visit(output_name)
+    if out.op != len(ops) - 1:
+        raise ConvertError('the output node is not the last op')
+    if not input_shape:
+        raise ConvertError('the graph has no input')
+    return tuple(input_shape), ops, out.shape[2]
+
+
+def short_name(name):
+    # Graph-model tensor names carry the whole Keras/TF-Hub call path; what follows the last
+    # "predict/" (or "sequential/") names the layer and fits the file's 64-byte field.
+    for marker in ('/predict/', 'StatefulPartitionedCall/sequential/'):
+        pos = name.rfind(marker)
+        if pos >= 0:
+            return name[pos + len(marker):]
+    return name
+
+
+def graph_output(model):
+    outputs = model.get('userDefinedMetadata', {}).get('signature', {}).get('outputs', {})
+    if len(outputs) != 1:
+        raise ConvertError('expected one output in the graph signature')
+    return next(iter(outputs.values()))['name'].split(':')[0]
+
+
+# --- Reading the tarball and writing the file ---------------------------------------------
+
+def read_member(tar, model_dir, name):
     try:
-        f = tar.extractfile(MODEL_DIR + name)
+        f = tar.extractfile(model_dir + name)
     except KeyError:
-        raise ConvertError('the tarball has no %s%s' % (MODEL_DIR, name))
+        raise ConvertError('the tarball has no %s%s' % (model_dir, name))
     return f.read().decode('utf-8')
 
 
-def convert(tarball, expected_sha256, output):
-    with open(tarball, 'rb') as f:
-        blob = f.read()
-    got = hashlib.sha256(blob).hexdigest()
-    if expected_sha256 and got != expected_sha256:
-        raise ConvertError('%s: sha256 %s does not match the pinned %s' % (tarball, got, expected_sha256))
-
-    with tarfile.open(fileobj=io.BytesIO(blob), mode='r:gz') as tar:
-        model = umd_export(read_member(tar, 'model.min.js'), 'model.min.js')
-        shard_b64 = umd_export(read_member(tar, 'group1-shard1of1.min.js'), 'group1-shard1of1.min.js')
-    shard = base64.b64decode(shard_b64, validate=True)
-
+def read_weights(tar, model_dir, model):
     manifest = model['weightsManifest']
     if len(manifest) != 1:
         raise ConvertError('expected one weights group')
-    specs = manifest[0]['weights']
+    # The shards of a group are one byte stream cut into pieces.
+    shard = b''
+    for path in manifest[0]['paths']:
+        member = path + '.min.js'
+        shard += base64.b64decode(umd_export(read_member(tar, model_dir, member), member), validate=True)
+    return manifest[0]['weights'], shard
 
+
+def tensor_table(specs, shard, graph):
     tensors = {}
     table = []
     offset = 0
@@ -414,16 +640,40 @@ def convert(tarball, expected_sha256, output):
         if spec['dtype'] != 'float32' or not q or q.get('dtype') != 'uint8':
             raise ConvertError('%s: only uint8-quantized float32 tensors are supported' % spec['name'])
         shape = [int(d) for d in spec['shape']]
-        if not 1 <= len(shape) <= 4 or len(spec['name'].encode()) >= 64:
+        name = short_name(spec['name']) if graph else spec['name']
+        # A scalar (the Mid graph's input scaling) is stored as a 1-element vector.
+        scalar = graph and shape == []
+        if scalar:
+            shape = [1]
+        if not 1 <= len(shape) <= 4 or len(name.encode()) >= 64:
             raise ConvertError('%s: unsupported rank or name length' % spec['name'])
         count = math.prod(shape)
-        tensors[spec['name']] = {'index': i, 'shape': shape}
-        table.append((spec['name'], shape, float(q['scale']), float(q['min']), offset, count))
+        tensors[spec['name']] = {'index': i, 'shape': shape, 'scalar': scalar}
+        table.append((name, shape, float(q['scale']), float(q['min']), offset, count))
         offset += count
     if offset != len(shard):
         raise ConvertError('weight shard holds %d bytes, the manifest describes %d' % (len(shard), offset))
+    return tensors, table
 
-    (ih, iw, ic), ops, n_classes = convert_graph(model['modelTopology'], tensors)
+
+def convert(tarball, expected_sha256, output, model_key='mobilenet_v2'):
+    model_dir, model_name = MODELS[model_key]
+    with open(tarball, 'rb') as f:
+        blob = f.read()
+    got = hashlib.sha256(blob).hexdigest()
+    if expected_sha256 and got != expected_sha256:
+        raise ConvertError('%s: sha256 %s does not match the pinned %s' % (tarball, got, expected_sha256))
+
+    with tarfile.open(fileobj=io.BytesIO(blob), mode='r:gz') as tar:
+        model = umd_export(read_member(tar, model_dir, 'model.min.js'), 'model.min.js')
+        specs, shard = read_weights(tar, model_dir, model)
+
+    graph = model.get('format') == 'graph-model'
+    tensors, table = tensor_table(specs, shard, graph)
+    if graph:
+        (ih, iw, ic), ops, n_classes = convert_tf_graph(model['modelTopology'], tensors, graph_output(model))
+    else:
+        (ih, iw, ic), ops, n_classes = convert_graph(model['modelTopology'], tensors)
 
     tensor_bytes = bytearray()
     for name, shape, scale, vmin, off, count in table:
@@ -443,7 +693,7 @@ def convert(tarball, expected_sha256, output):
     digest = hashlib.sha256(payload).digest()
     header = HEADER.pack(MAGIC, FORMAT_VERSION, HEADER_SIZE, len(table), len(ops), ih, iw, ic,
                          n_classes, tensor_off, op_off, weights_off, len(shard), len(payload),
-                         MODEL_NAME.encode(), MODEL_VERSION.encode(), digest)
+                         model_name.encode(), MODEL_VERSION.encode(), digest)
     assert len(header) == HEADER_SIZE
 
     tmp = output + '.tmp'
@@ -456,13 +706,15 @@ def convert(tarball, expected_sha256, output):
 
 
 def main():
-    ap = argparse.ArgumentParser(description='Convert the nsfwjs MobileNetV2 model into a Veil model file.')
+    ap = argparse.ArgumentParser(description='Convert an nsfwjs model into a Veil model file.')
     ap.add_argument('--sha256', help='pinned sha256 of the tarball (hex)')
+    ap.add_argument('--model', choices=sorted(MODELS), default='mobilenet_v2',
+                    help='which of the package\'s models (default: mobilenet_v2)')
     ap.add_argument('tarball')
     ap.add_argument('output')
     args = ap.parse_args()
     try:
-        convert(args.tarball, args.sha256, args.output)
+        convert(args.tarball, args.sha256, args.output, args.model)
     except (ConvertError, KeyError, ValueError, OSError, tarfile.TarError) as e:
         print('veil-convert-model: %s' % e, file=sys.stderr)
         sys.exit(1)

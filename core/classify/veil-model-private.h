@@ -14,6 +14,8 @@ typedef enum {
   VEIL_MODEL_OP_ADD = 3,        /* element-wise sum of two ops' outputs */
   VEIL_MODEL_OP_GAP = 4,        /* average over the whole map */
   VEIL_MODEL_OP_DENSE = 5,      /* fully connected, kernel [in, out] */
+  VEIL_MODEL_OP_SCALE_SHIFT = 6,/* out = in * kernel[0] - bias[0], each step rounded to float32
+                                 * (a graph's Mul then Sub by scalars); either may be absent */
 } VeilModelOpType;
 
 typedef enum {

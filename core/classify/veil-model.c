@@ -33,6 +33,7 @@ struct _VeilModel
   char             sha256[65];     /* hex of the payload digest */
   guint            in_h, in_w, in_c;
   guint            n_classes;
+  VeilModelKind    kind;
 
   VeilModelTensor *tensors;        /* owned array, points into bytes */
   guint            n_tensors;
@@ -383,6 +384,30 @@ check_dense (VeilModel    *self,
   return TRUE;
 }
 
+/* The input scaling of graph models (x * 2 - 1): scalar tensors only, nothing else. */
+static gboolean
+check_scale_shift (VeilModel    *self,
+                   guint         i,
+                   VeilModelOp  *op,
+                   GError      **error)
+{
+  guint sdims[1] = { 1 };
+
+  if ((op->kernel != VEIL_MODEL_NO_TENSOR && !tensor_has_shape (self, op->kernel, 1, sdims)) ||
+      (op->bias != VEIL_MODEL_NO_TENSOR && !tensor_has_shape (self, op->bias, 1, sdims)))
+    return graph_error (error, i, _("has a kernel whose shape does not match"));
+  if (op->out_c != op->in_c)
+    return graph_error (error, i, _("has an impossible channel count"));
+  if (op->act != VEIL_MODEL_ACT_NONE)
+    return graph_error (error, i, _("has an unknown activation"));
+  if (op->gamma != VEIL_MODEL_NO_TENSOR || op->beta != VEIL_MODEL_NO_TENSOR ||
+      op->mean != VEIL_MODEL_NO_TENSOR || op->var != VEIL_MODEL_NO_TENSOR)
+    return graph_error (error, i, _("has an inconsistent batch normalisation"));
+  op->out_h = op->in_h;
+  op->out_w = op->in_w;
+  return TRUE;
+}
+
 /* Each kind's own checks; they also set the op's output size. */
 typedef gboolean (*OpCheck) (VeilModel    *self,
                              guint         i,
@@ -395,6 +420,7 @@ static const OpCheck op_checks[] = {
   [VEIL_MODEL_OP_ADD] = check_add,
   [VEIL_MODEL_OP_GAP] = check_gap,
   [VEIL_MODEL_OP_DENSE] = check_dense,
+  [VEIL_MODEL_OP_SCALE_SHIFT] = check_scale_shift,
 };
 
 static gboolean
@@ -408,7 +434,7 @@ parse_op (VeilModel     *self,
   guint64 values;
 
   read_op_entry (e, op);
-  if (type < VEIL_MODEL_OP_CONV || type > VEIL_MODEL_OP_DENSE)
+  if (type < VEIL_MODEL_OP_CONV || type > VEIL_MODEL_OP_SCALE_SHIFT)
     return graph_error (error, i, _("has an unknown type"));
   op->type = type;
   if (act > VEIL_MODEL_ACT_SOFTMAX)
@@ -454,6 +480,26 @@ parse_ops (VeilModel     *self,
     return graph_error (error, self->n_ops - 1, _("does not produce the class probabilities"));
 
   return TRUE;
+}
+
+/* The names tools/veil-convert-model.py writes for the models Veil knows. */
+static const struct {
+  VeilModelKind  kind;
+  const char    *name;
+  const char    *env;        /* overrides the installed path (tests, the uninstalled build) */
+  const char    *file;       /* under $datadir/veil/models */
+} known_models[] = {
+  { VEIL_MODEL_KIND_MOBILENET_V2, "nsfwjs-mobilenet_v2", "VEIL_MODEL_PATH", "veil-nsfw.vmodel" },
+  { VEIL_MODEL_KIND_MOBILENET_V2_MID, "nsfwjs-mobilenet_v2_mid", "VEIL_MID_MODEL_PATH", "veil-nsfw-mid.vmodel" },
+};
+
+static VeilModelKind
+kind_from_name (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (known_models); i++)
+    if (g_str_equal (name, known_models[i].name))
+      return known_models[i].kind;
+  return VEIL_MODEL_KIND_OTHER;
 }
 
 static gboolean
@@ -519,6 +565,7 @@ veil_model_parse (VeilModel  *self,
 
   if (!read_text (data + 80, 32, self->name) || !read_text (data + 112, 16, self->version))
     return set_layout_error (error, _("model name"));
+  self->kind = kind_from_name (self->name);
 
   self->n_tensors = read_u32 (data + 16);
   self->n_ops = read_u32 (data + 20);
@@ -602,11 +649,30 @@ veil_model_init (VeilModel *self)
 char *
 veil_model_get_default_path (void)
 {
-  const char *env = g_getenv ("VEIL_MODEL_PATH");
+  return veil_model_get_path_for_kind (VEIL_MODEL_KIND_MOBILENET_V2);
+}
 
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  return g_build_filename (PKGDATADIR, "models", "veil-nsfw.vmodel", NULL);
+/**
+ * veil_model_get_path_for_kind:
+ * @kind: %VEIL_MODEL_KIND_MOBILENET_V2 or %VEIL_MODEL_KIND_MOBILENET_V2_MID
+ *
+ * Returns: (transfer full): where the model of @kind is looked for: its environment variable
+ * when set (`VEIL_MODEL_PATH`, `VEIL_MID_MODEL_PATH`), else its file under
+ * `$datadir/veil/models/` (`veil-nsfw.vmodel`, `veil-nsfw-mid.vmodel`).
+ */
+char *
+veil_model_get_path_for_kind (VeilModelKind kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (known_models); i++)
+    if (known_models[i].kind == kind)
+      {
+        const char *env = g_getenv (known_models[i].env);
+
+        if (env != NULL && *env != '\0')
+          return g_strdup (env);
+        return g_build_filename (PKGDATADIR, "models", known_models[i].file, NULL);
+      }
+  g_return_val_if_reached (NULL);
 }
 
 /**
@@ -747,6 +813,53 @@ veil_model_load_default (GError **error)
   g_autofree char *path = veil_model_get_default_path ();
 
   return veil_model_new_from_file (path, error);
+}
+
+/**
+ * veil_model_load_kind:
+ * @kind: which of Veil's models
+ * @error: return location for a #VeilModelError
+ *
+ * Loads the model at veil_model_get_path_for_kind() and checks that it is that model, so a
+ * second opinion can never come from the first model by mistake.
+ *
+ * Returns: (transfer full) (nullable): the model, or %NULL with @error set
+ */
+VeilModel *
+veil_model_load_kind (VeilModelKind   kind,
+                      GError        **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(VeilModel) model = NULL;
+
+  g_return_val_if_fail (kind == VEIL_MODEL_KIND_MOBILENET_V2 || kind == VEIL_MODEL_KIND_MOBILENET_V2_MID, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  path = veil_model_get_path_for_kind (kind);
+  model = veil_model_new_from_file (path, error);
+  if (model == NULL)
+    return NULL;
+  if (model->kind != kind)
+    {
+      /* A sound model file, but not the model asked for. */
+      g_set_error_literal (error, VEIL_MODEL_ERROR, VEIL_MODEL_ERROR_BAD_MAGIC,
+                           _("This is not a Veil classifier model file."));
+      return NULL;
+    }
+  return g_steal_pointer (&model);
+}
+
+/**
+ * veil_model_get_kind:
+ *
+ * Returns: which of Veil's models this is (its architecture and weights), or
+ *   %VEIL_MODEL_KIND_OTHER for a valid file holding another model
+ */
+VeilModelKind
+veil_model_get_kind (VeilModel *self)
+{
+  g_return_val_if_fail (VEIL_IS_MODEL (self), VEIL_MODEL_KIND_OTHER);
+  return self->kind;
 }
 
 const char *

@@ -19,6 +19,13 @@ typedef enum {
   VEIL_MODEL_ERROR_BAD_GRAPH = 9,            /* ops that do not fit together or are unsupported */
 } VeilModelError;
 
+/* Which of Veil's models a file holds, from the name the converter wrote into it. */
+typedef enum {
+  VEIL_MODEL_KIND_OTHER = 0,             /* a valid model file that is neither of Veil's */
+  VEIL_MODEL_KIND_MOBILENET_V2 = 1,      /* the classifier: nsfwjs MobileNetV2 */
+  VEIL_MODEL_KIND_MOBILENET_V2_MID = 2,  /* the second opinion: nsfwjs MobileNetV2Mid */
+} VeilModelKind;
+
 #define VEIL_TYPE_MODEL (veil_model_get_type ())
 G_DECLARE_FINAL_TYPE (VeilModel, veil_model, VEIL, MODEL, GObject)
 
@@ -30,10 +37,14 @@ VeilModel   *veil_model_new_from_file     (const char  *path,
 VeilModel   *veil_model_new_from_bytes    (GBytes      *bytes,
                                            GError     **error);
 VeilModel   *veil_model_load_default      (GError     **error);
+char        *veil_model_get_path_for_kind (VeilModelKind kind);
+VeilModel   *veil_model_load_kind         (VeilModelKind kind,
+                                           GError      **error);
 
 const char  *veil_model_get_name          (VeilModel   *self);
 const char  *veil_model_get_version       (VeilModel   *self);
 const char  *veil_model_get_sha256        (VeilModel   *self);
+VeilModelKind veil_model_get_kind         (VeilModel   *self);
 guint        veil_model_get_n_classes     (VeilModel   *self);
 void         veil_model_get_input_size    (VeilModel   *self,
                                            guint       *width,

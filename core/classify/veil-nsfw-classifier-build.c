@@ -105,6 +105,16 @@ prepare_step (VeilNsfwClassifier *self,
       step->kind = VEIL_NSFW_STEP_ADD;
       break;
 
+    case VEIL_MODEL_OP_SCALE_SHIFT:
+      /* Multiplying by 1 and subtracting 0 are exact, so a missing factor or term is those. */
+      step->kind = VEIL_NSFW_STEP_SCALE_SHIFT;
+      step->weights = _veil_nsfw_classifier_alloc_floats (1);
+      step->bias = _veil_nsfw_classifier_alloc_floats (1);
+      step->weights[0] = op->kernel != VEIL_MODEL_NO_TENSOR ? _veil_model_tensor_value (kernel, 0) : 1.0f;
+      step->bias[0] = op->bias != VEIL_MODEL_NO_TENSOR ?
+                      _veil_model_tensor_value (_veil_model_get_tensor (self->model, op->bias), 0) : 0.0f;
+      break;
+
     case VEIL_MODEL_OP_GAP:
       step->kind = VEIL_NSFW_STEP_GAP;
       break;

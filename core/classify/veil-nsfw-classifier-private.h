@@ -43,6 +43,7 @@ typedef enum {
   VEIL_NSFW_STEP_ADD,
   VEIL_NSFW_STEP_GAP,
   VEIL_NSFW_STEP_DENSE,
+  VEIL_NSFW_STEP_SCALE_SHIFT,
 } VeilNsfwStepKind;
 
 #define VEIL_NSFW_SLOT_INPUT (-1)
@@ -50,8 +51,10 @@ typedef enum {
 typedef struct {
   const VeilModelOp *op;
   VeilNsfwStepKind   kind;
-  float             *weights;   /* owned (aligned): folded, and packed for pointwise */
-  float             *bias;      /* owned: folded bias, out_c values */
+  float             *weights;   /* owned (aligned): folded, and packed for pointwise; the
+                                 * factor of a scale-shift */
+  float             *bias;      /* owned: folded bias, out_c values; the subtrahend of a
+                                 * scale-shift */
   int                in_slot[2];
   int                out_slot;
 } VeilNsfwStep;

@@ -207,6 +207,19 @@ run_dense (const VeilNsfwStep *step,
     }
 }
 
+/* TF.js's Mul then Sub, each rounded to float32. The product goes through memory so that no
+ * compiler (gnu11 allows contraction) fuses the two into one multiply-add rounded once; it
+ * runs once per input value, so the store costs nothing measurable. */
+static inline float
+scale_shift (float x,
+             float factor,
+             float term)
+{
+  volatile float product = x * factor;
+
+  return product - term;
+}
+
 /* Runs part @part of @n_parts of a layer. Layers split by output rows (or elements), and
  * every output value is computed the same way whatever the split, so two threads give
  * bit-identical results to one. GAP and dense layers are tiny and run whole in part 0. */
@@ -259,6 +272,16 @@ run_step (VeilNsfwClassifier *self,
         gsize start = count * part / n_parts, end = count * (part + 1) / n_parts;
 
         self->kernels->add (in + start, slot_ptr (arena, step->in_slot[1]) + start, out + start, end - start);
+      }
+      break;
+
+    case VEIL_NSFW_STEP_SCALE_SHIFT:
+      {
+        gsize count = (gsize) op->out_h * op->out_w * op->out_c;
+        gsize start = count * part / n_parts, end = count * (part + 1) / n_parts;
+
+        for (gsize i = start; i < end; i++)
+          out[i] = scale_shift (in[i], step->weights[0], step->bias[0]);
       }
       break;
 

@@ -5,7 +5,8 @@
 
 #include "veil-nsfw-classifier-private.h"
 
-/* VeilNsfwClassifier: Veil's own inference engine for the nsfwjs MobileNetV2.
+/* VeilNsfwClassifier: Veil's own inference engine for the nsfwjs MobileNetV2 and, as a
+ * second opinion, its MobileNetV2Mid (the same kinds of layers, plus an input scaling).
  *
  * At construction the model's uint8 weights are dequantized exactly as TF.js does, batch
  * norm is folded into the convolutions, and 1x1 convolutions get their weights packed for
@@ -135,7 +136,7 @@ _veil_nsfw_classifier_get_kernels_name (VeilNsfwClassifier *self)
 
 /**
  * veil_nsfw_classifier_new:
- * @model: a loaded #VeilModel (the nsfwjs MobileNetV2)
+ * @model: a loaded #VeilModel (either of Veil's models, see veil_model_get_kind())
  * @error: return location for an error
  *
  * Prepares the inference engine for @model on the fastest kernels this CPU runs.
@@ -147,6 +148,29 @@ veil_nsfw_classifier_new (VeilModel  *model,
                           GError    **error)
 {
   return _veil_nsfw_classifier_new_with_kernels (model, VEIL_NSFW_KERNELS_AUTO, error);
+}
+
+/**
+ * veil_nsfw_classifier_new_for_kind:
+ * @kind: %VEIL_MODEL_KIND_MOBILENET_V2 (the classifier) or
+ *   %VEIL_MODEL_KIND_MOBILENET_V2_MID (the second opinion on borderline flags)
+ * @error: return location for an error
+ *
+ * Loads the installed model of @kind (veil_model_load_kind()) and prepares the engine for it
+ * on the fastest kernels this CPU runs. Both models give the same five classes in the same
+ * order; which one produced a result is in its model name and digest.
+ *
+ * Returns: (transfer full) (nullable): the classifier, or %NULL with @error set
+ */
+VeilNsfwClassifier *
+veil_nsfw_classifier_new_for_kind (VeilModelKind   kind,
+                                   GError        **error)
+{
+  g_autoptr(VeilModel) model = veil_model_load_kind (kind, error);
+
+  if (model == NULL)
+    return NULL;
+  return veil_nsfw_classifier_new (model, error);
 }
 
 /* Returns: (transfer none): the model this classifier runs */

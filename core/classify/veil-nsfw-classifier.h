@@ -11,6 +11,8 @@ G_DECLARE_FINAL_TYPE (VeilNsfwClassifier, veil_nsfw_classifier, VEIL, NSFW_CLASS
 
 VeilNsfwClassifier *veil_nsfw_classifier_new         (VeilModel          *model,
                                                       GError            **error);
+VeilNsfwClassifier *veil_nsfw_classifier_new_for_kind (VeilModelKind      kind,
+                                                       GError           **error);
 VeilModel          *veil_nsfw_classifier_get_model   (VeilNsfwClassifier *self);
 guint               veil_nsfw_classifier_get_threads (VeilNsfwClassifier *self);
 void                veil_nsfw_classifier_set_threads (VeilNsfwClassifier *self,
