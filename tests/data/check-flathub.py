@@ -7,7 +7,8 @@ this applies the rules of its manifest, MetaInfo, desktop file and icon checks t
 break, under the linter's own names, and asks the tools it asks (flatpak-builder,
 appstreamcli, desktop-file-validate) where they are installed.
 
-  check-flathub.py MANIFEST --share DIR            the files as installed (DIR/metainfo, ...)
+  check-flathub.py MANIFEST --share DIR            the files as installed (DIR/metainfo, ...),
+                                                   and the catalog composed from them
   check-flathub.py MANIFEST --metainfo FILE --desktop FILE --icons DIR
   check-flathub.py --self-test MANIFEST --metainfo FILE --desktop FILE --icons DIR
       breaks copies of the good files in a scratch folder, one rule at a time, and fails
@@ -17,6 +18,7 @@ appstreamcli, desktop-file-validate) where they are installed.
 import argparse
 import configparser
 import copy
+import gzip
 import json
 import os
 import re
@@ -109,6 +111,27 @@ def check_finish_args(app_id, args):
     return found
 
 
+def args_of_metadata(path):
+    """The permissions an installed app was built with (its `metadata`), as finish-args."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str
+    parser.read(path)
+    context = parser["Context"] if parser.has_section("Context") else {}
+    args = []
+    for key, option in (("shared", "--share"), ("sockets", "--socket"), ("devices", "--device"),
+                        ("filesystems", "--filesystem")):
+        values = [v for v in context.get(key, "").split(";") if v]
+        # build-finish writes fallback-x11 as "x11;fallback-x11": X11 only without Wayland.
+        if key == "sockets" and "fallback-x11" in values:
+            values.remove("x11")
+        args += ["%s=%s" % (option, v) for v in values]
+    for section, prefix in (("Session Bus Policy", "--"), ("System Bus Policy", "--system-")):
+        if parser.has_section(section):
+            for name, policy in parser[section].items():
+                args.append("%s%s-name=%s" % (prefix, "own" if policy == "own" else "talk", name))
+    return args
+
+
 def check_show_manifest(path):
     """flatpak-builder reads the manifest as it would build it: an error or a property it
     cannot read (which it only warns about) is a finding."""
@@ -123,14 +146,22 @@ def check_show_manifest(path):
     return []
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def text_of(root, tag):
-    node = root.find(tag)
-    return (node.text or "").strip() if node is not None else ""
+    """The text of @tag in English: the element without xml:lang (merged files add the
+    translations next to it)."""
+    for node in root.findall(tag):
+        if node.get(XML_LANG) is None:
+            return (node.text or "").strip()
+    return ""
 
 
 def check_metainfo(path, app_id):
     found = []
-    if os.path.basename(path) != app_id + ".metainfo.xml":
+    # The older name is what Debian 12's flatpak-builder renames the file to when it installs.
+    if os.path.basename(path) not in (app_id + ".metainfo.xml", app_id + ".appdata.xml"):
         found.append(("appstream-metainfo-missing", "the MetaInfo file must be %s.metainfo.xml" % app_id))
     root = ET.parse(path).getroot()
     if root.tag != "component" or root.get("type") != "desktop-application":
@@ -236,6 +267,25 @@ def check_icons(icons, app_id):
     return [("no-exportable-icon-installed", "no %s.svg (scalable) or 128 px PNG under %s" % (app_id, icons))]
 
 
+def check_catalog(app_info, app_id):
+    """What flatpak-builder composed from the MetaInfo at the end of the build (share/app-info):
+    the catalog Flathub publishes, with one component, its screenshots and a 128 px icon."""
+    catalog = os.path.join(app_info, "xmls", app_id + ".xml.gz")
+    if not os.path.isfile(catalog):
+        return [("appstream-missing-appinfo-file", "flatpak-builder composed no catalog: %s" % catalog)]
+    found = []
+    with gzip.open(catalog) as f:
+        components = ET.parse(f).getroot().findall("component")
+    if len(components) != 1:
+        found.append(("appstream-multiple-components", "the catalog has %d components" % len(components)))
+    elif components[0].find("screenshots/screenshot/image") is None:
+        found.append(("appstream-missing-screenshots", "the composed catalog lost the screenshots"))
+    icon = os.path.join(app_info, "icons", "flatpak", "128x128", app_id + ".png")
+    if not os.path.isfile(icon) or png_size(icon) != (128, 128):
+        found.append(("appstream-missing-icon-file", "no 128 px icon in the catalog: %s" % icon))
+    return found
+
+
 def check_all(manifest_path, metainfo, desktop, icons):
     try:
         with open(manifest_path) as f:
@@ -339,6 +389,17 @@ def self_test(manifest_path, metainfo, desktop, icons):
                 assert count == 1, "the break for %s matches nothing in %s" % (expected, source)
                 run(expected, **{key: write(os.path.basename(source), broken)})
         run("no-exportable-icon-installed", icons=bad_dir)
+        # An installed app's metadata, read back as finish-args.
+        metadata = write("metadata", "[Context]\nshared=network;ipc;\nsockets=x11;wayland;fallback-x11;session-bus;\n"
+                                     "filesystems=xdg-download;home;\n[Session Bus Policy]\n%s=own\n" % app_id)
+        rules = {rule for rule, _ in check_finish_args(app_id, args_of_metadata(metadata))}
+        for expected in ("finish-args-network-access", "finish-args-arbitrary-dbus-access",
+                         "finish-args-arbitrary-filesystem-access", "finish-args-unnecessary-appid-own-name"):
+            print("%s %s (metadata: %s)" % ("ok  " if expected in rules else "MISS", expected, ", ".join(sorted(rules))))
+            failures += expected not in rules
+        if "finish-args-contains-both-x11-and-wayland" in rules:
+            print("MISS metadata: fallback-x11 read as x11 and wayland both")
+            failures += 1
         small = os.path.join(bad_dir, "hicolor", "128x128", "apps")
         os.makedirs(small)
         with open(os.path.join(small, app_id + ".png"), "wb") as f:
@@ -360,11 +421,19 @@ def main():
         app_id = json.load(f)["id"]
     if args.share:
         args.metainfo = os.path.join(args.share, "metainfo", app_id + ".metainfo.xml")
+        if not os.path.exists(args.metainfo):
+            args.metainfo = os.path.join(args.share, "appdata", app_id + ".appdata.xml")
         args.desktop = os.path.join(args.share, "applications", app_id + ".desktop")
         args.icons = os.path.join(args.share, "icons")
     if args.self_test:
         return self_test(args.manifest, args.metainfo, args.desktop, args.icons)
     found = check_all(args.manifest, args.metainfo, args.desktop, args.icons)
+    if args.share:
+        found += check_catalog(os.path.join(args.share, "app-info"), app_id)
+        # What was built must keep the manifest's promises too.
+        metadata = os.path.join(args.share, "..", "..", "metadata")
+        found += [(rule, "installed metadata: " + message)
+                  for rule, message in check_finish_args(app_id, args_of_metadata(metadata))]
     for rule, message in found:
         print("%s: %s" % (rule, message), file=sys.stderr)
     if not found:

@@ -5,7 +5,8 @@
 #
 #   flatpak-test.sh CASE OUTDIR ANALYZE-CLIENT
 #
-# window | veilctl | resources | dbus-api | dbus-activation | network | files | secrets | uninstall
+# window | veilctl | resources | dbus-api | dbus-activation | flathub | network | files | secrets |
+# uninstall
 #
 # Run inside tools/test-session.sh (a private session bus with an unlocked keyring, Xvfb).
 # Each case gets a scratch home with Downloads and Documents. Exit 77 (skip) only when Flatpak
@@ -175,6 +176,14 @@ case "$case_name" in
       echo activate_on_this_bus; } > "$scratch/activate.sh"
     XDG_DATA_DIRS="$FLATPAK_USER_DIR/exports/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}" \
       dbus-run-session -- "$(dirname "$0")/../../tools/test-session.sh" bash "$scratch/activate.sh"
+    ;;
+
+  flathub)
+    # The installed build as Flathub's linter checks one: its MetaInfo, desktop file and
+    # icons as installed, the catalog flatpak-builder composed, and the permissions it has.
+    python3 "$(dirname "$0")/../data/check-flathub.py" "$(dirname "$0")/../../flatpak/$app.json" \
+      --share "$(flatpak --user info --show-location "$app")/files/share" ||
+      fail "the installed Flatpak breaks Flathub's rules"
     ;;
 
   network)
