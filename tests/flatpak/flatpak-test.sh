@@ -79,7 +79,8 @@ activate_on_this_bus() {
   gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
     --method org.freedesktop.DBus.NameHasOwner "$app" | grep -q false ||
     fail "$app already has an owner before the call"
-  policy=$(gdbus call --session --dest "$app" --object-path /io/github/veilapp/Veil \
+  # Starting a sandbox on a busy machine may take a while.
+  policy=$(gdbus call --session --timeout 60 --dest "$app" --object-path /io/github/veilapp/Veil \
              --method org.freedesktop.DBus.Properties.Get io.github.veilapp.Veil.Analyzer1 Policy) ||
     fail "the call did not start Veil"
   note "the first call started Veil, which answered: Policy $policy"
