@@ -5,7 +5,8 @@
 #
 #   flatpak-test.sh CASE OUTDIR ANALYZE-CLIENT
 #
-# window | veilctl | resources | dbus-api | network | files | secrets | uninstall
+# window | veilctl | resources | dbus-api | dbus-activation | flathub | network | files | secrets |
+# uninstall
 #
 # Run inside tools/test-session.sh (a private session bus with an unlocked keyring, Xvfb).
 # Each case gets a scratch home with Downloads and Documents. Exit 77 (skip) only when Flatpak
@@ -68,6 +69,40 @@ make_profile() {
   printf '%s\n' "$pin" | ctl profile set Sam "$@" --pin-stdin
 }
 
+# Run by the dbus-activation case on a bus of its own: a call to the Analyzer, with nothing
+# owning Veil's name, starts the app in its sandbox, which answers.
+activate_on_this_bus() {
+  set -euo pipefail
+  local owner policy=
+  make_profile message-warnings=on "unix-user=$(id -un)"
+  ctl consent ack Sam message-warnings
+  gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.NameHasOwner "$app" | grep -q false ||
+    fail "$app already has an owner before the call"
+  # Starting a sandbox on a busy machine may take a while.
+  policy=$(gdbus call --session --timeout 60 --dest "$app" --object-path /io/github/veilapp/Veil \
+             --method org.freedesktop.DBus.Properties.Get io.github.veilapp.Veil.Analyzer1 Policy) ||
+    fail "the call did not start Veil"
+  note "the first call started Veil, which answered: Policy $policy"
+  owner=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+            --method org.freedesktop.DBus.GetConnectionUnixProcessID "$app" | tr -dc '0-9 ' | awk '{print $NF}')
+  # What owns the name is in the app's sandbox (the app, or flatpak's bus proxy for it): its
+  # root holds the app's .flatpak-info, as portals check.
+  grep -qs "^name=$app\$" "/proc/$owner/root/.flatpak-info" ||
+    fail "$app is owned by process $owner, which is not in the app's sandbox"
+  note "$app is owned by process $owner, in the app's sandbox"
+  # The service answers the first call before it has read the profiles (Policy "disabled"
+  # for a moment): the picture is asked about once it has.
+  for _ in $(seq 100); do
+    case "$policy" in *disabled*) ;; *) break ;; esac
+    sleep 0.2
+    policy=$(gdbus call --session --dest "$app" --object-path /io/github/veilapp/Veil \
+               --method org.freedesktop.DBus.Properties.Get io.github.veilapp.Veil.Analyzer1 Policy)
+  done
+  make_pictures "$scratch"
+  "$analyze_client" "$scratch/plasma.png" || fail "the activated Veil did not check the picture"
+}
+
 wait_for_name() {
   for _ in $(seq 300); do
     gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
@@ -123,6 +158,33 @@ case "$case_name" in
     # The caller is outside the sandbox and hands over a file the app itself cannot see.
     make_pictures "$scratch"
     "$analyze_client" "$scratch/plasma.png" || { cat "$scratch/service.log"; fail "AnalyzeFile did not answer"; }
+    ;;
+
+  dbus-activation)
+    # flatpak exports the app's D-Bus service file with its Exec rewritten to `flatpak run`,
+    # so that a session bus that reads the exports folder starts the app in its sandbox.
+    exported=$FLATPAK_USER_DIR/exports/share/dbus-1/services/$app.service
+    [ -f "$exported" ] || fail "the Flatpak exports no D-Bus service file: $exported"
+    cat "$exported"
+    grep -qx "Name=$app" "$exported" || fail "the exported service file is not for $app"
+    grep -Eq "^Exec=[^ ]*flatpak run .*--command=[^ ]*/veil $app --gapplication-service\$" "$exported" ||
+      fail "the exported service file does not start Veil with flatpak run"
+    # A session bus of its own, as a desktop session's, whose service folders include the
+    # exports (flatpak's profile script adds them to XDG_DATA_DIRS at login), with a keyring.
+    # xvfb-run is a POSIX shell script, which drops exported bash functions: they go in a file.
+    { declare -p app pin analyze_client scratch
+      declare -f ctl make_profile make_pictures fail note activate_on_this_bus
+      echo activate_on_this_bus; } > "$scratch/activate.sh"
+    XDG_DATA_DIRS="$FLATPAK_USER_DIR/exports/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}" \
+      dbus-run-session -- "$(dirname "$0")/../../tools/test-session.sh" bash "$scratch/activate.sh"
+    ;;
+
+  flathub)
+    # The installed build as Flathub's linter checks one: its MetaInfo, desktop file and
+    # icons as installed, the catalog flatpak-builder composed, and the permissions it has.
+    python3 "$(dirname "$0")/../data/check-flathub.py" "$(dirname "$0")/../../flatpak/$app.json" \
+      --share "$(flatpak --user info --show-location "$app")/files/share" ||
+      fail "the installed Flatpak breaks Flathub's rules"
     ;;
 
   network)
