@@ -400,6 +400,9 @@ veil_application_dbus_register (GApplication     *app,
       if (self->analyzer == NULL)
         self->analyzer = create_analyzer ();
       self->analyzer_service = veil_analyzer_service_new (self->analyzer, NULL);
+      /* D-Bus activation delivers the first call as soon as the name is ours, before the
+       * linked profile is read: it waits for the store rather than hear "disabled". */
+      veil_analyzer_service_hold_calls (self->analyzer_service);
       if (self->context != NULL)
         context_ready_cb (self->context, NULL, self);
     }

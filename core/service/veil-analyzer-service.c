@@ -9,6 +9,7 @@
 
 #include "veil-analyzer-service.h"
 #include "veil-analyzer1-dbus.h"
+#include "veil-held-skeleton-private.h"
 #include "veil-classifier-result.h"
 #include "veil-enum-private.h"
 #include "veil-health.h"
@@ -578,7 +579,7 @@ veil_analyzer_service_init (VeilAnalyzerService *self)
   self->policy = VEIL_ANALYZER_POLICY_DISABLED;
   veil_image_limits_init_default (&self->limits);
 
-  self->skeleton = veil_dbus_analyzer1_skeleton_new ();
+  self->skeleton = veil_held_skeleton_new ();
   veil_dbus_analyzer1_set_policy (self->skeleton, veil_analyzer_policy_to_string (self->policy));
   g_signal_connect_object (self->skeleton, "handle-analyze-file", G_CALLBACK (handle_analyze_file_cb), self, 0);
 }
@@ -675,14 +676,32 @@ veil_analyzer_service_set_store (VeilAnalyzerService *self,
   g_return_if_fail (VEIL_IS_ANALYZER_SERVICE (self));
   g_return_if_fail (store == NULL || VEIL_IS_STORE (store));
 
-  if (self->store == store)
-    return;
-  old_store = g_steal_pointer (&self->store);
-  self->store = store != NULL ? g_object_ref (store) : NULL;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
-  if (!veil_analyzer_service_reload_policy (self, &error))
-    g_debug ("Could not read the linked profile: %s", error->message);
-  update_heartbeat (self, old_store);
+  if (self->store != store)
+    {
+      old_store = g_steal_pointer (&self->store);
+      self->store = store != NULL ? g_object_ref (store) : NULL;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+      if (!veil_analyzer_service_reload_policy (self, &error))
+        g_debug ("Could not read the linked profile: %s", error->message);
+      update_heartbeat (self, old_store);
+    }
+  /* The policy is read now (or cannot be): what waited gets its answer. */
+  veil_held_skeleton_release (VEIL_HELD_SKELETON (self->skeleton));
+}
+
+/**
+ * veil_analyzer_service_hold_calls:
+ *
+ * Until veil_analyzer_service_set_store() is next called, calls and reads of the Policy
+ * property wait instead of being answered: a service exported before its store is open
+ * would otherwise say "disabled" for an account whose protection is on. Callers wait up to
+ * their D-Bus timeout; beyond %VEIL_HELD_SKELETON_MAX_HELD calls, they are told to ask again.
+ */
+void
+veil_analyzer_service_hold_calls (VeilAnalyzerService *self)
+{
+  g_return_if_fail (VEIL_IS_ANALYZER_SERVICE (self));
+  veil_held_skeleton_hold (VEIL_HELD_SKELETON (self->skeleton));
 }
 
 const char *

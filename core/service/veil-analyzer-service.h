@@ -49,6 +49,7 @@ VeilAnalyzerService *veil_analyzer_service_new           (VeilAnalyzer          
                                                           VeilStore             *store);
 VeilAnalyzer        *veil_analyzer_service_get_analyzer  (VeilAnalyzerService   *self);
 VeilStore           *veil_analyzer_service_get_store     (VeilAnalyzerService   *self);
+void                 veil_analyzer_service_hold_calls    (VeilAnalyzerService   *self);
 void                 veil_analyzer_service_set_store     (VeilAnalyzerService   *self,
                                                           VeilStore             *store);
 const char          *veil_analyzer_service_get_user      (VeilAnalyzerService   *self);

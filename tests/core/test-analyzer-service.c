@@ -473,6 +473,68 @@ test_policy (ServiceFixture *fixture,
   g_assert_nonnull (veil_analyzer_service_get_profile (fixture->service));
 }
 
+/* A service exported before its store is open (as D-Bus activation starts Veil) holds the
+ * first calls and property reads, then answers them from the linked profile: never a
+ * "disabled" that was only true because nothing had been read yet. */
+static void
+test_held_until_store (ServiceFixture *fixture,
+                       gconstpointer   data)
+{
+  g_autoptr(VeilProfile) profile = save_linked_profile (fixture, VEIL_AGE_BAND_UNDER_13, TRUE, TRUE);
+  g_autofree char *picture = veil_test_write_picture (fixture->dir, "a.png", 64, 64, 1);
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariant) properties = NULL;
+  CallResult policy = { FALSE, NULL, NULL };
+  CallResult all = { FALSE, NULL, NULL };
+  CallResult analysis = { FALSE, NULL, NULL };
+  GVariantDict dict;
+
+  veil_analyzer_service_set_store (fixture->service, NULL);
+  veil_analyzer_service_hold_calls (fixture->service);
+
+  g_dbus_connection_call_with_unix_fd_list (fixture->client, fixture->name, VEIL_ANALYZER_SERVICE_OBJECT_PATH,
+                                            "org.freedesktop.DBus.Properties", "Get",
+                                            g_variant_new ("(ss)", IFACE, "Policy"), NULL,
+                                            G_DBUS_CALL_FLAGS_NONE, 60000, NULL, NULL, call_done_cb, &policy);
+  g_dbus_connection_call_with_unix_fd_list (fixture->client, fixture->name, VEIL_ANALYZER_SERVICE_OBJECT_PATH,
+                                            "org.freedesktop.DBus.Properties", "GetAll",
+                                            g_variant_new ("(s)", IFACE), NULL,
+                                            G_DBUS_CALL_FLAGS_NONE, 60000, NULL, NULL, call_done_cb, &all);
+  start_analyze_file (fixture, fixture->client, picture, &analysis);
+
+  /* Nothing is answered while the profile is unread. */
+  veil_test_spin_for (500);
+  g_assert_false (policy.done);
+  g_assert_false (all.done);
+  g_assert_false (analysis.done);
+
+  veil_analyzer_service_set_store (fixture->service, fixture->store);
+  veil_test_wait_for (&analysis.done, 60);
+  veil_test_wait_for (&policy.done, 5);
+  veil_test_wait_for (&all.done, 5);
+
+  g_assert_no_error (policy.error);
+  g_variant_get (policy.reply, "(v)", &value);
+  g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "simple");
+  g_assert_no_error (all.error);
+  properties = g_variant_get_child_value (all.reply, 0);
+  g_variant_dict_init (&dict, properties);
+  g_assert_true (g_variant_dict_contains (&dict, "Policy"));
+  g_variant_dict_clear (&dict);
+  g_assert_no_error (analysis.error);
+  g_assert_nonnull (analysis.reply);
+  g_variant_unref (policy.reply);
+  g_variant_unref (all.reply);
+  g_variant_unref (analysis.reply);
+
+  /* Released, it answers at once. */
+  {
+    g_autofree char *now = get_policy (fixture);
+
+    g_assert_cmpstr (now, ==, "simple");
+  }
+}
+
 static void
 test_policy_mapping (void)
 {
@@ -1109,6 +1171,8 @@ main (int    argc,
   g_test_add_func ("/veil/analyzer-service/policy-mapping", test_policy_mapping);
   g_test_add ("/veil/analyzer-service/policy", ServiceFixture, GINT_TO_POINTER (NO_MODEL),
               fixture_setup, test_policy, fixture_teardown);
+  g_test_add ("/veil/analyzer-service/held-until-store", ServiceFixture, GINT_TO_POINTER (NO_MODEL),
+              fixture_setup, test_held_until_store, fixture_teardown);
   g_test_add ("/veil/analyzer-service/errors", ServiceFixture, GINT_TO_POINTER (NO_MODEL),
               fixture_setup, test_errors, fixture_teardown);
   g_test_add ("/veil/analyzer-service/unchecked", ServiceFixture, GINT_TO_POINTER (NO_MODEL),

@@ -91,14 +91,12 @@ activate_on_this_bus() {
   grep -qs "^name=$app\$" "/proc/$owner/root/.flatpak-info" ||
     fail "$app is owned by process $owner, which is not in the app's sandbox"
   note "$app is owned by process $owner, in the app's sandbox"
-  # The service answers the first call before it has read the profiles (Policy "disabled"
-  # for a moment): the picture is asked about once it has.
-  for _ in $(seq 100); do
-    case "$policy" in *disabled*) ;; *) break ;; esac
-    sleep 0.2
-    policy=$(gdbus call --session --dest "$app" --object-path /io/github/veilapp/Veil \
-               --method org.freedesktop.DBus.Properties.Get io.github.veilapp.Veil.Analyzer1 Policy)
-  done
+  # The first call waited for the linked profile to be read: its answer is already true
+  # (an under-13 with message warnings on and acknowledged gets simple interventions).
+  case "$policy" in
+    *simple*) ;;
+    *) fail "the first call was answered before the profile was read: Policy $policy" ;;
+  esac
   make_pictures "$scratch"
   "$analyze_client" "$scratch/plasma.png" || fail "the activated Veil did not check the picture"
 }
