@@ -92,7 +92,7 @@ answer_properties (VeilHeldSkeleton      *self,
     {
       /* Analyzer1 has no writable property. */
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_PROPERTY_READ_ONLY,
-                                             "The properties of this interface cannot be set");
+                                             _("Veil's properties can only be read."));
     }
 }
 
@@ -163,7 +163,7 @@ veil_held_skeleton_dispose (GObject *object)
   /* Never leave a caller waiting for an answer that cannot come. */
   while ((invocation = g_queue_pop_head (&self->waiting)) != NULL)
     g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_NO_SERVER,
-                                                   "Veil stopped before it could answer");
+                                                   _("Veil stopped before it could answer. Ask again."));
 
   G_OBJECT_CLASS (veil_held_skeleton_parent_class)->dispose (object);
 }
