@@ -161,6 +161,14 @@ call_get_user (Call *call)
   return user;
 }
 
+static gboolean
+allows_interaction (Call *call)
+{
+  GDBusMessage *message = g_dbus_method_invocation_get_message (call->invocation);
+
+  return (g_dbus_message_get_flags (message) & G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
+}
+
 static void
 return_not_authorized (Call *call)
 {
@@ -171,6 +179,11 @@ return_not_authorized (Call *call)
     error = g_error_new (VEIL_SYSTEM_SERVICE_ERROR, VEIL_SYSTEM_SERVICE_ERROR_NOT_AUTHORIZED,
                          _("Only the account “%s” can do this for its own profile. Log in as that account."),
                          call_get_user (call));
+  else if (allows_interaction (call))
+    error = g_error_new_literal (VEIL_SYSTEM_SERVICE_ERROR, VEIL_SYSTEM_SERVICE_ERROR_NOT_AUTHORIZED,
+                                 _("Changing or viewing a child’s Veil settings needs an administrator of this "
+                                   "computer, and no administrator’s password was given. Ask an administrator "
+                                   "to enter theirs."));
   else
     error = g_error_new_literal (VEIL_SYSTEM_SERVICE_ERROR, VEIL_SYSTEM_SERVICE_ERROR_NOT_AUTHORIZED,
                                  _("Changing or viewing a child’s Veil settings needs an administrator of this "
@@ -210,12 +223,11 @@ check_authorization_cb (GObject      *source,
 static void
 check_with_authority (Call *call)
 {
-  GDBusMessage *message = g_dbus_method_invocation_get_message (call->invocation);
   g_autoptr(PolkitSubject) subject = polkit_system_bus_name_new (g_dbus_method_invocation_get_sender (call->invocation));
   PolkitCheckAuthorizationFlags flags = POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE;
   VeilSystemService *self = call->self;
 
-  if (g_dbus_message_get_flags (message) & G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION)
+  if (allows_interaction (call))
     flags |= POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION;
 
   polkit_authority_check_authorization (self->authority, subject, call->method->action, NULL, flags,

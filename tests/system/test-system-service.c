@@ -207,6 +207,12 @@ test_others_refused (void)
   assert_refused (ok, text, "NotAuthorized");
   g_clear_pointer (&text, g_free);
 
+  /* Allowing interaction changes nothing while no authentication agent answers. */
+  ok = call_as (CHILD, &text, "SetProfile", "--interactive", "'" CHILD "'", "{'message-warnings': 'off'}", NULL);
+  assert_refused (ok, text, "NotAuthorized");
+  g_assert_nonnull (strstr (text, "no administrator’s password was given"));
+  g_clear_pointer (&text, g_free);
+
   ok = call_as (CHILD, &text, "ListProfiles", NULL);
   assert_refused (ok, text, "NotAuthorized");
   g_clear_pointer (&text, g_free);
