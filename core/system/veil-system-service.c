@@ -282,6 +282,8 @@ caller_uid_cb (GObject      *source,
   guint32 uid;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (reply == NULL)
     {
       /* Without credentials nobody is anybody: refuse rather than guess. */

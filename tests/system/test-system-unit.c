@@ -39,6 +39,16 @@ write_test_unit (const char *dir)
 }
 
 static gboolean
+have_systemd_analyze (void)
+{
+  g_autofree char *path = g_find_program_in_path ("systemd-analyze");
+
+  if (path == NULL)
+    g_test_skip ("systemd-analyze is not installed (Debian package systemd)");
+  return path != NULL;
+}
+
+static gboolean
 run (const char * const  *argv,
      char               **out_stdout,
      char               **out_stderr)
@@ -83,11 +93,8 @@ test_unit_verifies (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  if (g_find_program_in_path ("systemd-analyze") == NULL)
-    {
-      g_test_skip ("systemd-analyze is not installed (Debian package systemd)");
-      return;
-    }
+  if (!have_systemd_analyze ())
+    return;
   dir = veil_test_make_tmpdir ();
   unit = write_test_unit (dir);
   {
@@ -110,11 +117,8 @@ test_unit_exposure (void)
   const char *line;
   double exposure;
 
-  if (g_find_program_in_path ("systemd-analyze") == NULL)
-    {
-      g_test_skip ("systemd-analyze is not installed (Debian package systemd)");
-      return;
-    }
+  if (!have_systemd_analyze ())
+    return;
   dir = veil_test_make_tmpdir ();
   unit = write_test_unit (dir);
   {
