@@ -30,14 +30,20 @@ typedef struct {
 
 static Fixture fixture;
 
+/* Starts veil-system; with @no_network, in a network namespace of its own with no interface
+ * but loopback (down), as its unit's PrivateNetwork= would. */
 static void
-start_service (void)
+start_service (gboolean no_network)
 {
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GError) error = NULL;
 
-  fixture.service = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, VEIL_TEST_VEIL_SYSTEM,
-                                      "--state-dir", fixture.state_dir, NULL);
+  if (no_network)
+    fixture.service = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "unshare", "--net", "--",
+                                        VEIL_TEST_VEIL_SYSTEM, "--state-dir", fixture.state_dir, NULL);
+  else
+    fixture.service = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, VEIL_TEST_VEIL_SYSTEM,
+                                        "--state-dir", fixture.state_dir, NULL);
   g_assert_no_error (error);
 
   bus = g_dbus_connection_new_for_address_sync (g_getenv ("DBUS_SYSTEM_BUS_ADDRESS"),
@@ -345,18 +351,41 @@ test_store_private (void)
   g_assert_cmpint (g_chmod (fixture.state_dir, 0700), ==, 0);
 }
 
+/* The network interfaces process @pid sees: only loopback, which a new namespace has down. */
+static void
+assert_only_loopback (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/net/dev", pid);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  /* Two header lines, then one line per interface. */
+  for (guint i = 2; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_assert_true (g_str_has_prefix (g_strstrip (lines[i]), "lo:"));
+}
+
 static void
 test_restart_keeps_settings (void)
 {
   g_autofree char *text = NULL;
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+
+  g_assert_nonnull (unshare);
 
   g_assert_true (call_as (GUARDIAN, &text, "SetProfile", "'" CHILD "'", "{'sensitivity': 'strict'}", NULL));
   g_clear_pointer (&text, g_free);
 
   stop_service ();
-  /* A folder loosened while the service was down is closed again at start. */
+  /* A folder loosened while the service was down is closed again at start. The service
+   * needs no network at all: this time it has none. */
   g_assert_cmpint (g_chmod (fixture.state_dir, 0750), ==, 0);
-  start_service ();
+  start_service (TRUE);
+  assert_only_loopback (g_subprocess_get_identifier (fixture.service));
   assert_owned_by_root (fixture.state_dir, 0700);
 
   g_assert_true (call_as (GUARDIAN, &text, "GetProfile", "'" CHILD "'", NULL));
@@ -387,7 +416,7 @@ main (int   argc,
 
   fixture.state_dir = g_dir_make_tmp ("veil-system-state-XXXXXX", NULL);
   g_assert_nonnull (fixture.state_dir);
-  start_service ();
+  start_service (FALSE);
   status = g_test_run ();
   stop_service ();
   veil_test_rm_rf (fixture.state_dir);
