@@ -135,6 +135,33 @@ test_unit_exposure (void)
   veil_test_rm_rf (dir);
 }
 
+/* The bus starts the service only through the unit, as root, under the name it owns. */
+static void
+test_dbus_activation (void)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *exec = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *unit = NULL;
+
+  g_key_file_load_from_file (file, VEIL_TEST_SYSTEM_DBUS_SERVICE, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  name = g_key_file_get_string (file, "D-BUS Service", "Name", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "io.github.veilapp.VeilSystem1");
+  exec = g_key_file_get_string (file, "D-BUS Service", "Exec", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (exec, "/veil-system"));
+  user = g_key_file_get_string (file, "D-BUS Service", "User", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (user, ==, "root");
+  unit = g_key_file_get_string (file, "D-BUS Service", "SystemdService", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (unit, ==, "veil-system.service");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -144,6 +171,7 @@ main (int   argc,
   g_test_add_func ("/system-unit/hardening-lines", test_unit_hardening_lines);
   g_test_add_func ("/system-unit/verifies", test_unit_verifies);
   g_test_add_func ("/system-unit/exposure", test_unit_exposure);
+  g_test_add_func ("/system-unit/dbus-activation", test_dbus_activation);
 
   return g_test_run ();
 }
