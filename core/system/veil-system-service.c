@@ -145,7 +145,8 @@ lookup_account (const char  *user,
   if (found->pw_uid == 0)
     {
       g_set_error_literal (error, VEIL_SYSTEM_SERVICE_ERROR, VEIL_SYSTEM_SERVICE_ERROR_UNKNOWN_ACCOUNT,
-                           _("The administrator account cannot have a child’s profile. Give the login name of the child’s account."));
+                           _("The administrator account cannot have a child’s profile. Give the login "
+                             "name of the child’s account."));
       return FALSE;
     }
   *out_uid = found->pw_uid;
@@ -223,7 +224,8 @@ check_authorization_cb (GObject      *source,
 static void
 check_with_authority (Call *call)
 {
-  g_autoptr(PolkitSubject) subject = polkit_system_bus_name_new (g_dbus_method_invocation_get_sender (call->invocation));
+  const char *sender = g_dbus_method_invocation_get_sender (call->invocation);
+  g_autoptr(PolkitSubject) subject = polkit_system_bus_name_new (sender);
   PolkitCheckAuthorizationFlags flags = POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE;
   VeilSystemService *self = call->self;
 
@@ -456,7 +458,8 @@ set_profile (Call    *call,
 {
   VeilStore *store = call->self->store;
   const char *user = call_get_user (call);
-  g_autoptr(GVariant) settings = g_variant_get_child_value (g_dbus_method_invocation_get_parameters (call->invocation), 1);
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (call->invocation);
+  g_autoptr(GVariant) settings = g_variant_get_child_value (parameters, 1);
   g_autoptr(VeilProfile) current = NULL;
   g_autoptr(VeilProfileBuilder) builder = NULL;
   g_autoptr(VeilProfile) draft = NULL;

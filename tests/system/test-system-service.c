@@ -292,7 +292,8 @@ test_acknowledge (void)
   g_assert_nonnull (strstr (text, "org.freedesktop.DBus.Error.InvalidArgs"));
   g_clear_pointer (&text, g_free);
 
-  g_assert_true (call_as (CHILD, &text, "AcknowledgeProtection", "'" CHILD "'", "'message-warnings'", version_text, NULL));
+  g_assert_true (call_as (CHILD, &text, "AcknowledgeProtection", "'" CHILD "'", "'message-warnings'",
+                          version_text, NULL));
 
   /* The consent ledger has the child's acknowledgment; the other child's is untouched. */
   store = open_store_copy ();
