@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <pwd.h>
 #include <signal.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -399,6 +401,31 @@ test_restart_keeps_settings (void)
   g_assert_nonnull (strstr (text, "\"message-warnings\":true"));
 }
 
+/* A state folder someone else owns may have been prepared by them: the service refuses it. */
+static void
+test_foreign_state_dir (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_tmp_dir (), "veil-system-foreign", NULL);
+  g_autofree char *db = g_build_filename (dir, "veil.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  struct passwd *child = getpwnam (CHILD);
+  const char *argv[] = { VEIL_TEST_VEIL_SYSTEM, "--state-dir", dir, NULL };
+  int wait_status = 0;
+
+  g_assert_nonnull (child);
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_cmpint (chown (dir, child->pw_uid, child->pw_gid), ==, 0);
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_spawn_check_wait_status (wait_status, NULL));
+  g_assert_nonnull (strstr (err, "not to Veil’s service"));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  veil_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -419,6 +446,7 @@ main (int   argc,
   g_test_add_func ("/system/acknowledge", test_acknowledge);
   g_test_add_func ("/system/store-private", test_store_private);
   g_test_add_func ("/system/restart-keeps-settings", test_restart_keeps_settings);
+  g_test_add_func ("/system/foreign-state-dir", test_foreign_state_dir);
 
   fixture.state_dir = g_dir_make_tmp ("veil-system-state-XXXXXX", NULL);
   g_assert_nonnull (fixture.state_dir);
