@@ -426,6 +426,12 @@ test_foreign_state_dir (void)
   veil_test_rm_rf (dir);
 }
 
+static void
+test_needs_session (void)
+{
+  g_test_skip ("Run through tools/system-test-session.sh (as root): it makes the bus, polkitd and accounts");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -436,7 +442,7 @@ main (int   argc,
 
   if (g_getenv ("VEIL_SYSTEM_TEST_SESSION") == NULL)
     {
-      g_test_skip ("Run through tools/system-test-session.sh (as root): it makes the bus, polkitd and accounts");
+      g_test_add_func ("/system/needs-session", test_needs_session);
       return g_test_run ();
     }
 
