@@ -4,7 +4,7 @@
 # Runs Veil's whole test suite from a clean checkout: installs what is missing, fetches and
 # converts the classifier model, builds with -Werror, builds and installs Veil's Flatpak
 # against the Debian-made test runtime (both cached), and runs every suite (core, data, ui,
-# slow, flatpak) inside a private D-Bus session with an unlocked keyring and Xvfb.
+# slow, flatpak, system) inside a private D-Bus session with an unlocked keyring and Xvfb.
 #
 #   tools/run-tests.sh              the normal configuration
 #   tools/run-tests.sh --sanitize   again, built with AddressSanitizer + UndefinedBehaviorSanitizer
@@ -12,6 +12,8 @@
 #                                   it runs in the normal configuration only)
 #   tools/run-tests.sh --no-flatpak without building the Flatpak; its suite then skips
 #   extra arguments after -- go to `meson test` (e.g. -- --suite core)
+# The system suite (veil-system) brings its own system bus, polkitd and test accounts
+# (tools/system-test-session.sh) and needs root; without root it skips.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -12,6 +12,8 @@ packages=(
   libvips-dev libsqlite3-dev libsecret-1-dev libjson-glib-dev libsodium-dev
   # sandboxing the analysis workers
   libseccomp-dev
+  # veil-system: polkit checks, and its tests (the real polkitd; systemd-analyze for the unit)
+  libpolkit-gobject-1-dev polkitd systemd
   # runtime look and feel
   adwaita-icon-theme fonts-cantarell librsvg2-common shared-mime-info
   # validators used by the data suite
