@@ -92,7 +92,7 @@ answer_properties (VeilHeldSkeleton      *self,
     {
       /* Analyzer1 has no writable property. */
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_PROPERTY_READ_ONLY,
-                                             _("Veil's properties can only be read."));
+                                             _("Veil’s properties can only be read."));
     }
 }
 
