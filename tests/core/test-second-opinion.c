@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "veil.h"
+#include "veil-classifier-result-private.h"
 #include "veil-worker-pool.h"
+#include "veil-worker-private.h"
 #include "veil-test-utils.h"
 
 /* The second opinion, for real: the built analysis worker with both real models, on the
@@ -200,6 +202,84 @@ test_missing_second_model (void)
   g_assert_nonnull (strstr (description, "No second opinion"));
 }
 
+static VeilClassifierResult *
+make_scores (const char *model,
+             float       neutral,
+             float       porn)
+{
+  static const char *names[] = { "drawing", "hentai", "neutral", "porn", "sexy", NULL };
+  float p[5] = { 0.0f, 0.0f, neutral, porn, 1.0f - neutral - porn };
+  float logits[5] = { 0 };
+
+  return _veil_classifier_result_new (5, _veil_classifier_result_intern_class_names (names, 5), p, logits,
+                                      model, "1", "0000000000000000000000000000000000000000000000000000000000000000");
+}
+
+/* A reply with @frame as its only frame, through the wire and back. */
+static VeilWorkerResult *
+round_trip (VeilWorkerFrame *frame,
+            GError         **error)
+{
+  g_autoptr(VeilWorkerResult) result = _veil_worker_result_new ();
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  VeilWorkerFrame copy = *frame;
+
+  /* The result's frames own what they hold. */
+  copy.scores = frame->scores != NULL ? veil_classifier_result_ref (frame->scores) : NULL;
+  copy.second = frame->second != NULL ? veil_classifier_result_ref (frame->second) : NULL;
+  g_array_append_val (result->frames, copy);
+  reply = g_variant_ref_sink (_veil_worker_reply_new (result, NULL));
+  bytes = g_variant_get_data_as_bytes (reply);
+  return _veil_worker_reply_parse (bytes, error);
+}
+
+/* The second opinion's field of a reply is read as untrusted, like the rest of it. */
+static void
+test_wire (void)
+{
+  g_autoptr(VeilWorkerResult) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  VeilWorkerFrame frame = { 0 };
+  VeilClassifierResult *second;
+
+  frame.scores = make_scores ("first", 0.1f, 0.75f);
+  frame.second = make_scores ("second", 0.95f, 0.01f);
+  frame.second_state = VEIL_SECOND_OPINION_GIVEN;
+  parsed = round_trip (&frame, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (veil_worker_result_get_second_state (parsed, 0), ==, VEIL_SECOND_OPINION_GIVEN);
+  second = veil_worker_result_get_second_scores (parsed, 0);
+  g_assert_nonnull (second);
+  g_assert_cmpstr (veil_classifier_result_get_model_name (second), ==, "second");
+  g_assert_cmpfloat_with_epsilon (veil_classifier_result_get_harmless (second), 0.95, 1e-6);
+  /* Carried with the first scores, as a scan's cache stores them. */
+  g_assert_true (veil_classifier_result_get_second (veil_worker_result_get_scores (parsed, 0)) == second);
+  g_clear_pointer (&parsed, veil_worker_result_unref);
+
+  /* A probability out of range is refused. */
+  g_clear_pointer (&frame.second, veil_classifier_result_unref);
+  frame.second = make_scores ("second", 1.5f, 0.0f);
+  parsed = round_trip (&frame, &error);
+  g_assert_error (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_CRASHED);
+  g_assert_null (parsed);
+  g_clear_error (&error);
+
+  /* "Given" without scores is refused; "unavailable" without them is read as such. */
+  g_clear_pointer (&frame.second, veil_classifier_result_unref);
+  parsed = round_trip (&frame, &error);
+  g_assert_error (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_CRASHED);
+  g_assert_null (parsed);
+  g_clear_error (&error);
+  frame.second_state = VEIL_SECOND_OPINION_UNAVAILABLE;
+  parsed = round_trip (&frame, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (veil_worker_result_get_second_state (parsed, 0), ==, VEIL_SECOND_OPINION_UNAVAILABLE);
+  g_assert_null (veil_worker_result_get_second_scores (parsed, 0));
+
+  g_clear_pointer (&frame.scores, veil_classifier_result_unref);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -207,6 +287,7 @@ main (int    argc,
   veil_test_init (&argc, &argv);
 
   g_test_add_func ("/veil/second-opinion/defaults", test_defaults);
+  g_test_add_func ("/veil/second-opinion/wire", test_wire);
   g_test_add_func ("/veil/second-opinion/borderline-cleared", test_borderline_cleared);
   g_test_add_func ("/veil/second-opinion/positives-stand", test_positives_stand);
   g_test_add_func ("/veil/second-opinion/missing-second-model", test_missing_second_model);
