@@ -15,7 +15,8 @@
 /* bench/false-alarms: how often Veil warns about pictures nobody would call sensitive, on the
  * benign corpus tools/fetch-benign-corpus.sh builds from Debian packages.
  *
- *   bench-false-alarms [--groups FILE] [--compare] [--fixtures DIR] [--scores FILE] CORPUS
+ *   bench-false-alarms [--groups FILE] [--compare] [--second-opinion] [--fixtures DIR]
+ *                      [--scores FILE] CORPUS
  *
  * Every picture goes through what a scan does: VeilImage decodes it with the analyzer's
  * needs, the classifier scores its 224x224 input, and each sensitivity level's profile
@@ -27,7 +28,11 @@
  * full-size decode: nsfwjs's own bilinear resize (alignCorners, as the engine does for a
  * buffer of any size) and an area average (libvips' box shrink), and measures how many
  * adversarial positive fixtures each way still flags, at their size and enlarged.
- * Production preprocessing is not touched: the alternatives live here only. */
+ * Production preprocessing is not touched: the alternatives live here only.
+ *
+ * --second-opinion also runs the second model (MobileNetV2Mid) on every picture the first
+ * flags at some level, and reports the false alarms and the fixtures' recall with the
+ * second-opinion rule on, for a few candidate margins and bars around Veil's own. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
 
@@ -79,10 +84,13 @@ typedef struct {
   gboolean  ok[N_METHODS];
   double    p[N_METHODS][N_CLASSES];
   gboolean  flagged[N_METHODS][N_LEVELS];
+  VeilClassifierResult *first;   /* today's scores when flagged at some level, else NULL */
+  VeilClassifierResult *second;  /* the second model's scores for the same, else NULL */
 } Entry;
 
 typedef struct {
   VeilClassifier  *classifier;
+  VeilClassifier  *second;       /* with --second-opinion, else NULL */
   VeilAnalyzer    *analyzer;
   VeilProfile     *profiles[N_LEVELS];
   VeilImageNeeds   needs;
@@ -94,6 +102,7 @@ static char *groups_path;
 static char *fixtures_dir;
 static char *scores_path;
 static gboolean compare;
+static gboolean second_opinion;
 
 static void
 rule_free (gpointer data)
@@ -110,6 +119,8 @@ entry_free (gpointer data)
   Entry *entry = data;
 
   g_free (entry->name);
+  g_clear_pointer (&entry->first, veil_classifier_result_unref);
+  g_clear_pointer (&entry->second, veil_classifier_result_unref);
   g_free (entry);
 }
 
@@ -351,6 +362,15 @@ score_file (Bench      *bench,
     g_printerr ("%s: not analysed: %s\n", entry->name, error->message);
   else
     judge (bench, entry, METHOD_TODAY, scores);
+  /* Every level's flags lie within strict's, so this is every picture a rule could clear. */
+  if (scores != NULL && bench->second != NULL && entry->flagged[METHOD_TODAY][VEIL_SENSITIVITY_STRICT])
+    {
+      entry->first = veil_classifier_result_ref (scores);
+      entry->second = veil_classifier_classify_image (bench->second, image, VEIL_CLASSIFY_FLAGS_NONE,
+                                                      NULL, &error);
+      if (entry->second == NULL)
+        g_error ("%s: the second model failed: %s", entry->name, error->message);
+    }
 
   if (bench->n_methods > 1)
     score_alternatives (bench, entry, path);
@@ -600,6 +620,82 @@ print_fixture_table (Bench     *bench,
       }
 }
 
+/* --- The second opinion ------------------------------------------------------------------ */
+
+static const double candidate_margins[] = { 0.25, VEIL_SECOND_OPINION_MARGIN, 0.75 };
+static const double candidate_bars[] = { 0.8, VEIL_SECOND_OPINION_BAR, 0.95 };
+
+/* Whether @e stays flagged at @level with the rule on at @margin and @bar. */
+static gboolean
+flagged_with_rule (Bench  *bench,
+                   Entry  *e,
+                   int     level,
+                   double  margin,
+                   double  bar)
+{
+  g_autoptr(VeilClassifierPolicy) policy = NULL;
+
+  if (!e->ok[METHOD_TODAY] || !e->flagged[METHOD_TODAY][level])
+    return FALSE;
+  if (e->second == NULL)
+    return TRUE;
+  policy = veil_analyzer_policy_for_profile (bench->profiles[level]);
+  return !(veil_classifier_policy_is_borderline (policy, e->first, margin) &&
+           veil_classifier_result_get_harmless (e->second) >= bar);
+}
+
+/* False alarms on photographs, textures and everything, and the fixtures' recall, per
+ * candidate margin and bar, with the rule on. */
+static void
+print_second_opinion (Bench     *bench,
+                      GPtrArray *entries,
+                      GPtrArray *fixtures)
+{
+  printf ("\nwith the second opinion (margin: share of each threshold's headroom; bar: Mid's "
+          "P(neutral) + P(drawing)); false alarms as relaxed/standard/strict:\n\n");
+  printf ("| margin | bar | all photographs | textures | all | fixtures flagged (of %u at each level) |\n"
+          "|---|---|---|---|---|---|\n", fixtures != NULL ? fixtures->len : 0);
+  for (guint m = 0; m < G_N_ELEMENTS (candidate_margins); m++)
+    for (guint b = 0; b < G_N_ELEMENTS (candidate_bars); b++)
+      {
+        guint photos[N_LEVELS] = { 0 }, textures[N_LEVELS] = { 0 }, all[N_LEVELS] = { 0 }, hit[N_LEVELS] = { 0 };
+
+        for (int level = 0; level < N_LEVELS; level++)
+          {
+            for (guint i = 0; i < entries->len; i++)
+              {
+                Entry *e = g_ptr_array_index (entries, i);
+                gboolean f = flagged_with_rule (bench, e, level, candidate_margins[m], candidate_bars[b]);
+
+                photos[level] += f && e->group <= GROUP_TEXTURE;
+                textures[level] += f && e->group == GROUP_TEXTURE;
+                all[level] += f;
+              }
+            for (guint i = 0; fixtures != NULL && i < fixtures->len; i++)
+              hit[level] += flagged_with_rule (bench, g_ptr_array_index (fixtures, i), level,
+                                               candidate_margins[m], candidate_bars[b]);
+          }
+        printf ("| %.2f | %.2f | %u/%u/%u | %u/%u/%u | %u/%u/%u | %u/%u/%u |\n", candidate_margins[m], candidate_bars[b],
+                photos[0], photos[1], photos[2], textures[0], textures[1], textures[2],
+                all[0], all[1], all[2], hit[0], hit[1], hit[2]);
+      }
+
+  printf ("\nwhat the second model says about the flagged (first model's flagged score -> Mid's "
+          "P(neutral) + P(drawing)):\n");
+  for (guint i = 0; i < entries->len + (fixtures != NULL ? fixtures->len : 0); i++)
+    {
+      Entry *e = i < entries->len ? g_ptr_array_index (entries, i) : g_ptr_array_index (fixtures, i - entries->len);
+      g_autofree char *levels = NULL;
+
+      if (e->second == NULL)
+        continue;
+      levels = describe_levels (e->flagged[METHOD_TODAY]);
+      printf ("  %-70s porn %.3f hentai %.3f sexy %.3f [%s] -> %.3f\n", e->name,
+              e->p[METHOD_TODAY][3], e->p[METHOD_TODAY][1], e->p[METHOD_TODAY][4], levels,
+              veil_classifier_result_get_harmless (e->second));
+    }
+}
+
 static void
 setup_bench (Bench *bench)
 {
@@ -613,6 +709,16 @@ setup_bench (Bench *bench)
   bench->needs = veil_analyzer_get_needs (bench->analyzer);
   veil_image_limits_init_default (&bench->limits);
   bench->n_methods = compare ? N_METHODS : 1;
+  if (second_opinion)
+    {
+      g_autoptr(GError) error = NULL;
+      VeilNsfwClassifier *mid = veil_nsfw_classifier_new_for_kind (VEIL_MODEL_KIND_MOBILENET_V2_MID, &error);
+
+      if (mid == NULL)
+        g_error ("%s (run tools/fetch-model.sh and rebuild)", error->message);
+      veil_nsfw_classifier_set_threads (mid, 1);
+      bench->second = VEIL_CLASSIFIER (mid);
+    }
 
   for (int level = 0; level < N_LEVELS; level++)
     {
@@ -646,6 +752,7 @@ clear_bench (Bench *bench)
     g_clear_pointer (&bench->profiles[level], veil_profile_unref);
   g_clear_object (&bench->analyzer);
   g_clear_object (&bench->classifier);
+  g_clear_object (&bench->second);
 }
 
 static void
@@ -676,6 +783,7 @@ main (int   argc,
   GOptionEntry options[] = {
     { "groups", 0, 0, G_OPTION_ARG_FILENAME, &groups_path, "Group file (default: the source tree's bench/data/benign-corpus.tsv)", "FILE" },
     { "compare", 0, 0, G_OPTION_ARG_NONE, &compare, "Also score nsfwjs's bilinear and an area-average resize", NULL },
+    { "second-opinion", 0, 0, G_OPTION_ARG_NONE, &second_opinion, "Also run the second model on what the first flags, and the rule", NULL },
     { "fixtures", 0, 0, G_OPTION_ARG_FILENAME, &fixtures_dir, "Adversarial fixtures (default: VEIL_TESTDATA/clf/fixtures)", "DIR" },
     { "scores", 0, 0, G_OPTION_ARG_FILENAME, &scores_path, "Write every picture's scores to FILE (TSV)", "FILE" },
     { NULL }
@@ -727,6 +835,8 @@ main (int   argc,
     print_fixture_table (&bench, fixtures);
   else
     printf ("\nno fixtures in %s: recall not measured\n", fixtures_dir);
+  if (bench.second != NULL)
+    print_second_opinion (&bench, entries, fixtures);
 
   if (scores_path != NULL && !write_scores (&bench, entries, scores_path, &error))
     {

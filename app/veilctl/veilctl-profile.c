@@ -138,6 +138,7 @@ print_profile (VeilStore    *store,
   printf ("  %-18s %s\n", "view-needs-pin", veil_profile_get_view_needs_pin (profile) ? "on" : "off");
   printf ("  %-18s %s\n", "unchecked",
           veil_unchecked_rule_to_string (veil_profile_get_effective_unchecked_rule (profile)));
+  printf ("  %-18s %s\n", "second-opinion", veil_profile_get_second_opinion (profile) ? "on" : "off");
   printf ("  %-18s %s\n", "scan-schedule", veil_scan_schedule_to_string (veil_profile_get_scan_schedule (profile)));
   printf ("  %-18s %u\n", "retention-days", veil_profile_get_retention_days (profile));
   printf ("  %-18s %u\n", "match-threshold", veil_profile_get_match_threshold (profile));

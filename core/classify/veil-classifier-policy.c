@@ -159,3 +159,75 @@ veil_classifier_policy_evaluate (VeilClassifierPolicy *self,
     *flagged_class = sensitive ? best_class : -1;
   return sensitive;
 }
+
+/* The top of the flagged range a borderline score may reach: @margin of the way from
+ * @threshold to 1. */
+static double
+margin_top (double threshold,
+            double margin)
+{
+  return threshold + margin * (1.0 - threshold);
+}
+
+/**
+ * veil_classifier_policy_is_borderline:
+ * @result: the first model's scores for one image
+ * @margin: the share of each threshold's headroom (from the threshold to 1) that counts as
+ *   borderline, e.g. %VEIL_SECOND_OPINION_MARGIN
+ *
+ * Whether @result is flagged only just: sensitive under this policy, with every listed class
+ * below its threshold's margin and their sum below the combined threshold's margin. One
+ * score above its margin makes the flag a firm one.
+ *
+ * Returns: %TRUE for a borderline flag a second opinion may overrule
+ */
+gboolean
+veil_classifier_policy_is_borderline (VeilClassifierPolicy *self,
+                                      VeilClassifierResult *result,
+                                      double                margin)
+{
+  double sum = 0.0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  if (!veil_classifier_policy_evaluate (self, result, NULL))
+    return FALSE;
+  for (gsize i = 0; i < self->n_thresholds; i++)
+    {
+      int c = veil_classifier_result_find_class (result, self->thresholds[i].class_name);
+      double p;
+
+      if (c < 0)
+        continue;
+      p = veil_classifier_result_get_probability (result, c);
+      sum += p;
+      if (p >= margin_top (self->thresholds[i].threshold, margin))
+        return FALSE;
+    }
+  return self->combined > 1.0 || sum < margin_top (self->combined, margin);
+}
+
+/**
+ * veil_classifier_result_get_harmless:
+ * @result: a second model's scores
+ *
+ * Returns: how sure that model is that the picture is harmless: P(neutral) + P(drawing)
+ */
+double
+veil_classifier_result_get_harmless (VeilClassifierResult *result)
+{
+  const char *const harmless[] = { "neutral", "drawing" };
+  double sum = 0.0;
+
+  g_return_val_if_fail (result != NULL, 0.0);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (harmless); i++)
+    {
+      int c = veil_classifier_result_find_class (result, harmless[i]);
+
+      if (c >= 0)
+        sum += veil_classifier_result_get_probability (result, c);
+    }
+  return sum;
+}

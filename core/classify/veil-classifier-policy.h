@@ -38,6 +38,18 @@ gboolean              veil_classifier_policy_evaluate          (VeilClassifierPo
                                                                 VeilClassifierResult          *result,
                                                                 int                           *flagged_class);
 
+/* The second opinion (data/models/README.md, "Second opinion"): a flag whose every score lies
+ * in the lower part of the flagged range, MARGIN of the way from each threshold to 1, is
+ * borderline; the second model overrules it only when it gives P(neutral) + P(drawing) of at
+ * least BAR. Higher flags always stand. */
+#define VEIL_SECOND_OPINION_MARGIN 0.5
+#define VEIL_SECOND_OPINION_BAR    0.9
+
+gboolean              veil_classifier_policy_is_borderline     (VeilClassifierPolicy          *self,
+                                                                VeilClassifierResult          *result,
+                                                                double                         margin);
+double                veil_classifier_result_get_harmless      (VeilClassifierResult          *result);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilClassifierPolicy, veil_classifier_policy_unref)
 
 G_END_DECLS

@@ -17,6 +17,8 @@ void                  _veil_classifier_result_take_heatmaps (VeilClassifierResul
                                                              double               *bias,
                                                              guint                 width,
                                                              guint                 height);
+void                  _veil_classifier_result_set_second    (VeilClassifierResult *self,
+                                                             VeilClassifierResult *second);
 /* Classifier results borrow their array of class names for their whole life. Results made
  * from stored or merged scores use one of these, interned for the process (one per distinct
  * list of names). */

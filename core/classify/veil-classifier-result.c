@@ -21,6 +21,9 @@ struct _VeilClassifierResult
   char            *model_version;
   char            *model_sha256;
 
+  /* Optional: a second model's scores for the same picture (the second opinion). */
+  VeilClassifierResult *second;
+
   /* Optional class-activation maps: n_classes maps of map_w x map_h, and per class the
    * effective bias so that mean (map) + bias = logit. */
   float           *heatmaps;
@@ -101,6 +104,7 @@ veil_classifier_result_unref (VeilClassifierResult *self)
   g_free (self->model_sha256);
   g_free (self->heatmaps);
   g_free (self->heatmap_bias);
+  g_clear_pointer (&self->second, veil_classifier_result_unref);
   g_free (self);
 }
 
@@ -256,4 +260,30 @@ _veil_classifier_result_intern_class_names (const char **names,
     }
   g_mutex_unlock (&lock);
   return interned;
+}
+
+/* Attaches @second (a ref is taken) before @self is shared: results are immutable after. */
+void
+_veil_classifier_result_set_second (VeilClassifierResult *self,
+                                    VeilClassifierResult *second)
+{
+  g_return_if_fail (self != NULL && second != self);
+
+  if (second != NULL)
+    veil_classifier_result_ref (second);
+  g_clear_pointer (&self->second, veil_classifier_result_unref);
+  self->second = second;
+}
+
+/**
+ * veil_classifier_result_get_second:
+ *
+ * Returns: (transfer none) (nullable): the second model's scores for the same picture, when
+ *   the first model's flag was borderline and the second model ran
+ */
+VeilClassifierResult *
+veil_classifier_result_get_second (VeilClassifierResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->second;
 }

@@ -20,6 +20,7 @@ void                  veil_classifier_result_unref             (VeilClassifierRe
 guint                 veil_classifier_result_get_n_classes     (VeilClassifierResult *self);
 const char           *veil_classifier_result_get_class_name    (VeilClassifierResult *self,
                                                                 guint                 index);
+VeilClassifierResult *veil_classifier_result_get_second        (VeilClassifierResult *self);
 int                   veil_classifier_result_find_class        (VeilClassifierResult *self,
                                                                 const char           *name);
 double                veil_classifier_result_get_probability   (VeilClassifierResult *self,

@@ -236,6 +236,31 @@ add_classifier_reasons (VeilVerdictBuilder   *builder,
     }
 }
 
+/* The second opinion on a borderline flag (data/models/README.md): recorded whether or not it
+ * clears the flag, and recorded as missing when the second model gave none, so a verdict
+ * always says which way it went. */
+static void
+add_second_opinion (VeilVerdictBuilder   *builder,
+                    VeilProfile          *profile,
+                    VeilClassifierResult *scores,
+                    VeilClassifierResult *second)
+{
+  g_autoptr(VeilClassifierPolicy) policy = veil_analyzer_policy_for_profile (profile);
+  g_autoptr(VeilReason) reason = NULL;
+
+  if ((profile != NULL && !veil_profile_get_second_opinion (profile)) ||
+      !veil_classifier_policy_is_borderline (policy, scores, VEIL_SECOND_OPINION_MARGIN))
+    return;
+  if (second != NULL)
+    reason = veil_reason_new_second_opinion (veil_classifier_result_get_harmless (second), VEIL_SECOND_OPINION_BAR,
+                                             veil_classifier_result_get_model_name (second),
+                                             veil_classifier_result_get_model_version (second),
+                                             veil_classifier_result_get_model_sha256 (second));
+  else
+    reason = veil_reason_new_second_opinion (-1.0, VEIL_SECOND_OPINION_BAR, NULL, NULL, NULL);
+  veil_verdict_builder_add_reason (builder, reason);
+}
+
 static void
 veil_analyzer_finalize (GObject *object)
 {
@@ -602,7 +627,18 @@ veil_analyzer_load_lists (VeilAnalyzer  *self,
 VeilClassifierPolicy *
 veil_analyzer_policy_for_profile (VeilProfile *profile)
 {
-  VeilSensitivity level = profile != NULL ? veil_profile_get_sensitivity (profile) : VEIL_SENSITIVITY_STANDARD;
+  return veil_analyzer_policy_for_sensitivity (profile != NULL ? veil_profile_get_sensitivity (profile)
+                                                               : VEIL_SENSITIVITY_STANDARD);
+}
+
+/**
+ * veil_analyzer_policy_for_sensitivity:
+ *
+ * Returns: (transfer full): the classifier thresholds of a sensitivity level
+ */
+VeilClassifierPolicy *
+veil_analyzer_policy_for_sensitivity (VeilSensitivity level)
+{
   double t = veil_sensitivity_get_threshold (level);
   const VeilClassifierThreshold thresholds[] = {
     { "porn", t },
@@ -616,13 +652,41 @@ veil_analyzer_policy_for_profile (VeilProfile *profile)
 }
 
 /**
+ * veil_analyzer_needs_second_opinion:
+ * @scores: (nullable): the first model's scores for one picture or frame
+ *
+ * What an analysis worker asks before it runs the second model: whether @scores are a
+ * borderline flag at some sensitivity level, so that some profile's rule could use it.
+ *
+ * Returns: %TRUE when the second model should run
+ */
+gboolean
+veil_analyzer_needs_second_opinion (VeilClassifierResult *scores)
+{
+  if (scores == NULL)
+    return FALSE;
+  for (int level = VEIL_SENSITIVITY_RELAXED; level <= VEIL_SENSITIVITY_STRICT; level++)
+    {
+      g_autoptr(VeilClassifierPolicy) policy = veil_analyzer_policy_for_sensitivity (level);
+
+      if (veil_classifier_policy_is_borderline (policy, scores, VEIL_SECOND_OPINION_MARGIN))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
  * veil_analyzer_evaluate:
  * @profile: (nullable): whose policy, lists and exceptions apply
  * @hash: (nullable): the picture's PDQ hash
  * @quality: the hash's quality; below %VEIL_PDQ_MIN_QUALITY the hash is not looked up
  * @scores: (nullable): the classifier's scores
  *
- * Applies the policy to figures already computed (a scan's cache). Thread-safe.
+ * Applies the policy to figures already computed (a scan's cache). Thread-safe. When the
+ * profile has the second opinion on and @scores are a borderline flag, the second model's
+ * scores attached to them (veil_classifier_result_get_second()) at or above
+ * %VEIL_SECOND_OPINION_BAR clear the classifier's reasons; without them the first verdict
+ * stands and its reasons say that no second opinion was available.
  *
  * Returns: (transfer full): the verdict
  */
@@ -656,7 +720,10 @@ veil_analyzer_evaluate (VeilAnalyzer         *self,
         veil_verdict_builder_set_suppressed (builder, TRUE);
     }
   if (scores != NULL)
-    add_classifier_reasons (builder, profile, scores);
+    {
+      add_classifier_reasons (builder, profile, scores);
+      add_second_opinion (builder, profile, scores, veil_classifier_result_get_second (scores));
+    }
 
   return veil_verdict_builder_build (builder);
 }

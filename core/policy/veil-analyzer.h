@@ -64,6 +64,8 @@ gboolean              veil_analyzer_load_lists         (VeilAnalyzer          *s
                                                         GError               **error);
 
 VeilClassifierPolicy *veil_analyzer_policy_for_profile (VeilProfile           *profile);
+VeilClassifierPolicy *veil_analyzer_policy_for_sensitivity (VeilSensitivity    level);
+gboolean              veil_analyzer_needs_second_opinion (VeilClassifierResult *scores);
 
 VeilVerdict          *veil_analyzer_analyze_image      (VeilAnalyzer          *self,
                                                         VeilImage             *image,

@@ -56,6 +56,11 @@ profile_to_node (VeilProfile *self)
       json_builder_set_member_name (b, "unchecked");
       json_builder_add_string_value (b, veil_unchecked_rule_to_string (self->unchecked_rule));
     }
+  if (self->second_opinion != VEIL_SECOND_OPINION_RULE_DEFAULT)
+    {
+      json_builder_set_member_name (b, "second-opinion");
+      json_builder_add_string_value (b, veil_second_opinion_rule_to_string (self->second_opinion));
+    }
   /* Likewise: daily, what turning folder checks on always meant, is left out. */
   if (self->scan_schedule != VEIL_SCAN_SCHEDULE_DAILY)
     {
@@ -273,6 +278,9 @@ profile_from_json (const char  *json,
   if (!read_optional_choice (obj, "unchecked", VEIL_TYPE_UNCHECKED_RULE, &choice, error))
     return NULL;
   self->unchecked_rule = choice;
+  if (!read_optional_choice (obj, "second-opinion", VEIL_TYPE_SECOND_OPINION_RULE, &choice, error))
+    return NULL;
+  self->second_opinion = choice;
   if (!read_optional_choice (obj, "scan-schedule", VEIL_TYPE_SCAN_SCHEDULE, &choice, error))
     return NULL;
   self->scan_schedule = choice;

@@ -38,6 +38,7 @@ struct _VeilProfile
   VeilSensitivity       sensitivity;
   gboolean              view_needs_pin;  /* under 13: viewing a warned image needs the PIN */
   VeilUncheckedRule     unchecked_rule;  /* DEFAULT: by the effective age band */
+  VeilSecondOpinionRule second_opinion;  /* DEFAULT: by the sensitivity */
   VeilScanSchedule      scan_schedule;   /* when the service checks the folders by itself */
 
   /* Data */

@@ -132,6 +132,14 @@ apply_unchecked (VeilProfileBuilder *builder,
 }
 
 static void
+apply_second_opinion (VeilProfileBuilder *builder,
+                      const Setting      *setting,
+                      const SettingValue *value)
+{
+  veil_profile_builder_set_second_opinion_rule (builder, value->choice);
+}
+
+static void
 apply_scan_schedule (VeilProfileBuilder *builder,
                      const Setting      *setting,
                      const SettingValue *value)
@@ -231,6 +239,10 @@ static const Setting settings[] = {
   { .key = "unchecked", .kind = SETTING_CHOICE, .enum_type = veil_unchecked_rule_get_type,
     .min = VEIL_UNCHECKED_RULE_BLUR, .apply = apply_unchecked,
     .help = N_("Pictures Veil couldn’t check") },
+  /* "default" is only ever read back: the sensitivity decides until a guardian picks one. */
+  { .key = "second-opinion", .kind = SETTING_CHOICE, .enum_type = veil_second_opinion_rule_get_type,
+    .min = VEIL_SECOND_OPINION_RULE_ON, .apply = apply_second_opinion,
+    .help = N_("Let a second model clear borderline flags") },
   { .key = "retention-days", .kind = SETTING_NUMBER, .min = 1, .max = VEIL_PROFILE_MAX_RETENTION_DAYS,
     .apply = apply_retention_days, .values = N_("a number of days from 1 to 3650"),
     .help = N_("Days to keep alerts") },

@@ -75,6 +75,7 @@ _veil_profile_copy (VeilProfile *src)
   self->sensitivity = src->sensitivity;
   self->view_needs_pin = src->view_needs_pin;
   self->unchecked_rule = src->unchecked_rule;
+  self->second_opinion = src->second_opinion;
   self->scan_schedule = src->scan_schedule;
   self->retention_days = src->retention_days;
   self->match_threshold = src->match_threshold;
@@ -358,6 +359,33 @@ veil_profile_get_unchecked_rule (VeilProfile *self)
   return self->unchecked_rule;
 }
 
+/* Returns: the second-opinion setting as saved, %VEIL_SECOND_OPINION_RULE_DEFAULT when the
+ * sensitivity decides (veil_profile_get_second_opinion()) */
+VeilSecondOpinionRule
+veil_profile_get_second_opinion_rule (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, VEIL_SECOND_OPINION_RULE_DEFAULT);
+  return self->second_opinion;
+}
+
+/**
+ * veil_profile_get_second_opinion:
+ *
+ * Whether a second model may overrule the first one's borderline flags for this child: as
+ * the guardian set it, else on for the relaxed and standard sensitivities and off for strict.
+ *
+ * Returns: %TRUE when the second opinion is on
+ */
+gboolean
+veil_profile_get_second_opinion (VeilProfile *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->second_opinion != VEIL_SECOND_OPINION_RULE_DEFAULT)
+    return self->second_opinion == VEIL_SECOND_OPINION_RULE_ON;
+  return self->sensitivity != VEIL_SENSITIVITY_STRICT;
+}
+
 /**
  * veil_profile_get_effective_unchecked_rule:
  *
@@ -616,6 +644,15 @@ veil_profile_builder_set_view_needs_pin (VeilProfileBuilder *self,
 }
 
 void
+veil_profile_builder_set_second_opinion_rule (VeilProfileBuilder    *self,
+                                              VeilSecondOpinionRule  rule)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (rule <= VEIL_SECOND_OPINION_RULE_OFF);
+  self->draft->second_opinion = rule;
+}
+
+void
 veil_profile_builder_set_unchecked_rule (VeilProfileBuilder *self,
                                          VeilUncheckedRule   rule)
 {
@@ -803,6 +840,13 @@ veil_sensitivity_get_threshold (VeilSensitivity sensitivity)
     default:
       return 0.7;
     }
+}
+
+const char *
+veil_second_opinion_rule_to_string (VeilSecondOpinionRule rule)
+{
+  g_return_val_if_fail (rule <= VEIL_SECOND_OPINION_RULE_OFF, NULL);
+  return _veil_enum_get_nick (VEIL_TYPE_SECOND_OPINION_RULE, rule);
 }
 
 const char *

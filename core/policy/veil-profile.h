@@ -37,6 +37,15 @@ typedef enum {
   VEIL_UNCHECKED_RULE_ALLOW = 2,    /*< nick=allow >*/
 } VeilUncheckedRule;
 
+/* Whether a second model may overrule the first model's borderline flags
+ * (data/models/README.md). "default" follows the sensitivity: on for relaxed and standard,
+ * off for strict, where a guardian asked for every doubtful picture to be blurred. */
+typedef enum {
+  VEIL_SECOND_OPINION_RULE_DEFAULT = 0,  /*< nick=default >*/
+  VEIL_SECOND_OPINION_RULE_ON = 1,       /*< nick=on >*/
+  VEIL_SECOND_OPINION_RULE_OFF = 2,      /*< nick=off >*/
+} VeilSecondOpinionRule;
+
 /* How often the background service checks the picture folders by itself. "daily" is what
  * turning folder checks on means; "off" leaves only the checks a guardian starts. */
 typedef enum {
@@ -95,6 +104,8 @@ VeilNotify            veil_profile_get_notify                (VeilProfile      *
 gboolean              veil_profile_get_view_needs_pin        (VeilProfile      *self);
 VeilUncheckedRule     veil_profile_get_unchecked_rule        (VeilProfile      *self);
 VeilUncheckedRule     veil_profile_get_effective_unchecked_rule (VeilProfile   *self);
+VeilSecondOpinionRule veil_profile_get_second_opinion_rule  (VeilProfile      *self);
+gboolean              veil_profile_get_second_opinion        (VeilProfile      *self);
 VeilScanSchedule      veil_profile_get_scan_schedule         (VeilProfile      *self);
 guint                 veil_profile_get_retention_days        (VeilProfile      *self);
 guint                 veil_profile_get_match_threshold       (VeilProfile      *self);
@@ -137,6 +148,8 @@ void                  veil_profile_builder_set_view_needs_pin (VeilProfileBuilde
                                                                gboolean          needs_pin);
 void                  veil_profile_builder_set_unchecked_rule (VeilProfileBuilder *self,
                                                                VeilUncheckedRule rule);
+void                  veil_profile_builder_set_second_opinion_rule (VeilProfileBuilder *self,
+                                                               VeilSecondOpinionRule rule);
 void                  veil_profile_builder_set_scan_schedule (VeilProfileBuilder *self,
                                                               VeilScanSchedule  schedule);
 void                  veil_profile_builder_set_retention_days (VeilProfileBuilder *self,
@@ -165,6 +178,7 @@ gboolean              veil_sensitivity_from_string           (const char       *
 const char           *veil_sensitivity_get_label             (VeilSensitivity   sensitivity);
 double                veil_sensitivity_get_threshold         (VeilSensitivity   sensitivity);
 const char           *veil_unchecked_rule_to_string          (VeilUncheckedRule rule);
+const char           *veil_second_opinion_rule_to_string     (VeilSecondOpinionRule rule);
 const char           *veil_scan_schedule_to_string           (VeilScanSchedule  schedule);
 gint64                veil_scan_schedule_get_interval        (VeilScanSchedule  schedule);
 const char           *veil_notify_to_string                  (VeilNotify        notify);

@@ -59,6 +59,9 @@ G_DEFINE_BOXED_TYPE (VeilVerdictBuilder, veil_verdict_builder, veil_verdict_buil
 /* The largest heatmap a reason keeps; the model's maps are 7 x 7. */
 #define MAX_HEATMAP_SIDE 64
 
+/* Reasons whose source is a model, named by its SHA-256. */
+#define MODEL_SIGNAL(s) ((s) == VEIL_SIGNAL_CLASSIFIER || (s) == VEIL_SIGNAL_SECOND_OPINION)
+
 /* The text of a signal is its nick in veil-enums.h: what stored reasons hold. */
 const char *
 veil_signal_to_string (VeilSignal signal)
@@ -134,6 +137,44 @@ veil_reason_new_classifier (const char  *class_name,
       self->heatmap_height = heatmap_height;
     }
   return self;
+}
+
+/**
+ * veil_reason_new_second_opinion:
+ * @harmless: the second model's P(neutral) + P(drawing), or a negative value when it could
+ *   not give its opinion
+ * @bar: the figure from which it overrules the first model
+ * @model_name: (nullable): the second model, %NULL when it was not available
+ *
+ * The second opinion on a borderline classifier flag. One that reaches @bar overrules the
+ * verdict's classifier reasons (never a hash match); one below it, or none, leaves them.
+ *
+ * Returns: (transfer full): the reason
+ */
+VeilReason *
+veil_reason_new_second_opinion (double      harmless,
+                                double      bar,
+                                const char *model_name,
+                                const char *model_version,
+                                const char *model_sha256)
+{
+  VeilReason *self = reason_alloc (VEIL_SIGNAL_SECOND_OPINION);
+
+  self->figure = model_name != NULL ? harmless : -1.0;
+  self->threshold = bar;
+  self->class_name = g_strdup ("neutral+drawing");
+  self->source_name = g_strdup (model_name != NULL ? model_name : "");
+  self->source_version = g_strdup (model_version != NULL ? model_version : "");
+  self->source_detail = g_strdup (model_sha256 != NULL ? model_sha256 : "");
+  return self;
+}
+
+/* Returns: %TRUE for a second opinion that clears the verdict's classifier reasons */
+gboolean
+veil_reason_get_overrules (VeilReason *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->signal == VEIL_SIGNAL_SECOND_OPINION && self->figure >= 0.0 && self->figure >= self->threshold;
 }
 
 /**
@@ -335,6 +376,12 @@ veil_reason_describe (VeilReason *self)
       return g_strdup (_("This picture looks like one of the pictures the child asked Veil to protect."));
     case VEIL_SIGNAL_UNCHECKED:
       return describe_unchecked (veil_reason_get_unchecked_cause (self));
+    case VEIL_SIGNAL_SECOND_OPINION:
+      if (self->figure < 0.0)
+        return g_strdup (_("No second opinion was available, so the first model’s judgement stands."));
+      if (veil_reason_get_overrules (self))
+        return g_strdup (_("A second on-device model is confident this picture is harmless, so Veil does not warn about it."));
+      return g_strdup (_("A second on-device model was not confident enough that this picture is harmless."));
     default:
       return g_strdup (_("Veil noticed this picture."));
     }
@@ -354,7 +401,9 @@ veil_reason_describe_figures (VeilReason *self)
     /* Translators: %s is a cause such as "too-large", then what the failing part said */
     return g_strdup_printf (_("not checked (%s): %s"), self->class_name, self->source_detail);
 
-  if (self->signal == VEIL_SIGNAL_CLASSIFIER)
+  if (self->signal == VEIL_SIGNAL_SECOND_OPINION && self->figure < 0.0)
+    return g_strdup (_("second opinion not available"));
+  if (self->signal == VEIL_SIGNAL_CLASSIFIER || self->signal == VEIL_SIGNAL_SECOND_OPINION)
     /* Translators: class, score, threshold, model name, model version */
     return g_strdup_printf (_("%s score %.3f (threshold %.3f), model %s %s"),
                             self->class_name, self->figure, self->threshold,
@@ -389,7 +438,7 @@ veil_reason_to_json (VeilReason *self)
   json_builder_add_string_value (b, self->source_name);
   json_builder_set_member_name (b, "version");
   json_builder_add_string_value (b, self->source_version);
-  json_builder_set_member_name (b, self->signal == VEIL_SIGNAL_CLASSIFIER ? "sha256" : "label");
+  json_builder_set_member_name (b, MODEL_SIGNAL (self->signal) ? "sha256" : "label");
   json_builder_add_string_value (b, self->source_detail);
   if (self->heatmap != NULL)
     {
@@ -440,9 +489,9 @@ veil_reason_new_from_json (JsonNode  *node,
   self->class_name = g_strdup (json_object_get_string_member_with_default (o, "class", NULL));
   self->source_name = g_strdup (json_object_get_string_member_with_default (o, "source", ""));
   self->source_version = g_strdup (json_object_get_string_member_with_default (o, "version", ""));
-  detail_key = signal == VEIL_SIGNAL_CLASSIFIER ? "sha256" : "label";
+  detail_key = MODEL_SIGNAL (signal) ? "sha256" : "label";
   self->source_detail = g_strdup (json_object_get_string_member_with_default (o, detail_key, ""));
-  if (signal == VEIL_SIGNAL_CLASSIFIER && self->class_name == NULL)
+  if (MODEL_SIGNAL (signal) && self->class_name == NULL)
     return invalid (error), NULL;
   if (signal == VEIL_SIGNAL_UNCHECKED && veil_reason_get_unchecked_cause (self) == 0)
     return invalid (error), NULL;
@@ -499,13 +548,23 @@ veil_verdict_unref (VeilVerdict *self)
 gboolean
 veil_verdict_get_sensitive (VeilVerdict *self)
 {
+  gboolean overruled = FALSE;
+
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (self->suppressed)
     return FALSE;
   for (guint i = 0; i < self->reasons->len; i++)
-    if (((VeilReason *) g_ptr_array_index (self->reasons, i))->signal != VEIL_SIGNAL_UNCHECKED)
-      return TRUE;
+    overruled |= veil_reason_get_overrules (g_ptr_array_index (self->reasons, i));
+  for (guint i = 0; i < self->reasons->len; i++)
+    {
+      VeilSignal signal = ((VeilReason *) g_ptr_array_index (self->reasons, i))->signal;
+
+      /* A second opinion overrules the classifier only; a hash match always holds. */
+      if (signal != VEIL_SIGNAL_UNCHECKED && signal != VEIL_SIGNAL_SECOND_OPINION &&
+          !(signal == VEIL_SIGNAL_CLASSIFIER && overruled))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -662,7 +721,7 @@ veil_reason_to_display_json_node (VeilReason *self)
   json_builder_add_string_value (b, self->source_name);
   json_builder_set_member_name (b, "version");
   json_builder_add_string_value (b, self->source_version);
-  json_builder_set_member_name (b, self->signal == VEIL_SIGNAL_CLASSIFIER ? "sha256" : "entry");
+  json_builder_set_member_name (b, MODEL_SIGNAL (self->signal) ? "sha256" : "entry");
   json_builder_add_string_value (b, self->source_detail);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "explanation");

@@ -23,6 +23,7 @@ typedef enum {
   VEIL_SIGNAL_HASH_LIST = 2,        /*< nick=hash-list >*/ /* near an entry of a guardian's hash list */
   VEIL_SIGNAL_PROTECTED_IMAGE = 3,  /*< nick=protected-image >*/ /* near one of the child's own "protect my images" */
   VEIL_SIGNAL_UNCHECKED = 4,        /*< nick=unchecked >*/ /* Veil could not check the picture */
+  VEIL_SIGNAL_SECOND_OPINION = 5,   /*< nick=second-opinion >*/ /* the second model on a borderline flag */
 } VeilSignal;
 
 /* Why a picture could not be checked: a verdict of its own, never a silent pass. */
@@ -64,6 +65,12 @@ VeilReason         *veil_reason_new_hash_match        (VeilSignal           sign
                                                        const char          *list_name,
                                                        guint                list_version,
                                                        const char          *entry_label);
+VeilReason         *veil_reason_new_second_opinion    (double               harmless,
+                                                       double               bar,
+                                                       const char          *model_name,
+                                                       const char          *model_version,
+                                                       const char          *model_sha256);
+gboolean            veil_reason_get_overrules         (VeilReason          *self);
 VeilReason         *veil_reason_new_unchecked         (VeilUncheckedCause   cause,
                                                        const char          *detail);
 VeilReason         *veil_reason_ref                   (VeilReason          *self);

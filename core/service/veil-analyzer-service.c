@@ -202,6 +202,9 @@ build_reply (Request              *request,
   g_variant_dict_insert_value (&details, "reasons", g_variant_builder_end (&reasons));
   g_variant_dict_insert (&details, "policy", "s", veil_analyzer_policy_to_string (request->policy));
   g_variant_dict_insert (&details, "suppressed", "b", veil_verdict_get_suppressed (verdict));
+  /* Under the standard level when there is no profile, as the verdict was made. */
+  g_variant_dict_insert (&details, "second-opinion", "b",
+                         request->profile == NULL || veil_profile_get_second_opinion (request->profile));
   if (scores != NULL)
     {
       g_auto(GVariantDict) model = G_VARIANT_DICT_INIT (NULL);

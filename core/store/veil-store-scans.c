@@ -54,11 +54,10 @@ _veil_store_blob_to_hash (const void  *blob,
   return TRUE;
 }
 
-static char *
-scores_to_json (VeilClassifierResult *scores)
+static void
+add_scores (JsonBuilder          *b,
+            VeilClassifierResult *scores)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   guint n = veil_classifier_result_get_n_classes (scores);
 
   json_builder_begin_object (b);
@@ -79,7 +78,22 @@ scores_to_json (VeilClassifierResult *scores)
       json_builder_end_array (b);
     }
   json_builder_end_array (b);
+  /* The second opinion on a borderline flag, so a rescan judges it the same way. */
+  if (veil_classifier_result_get_second (scores) != NULL)
+    {
+      json_builder_set_member_name (b, "second");
+      add_scores (b, veil_classifier_result_get_second (scores));
+    }
   json_builder_end_object (b);
+}
+
+static char *
+scores_to_json (VeilClassifierResult *scores)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  add_scores (b, scores);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
 }
@@ -87,20 +101,17 @@ scores_to_json (VeilClassifierResult *scores)
 /* Returns: (nullable): the scores, or %NULL when the text is not what scores_to_json() wrote
  *   (the caller then analyses the file again) */
 static VeilClassifierResult *
-scores_from_json (const char *text)
+scores_from_object (JsonObject *o,
+                    gboolean    with_second)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree const char **names = NULL;
   g_autofree float *p = NULL;
   g_autofree float *logits = NULL;
-  JsonObject *o;
+  g_autoptr(VeilClassifierResult) second = NULL;
+  VeilClassifierResult *result;
   JsonArray *classes;
   guint n;
 
-  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
-  o = json_node_get_object (json_parser_get_root (parser));
   if (!json_object_has_member (o, "classes"))
     return NULL;
   classes = json_object_get_array_member (o, "classes");
@@ -123,10 +134,30 @@ scores_from_json (const char *text)
       p[i] = (float) json_array_get_double_element (c, 1);
       logits[i] = (float) json_array_get_double_element (c, 2);
     }
-  return _veil_classifier_result_new (n, _veil_classifier_result_intern_class_names (names, n), p, logits,
-                                      json_object_get_string_member_with_default (o, "model", ""),
-                                      json_object_get_string_member_with_default (o, "version", ""),
-                                      json_object_get_string_member_with_default (o, "sha256", ""));
+  if (with_second && json_object_has_member (o, "second"))
+    {
+      JsonObject *s = json_object_get_object_member (o, "second");
+
+      if (s == NULL || (second = scores_from_object (s, FALSE)) == NULL)
+        return NULL;
+    }
+  result = _veil_classifier_result_new (n, _veil_classifier_result_intern_class_names (names, n), p, logits,
+                                        json_object_get_string_member_with_default (o, "model", ""),
+                                        json_object_get_string_member_with_default (o, "version", ""),
+                                        json_object_get_string_member_with_default (o, "sha256", ""));
+  _veil_classifier_result_set_second (result, second);
+  return result;
+}
+
+static VeilClassifierResult *
+scores_from_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  return scores_from_object (json_node_get_object (json_parser_get_root (parser)), TRUE);
 }
 
 void

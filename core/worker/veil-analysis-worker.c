@@ -160,6 +160,23 @@ load_model (Worker     *worker,
   worker->classifier = VEIL_CLASSIFIER (classifier);
 }
 
+/* The second opinion (MobileNetV2Mid, at veil_model_get_path_for_kind()). Without it the
+ * first model's verdicts stand, and borderline ones say that no second opinion was given. */
+static void
+load_second_model (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilNsfwClassifier) second = veil_nsfw_classifier_new_for_kind (VEIL_MODEL_KIND_MOBILENET_V2_MID, &error);
+
+  if (second == NULL)
+    {
+      g_debug ("No second opinion: %s", error->message);
+      return;
+    }
+  veil_nsfw_classifier_set_threads (second, 1);
+  veil_worker_set_second_classifier (VEIL_CLASSIFIER (second));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -197,6 +214,7 @@ main (int   argc,
   /* Everything that opens files happens now, before the sandbox closes the filesystem: the
    * model, libvips and its loaders, the translations. */
   load_model (&worker, model_path);
+  load_second_model ();
   _veil_image_ensure_vips ();
   vips_concurrency_set (CLAMP (decode_threads, 1, 8));
   /* Asking for the catalogue's header loads the catalogue (not a message to translate). */
@@ -215,6 +233,7 @@ main (int   argc,
   while (serve (&worker))
     ;
   g_clear_object (&worker.classifier);
+  veil_worker_set_second_classifier (NULL);
   g_free (worker.model_error);
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <vips/vips.h>
 
 #include "veil-analyzer.h"
+#include "veil-classifier-result-private.h"
 #include "veil-image-private.h"
 #include "veil-worker-pool.h"
 #include "veil-worker-private.h"
@@ -20,6 +21,50 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsSource, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipsImage, g_object_unref)
+
+/* The second model of this process: loaded once at start, next to the first. */
+static VeilClassifier *second_classifier;
+
+/**
+ * veil_worker_set_second_classifier:
+ * @second: (nullable) (transfer none): the second model (MobileNetV2Mid), or %NULL when it
+ *   could not be loaded
+ *
+ * Sets the second opinion every analysis in this process asks for on borderline flags. Set
+ * it once, before the first analysis; without it a borderline frame says the second opinion
+ * was unavailable, and its first verdict stands.
+ */
+void
+veil_worker_set_second_classifier (VeilClassifier *second)
+{
+  g_return_if_fail (second == NULL || VEIL_IS_CLASSIFIER (second));
+  g_set_object (&second_classifier, second);
+}
+
+/* Runs the second model on @image when the first model's flag is borderline at some
+ * sensitivity: the parent decides with the profile's level and setting. */
+static gboolean
+ask_second_opinion (VeilImage        *image,
+                    VeilWorkerFrame  *frame,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  if (!veil_analyzer_needs_second_opinion (frame->scores))
+    return TRUE;
+  if (second_classifier == NULL)
+    {
+      frame->second_state = VEIL_SECOND_OPINION_UNAVAILABLE;
+      return TRUE;
+    }
+  frame->second = veil_classifier_classify_image (second_classifier, image, VEIL_CLASSIFY_FLAGS_NONE,
+                                                  cancellable, error);
+  if (frame->second == NULL)
+    return FALSE;
+  frame->second_state = VEIL_SECOND_OPINION_GIVEN;
+  /* Carried with the first scores, so a scan's cache keeps the second opinion too. */
+  _veil_classifier_result_set_second (frame->scores, frame->second);
+  return TRUE;
+}
 
 static gboolean
 analyze_frame (VeilClassifier          *classifier,
@@ -55,7 +100,7 @@ analyze_frame (VeilClassifier          *classifier,
           return FALSE;
         }
       frame->scores = veil_classifier_classify_image (classifier, image, VEIL_CLASSIFY_FLAGS_HEATMAP, cancellable, error);
-      if (frame->scores == NULL)
+      if (frame->scores == NULL || !ask_second_opinion (image, frame, cancellable, error))
         return FALSE;
     }
   if ((request->flags & VEIL_WORKER_REQUEST_THUMBNAIL) != 0)

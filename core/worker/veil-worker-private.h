@@ -17,6 +17,8 @@ typedef struct {
   GBytes               *preview;    /* nullable; RGB, rows of preview_width * 3 bytes */
   guint                 preview_width;
   guint                 preview_height;
+  VeilSecondOpinion     second_state;  /* whether the second model ran on this frame */
+  VeilClassifierResult *second;        /* nullable: its scores, when it ran */
 } VeilWorkerFrame;
 
 struct _VeilWorkerResult
@@ -39,7 +41,10 @@ VeilWorkerResult *_veil_worker_result_new          (void);
 #define VEIL_WORKER_MAX_TEXT       4096
 
 #define VEIL_WORKER_REQUEST_TYPE "(suuuttu)"
-#define VEIL_WORKER_FRAME_TYPE   "(bayubasadadsssuuadadayuuay)"
+#define VEIL_WORKER_FRAME_TYPE   "(bayubasadadsssuuadadayuuay" VEIL_WORKER_SECOND_TYPE ")"
+/* The second opinion: its state, then the second model's class names, probabilities, name,
+ * version and SHA-256 (empty unless it ran). */
+#define VEIL_WORKER_SECOND_TYPE  "(uasadsss)"
 #define VEIL_WORKER_REPLY_TYPE   "(uussusa" VEIL_WORKER_FRAME_TYPE ")"
 
 /* Error domains as numbers on the wire. */

@@ -25,6 +25,7 @@ frame_clear (gpointer data)
   g_clear_pointer (&frame->scores, veil_classifier_result_unref);
   g_clear_pointer (&frame->thumbnail, g_bytes_unref);
   g_clear_pointer (&frame->preview, g_bytes_unref);
+  g_clear_pointer (&frame->second, veil_classifier_result_unref);
 }
 
 VeilWorkerResult *
@@ -115,6 +116,24 @@ veil_worker_result_get_preview (VeilWorkerResult *self,
   return f->preview != NULL ? g_bytes_get_data (f->preview, NULL) : NULL;
 }
 
+/* Returns: whether the second model gave its opinion on the frame */
+VeilSecondOpinion
+veil_worker_result_get_second_state (VeilWorkerResult *self,
+                                     guint             frame)
+{
+  g_return_val_if_fail (self != NULL && frame < self->frames->len, VEIL_SECOND_OPINION_NOT_ASKED);
+  return g_array_index (self->frames, VeilWorkerFrame, frame).second_state;
+}
+
+/* Returns: (transfer none) (nullable): the second model's scores for the frame, when it ran */
+VeilClassifierResult *
+veil_worker_result_get_second_scores (VeilWorkerResult *self,
+                                      guint             frame)
+{
+  g_return_val_if_fail (self != NULL && frame < self->frames->len, NULL);
+  return g_array_index (self->frames, VeilWorkerFrame, frame).second;
+}
+
 /* Returns: (nullable): the file's SHA-256 in hex, when asked for */
 const char *
 veil_worker_result_get_sha256 (VeilWorkerResult *self)
@@ -175,6 +194,27 @@ doubles (const double *values,
   return g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, values, values != NULL ? n : 0, sizeof (double));
 }
 
+/* VEIL_WORKER_SECOND_TYPE: probabilities only; the second opinion has no heatmap. */
+static GVariant *
+second_to_variant (const VeilWorkerFrame *frame)
+{
+  g_auto(GVariantBuilder) names = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_STRING_ARRAY);
+  VeilClassifierResult *s = frame->second;
+  guint n = s != NULL ? veil_classifier_result_get_n_classes (s) : 0;
+  g_autofree double *p = g_new0 (double, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_variant_builder_add (&names, "s", veil_classifier_result_get_class_name (s, i));
+      p[i] = veil_classifier_result_get_probability (s, i);
+    }
+  return g_variant_new ("(uas@adsss)", (guint32) (s != NULL ? VEIL_SECOND_OPINION_GIVEN : frame->second_state),
+                        &names, doubles (p, n),
+                        s != NULL ? veil_classifier_result_get_model_name (s) : "",
+                        s != NULL ? veil_classifier_result_get_model_version (s) : "",
+                        s != NULL ? veil_classifier_result_get_model_sha256 (s) : "");
+}
+
 static GVariant *
 frame_to_variant (const VeilWorkerFrame *frame)
 {
@@ -207,7 +247,7 @@ frame_to_variant (const VeilWorkerFrame *frame)
   if (!maps_wanted)
     w = h = 0;
   /* VEIL_WORKER_FRAME_TYPE, with the arrays made here passed as values. */
-  return g_variant_new ("(b@ayubas@ad@adsssuu@ad@ad@ayuu@ay)",
+  return g_variant_new ("(b@ayubas@ad@adsssuu@ad@ad@ayuu@ay@" VEIL_WORKER_SECOND_TYPE ")",
                         frame->has_hash,
                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, &frame->hash, sizeof frame->hash, 1),
                         (guint32) frame->quality,
@@ -225,7 +265,8 @@ frame_to_variant (const VeilWorkerFrame *frame)
                         (guint32) frame->preview_width, (guint32) frame->preview_height,
                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
                                                    frame->preview != NULL ? g_bytes_get_data (frame->preview, NULL) : "",
-                                                   frame->preview != NULL ? g_bytes_get_size (frame->preview) : 0, 1));
+                                                   frame->preview != NULL ? g_bytes_get_size (frame->preview) : 0, 1),
+                        second_to_variant (frame));
 }
 
 /* The reply to a request: @result, or @error when there is none. */
@@ -323,6 +364,50 @@ parse_scores (GVariant         *v,
   return TRUE;
 }
 
+/* The second opinion of a frame: a state, and the scores only when it ran. */
+static gboolean
+parse_second (GVariant        *v,
+              VeilWorkerFrame *frame)
+{
+  g_autoptr(GVariant) names_v = g_variant_get_child_value (v, 1);
+  g_autoptr(GVariant) p_v = g_variant_get_child_value (v, 2);
+  const char *model_name, *model_version, *model_sha256;
+  gsize n = g_variant_n_children (names_v), n_p;
+  const double *p = g_variant_get_fixed_array (p_v, &n_p, sizeof (double));
+  g_autofree const char **names = NULL;
+  g_autofree float *pf = NULL;
+  g_autofree float *lf = NULL;
+  guint32 state;
+
+  g_variant_get (v, "(u@as@ad&s&s&s)", &state, NULL, NULL, &model_name, &model_version, &model_sha256);
+  if (state > VEIL_SECOND_OPINION_UNAVAILABLE || n_p != n || n > VEIL_WORKER_MAX_CLASSES ||
+      (state == VEIL_SECOND_OPINION_GIVEN) != (n > 0) ||
+      !text_ok (model_name) || !text_ok (model_version) || !text_ok (model_sha256))
+    return FALSE;
+  frame->second_state = state;
+  if (n == 0)
+    return TRUE;
+
+  names = g_new0 (const char *, n + 1);
+  pf = g_new0 (float, n);
+  lf = g_new0 (float, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      const char *name;
+
+      g_variant_get_child (names_v, i, "&s", &name);
+      if (!text_ok (name) || !isfinite (p[i]) || p[i] < 0.0 || p[i] > 1.0)
+        return FALSE;
+      names[i] = g_intern_string (name);
+      pf[i] = (float) p[i];
+    }
+  frame->second = _veil_classifier_result_new ((guint) n, _veil_classifier_result_intern_class_names (names, (guint) n),
+                                               pf, lf, model_name, model_version, model_sha256);
+  if (frame->scores != NULL)
+    _veil_classifier_result_set_second (frame->scores, frame->second);
+  return TRUE;
+}
+
 static gboolean
 parse_frame (GVariant        *v,
              VeilWorkerFrame *frame)
@@ -330,6 +415,7 @@ parse_frame (GVariant        *v,
   g_autoptr(GVariant) hash_v = g_variant_get_child_value (v, 1);
   g_autoptr(GVariant) thumb_v = g_variant_get_child_value (v, 14);
   g_autoptr(GVariant) preview_v = g_variant_get_child_value (v, 17);
+  g_autoptr(GVariant) second_v = g_variant_get_child_value (v, 18);
   gboolean has_scores;
   gsize n;
   const guint8 *data;
@@ -356,7 +442,7 @@ parse_frame (GVariant        *v,
     return FALSE;
   if (n > 0)
     frame->preview = g_bytes_new (data, n);
-  return TRUE;
+  return parse_second (second_v, frame);
 }
 
 static GError *

@@ -34,6 +34,14 @@ typedef struct {
  * up to the one asked for, so frame k of an animation costs (k + 1) frames. */
 #define VEIL_WORKER_MAX_DECODED_PIXELS (200 * 1000 * 1000)
 
+/* Whether the second model (MobileNetV2Mid) gave its opinion on a frame. It runs only where
+ * the first model's flag is borderline at some sensitivity (veil_analyzer_needs_second_opinion()). */
+typedef enum {
+  VEIL_SECOND_OPINION_NOT_ASKED = 0,    /* no borderline flag, or no classifier run */
+  VEIL_SECOND_OPINION_GIVEN = 1,        /* it ran: veil_worker_result_get_second_scores() */
+  VEIL_SECOND_OPINION_UNAVAILABLE = 2,  /* it was needed but the second model is not loaded */
+} VeilSecondOpinion;
+
 typedef struct _VeilWorkerResult VeilWorkerResult;
 
 #define VEIL_TYPE_WORKER_RESULT (veil_worker_result_get_type ())
@@ -54,6 +62,10 @@ const guint8         *veil_worker_result_get_preview   (VeilWorkerResult      *s
                                                         guint                  frame,
                                                         guint                 *width,
                                                         guint                 *height);
+VeilSecondOpinion     veil_worker_result_get_second_state (VeilWorkerResult *self,
+                                                        guint                  frame);
+VeilClassifierResult *veil_worker_result_get_second_scores (VeilWorkerResult *self,
+                                                        guint                  frame);
 const char           *veil_worker_result_get_sha256    (VeilWorkerResult      *self);
 VeilUncheckedCause    veil_worker_result_get_skipped   (VeilWorkerResult      *self,
                                                         const char           **detail);
@@ -64,6 +76,7 @@ VeilWorkerResult     *veil_worker_analyze_fd           (VeilClassifier        *c
                                                         const VeilWorkerRequest *request,
                                                         GCancellable          *cancellable,
                                                         GError               **error);
+void                  veil_worker_set_second_classifier (VeilClassifier    *second);
 char                 *veil_worker_checksum_fd          (int                    fd,
                                                         GError               **error);
 

@@ -580,8 +580,9 @@ test_profile_settings_describe (void)
       g_assert_false (g_error_matches (error, VEIL_PROFILE_ERROR, VEIL_PROFILE_ERROR_UNKNOWN_KEY));
       n_lines++;
     }
-  g_assert_cmpuint (n_lines, ==, 19);
+  g_assert_cmpuint (n_lines, ==, 20);
   g_assert_nonnull (strstr (text, "sensitivity"));
+  g_assert_nonnull (strstr (text, "second-opinion"));
   g_assert_nonnull (strstr (text, "(daily, weekly, off)"));
   g_assert_nonnull (strstr (text, "(blur, allow)"));
   g_assert_nonnull (strstr (text, "(relaxed, standard, strict)"));
