@@ -20,11 +20,12 @@
 #include "veil-worker-pool.h"
 #include "veil-worker-private.h"
 #include "veil-worker-sandbox.h"
+#include "veil-worker-video.h"
 
 /* veil-analysis-worker: decodes and analyses the files its parent (a VeilWorkerPool) sends,
- * one at a time, over the socket pair it was started with. It loads the model, starts
- * libvips and the translations, then confines itself; from then on it reads only the
- * descriptors it is handed. The parent limits its memory, time and CPU. */
+ * one at a time, over the socket pair it was started with. It starts GStreamer, loads the
+ * model, starts libvips and the translations, then confines itself; from then on it reads
+ * only the descriptors it is handed. The parent limits its memory, time and CPU. */
 
 #define FAULT_MAGIC "VEIL-TEST-FAULT "
 
@@ -194,8 +195,14 @@ main (int   argc,
       return 2;
     }
 
-  /* Everything that opens files happens now, before the sandbox closes the filesystem: the
-   * model, libvips and its loaders, the translations. */
+  /* Everything that opens files happens now, before the sandbox closes the filesystem:
+   * GStreamer and its few plugins (first: it reads the environment it is given, before any
+   * thread runs), the model, libvips and its loaders, the translations. */
+  if (!veil_worker_video_init (CLAMP (decode_threads, 1, 8), &error))
+    {
+      g_debug ("Videos cannot be read here: %s", error->message);
+      g_clear_error (&error);
+    }
   load_model (&worker, model_path);
   _veil_image_ensure_vips ();
   vips_concurrency_set (CLAMP (decode_threads, 1, 8));

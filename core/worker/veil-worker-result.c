@@ -58,7 +58,19 @@ veil_worker_result_unref (VeilWorkerResult *self)
   g_free (self);
 }
 
-/* Returns: the frames judged: the first, then later frames of an animation in order */
+/* Records that frames were left unjudged, and why (@detail is taken). */
+void
+_veil_worker_result_skip (VeilWorkerResult   *result,
+                          VeilUncheckedCause  cause,
+                          char               *detail)
+{
+  result->skipped = cause;
+  g_free (result->skipped_detail);
+  result->skipped_detail = detail;
+}
+
+/* Returns: the frames judged: the first, then later frames of an animation (or a video's
+ *   sampled frames) in order */
 guint
 veil_worker_result_get_n_frames (VeilWorkerResult *self)
 {
@@ -113,6 +125,15 @@ veil_worker_result_get_preview (VeilWorkerResult *self,
   *width = f->preview != NULL ? f->preview_width : 0;
   *height = f->preview != NULL ? f->preview_height : 0;
   return f->preview != NULL ? g_bytes_get_data (f->preview, NULL) : NULL;
+}
+
+/* Returns: a video frame's time from the start of the video in ms, -1 for a picture's */
+gint64
+veil_worker_result_get_frame_time (VeilWorkerResult *self,
+                                   guint             frame)
+{
+  g_return_val_if_fail (self != NULL && frame < self->frames->len, -1);
+  return g_array_index (self->frames, VeilWorkerFrame, frame).time_ms;
 }
 
 /* Returns: (nullable): the file's SHA-256 in hex, when asked for */
@@ -207,7 +228,7 @@ frame_to_variant (const VeilWorkerFrame *frame)
   if (!maps_wanted)
     w = h = 0;
   /* VEIL_WORKER_FRAME_TYPE, with the arrays made here passed as values. */
-  return g_variant_new ("(b@ayubas@ad@adsssuu@ad@ad@ayuu@ay)",
+  return g_variant_new ("(b@ayubas@ad@adsssuu@ad@ad@ayuu@ayx)",
                         frame->has_hash,
                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, &frame->hash, sizeof frame->hash, 1),
                         (guint32) frame->quality,
@@ -225,7 +246,8 @@ frame_to_variant (const VeilWorkerFrame *frame)
                         (guint32) frame->preview_width, (guint32) frame->preview_height,
                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
                                                    frame->preview != NULL ? g_bytes_get_data (frame->preview, NULL) : "",
-                                                   frame->preview != NULL ? g_bytes_get_size (frame->preview) : 0, 1));
+                                                   frame->preview != NULL ? g_bytes_get_size (frame->preview) : 0, 1),
+                        (gint64) frame->time_ms);
 }
 
 /* The reply to a request: @result, or @error when there is none. */
@@ -356,7 +378,8 @@ parse_frame (GVariant        *v,
     return FALSE;
   if (n > 0)
     frame->preview = g_bytes_new (data, n);
-  return TRUE;
+  g_variant_get_child (v, 18, "x", &frame->time_ms);
+  return frame->time_ms >= -1 && frame->time_ms <= VEIL_WORKER_MAX_FRAME_TIME;
 }
 
 static GError *

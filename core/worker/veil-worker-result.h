@@ -34,6 +34,9 @@ typedef struct {
  * up to the one asked for, so frame k of an animation costs (k + 1) frames. */
 #define VEIL_WORKER_MAX_DECODED_PIXELS (200 * 1000 * 1000)
 
+/* Frames judged of one video at most (see veil-worker-video.c for how many are taken). */
+#define VEIL_WORKER_MAX_VIDEO_FRAMES 16
+
 typedef struct _VeilWorkerResult VeilWorkerResult;
 
 #define VEIL_TYPE_WORKER_RESULT (veil_worker_result_get_type ())
@@ -54,6 +57,8 @@ const guint8         *veil_worker_result_get_preview   (VeilWorkerResult      *s
                                                         guint                  frame,
                                                         guint                 *width,
                                                         guint                 *height);
+gint64                veil_worker_result_get_frame_time (VeilWorkerResult     *self,
+                                                        guint                  frame);
 const char           *veil_worker_result_get_sha256    (VeilWorkerResult      *self);
 VeilUncheckedCause    veil_worker_result_get_skipped   (VeilWorkerResult      *self,
                                                         const char           **detail);
