@@ -62,12 +62,11 @@ rebuild (VeilVerdict *verdict,
   return veil_verdict_builder_build (builder);
 }
 
-/* A video is sensitive when at least this many of its judged frames are, or when every
- * frame judged is (a clip whose picture never changes), or when one frame is near an entry
- * of a hash list or a protected picture (a near copy of a known picture is enough). One
- * frame alone is not: the classifier is wrong on single frames (motion blur, a cut) more
- * often than on whole photos. */
-#define VIDEO_MIN_SENSITIVE_FRAMES 2
+/* A video is sensitive when at least VEIL_VIDEO_MIN_SENSITIVE_FRAMES of its judged frames
+ * are, or when every frame judged is (a clip whose picture never changes), or when one frame
+ * is near an entry of a hash list or a protected picture (a near copy of a known picture is
+ * enough). One frame alone is not: the classifier is wrong on single frames (motion blur, a
+ * cut) more often than on whole photos. */
 
 static gboolean
 has_hash_match (VeilVerdict *verdict)
@@ -92,7 +91,7 @@ top_figure (VeilVerdict *verdict)
   return top;
 }
 
-/* A video's verdict from its sampled frames (see VIDEO_MIN_SENSITIVE_FRAMES). A sensitive
+/* A video's verdict from its sampled frames (see VEIL_VIDEO_MIN_SENSITIVE_FRAMES). A sensitive
  * video takes the reasons and hash of its most telling frame (the poster frame shown,
  * blurred), each reason carrying the times of every sensitive frame; @shown is that frame. */
 static VeilVerdict *
@@ -125,7 +124,7 @@ evaluate_video (VeilAnalyzer      *self,
       if (n_sensitive == 1 || top_figure (verdict) > top_figure (verdicts->pdata[*shown]))
         *shown = i;
     }
-  if (n_sensitive < VIDEO_MIN_SENSITIVE_FRAMES && n_sensitive < n && !matched)
+  if (n_sensitive < VEIL_VIDEO_MIN_SENSITIVE_FRAMES && n_sensitive < n && !matched)
     {
       /* Not sensitive: the first frame's hash, no reasons. */
       *shown = 0;

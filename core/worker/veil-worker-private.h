@@ -68,6 +68,11 @@ gboolean          _veil_worker_sniff_video         (int                       fd
 #define VEIL_WORKER_FRAME_TYPE   "(bayubasadadsssuuadadayuuayx)"
 #define VEIL_WORKER_REPLY_TYPE   "(uussusa" VEIL_WORKER_FRAME_TYPE ")"
 
+/* The first message of a worker, once it has started and confined itself. */
+#define VEIL_WORKER_READY "veil-analysis-worker ready"
+/* The time a worker may take to start (GStreamer, the model, libvips), apart from any file. */
+#define VEIL_WORKER_START_MS 30000
+
 /* Error domains as numbers on the wire. */
 typedef enum {
   VEIL_WORKER_WIRE_OK = 0,

@@ -36,6 +36,9 @@ typedef struct {
 
 /* Frames judged of one video at most (see veil-worker-video.c for how many are taken). */
 #define VEIL_WORKER_MAX_VIDEO_FRAMES 16
+/* A video is sensitive when this many of its judged frames are (or all of them, when fewer
+ * were judged), or one frame matches a hash list: see veil-analyzer-file.c. */
+#define VEIL_VIDEO_MIN_SENSITIVE_FRAMES 2
 
 typedef struct _VeilWorkerResult VeilWorkerResult;
 

@@ -44,6 +44,7 @@ static const char *const allowed_plugins[] = {
 enum { AUTOPLUG_TRY = 0, AUTOPLUG_SKIP = 2 };
 
 static char *unavailable;        /* why videos cannot be read here, or NULL */
+static GThread *loader;          /* loading the plugins, until veil_worker_video_init_finish () */
 static guint video_decode_threads = 1;
 
 typedef struct {
@@ -73,38 +74,15 @@ format_time (gint64 ms)
   return g_strdup_printf ("%u:%02u.%u", (guint) (ms / 60000), (guint) (ms / 1000 % 60), (guint) (ms / 100 % 10));
 }
 
-/**
- * veil_worker_video_init:
- * @decode_threads: threads a decoder may use for one video
- *
- * Starts GStreamer with the allowed plugins only: no registry is read or written and no
- * plugin scanner is forked. Call before any other thread runs (it sets the environment
- * GStreamer reads) and before the sandbox. Without the plugins, videos are refused as
- * unsupported; the worker still reads pictures.
- */
-gboolean
-veil_worker_video_init (guint    decode_threads,
-                        GError **error)
+/* Loads the allowed plugins; in a thread of its own, while the worker loads its model. */
+static gpointer
+load_plugins (gpointer data)
 {
-  g_autoptr(GError) local_error = NULL;
-  gboolean have_convert = FALSE, have_scale = FALSE;
+  static const char *const required[] = { "videoconvert", "videoscale", "decodebin", "appsrc", "appsink" };
+  g_autoptr(GError) error = NULL;
 
-  _veil_worker_set_video_func (veil_worker_video_analyze_fd);
-  video_decode_threads = MAX (decode_threads, 1);
-  /* Not a folder: no registry cache to read, none written, no plugin folder scanned. */
-  g_setenv ("GST_REGISTRY_1_0", "/dev/null/registry.bin", TRUE);
-  g_setenv ("GST_PLUGIN_SYSTEM_PATH_1_0", "/dev/null", TRUE);
-  g_unsetenv ("GST_PLUGIN_PATH_1_0");
-  g_unsetenv ("GST_PLUGIN_PATH");
-  /* ORC's run-time compiled code is left out, as in libvips (veil-image-load.c). */
-  g_setenv ("ORC_CODE", "backup", TRUE);
-  gst_registry_fork_set_enabled (FALSE);
-  if (!gst_init_check (NULL, NULL, &local_error))
-    {
-      unavailable = g_strdup (local_error->message);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!gst_init_check (NULL, NULL, &error))
+    return g_strdup (error->message);
   for (gsize i = 0; i < G_N_ELEMENTS (allowed_plugins); i++)
     {
       g_autofree char *file = g_strdup_printf ("libgst%s.so", allowed_plugins[i]);
@@ -118,13 +96,47 @@ veil_worker_video_init (guint    decode_threads,
       if (plugin == NULL)
         g_debug ("GStreamer plugin %s: %s", path, plugin_error->message);
     }
-  have_convert = gst_registry_check_feature_version (gst_registry_get (), "videoconvert", 1, 0, 0);
-  have_scale = gst_registry_check_feature_version (gst_registry_get (), "videoscale", 1, 0, 0);
-  if (!have_convert || !have_scale ||
-      !gst_registry_check_feature_version (gst_registry_get (), "decodebin", 1, 0, 0) ||
-      !gst_registry_check_feature_version (gst_registry_get (), "appsrc", 1, 0, 0))
+  for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
+    if (!gst_registry_check_feature_version (gst_registry_get (), required[i], 1, 0, 0))
+      return g_strdup (_("GStreamer’s base plugins are not installed"));
+  return NULL;
+}
+
+/**
+ * veil_worker_video_init:
+ * @decode_threads: threads a decoder may use for one video
+ *
+ * Starts GStreamer with the allowed plugins only: no registry is read or written and no
+ * plugin scanner is forked. Call before any other thread runs (it sets the environment
+ * GStreamer reads); the plugins load in a thread of their own (the codecs of libav take
+ * a few hundred milliseconds) until veil_worker_video_init_finish(), which the worker calls
+ * before its sandbox and before anything else sets the environment.
+ */
+void
+veil_worker_video_init (guint decode_threads)
+{
+  _veil_worker_set_video_func (veil_worker_video_analyze_fd);
+  video_decode_threads = MAX (decode_threads, 1);
+  /* Not a folder: no registry cache to read, none written, no plugin folder scanned. */
+  g_setenv ("GST_REGISTRY_1_0", "/dev/null/registry.bin", TRUE);
+  g_setenv ("GST_PLUGIN_SYSTEM_PATH_1_0", "/dev/null", TRUE);
+  g_unsetenv ("GST_PLUGIN_PATH_1_0");
+  g_unsetenv ("GST_PLUGIN_PATH");
+  /* ORC's run-time compiled code is left out, as in libvips (veil-image-load.c). */
+  g_setenv ("ORC_CODE", "backup", TRUE);
+  gst_registry_fork_set_enabled (FALSE);
+  loader = g_thread_new ("veil-gst-init", load_plugins, NULL);
+}
+
+/* Returns: whether videos can be read here; %FALSE with @error set when they cannot (the
+ *   worker still reads pictures) */
+gboolean
+veil_worker_video_init_finish (GError **error)
+{
+  g_return_val_if_fail (loader != NULL, FALSE);
+  unavailable = g_thread_join (g_steal_pointer (&loader));
+  if (unavailable != NULL)
     {
-      unavailable = g_strdup (_("GStreamer’s base plugins are not installed"));
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, unavailable);
       return FALSE;
     }

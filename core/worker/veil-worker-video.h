@@ -23,8 +23,8 @@ G_BEGIN_DECLS
 /* The long side of a sampled frame as it is analysed (converted to RGB, scaled down). */
 #define VEIL_VIDEO_FRAME_SIDE        512
 
-gboolean          veil_worker_video_init        (guint                     decode_threads,
-                                                 GError                  **error);
+void              veil_worker_video_init        (guint                     decode_threads);
+gboolean          veil_worker_video_init_finish (GError                  **error);
 VeilWorkerResult *veil_worker_video_analyze_fd  (VeilClassifier           *classifier,
                                                  int                       fd,
                                                  const char               *name,
