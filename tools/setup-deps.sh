@@ -12,6 +12,9 @@ packages=(
   libvips-dev libsqlite3-dev libsecret-1-dev libjson-glib-dev libsodium-dev
   # sandboxing the analysis workers
   libseccomp-dev
+  # videos, decoded in the analysis worker (the tests also encode clips with these)
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base
+  gstreamer1.0-plugins-good gstreamer1.0-libav
   # runtime look and feel
   adwaita-icon-theme fonts-cantarell librsvg2-common shared-mime-info
   # validators used by the data suite
