@@ -37,7 +37,11 @@ _veil_worker_set_video_func (VeilWorkerVideoFunc func)
 gboolean
 _veil_worker_sniff_video (int fd)
 {
-  static const char *const picture_brands[] = { "heic", "heix", "hevc", "hevx", "mif1", "msf1", "avif", "avis" };
+  /* The brands of HEIF and AVIF pictures and picture sequences, which libvips reads. */
+  static const char *const picture_brands[] = {
+    "heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "mif2", "msf1", "miaf",
+    "avif", "avis", "avci", "avcs",
+  };
   static const char *const quicktime_boxes[] = { "moov", "mdat", "wide", "free", "skip", "pnot" };
   guint8 head[12] = { 0 };
 
