@@ -777,8 +777,8 @@ sample_frames (Video                   *v,
   if (duration > (gint64) VEIL_VIDEO_MAX_SECONDS * GST_SECOND)
     {
       g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_TOO_MANY_PIXELS,
-                   _("“%s” says it is a video of %" G_GINT64_FORMAT " minutes, longer than the %u hours Veil "
-                     "checks, so it was skipped."), v->name, duration / GST_SECOND / 60,
+                   _("“%s” says it is a video of %u minutes, longer than the %u hours Veil checks, so it was "
+                     "skipped."), v->name, (guint) MIN (duration / GST_SECOND / 60, G_MAXUINT),
                    VEIL_VIDEO_MAX_SECONDS / 3600);
       return FALSE;
     }
