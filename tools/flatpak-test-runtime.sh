@@ -41,6 +41,8 @@ platform_packages=(
   libjson-glib-1.0-0 libsqlite3-0 libseccomp2
   libjpeg62-turbo libpng16-16 libwebp7 libwebpmux3 libwebpdemux2 libtiff6 libexif12
   liblcms2-2 libheif1 libexpat1 zlib1g
+  libgstreamer1.0-0 libgstreamer-plugins-base1.0-0 gstreamer1.0-plugins-base
+  gstreamer1.0-plugins-good gstreamer1.0-libav
   gsettings-desktop-schemas shared-mime-info librsvg2-common adwaita-icon-theme
   hicolor-icon-theme fonts-cantarell fonts-dejavu-core fontconfig
 )
@@ -52,6 +54,7 @@ sdk_packages=(
   libsqlite3-dev libseccomp-dev
   libjpeg-dev libpng-dev libwebp-dev libtiff-dev libexif-dev liblcms2-dev libheif-dev
   libexpat1-dev zlib1g-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   desktop-file-utils appstream appstream-util elfutils
 )
 

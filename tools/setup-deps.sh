@@ -14,6 +14,9 @@ packages=(
   libseccomp-dev
   # veil-system: polkit checks, and its tests (the real polkitd; systemd-analyze for the unit)
   libpolkit-gobject-1-dev polkitd systemd
+  # videos, decoded in the analysis worker (the tests also encode clips with these)
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base
+  gstreamer1.0-plugins-good gstreamer1.0-libav
   # runtime look and feel
   adwaita-icon-theme fonts-cantarell librsvg2-common shared-mime-info
   # validators used by the data suite

@@ -78,6 +78,7 @@ static gboolean
 write_heatmap (ClassifyRun          *run,
                const char           *file,
                VeilWorkerResult     *figures,
+               guint                 frame,
                VeilClassifierResult *result,
                int                   flagged,
                GError              **error)
@@ -87,7 +88,7 @@ write_heatmap (ClassifyRun          *run,
   guint map_w, map_h, w = 0, h = 0;
   const float *map = veil_classifier_result_get_heatmap (result, cls, &map_w, &map_h);
   /* The worker's display thumbnail (or, without one, its classifier input). */
-  const guint8 *rgb = veil_worker_result_get_preview (figures, 0, &w, &h);
+  const guint8 *rgb = veil_worker_result_get_preview (figures, frame, &w, &h);
 
   return veil_heatmap_save_png (map, map_w, map_h, rgb, w, h, out, error);
 }
@@ -118,6 +119,44 @@ analyze (ClassifyRun  *run,
   return figures;
 }
 
+/* The frame whose scores are shown: a picture's first; for a video, the sensitive frame the
+ * policy is surest of (or the first), the video being sensitive as the analyzer judges it:
+ * VEIL_VIDEO_MIN_SENSITIVE_FRAMES of its frames, or all of them. */
+static guint
+pick_frame (ClassifyRun      *run,
+            VeilWorkerResult *figures,
+            gboolean         *sensitive,
+            int              *flagged)
+{
+  guint n = veil_worker_result_get_n_frames (figures), n_sensitive = 0, best = 0;
+  double best_score = -1.0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      VeilClassifierResult *scores = veil_worker_result_get_scores (figures, i);
+      int cls = -1;
+
+      if (!veil_classifier_policy_evaluate (run->policy, scores, &cls))
+        continue;
+      n_sensitive++;
+      if (cls >= 0 && veil_classifier_result_get_probability (scores, (guint) cls) > best_score)
+        {
+          best = i;
+          best_score = veil_classifier_result_get_probability (scores, (guint) cls);
+        }
+    }
+  if (veil_worker_result_get_frame_time (figures, 0) < 0)
+    best = 0;
+  *sensitive = veil_worker_result_get_frame_time (figures, 0) < 0
+               ? n_sensitive > 0
+               : n_sensitive >= MIN (VEIL_VIDEO_MIN_SENSITIVE_FRAMES, n);
+  if (!*sensitive)
+    best = 0;
+  *flagged = -1;
+  veil_classifier_policy_evaluate (run->policy, veil_worker_result_get_scores (figures, best), flagged);
+  return best;
+}
+
 static gboolean
 classify_file (ClassifyRun  *run,
                const char   *file,
@@ -125,17 +164,19 @@ classify_file (ClassifyRun  *run,
 {
   g_autoptr(VeilWorkerResult) figures = NULL;
   VeilClassifierResult *result;
-  guint n, top;
+  guint n, top, frame;
   int flagged = -1;
   gboolean sensitive;
+  gint64 time_ms;
 
   figures = analyze (run, file, error);
   if (figures == NULL)
     return FALSE;
-  result = veil_worker_result_get_scores (figures, 0);
+  frame = pick_frame (run, figures, &sensitive, &flagged);
+  result = veil_worker_result_get_scores (figures, frame);
+  time_ms = veil_worker_result_get_frame_time (figures, frame);
 
-  sensitive = veil_classifier_policy_evaluate (run->policy, result, &flagged);
-  if (run->heatmap != NULL && !write_heatmap (run, file, figures, result, flagged, error))
+  if (run->heatmap != NULL && !write_heatmap (run, file, figures, frame, result, flagged, error))
     return FALSE;
 
   n = veil_classifier_result_get_n_classes (result);
@@ -161,6 +202,11 @@ classify_file (ClassifyRun  *run,
       json_builder_add_string_value (builder, veil_classifier_result_get_class_name (result, top));
       json_builder_set_member_name (builder, "sensitive");
       json_builder_add_boolean_value (builder, sensitive);
+      if (time_ms >= 0)
+        {
+          json_builder_set_member_name (builder, "frame-time-ms");
+          json_builder_add_int_value (builder, time_ms);
+        }
       json_builder_set_member_name (builder, "model");
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
@@ -182,6 +228,9 @@ classify_file (ClassifyRun  *run,
       /* Translators: %s is a class name such as "neutral" or "porn"; kept in English */
       printf ("  %s %s\n", _("top:"), veil_classifier_result_get_class_name (result, top));
       printf ("  %s %s\n", _("sensitive:"), sensitive ? _("yes") : _("no"));
+      if (time_ms >= 0)
+        /* Translators: the time of the video frame whose scores are shown, in milliseconds */
+        printf ("  %s %" G_GINT64_FORMAT " ms\n", _("frame at:"), time_ms);
     }
 
   return TRUE;

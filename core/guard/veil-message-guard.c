@@ -90,7 +90,7 @@ catch_up_data_free (CatchUpData *data)
 
 /* Judges by the first bytes, never by the name, as the watcher does for new files. */
 static gboolean
-sniff_image (GFile *file)
+sniff_checked (GFile *file)
 {
   g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
   g_autofree char *content_type = NULL;
@@ -102,7 +102,7 @@ sniff_image (GFile *file)
       n_read == 0)
     return FALSE;
   content_type = g_content_type_guess (NULL, head, n_read, NULL);
-  return g_content_type_is_mime_type (content_type, "image/*");
+  return veil_watcher_is_checked_type (content_type);
 }
 
 static void
@@ -270,7 +270,7 @@ catch_up_thread (GTask        *task,
               !_veil_message_guard_stamp_file (child, &stamp, &arrived) || stamp.size == 0 ||
               arrived < data->since_usec ||
               veil_store_lookup_message_file (data->store, data->profile_id, path, &stamp) ||
-              !sniff_image (child))
+              !sniff_checked (child))
             continue;
           job = g_new0 (VeilMessageGuardJob, 1);
           job->path = g_steal_pointer (&path);

@@ -8,8 +8,10 @@
 /* The walker: one thread goes through the scanned folders, judges each unchanged picture
  * from the scan cache and queues the others for the workers. */
 
+/* Pictures, and the videos the analysis worker reads; the worker goes by the content. */
 static const char *image_extensions[] = {
   "jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "tif", "tiff", "bmp", "heic", "heif", "avif",
+  "mp4", "m4v", "mov", "3gp", "webm", "mkv",
 };
 
 static gboolean

@@ -70,6 +70,31 @@ pending_free (gpointer data)
   g_free (pending);
 }
 
+/**
+ * veil_watcher_is_checked_type:
+ * @content_type: a type guessed from a file's first bytes (g_content_type_guess())
+ *
+ * Returns: whether Veil checks files of this type: every picture, and videos in the
+ *   containers its analysis worker reads (MP4, MOV, M4V, 3GP; WebM, Matroska)
+ */
+gboolean
+veil_watcher_is_checked_type (const char *content_type)
+{
+  static const char *const videos[] = {
+    "video/mp4", "video/quicktime", "video/x-m4v", "video/3gpp", "video/3gpp2", "video/webm",
+    "video/x-matroska",
+  };
+
+  g_return_val_if_fail (content_type != NULL, FALSE);
+
+  if (g_content_type_is_mime_type (content_type, "image/*"))
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (videos); i++)
+    if (g_content_type_is_mime_type (content_type, videos[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Names browsers, messengers and editors give files that are still being written. */
 gboolean
 veil_watcher_is_partial_name (const char *basename)
@@ -135,7 +160,7 @@ info_mtime_usec (GFileInfo *info)
 
 /* Judges by the first bytes, never by the name: a name can claim anything. */
 static gboolean
-looks_like_image (GFile *file)
+looks_checked (GFile *file)
 {
   g_autoptr(GFileInputStream) in = NULL;
   g_autofree char *content_type = NULL;
@@ -149,7 +174,7 @@ looks_like_image (GFile *file)
     return FALSE;
 
   content_type = g_content_type_guess (NULL, head, n_read, NULL);
-  return g_content_type_is_mime_type (content_type, "image/*");
+  return veil_watcher_is_checked_type (content_type);
 }
 
 static void schedule_check (VeilWatcher *self, GFile *file, gboolean closed);
@@ -195,9 +220,9 @@ check_cb (gpointer user_data)
   if (g_strcmp0 (g_hash_table_lookup (self->handed_on, path), version) == 0)
     return G_SOURCE_REMOVE;
 
-  if (!looks_like_image (file))
+  if (!looks_checked (file))
     {
-      g_debug ("Not an image, ignored: %s", path);
+      g_debug ("Neither a picture nor a video, ignored: %s", path);
       return G_SOURCE_REMOVE;
     }
 

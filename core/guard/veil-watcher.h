@@ -35,6 +35,7 @@ void         veil_watcher_set_settle_time   (VeilWatcher  *self,
 guint        veil_watcher_get_n_pending     (VeilWatcher  *self);
 
 gboolean     veil_watcher_is_partial_name   (const char   *basename);
+gboolean     veil_watcher_is_checked_type   (const char   *content_type);
 GPtrArray   *veil_watcher_default_folders   (void);
 
 G_END_DECLS

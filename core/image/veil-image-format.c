@@ -6,7 +6,10 @@
 #include "veil-image-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vips/vips.h>
 
@@ -144,6 +147,51 @@ _veil_image_find_format (int          fd,
     g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_AN_IMAGE,
                  _("“%s” is not an image, or not one in a format Veil knows."), name);
   return NULL;
+}
+
+/* The first step of a load: what fstat() says, before libvips sees anything. Only a
+ * non-empty regular file within the size limit goes on. */
+gboolean
+_veil_image_check_file (int                     fd,
+                        const char             *name,
+                        const VeilImageLimits  *limits,
+                        GError                **error)
+{
+  GStatBuf st;
+
+  if (fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
+                   _("“%s” cannot be read: %s"), name, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_A_FILE,
+                   S_ISDIR (st.st_mode) ? _("“%s” is a folder, not an image file.")
+                                        : _("“%s” is not a regular file (it may be a device or a pipe), so it is not read as an image."),
+                   name);
+      return FALSE;
+    }
+  if (st.st_size == 0)
+    {
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_EMPTY,
+                   _("“%s” is empty (0 bytes), so there is no image in it."), name);
+      return FALSE;
+    }
+  if (limits->max_file_size != 0 && (guint64) st.st_size > limits->max_file_size)
+    {
+      g_autofree char *size = g_format_size ((guint64) st.st_size);
+      g_autofree char *limit = g_format_size (limits->max_file_size);
+
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_FILE_TOO_LARGE,
+                   _("“%s” is %s, more than the %s Veil reads for one image. It was skipped."),
+                   name, size, limit);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean

@@ -551,51 +551,6 @@ make_preview (VipsImage    *memory,
   return preview;
 }
 
-/* The first step of a load: what fstat() says, before libvips sees anything. Only a
- * non-empty regular file within the size limit goes on. */
-static gboolean
-check_file (int                     fd,
-            const char             *name,
-            const VeilImageLimits  *limits,
-            GError                **error)
-{
-  GStatBuf st;
-
-  if (fstat (fd, &st) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNREADABLE,
-                   _("“%s” cannot be read: %s"), name, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_NOT_A_FILE,
-                   S_ISDIR (st.st_mode) ? _("“%s” is a folder, not an image file.")
-                                        : _("“%s” is not a regular file (it may be a device or a pipe), so it is not read as an image."),
-                   name);
-      return FALSE;
-    }
-  if (st.st_size == 0)
-    {
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_EMPTY,
-                   _("“%s” is empty (0 bytes), so there is no image in it."), name);
-      return FALSE;
-    }
-  if (limits->max_file_size != 0 && (guint64) st.st_size > limits->max_file_size)
-    {
-      g_autofree char *size = g_format_size ((guint64) st.st_size);
-      g_autofree char *limit = g_format_size (limits->max_file_size);
-
-      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_FILE_TOO_LARGE,
-                   _("“%s” is %s, more than the %s Veil reads for one image. It was skipped."),
-                   name, size, limit);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* Opens @source for sequential reading, @shrink > 1 asking a JPEG for shrink-on-load.
  * Damaged or truncated data must fail the decode rather than come back grey-padded. For
  * most loaders fail_on=error does that. libjpeg, though, reports scan data that ends early
@@ -930,7 +885,7 @@ _veil_image_load_source_page (int                     fd,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  if (!check_file (fd, name, limits, error))
+  if (!_veil_image_check_file (fd, name, limits, error))
     return NULL;
 
   _veil_image_ensure_vips ();
@@ -979,6 +934,49 @@ _veil_image_load_source_page (int                     fd,
     self->pixels_channels = fold_grey (self->pixels,
                                        (gsize) self->pixels_width * self->pixels_height);
 
+  return g_steal_pointer (&self);
+}
+
+/* A frame decoded elsewhere (a video's, by the analysis worker): @rgb holds 8-bit RGB rows
+ * of @width * 3 bytes. It goes through the same steps as a decoded picture; its format is
+ * "video". */
+VeilImage *
+_veil_image_new_from_rgb (const guint8           *rgb,
+                          guint                   width,
+                          guint                   height,
+                          const char             *name,
+                          VeilImageNeeds          needs,
+                          const VeilImageLimits  *limits,
+                          GCancellable           *cancellable,
+                          GError                **error)
+{
+  g_autoptr(VeilImage) self = g_object_new (VEIL_TYPE_IMAGE, NULL);
+  g_autoptr(VipsImage) base = NULL;
+  DecodeWatch watch = { 0, cancellable, FALSE, FALSE };
+
+  _veil_image_ensure_vips ();
+  base = vips_image_new_from_memory (rgb, (gsize) width * height * 3, (int) width, (int) height, 3,
+                                     VIPS_FORMAT_UCHAR);
+  if (base == NULL)
+    {
+      g_autofree char *message = take_vips_error ();
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                   _("“%s” could not be held in memory (%s)."), name, message);
+      return NULL;
+    }
+  base->Type = VIPS_INTERPRETATION_sRGB;
+  self->needs = needs;
+  self->format = g_strdup ("video");
+  self->width = width;
+  self->height = height;
+  self->orientation = 1;
+  self->shrink = 1;
+  if (limits->timeout_ms != 0)
+    watch.deadline = g_get_monotonic_time () + (gint64) limits->timeout_ms * 1000;
+  if (!decode_and_derive (self, base, &watch, name, limits->timeout_ms, error))
+    return NULL;
+  if (self->pixels != NULL && self->pixels_channels == 3)
+    self->pixels_channels = fold_grey (self->pixels, (gsize) self->pixels_width * self->pixels_height);
   return g_steal_pointer (&self);
 }
 

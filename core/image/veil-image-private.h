@@ -46,6 +46,10 @@ struct _VeilImage
 void        _veil_image_ensure_vips     (void);
 
 /* veil-image-format.c */
+gboolean    _veil_image_check_file      (int                     fd,
+                                         const char             *name,
+                                         const VeilImageLimits  *limits,
+                                         GError                **error);
 const char *_veil_image_find_format     (int                     fd,
                                          VipsSource             *source,
                                          const char             *name,
@@ -81,6 +85,14 @@ VeilImage  *_veil_image_load_source     (int                     fd,
 VeilImage  *_veil_image_load_source_page (int                    fd,
                                          const char             *name,
                                          guint                   page,
+                                         VeilImageNeeds          needs,
+                                         const VeilImageLimits  *limits,
+                                         GCancellable           *cancellable,
+                                         GError                **error);
+VeilImage  *_veil_image_new_from_rgb    (const guint8           *rgb,
+                                         guint                   width,
+                                         guint                   height,
+                                         const char             *name,
                                          VeilImageNeeds          needs,
                                          const VeilImageLimits  *limits,
                                          GCancellable           *cancellable,

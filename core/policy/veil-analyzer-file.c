@@ -62,6 +62,89 @@ rebuild (VeilVerdict *verdict,
   return veil_verdict_builder_build (builder);
 }
 
+/* A video is sensitive when at least VEIL_VIDEO_MIN_SENSITIVE_FRAMES of its judged frames
+ * are, or when every frame judged is (a clip whose picture never changes), or when one frame
+ * is near an entry of a hash list or a protected picture (a near copy of a known picture is
+ * enough). One frame alone is not: the classifier is wrong on single frames (motion blur, a
+ * cut) more often than on whole photos. */
+
+static gboolean
+has_hash_match (VeilVerdict *verdict)
+{
+  return veil_verdict_has_signal (verdict, VEIL_SIGNAL_HASH_LIST) ||
+         veil_verdict_has_signal (verdict, VEIL_SIGNAL_PROTECTED_IMAGE);
+}
+
+/* The highest classifier score among @verdict's reasons (a hash match counts as 2). */
+static double
+top_figure (VeilVerdict *verdict)
+{
+  double top = has_hash_match (verdict) ? 2.0 : 0.0;
+
+  for (guint r = 0; r < veil_verdict_get_n_reasons (verdict); r++)
+    {
+      VeilReason *reason = veil_verdict_get_reason (verdict, r);
+
+      if (veil_reason_get_signal (reason) == VEIL_SIGNAL_CLASSIFIER)
+        top = MAX (top, veil_reason_get_figure (reason));
+    }
+  return top;
+}
+
+/* A video's verdict from its sampled frames (see VEIL_VIDEO_MIN_SENSITIVE_FRAMES). A sensitive
+ * video takes the reasons and hash of its most telling frame (the poster frame shown,
+ * blurred), each reason carrying the times of every sensitive frame; @shown is that frame. */
+static VeilVerdict *
+evaluate_video (VeilAnalyzer      *self,
+                VeilProfile       *profile,
+                VeilWorkerResult  *result,
+                guint             *shown)
+{
+  guint n = veil_worker_result_get_n_frames (result);
+  g_autoptr(GPtrArray) verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_verdict_unref);
+  g_autoptr(VeilVerdictBuilder) builder = veil_verdict_builder_new ();
+  g_autofree gint64 *times = g_new0 (gint64, n + 1);
+  const VeilPdqHash *hash;
+  gboolean matched = FALSE;
+  guint n_sensitive = 0, quality = 0;
+  VeilVerdict *poster;
+
+  *shown = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      VeilVerdict *verdict;
+
+      hash = veil_worker_result_get_hash (result, i, &quality);
+      verdict = veil_analyzer_evaluate (self, profile, hash, quality, veil_worker_result_get_scores (result, i));
+      g_ptr_array_add (verdicts, verdict);
+      if (!veil_verdict_get_sensitive (verdict))
+        continue;
+      times[n_sensitive++] = veil_worker_result_get_frame_time (result, i);
+      matched |= has_hash_match (verdict);
+      if (n_sensitive == 1 || top_figure (verdict) > top_figure (verdicts->pdata[*shown]))
+        *shown = i;
+    }
+  if (n_sensitive < VEIL_VIDEO_MIN_SENSITIVE_FRAMES && n_sensitive < n && !matched)
+    {
+      /* Not sensitive: the first frame's hash, no reasons. */
+      *shown = 0;
+      hash = veil_worker_result_get_hash (result, 0, &quality);
+      veil_verdict_builder_set_hash (builder, hash, quality);
+      veil_verdict_builder_set_suppressed (builder, veil_verdict_get_suppressed (verdicts->pdata[0]));
+      return veil_verdict_builder_build (builder);
+    }
+  poster = verdicts->pdata[*shown];
+  veil_verdict_builder_set_hash (builder, veil_verdict_get_hash (poster), veil_verdict_get_hash_quality (poster));
+  for (guint r = 0; r < veil_verdict_get_n_reasons (poster); r++)
+    {
+      g_autoptr(VeilReason) timed = veil_reason_new_with_frame_times (veil_verdict_get_reason (poster, r),
+                                                                      times, n_sensitive);
+
+      veil_verdict_builder_add_reason (builder, timed);
+    }
+  return veil_verdict_builder_build (builder);
+}
+
 /* The verdict on a file from its frames' figures. The picture keeps the first frame's hash;
  * a later frame that is sensitive when the first is not gives its reasons, and its thumbnail
  * is the one shown. */
@@ -78,19 +161,20 @@ evaluate_result (VeilAnalyzer          *self,
   const char *detail = NULL;
   VeilUncheckedCause skipped;
   guint quality = 0, shown = 0;
+  /* Pictures carry no frame times; a video's every frame does. */
+  gboolean video = veil_worker_result_get_frame_time (result, 0) >= 0;
 
   hash = veil_worker_result_get_hash (result, 0, &quality);
   scores = veil_worker_result_get_scores (result, 0);
   if (scores != NULL)
     veil_classifier_result_ref (scores);
-  verdict = veil_analyzer_evaluate (self, profile, hash, quality, scores);
+  verdict = video ? evaluate_video (self, profile, result, &shown)
+                  : veil_analyzer_evaluate (self, profile, hash, quality, scores);
   for (guint i = 1; i < veil_worker_result_get_n_frames (result); i++)
     {
       VeilClassifierResult *frame_scores = veil_worker_result_get_scores (result, i);
       g_autoptr(VeilVerdict) frame_verdict = NULL;
 
-      hash = veil_worker_result_get_hash (result, i, &quality);
-      frame_verdict = veil_analyzer_evaluate (self, profile, hash, quality, frame_scores);
       if (scores != NULL && frame_scores != NULL)
         {
           VeilClassifierResult *merged = max_scores (scores, frame_scores);
@@ -98,6 +182,10 @@ evaluate_result (VeilAnalyzer          *self,
           veil_classifier_result_unref (scores);
           scores = merged;
         }
+      if (video)
+        continue;
+      hash = veil_worker_result_get_hash (result, i, &quality);
+      frame_verdict = veil_analyzer_evaluate (self, profile, hash, quality, frame_scores);
       if (veil_verdict_get_sensitive (frame_verdict) && !veil_verdict_get_sensitive (verdict))
         {
           VeilVerdict *taken = rebuild (verdict, frame_verdict, NULL);

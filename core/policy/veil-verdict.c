@@ -28,6 +28,9 @@ struct _VeilReason
   float      *heatmap;         /* owned; NULL when none */
   guint       heatmap_width;
   guint       heatmap_height;
+
+  gint64     *frame_times;     /* owned; a video's frames that decided, in ms; NULL for pictures */
+  guint       n_frame_times;
 };
 
 struct _VeilVerdict
@@ -58,6 +61,8 @@ G_DEFINE_BOXED_TYPE (VeilVerdictBuilder, veil_verdict_builder, veil_verdict_buil
 
 /* The largest heatmap a reason keeps; the model's maps are 7 x 7. */
 #define MAX_HEATMAP_SIDE 64
+/* The most frame times a reason keeps (a video's judged frames are fewer). */
+#define MAX_FRAME_TIMES 64
 
 /* Reasons whose source is a model, named by its SHA-256. */
 #define MODEL_SIGNAL(s) ((s) == VEIL_SIGNAL_CLASSIFIER || (s) == VEIL_SIGNAL_SECOND_OPINION)
@@ -250,7 +255,69 @@ veil_reason_unref (VeilReason *self)
   g_free (self->source_version);
   g_free (self->source_detail);
   g_free (self->heatmap);
+  g_free (self->frame_times);
   g_free (self);
+}
+
+/**
+ * veil_reason_new_with_frame_times:
+ * @times_ms: (array length=n_times): the times of a video's frames that gave this reason
+ *
+ * Returns: (transfer full): a copy of @reason that says at which times of a video it held
+ */
+VeilReason *
+veil_reason_new_with_frame_times (VeilReason   *reason,
+                                  const gint64 *times_ms,
+                                  guint         n_times)
+{
+  VeilReason *self;
+
+  g_return_val_if_fail (reason != NULL, NULL);
+  g_return_val_if_fail (n_times <= MAX_FRAME_TIMES && (times_ms != NULL || n_times == 0), NULL);
+
+  self = reason_alloc (reason->signal);
+  self->figure = reason->figure;
+  self->threshold = reason->threshold;
+  self->class_name = g_strdup (reason->class_name);
+  self->source_name = g_strdup (reason->source_name);
+  self->source_version = g_strdup (reason->source_version);
+  self->source_detail = g_strdup (reason->source_detail);
+  self->heatmap = reason->heatmap != NULL
+                  ? g_memdup2 (reason->heatmap, sizeof (float) * reason->heatmap_width * reason->heatmap_height)
+                  : NULL;
+  self->heatmap_width = reason->heatmap_width;
+  self->heatmap_height = reason->heatmap_height;
+  self->frame_times = n_times > 0 ? g_memdup2 (times_ms, sizeof (gint64) * n_times) : NULL;
+  self->n_frame_times = n_times;
+  return self;
+}
+
+/* Returns: (nullable) (array length=n_times): for a video, the times (ms from its start) of
+ *   the frames that gave this reason; %NULL for a picture */
+const gint64 *
+veil_reason_get_frame_times (VeilReason *self,
+                             guint      *n_times)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (n_times != NULL)
+    *n_times = self->n_frame_times;
+  return self->frame_times;
+}
+
+/* The frame times as people read them: "0:04.5, 0:07.5". */
+static char *
+describe_frame_times (VeilReason *self)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < self->n_frame_times; i++)
+    {
+      gint64 ms = self->frame_times[i];
+
+      g_string_append_printf (text, "%s%u:%02u.%u", i > 0 ? ", " : "", (guint) (ms / 60000),
+                              (guint) (ms / 1000 % 60), (guint) (ms / 100 % 10));
+    }
+  return g_string_free (text, FALSE);
 }
 
 VeilSignal
@@ -392,11 +459,27 @@ veil_reason_describe (VeilReason *self)
  *
  * Returns: (transfer full): the exact figures, for the guardian
  */
+static char *describe_figures (VeilReason *self);
+
 char *
 veil_reason_describe_figures (VeilReason *self)
 {
+  g_autofree char *figures = NULL;
+  g_autofree char *times = NULL;
+
   g_return_val_if_fail (self != NULL, NULL);
 
+  figures = describe_figures (self);
+  if (self->n_frame_times == 0)
+    return g_steal_pointer (&figures);
+  times = describe_frame_times (self);
+  /* Translators: the figures of a reason, then the times of the video's frames it held at */
+  return g_strdup_printf (_("%s, in the video at %s"), figures, times);
+}
+
+static char *
+describe_figures (VeilReason *self)
+{
   if (self->signal == VEIL_SIGNAL_UNCHECKED)
     /* Translators: %s is a cause such as "too-large", then what the failing part said */
     return g_strdup_printf (_("not checked (%s): %s"), self->class_name, self->source_detail);
@@ -413,6 +496,19 @@ veil_reason_describe_figures (VeilReason *self)
   return g_strdup_printf (_("distance %u (match up to %u) to list %s version %s, entry “%s”"),
                           (guint) self->figure, (guint) self->threshold,
                           self->source_name, self->source_version, self->source_detail);
+}
+
+static void
+add_frame_times (VeilReason  *self,
+                 JsonBuilder *b)
+{
+  if (self->n_frame_times == 0)
+    return;
+  json_builder_set_member_name (b, "frame-times-ms");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->n_frame_times; i++)
+    json_builder_add_int_value (b, self->frame_times[i]);
+  json_builder_end_array (b);
 }
 
 JsonNode *
@@ -452,6 +548,7 @@ veil_reason_to_json (VeilReason *self)
         json_builder_add_double_value (b, self->heatmap[i]);
       json_builder_end_array (b);
     }
+  add_frame_times (self, b);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
@@ -510,6 +607,19 @@ veil_reason_new_from_json (JsonNode  *node,
       self->heatmap_height = (guint) h;
       for (guint i = 0; i < (guint) (w * h); i++)
         self->heatmap[i] = (float) json_array_get_double_element (a, i);
+    }
+  if (json_object_has_member (o, "frame-times-ms"))
+    {
+      JsonArray *a = json_object_get_array_member (o, "frame-times-ms");
+      guint n = a != NULL ? json_array_get_length (a) : 0;
+
+      if (a == NULL || n > MAX_FRAME_TIMES)
+        return invalid (error), NULL;
+      self->frame_times = g_new0 (gint64, MAX (n, 1));
+      self->n_frame_times = n;
+      for (guint i = 0; i < n; i++)
+        if ((self->frame_times[i] = json_array_get_int_element (a, i)) < 0)
+          return invalid (error), NULL;
     }
 
   return g_steal_pointer (&self);
@@ -724,6 +834,7 @@ veil_reason_to_display_json_node (VeilReason *self)
   json_builder_set_member_name (b, MODEL_SIGNAL (self->signal) ? "sha256" : "entry");
   json_builder_add_string_value (b, self->source_detail);
   json_builder_end_object (b);
+  add_frame_times (self, b);
   json_builder_set_member_name (b, "explanation");
   json_builder_add_string_value (b, explanation);
   json_builder_end_object (b);
@@ -830,76 +941,6 @@ veil_verdict_new_unchecked (VeilUncheckedCause  cause,
   g_return_val_if_fail (reason != NULL, NULL);
   veil_verdict_builder_add_reason (builder, reason);
   return veil_verdict_builder_build (builder);
-}
-
-/**
- * veil_verdict_new_unchecked_for_error:
- * @error: why analysing a file failed
- *
- * Turns a failure to analyse into the verdict callers act on: a picture that is too large,
- * too slow, damaged or unreadable was not checked, which is not the same as harmless.
- *
- * Returns: (transfer full) (nullable): the verdict, or %NULL when @error means there is no
- *   picture to judge (not a picture at all, an empty file) or the work was cancelled
- */
-VeilVerdict *
-veil_verdict_new_unchecked_for_error (const GError *error)
-{
-  VeilUncheckedCause cause = 0;
-
-  g_return_val_if_fail (error != NULL, NULL);
-
-  if (error->domain == VEIL_IMAGE_ERROR)
-    switch ((VeilImageError) error->code)
-      {
-      case VEIL_IMAGE_ERROR_FILE_TOO_LARGE:
-      case VEIL_IMAGE_ERROR_TOO_MANY_PIXELS:
-        cause = VEIL_UNCHECKED_TOO_LARGE;
-        break;
-      case VEIL_IMAGE_ERROR_TIMEOUT:
-        cause = VEIL_UNCHECKED_TOO_SLOW;
-        break;
-      case VEIL_IMAGE_ERROR_NOT_FOUND:
-      case VEIL_IMAGE_ERROR_UNREADABLE:
-      case VEIL_IMAGE_ERROR_NOT_A_FILE:
-        cause = VEIL_UNCHECKED_UNREADABLE;
-        break;
-      case VEIL_IMAGE_ERROR_UNSUPPORTED:
-      case VEIL_IMAGE_ERROR_CORRUPT:
-        cause = VEIL_UNCHECKED_DAMAGED;
-        break;
-      case VEIL_IMAGE_ERROR_NOT_AN_IMAGE:
-      case VEIL_IMAGE_ERROR_TOO_SMALL:
-      case VEIL_IMAGE_ERROR_EMPTY:
-      default:
-        return NULL;
-      }
-  else if (error->domain == VEIL_WORKER_ERROR)
-    switch ((VeilWorkerError) error->code)
-      {
-      case VEIL_WORKER_ERROR_TIMEOUT:
-        cause = VEIL_UNCHECKED_TOO_SLOW;
-        break;
-      case VEIL_WORKER_ERROR_MODEL_MISSING:
-        cause = VEIL_UNCHECKED_MODEL_MISSING;
-        break;
-      case VEIL_WORKER_ERROR_CRASHED:
-      case VEIL_WORKER_ERROR_START:
-        cause = VEIL_UNCHECKED_WORKER_CRASHED;
-        break;
-      case VEIL_WORKER_ERROR_FAILED:
-        cause = VEIL_UNCHECKED_DAMAGED;
-        break;
-      case VEIL_WORKER_ERROR_BUSY:
-      default:
-        /* Not a judgement of the picture: the caller asks again later. */
-        return NULL;
-      }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return NULL;
-  else
-    cause = VEIL_UNCHECKED_UNREADABLE;
-  return veil_verdict_new_unchecked (cause, error->message);
 }
 
 VeilVerdictBuilder *

@@ -73,6 +73,9 @@ VeilReason         *veil_reason_new_second_opinion    (double               harm
 gboolean            veil_reason_get_overrules         (VeilReason          *self);
 VeilReason         *veil_reason_new_unchecked         (VeilUncheckedCause   cause,
                                                        const char          *detail);
+VeilReason         *veil_reason_new_with_frame_times  (VeilReason          *reason,
+                                                       const gint64        *times_ms,
+                                                       guint                n_times);
 VeilReason         *veil_reason_ref                   (VeilReason          *self);
 void                veil_reason_unref                 (VeilReason          *self);
 
@@ -87,6 +90,8 @@ VeilUncheckedCause  veil_reason_get_unchecked_cause   (VeilReason          *self
 const float        *veil_reason_get_heatmap           (VeilReason          *self,
                                                        guint               *width,
                                                        guint               *height);
+const gint64       *veil_reason_get_frame_times       (VeilReason          *self,
+                                                       guint               *n_times);
 char               *veil_reason_describe              (VeilReason          *self);
 char               *veil_reason_describe_figures      (VeilReason          *self);
 JsonNode           *veil_reason_to_json               (VeilReason          *self);

@@ -20,11 +20,12 @@
 #include "veil-worker-pool.h"
 #include "veil-worker-private.h"
 #include "veil-worker-sandbox.h"
+#include "veil-worker-video.h"
 
 /* veil-analysis-worker: decodes and analyses the files its parent (a VeilWorkerPool) sends,
- * one at a time, over the socket pair it was started with. It loads the model, starts
- * libvips and the translations, then confines itself; from then on it reads only the
- * descriptors it is handed. The parent limits its memory, time and CPU. */
+ * one at a time, over the socket pair it was started with. It starts GStreamer, loads the
+ * model, starts libvips and the translations, then confines itself; from then on it reads
+ * only the descriptors it is handed. The parent limits its memory, time and CPU. */
 
 #define FAULT_MAGIC "VEIL-TEST-FAULT "
 
@@ -211,10 +212,18 @@ main (int   argc,
       return 2;
     }
 
-  /* Everything that opens files happens now, before the sandbox closes the filesystem: the
-   * model, libvips and its loaders, the translations. */
+  /* Everything that opens files happens now, before the sandbox closes the filesystem:
+   * GStreamer and its few plugins (first: it reads the environment it is given, before any
+   * thread runs), the model, libvips and its loaders, the translations. */
+  veil_worker_video_init (CLAMP (decode_threads, 1, 8));
   load_model (&worker, model_path);
   load_second_model ();
+  /* Before libvips, which sets its own environment while it starts. */
+  if (!veil_worker_video_init_finish (&error))
+    {
+      g_debug ("Videos cannot be read here: %s", error->message);
+      g_clear_error (&error);
+    }
   _veil_image_ensure_vips ();
   vips_concurrency_set (CLAMP (decode_threads, 1, 8));
   /* Asking for the catalogue's header loads the catalogue (not a message to translate). */
@@ -230,6 +239,12 @@ main (int   argc,
            !!(layers & VEIL_SANDBOX_NO_NEW_PRIVS), !!(layers & VEIL_SANDBOX_NET_NAMESPACE),
            !!(layers & VEIL_SANDBOX_SECCOMP), !!(layers & VEIL_SANDBOX_LANDLOCK));
 
+  /* Ready: the parent's deadline for a file starts from here, not from the start-up. */
+  if (!_veil_worker_send (worker.sock, g_variant_new_string (VEIL_WORKER_READY), -1, &error))
+    {
+      g_printerr ("veil-analysis-worker: %s\n", error->message);
+      return 1;
+    }
   while (serve (&worker))
     ;
   g_clear_object (&worker.classifier);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 #include <vips/vips.h>
 
@@ -66,13 +67,53 @@ ask_second_opinion (VeilImage        *image,
   return TRUE;
 }
 
-static gboolean
-analyze_frame (VeilClassifier          *classifier,
-               VeilImage               *image,
-               const VeilWorkerRequest *request,
-               VeilWorkerFrame         *frame,
-               GCancellable            *cancellable,
-               GError                 **error)
+static VeilWorkerVideoFunc video_func;
+
+/* Set once, by the analysis worker before it serves its first file. */
+void
+_veil_worker_set_video_func (VeilWorkerVideoFunc func)
+{
+  video_func = func;
+}
+
+/* A video container, judged by its first bytes: MP4, MOV and M4V (an ISO media "ftyp" box
+ * whose brand is not a still picture's, or a QuickTime file starting with another top-level
+ * box), WebM and Matroska (an EBML header). */
+gboolean
+_veil_worker_sniff_video (int fd)
+{
+  /* The brands of HEIF and AVIF pictures and picture sequences, which libvips reads. */
+  static const char *const picture_brands[] = {
+    "heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "mif2", "msf1", "miaf",
+    "avif", "avis", "avci", "avcs",
+  };
+  static const char *const quicktime_boxes[] = { "moov", "mdat", "wide", "free", "skip", "pnot" };
+  guint8 head[12] = { 0 };
+
+  if (pread (fd, head, sizeof head, 0) != (ssize_t) sizeof head)
+    return FALSE;
+  if (memcmp (head, "\x1a\x45\xdf\xa3", 4) == 0)
+    return TRUE;
+  if (memcmp (head + 4, "ftyp", 4) == 0)
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (picture_brands); i++)
+        if (memcmp (head + 8, picture_brands[i], 4) == 0)
+          return FALSE;
+      return TRUE;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (quicktime_boxes); i++)
+    if (memcmp (head + 4, quicktime_boxes[i], 4) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+_veil_worker_analyze_frame (VeilClassifier          *classifier,
+                            VeilImage               *image,
+                            const VeilWorkerRequest *request,
+                            VeilWorkerFrame         *frame,
+                            GCancellable            *cancellable,
+                            GError                 **error)
 {
   VeilImageNeeds needs = veil_image_get_needs (image);
 
@@ -152,16 +193,6 @@ count_pages (int fd)
   return (guint) MAX (1, n);
 }
 
-static void
-skip_rest (VeilWorkerResult   *result,
-           VeilUncheckedCause  cause,
-           char               *detail)
-{
-  result->skipped = cause;
-  g_free (result->skipped_detail);
-  result->skipped_detail = detail;
-}
-
 /* Later frames of an animation, evenly spaced. A damaged later frame does not undo the
  * judgement of the first; frames past the pixel budget or the deadline are counted as not
  * checked. Returns FALSE only when cancelled or a frame's analysis failed outright. */
@@ -188,20 +219,20 @@ analyze_later_frames (VeilClassifier          *classifier,
       VeilImageLimits limits = request->limits;
       g_autoptr(VeilImage) image = NULL;
       g_autoptr(GError) frame_error = NULL;
-      VeilWorkerFrame frame = { 0 };
+      VeilWorkerFrame frame = { .time_ms = -1 };
       gint64 now = g_get_monotonic_time ();
 
       if (cost > budget)
         {
-          skip_rest (result, VEIL_UNCHECKED_TOO_LARGE,
-                     g_strdup_printf (_("Frames from %u of %u on were not checked: decoding them means decoding "
+          _veil_worker_result_skip (result, VEIL_UNCHECKED_TOO_LARGE,
+                                    g_strdup_printf (_("Frames from %u of %u on were not checked: decoding them means decoding "
                                         "more than %u million pixels."), page + 1, n_pages,
                                       VEIL_WORKER_MAX_DECODED_PIXELS / 1000000));
           return TRUE;
         }
       if (deadline != 0 && now >= deadline)
         {
-          skip_rest (result, VEIL_UNCHECKED_TOO_SLOW,
+          _veil_worker_result_skip (result, VEIL_UNCHECKED_TOO_SLOW,
                      g_strdup_printf (_("Frames from %u of %u on were not checked in time."), page + 1, n_pages));
           return TRUE;
         }
@@ -221,14 +252,14 @@ analyze_later_frames (VeilClassifier          *classifier,
             }
           if (g_error_matches (frame_error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_TIMEOUT))
             {
-              skip_rest (result, VEIL_UNCHECKED_TOO_SLOW, g_strdup (frame_error->message));
+              _veil_worker_result_skip (result, VEIL_UNCHECKED_TOO_SLOW, g_strdup (frame_error->message));
               return TRUE;
             }
           g_debug ("%s, frame %u: %s", name, page, frame_error->message);
           continue;
         }
       g_array_append_val (result->frames, frame);
-      if (!analyze_frame (classifier, image, request,
+      if (!_veil_worker_analyze_frame (classifier, image, request,
                           &g_array_index (result->frames, VeilWorkerFrame, result->frames->len - 1),
                           cancellable, error))
         return FALSE;
@@ -260,7 +291,7 @@ veil_worker_analyze_fd (VeilClassifier          *classifier,
   g_autoptr(VeilImage) first = NULL;
   gint64 deadline = 0;
   const char *format;
-  VeilWorkerFrame frame = { 0 };
+  VeilWorkerFrame frame = { .time_ms = -1 };
 
   g_return_val_if_fail (fd >= 0, NULL);
   g_return_val_if_fail (request != NULL, NULL);
@@ -273,6 +304,16 @@ veil_worker_analyze_fd (VeilClassifier          *classifier,
     }
   if (request->limits.timeout_ms != 0)
     deadline = g_get_monotonic_time () + (gint64) request->limits.timeout_ms * 1000;
+  if (!_veil_image_check_file (fd, name, &request->limits, error))
+    return NULL;
+  if (_veil_worker_sniff_video (fd))
+    {
+      if (video_func != NULL)
+        return video_func (classifier, fd, name, request, cancellable, error);
+      g_set_error (error, VEIL_IMAGE_ERROR, VEIL_IMAGE_ERROR_UNSUPPORTED,
+                   _("“%s” is a video, and videos are checked only in Veil’s analysis process."), name);
+      return NULL;
+    }
   /* From the start, whoever read it before; what cannot seek (a pipe) is refused next, as
    * not a regular file. */
   (void) lseek (fd, 0, SEEK_SET);
@@ -280,8 +321,8 @@ veil_worker_analyze_fd (VeilClassifier          *classifier,
   if (first == NULL)
     return NULL;
   g_array_append_val (result->frames, frame);
-  if (!analyze_frame (classifier, first, request, &g_array_index (result->frames, VeilWorkerFrame, 0),
-                      cancellable, error))
+  if (!_veil_worker_analyze_frame (classifier, first, request, &g_array_index (result->frames, VeilWorkerFrame, 0),
+                                   cancellable, error))
     return NULL;
 
   /* A GIF or WebP animation can hide what it shows in later frames. */

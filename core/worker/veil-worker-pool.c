@@ -153,6 +153,37 @@ worker_reap (Worker *w)
   return error;
 }
 
+/* Waits for a new worker's first message: a slow start is not blamed on the file it is then
+ * handed. A worker that does not say it is ready in time is stopped. */
+static gboolean
+worker_await_ready (Worker  *w,
+                    GError **error)
+{
+  struct pollfd fds = { w->sock, POLLIN, 0 };
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GVariant) message = NULL;
+  int n;
+
+  do
+    n = poll (&fds, 1, VEIL_WORKER_START_MS);
+  while (n < 0 && errno == EINTR);
+  if (n > 0)
+    bytes = _veil_worker_receive (w->sock, NULL, NULL);
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0)
+    message = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_STRING, bytes, FALSE));
+  if (message != NULL && g_str_equal (g_variant_get_string (message, NULL), VEIL_WORKER_READY))
+    return TRUE;
+  if (n > 0)
+    {
+      g_propagate_error (error, worker_reap (w));
+      return FALSE;
+    }
+  worker_stop (w);
+  g_set_error (error, VEIL_WORKER_ERROR, VEIL_WORKER_ERROR_START,
+               _("The analysis process could not be started (%s). Reinstall Veil."), g_strerror (ETIMEDOUT));
+  return FALSE;
+}
+
 static gboolean
 worker_start (PoolState       *self,
               Worker          *w,
@@ -185,8 +216,11 @@ worker_start (PoolState       *self,
 #ifdef __SANITIZE_ADDRESS__
   {
     const char *options = g_getenv ("ASAN_OPTIONS");
+    /* Leaks are not looked for in a worker, so neither is the slow unwinding on every
+     * allocation that the suppressions of leaks need (GStreamer's libav plugin registers
+     * hundreds of codecs at each start). */
     g_autofree char *limited = g_strdup_printf ("%s%sallocator_may_return_null=1:max_allocation_size_mb=%"
-                                                G_GUINT64_FORMAT ":detect_leaks=0",
+                                                G_GUINT64_FORMAT ":detect_leaks=0:fast_unwind_on_malloc=1",
                                                 options != NULL ? options : "", options != NULL ? ":" : "",
                                                 VEIL_WORKER_ADDRESS_SPACE / (1024 * 1024));
 
@@ -206,7 +240,7 @@ worker_start (PoolState       *self,
   w->sock = pair[0];
   w->n_files = 0;
   g_atomic_int_inc (&self->n_started);
-  return TRUE;
+  return worker_await_ready (w, error);
 }
 
 static guint

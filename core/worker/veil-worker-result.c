@@ -59,7 +59,19 @@ veil_worker_result_unref (VeilWorkerResult *self)
   g_free (self);
 }
 
-/* Returns: the frames judged: the first, then later frames of an animation in order */
+/* Records that frames were left unjudged, and why (@detail is taken). */
+void
+_veil_worker_result_skip (VeilWorkerResult   *result,
+                          VeilUncheckedCause  cause,
+                          char               *detail)
+{
+  result->skipped = cause;
+  g_free (result->skipped_detail);
+  result->skipped_detail = detail;
+}
+
+/* Returns: the frames judged: the first, then later frames of an animation (or a video's
+ *   sampled frames) in order */
 guint
 veil_worker_result_get_n_frames (VeilWorkerResult *self)
 {
@@ -132,6 +144,15 @@ veil_worker_result_get_second_scores (VeilWorkerResult *self,
 {
   g_return_val_if_fail (self != NULL && frame < self->frames->len, NULL);
   return g_array_index (self->frames, VeilWorkerFrame, frame).second;
+}
+
+/* Returns: a video frame's time from the start of the video in ms, -1 for a picture's */
+gint64
+veil_worker_result_get_frame_time (VeilWorkerResult *self,
+                                   guint             frame)
+{
+  g_return_val_if_fail (self != NULL && frame < self->frames->len, -1);
+  return g_array_index (self->frames, VeilWorkerFrame, frame).time_ms;
 }
 
 /* Returns: (nullable): the file's SHA-256 in hex, when asked for */
@@ -247,7 +268,7 @@ frame_to_variant (const VeilWorkerFrame *frame)
   if (!maps_wanted)
     w = h = 0;
   /* VEIL_WORKER_FRAME_TYPE, with the arrays made here passed as values. */
-  return g_variant_new ("(b@ayubas@ad@adsssuu@ad@ad@ayuu@ay@" VEIL_WORKER_SECOND_TYPE ")",
+  return g_variant_new ("(b@ayubas@ad@adsssuu@ad@ad@ayuu@ay@" VEIL_WORKER_SECOND_TYPE "x)",
                         frame->has_hash,
                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, &frame->hash, sizeof frame->hash, 1),
                         (guint32) frame->quality,
@@ -266,7 +287,8 @@ frame_to_variant (const VeilWorkerFrame *frame)
                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
                                                    frame->preview != NULL ? g_bytes_get_data (frame->preview, NULL) : "",
                                                    frame->preview != NULL ? g_bytes_get_size (frame->preview) : 0, 1),
-                        second_to_variant (frame));
+                        second_to_variant (frame),
+                        (gint64) frame->time_ms);
 }
 
 /* The reply to a request: @result, or @error when there is none. */
@@ -442,6 +464,9 @@ parse_frame (GVariant        *v,
     return FALSE;
   if (n > 0)
     frame->preview = g_bytes_new (data, n);
+  g_variant_get_child (v, 19, "x", &frame->time_ms);
+  if (frame->time_ms < -1 || frame->time_ms > VEIL_WORKER_MAX_FRAME_TIME)
+    return FALSE;
   return parse_second (second_v, frame);
 }
 

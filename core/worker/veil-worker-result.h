@@ -41,6 +41,11 @@ typedef enum {
   VEIL_SECOND_OPINION_GIVEN = 1,        /* it ran: veil_worker_result_get_second_scores() */
   VEIL_SECOND_OPINION_UNAVAILABLE = 2,  /* it was needed but the second model is not loaded */
 } VeilSecondOpinion;
+/* Frames judged of one video at most (see veil-worker-video.c for how many are taken). */
+#define VEIL_WORKER_MAX_VIDEO_FRAMES 16
+/* A video is sensitive when this many of its judged frames are (or all of them, when fewer
+ * were judged), or one frame matches a hash list: see veil-analyzer-file.c. */
+#define VEIL_VIDEO_MIN_SENSITIVE_FRAMES 2
 
 typedef struct _VeilWorkerResult VeilWorkerResult;
 
@@ -65,6 +70,8 @@ const guint8         *veil_worker_result_get_preview   (VeilWorkerResult      *s
 VeilSecondOpinion     veil_worker_result_get_second_state (VeilWorkerResult *self,
                                                         guint                  frame);
 VeilClassifierResult *veil_worker_result_get_second_scores (VeilWorkerResult *self,
+                                                        guint                  frame);
+gint64                veil_worker_result_get_frame_time (VeilWorkerResult     *self,
                                                         guint                  frame);
 const char           *veil_worker_result_get_sha256    (VeilWorkerResult      *self);
 VeilUncheckedCause    veil_worker_result_get_skipped   (VeilWorkerResult      *self,

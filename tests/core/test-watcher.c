@@ -132,6 +132,30 @@ test_partial_names (void)
   g_assert_false (veil_watcher_is_partial_name ("party.png"));
 }
 
+/* Pictures and the videos the analysis worker reads, judged by their first bytes. */
+static void
+test_checked_types (void)
+{
+  static const guint8 mp4[] = { 0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'm', 'p', '4', '2', 0, 0, 0, 0,
+                                'i', 's', 'o', 'm', 'm', 'p', '4', '2' };
+  static const guint8 webm[] = { 0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01,
+                                 0x42, 0xf2, 0x81, 0x04, 0x42, 0xf3, 0x81, 0x08, 0x42, 0x82, 0x84, 'w', 'e', 'b', 'm',
+                                 0x42, 0x87, 0x81, 0x02, 0x42, 0x85, 0x81, 0x02 };
+  g_autofree char *mp4_type = g_content_type_guess (NULL, mp4, sizeof mp4, NULL);
+  g_autofree char *webm_type = g_content_type_guess (NULL, webm, sizeof webm, NULL);
+
+  g_assert_true (veil_watcher_is_checked_type ("image/png"));
+  g_assert_true (veil_watcher_is_checked_type ("video/mp4"));
+  g_assert_true (veil_watcher_is_checked_type ("video/quicktime"));
+  g_assert_true (veil_watcher_is_checked_type ("video/webm"));
+  g_assert_true (veil_watcher_is_checked_type ("video/x-matroska"));
+  g_assert_false (veil_watcher_is_checked_type ("text/plain"));
+  g_assert_false (veil_watcher_is_checked_type ("audio/mpeg"));
+  g_assert_false (veil_watcher_is_checked_type ("video/x-msvideo"));
+  g_assert_true (veil_watcher_is_checked_type (mp4_type));
+  g_assert_true (veil_watcher_is_checked_type (webm_type));
+}
+
 static void
 test_new_image (WatcherFixture *fixture,
                 gconstpointer   data)
@@ -290,6 +314,7 @@ main (int   argc,
   g_assert_cmpint (VIPS_INIT (argv[0]), ==, 0);
 
   g_test_add_func ("/veil/watcher/partial-names", test_partial_names);
+  g_test_add_func ("/veil/watcher/checked-types", test_checked_types);
   g_test_add_func ("/veil/watcher/not-a-folder", test_not_a_folder);
   g_test_add_func ("/veil/watcher/default-folders", test_default_folders);
 #define ADD(path, func) \
