@@ -35,7 +35,8 @@ done
 tools/setup-deps.sh
 [ -x tools/fetch-model.sh ] && tools/fetch-model.sh
 
-setup_args=(--werror -Dbuildtype=debugoptimized)
+# -Dsystem=true makes polkit required, so that veil-system and its suite are never left out.
+setup_args=(--werror -Dbuildtype=debugoptimized -Dsystem=true)
 if [ "$sanitize" = 1 ]; then
   setup_args+=(-Db_sanitize=address,undefined -Db_lundef=false)
   # Sanitizer findings must fail the run, not scroll past. Full (slow) unwinding on malloc,
