@@ -155,15 +155,7 @@ test_parity (gconstpointer data)
 static void
 test_parity_capped (gconstpointer data)
 {
-  const char *cap = data;
-  g_autoptr(VeilNsfwClassifier) classifier = NULL;
-
-  g_setenv (VEIL_KERNELS_ENV, cap, TRUE);
-  classifier = parity_make_classifier (get_mid_model, VEIL_NSFW_KERNELS_AUTO);
-  g_test_message ("%s=%s runs the %s kernels", VEIL_KERNELS_ENV, cap,
-                  _veil_nsfw_classifier_get_kernels_name (classifier));
-  if (g_strcmp0 (cap, "portable") == 0)
-    g_assert_cmpstr (_veil_nsfw_classifier_get_kernels_name (classifier), ==, "portable");
+  parity_cap_kernels (get_mid_model, data);
   check_parity (VEIL_NSFW_KERNELS_AUTO, TRUE);
   g_unsetenv (VEIL_KERNELS_ENV);
 }

@@ -93,3 +93,19 @@ parity_make_classifier (ParityGetModel     get_model,
   g_assert_no_error (error);
   return classifier;
 }
+
+/* Sets VEIL_KERNELS to @cap for the caller's checks (which unset it) and checks that AUTO
+ * then takes the capped path. */
+void
+parity_cap_kernels (ParityGetModel  get_model,
+                    const char     *cap)
+{
+  g_autoptr(VeilNsfwClassifier) classifier = NULL;
+
+  g_setenv (VEIL_KERNELS_ENV, cap, TRUE);
+  classifier = parity_make_classifier (get_model, VEIL_NSFW_KERNELS_AUTO);
+  g_test_message ("%s=%s runs the %s kernels", VEIL_KERNELS_ENV, cap,
+                  _veil_nsfw_classifier_get_kernels_name (classifier));
+  if (g_strcmp0 (cap, "portable") == 0)
+    g_assert_cmpstr (_veil_nsfw_classifier_get_kernels_name (classifier), ==, "portable");
+}

@@ -24,5 +24,7 @@ guint8             *parity_read_rgb        (const char         *path,
                                             guint              *height);
 VeilNsfwClassifier *parity_make_classifier (ParityGetModel      get_model,
                                             VeilNsfwKernelPath  path);
+void                parity_cap_kernels     (ParityGetModel      get_model,
+                                            const char         *cap);
 
 G_END_DECLS
