@@ -17,6 +17,7 @@
 
 #define PROB_TOLERANCE  1e-5
 #define LOGIT_TOLERANCE 1e-4
+
 static VeilModel *mid_model;
 
 /* The model is a build artefact: without it these tests fail (CI always builds it). */
