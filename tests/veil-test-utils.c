@@ -486,6 +486,17 @@ veil_test_veilctl_clear (VeilTestVeilctl *ctl)
   g_clear_pointer (&ctl->bus_address, g_free);
 }
 
+/* A new folder @name in the data folder, for the pictures or videos a run looks at. */
+char *
+veil_test_veilctl_make_folder (VeilTestVeilctl *ctl,
+                               const char      *name)
+{
+  char *path = g_build_filename (ctl->dir, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+  return path;
+}
+
 /**
  * veil_test_veilctl_run:
  * @input: (nullable): standard input (e.g. the guardian PIN)

@@ -82,6 +82,8 @@ typedef struct {
 
 void         veil_test_veilctl_init      (VeilTestVeilctl *ctl);
 void         veil_test_veilctl_clear     (VeilTestVeilctl *ctl);
+char        *veil_test_veilctl_make_folder (VeilTestVeilctl *ctl,
+                                            const char      *name);
 int          veil_test_veilctl_run       (VeilTestVeilctl *ctl,
                                           const char      *input,
                                           char           **out_stdout,

@@ -10,27 +10,15 @@
 #include "veil-heatmap.h"
 #include "veil-nsfw-classifier-private.h"
 #include "veil-test-utils.h"
+#include "test-classifier-parity.h"
 
 /* The engine against the reference (TF.js 4.22.0 on nsfwjs 4.4.0): probabilities within 1e-5
  * and logits within 1e-4 of ../shared/testdata/clf, the same top class, on every kernel path. */
 
 #define PROB_TOLERANCE  1e-5
 #define LOGIT_TOLERANCE 1e-4
-#define N_CLASSES 5
-
-typedef struct {
-  char   *name;
-  double  values[N_CLASSES];
-} Expected;
 
 static VeilModel *shared_model;
-
-static void
-expected_free (Expected *e)
-{
-  g_free (e->name);
-  g_free (e);
-}
 
 /* The model is a build artefact: without it these tests fail (CI always builds it). */
 static VeilModel *
@@ -54,78 +42,8 @@ static GPtrArray *
 read_expected (const char *relative)
 {
   g_autofree char *path = veil_test_build_testdata (relative, NULL);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) expected_free);
 
-  g_file_get_contents (path, &text, NULL, &error);
-  g_assert_no_error (error);
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) cols = NULL;
-      Expected *e;
-
-      if (lines[i][0] == '#' || lines[i][0] == '\0')
-        continue;
-      cols = g_strsplit (lines[i], "\t", -1);
-      g_assert_cmpuint (g_strv_length (cols), ==, 1 + N_CLASSES);
-      e = g_new0 (Expected, 1);
-      e->name = g_strdup (cols[0]);
-      for (guint c = 0; c < N_CLASSES; c++)
-        e->values[c] = g_ascii_strtod (cols[1 + c], NULL);
-      g_ptr_array_add (rows, e);
-    }
-  g_assert_cmpuint (rows->len, >, 0);
-  return rows;
-}
-
-static guint
-argmax (const double *v)
-{
-  guint best = 0;
-
-  for (guint i = 1; i < N_CLASSES; i++)
-    if (v[i] > v[best])
-      best = i;
-  return best;
-}
-
-/* Reads a raw .rgb input; its size is 224x224 unless the name says NAME.WxH.rgb. */
-static guint8 *
-read_rgb (const char *path,
-          guint      *width,
-          guint      *height)
-{
-  g_autofree char *base = g_path_get_basename (path);
-  g_auto(GStrv) parts = g_strsplit (base, ".", -1);
-  guint n = g_strv_length (parts);
-  g_autoptr(GError) error = NULL;
-  char *data = NULL;
-  gsize len = 0;
-
-  *width = *height = 224;
-  if (n >= 3 && strchr (parts[n - 2], 'x') != NULL)
-    g_assert_cmpint (sscanf (parts[n - 2], "%ux%u", width, height), ==, 2);
-
-  g_file_get_contents (path, &data, &len, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (len, ==, (gsize) *width * *height * 3);
-  return (guint8 *) data;
-}
-
-static VeilNsfwClassifier *
-make_classifier (VeilNsfwKernelPath path)
-{
-  g_autoptr(GError) error = NULL;
-  VeilNsfwClassifier *classifier;
-
-  if (!veil_nsfw_kernels_supported (path))
-    return NULL;
-  classifier = _veil_nsfw_classifier_new_with_kernels (get_model (), path, &error);
-  g_assert_no_error (error);
-  return classifier;
+  return parity_read_expected (path);
 }
 
 static void
@@ -142,7 +60,7 @@ check_parity (VeilNsfwKernelPath  path,
 
   if (!veil_test_require_testdata (dir))
     return;
-  classifier = make_classifier (path);
+  classifier = parity_make_classifier (get_model, path);
   if (classifier == NULL)
     {
       g_test_skip ("this CPU cannot run these kernels");
@@ -168,7 +86,7 @@ check_parity (VeilNsfwKernelPath  path,
       double got[N_CLASSES];
       guint w, h;
 
-      rgb = read_rgb (path_rgb, &w, &h);
+      rgb = parity_read_rgb (path_rgb, &w, &h);
       result = veil_classifier_classify_rgb (VEIL_CLASSIFIER (classifier), rgb, w, h, (gsize) w * 3,
                                              VEIL_CLASSIFY_FLAGS_NONE, NULL, &error);
       g_assert_no_error (error);
@@ -182,7 +100,7 @@ check_parity (VeilNsfwKernelPath  path,
             g_error ("%s: p[%u] = %.8f, expected %.6f (kernels %s)", e->name, c, got[c], e->values[c],
                      _veil_nsfw_classifier_get_kernels_name (classifier));
         }
-      g_assert_cmpuint (veil_classifier_result_get_top_class (result), ==, argmax (e->values));
+      g_assert_cmpuint (veil_classifier_result_get_top_class (result), ==, parity_argmax (e->values));
 
       if (logits != NULL)
         {
@@ -220,15 +138,7 @@ test_parity (gconstpointer data)
 static void
 test_parity_capped (gconstpointer data)
 {
-  const char *cap = data;
-  g_autoptr(VeilNsfwClassifier) classifier = NULL;
-
-  g_setenv (VEIL_KERNELS_ENV, cap, TRUE);
-  classifier = make_classifier (VEIL_NSFW_KERNELS_AUTO);
-  g_test_message ("%s=%s runs the %s kernels", VEIL_KERNELS_ENV, cap,
-                  _veil_nsfw_classifier_get_kernels_name (classifier));
-  if (g_strcmp0 (cap, "portable") == 0)
-    g_assert_cmpstr (_veil_nsfw_classifier_get_kernels_name (classifier), ==, "portable");
+  parity_cap_kernels (get_model, data);
   check_parity (VEIL_NSFW_KERNELS_AUTO, "clf/inputs", "clf/expected.tsv", "clf/expected-logits.tsv", FALSE);
   g_unsetenv (VEIL_KERNELS_ENV);
 }
@@ -328,7 +238,7 @@ test_heatmap (void)
       g_autofree guint8 *rgb = NULL;
       guint w, h;
 
-      rgb = read_rgb (path, &w, &h);
+      rgb = parity_read_rgb (path, &w, &h);
       plain = veil_classifier_classify_rgb (VEIL_CLASSIFIER (classifier), rgb, w, h, (gsize) w * 3,
                                             VEIL_CLASSIFY_FLAGS_NONE, NULL, NULL);
       g_assert_false (veil_classifier_result_has_heatmap (plain));
@@ -445,7 +355,7 @@ test_heatmap_render (void)
 static void
 test_paths_agree (void)
 {
-  g_autoptr(VeilNsfwClassifier) portable = make_classifier (VEIL_NSFW_KERNELS_PORTABLE);
+  g_autoptr(VeilNsfwClassifier) portable = parity_make_classifier (get_model, VEIL_NSFW_KERNELS_PORTABLE);
   VeilNsfwKernelPath paths[] = { VEIL_NSFW_KERNELS_AVX2, VEIL_NSFW_KERNELS_AVX512 };
   g_autofree char *path = NULL;
   g_autofree guint8 *rgb = NULL;
@@ -455,12 +365,12 @@ test_paths_agree (void)
   if (!veil_test_require_testdata ("clf/inputs"))
     return;
   path = veil_test_build_testdata ("clf/inputs/05_q0746.rgb", NULL);
-  rgb = read_rgb (path, &w, &h);
+  rgb = parity_read_rgb (path, &w, &h);
   ref = veil_classifier_classify_rgb (VEIL_CLASSIFIER (portable), rgb, w, h, w * 3, 0, NULL, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
-      g_autoptr(VeilNsfwClassifier) other = make_classifier (paths[i]);
+      g_autoptr(VeilNsfwClassifier) other = parity_make_classifier (get_model, paths[i]);
       g_autoptr(VeilClassifierResult) got = NULL;
 
       if (other == NULL)
@@ -530,7 +440,7 @@ test_threads (void)
       g_autofree char *path = veil_test_build_testdata ("clf/inputs", names[i], NULL);
       guint w, h;
 
-      g_ptr_array_add (images, read_rgb (path, &w, &h));
+      g_ptr_array_add (images, parity_read_rgb (path, &w, &h));
     }
 
   single = g_new0 (double, images->len * N_CLASSES);
@@ -591,7 +501,7 @@ test_two_threads_per_image (void)
     return;
   classifier = veil_nsfw_classifier_new (get_model (), NULL);
   path = veil_test_build_testdata ("clf/inputs/12_bridge.640x402.rgb", NULL);
-  rgb = read_rgb (path, &w, &h);
+  rgb = parity_read_rgb (path, &w, &h);
 
   one = veil_classifier_classify_rgb (VEIL_CLASSIFIER (classifier), rgb, w, h, w * 3, 0, NULL, NULL);
   veil_nsfw_classifier_set_threads (classifier, 2);

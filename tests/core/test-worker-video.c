@@ -20,7 +20,9 @@
 #define BUDGET_MS 8000
 
 typedef struct {
-  char *dir;
+  char           *dir;
+  VeilWorkerPool *pool;      /* with pool_fixture_setup only */
+  VeilAnalyzer   *analyzer;  /* likewise, on @pool */
 } VideoFixture;
 
 static void
@@ -30,28 +32,48 @@ fixture_setup (VideoFixture  *fixture,
   fixture->dir = veil_test_make_tmpdir ();
 }
 
+/* An analyzer on the real worker, with this file's time budget. */
+static void
+pool_fixture_setup (VideoFixture  *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilModel) model = NULL;
+  VeilImageLimits limits;
+
+  fixture_setup (fixture, data);
+  fixture->pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
+  model = veil_model_load_default (&error);
+  g_assert_no_error (error);
+  fixture->analyzer = veil_analyzer_new_with_pool (fixture->pool, veil_model_get_sha256 (model));
+  veil_image_limits_init_default (&limits);
+  limits.timeout_ms = BUDGET_MS;
+  veil_analyzer_set_limits (fixture->analyzer, &limits);
+}
+
 static void
 fixture_teardown (VideoFixture  *fixture,
                   gconstpointer  data)
 {
+  /* The worker goes before the folder its files are in. */
+  g_clear_object (&fixture->analyzer);
+  g_clear_object (&fixture->pool);
   veil_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
 }
 
-static VeilAnalyzer *
-pool_analyzer (VeilWorkerPool *pool)
+/* A clip of @kind named @stem with the kind's extension, in the fixture's folder. */
+static char *
+write_clip (VideoFixture      *fixture,
+            VeilTestVideoKind  kind,
+            const char        *stem,
+            const char        *picture,
+            guint              from_s,
+            guint              to_s)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VeilModel) model = veil_model_load_default (&error);
-  VeilAnalyzer *analyzer;
-  VeilImageLimits limits;
+  g_autofree char *name = g_strconcat (stem, kind == VEIL_TEST_VIDEO_WEBM ? ".webm" : ".mov", NULL);
 
-  g_assert_no_error (error);
-  analyzer = veil_analyzer_new_with_pool (pool, veil_model_get_sha256 (model));
-  veil_image_limits_init_default (&limits);
-  limits.timeout_ms = BUDGET_MS;
-  veil_analyzer_set_limits (analyzer, &limits);
-  return analyzer;
+  return veil_test_write_video (fixture->dir, name, kind, 16, picture, from_s, to_s);
 }
 
 static VeilProfile *
@@ -96,8 +118,6 @@ test_sensitive (VideoFixture  *fixture,
                 gconstpointer  data)
 {
   VeilTestVideoKind kind = GPOINTER_TO_INT (data);
-  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
-  g_autoptr(VeilAnalyzer) analyzer = pool_analyzer (pool);
   g_autofree char *fixture_png = NULL;
   g_autofree char *path = NULL;
   g_autoptr(VeilVerdict) verdict = NULL;
@@ -110,9 +130,8 @@ test_sensitive (VideoFixture  *fixture,
   if (!veil_test_require_testdata ("clf/fixtures/" FIXTURE) || !require_kind (kind))
     return;
   fixture_png = veil_test_build_testdata ("clf", "fixtures", FIXTURE, NULL);
-  path = veil_test_write_video (fixture->dir, kind == VEIL_TEST_VIDEO_WEBM ? "clip.webm" : "clip.mov",
-                                kind, 16, fixture_png, 5, 11);
-  verdict = analyze (analyzer, path, &thumbnail);
+  path = write_clip (fixture, kind, "clip", fixture_png, 5, 11);
+  verdict = analyze (fixture->analyzer, path, &thumbnail);
   g_assert_true (veil_verdict_get_sensitive (verdict));
   g_assert_false (veil_verdict_get_unchecked (verdict));
   g_assert_nonnull (thumbnail);
@@ -149,8 +168,6 @@ test_benign (VideoFixture  *fixture,
              gconstpointer  data)
 {
   VeilTestVideoKind kind = GPOINTER_TO_INT (data);
-  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
-  g_autoptr(VeilAnalyzer) analyzer = pool_analyzer (pool);
   g_autofree char *path = NULL;
   g_autoptr(VeilVerdict) verdict = NULL;
   g_autoptr(GError) error = NULL;
@@ -160,17 +177,16 @@ test_benign (VideoFixture  *fixture,
 
   if (!require_kind (kind))
     return;
-  path = veil_test_write_video (fixture->dir, kind == VEIL_TEST_VIDEO_WEBM ? "bars.webm" : "bars.mov",
-                                kind, 16, NULL, 0, 0);
-  verdict = analyze (analyzer, path, NULL);
+  path = write_clip (fixture, kind, "bars", NULL, 0, 0);
+  verdict = analyze (fixture->analyzer, path, NULL);
   g_assert_false (veil_verdict_get_sensitive (verdict));
   g_assert_false (veil_verdict_get_unchecked (verdict));
 
   /* Four frames of 16 s (one per 4 s), at the middle of each quarter. */
   veil_image_limits_init_default (&request.limits);
-  fd = veil_analyzer_open_file (analyzer, path, &error);
+  fd = veil_analyzer_open_file (fixture->analyzer, path, &error);
   g_assert_no_error (error);
-  result = veil_worker_pool_analyze (pool, VEIL_WORKER_LANE_API, fd, "bars", &request, NULL, &error);
+  result = veil_worker_pool_analyze (fixture->pool, VEIL_WORKER_LANE_API, fd, "bars", &request, NULL, &error);
   close (fd);
   g_assert_no_error (error);
   g_assert_cmpuint (veil_worker_result_get_n_frames (result), ==, 4);
@@ -188,8 +204,6 @@ test_truncated (VideoFixture  *fixture,
                 gconstpointer  data)
 {
   VeilTestVideoKind kind = GPOINTER_TO_INT (data);
-  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
-  g_autoptr(VeilAnalyzer) analyzer = pool_analyzer (pool);
   g_autofree char *path = NULL;
   g_autofree char *cut = NULL;
   g_autoptr(VeilVerdict) verdict = NULL;
@@ -197,11 +211,10 @@ test_truncated (VideoFixture  *fixture,
 
   if (!require_kind (kind))
     return;
-  path = veil_test_write_video (fixture->dir, kind == VEIL_TEST_VIDEO_WEBM ? "bars.webm" : "bars.mov",
-                                kind, 16, NULL, 0, 0);
+  path = write_clip (fixture, kind, "bars", NULL, 0, 0);
   cut = veil_test_write_truncated (path, fixture->dir, kind == VEIL_TEST_VIDEO_WEBM ? "cut.webm" : "cut.mov", 0.5);
   start = g_get_monotonic_time ();
-  verdict = analyze (analyzer, cut, NULL);
+  verdict = analyze (fixture->analyzer, cut, NULL);
   g_assert_cmpint (g_get_monotonic_time () - start, <, (gint64) (BUDGET_MS + 10000) * 1000);
   g_assert_true (veil_verdict_get_unchecked (verdict));
   g_assert_false (veil_verdict_get_sensitive (verdict));
@@ -212,8 +225,6 @@ static void
 test_hostile_duration (VideoFixture  *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(VeilWorkerPool) pool = veil_worker_pool_new (VEIL_WORKER_POOL_FLAGS_NONE);
-  g_autoptr(VeilAnalyzer) analyzer = pool_analyzer (pool);
   g_autofree char *path = NULL;
   g_autoptr(VeilVerdict) verdict = NULL;
   g_autoptr(VeilVerdict) longer = NULL;
@@ -224,12 +235,12 @@ test_hostile_duration (VideoFixture  *fixture,
   path = veil_test_write_video (fixture->dir, "claims.webm", VEIL_TEST_VIDEO_WEBM, 16, NULL, 0, 0);
   g_assert_true (veil_test_set_webm_duration (path, 1e12));
   start = g_get_monotonic_time ();
-  verdict = analyze (analyzer, path, NULL);
+  verdict = analyze (fixture->analyzer, path, NULL);
   g_assert_true (veil_verdict_get_unchecked (verdict));
   g_assert_cmpint (veil_verdict_get_unchecked_cause (verdict), ==, VEIL_UNCHECKED_TOO_LARGE);
 
   g_assert_true (veil_test_set_webm_duration (path, 2.0 * 60 * 60 * 1000));
-  longer = analyze (analyzer, path, NULL);
+  longer = analyze (fixture->analyzer, path, NULL);
   g_assert_true (veil_verdict_get_unchecked (longer));
   g_assert_false (veil_verdict_get_sensitive (longer));
   g_assert_cmpint (g_get_monotonic_time () - start, <, (gint64) 2 * (BUDGET_MS + 10000) * 1000);
@@ -258,19 +269,19 @@ main (int   argc,
   veil_test_init_vips (&argc, &argv);
 
   g_test_add ("/worker-video/webm/sensitive", VideoFixture, GINT_TO_POINTER (VEIL_TEST_VIDEO_WEBM),
-              fixture_setup, test_sensitive, fixture_teardown);
+              pool_fixture_setup, test_sensitive, fixture_teardown);
   g_test_add ("/worker-video/webm/benign", VideoFixture, GINT_TO_POINTER (VEIL_TEST_VIDEO_WEBM),
-              fixture_setup, test_benign, fixture_teardown);
+              pool_fixture_setup, test_benign, fixture_teardown);
   g_test_add ("/worker-video/webm/truncated", VideoFixture, GINT_TO_POINTER (VEIL_TEST_VIDEO_WEBM),
-              fixture_setup, test_truncated, fixture_teardown);
+              pool_fixture_setup, test_truncated, fixture_teardown);
   g_test_add ("/worker-video/mov/sensitive", VideoFixture, GINT_TO_POINTER (VEIL_TEST_VIDEO_MOV),
-              fixture_setup, test_sensitive, fixture_teardown);
+              pool_fixture_setup, test_sensitive, fixture_teardown);
   g_test_add ("/worker-video/mov/benign", VideoFixture, GINT_TO_POINTER (VEIL_TEST_VIDEO_MOV),
-              fixture_setup, test_benign, fixture_teardown);
+              pool_fixture_setup, test_benign, fixture_teardown);
   g_test_add ("/worker-video/mov/truncated", VideoFixture, GINT_TO_POINTER (VEIL_TEST_VIDEO_MOV),
-              fixture_setup, test_truncated, fixture_teardown);
+              pool_fixture_setup, test_truncated, fixture_teardown);
   g_test_add ("/worker-video/hostile-duration", VideoFixture, NULL,
-              fixture_setup, test_hostile_duration, fixture_teardown);
+              pool_fixture_setup, test_hostile_duration, fixture_teardown);
   g_test_add ("/worker-video/in-process", VideoFixture, NULL,
               fixture_setup, test_in_process, fixture_teardown);
   return g_test_run ();

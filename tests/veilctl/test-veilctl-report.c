@@ -24,8 +24,7 @@ fixture_setup (CtlFixture    *fixture,
                gconstpointer  data)
 {
   veil_test_veilctl_init (&fixture->ctl);
-  fixture->pictures = g_build_filename (fixture->ctl.dir, "Downloads", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (fixture->pictures, 0700), ==, 0);
+  fixture->pictures = veil_test_veilctl_make_folder (&fixture->ctl, "Downloads");
 }
 
 static void

@@ -25,8 +25,7 @@ fixture_setup (CtlFixture    *fixture,
                gconstpointer  data)
 {
   veil_test_veilctl_init (&fixture->ctl);
-  fixture->library = g_build_filename (fixture->ctl.dir, "Videos", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (fixture->library, 0700), ==, 0);
+  fixture->library = veil_test_veilctl_make_folder (&fixture->ctl, "Videos");
 }
 
 static void
