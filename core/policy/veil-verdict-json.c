@@ -139,6 +139,22 @@ veil_reason_new_from_json (JsonNode  *node,
   return g_steal_pointer (&self);
 }
 
+/* The picture's PDQ hash and its quality, when the verdict has one: stored and shown alike. */
+static void
+add_hash (VeilVerdict *self,
+          JsonBuilder *b)
+{
+  char hex[VEIL_PDQ_HEX_LENGTH + 1];
+
+  if (!self->has_hash)
+    return;
+  veil_pdq_hash_to_hex (&self->hash, hex);
+  json_builder_set_member_name (b, "pdq");
+  json_builder_add_string_value (b, hex);
+  json_builder_set_member_name (b, "quality");
+  json_builder_add_int_value (b, self->quality);
+}
+
 /**
  * veil_verdict_to_json:
  *
@@ -157,16 +173,7 @@ veil_verdict_to_json (VeilVerdict *self)
   json_builder_add_boolean_value (b, veil_verdict_get_sensitive (self));
   json_builder_set_member_name (b, "suppressed");
   json_builder_add_boolean_value (b, self->suppressed);
-  if (self->has_hash)
-    {
-      char hex[VEIL_PDQ_HEX_LENGTH + 1];
-
-      veil_pdq_hash_to_hex (&self->hash, hex);
-      json_builder_set_member_name (b, "pdq");
-      json_builder_add_string_value (b, hex);
-      json_builder_set_member_name (b, "quality");
-      json_builder_add_int_value (b, self->quality);
-    }
+  add_hash (self, b);
   json_builder_set_member_name (b, "reasons");
   json_builder_begin_array (b);
   for (guint i = 0; i < self->reasons->len; i++)
@@ -245,16 +252,7 @@ veil_verdict_to_display_json_node (VeilVerdict *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   json_builder_begin_object (b);
-  if (self->has_hash)
-    {
-      char hex[VEIL_PDQ_HEX_LENGTH + 1];
-
-      veil_pdq_hash_to_hex (&self->hash, hex);
-      json_builder_set_member_name (b, "pdq");
-      json_builder_add_string_value (b, hex);
-      json_builder_set_member_name (b, "quality");
-      json_builder_add_int_value (b, self->quality);
-    }
+  add_hash (self, b);
   json_builder_set_member_name (b, "reasons");
   json_builder_begin_array (b);
   for (guint i = 0; i < self->reasons->len; i++)
